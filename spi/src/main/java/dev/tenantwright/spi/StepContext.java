@@ -18,8 +18,10 @@ import java.util.concurrent.CancellationException;
  *   String name = ctx.resourceName();          // deterministic: found again on a retry
  *   Optional<Site> existing = api.find(name);
  *   if (existing.isPresent()) {
- *     return ctx.isOurs(existing.get().marker()) ? CreateResult.created(outputs(existing.get()))
- *         : CreateResult.adopted(outputs(existing.get()));
+ *     String marker = existing.get().marker();
+ *     if (ctx.isOurs(marker)) return CreateResult.created(outputs(existing.get()));   // our earlier attempt
+ *     if (ctx.belongsHere(marker)) return CreateResult.adopted(outputs(existing.get()));
+ *     throw new PermanentException("site " + name + " exists and is not managed by Tenantwright");
  *   }
  *   ctx.progress().report(10, "creating " + name);
  *   return CreateResult.created(outputs(api.create(name, ctx.ownershipMarker())));
@@ -55,15 +57,23 @@ public interface StepContext {
   String resourceName();
 
   /**
-   * The ownership marker to store on objects this resource creates (a label, comment, config key): names the
-   * tenant, environment and resource. An existing object that lacks it is foreign and must not be adopted
-   * or deleted.
+   * The ownership marker to store on objects this resource creates (a label, comment, config key), at most
+   * 140 characters of {@code [a-z0-9:/@.-]}: {@code tw:<tenant>/<environment>/<resource>@<hash of the
+   * idempotency key>}. An existing object whose marker does not {@linkplain #belongsHere belong here} is
+   * foreign: never adopt it, never delete it.
    */
   String ownershipMarker();
 
   /**
-   * Whether a marker read back from a backend object shows this very step created it — the marker holds
-   * this step's {@link #idempotencyKey()} — as opposed to an earlier run that left it behind.
+   * Whether a marker read back from a backend object names this tenant, environment and resource (made by
+   * any run). Only such an object may be adopted; any other is a conflict.
+   */
+  boolean belongsHere(String markerFound);
+
+  /**
+   * Whether a marker read back from a backend object shows that this very step made it — in an earlier
+   * attempt of this run — so that {@code create} reports {@link CreateResult#created created} rather than
+   * adopted, and rollback deletes it.
    */
   boolean isOurs(String markerFound);
 

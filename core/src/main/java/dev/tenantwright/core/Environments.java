@@ -1,0 +1,47 @@
+package dev.tenantwright.core;
+
+import dev.tenantwright.spi.EnvironmentKind;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Provisions, changes and destroys a tenant's environments. Obtained from {@link Tenantwright#environments()};
+ * thread-safe. Every method that starts a run returns at once with a {@link Run} handle.
+ *
+ * <pre>{@code
+ * Run demo = tw.environments().provision(tenant.id(), EnvironmentKind.DEMO);
+ * Run test = tw.environments().createTest(tenant.id(), "checkout", RunOptions.defaults());
+ * demo.await(Duration.ofMinutes(5));
+ * }</pre>
+ */
+public interface Environments {
+
+  /** Provisions the tenant's {@code demo} or {@code live} environment with default options. */
+  default Run provision(String tenantId, EnvironmentKind kind) {
+    return provision(tenantId, kind, RunOptions.defaults());
+  }
+
+  /**
+   * Provisions the tenant's {@code demo} or {@code live} environment (for test instances use
+   * {@link #createTest}). Provisioning a FAILED environment again retries it.
+   *
+   * @throws ConflictException when the environment already has an active run
+   */
+  Run provision(String tenantId, EnvironmentKind kind, RunOptions options);
+
+  /** Creates the test instance {@code test-<name>}; {@code name} is 1–20 of {@code [a-z0-9-]}, starting with a letter. */
+  Run createTest(String tenantId, String name, RunOptions options);
+
+  /** Brings an environment in line with its (possibly changed) blueprint and parameters. */
+  Run update(String tenantId, String environment, RunOptions options);
+
+  /** Deletes every resource the environment created, in reverse dependency order; adopted objects are left in place. */
+  Run destroy(String tenantId, String environment, RunOptions options);
+
+  /** What {@link #provision} / {@link #update} would do now, without doing it. */
+  Plan plan(String tenantId, String environment, RunKind kind, RunOptions options);
+
+  List<Environment> list(String tenantId);
+
+  Optional<Environment> find(String tenantId, String environment);
+}

@@ -1,0 +1,33 @@
+package dev.tenantwright.core;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Creates and finds tenants. Obtained from {@link Tenantwright#tenants()}; thread-safe.
+ *
+ * <pre>{@code
+ * Tenant t = tw.tenants().create(NewTenant.company("ABC Corporation").email("ops@abc.example"));
+ * }</pre>
+ */
+public interface Tenants {
+
+  /**
+   * Creates a tenant whose id is a DNS-safe slug of the company name (a short suffix is added when it is
+   * taken), or returns the existing tenant for a repeated sign-up with the same requested slug and e-mail.
+   *
+   * @throws ValidationException naming the field when the company name, e-mail, plan, slug or an attribute is invalid
+   * @throws ConflictException when the e-mail already owns another tenant, or a requested slug is taken
+   */
+  Tenant create(NewTenant tenant);
+
+  Optional<Tenant> find(String id);
+
+  /** @throws NotFoundException when there is no such tenant */
+  Tenant get(String id);
+
+  List<Tenant> list();
+
+  /** The tenant's audit trail: every event of every run of its environments, oldest first. */
+  List<Event> history(String tenantId);
+}

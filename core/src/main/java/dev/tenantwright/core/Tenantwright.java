@@ -1,0 +1,341 @@
+package dev.tenantwright.core;
+
+import dev.tenantwright.core.internal.api.Runtime;
+import dev.tenantwright.spi.CommandRunner;
+import dev.tenantwright.spi.ProvisioningStep;
+import dev.tenantwright.spi.ResourceType;
+import dev.tenantwright.spi.Secret;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * The entry point: provisions tenants' environments across backends and never leaves half a world behind.
+ *
+ * <p>One instance per host process, built with {@link #builder()} or injected from
+ * {@link TenantwrightModule}. It owns a journal connection pool, worker threads and loaded plugins;
+ * {@link #close()} releases them (unfinished runs resume on the next start). Thread-safe.
+ *
+ * <pre>{@code
+ * try (Tenantwright tw = Tenantwright.builder()
+ *     .embedded(Path.of("tenantwright-data"))
+ *     .blueprints(Path.of("blueprints"))
+ *     .listener(event -> log.info("{}", event))
+ *     .build()) {
+ *   Tenant t = tw.tenants().create(NewTenant.company("ABC Corporation").email("ops@abc.example"));
+ *   Run run = tw.environments().provision(t.id(), EnvironmentKind.DEMO);
+ *   run.await(Duration.ofMinutes(5));
+ * }
+ * }</pre>
+ */
+public final class Tenantwright implements AutoCloseable {
+
+  private final Runtime runtime;
+
+  private Tenantwright(Runtime runtime) {
+    this.runtime = runtime;
+  }
+
+  /** Starts a builder with the embedded defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds an instance from a configuration value. */
+  public static Tenantwright create(TenantwrightConfig config) {
+    return new Tenantwright(Runtime.start(Objects.requireNonNull(config, "config")));
+  }
+
+  /** Tenants: create, find, list, history. */
+  public Tenants tenants() {
+    return runtime.tenants();
+  }
+
+  /** Environments: provision, test instances, update, destroy, plan. */
+  public Environments environments() {
+    return runtime.environments();
+  }
+
+  /** Runs: find and follow. */
+  public Runs runs() {
+    return runtime.runs();
+  }
+
+  /** Adds a listener until the returned handle is closed. */
+  public AutoCloseable subscribe(Listener listener) {
+    return runtime.subscribe(listener);
+  }
+
+  /** The names of every resource type and provisioning step this instance knows. */
+  public Collection<String> resourceTypes() {
+    return runtime.resourceTypes();
+  }
+
+  /** The names of the registered blueprints. */
+  public Collection<String> blueprints() {
+    return runtime.blueprintNames();
+  }
+
+  /** Stops, letting active runs finish for up to 10 seconds. */
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(10));
+  }
+
+  /**
+   * Stops, letting active runs finish for up to {@code drain}; runs still active then stay in the journal
+   * as they are and resume on the next start.
+   */
+  public void close(Duration drain) {
+    runtime.close(drain);
+  }
+
+  /**
+   * Configures a {@link Tenantwright}. Not thread-safe; every setter returns this builder.
+   */
+  public static final class Builder {
+    private Path embeddedDir;
+    private DataSource dataSource;
+    private byte[] secretKey;
+    private Path secretKeyFile;
+    private Path pluginsDir;
+    private boolean classpathPlugins = true;
+    private final List<Path> blueprintDirs = new ArrayList<>();
+    private final List<Blueprint> blueprints = new ArrayList<>();
+    private String defaultBlueprint;
+    private final List<ResourceType<?, ?>> resourceTypes = new ArrayList<>();
+    private final List<ProvisioningStep<?, ?>> steps = new ArrayList<>();
+    private final Map<String, Map<String, Object>> pluginConfigs = new LinkedHashMap<>();
+    private final List<Listener> listeners = new ArrayList<>();
+    private CommandRunner commandRunner;
+    private final Map<String, Secret> secrets = new LinkedHashMap<>();
+    private int portFrom = 20000;
+    private int portTo = 29999;
+    private int maxParallelSteps = 16;
+    private final Map<String, Integer> backendConcurrency = new LinkedHashMap<>();
+    private Duration stepTimeout = Duration.ofMinutes(10);
+    private int maxAttempts = 5;
+    private Duration backoffBase = Duration.ofMillis(200);
+    private Duration backoffCap = Duration.ofSeconds(30);
+    private Clock clock = Clock.systemUTC();
+    private String owner;
+    private boolean recoverOnStart = true;
+
+    Builder() {}
+
+    Builder(TenantwrightConfig c) {
+      embeddedDir = c.embeddedDir();
+      dataSource = c.dataSource();
+      secretKey = c.secretKey();
+      secretKeyFile = c.secretKeyFile();
+      pluginsDir = c.pluginsDir();
+      classpathPlugins = c.classpathPlugins();
+      blueprintDirs.addAll(c.blueprintDirs());
+      blueprints.addAll(c.blueprints());
+      defaultBlueprint = c.defaultBlueprint();
+      resourceTypes.addAll(c.resourceTypes());
+      steps.addAll(c.steps());
+      pluginConfigs.putAll(c.pluginConfigs());
+      listeners.addAll(c.listeners());
+      commandRunner = c.commandRunner();
+      secrets.putAll(c.secrets());
+      portFrom = c.portFrom();
+      portTo = c.portTo();
+      maxParallelSteps = c.maxParallelSteps();
+      backendConcurrency.putAll(c.backendConcurrency());
+      stepTimeout = c.stepTimeout();
+      maxAttempts = c.maxAttempts();
+      backoffBase = c.backoffBase();
+      backoffCap = c.backoffCap();
+      clock = c.clock();
+      owner = c.owner();
+      recoverOnStart = c.recoverOnStart();
+    }
+
+    /** Keeps the journal in an embedded H2 database (and its key file) in {@code dir}: zero set-up, one process. */
+    public Builder embedded(Path dir) {
+      this.embeddedDir = Objects.requireNonNull(dir, "dir");
+      this.dataSource = null;
+      return this;
+    }
+
+    /** Keeps the journal in the host's database (H2 or PostgreSQL); requires a secret key. */
+    public Builder dataSource(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      this.embeddedDir = null;
+      return this;
+    }
+
+    /** The 32-byte host key that encrypts stored secrets (AES-256-GCM). */
+    public Builder secretKey(byte[] key) {
+      this.secretKey = Objects.requireNonNull(key, "key").clone();
+      return this;
+    }
+
+    /** Reads the host key from a file, creating it with a random key (mode 0600) when absent. */
+    public Builder secretKeyFile(Path file) {
+      this.secretKeyFile = Objects.requireNonNull(file, "file");
+      return this;
+    }
+
+    /** Loads PF4J plugin jars from {@code dir}. */
+    public Builder plugins(Path dir) {
+      this.pluginsDir = Objects.requireNonNull(dir, "dir");
+      return this;
+    }
+
+    /** Whether extensions on the application classpath are loaded (default true: plugins in development). */
+    public Builder classpathPlugins(boolean enabled) {
+      this.classpathPlugins = enabled;
+      return this;
+    }
+
+    /** Loads every {@code *.yaml} / {@code *.yml} file in {@code dir} as a blueprint. */
+    public Builder blueprints(Path dir) {
+      blueprintDirs.add(Objects.requireNonNull(dir, "dir"));
+      return this;
+    }
+
+    /** Registers a blueprint. */
+    public Builder blueprint(Blueprint blueprint) {
+      blueprints.add(Objects.requireNonNull(blueprint, "blueprint"));
+      return this;
+    }
+
+    /** The blueprint new environments use when a call names none (default: the only one registered). */
+    public Builder defaultBlueprint(String name) {
+      this.defaultBlueprint = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** Registers a resource type the host implements itself. */
+    public Builder resourceType(ResourceType<?, ?> type) {
+      resourceTypes.add(Objects.requireNonNull(type, "type"));
+      return this;
+    }
+
+    /** Registers a provisioning step (work that owns no backend object). */
+    public Builder step(ProvisioningStep<?, ?> step) {
+      steps.add(Objects.requireNonNull(step, "step"));
+      return this;
+    }
+
+    /** Sets the configuration section of a backend, e.g. {@code vercel → {token: ..., teamId: ...}}. */
+    public Builder pluginConfig(String backend, Map<String, ?> section) {
+      pluginConfigs.put(Objects.requireNonNull(backend, "backend"), new LinkedHashMap<>(section));
+      return this;
+    }
+
+    /** Adds an event listener. */
+    public Builder listener(Listener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Replaces the process runner (tests use the test kit's fake). */
+    public Builder commandRunner(CommandRunner runner) {
+      this.commandRunner = Objects.requireNonNull(runner, "runner");
+      return this;
+    }
+
+    /** Provides a named secret to blueprints ({@code ${secrets.NAME}}) and steps. */
+    public Builder secret(String name, Secret value) {
+      secrets.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** The range the core {@code port} type hands host ports out of (default 20000–29999). */
+    public Builder portRange(int from, int to) {
+      if (from < 1 || to > 65535 || from > to) {
+        throw new ValidationException("portRange", "must be within 1-65535 with from <= to");
+      }
+      this.portFrom = from;
+      this.portTo = to;
+      return this;
+    }
+
+    /** How many steps may call backends at once (default 16). */
+    public Builder maxParallelSteps(int n) {
+      if (n < 1) {
+        throw new ValidationException("maxParallelSteps", "must be at least 1");
+      }
+      this.maxParallelSteps = n;
+      return this;
+    }
+
+    /** At most {@code n} concurrent calls to {@code backend} (e.g. {@code vercel}). */
+    public Builder backendConcurrency(String backend, int n) {
+      if (n < 1) {
+        throw new ValidationException("backendConcurrency." + backend, "must be at least 1");
+      }
+      backendConcurrency.put(Objects.requireNonNull(backend, "backend"), n);
+      return this;
+    }
+
+    /** The default deadline of a step, all attempts together (default 10 minutes). */
+    public Builder stepTimeout(Duration timeout) {
+      this.stepTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** The default number of attempts of a step (default 5). */
+    public Builder maxAttempts(int n) {
+      if (n < 1) {
+        throw new ValidationException("maxAttempts", "must be at least 1");
+      }
+      this.maxAttempts = n;
+      return this;
+    }
+
+    /** Retry backoff: the first wait is up to {@code base}, doubling up to {@code cap}, with full jitter. */
+    public Builder backoff(Duration base, Duration cap) {
+      this.backoffBase = Objects.requireNonNull(base, "base");
+      this.backoffCap = Objects.requireNonNull(cap, "cap");
+      return this;
+    }
+
+    /** The clock (tests may fix it). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** This engine's identity for run leases (default: a generated one). */
+    public Builder owner(String owner) {
+      this.owner = Objects.requireNonNull(owner, "owner");
+      return this;
+    }
+
+    /** Whether unfinished runs found in the journal are resumed at start (default true). */
+    public Builder recoverOnStart(boolean recover) {
+      this.recoverOnStart = recover;
+      return this;
+    }
+
+    /** The configuration as an immutable value. */
+    public TenantwrightConfig config() {
+      return new TenantwrightConfig(embeddedDir, dataSource, secretKey, secretKeyFile, pluginsDir, classpathPlugins,
+          blueprintDirs, blueprints, defaultBlueprint, resourceTypes, steps, pluginConfigs, listeners, commandRunner,
+          secrets, portFrom, portTo, maxParallelSteps, backendConcurrency, stepTimeout, maxAttempts, backoffBase,
+          backoffCap, clock, owner, recoverOnStart);
+    }
+
+    /**
+     * Opens the journal, loads plugins and blueprints (validating them against the known types), and resumes
+     * unfinished runs.
+     *
+     * @throws BlueprintException when a blueprint is invalid
+     * @throws PluginLoadException when a plugin cannot be loaded
+     */
+    public Tenantwright build() {
+      return create(config());
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package dev.tenantwright.core.internal.api;
+
+import dev.tenantwright.core.ConflictException;
+import dev.tenantwright.core.Event;
+import dev.tenantwright.core.EventType;
+import dev.tenantwright.core.NewTenant;
+import dev.tenantwright.core.NotFoundException;
+import dev.tenantwright.core.Tenant;
+import dev.tenantwright.core.TenantState;
+import dev.tenantwright.core.Tenants;
+import dev.tenantwright.core.ValidationException;
+import dev.tenantwright.core.internal.engine.EventBus;
+import dev.tenantwright.core.internal.engine.Naming;
+import dev.tenantwright.core.internal.journal.Journal;
+import dev.tenantwright.core.internal.journal.JournalException;
+import dev.tenantwright.core.internal.journal.Records.EventRecord;
+import dev.tenantwright.core.internal.journal.Records.TenantRecord;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Tenant creation with slug derivation, validation and the unique-e-mail rule. */
+final class DefaultTenants implements Tenants {
+
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+");
+  private static final Pattern PLAN = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+  private static final Pattern ATTRIBUTE_KEY = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+  private final Journal journal;
+  private final Clock clock;
+  private final EventBus bus;
+
+  DefaultTenants(Journal journal, Clock clock, EventBus bus) {
+    this.journal = journal;
+    this.clock = clock;
+    this.bus = bus;
+  }
+
+  @Override
+  public Tenant create(NewTenant req) {
+    String company = req.companyName() == null ? "" : req.companyName().strip();
+    if (company.isEmpty()) {
+      throw new ValidationException("company", "must not be blank");
+    }
+    if (company.length() > 200 || company.chars().anyMatch(Character::isISOControl)) {
+      throw new ValidationException("company", "must be at most 200 characters without control characters");
+    }
+    String email = req.emailAddress() == null ? "" : req.emailAddress().strip().toLowerCase(Locale.ROOT);
+    if (email.isEmpty()) {
+      throw new ValidationException("email", "is required");
+    }
+    if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
+      throw new ValidationException("email", "'" + printable(email) + "' is not a valid e-mail address");
+    }
+    String plan = req.planName();
+    if (plan == null || !PLAN.matcher(plan).matches()) {
+      throw new ValidationException("plan", "must be 1-63 of [a-z0-9-], starting with a letter or digit");
+    }
+    for (Map.Entry<String, String> a : req.attributes().entrySet()) {
+      if (!ATTRIBUTE_KEY.matcher(a.getKey()).matches()) {
+        throw new ValidationException("attributes", "key '" + printable(a.getKey()) + "' must be 1-64 of [A-Za-z0-9_.-]");
+      }
+      if (a.getValue().length() > 500) {
+        throw new ValidationException("attributes." + a.getKey(), "must be at most 500 characters");
+      }
+    }
+    String requested = req.requestedSlug();
+    if (requested != null && !Naming.isSlug(requested)) {
+      throw new ValidationException("slug", "'" + printable(requested) + "' must be a DNS label of at most "
+          + Naming.MAX_SLUG + " lowercase letters, digits and single hyphens, starting with a letter");
+    }
+    String base = requested != null ? requested : Naming.slug(company);
+    if (base.isEmpty()) {
+      throw new ValidationException("company", "'" + printable(company) + "' has no letters or digits to make an id from");
+    }
+    Optional<TenantRecord> owner = journal.tenantByEmail(email);
+    if (owner.isPresent()) {
+      return repeated(owner.get(), requested, base, email);
+    }
+    String id = base;
+    for (int attempt = 0; attempt < 8; attempt++) {
+      if (journal.tenant(id).isPresent()) {
+        if (requested != null) {
+          throw new ConflictException("the id '" + id + "' is already taken by another customer");
+        }
+        id = Naming.withSuffix(base);
+        continue;
+      }
+      long now = clock.millis();
+      TenantRecord rec = new TenantRecord(id, company, email, plan, req.attributes(), TenantState.ACTIVE, now, now);
+      EventRecord ev = new EventRecord(0, null, id, null, null, EventType.TENANT_CREATED, 0, 0, 100,
+          "tenant created for " + company, null, now);
+      try {
+        journal.insertTenant(rec, ev);
+      } catch (JournalException e) {
+        if (e.reason() == JournalException.Reason.TENANT_EMAIL_TAKEN) {
+          return repeated(journal.tenantByEmail(email).orElseThrow(() -> e), requested, base, email);
+        }
+        if (e.reason() == JournalException.Reason.TENANT_ID_TAKEN) {
+          continue;
+        }
+        throw e;
+      }
+      bus.publish(Events.of(ev));
+      return tenant(rec);
+    }
+    throw new ConflictException("could not find a free id for '" + printable(company) + "' after 8 attempts");
+  }
+
+  private Tenant repeated(TenantRecord existing, String requested, String base, String email) {
+    boolean sameSignup = requested != null ? existing.id().equals(requested)
+        : existing.id().equals(base) || existing.id().startsWith(base + "-") && existing.id().length() == base.length() + 5;
+    if (sameSignup) {
+      return tenant(existing);
+    }
+    throw new ConflictException("the e-mail " + email + " already owns tenant '" + existing.id()
+        + "'; sign in to that account or use another e-mail");
+  }
+
+  @Override
+  public Optional<Tenant> find(String id) {
+    return journal.tenant(id).map(DefaultTenants::tenant);
+  }
+
+  @Override
+  public Tenant get(String id) {
+    return find(id).orElseThrow(() -> new NotFoundException("tenant '" + id + "' does not exist"));
+  }
+
+  @Override
+  public List<Tenant> list() {
+    return journal.tenants().stream().map(DefaultTenants::tenant).toList();
+  }
+
+  @Override
+  public List<Event> history(String tenantId) {
+    get(tenantId);
+    return journal.tenantEvents(tenantId).stream().map(Events::of).toList();
+  }
+
+  static Tenant tenant(TenantRecord r) {
+    return new Tenant(r.id(), r.displayName(), r.email(), r.plan(), r.attributes(), r.state(),
+        Instant.ofEpochMilli(r.createdAt()));
+  }
+
+  private static String printable(String s) {
+    String cut = s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    return cut.replaceAll("\\p{Cntrl}", "?");
+  }
+}

@@ -1,0 +1,214 @@
+package dev.tenantwright.core.internal.api;
+
+import dev.tenantwright.core.Blueprint;
+import dev.tenantwright.core.Environments;
+import dev.tenantwright.core.Listener;
+import dev.tenantwright.core.Runs;
+import dev.tenantwright.core.TenantwrightConfig;
+import dev.tenantwright.core.Tenants;
+import dev.tenantwright.core.ValidationException;
+import dev.tenantwright.core.internal.blueprint.BlueprintValidator;
+import dev.tenantwright.core.internal.blueprint.TypeCatalog;
+import dev.tenantwright.core.internal.commands.ProcessCommandRunner;
+import dev.tenantwright.core.internal.engine.Engine;
+import dev.tenantwright.core.internal.engine.EngineOptions;
+import dev.tenantwright.core.internal.engine.EventBus;
+import dev.tenantwright.core.internal.journal.Database;
+import dev.tenantwright.core.internal.journal.Journal;
+import dev.tenantwright.core.internal.journal.SecretCipher;
+import dev.tenantwright.core.internal.plugins.DefaultTypeRegistry;
+import dev.tenantwright.core.internal.plugins.PluginConfigs;
+import dev.tenantwright.core.internal.plugins.PluginHost;
+import dev.tenantwright.core.internal.plugins.TypeHandle;
+import dev.tenantwright.core.internal.plugins.TypeRegistry;
+import dev.tenantwright.core.internal.types.CoreTypes;
+import dev.tenantwright.core.internal.types.PortRange;
+import dev.tenantwright.spi.ProvisioningStep;
+import dev.tenantwright.spi.TenantwrightException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Everything one {@link dev.tenantwright.core.Tenantwright} owns, wired at start-up: database, journal,
+ * plugins, type registry, blueprints and engine. Closing releases them in reverse order.
+ */
+public final class Runtime {
+
+  private final Database database;
+  private final PluginHost plugins;
+  private final Engine engine;
+  private final EventBus bus;
+  private final TypeRegistry types;
+  private final Map<String, Blueprint> blueprints;
+  private final DefaultTenants tenants;
+  private final DefaultEnvironments environments;
+  private final DefaultRuns runs;
+
+  private Runtime(Database database, PluginHost plugins, Engine engine, EventBus bus, TypeRegistry types,
+      Map<String, Blueprint> blueprints, Journal journal, TenantwrightConfig config) {
+    this.database = database;
+    this.plugins = plugins;
+    this.engine = engine;
+    this.bus = bus;
+    this.types = types;
+    this.blueprints = blueprints;
+    this.runs = new DefaultRuns(journal, engine, config.clock());
+    this.tenants = new DefaultTenants(journal, config.clock(), bus);
+    this.environments = new DefaultEnvironments(journal, engine, runs, blueprints, config.defaultBlueprint());
+  }
+
+  /** Opens and wires everything; on failure releases what was opened. */
+  public static Runtime start(TenantwrightConfig config) {
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      Database db;
+      byte[] key;
+      if (config.dataSource() != null) {
+        db = Database.of(config.dataSource());
+        if (config.secretKey() != null) {
+          key = config.secretKey();
+        } else if (config.secretKeyFile() != null) {
+          key = SecretCipher.loadOrCreateKey(config.secretKeyFile());
+        } else {
+          throw new ValidationException("secretKey",
+              "required with dataSource(...): give secretKey(bytes) or secretKeyFile(path) so stored secrets stay readable");
+        }
+      } else {
+        Path dir = config.embeddedDir() != null ? config.embeddedDir() : Path.of("tenantwright-data");
+        db = Database.embedded(dir);
+        key = config.secretKey() != null ? config.secretKey()
+            : SecretCipher.loadOrCreateKey(config.secretKeyFile() != null ? config.secretKeyFile() : dir.resolve("secret.key"));
+      }
+      opened.add(db);
+      SecretCipher cipher = new SecretCipher(key);
+      Journal journal = new Journal(db);
+      PluginHost host = PluginHost.start(config.pluginsDir(), config.classpathPlugins());
+      opened.add(host);
+      DefaultTypeRegistry.Builder reg = DefaultTypeRegistry.builder()
+          .addResourceTypes(CoreTypes.create(journal, new PortRange(config.portFrom(), config.portTo()),
+              CoreTypes.defaultHttpClient()), "core")
+          .addResourceTypes(config.resourceTypes(), "host");
+      for (ProvisioningStep<?, ?> s : config.steps()) {
+        reg.addStep(s, "host");
+      }
+      reg.addAll(host.types());
+      TypeRegistry types = reg.build();
+      Map<String, Blueprint> blueprints = loadBlueprints(config, types);
+      EventBus bus = new EventBus(config.listeners());
+      EngineOptions options = new EngineOptions(config.maxParallelSteps(), config.backendConcurrency(),
+          config.stepTimeout(), config.maxAttempts(), config.backoffBase(), config.backoffCap(),
+          Duration.ofMillis(500), config.owner() != null ? config.owner() : "engine-" + UUID.randomUUID(),
+          Duration.ofSeconds(30), config.clock());
+      Engine engine = new Engine(options, journal, types, name -> Optional.ofNullable(blueprints.get(name)),
+          new PluginConfigs(config.pluginConfigs()),
+          config.commandRunner() != null ? config.commandRunner() : new ProcessCommandRunner(),
+          config.secrets(), cipher, bus);
+      Runtime rt = new Runtime(db, host, engine, bus, types, blueprints, journal, config);
+      if (config.recoverOnStart()) {
+        engine.recover();
+      }
+      return rt;
+    } catch (RuntimeException e) {
+      for (int i = opened.size() - 1; i >= 0; i--) {
+        try {
+          opened.get(i).close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static Map<String, Blueprint> loadBlueprints(TenantwrightConfig config, TypeRegistry types) {
+    List<Blueprint> all = new ArrayList<>(config.blueprints());
+    for (Path dir : config.blueprintDirs()) {
+      if (!Files.isDirectory(dir)) {
+        throw new ValidationException("blueprints", "'" + dir + "' is not a directory");
+      }
+      try (Stream<Path> files = Files.list(dir)) {
+        files.filter(p -> p.getFileName().toString().matches(".*\\.ya?ml")).sorted()
+            .forEach(p -> all.add(Blueprint.fromYaml(p)));
+      } catch (IOException e) {
+        throw new TenantwrightException("cannot read blueprints from " + dir + ": " + e.getMessage(), e);
+      }
+    }
+    TypeCatalog catalog = new TypeCatalog() {
+      @Override
+      public Optional<Class<?>> specType(String type) {
+        return types.find(type).map(TypeHandle::specType);
+      }
+
+      @Override
+      public Optional<Class<?>> outputType(String type) {
+        return types.find(type).map(TypeHandle::outputType);
+      }
+
+      @Override
+      public Collection<String> types() {
+        return types.all().stream().map(TypeHandle::type).toList();
+      }
+    };
+    Map<String, Blueprint> byName = new TreeMap<>();
+    for (Blueprint bp : all) {
+      BlueprintValidator.validate(bp, catalog);
+      Blueprint clash = byName.put(bp.name(), bp);
+      if (clash != null && !clash.equals(bp)) {
+        throw new ValidationException("blueprints", "two different blueprints are named '" + bp.name() + "' ("
+            + clash.source() + " and " + bp.source() + ")");
+      }
+    }
+    if (config.defaultBlueprint() != null && !byName.containsKey(config.defaultBlueprint())) {
+      throw new ValidationException("defaultBlueprint", "no blueprint named '" + config.defaultBlueprint() + "'");
+    }
+    return Map.copyOf(byName);
+  }
+
+  public Tenants tenants() {
+    return tenants;
+  }
+
+  public Environments environments() {
+    return environments;
+  }
+
+  public Runs runs() {
+    return runs;
+  }
+
+  public AutoCloseable subscribe(Listener listener) {
+    bus.add(listener);
+    return () -> bus.remove(listener);
+  }
+
+  public Collection<String> resourceTypes() {
+    return types.all().stream().map(TypeHandle::type).sorted().toList();
+  }
+
+  public Collection<String> blueprintNames() {
+    return List.copyOf(blueprints.keySet());
+  }
+
+  /** Drains, then stops the engine, the plugins and the database. */
+  public void close(Duration drain) {
+    try {
+      engine.close(drain);
+    } finally {
+      try {
+        plugins.close();
+      } finally {
+        database.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package dev.tenantwright.core.internal.engine;
+
+import dev.tenantwright.core.Blueprint;
+import dev.tenantwright.core.ResourceDefinition;
+import dev.tenantwright.core.RunKind;
+import dev.tenantwright.core.StepAction;
+import dev.tenantwright.core.internal.blueprint.Dag;
+import dev.tenantwright.core.internal.blueprint.Interpolator;
+import dev.tenantwright.core.internal.blueprint.Reference;
+import dev.tenantwright.core.internal.journal.Records.ResourceRecord;
+import dev.tenantwright.core.internal.plugins.TypeHandle;
+import dev.tenantwright.core.internal.plugins.TypeRegistry;
+import dev.tenantwright.spi.EnvironmentKind;
+import dev.tenantwright.spi.TenantwrightException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Turns blueprint × environment × recorded state into the ordered steps of a run: create, update, replace,
+ * delete, reset or no-op per resource.
+ *
+ * <p>A resource whose spec hash matches the journal is a no-op, unless a resource it takes outputs from
+ * ({@code ${res.field}}) is created, replaced or updated in the same run, since those outputs may change. Pure function of its inputs; thread-safe.
+ */
+final class Planner {
+
+  private final TypeRegistry types;
+
+  Planner(TypeRegistry types) {
+    this.types = types;
+  }
+
+  /**
+   * Plans a run.
+   *
+   * @param hashOf the keyed hash of a definition's spec as it would be resolved now
+   */
+  List<PlannedStep> plan(RunKind kind, Blueprint blueprint, EnvironmentKind envKind,
+      Map<String, ResourceRecord> recorded, Function<ResourceDefinition, String> hashOf) {
+    return switch (kind) {
+      case DESTROY -> destroy(blueprint, envKind, recorded);
+      case RESET -> reset(blueprint, envKind, recorded, hashOf);
+      case PROVISION, UPDATE, PROMOTE, REDEPLOY -> converge(kind, blueprint, envKind, recorded, hashOf);
+    };
+  }
+
+  private List<PlannedStep> converge(RunKind kind, Blueprint blueprint, EnvironmentKind envKind,
+      Map<String, ResourceRecord> recorded, Function<ResourceDefinition, String> hashOf) {
+    Dag dag = Dag.of(blueprint, envKind);
+    Map<String, ResourceDefinition> defs = definitions(blueprint, envKind);
+    List<PlannedStep> out = new ArrayList<>();
+    Set<String> changedOutputs = new HashSet<>();
+    for (String name : dag.order()) {
+      ResourceDefinition def = defs.get(name);
+      TypeHandle type = type(def.type());
+      ResourceRecord rec = recorded.get(name);
+      String hash = hashOf.apply(def);
+      Set<String> deps = dag.dependencies(name);
+      StepAction action;
+      String reason;
+      boolean upstreamChanged = Interpolator.references(def.params()).stream()
+          .anyMatch(ref -> ref.namespace() == Reference.Namespace.OUTPUT && changedOutputs.contains(ref.name()));
+      if (rec == null) {
+        action = StepAction.CREATE;
+        reason = "does not exist";
+      } else if (!rec.type().equals(def.type())) {
+        action = StepAction.REPLACE;
+        reason = "type changed from " + rec.type();
+      } else if (!rec.specHash().equals(hash) || upstreamChanged || (kind == RunKind.REDEPLOY && type.canUpdate())) {
+        action = type.canUpdate() ? StepAction.UPDATE : StepAction.REPLACE;
+        reason = !rec.specHash().equals(hash) ? "spec changed"
+            : upstreamChanged ? "a resource it depends on changes" : "redeploy";
+      } else {
+        action = StepAction.NOOP;
+        reason = "up to date";
+      }
+      if (action == StepAction.CREATE || action == StepAction.REPLACE || action == StepAction.UPDATE) {
+        changedOutputs.add(name);
+      }
+      out.add(new PlannedStep(name, def.type(), action, reason, deps, def, rec, hash));
+    }
+    for (ResourceRecord rec : recorded.values()) {
+      if (!defs.containsKey(rec.name())) {
+        out.add(new PlannedStep(rec.name(), rec.type(), StepAction.DELETE, "no longer in the blueprint",
+            Set.of(), null, rec, rec.specHash()));
+      }
+    }
+    return out;
+  }
+
+  private List<PlannedStep> destroy(Blueprint blueprint, EnvironmentKind envKind, Map<String, ResourceRecord> recorded) {
+    Map<String, ResourceDefinition> defs = definitions(blueprint, envKind);
+    Dag dag = defs.isEmpty() ? null : Dag.of(blueprint, envKind);
+    List<String> order = new ArrayList<>();
+    if (dag != null) {
+      for (String n : dag.order()) {
+        if (recorded.containsKey(n)) {
+          order.add(n);
+        }
+      }
+    }
+    for (String n : recorded.keySet()) {
+      if (!order.contains(n)) {
+        order.add(0, n);
+      }
+    }
+    List<PlannedStep> out = new ArrayList<>();
+    for (int i = order.size() - 1; i >= 0; i--) {
+      String name = order.get(i);
+      ResourceRecord rec = recorded.get(name);
+      Set<String> waits = new LinkedHashSet<>();
+      if (dag != null && defs.containsKey(name)) {
+        for (String d : dag.dependents(name)) {
+          if (recorded.containsKey(d)) {
+            waits.add(d);
+          }
+        }
+      }
+      out.add(new PlannedStep(name, rec.type(), StepAction.DELETE, "environment destroyed", waits,
+          defs.get(name), rec, rec.specHash()));
+    }
+    return out;
+  }
+
+  private List<PlannedStep> reset(Blueprint blueprint, EnvironmentKind envKind, Map<String, ResourceRecord> recorded,
+      Function<ResourceDefinition, String> hashOf) {
+    Dag dag = Dag.of(blueprint, envKind);
+    Map<String, ResourceDefinition> defs = definitions(blueprint, envKind);
+    List<PlannedStep> out = new ArrayList<>();
+    for (String name : dag.order()) {
+      ResourceDefinition def = defs.get(name);
+      ResourceRecord rec = recorded.get(name);
+      TypeHandle type = type(def.type());
+      StepAction action;
+      String reason;
+      if (rec == null) {
+        action = StepAction.CREATE;
+        reason = "does not exist";
+      } else if (type.canReset()) {
+        action = StepAction.RESET;
+        reason = "restore baseline";
+      } else if (type.isStep() || !type.dataBearing() && def.dataBearing() != Boolean.TRUE) {
+        action = StepAction.NOOP;
+        reason = "holds no data";
+      } else {
+        action = StepAction.REPLACE;
+        reason = "no reset: destroy and create";
+      }
+      out.add(new PlannedStep(name, def.type(), action, reason, dag.dependencies(name), def, rec, hashOf.apply(def)));
+    }
+    return out;
+  }
+
+  private static Map<String, ResourceDefinition> definitions(Blueprint blueprint, EnvironmentKind envKind) {
+    Map<String, ResourceDefinition> defs = new LinkedHashMap<>();
+    for (ResourceDefinition d : blueprint.resourcesFor(envKind)) {
+      defs.put(d.name(), d);
+    }
+    return defs;
+  }
+
+  private TypeHandle type(String name) {
+    return types.find(name).orElseThrow(() -> new TenantwrightException("unknown resource type '" + name + "'"));
+  }
+}

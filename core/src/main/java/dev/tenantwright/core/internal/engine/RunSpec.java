@@ -1,0 +1,28 @@
+package dev.tenantwright.core.internal.engine;
+
+import dev.tenantwright.core.internal.journal.Records.ResourceRecord;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a run was started with, stored (secrets sealed) in the run row so that a resumed run executes the
+ * same plan even if blueprints changed in between.
+ *
+ * @param blueprint the blueprint name
+ * @param vars the environment's variables for this run (blueprint defaults overlaid with supplied values)
+ * @param actor who started the run, or null
+ * @param reason why, or null
+ * @param waits per step, the steps it waits for
+ * @param hashes per step, the planned spec hash
+ * @param previous per step, the resource row as it was before the run (to revert or delete on rollback)
+ * @param source for a promotion: the environment whose configuration is promoted, else null
+ */
+record RunSpec(
+    String blueprint,
+    Map<String, Object> vars,
+    String actor,
+    String reason,
+    Map<String, List<String>> waits,
+    Map<String, String> hashes,
+    Map<String, ResourceRecord> previous,
+    String source) {}

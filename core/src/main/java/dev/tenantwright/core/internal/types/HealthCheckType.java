@@ -1,0 +1,198 @@
+package dev.tenantwright.core.internal.types;
+
+import dev.tenantwright.spi.CreateResult;
+import dev.tenantwright.spi.PermanentException;
+import dev.tenantwright.spi.ResourceType;
+import dev.tenantwright.spi.RetryableException;
+import dev.tenantwright.spi.StepContext;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The {@code http.health-check} type: waits until a URL answers healthy — the last step of most
+ * provisioning runs, after deploy, DNS and certificate.
+ *
+ * <p>{@code create} polls with GET, waiting between tries through {@link StepContext#pause} with exponential
+ * backoff (the spec's interval doubling up to 10 seconds) and reporting progress, until the answer has an
+ * expected status (and text), or until the spec's timeout or the step's deadline — whichever comes first —
+ * when it fails with a {@link PermanentException} naming the URL and the last status or error. {@code read}
+ * is a single GET: present if healthy now. {@code delete} has nothing to remove. Stateless and thread-safe.
+ */
+public final class HealthCheckType implements ResourceType<HealthCheckSpec, HealthCheckOutputs> {
+
+  /** The blueprint type name. */
+  public static final String TYPE = "http.health-check";
+
+  /** The longest wait between tries (unless the spec's first interval is longer). */
+  static final Duration MAX_INTERVAL = Duration.ofSeconds(10);
+
+  /** The longest a single request may take. */
+  static final Duration MAX_REQUEST = Duration.ofSeconds(10);
+
+  /** The shortest a single request is given, even when the deadline is closer. */
+  static final Duration MIN_REQUEST = Duration.ofMillis(500);
+
+  /** How much of the body is searched for the expected text. */
+  static final int BODY_LIMIT = 64 * 1024;
+
+  private final HttpClient http;
+
+  /** Creates the type; {@code http} should not follow redirects, so that a 3xx is seen as such. */
+  public HealthCheckType(HttpClient http) {
+    this.http = Objects.requireNonNull(http, "http");
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public Class<HealthCheckSpec> specType() {
+    return HealthCheckSpec.class;
+  }
+
+  @Override
+  public Class<HealthCheckOutputs> outputType() {
+    return HealthCheckOutputs.class;
+  }
+
+  @Override
+  public CreateResult<HealthCheckOutputs> create(HealthCheckSpec spec, StepContext ctx) {
+    Instant start = ctx.clock().instant();
+    Duration budget = spec.timeoutDuration();
+    Instant deadline = start.plus(budget);
+    if (ctx.deadline().isBefore(deadline)) {
+      deadline = ctx.deadline();
+      budget = Duration.between(start, deadline);
+    }
+    Duration wait = spec.intervalDuration();
+    Duration cap = wait.compareTo(MAX_INTERVAL) > 0 ? wait : MAX_INTERVAL;
+    String target = spec.describeUrl();
+    for (int attempt = 1; ; attempt++) {
+      ctx.checkCancelled();
+      Instant now = ctx.clock().instant();
+      Probe probe = probe(spec, Duration.between(now, deadline));
+      if (probe.healthy()) {
+        ctx.progress().report(100, target + " is healthy (status " + probe.status() + ")");
+        return CreateResult.created(new HealthCheckOutputs(spec.url(), probe.status()));
+      }
+      now = ctx.clock().instant();
+      Duration left = Duration.between(now, deadline);
+      if (left.isNegative() || left.isZero()) {
+        throw new PermanentException("health check of " + target + " did not pass within "
+            + describe(budget) + " (" + attempt + " tries): last " + probe.describe());
+      }
+      ctx.progress().report(percent(start, now, budget),
+          "waiting for " + target + ": " + probe.describe() + " (try " + attempt + ")");
+      try {
+        ctx.pause(wait.compareTo(left) < 0 ? wait : left);
+      } catch (RetryableException e) {
+        throw new PermanentException("health check of " + target + " did not pass before the step's deadline ("
+            + attempt + " tries): last " + probe.describe(), e);
+      }
+      Duration doubled = wait.multipliedBy(2);
+      wait = doubled.compareTo(cap) > 0 ? cap : doubled;
+    }
+  }
+
+  @Override
+  public Optional<HealthCheckOutputs> read(HealthCheckSpec spec, HealthCheckOutputs outputs, StepContext ctx) {
+    Probe probe = probe(spec, ctx.remaining());
+    return probe.healthy() ? Optional.of(new HealthCheckOutputs(spec.url(), probe.status())) : Optional.empty();
+  }
+
+  @Override
+  public void delete(HealthCheckSpec spec, HealthCheckOutputs outputs, StepContext ctx) {
+    // A health check creates nothing.
+  }
+
+  /** One GET; never throws for an unhealthy or unreachable target, only when interrupted. */
+  private Probe probe(HealthCheckSpec spec, Duration left) {
+    Duration timeout = left.compareTo(MAX_REQUEST) > 0 ? MAX_REQUEST : left;
+    if (timeout.compareTo(MIN_REQUEST) < 0) {
+      timeout = MIN_REQUEST;
+    }
+    HttpRequest request = HttpRequest.newBuilder(spec.uri())
+        .GET()
+        .timeout(timeout)
+        .header("User-Agent", "tenantwright-health-check")
+        .build();
+    HttpResponse.BodyHandler<String> body = spec.contains() == null
+        ? HttpResponse.BodyHandlers.replacing("")
+        : BoundedBody.handler(BODY_LIMIT);
+    CompletableFuture<HttpResponse<String>> future = http.sendAsync(request, body);
+    try {
+      HttpResponse<String> response = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      int status = response.statusCode();
+      if (!spec.accepts(status)) {
+        return new Probe(status, "status " + status);
+      }
+      if (spec.contains() != null && !response.body().contains(spec.contains())) {
+        return new Probe(status, "status " + status + " without the expected text");
+      }
+      return new Probe(status, null);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      return new Probe(-1, "no answer within " + describe(timeout));
+    } catch (ExecutionException e) {
+      return new Probe(-1, describeError(e.getCause(), timeout));
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted while checking " + spec.describeUrl());
+    }
+  }
+
+  private static String describeError(Throwable error, Duration timeout) {
+    if (error instanceof HttpTimeoutException) {
+      return "no answer within " + describe(timeout);
+    }
+    if (error instanceof ConnectException) {
+      return "connection refused";
+    }
+    String message = error == null ? null : error.getMessage();
+    return "error " + (error == null ? "unknown" : error.getClass().getSimpleName())
+        + (message == null ? "" : ": " + message);
+  }
+
+  private static int percent(Instant start, Instant now, Duration budget) {
+    long total = Math.max(1, budget.toMillis());
+    long spent = Duration.between(start, now).toMillis();
+    return (int) Math.max(0, Math.min(99, spent * 100 / total));
+  }
+
+  private static String describe(Duration d) {
+    if (d.toMillis() < 1000) {
+      return d.toMillis() + "ms";
+    }
+    if (d.toMillis() % 1000 != 0) {
+      return String.format(java.util.Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
+    }
+    long s = d.toSeconds();
+    return s % 60 == 0 ? (s / 60) + "m" : s + "s";
+  }
+
+  /** The result of one GET: the status (-1 for none) and, when unhealthy, why. */
+  private record Probe(int status, String problem) {
+    boolean healthy() {
+      return problem == null;
+    }
+
+    String describe() {
+      return problem == null ? "status " + status : problem;
+    }
+  }
+}

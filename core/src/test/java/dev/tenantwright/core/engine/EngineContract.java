@@ -1,0 +1,429 @@
+package dev.tenantwright.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.tenantwright.core.Blueprint;
+import dev.tenantwright.core.ConflictException;
+import dev.tenantwright.core.Environment;
+import dev.tenantwright.core.EnvironmentState;
+import dev.tenantwright.core.Event;
+import dev.tenantwright.core.EventType;
+import dev.tenantwright.core.NewTenant;
+import dev.tenantwright.core.Plan;
+import dev.tenantwright.core.Run;
+import dev.tenantwright.core.RunKind;
+import dev.tenantwright.core.RunOptions;
+import dev.tenantwright.core.RunState;
+import dev.tenantwright.core.StepAction;
+import dev.tenantwright.core.StepState;
+import dev.tenantwright.core.StepStatus;
+import dev.tenantwright.core.Tenant;
+import dev.tenantwright.core.Tenantwright;
+import dev.tenantwright.core.engine.MemoryBackend.MemSpec;
+import dev.tenantwright.core.engine.MemoryBackend.Phase;
+import dev.tenantwright.spi.EnvironmentKind;
+import dev.tenantwright.spi.PermanentException;
+import dev.tenantwright.spi.RetryableException;
+import dev.tenantwright.spi.Secret;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine suite. Every test runs against each store: {@link H2EngineTest} and {@link PostgresEngineTest}
+ * extend it with a fresh database.
+ */
+abstract class EngineContract {
+
+  static final Duration WAIT = Duration.ofSeconds(30);
+
+  protected final MemoryBackend backend = new MemoryBackend();
+  protected final List<Event> events = new CopyOnWriteArrayList<>();
+  private final List<Tenantwright> opened = new ArrayList<>();
+
+  /** A builder on this test's store (the same database on every call). */
+  protected abstract Tenantwright.Builder store();
+
+  /** A JDBC view of this test's store, for scanning tables. */
+  protected abstract DataSource dataSource();
+
+  /** a → b → c (b takes a's output, c needs b), plus d independent. */
+  static Blueprint chain() {
+    return Blueprint.builder("chain")
+        .var("greeting", "hello")
+        .resource("a", "mem.object", r -> r.param("value", "${vars.greeting} from ${tenant.name}"))
+        .resource("b", "mem.object", r -> r.param("value", "after ${a.id}"))
+        .resource("c", "mem.object", r -> r.param("value", "c").needs("b"))
+        .resource("d", "mem.object", r -> r.param("value", "d"))
+        .build();
+  }
+
+  protected Tenantwright open(Blueprint bp) {
+    return open(store().blueprint(bp));
+  }
+
+  protected Tenantwright open(Tenantwright.Builder b) {
+    Tenantwright tw = b.resourceType(backend.type()).listener(events::add)
+        .backoff(Duration.ofMillis(10), Duration.ofMillis(50)).build();
+    opened.add(tw);
+    return tw;
+  }
+
+  @AfterEach
+  void closeAll() {
+    backend.clearBlocks();
+    for (Tenantwright tw : opened) {
+      tw.close(Duration.ZERO);
+    }
+  }
+
+  protected Tenant abc(Tenantwright tw) {
+    return tw.tenants().create(NewTenant.company("ABC Corporation").email("ops@abc.example"));
+  }
+
+  @Test
+  void provisionsADagAndPassesOutputsDownstream() {
+    Tenantwright tw = open(chain());
+    Tenant t = abc(tw);
+    Run done = tw.environments().provision(t.id(), EnvironmentKind.DEMO).await(WAIT);
+
+    assertThat(done.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(done.percent()).isEqualTo(100);
+    assertThat(done.steps()).extracting(StepStatus::state).containsOnly(StepState.SUCCEEDED);
+    assertThat(backend.objects).containsOnlyKeys("abc-corporation-demo-a", "abc-corporation-demo-b",
+        "abc-corporation-demo-c", "abc-corporation-demo-d");
+    assertThat(backend.objects.get("abc-corporation-demo-a").value()).isEqualTo("hello from ABC Corporation");
+    assertThat(backend.objects.get("abc-corporation-demo-b").value()).isEqualTo("after abc-corporation-demo-a");
+    assertThat(backend.log.indexOf("create:a")).isLessThan(backend.log.indexOf("create:b"));
+    assertThat(backend.log.indexOf("create:b")).isLessThan(backend.log.indexOf("create:c"));
+
+    Environment env = tw.environments().find(t.id(), "demo").orElseThrow();
+    assertThat(env.state()).isEqualTo(EnvironmentState.READY);
+    assertThat(env.resources()).extracting(Environment.Resource::origin).containsOnly("CREATED");
+    List<Event> runEvents = done.events();
+    assertThat(runEvents.get(0).type()).isEqualTo(EventType.RUN_QUEUED);
+    assertThat(runEvents.get(runEvents.size() - 1).type()).isEqualTo(EventType.RUN_SUCCEEDED);
+    assertThat(runEvents).filteredOn(e -> e.type() == EventType.STEP_SUCCEEDED)
+        .allSatisfy(e -> assertThat(e.stepCount()).isEqualTo(4))
+        .extracting(Event::stepIndex).containsExactlyInAnyOrder(1, 2, 3, 4);
+    assertThat(events).extracting(Event::type).contains(EventType.RUN_SUCCEEDED);
+  }
+
+  @Test
+  void independentStepsRunInParallel() {
+    Blueprint wide = Blueprint.builder("wide")
+        .resource("w1", "mem.object", r -> r.param("value", "1"))
+        .resource("w2", "mem.object", r -> r.param("value", "2"))
+        .resource("w3", "mem.object", r -> r.param("value", "3"))
+        .resource("w4", "mem.object", r -> r.param("value", "4"))
+        .build();
+    backend.barrier(4);
+    Tenantwright tw = open(wide);
+    Run done = tw.environments().provision(abc(tw).id(), EnvironmentKind.DEMO).await(WAIT);
+
+    assertThat(done.state()).as(String.valueOf(done.error())).isEqualTo(RunState.SUCCEEDED);
+    assertThat(backend.maxConcurrent()).isEqualTo(4);
+  }
+
+  @Test
+  void retriesARetryableFailureAndHonoursRetryAfter() {
+    backend.fail("a", "create", Phase.BEFORE, 2,
+        () -> RetryableException.rateLimited("mem: slow down", Duration.ofMillis(120)));
+    Tenantwright tw = open(chain());
+    Run done = tw.environments().provision(abc(tw).id(), EnvironmentKind.DEMO).await(WAIT);
+
+    assertThat(done.state()).isEqualTo(RunState.SUCCEEDED);
+    StepStatus a = done.steps().stream().filter(s -> s.name().equals("a")).findFirst().orElseThrow();
+    assertThat(a.attempts()).isEqualTo(3);
+    List<Event> retries = done.events().stream().filter(e -> e.type() == EventType.STEP_RETRYING).toList();
+    assertThat(retries).hasSize(2);
+    Pattern delay = Pattern.compile("retrying in (\\d+) ms");
+    for (Event e : retries) {
+      Matcher m = delay.matcher(e.message());
+      assertThat(m.find()).as(e.message()).isTrue();
+      assertThat(Long.parseLong(m.group(1))).isGreaterThanOrEqualTo(120);
+    }
+    assertThat(backend.creates.get("a").get()).isEqualTo(1);
+  }
+
+  @Test
+  void permanentFailureRollsBackInReverseDependencyOrder() {
+    backend.fail("c", "create", Phase.BEFORE, 1, () -> new PermanentException("mem: quota exceeded"));
+    Tenantwright tw = open(chain());
+    Tenant t = abc(tw);
+    Run done = tw.environments().provision(t.id(), EnvironmentKind.DEMO).await(WAIT);
+
+    assertThat(done.state()).isEqualTo(RunState.ROLLED_BACK);
+    assertThat(done.error()).contains("step 'c'").contains("quota exceeded");
+    assertThat(backend.objects).isEmpty();
+    List<String> deletes = backend.deletes();
+    assertThat(deletes).containsExactlyInAnyOrder("a", "b", "d");
+    assertThat(deletes.indexOf("b")).isLessThan(deletes.indexOf("a"));
+    assertThat(tw.environments().find(t.id(), "demo").orElseThrow().state()).isEqualTo(EnvironmentState.FAILED);
+    assertThat(tw.environments().find(t.id(), "demo").orElseThrow().resources()).isEmpty();
+    assertThat(done.steps()).filteredOn(s -> s.name().equals("c")).extracting(StepStatus::state)
+        .containsExactly(StepState.FAILED);
+  }
+
+  @Test
+  void failingCompensationEndsFailedAndListsWhatIsLeft() {
+    backend.fail("c", "create", Phase.BEFORE, 1, () -> new PermanentException("mem: quota exceeded"));
+    backend.fail("a", "delete", Phase.BEFORE, 100, () -> new PermanentException("mem: a is locked"));
+    Tenantwright tw = open(chain());
+    Run done = tw.environments().provision(abc(tw).id(), EnvironmentKind.DEMO).await(WAIT);
+
+    assertThat(done.state()).isEqualTo(RunState.FAILED);
+    assertThat(done.error()).contains("needs attention").contains("a (mem.object)").contains("a is locked");
+    assertThat(backend.objects).containsOnlyKeys("abc-corporation-demo-a");
+    assertThat(done.steps()).filteredOn(s -> s.name().equals("a")).extracting(StepStatus::state)
+        .containsExactly(StepState.COMPENSATION_FAILED);
+    assertThat(done.events()).extracting(Event::type).contains(EventType.STEP_COMPENSATION_FAILED, EventType.RUN_FAILED);
+  }
+
+  @Test
+  void rollbackNeverDeletesAnAdoptedObject() {
+    backend.preExisting("abc-corporation-demo-a", "tw:abc-corporation/demo/a@0000earlier00", "kept");
+    backend.fail("c", "create", Phase.BEFORE, 1, () -> new PermanentException("mem: quota exceeded"));
+    Tenantwright tw = open(chain());
+    Run done = tw.environments().provision(abc(tw).id(), EnvironmentKind.DEMO).await(WAIT);
+
+    assertThat(done.state()).isEqualTo(RunState.ROLLED_BACK);
+    assertThat(done.steps()).filteredOn(s -> s.name().equals("a")).extracting(StepStatus::origin).containsExactly("ADOPTED");
+    assertThat(backend.objects).containsOnlyKeys("abc-corporation-demo-a");
+    assertThat(backend.objects.get("abc-corporation-demo-a").value()).isEqualTo("kept");
+    assertThat(backend.deletes()).doesNotContain("a");
+  }
+
+  @Test
+  void aForeignObjectWithTheSameNameIsAConflictNotAnAdoption() {
+    backend.preExisting("abc-corporation-demo-d", "someone-else", "theirs");
+    Tenantwright tw = open(chain());
+    Run done = tw.environments().provision(abc(tw).id(), EnvironmentKind.DEMO).await(WAIT);
+
+    assertThat(done.state()).isEqualTo(RunState.ROLLED_BACK);
+    assertThat(done.error()).contains("belongs to someone else");
+    assertThat(backend.objects).containsOnlyKeys("abc-corporation-demo-d");
+  }
+
+  @Test
+  void aStoppedEngineIsResumedByTheNextWithoutDuplicateCreates() throws Exception {
+    CountDownLatch hold = backend.blockAfter("b", "create");
+    Tenantwright first = open(chain());
+    Tenant t = abc(first);
+    Run run = first.environments().provision(t.id(), EnvironmentKind.DEMO);
+    backend.awaitBlocked("b", "create");
+    first.close(Duration.ZERO);
+    hold.countDown();
+    backend.clearBlocks();
+
+    Tenantwright second = open(chain());
+    Run done = second.runs().get(run.id()).await(WAIT);
+
+    assertThat(done.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(backend.creates.get("b").get()).isEqualTo(1);
+    assertThat(backend.objects).hasSize(4);
+    assertThat(done.steps()).filteredOn(s -> s.name().equals("b")).extracting(StepStatus::origin)
+        .containsExactly("CREATED");
+    assertThat(done.events()).extracting(Event::type).contains(EventType.STEP_IN_DOUBT);
+
+    backend.fail("x", "create", Phase.BEFORE, 0, () -> null);
+    Run destroyed = second.environments().destroy(t.id(), "demo", RunOptions.defaults()).await(WAIT);
+    assertThat(destroyed.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(backend.objects).as("the resumed create is rolled back like any other").isEmpty();
+  }
+
+  @Test
+  void theSameIdempotencyKeyReturnsTheSameRun() {
+    Tenantwright tw = open(chain());
+    Tenant t = abc(tw);
+    RunOptions key = RunOptions.defaults().idempotencyKey("signup-4711");
+    Run first = tw.environments().provision(t.id(), EnvironmentKind.DEMO, key);
+    Run again = tw.environments().provision(t.id(), EnvironmentKind.DEMO, key);
+
+    assertThat(again.id()).isEqualTo(first.id());
+    first.await(WAIT);
+    assertThat(tw.environments().provision(t.id(), EnvironmentKind.DEMO, key).id()).isEqualTo(first.id());
+    assertThat(tw.runs().list(t.id(), "demo")).hasSize(1);
+    assertThat(backend.creates.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+    assertThatThrownBy(() -> tw.environments().provision(t.id(), EnvironmentKind.LIVE, key))
+        .isInstanceOf(ConflictException.class).hasMessageContaining("signup-4711");
+  }
+
+  @Test
+  void aSecondActiveRunOnOneEnvironmentIsRefused() throws Exception {
+    CountDownLatch hold = backend.blockAfter("a", "create");
+    Tenantwright tw = open(chain());
+    Tenant t = abc(tw);
+    Run first = tw.environments().provision(t.id(), EnvironmentKind.DEMO);
+    backend.awaitBlocked("a", "create");
+
+    assertThatThrownBy(() -> tw.environments().provision(t.id(), EnvironmentKind.DEMO))
+        .isInstanceOf(ConflictException.class).hasMessageContaining("already has an active run " + first.id());
+    hold.countDown();
+    assertThat(first.await(WAIT).state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(tw.runs().list(t.id(), "demo")).hasSize(1);
+  }
+
+  @Test
+  void theDatabaseItselfRefusesASecondActiveRun() throws Exception {
+    Tenantwright tw = open(chain());
+    Tenant t = abc(tw);
+    tw.environments().provision(t.id(), EnvironmentKind.DEMO).await(WAIT);
+    try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.executeUpdate("INSERT INTO tw_run (id, environment_id, tenant_id, kind, state, idempotency_key,"
+          + " active_environment, options, step_count, lease_generation, created_at) VALUES ('r1', '"
+          + t.id() + "/demo', '" + t.id() + "', 'UPDATE', 'RUNNING', 'k1', '" + t.id() + "/demo', '{}', 0, 0, 0)");
+      assertThatThrownBy(() -> s.executeUpdate("INSERT INTO tw_run (id, environment_id, tenant_id, kind, state,"
+          + " idempotency_key, active_environment, options, step_count, lease_generation, created_at) VALUES ('r2', '"
+          + t.id() + "/demo', '" + t.id() + "', 'UPDATE', 'RUNNING', 'k2', '" + t.id() + "/demo', '{}', 0, 0, 0)"))
+          .isInstanceOf(java.sql.SQLException.class);
+    }
+  }
+
+  @Test
+  void noGeneratedSecretAppearsInLogsEventsOrTables() throws Exception {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    try {
+      Blueprint bp = Blueprint.builder("secretive")
+          .resource("pw", "secret", r -> r.param("length", 40))
+          .resource("app", "mem.object", r -> r.param("token", "${secrets.pw}").param("value", "db://u:${secrets.pw}@h"))
+          .resource("boom", "mem.object", r -> r.param("value", "${app.value}"))
+          .build();
+      backend.fail("boom", "create", Phase.BEFORE, 1,
+          () -> new PermanentException("backend echoed " + ((MemSpec) backend.specsSeen.get(0)).token().reveal()));
+      Tenantwright tw = open(bp);
+      Run done = tw.environments().provision(abc(tw).id(), EnvironmentKind.DEMO).await(WAIT);
+      assertThat(done.state()).isEqualTo(RunState.ROLLED_BACK);
+      Secret generated = ((MemSpec) backend.specsSeen.get(0)).token();
+      String value = generated.reveal();
+      assertThat(value).hasSize(40);
+
+      StringBuilder everything = new StringBuilder();
+      for (ILoggingEvent e : logs.list) {
+        everything.append(e.getFormattedMessage()).append('\n');
+        if (e.getThrowableProxy() != null) {
+          everything.append(e.getThrowableProxy().getMessage()).append('\n');
+        }
+      }
+      events.forEach(e -> everything.append(e).append('\n'));
+      everything.append(done.error());
+      try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+        for (String table : List.of("tw_tenant", "tw_environment", "tw_resource", "tw_run", "tw_step", "tw_event", "tw_port")) {
+          try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
+            int cols = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+              for (int i = 1; i <= cols; i++) {
+                everything.append(rs.getString(i)).append('|');
+              }
+            }
+          }
+        }
+      }
+      assertThat(everything.toString()).contains("echoed ******").doesNotContain(value);
+    } finally {
+      root.detachAppender(logs);
+    }
+  }
+
+  @Test
+  void aPlanAfterApplyIsEmptyAndAChangedVarUpdatesOnlyWhatUsesIt() {
+    Tenantwright tw = open(chain());
+    Tenant t = abc(tw);
+    tw.environments().provision(t.id(), EnvironmentKind.DEMO).await(WAIT);
+
+    Plan noDrift = tw.environments().plan(t.id(), "demo", RunKind.UPDATE, RunOptions.defaults());
+    assertThat(noDrift.isEmpty()).as(noDrift.toString()).isTrue();
+
+    RunOptions hi = RunOptions.defaults().parameter("greeting", "hi");
+    Plan changed = tw.environments().plan(t.id(), "demo", RunKind.UPDATE, hi);
+    assertThat(changed.steps()).filteredOn(s -> s.action() == StepAction.UPDATE).extracting(Plan.Step::name)
+        .containsExactly("a", "b");
+    assertThat(backend.log).noneMatch(l -> l.startsWith("update:"));
+
+    Run updated = tw.environments().update(t.id(), "demo", hi).await(WAIT);
+    assertThat(updated.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(backend.objects.get("abc-corporation-demo-a").value()).isEqualTo("hi from ABC Corporation");
+    assertThat(backend.log).filteredOn(l -> l.startsWith("update:")).containsExactlyInAnyOrder("update:a", "update:b");
+    assertThat(tw.environments().plan(t.id(), "demo", RunKind.UPDATE, RunOptions.defaults()).isEmpty()).isTrue();
+  }
+
+  @Test
+  void destroyDeletesInReverseDependencyOrder() {
+    Tenantwright tw = open(chain());
+    Tenant t = abc(tw);
+    tw.environments().provision(t.id(), EnvironmentKind.DEMO).await(WAIT);
+    Run destroyed = tw.environments().destroy(t.id(), "demo", RunOptions.defaults()).await(WAIT);
+
+    assertThat(destroyed.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(backend.objects).isEmpty();
+    List<String> d = backend.deletes();
+    assertThat(d.indexOf("c")).isLessThan(d.indexOf("b"));
+    assertThat(d.indexOf("b")).isLessThan(d.indexOf("a"));
+    assertThat(tw.environments().find(t.id(), "demo").orElseThrow().state()).isEqualTo(EnvironmentState.DESTROYED);
+  }
+
+  @Test
+  void aFailedUpdateRestoresThePreviousConfiguration() {
+    Tenantwright tw = open(chain());
+    Tenant t = abc(tw);
+    tw.environments().provision(t.id(), EnvironmentKind.DEMO).await(WAIT);
+    backend.fail("c", "update", Phase.BEFORE, 100, () -> new PermanentException("mem: c refuses"));
+    Blueprint changed = Blueprint.builder("chain")
+        .var("greeting", "hello")
+        .resource("a", "mem.object", r -> r.param("value", "${vars.greeting} from ${tenant.name}"))
+        .resource("b", "mem.object", r -> r.param("value", "after ${a.id}"))
+        .resource("c", "mem.object", r -> r.param("value", "c2").needs("b"))
+        .resource("d", "mem.object", r -> r.param("value", "d2"))
+        .build();
+    tw.close(Duration.ZERO);
+    Tenantwright again = open(changed);
+    Run run = again.environments().update(t.id(), "demo", RunOptions.defaults()).await(WAIT);
+
+    assertThat(run.state()).isEqualTo(RunState.ROLLED_BACK);
+    assertThat(backend.objects.get("abc-corporation-demo-d").value()).isEqualTo("d");
+    assertThat(again.environments().find(t.id(), "demo").orElseThrow().state()).isEqualTo(EnvironmentState.READY);
+  }
+
+  @Test
+  void aPortIsUniqueAcrossEnvironmentsAndReleasedOnDestroy() {
+    Blueprint bp = Blueprint.builder("ports")
+        .resource("http", "port", r -> {})
+        .resource("app", "mem.object", r -> r.param("value", "${http.port}"))
+        .build();
+    Tenantwright tw = open(store().blueprint(bp).portRange(30000, 30001));
+    Tenant t = abc(tw);
+    tw.environments().provision(t.id(), EnvironmentKind.DEMO).await(WAIT);
+    tw.environments().provision(t.id(), EnvironmentKind.LIVE).await(WAIT);
+    String demoPort = backend.objects.get("abc-corporation-demo-app").value();
+    String livePort = backend.objects.get("abc-corporation-live-app").value();
+    assertThat(demoPort).isNotEqualTo(livePort);
+    assertThat(List.of(demoPort, livePort)).containsExactlyInAnyOrder("30000", "30001");
+
+    Run third = tw.environments().createTest(t.id(), "full", RunOptions.defaults()).await(WAIT);
+    assertThat(third.state()).isEqualTo(RunState.ROLLED_BACK);
+    assertThat(third.error()).contains("no free host port");
+
+    tw.environments().destroy(t.id(), "demo", RunOptions.defaults()).await(WAIT);
+    Run retried = tw.environments().createTest(t.id(), "full", RunOptions.defaults()).await(WAIT);
+    assertThat(retried.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(backend.objects.get("abc-corporation-test-full-app").value()).isEqualTo(demoPort);
+  }
+}

@@ -1,0 +1,228 @@
+package dev.tenantwright.core.engine;
+
+import dev.tenantwright.spi.CreateResult;
+import dev.tenantwright.spi.Nullable;
+import dev.tenantwright.spi.PermanentException;
+import dev.tenantwright.spi.ResourceType;
+import dev.tenantwright.spi.Secret;
+import dev.tenantwright.spi.StepContext;
+import dev.tenantwright.spi.Updatable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * An in-memory backend for engine tests: objects keyed by resource name with their ownership marker, a log
+ * of side effects, scripted failures before or after the side effect, barriers and latches.
+ */
+public final class MemoryBackend {
+
+  /** The spec: a value, optionally a token secret to store. */
+  public record MemSpec(@Nullable String value, @Nullable Secret token) {}
+
+  /** The outputs. */
+  public record MemOut(String id, String value, @Nullable Secret token) {}
+
+  /** A stored object. */
+  public record Obj(String name, String marker, String value, Secret token) {}
+
+  public enum Phase { BEFORE, AFTER }
+
+  private record Fault(String step, String op, Phase phase, AtomicInteger remaining, Supplier<RuntimeException> error) {}
+
+  public final Map<String, Obj> objects = new ConcurrentHashMap<>();
+  public final List<String> log = new CopyOnWriteArrayList<>();
+  public final Map<String, AtomicInteger> creates = new ConcurrentHashMap<>();
+  public final List<Object> specsSeen = new CopyOnWriteArrayList<>();
+  private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  private final Map<String, CountDownLatch> blocks = new ConcurrentHashMap<>();
+  private final Map<String, CountDownLatch> reached = new ConcurrentHashMap<>();
+  private volatile CyclicBarrier barrier;
+  private final AtomicInteger running = new AtomicInteger();
+  private final AtomicInteger maxRunning = new AtomicInteger();
+
+  /** The resource type, named {@code mem.object}. */
+  public ResourceType<MemSpec, MemOut> type() {
+    return new MemType("mem.object");
+  }
+
+  /** The same backend under another type name. */
+  public ResourceType<MemSpec, MemOut> type(String name) {
+    return new MemType(name);
+  }
+
+  /** Makes the next {@code times} calls of {@code op} on {@code step} throw, before or after the side effect. */
+  public MemoryBackend fail(String step, String op, Phase phase, int times, Supplier<RuntimeException> error) {
+    faults.add(new Fault(step, op, phase, new AtomicInteger(times), error));
+    return this;
+  }
+
+  /** Makes every create wait until {@code parties} creates are in progress at once. */
+  public MemoryBackend barrier(int parties) {
+    this.barrier = new CyclicBarrier(parties);
+    return this;
+  }
+
+  /** Blocks {@code op} of {@code step} after its side effect until the returned latch is released. */
+  public CountDownLatch blockAfter(String step, String op) {
+    CountDownLatch latch = new CountDownLatch(1);
+    blocks.put(step + ":" + op, latch);
+    reached.put(step + ":" + op, new CountDownLatch(1));
+    return latch;
+  }
+
+  /** Waits until a blocked call has reached its block. */
+  public void awaitBlocked(String step, String op) throws InterruptedException {
+    if (!reached.get(step + ":" + op).await(20, TimeUnit.SECONDS)) {
+      throw new AssertionError(step + ":" + op + " never reached its block");
+    }
+  }
+
+  public void clearBlocks() {
+    blocks.clear();
+  }
+
+  public int maxConcurrent() {
+    return maxRunning.get();
+  }
+
+  public List<String> deletes() {
+    List<String> out = new ArrayList<>();
+    for (String l : log) {
+      if (l.startsWith("delete:")) {
+        out.add(l.substring(7));
+      }
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  /** Puts an object in place as if an earlier run of the same resource had made it. */
+  public void preExisting(String resourceName, String marker, String value) {
+    objects.put(resourceName, new Obj(resourceName, marker, value, null));
+  }
+
+  private void maybeFail(StepContext ctx, String op, Phase phase) {
+    for (Fault f : faults) {
+      if (f.step().equals(ctx.stepName()) && f.op().equals(op) && f.phase() == phase
+          && f.remaining().getAndUpdate(n -> n > 0 ? n - 1 : n) > 0) {
+        throw f.error().get();
+      }
+    }
+  }
+
+  private void maybeBlock(StepContext ctx, String op) {
+    CountDownLatch latch = blocks.get(ctx.stepName() + ":" + op);
+    if (latch != null) {
+      reached.get(ctx.stepName() + ":" + op).countDown();
+      try {
+        latch.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.util.concurrent.CancellationException("interrupted");
+      }
+    }
+  }
+
+  private final class MemType implements ResourceType<MemSpec, MemOut>, Updatable<MemSpec, MemOut> {
+    private final String name;
+
+    MemType(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public String type() {
+      return name;
+    }
+
+    @Override
+    public Class<MemSpec> specType() {
+      return MemSpec.class;
+    }
+
+    @Override
+    public Class<MemOut> outputType() {
+      return MemOut.class;
+    }
+
+    @Override
+    public CreateResult<MemOut> create(MemSpec spec, StepContext ctx) {
+      specsSeen.add(spec);
+      int now = running.incrementAndGet();
+      maxRunning.accumulateAndGet(now, Math::max);
+      try {
+        maybeFail(ctx, "create", Phase.BEFORE);
+        CyclicBarrier b = barrier;
+        if (b != null) {
+          try {
+            b.await(20, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            throw new PermanentException("barrier broken: steps did not run in parallel");
+          }
+        }
+        String key = ctx.resourceName();
+        CreateResult<MemOut> result;
+        synchronized (objects) {
+          Obj existing = objects.get(key);
+          if (existing != null) {
+            MemOut out = new MemOut(key, existing.value(), existing.token());
+            if (ctx.isOurs(existing.marker())) {
+              result = CreateResult.created(out);
+            } else if (ctx.belongsHere(existing.marker())) {
+              result = CreateResult.adopted(out);
+            } else {
+              throw new PermanentException("object " + key + " exists and belongs to someone else");
+            }
+          } else {
+            objects.put(key, new Obj(key, ctx.ownershipMarker(), spec.value(), spec.token()));
+            creates.computeIfAbsent(ctx.stepName(), k -> new AtomicInteger()).incrementAndGet();
+            log.add("create:" + ctx.stepName());
+            result = CreateResult.created(new MemOut(key, spec.value(), spec.token()));
+          }
+        }
+        maybeBlock(ctx, "create");
+        maybeFail(ctx, "create", Phase.AFTER);
+        return result;
+      } finally {
+        running.decrementAndGet();
+      }
+    }
+
+    @Override
+    public Optional<MemOut> read(MemSpec spec, MemOut outputs, StepContext ctx) {
+      Obj o = objects.get(ctx.resourceName());
+      return o == null ? Optional.empty() : Optional.of(new MemOut(o.name(), o.value(), o.token()));
+    }
+
+    @Override
+    public void delete(MemSpec spec, MemOut outputs, StepContext ctx) {
+      maybeFail(ctx, "delete", Phase.BEFORE);
+      if (objects.remove(ctx.resourceName()) != null) {
+        log.add("delete:" + ctx.stepName());
+      }
+      maybeFail(ctx, "delete", Phase.AFTER);
+    }
+
+    @Override
+    public MemOut update(MemSpec spec, MemSpec previous, MemOut outputs, StepContext ctx) {
+      maybeFail(ctx, "update", Phase.BEFORE);
+      String key = ctx.resourceName();
+      Obj o = objects.get(key);
+      if (o == null) {
+        throw new PermanentException("object " + key + " is gone");
+      }
+      objects.put(key, new Obj(key, o.marker(), spec.value(), spec.token()));
+      log.add("update:" + ctx.stepName());
+      return new MemOut(key, spec.value(), spec.token());
+    }
+  }
+}

@@ -1,0 +1,213 @@
+package dev.tenantwright.core.internal.commands;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.tenantwright.spi.Command;
+import dev.tenantwright.spi.CommandResult;
+import dev.tenantwright.spi.PermanentException;
+import dev.tenantwright.spi.RetryableException;
+import dev.tenantwright.spi.Secret;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessCommandRunnerTest {
+
+  private final ProcessCommandRunner runner = new ProcessCommandRunner();
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void passesHostileArgumentsVerbatimWithoutAShell() {
+    Path marker = tmp.resolve("pwned");
+    List<String> hostile = List.of(
+        "two words", "'single'", "\"double\"", "$(touch " + marker + ")", "`touch " + marker + "`",
+        "line1\nline2", "*", "; rm -rf /", "$HOME", "back\\slash", "");
+
+    CommandResult result = runner.run(Command.builder("printf", "<%s>\\n").args(hostile).build());
+
+    StringBuilder expected = new StringBuilder();
+    hostile.forEach(a -> expected.append('<').append(a).append(">\n"));
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.stdout()).isEqualTo(expected.toString());
+    assertThat(marker).doesNotExist();
+  }
+
+  @Test
+  void writesStdinAndThenClosesIt() {
+    CommandResult result = runner.run(Command.builder("cat").stdin("first line\nsecond $(line)\n").build());
+
+    assertThat(result.stdout()).isEqualTo("first line\nsecond $(line)\n");
+  }
+
+  @Test
+  void closesStdinAtOnceWhenThereIsNone() {
+    CommandResult result = runner.run(Command.builder("cat").timeout(Duration.ofSeconds(20)).build());
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.stdout()).isEmpty();
+  }
+
+  @Test
+  void feedsLargeStdinWhileDrainingLargeOutputWithoutDeadlock() {
+    String big = "x".repeat(3 * 1024 * 1024) + "END\n";
+
+    CommandResult result = runner.run(Command.builder("cat").stdin(big).timeout(Duration.ofSeconds(60)).build());
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.stdout()).hasSize(ProcessCommandRunner.DEFAULT_MAX_CAPTURED_BYTES).endsWith("xEND\n");
+  }
+
+  @Test
+  void keepsTheTailOfOutputBeyondTheCap() {
+    ProcessCommandRunner small = new ProcessCommandRunner(64, Duration.ofSeconds(1));
+
+    CommandResult result = small.run(Command.builder("seq", "1", "100000").build());
+
+    assertThat(result.stdout()).hasSizeLessThanOrEqualTo(64).endsWith("99999\n100000\n");
+  }
+
+  @Test
+  void addsEnvironmentVariablesToTheInheritedOnes() {
+    CommandResult result = runner.run(Command.builder("env").env("TW_GREETING", "hello world $(id)").build());
+
+    assertThat(result.stdout()).contains("TW_GREETING=hello world $(id)\n");
+    assertThat(result.stdout()).contains("PATH=");
+  }
+
+  @Test
+  void runsInTheWorkingDirectory() throws IOException {
+    CommandResult result = runner.run(Command.builder("pwd").workingDir(tmp).build());
+
+    assertThat(result.stdout().strip()).isEqualTo(tmp.toRealPath().toString());
+  }
+
+  @Test
+  void reportsANonZeroExitAsAResult() throws IOException {
+    Path script = script("echo broken >&2\nexit 3\n");
+
+    CommandResult result = runner.run(Command.builder("sh", script.toString()).build());
+
+    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(result.stderr()).isEqualTo("broken\n");
+    assertThatThrownBy(result::requireSuccess).hasMessageContaining("exited with code 3: broken");
+  }
+
+  @Test
+  void redactsSecretsFromOutputAndTheRecordedCommand() throws IOException {
+    Secret token = Secret.of("s3cr3t-t0ken-value");
+    Path script = script("echo \"arg=$1\"\necho \"env=$TOKEN\" >&2\nread line\necho \"stdin=$line\"\n");
+
+    CommandResult result = runner.run(Command.builder("sh", script.toString())
+        .secretArg(token).env("TOKEN", token).stdin(token).build());
+
+    assertThat(result.stdout()).isEqualTo("arg=******\nstdin=******\n");
+    assertThat(result.stderr()).isEqualTo("env=******\n");
+    assertThat(result.command()).containsExactly("sh", script.toString(), "******");
+  }
+
+  @Test
+  void masksTheRemnantOfASecretCutByTheCaptureCap() {
+    Secret token = Secret.of("ABCDEFGHIJ");
+    ProcessCommandRunner small = new ProcessCommandRunner(6, Duration.ofSeconds(1));
+
+    CommandResult result = small.run(Command.builder("printf", "%s%s%s", "0123456789").secretArg(token).arg("!!")
+        .build());
+
+    assertThat(result.stdout()).isEqualTo("******!!").doesNotContain("GHIJ");
+  }
+
+  @Test
+  void killsTheWholeProcessTreeOnTimeout() throws IOException {
+    Path pidFile = tmp.resolve("child.pid");
+    Path script = script("sleep 300 &\necho $! > " + pidFile + "\nwait\n");
+    Command command = Command.builder("sh", script.toString()).timeout(Duration.ofSeconds(1)).build();
+
+    assertThatThrownBy(() -> runner.run(command))
+        .isInstanceOfSatisfying(RetryableException.class, e -> assertThat(e.outcomeUnknown()).isTrue())
+        .hasMessageContaining("'sh " + script + "'")
+        .hasMessageContaining("timed out after 1s");
+
+    long child = Long.parseLong(Files.readString(pidFile).strip());
+    await().atMost(Duration.ofSeconds(10)).until(() -> !ProcessHandle.of(child).map(ProcessHandle::isAlive)
+        .orElse(false));
+  }
+
+  @Test
+  void namesTheRedactedCommandWhenItTimesOut() throws IOException {
+    Path script = script("echo \"using $1\" >&2\nexec sleep 30\n");
+    Command command = Command.builder("sh", script.toString()).secretArg(Secret.of("hunter2hunter2"))
+        .timeout(Duration.ofMillis(500)).build();
+
+    assertThatThrownBy(() -> runner.run(command))
+        .isInstanceOf(RetryableException.class)
+        .hasMessageContaining("'sh " + script + " ******' timed out after 500ms")
+        .hasMessageEndingWith(": using ******")
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void refusesAShellGivenACommandString() {
+    for (Command c : List.of(
+        Command.builder("sh", "-c", "echo hi").build(),
+        Command.builder("/bin/bash", "-ec", "echo hi").build(),
+        Command.builder("bash", "--norc", "-c", "echo hi").build(),
+        Command.builder("/usr/bin/env", "FOO=1", "zsh", "-c", "echo hi").build())) {
+      assertThatThrownBy(() -> runner.run(c))
+          .isInstanceOf(PermanentException.class)
+          .hasMessageContaining("refusing to run");
+    }
+  }
+
+  @Test
+  void allowsAShellRunningAScriptFile() throws IOException {
+    Path script = script("echo from-script\n");
+
+    assertThat(runner.run(Command.builder("sh", script.toString()).build()).stdout()).isEqualTo("from-script\n");
+  }
+
+  @Test
+  void failsPermanentlyWhenTheProgramDoesNotExist() {
+    assertThatThrownBy(() -> runner.run(Command.builder("tw-no-such-program-7f3a", "x").build()))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageStartingWith("cannot start 'tw-no-such-program-7f3a'");
+  }
+
+  @Test
+  void failsPermanentlyWhenTheWorkingDirectoryDoesNotExist() {
+    assertThatThrownBy(() -> runner.run(Command.builder("pwd").workingDir(tmp.resolve("missing")).build()))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("cannot start 'pwd'")
+        .hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void measuresHowLongTheProcessRan() {
+    CommandResult result = runner.run(Command.builder("true").build());
+
+    assertThat(result.duration()).isPositive();
+    assertThat(Optional.of(result.exitCode())).contains(0);
+  }
+
+  @Test
+  void writesDurationsAsPeopleDo() {
+    assertThat(ProcessCommandRunner.format(Duration.ofMillis(300))).isEqualTo("300ms");
+    assertThat(ProcessCommandRunner.format(Duration.ofSeconds(90))).isEqualTo("1m30s");
+    assertThat(ProcessCommandRunner.format(Duration.ofMinutes(120))).isEqualTo("2h");
+    assertThat(ProcessCommandRunner.format(Duration.ofMillis(1500))).isEqualTo("1.500s");
+  }
+
+  private Path script(String body) throws IOException {
+    Path file = Files.createTempFile(tmp, "script", ".sh");
+    Files.writeString(file, body);
+    return file;
+  }
+}
