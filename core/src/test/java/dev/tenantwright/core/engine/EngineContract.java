@@ -426,4 +426,127 @@ abstract class EngineContract {
     assertThat(retried.state()).isEqualTo(RunState.SUCCEEDED);
     assertThat(backend.objects.get("abc-corporation-test-full-app").value()).isEqualTo(demoPort);
   }
+
+  @Test
+  void tenantIdsAreDnsSlugsWithASuffixOnCollisionAndEmailsAreUnique() {
+    Tenantwright tw = open(chain());
+    Tenant first = tw.tenants().create(NewTenant.company("Ämber & Söhne GmbH").email("Info@Amber.example"));
+    assertThat(first.id()).isEqualTo("amber-and-sohne-gmbh");
+    assertThat(first.email()).isEqualTo("info@amber.example");
+    Tenant second = tw.tenants().create(NewTenant.company("Amber and Sohne GmbH").email("other@amber.example"));
+    assertThat(second.id()).matches("amber-and-sohne-gmbh-[a-z2-7]{4}");
+
+    Tenant repeated = tw.tenants().create(NewTenant.company("Ämber & Söhne GmbH").email("info@amber.example"));
+    assertThat(repeated.id()).isEqualTo(first.id());
+    assertThatThrownBy(() -> tw.tenants().create(NewTenant.company("Something Else").email("INFO@amber.example")))
+        .isInstanceOf(ConflictException.class).hasMessageContaining("already owns tenant 'amber-and-sohne-gmbh'");
+    assertThat(tw.tenants().list()).hasSize(2);
+    assertThat(tw.tenants().history(first.id())).extracting(Event::type).containsExactly(EventType.TENANT_CREATED);
+  }
+
+  @Test
+  void badTenantInputNamesTheFieldAndCreatesNothing() {
+    Tenantwright tw = open(chain());
+    assertThatThrownBy(() -> tw.tenants().create(NewTenant.company("!!!").email("a@b.example")))
+        .isInstanceOf(dev.tenantwright.core.ValidationException.class).hasMessageContaining("field 'company'");
+    assertThatThrownBy(() -> tw.tenants().create(NewTenant.company("ACME").email("not-an-email")))
+        .isInstanceOf(dev.tenantwright.core.ValidationException.class).hasMessageContaining("field 'email'");
+    assertThatThrownBy(() -> tw.tenants().create(NewTenant.company("ACME").email("a@b.example").slug("Bad_Slug")))
+        .isInstanceOf(dev.tenantwright.core.ValidationException.class).hasMessageContaining("field 'slug'");
+    assertThatThrownBy(() -> tw.tenants().create(NewTenant.company("ACME").email("a@b.example").plan("Gold Plan")))
+        .isInstanceOf(dev.tenantwright.core.ValidationException.class).hasMessageContaining("field 'plan'");
+    assertThat(tw.tenants().list()).isEmpty();
+  }
+
+  @Test
+  void cancellingARunRollsBackWhatItCreated() throws Exception {
+    CountDownLatch hold = backend.blockAfter("b", "create");
+    Tenantwright tw = open(chain());
+    Tenant t = abc(tw);
+    Run run = tw.environments().provision(t.id(), EnvironmentKind.DEMO);
+    backend.awaitBlocked("b", "create");
+    run.cancel();
+    hold.countDown();
+    Run done = run.await(WAIT);
+
+    assertThat(done.state()).isEqualTo(RunState.ROLLED_BACK);
+    assertThat(done.events()).extracting(Event::type).contains(EventType.RUN_CANCELLING);
+    assertThat(backend.objects).isEmpty();
+  }
+
+  @Test
+  void aStepPastItsDeadlineFailsAndItsPossibleObjectIsCleanedUp() throws Exception {
+    backend.blockAfter("d", "create");
+    Blueprint bp = Blueprint.builder("slow")
+        .resource("a", "mem.object", r -> r.param("value", "a"))
+        .resource("d", "mem.object", r -> r.param("value", "d").timeout(Duration.ofMillis(300)))
+        .build();
+    Tenantwright tw = open(bp);
+    Run done = tw.environments().provision(abc(tw).id(), EnvironmentKind.DEMO).await(WAIT);
+
+    assertThat(done.state()).isEqualTo(RunState.ROLLED_BACK);
+    assertThat(done.error()).contains("step 'd'");
+    assertThat(backend.objects).as("the timed-out create had made its object; rollback found and removed it").isEmpty();
+  }
+
+  @Test
+  void anUnknownOutcomeIsResolvedWithReadBeforeTheNextAttempt() {
+    backend.fail("a", "create", Phase.AFTER, 1, () -> new RetryableException("mem: connection reset"));
+    Tenantwright tw = open(chain());
+    Run done = tw.environments().provision(abc(tw).id(), EnvironmentKind.DEMO).await(WAIT);
+
+    assertThat(done.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(backend.creates.get("a").get()).isEqualTo(1);
+    assertThat(done.steps()).filteredOn(s -> s.name().equals("a")).extracting(StepStatus::origin)
+        .containsExactly("CREATED");
+    assertThat(done.events()).extracting(Event::type).contains(EventType.STEP_IN_DOUBT);
+  }
+
+  @Test
+  void provisioningStepsAreJournaledAndCompensated() {
+    List<String> calls = new CopyOnWriteArrayList<>();
+    dev.tenantwright.spi.ProvisioningStep<RegisterParams, RegisterOut> register = new dev.tenantwright.spi.ProvisioningStep<>() {
+      @Override
+      public String type() {
+        return "host.register";
+      }
+
+      @Override
+      public Class<RegisterParams> parametersType() {
+        return RegisterParams.class;
+      }
+
+      @Override
+      public Class<RegisterOut> outputType() {
+        return RegisterOut.class;
+      }
+
+      @Override
+      public RegisterOut apply(RegisterParams p, dev.tenantwright.spi.StepContext ctx) {
+        calls.add("apply:" + p.customer());
+        return new RegisterOut(42);
+      }
+
+      @Override
+      public void compensate(RegisterParams p, RegisterOut out, dev.tenantwright.spi.StepContext ctx) {
+        calls.add("compensate:" + out.row());
+      }
+    };
+    backend.fail("b", "create", Phase.BEFORE, 1, () -> new PermanentException("mem: nope"));
+    Blueprint bp = Blueprint.builder("signup")
+        .resource("register", "host.register", r -> r.param("customer", "${tenant.id}"))
+        .resource("b", "mem.object", r -> r.param("value", "row ${register.row}"))
+        .build();
+    Tenantwright tw = open(store().blueprint(bp).step(register));
+    Run done = tw.environments().provision(abc(tw).id(), EnvironmentKind.DEMO).await(WAIT);
+
+    assertThat(done.state()).isEqualTo(RunState.ROLLED_BACK);
+    assertThat(calls).containsExactly("apply:abc-corporation", "compensate:42");
+  }
+
+  /** Parameters of the host step in {@link #provisioningStepsAreJournaledAndCompensated}. */
+  public record RegisterParams(String customer) {}
+
+  /** Outputs of the host step. */
+  public record RegisterOut(int row) {}
 }

@@ -72,7 +72,7 @@ public final class MemoryBackend {
     return this;
   }
 
-  /** Blocks {@code op} of {@code step} after its side effect until the returned latch is released. */
+  /** Blocks the next {@code op} of {@code step} after its side effect until the returned latch is released (once). */
   public CountDownLatch blockAfter(String step, String op) {
     CountDownLatch latch = new CountDownLatch(1);
     blocks.put(step + ":" + op, latch);
@@ -120,7 +120,7 @@ public final class MemoryBackend {
   }
 
   private void maybeBlock(StepContext ctx, String op) {
-    CountDownLatch latch = blocks.get(ctx.stepName() + ":" + op);
+    CountDownLatch latch = blocks.remove(ctx.stepName() + ":" + op);
     if (latch != null) {
       reached.get(ctx.stepName() + ":" + op).countDown();
       try {

@@ -30,6 +30,7 @@ public final class EventBus {
   }
 
   public void publish(Event event) {
+    LOG.debug("{}", event);
     for (Listener l : listeners) {
       try {
         l.onEvent(event);

@@ -1,0 +1,75 @@
+package dev.tenantwright.plugin.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tenantwright.spi.PermanentException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class NamesTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"acme", "acme-web_1", "0day", "a"})
+  void acceptsValidComposeProjectNames(String name) {
+    assertThat(Names.composeProject("project", name)).isEqualTo(name);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Acme", "-acme", "_acme", "acme.web", "acme web"})
+  void refusesInvalidComposeProjectNamesNamingTheField(String name) {
+    assertThatThrownBy(() -> Names.composeProject("project", name))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageStartingWith("field 'project': \"" + name + "\" is not a valid Compose project name");
+  }
+
+  @Test
+  void refusesMissingNames() {
+    assertThatThrownBy(() -> Names.dnsLabel("subdomain", null)).hasMessage("field 'subdomain': must not be empty");
+    assertThatThrownBy(() -> Names.vercelProject("name", "")).hasMessage("field 'name': must not be empty");
+  }
+
+  @Test
+  void checksDnsLabelsForCharactersHyphensAndLength() {
+    assertThat(Names.dnsLabel("subdomain", "acme-shop")).isEqualTo("acme-shop");
+    assertThat(Names.dnsLabel("subdomain", "a".repeat(63))).hasSize(63);
+    assertThatThrownBy(() -> Names.dnsLabel("subdomain", "a".repeat(64)))
+        .hasMessage("field 'subdomain': \"" + "a".repeat(64) + "\" is 64 characters long; a DNS label has at most 63");
+    assertThatThrownBy(() -> Names.dnsLabel("subdomain", "acme-")).hasMessageContaining("not a valid DNS label");
+    assertThatThrownBy(() -> Names.dnsLabel("subdomain", "ACME")).hasMessageContaining("lowercase");
+  }
+
+  @Test
+  void checksHostNamesLabelByLabel() {
+    assertThat(Names.hostname("domain", "shop.acme.example.com")).isEqualTo("shop.acme.example.com");
+    assertThatThrownBy(() -> Names.hostname("domain", "shop..example.com")).hasMessageContaining("label ''");
+    assertThatThrownBy(() -> Names.hostname("domain", "*.example.com")).hasMessageContaining("label '*'");
+    assertThatThrownBy(() -> Names.hostname("domain", "example.com.")).hasMessageContaining("not a valid host name");
+    assertThatThrownBy(() -> Names.hostname("domain", ("a".repeat(60) + ".").repeat(5) + "com"))
+        .hasMessageContaining("at most 253");
+  }
+
+  @Test
+  void checksVercelProjectNames() {
+    assertThat(Names.vercelProject("name", "acme.site_v2-web")).isEqualTo("acme.site_v2-web");
+    assertThatThrownBy(() -> Names.vercelProject("name", "acme---web")).hasMessageContaining("'---'");
+    assertThatThrownBy(() -> Names.vercelProject("name", "Acme")).hasMessageContaining("lowercase");
+    assertThatThrownBy(() -> Names.vercelProject("name", "a".repeat(101))).hasMessageContaining("at most 100");
+  }
+
+  @Test
+  void checksIncusInstanceNames() {
+    assertThat(Names.incusInstance("instance", "Acme-erp-1")).isEqualTo("Acme-erp-1");
+    assertThatThrownBy(() -> Names.incusInstance("instance", "1acme")).hasMessageContaining("starting with a letter");
+    assertThatThrownBy(() -> Names.incusInstance("instance", "acme_erp")).hasMessageContaining("not a valid Incus instance name");
+  }
+
+  @Test
+  void checksEnvironmentVariableNames() {
+    assertThat(Names.envVarName("env", "DB_PASSWORD")).isEqualTo("DB_PASSWORD");
+    assertThatThrownBy(() -> Names.envVarName("env", "1X")).hasMessage(
+        "field 'env': \"1X\" is not a valid environment variable name: use letters, digits and '_', not starting with a digit");
+    assertThatThrownBy(() -> Names.envVarName("env", "A-B")).isInstanceOf(PermanentException.class);
+  }
+}

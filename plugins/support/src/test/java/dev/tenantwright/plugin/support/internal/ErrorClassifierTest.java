@@ -1,0 +1,36 @@
+package dev.tenantwright.plugin.support.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class ErrorClassifierTest {
+
+  static final Instant NOW = Instant.parse("2026-03-10T12:00:00Z");
+
+  @Test
+  void readsRetryAfterAsDeltaSeconds() {
+    assertThat(ErrorClassifier.parseRetryAfter("120", NOW)).contains(Duration.ofMinutes(2));
+    assertThat(ErrorClassifier.parseRetryAfter(" 0 ", NOW)).contains(Duration.ZERO);
+  }
+
+  @Test
+  void readsRetryAfterAsAnHttpDate() {
+    assertThat(ErrorClassifier.parseRetryAfter("Tue, 10 Mar 2026 12:01:30 GMT", NOW)).contains(Duration.ofSeconds(90));
+  }
+
+  @Test
+  void treatsAnHttpDateInThePastAsNoWait() {
+    assertThat(ErrorClassifier.parseRetryAfter("Tue, 10 Mar 2026 11:00:00 GMT", NOW)).contains(Duration.ZERO);
+  }
+
+  @Test
+  void ignoresValuesThatAreNeitherForm() {
+    assertThat(ErrorClassifier.parseRetryAfter("soon", NOW)).isEmpty();
+    assertThat(ErrorClassifier.parseRetryAfter("", NOW)).isEmpty();
+    assertThat(ErrorClassifier.parseRetryAfter("-5", NOW)).isEmpty();
+    assertThat(ErrorClassifier.parseRetryAfter("99999999999999999999999", NOW)).isEmpty();
+  }
+}
