@@ -350,6 +350,9 @@ public final class Engine {
         Thread.currentThread().interrupt();
         throw new TenantwrightException("interrupted while waiting for run " + runId, e);
       } catch (ExecutionException e) {
+        if (e.getCause() instanceof EngineStoppedException stopped) {
+          throw stopped;
+        }
         throw new TenantwrightException("run " + runId + " failed internally", e.getCause());
       }
     }
@@ -431,6 +434,9 @@ public final class Engine {
       } catch (RuntimeException e) {
         LOG.warn("could not release the leases of unfinished runs: {}", e.getMessage());
       }
+      for (RunExecution exec : active.values()) {
+        exec.completion().completeExceptionally(new EngineStoppedException(exec.id()));
+      }
     }
     active.clear();
   }
@@ -505,6 +511,15 @@ public final class Engine {
 
   void finished(RunExecution exec) {
     active.remove(exec.id());
+  }
+
+  /** Thrown to a waiter when this engine stopped before the run finished; the run resumes on the next start. */
+  public static final class EngineStoppedException extends TenantwrightException {
+    private static final long serialVersionUID = 1L;
+
+    EngineStoppedException(String runId) {
+      super("the engine stopped before run " + runId + " finished; it resumes when an engine starts on this journal");
+    }
   }
 
   /** A held permit of a backend's concurrency limit; closing releases it. */

@@ -18,8 +18,10 @@ import java.util.function.Function;
 
 /**
  * The {@link StepContext} the engine hands one attempt of one step. Valid only during that call.
+ *
+ * <p>Public (but internal) so that the test kit can call a resource type exactly as the engine would.
  */
-final class EngineStepContext implements StepContext {
+public final class EngineStepContext implements StepContext {
 
   private final TenantInfo tenant;
   private final EnvironmentInfo environment;
@@ -35,7 +37,7 @@ final class EngineStepContext implements StepContext {
   private final CommandRunner commands;
   private final PluginConfigs configs;
 
-  EngineStepContext(TenantInfo tenant, EnvironmentInfo environment, String runId, String stepName, String backend,
+  public EngineStepContext(TenantInfo tenant, EnvironmentInfo environment, String runId, String stepName, String backend,
       int attempt, Instant deadline, Clock clock, BooleanSupplier cancelled, ProgressReporter progress,
       Function<String, Optional<Secret>> secrets, CommandRunner commands, PluginConfigs configs) {
     this.tenant = tenant;

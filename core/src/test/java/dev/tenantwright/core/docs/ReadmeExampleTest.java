@@ -1,0 +1,69 @@
+package dev.tenantwright.core.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tenantwright.core.Blueprint;
+import dev.tenantwright.core.NewTenant;
+import dev.tenantwright.core.Run;
+import dev.tenantwright.core.RunState;
+import dev.tenantwright.core.Tenant;
+import dev.tenantwright.core.Tenantwright;
+import dev.tenantwright.spi.EnvironmentKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedding example in the root README is this code, and it works. */
+class ReadmeExampleTest {
+
+  @TempDir
+  Path data;
+
+  void example(Path dataDir) {
+    // README-BEGIN
+    Blueprint website = Blueprint.builder("website")
+        .resource("admin-password", "secret", r -> r.param("length", 32))
+        .resource("http-port", "port")
+        .build();
+
+    try (Tenantwright tw = Tenantwright.builder()
+        .embedded(dataDir)                       // or .dataSource(ds).secretKey(key) for PostgreSQL
+        .blueprint(website)                      // or .blueprints(Path.of("blueprints"))
+        .listener(event -> System.out.println(event))
+        .build()) {
+      Tenant t = tw.tenants().create(NewTenant.company("ABC Corporation").email("ops@abc.example"));
+      Run run = tw.environments().provision(t.id(), EnvironmentKind.DEMO);
+      Run done = run.await(Duration.ofMinutes(5));     // SUCCEEDED, or ROLLED_BACK with done.error()
+      System.out.println(done.state() + " " + tw.environments().find(t.id(), "demo").orElseThrow().resources());
+    }
+    // README-END
+  }
+
+  @Test
+  void theReadmeExampleProvisionsADemo() {
+    example(data);
+    try (Tenantwright tw = Tenantwright.builder().embedded(data).classpathPlugins(false).build()) {
+      assertThat(tw.environments().find("abc-corporation", "demo").orElseThrow().state())
+          .isEqualTo(dev.tenantwright.core.EnvironmentState.READY);
+      assertThat(tw.runs().list("abc-corporation", "demo")).extracting(Run::state).containsExactly(RunState.SUCCEEDED);
+    }
+  }
+
+  @Test
+  void theReadmeShowsExactlyThisCode() throws Exception {
+    Path root = Path.of("").toAbsolutePath().getParent();
+    String readme = Files.readString(root.resolve("README.md"));
+    String source = Files.readString(Path.of("src/test/java/dev/tenantwright/core/docs/ReadmeExampleTest.java"));
+    String code = source.substring(source.indexOf("// README-BEGIN") + "// README-BEGIN".length(),
+        source.indexOf("    // README-END")).stripTrailing();
+    String block = readme.substring(readme.indexOf("```java", readme.indexOf("## Embed")) + "```java".length());
+    block = block.substring(0, block.indexOf("```")).strip();
+    assertThat(normalise(block)).isEqualTo(normalise(code));
+  }
+
+  private static String normalise(String s) {
+    return s.lines().map(String::strip).filter(l -> !l.isEmpty()).reduce("", (a, b) -> a + b + "\n");
+  }
+}
