@@ -38,6 +38,29 @@ public interface Environments {
   /** Deletes every resource the environment created, in reverse dependency order; adopted objects are left in place. */
   Run destroy(String tenantId, String environment, RunOptions options);
 
+  /**
+   * Returns the environment to its clean provisioned state: a resource type's own reset where it has one
+   * (restore a baseline snapshot), else destroy and create. Resetting live needs an {@link Approval}.
+   */
+  Run reset(String tenantId, String environment, RunOptions options);
+
+  /**
+   * Promotes a READY test instance whose health checks pass to live: live is updated with the test
+   * instance's validated configuration (blueprint and parameters) as a PROMOTE run. Data never moves:
+   * no resource is copied, and a change that would replace or delete a data-bearing or destructive
+   * resource on live needs an {@link Approval}.
+   */
+  Run promote(String tenantId, String testEnvironment, RunOptions options);
+
+  /**
+   * Starts a new provisioning run for a FAILED environment, up to the configured number of failed attempts
+   * (then a {@link PolicyViolationException}).
+   */
+  Run retry(String tenantId, String environment, RunOptions options);
+
+  /** The environment's state, active run, running steps, percent and last error. */
+  EnvironmentStatus status(String tenantId, String environment);
+
   /** What {@link #provision} / {@link #update} would do now, without doing it. */
   Plan plan(String tenantId, String environment, RunKind kind, RunOptions options);
 

@@ -3,6 +3,11 @@ package dev.tenantwright.core;
 /** What an {@link Event} reports. */
 public enum EventType {
   TENANT_CREATED,
+  TENANT_SUSPENDED,
+  TENANT_RESUMED,
+  TENANT_DELETING,
+  TENANT_DELETED,
+  POLICY_REFUSED,
   RUN_QUEUED,
   RUN_STARTED,
   STEP_STARTED,

@@ -28,6 +28,21 @@ public interface Tenants {
 
   List<Tenant> list();
 
+  /** Suspends the tenant: no run can start for it (except destroying) until it is resumed. */
+  Tenant suspend(String id, String actor);
+
+  /** Resumes a suspended tenant. */
+  Tenant resume(String id, String actor);
+
+  /**
+   * Deletes the tenant: destroys every environment (live last, which needs {@code options}' approval), then
+   * marks the tenant DELETED. Blocks until done or {@code timeout}.
+   *
+   * @throws ConflictException when an environment has an active run
+   * @throws PolicyViolationException when live exists and no approval is given
+   */
+  Tenant delete(String id, RunOptions options, java.time.Duration timeout);
+
   /** The tenant's audit trail: every event of every run of its environments, oldest first. */
   List<Event> history(String tenantId);
 }

@@ -127,6 +127,10 @@ public final class Tenantwright implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private String owner;
     private boolean recoverOnStart = true;
+    private final Map<String, PlanLimits> planLimits = new LinkedHashMap<>();
+    private final List<Policy> policies = new ArrayList<>();
+    private BlueprintSelector blueprintSelector;
+    private int maxProvisionAttempts = 3;
 
     Builder() {}
 
@@ -157,6 +161,10 @@ public final class Tenantwright implements AutoCloseable {
       clock = c.clock();
       owner = c.owner();
       recoverOnStart = c.recoverOnStart();
+      planLimits.putAll(c.planLimits());
+      policies.addAll(c.policies());
+      blueprintSelector = c.blueprintSelector();
+      maxProvisionAttempts = c.maxProvisionAttempts();
     }
 
     /** Keeps the journal in an embedded H2 database (and its key file) in {@code dir}: zero set-up, one process. */
@@ -319,12 +327,39 @@ public final class Tenantwright implements AutoCloseable {
       return this;
     }
 
+    /** The limits of the plan named {@code plan} (tenants without a configured plan are unlimited). */
+    public Builder planLimits(String plan, PlanLimits limits) {
+      planLimits.put(Objects.requireNonNull(plan, "plan"), Objects.requireNonNull(limits, "limits"));
+      return this;
+    }
+
+    /** Adds a host policy that may veto runs before any side effect. */
+    public Builder policy(Policy policy) {
+      policies.add(Objects.requireNonNull(policy, "policy"));
+      return this;
+    }
+
+    /** Picks new environments' blueprints from tenant attributes (industry, site type, plan). */
+    public Builder blueprintSelector(BlueprintSelector selector) {
+      this.blueprintSelector = Objects.requireNonNull(selector, "selector");
+      return this;
+    }
+
+    /** How many failed provisioning attempts {@code environments().retry(...)} allows (default 3). */
+    public Builder maxProvisionAttempts(int n) {
+      if (n < 1) {
+        throw new ValidationException("maxProvisionAttempts", "must be at least 1");
+      }
+      this.maxProvisionAttempts = n;
+      return this;
+    }
+
     /** The configuration as an immutable value. */
     public TenantwrightConfig config() {
       return new TenantwrightConfig(embeddedDir, dataSource, secretKey, secretKeyFile, pluginsDir, classpathPlugins,
           blueprintDirs, blueprints, defaultBlueprint, resourceTypes, steps, pluginConfigs, listeners, commandRunner,
           secrets, portFrom, portTo, maxParallelSteps, backendConcurrency, stepTimeout, maxAttempts, backoffBase,
-          backoffCap, clock, owner, recoverOnStart);
+          backoffCap, clock, owner, recoverOnStart, planLimits, policies, blueprintSelector, maxProvisionAttempts);
     }
 
     /**

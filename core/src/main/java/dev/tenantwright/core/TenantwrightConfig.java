@@ -41,6 +41,10 @@ import javax.sql.DataSource;
  * @param clock the clock
  * @param owner this engine's identity for run leases, or null for a generated one
  * @param recoverOnStart whether unfinished runs in the journal are resumed at start
+ * @param planLimits limits per plan name
+ * @param policies host policies that may veto a run
+ * @param blueprintSelector picks a new environment's blueprint from the tenant, or null
+ * @param maxProvisionAttempts how many failed provisioning attempts {@code retry} allows
  */
 public record TenantwrightConfig(
     Path embeddedDir,
@@ -68,7 +72,11 @@ public record TenantwrightConfig(
     Duration backoffCap,
     Clock clock,
     String owner,
-    boolean recoverOnStart) {
+    boolean recoverOnStart,
+    Map<String, PlanLimits> planLimits,
+    List<Policy> policies,
+    BlueprintSelector blueprintSelector,
+    int maxProvisionAttempts) {
 
   /** Copies the collections. */
   public TenantwrightConfig {
@@ -81,6 +89,8 @@ public record TenantwrightConfig(
     listeners = List.copyOf(listeners);
     secrets = Map.copyOf(secrets);
     backendConcurrency = Map.copyOf(backendConcurrency);
+    planLimits = Map.copyOf(planLimits);
+    policies = List.copyOf(policies);
   }
 
   /** A builder holding this configuration, to change it. */

@@ -13,8 +13,8 @@ import java.util.Set;
  * Binds a singleton {@link Tenantwright} built from a {@link TenantwrightConfig}, so a Guice host can
  * {@code @Inject Tenantwright}.
  *
- * <p>Listeners, resource types and provisioning steps bound in the host's own modules with
- * {@link Multibinder} ({@code Multibinder.newSetBinder(binder(), Listener.class)} and the type literals
+ * <p>Listeners, policies, resource types and provisioning steps bound in the host's own modules with
+ * {@link Multibinder} ({@code Multibinder.newSetBinder(binder(), Listener.class)} (or {@code Policy.class}) and the type literals
  * {@code ResourceType<?, ?>} / {@code ProvisioningStep<?, ?>}) are added to the configuration's own. The
  * host closes the instance when it shuts down.
  *
@@ -38,13 +38,15 @@ public final class TenantwrightModule extends AbstractModule {
     Multibinder.newSetBinder(binder(), Listener.class);
     Multibinder.newSetBinder(binder(), new TypeLiteral<ResourceType<?, ?>>() {});
     Multibinder.newSetBinder(binder(), new TypeLiteral<ProvisioningStep<?, ?>>() {});
+    Multibinder.newSetBinder(binder(), Policy.class);
   }
 
   @Provides
   @Singleton
   Tenantwright tenantwright(Set<Listener> listeners, Set<ResourceType<?, ?>> types,
-      Set<ProvisioningStep<?, ?>> steps) {
+      Set<ProvisioningStep<?, ?>> steps, Set<Policy> policies) {
     Tenantwright.Builder b = config.toBuilder();
+    policies.forEach(b::policy);
     listeners.forEach(b::listener);
     types.forEach(b::resourceType);
     steps.forEach(b::step);

@@ -9,7 +9,6 @@ import dev.tenantwright.core.RunState;
 import dev.tenantwright.core.Tenant;
 import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.spi.EnvironmentKind;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -53,17 +52,7 @@ class ReadmeExampleTest {
 
   @Test
   void theReadmeShowsExactlyThisCode() throws Exception {
-    Path root = Path.of("").toAbsolutePath().getParent();
-    String readme = Files.readString(root.resolve("README.md"));
-    String source = Files.readString(Path.of("src/test/java/dev/tenantwright/core/docs/ReadmeExampleTest.java"));
-    String code = source.substring(source.indexOf("// README-BEGIN") + "// README-BEGIN".length(),
-        source.indexOf("    // README-END")).stripTrailing();
-    String block = readme.substring(readme.indexOf("```java", readme.indexOf("## Embed")) + "```java".length());
-    block = block.substring(0, block.indexOf("```")).strip();
-    assertThat(normalise(block)).isEqualTo(normalise(code));
-  }
-
-  private static String normalise(String s) {
-    return s.lines().map(String::strip).filter(l -> !l.isEmpty()).reduce("", (a, b) -> a + b + "\n");
+    ReadmeSnippets.assertShows(Path.of("..", "README.md"), "## Embed",
+        Path.of("src/test/java/dev/tenantwright/core/docs/ReadmeExampleTest.java"), "README");
   }
 }

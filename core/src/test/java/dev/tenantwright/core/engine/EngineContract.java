@@ -48,19 +48,11 @@ import org.slf4j.LoggerFactory;
  * The engine suite. Every test runs against each store: {@link H2EngineTest} and {@link PostgresEngineTest}
  * extend it with a fresh database.
  */
-abstract class EngineContract {
+abstract class EngineContract extends EngineContractSupport {
 
-  static final Duration WAIT = Duration.ofSeconds(30);
-
-  protected final MemoryBackend backend = new MemoryBackend();
-  protected final List<Event> events = new CopyOnWriteArrayList<>();
-  private final List<Tenantwright> opened = new ArrayList<>();
-
-  /** A builder on this test's store (the same database on every call). */
-  protected abstract Tenantwright.Builder store();
-
-  /** A JDBC view of this test's store, for scanning tables. */
-  protected abstract DataSource dataSource();
+  EngineContract(Fixture fixture) {
+    super(fixture);
+  }
 
   /** a → b → c (b takes a's output, c needs b), plus d independent. */
   static Blueprint chain() {
@@ -71,29 +63,6 @@ abstract class EngineContract {
         .resource("c", "mem.object", r -> r.param("value", "c").needs("b"))
         .resource("d", "mem.object", r -> r.param("value", "d"))
         .build();
-  }
-
-  protected Tenantwright open(Blueprint bp) {
-    return open(store().blueprint(bp));
-  }
-
-  protected Tenantwright open(Tenantwright.Builder b) {
-    Tenantwright tw = b.resourceType(backend.type()).listener(events::add)
-        .backoff(Duration.ofMillis(10), Duration.ofMillis(50)).build();
-    opened.add(tw);
-    return tw;
-  }
-
-  @AfterEach
-  void closeAll() {
-    backend.clearBlocks();
-    for (Tenantwright tw : opened) {
-      tw.close(Duration.ZERO);
-    }
-  }
-
-  protected Tenant abc(Tenantwright tw) {
-    return tw.tenants().create(NewTenant.company("ABC Corporation").email("ops@abc.example"));
   }
 
   @Test
@@ -241,7 +210,6 @@ abstract class EngineContract {
         .containsExactly("CREATED");
     assertThat(done.events()).extracting(Event::type).contains(EventType.STEP_IN_DOUBT);
 
-    backend.fail("x", "create", Phase.BEFORE, 0, () -> null);
     Run destroyed = second.environments().destroy(t.id(), "demo", RunOptions.defaults()).await(WAIT);
     assertThat(destroyed.state()).isEqualTo(RunState.SUCCEEDED);
     assertThat(backend.objects).as("the resumed create is rolled back like any other").isEmpty();

@@ -60,6 +60,49 @@ public final class MemoryBackend {
     return new MemType(name);
   }
 
+  /** A type that can reset (restore the spec's value) and may hold data. */
+  public ResourceType<MemSpec, MemOut> resettableType(String name, boolean dataBearing) {
+    return new ResettableMemType(name, dataBearing);
+  }
+
+  /** A data-bearing type without reset of its own. */
+  public ResourceType<MemSpec, MemOut> dataType(String name) {
+    return new MemType(name) {
+      @Override
+      public boolean dataBearing() {
+        return true;
+      }
+    };
+  }
+
+  /** Simulates a user writing data into an object (so a reset has something to undo). */
+  public void scribble(String resourceName, String value) {
+    objects.computeIfPresent(resourceName, (k, o) -> new Obj(o.name(), o.marker(), value, o.token()));
+  }
+
+  private final class ResettableMemType extends MemType implements dev.tenantwright.spi.Resettable<MemSpec, MemOut> {
+    private final boolean dataBearing;
+
+    ResettableMemType(String name, boolean dataBearing) {
+      super(name);
+      this.dataBearing = dataBearing;
+    }
+
+    @Override
+    public boolean dataBearing() {
+      return dataBearing;
+    }
+
+    @Override
+    public MemOut reset(MemSpec spec, MemOut outputs, StepContext ctx) {
+      String key = ctx.resourceName();
+      Obj o = objects.get(key);
+      objects.put(key, new Obj(key, o.marker(), spec.value(), spec.token()));
+      log.add("reset:" + ctx.stepName());
+      return new MemOut(key, spec.value(), spec.token());
+    }
+  }
+
   /** Makes the next {@code times} calls of {@code op} on {@code step} throw, before or after the side effect. */
   public MemoryBackend fail(String step, String op, Phase phase, int times, Supplier<RuntimeException> error) {
     faults.add(new Fault(step, op, phase, new AtomicInteger(times), error));
@@ -132,7 +175,7 @@ public final class MemoryBackend {
     }
   }
 
-  private final class MemType implements ResourceType<MemSpec, MemOut>, Updatable<MemSpec, MemOut> {
+  private class MemType implements ResourceType<MemSpec, MemOut>, Updatable<MemSpec, MemOut> {
     private final String name;
 
     MemType(String name) {
@@ -222,6 +265,7 @@ public final class MemoryBackend {
       }
       objects.put(key, new Obj(key, o.marker(), spec.value(), spec.token()));
       log.add("update:" + ctx.stepName());
+      maybeBlock(ctx, "update");
       return new MemOut(key, spec.value(), spec.token());
     }
   }

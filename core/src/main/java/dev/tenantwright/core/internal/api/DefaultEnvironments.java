@@ -3,6 +3,17 @@ package dev.tenantwright.core.internal.api;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tenantwright.core.Blueprint;
+import dev.tenantwright.core.BlueprintChoice;
+import dev.tenantwright.core.BlueprintSelector;
+import dev.tenantwright.core.ConflictException;
+import dev.tenantwright.core.EnvironmentState;
+import dev.tenantwright.core.EnvironmentStatus;
+import dev.tenantwright.core.NotFoundException;
+import dev.tenantwright.core.PolicyViolationException;
+import dev.tenantwright.core.RunState;
+import dev.tenantwright.core.StepState;
+import dev.tenantwright.core.StepStatus;
+import dev.tenantwright.core.internal.journal.Records.RunRecord;
 import dev.tenantwright.core.Environment;
 import dev.tenantwright.core.Environments;
 import dev.tenantwright.core.Plan;
@@ -38,14 +49,18 @@ final class DefaultEnvironments implements Environments {
   private final DefaultRuns runs;
   private final Map<String, Blueprint> blueprints;
   private final String defaultBlueprint;
+  private final BlueprintSelector selector;
+  private final int maxProvisionAttempts;
 
   DefaultEnvironments(Journal journal, Engine engine, DefaultRuns runs, Map<String, Blueprint> blueprints,
-      String defaultBlueprint) {
+      String defaultBlueprint, BlueprintSelector selector, int maxProvisionAttempts) {
     this.journal = journal;
     this.engine = engine;
     this.runs = runs;
     this.blueprints = blueprints;
     this.defaultBlueprint = defaultBlueprint;
+    this.selector = selector;
+    this.maxProvisionAttempts = maxProvisionAttempts;
   }
 
   @Override
@@ -75,9 +90,91 @@ final class DefaultEnvironments implements Environments {
   }
 
   @Override
+  public Run reset(String tenantId, String environment, RunOptions options) {
+    EnvironmentRecord env = existing(tenantId, environment);
+    if (env.state() != EnvironmentState.READY) {
+      throw new ConflictException("environment '" + environment + "' is " + env.state() + "; only a READY environment can be reset");
+    }
+    return start(tenantId, environment, env.kind(), RunKind.RESET, options, null);
+  }
+
+  @Override
+  public Run promote(String tenantId, String testEnvironment, RunOptions options) {
+    EnvironmentRecord source = existing(tenantId, testEnvironment);
+    if (source.kind() != EnvironmentKind.TEST) {
+      throw new PolicyViolationException("promote", "only a test instance can be promoted to live; '"
+          + testEnvironment + "' is " + source.kind());
+    }
+    if (source.state() != EnvironmentState.READY) {
+      throw new PolicyViolationException("promote", "test instance '" + testEnvironment + "' is " + source.state()
+          + "; only a READY one can be promoted");
+    }
+    List<String> failing = engine.failingHealthChecks(source.id());
+    if (!failing.isEmpty()) {
+      throw new PolicyViolationException("promote", "health checks of '" + testEnvironment + "' fail: " + failing);
+    }
+    EnvironmentRecord live = existing(tenantId, "live");
+    if (live.state() != EnvironmentState.READY) {
+      throw new ConflictException("live is " + live.state() + "; promote needs a READY live environment");
+    }
+    return start(tenantId, "live", EnvironmentKind.LIVE, RunKind.PROMOTE, options, testEnvironment);
+  }
+
+  @Override
+  public Run retry(String tenantId, String environment, RunOptions options) {
+    EnvironmentRecord env = existing(tenantId, environment);
+    if (env.state() != EnvironmentState.FAILED) {
+      throw new ConflictException("environment '" + environment + "' is " + env.state() + "; only a FAILED one is retried");
+    }
+    int failed = failedAttempts(env.id());
+    if (failed >= maxProvisionAttempts) {
+      throw new PolicyViolationException("retry", "provisioning of '" + environment + "' failed " + failed
+          + " times; the limit is " + maxProvisionAttempts + " attempts (last error: " + env.lastError() + ")");
+    }
+    return start(tenantId, environment, env.kind(), RunKind.PROVISION, options, null);
+  }
+
+  @Override
+  public EnvironmentStatus status(String tenantId, String environment) {
+    EnvironmentRecord env = existing(tenantId, environment);
+    List<RunRecord> all = journal.runs(env.id());
+    Optional<Run> last = all.isEmpty() ? Optional.empty()
+        : Optional.of(RunHandle.load(journal, engine, all.get(all.size() - 1)));
+    List<String> running = last.map(r -> r.steps().stream()
+        .filter(s -> s.state() == StepState.RUNNING || s.state() == StepState.IN_DOUBT
+            || s.state() == StepState.COMPENSATING)
+        .map(StepStatus::name).toList()).orElse(List.of());
+    return new EnvironmentStatus(tenantId, environment, env.kind(), env.state(), last.map(Run::id).orElse(null),
+        last.map(Run::state).orElse(null), running, last.map(Run::percent).orElse(0), env.lastError(),
+        failedAttempts(env.id()));
+  }
+
+  /** Failed provisioning runs since the environment was last ready. */
+  private int failedAttempts(String envId) {
+    List<RunRecord> all = journal.runs(envId);
+    int failed = 0;
+    for (int i = all.size() - 1; i >= 0; i--) {
+      RunRecord r = all.get(i);
+      if (r.state() == RunState.SUCCEEDED) {
+        break;
+      }
+      if (r.kind() == RunKind.PROVISION && (r.state() == RunState.ROLLED_BACK || r.state() == RunState.FAILED)) {
+        failed++;
+      }
+    }
+    return failed;
+  }
+
+  private EnvironmentRecord existing(String tenantId, String environment) {
+    kindOf(environment);
+    return journal.environment(tenantId + "/" + environment).orElseThrow(() -> new NotFoundException(
+        "environment '" + environment + "' of tenant '" + tenantId + "' does not exist"));
+  }
+
+  @Override
   public Plan plan(String tenantId, String environment, RunKind kind, RunOptions options) {
     EnvironmentKind envKind = kindOf(environment);
-    StartRequest req = request(tenantId, environment, envKind, kind, options);
+    StartRequest req = request(tenantId, environment, envKind, kind, options, null);
     var steps = engine.plan(req).stream()
         .map(p -> new Plan.Step(p.name(), p.type(), p.action(), p.reason(), List.copyOf(p.waitsFor()))).toList();
     String bp = req.blueprint() != null ? req.blueprint()
@@ -96,18 +193,35 @@ final class DefaultEnvironments implements Environments {
   }
 
   private Run start(String tenantId, String environment, EnvironmentKind kind, RunKind runKind, RunOptions options) {
-    StartRequest req = request(tenantId, environment, kind, runKind, options);
+    return start(tenantId, environment, kind, runKind, options, null);
+  }
+
+  private Run start(String tenantId, String environment, EnvironmentKind kind, RunKind runKind, RunOptions options,
+      String source) {
+    StartRequest req = request(tenantId, environment, kind, runKind, options, source);
     return RunHandle.load(journal, engine, engine.start(req));
   }
 
   private StartRequest request(String tenantId, String environment, EnvironmentKind kind, RunKind runKind,
-      RunOptions options) {
+      RunOptions options, String source) {
     String bp = options.blueprintName();
-    if (bp == null && journal.environment(tenantId + "/" + environment).isEmpty()) {
-      bp = defaultBlueprint();
+    Map<String, Object> params = options.parameters();
+    Optional<EnvironmentRecord> env = journal.environment(tenantId + "/" + environment);
+    boolean fresh = env.isEmpty() || env.get().state() == EnvironmentState.DESTROYED;
+    if (bp == null && source == null && fresh) {
+      Optional<BlueprintChoice> chosen = selector == null ? Optional.empty()
+          : journal.tenant(tenantId).flatMap(t -> selector.select(DefaultTenants.tenant(t), kind));
+      if (chosen.isPresent()) {
+        bp = chosen.get().blueprint();
+        Map<String, Object> merged = new LinkedHashMap<>(chosen.get().parameters());
+        merged.putAll(params);
+        params = merged;
+      } else {
+        bp = defaultBlueprint();
+      }
     }
-    return new StartRequest(tenantId, environment, kind, runKind, bp, options.parameters(), options.idempotencyKey(),
-        options.actorName(), options.reasonText());
+    return new StartRequest(tenantId, environment, kind, runKind, bp, params, options.idempotencyKey(),
+        options.actorName(), options.reasonText(), options.approvalGiven(), source);
   }
 
   private String defaultBlueprint() {

@@ -15,7 +15,18 @@ import dev.tenantwright.core.internal.journal.Journal;
 import dev.tenantwright.core.internal.journal.JournalException;
 import dev.tenantwright.core.internal.journal.Records.EventRecord;
 import dev.tenantwright.core.internal.journal.Records.TenantRecord;
+import dev.tenantwright.core.Environment;
+import dev.tenantwright.core.EnvironmentState;
+import dev.tenantwright.core.PolicyViolationException;
+import dev.tenantwright.core.Run;
+import dev.tenantwright.core.RunOptions;
+import dev.tenantwright.core.RunState;
+import dev.tenantwright.core.internal.journal.Records.RunRecord;
+import dev.tenantwright.spi.EnvironmentKind;
+import dev.tenantwright.spi.TenantwrightException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -33,11 +44,13 @@ final class DefaultTenants implements Tenants {
   private final Journal journal;
   private final Clock clock;
   private final EventBus bus;
+  private final DefaultEnvironments environments;
 
-  DefaultTenants(Journal journal, Clock clock, EventBus bus) {
+  DefaultTenants(Journal journal, Clock clock, EventBus bus, DefaultEnvironments environments) {
     this.journal = journal;
     this.clock = clock;
     this.bus = bus;
+    this.environments = environments;
   }
 
   @Override
@@ -134,6 +147,88 @@ final class DefaultTenants implements Tenants {
   @Override
   public List<Tenant> list() {
     return journal.tenants().stream().map(DefaultTenants::tenant).toList();
+  }
+
+  @Override
+  public Tenant suspend(String id, String actor) {
+    TenantRecord t = record(id);
+    if (t.state() != TenantState.ACTIVE) {
+      throw new ConflictException("tenant '" + id + "' is " + t.state() + "; only an ACTIVE tenant can be suspended");
+    }
+    return move(t, TenantState.SUSPENDED, EventType.TENANT_SUSPENDED, "tenant suspended", actor);
+  }
+
+  @Override
+  public Tenant resume(String id, String actor) {
+    TenantRecord t = record(id);
+    if (t.state() != TenantState.SUSPENDED) {
+      throw new ConflictException("tenant '" + id + "' is " + t.state() + "; only a SUSPENDED tenant can be resumed");
+    }
+    return move(t, TenantState.ACTIVE, EventType.TENANT_RESUMED, "tenant resumed", actor);
+  }
+
+  @Override
+  public Tenant delete(String id, RunOptions options, Duration timeout) {
+    TenantRecord t = record(id);
+    if (t.state() == TenantState.DELETED) {
+      return tenant(t);
+    }
+    List<Environment> envs = environments.list(id).stream()
+        .filter(e -> e.state() != EnvironmentState.DESTROYED).toList();
+    for (Environment e : envs) {
+      Optional<RunRecord> active = journal.activeRun(id + "/" + e.name());
+      if (active.isPresent()) {
+        throw new ConflictException("tenant '" + id + "' cannot be deleted: environment '" + e.name()
+            + "' has an active run " + active.get().id() + " (" + active.get().kind() + ")");
+      }
+    }
+    boolean hasLive = envs.stream().anyMatch(e -> e.kind() == EnvironmentKind.LIVE);
+    if (hasLive && options.approvalGiven() == null) {
+      throw new PolicyViolationException("live-protection", "deleting tenant '" + id
+          + "' destroys live, which needs an explicit approval (RunOptions.approval(who, why))");
+    }
+    String actor = options.approvalGiven() != null ? options.approvalGiven().by() : options.actorName();
+    if (t.state() != TenantState.DELETING) {
+      t = record(move(t, TenantState.DELETING, EventType.TENANT_DELETING, "deleting tenant and all its environments"
+          + (options.approvalGiven() != null ? "; approved by " + actor + ": " + options.approvalGiven().reason() : ""),
+          actor).id());
+    }
+    List<String> failures = new ArrayList<>();
+    List<Run> others = new ArrayList<>();
+    for (Environment e : envs) {
+      if (e.kind() != EnvironmentKind.LIVE) {
+        others.add(environments.destroy(id, e.name(), options));
+      }
+    }
+    for (Run r : others) {
+      Run done = r.await(timeout);
+      if (done.state() != RunState.SUCCEEDED) {
+        failures.add(done.environment() + ": " + done.error());
+      }
+    }
+    if (failures.isEmpty() && hasLive) {
+      Run live = environments.destroy(id, "live", options).await(timeout);
+      if (live.state() != RunState.SUCCEEDED) {
+        failures.add("live: " + live.error());
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw new TenantwrightException("tenant '" + id + "' stays DELETING: destroying failed for " + failures);
+    }
+    return move(t, TenantState.DELETED, EventType.TENANT_DELETED, "tenant deleted", actor);
+  }
+
+  private TenantRecord record(String id) {
+    return journal.tenant(id).orElseThrow(() -> new NotFoundException("tenant '" + id + "' does not exist"));
+  }
+
+  private Tenant move(TenantRecord t, TenantState next, EventType type, String message, String actor) {
+    long now = clock.millis();
+    TenantRecord moved = t.withState(next, now);
+    EventRecord ev = new EventRecord(0, null, t.id(), null, null, type, 0, 0, 0, message, actor, now);
+    journal.commit(journal.batch().tenant(moved).event(ev));
+    bus.publish(Events.of(ev));
+    return tenant(moved);
   }
 
   @Override

@@ -63,8 +63,9 @@ public final class Runtime {
     this.types = types;
     this.blueprints = blueprints;
     this.runs = new DefaultRuns(journal, engine, config.clock());
-    this.tenants = new DefaultTenants(journal, config.clock(), bus);
-    this.environments = new DefaultEnvironments(journal, engine, runs, blueprints, config.defaultBlueprint());
+    this.environments = new DefaultEnvironments(journal, engine, runs, blueprints, config.defaultBlueprint(),
+        config.blueprintSelector(), config.maxProvisionAttempts());
+    this.tenants = new DefaultTenants(journal, config.clock(), bus, environments);
   }
 
   /** Opens and wires everything; on failure releases what was opened. */
@@ -105,6 +106,7 @@ public final class Runtime {
       TypeRegistry types = reg.build();
       Map<String, Blueprint> blueprints = loadBlueprints(config, types);
       EventBus bus = new EventBus(config.listeners());
+      PolicyGate gate = new PolicyGate(journal, types, config.planLimits(), config.policies(), bus, config.clock());
       EngineOptions options = new EngineOptions(config.maxParallelSteps(), config.backendConcurrency(),
           config.stepTimeout(), config.maxAttempts(), config.backoffBase(), config.backoffCap(),
           Duration.ofMillis(500), config.owner() != null ? config.owner() : "engine-" + UUID.randomUUID(),
@@ -112,7 +114,7 @@ public final class Runtime {
       Engine engine = new Engine(options, journal, types, name -> Optional.ofNullable(blueprints.get(name)),
           new PluginConfigs(config.pluginConfigs()),
           config.commandRunner() != null ? config.commandRunner() : new ProcessCommandRunner(),
-          config.secrets(), cipher, bus);
+          config.secrets(), cipher, bus, gate);
       Runtime rt = new Runtime(db, host, engine, bus, types, blueprints, journal, config);
       if (config.recoverOnStart()) {
         engine.recover();

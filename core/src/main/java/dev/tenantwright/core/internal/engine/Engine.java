@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.tenantwright.core.Approval;
 import dev.tenantwright.core.Blueprint;
 import dev.tenantwright.core.ConflictException;
 import dev.tenantwright.core.EnvironmentState;
@@ -86,7 +87,8 @@ public final class Engine {
   /** What a caller asks the engine to do. */
   public record StartRequest(
       String tenantId, String environment, EnvironmentKind kind, RunKind runKind, String blueprint,
-      Map<String, Object> parameters, String idempotencyKey, String actor, String reason) {}
+      Map<String, Object> parameters, String idempotencyKey, String actor, String reason, Approval approval,
+      String source) {}
 
   private final EngineOptions options;
   private final Journal journal;
@@ -97,6 +99,7 @@ public final class Engine {
   private final Map<String, Secret> hostSecrets;
   private final SecretCipher cipher;
   private final EventBus bus;
+  private final RunGate gate;
   private final ObjectMapper store;
   private final ObjectMapper binder;
   private final ObjectMapper hasher;
@@ -111,7 +114,7 @@ public final class Engine {
 
   public Engine(EngineOptions options, Journal journal, TypeRegistry types,
       Function<String, Optional<Blueprint>> blueprints, PluginConfigs configs, CommandRunner commands,
-      Map<String, Secret> hostSecrets, SecretCipher cipher, EventBus bus) {
+      Map<String, Secret> hostSecrets, SecretCipher cipher, EventBus bus, RunGate gate) {
     this.options = options;
     this.journal = journal;
     this.types = types;
@@ -121,6 +124,7 @@ public final class Engine {
     this.hostSecrets = Map.copyOf(hostSecrets);
     this.cipher = cipher;
     this.bus = bus;
+    this.gate = gate;
     this.store = Json.mapper(cipher);
     this.binder = Json.bindingMapper();
     this.hasher = hashMapper();
@@ -162,6 +166,7 @@ public final class Engine {
       throw new ConflictException("environment '" + r.environment() + "' was destroyed");
     }
     Prepared p = prepare(tenant, r, existingEnv);
+    gate.check(r, tenant, existingEnv, p.blueprint, p.plan);
     Instant now = now();
     String runId = Naming.runId();
     String key = r.idempotencyKey() != null ? r.idempotencyKey() : "auto-" + runId;
@@ -183,7 +188,9 @@ public final class Engine {
         previous.put(ps.name(), ps.recorded());
       }
     }
-    RunSpec spec = new RunSpec(p.blueprint.name(), p.vars, r.actor(), r.reason(), waits, hashes, previous, null);
+    String actor = r.approval() != null ? r.approval().by() : r.actor();
+    String why = r.approval() != null ? r.approval().reason() : r.reason();
+    RunSpec spec = new RunSpec(p.blueprint.name(), p.vars, actor, why, waits, hashes, previous, r.source());
     RunRecord run = new RunRecord(runId, envId, tenant.id(), r.runKind(), RunState.QUEUED, key, write(spec),
         stepRecords.size(), options.owner(), now.plus(options.leaseDuration()).toEpochMilli(), 1, null,
         now.toEpochMilli(), null, null);
@@ -199,9 +206,12 @@ public final class Engine {
         .orElseGet(() -> new EnvironmentRecord(envId, tenant.id(), r.environment(), r.kind(), envState,
             p.blueprint.name(), write(p.vars), null, now.toEpochMilli(), now.toEpochMilli()));
     String msg = "queued " + r.runKind().name().toLowerCase(java.util.Locale.ROOT) + " of " + r.environment()
-        + " from blueprint '" + p.blueprint.name() + "' (" + stepRecords.size() + " steps)";
+        + (r.source() != null ? " from " + r.source() : "")
+        + " from blueprint '" + p.blueprint.name() + "' (" + stepRecords.size() + " steps)"
+        + (r.approval() != null ? "; approved by " + r.approval().by() + ": " + r.approval().reason()
+            : r.reason() != null ? "; reason: " + r.reason() : "");
     EventRecord queued = new EventRecord(0, runId, tenant.id(), envId, null, EventType.RUN_QUEUED, 0,
-        stepRecords.size(), 0, msg, r.actor(), now.toEpochMilli());
+        stepRecords.size(), 0, msg, actor, now.toEpochMilli());
     try {
       journal.createRun(env, existingEnv.isPresent(), run, stepRecords, queued);
     } catch (JournalException e) {
@@ -218,7 +228,7 @@ public final class Engine {
       }
     }
     publish(new Event(EventType.RUN_QUEUED, tenant.id(), r.environment(), runId, null, 0, stepRecords.size(), 0, msg,
-        r.actor(), now));
+        actor, now));
     RunExecution exec = execution(run, env, tenant, p.blueprint, spec, stepRecords);
     active.put(runId, exec);
     exec.start();
@@ -235,18 +245,29 @@ public final class Engine {
   private record Prepared(Blueprint blueprint, Map<String, Object> vars, List<PlannedStep> plan) {}
 
   private Prepared prepare(TenantRecord tenant, StartRequest r, Optional<EnvironmentRecord> existingEnv) {
-    String bpName = r.blueprint() != null ? r.blueprint() : existingEnv.map(EnvironmentRecord::blueprint).orElse(null);
+    Map<String, Object> sourceVars = null;
+    String sourceBlueprint = null;
+    if (r.source() != null) {
+      EnvironmentRecord source = journal.environment(tenant.id() + "/" + r.source()).orElseThrow(
+          () -> new NotFoundException("environment '" + r.source() + "' of tenant '" + tenant.id() + "' does not exist"));
+      sourceVars = readParams(source.parametersJson());
+      sourceBlueprint = source.blueprint();
+    }
+    String bpName = r.blueprint() != null ? r.blueprint() : sourceBlueprint != null ? sourceBlueprint
+        : existingEnv.map(EnvironmentRecord::blueprint).orElse(null);
     if (bpName == null) {
       throw new ValidationException("blueprint", "no blueprint given and none registered as default");
     }
     Blueprint bp = blueprints.apply(bpName)
         .orElseThrow(() -> new NotFoundException("blueprint '" + bpName + "' is not registered"));
     Map<String, Object> vars = new LinkedHashMap<>(bp.vars());
-    existingEnv.ifPresent(e -> readParams(e.parametersJson()).forEach((k, v) -> {
+    Map<String, Object> carried = sourceVars != null ? sourceVars
+        : existingEnv.map(e -> readParams(e.parametersJson())).orElse(Map.of());
+    carried.forEach((k, v) -> {
       if (bp.vars().containsKey(k)) {
         vars.put(k, v);
       }
-    }));
+    });
     if (r.parameters() != null) {
       for (Map.Entry<String, Object> e : r.parameters().entrySet()) {
         if (!bp.vars().containsKey(e.getKey())) {
@@ -335,6 +356,38 @@ public final class Engine {
           spec.previous().get(s.name())));
     }
     return new RunExecution(this, run, env, info(tenant), bp, spec, RunExecution.index(execs), recorded);
+  }
+
+  /**
+   * Runs the {@code http.health-check} resources of an environment once, now, and returns the ones that fail
+   * (name and URL); used before promoting a test instance.
+   */
+  public List<String> failingHealthChecks(String environmentId) {
+    List<String> failing = new ArrayList<>();
+    EnvironmentRecord env = journal.environment(environmentId)
+        .orElseThrow(() -> new NotFoundException("environment '" + environmentId + "' does not exist"));
+    TenantRecord tenant = journal.tenant(env.tenantId()).orElseThrow();
+    for (ResourceRecord rec : journal.resources(environmentId)) {
+      Optional<TypeHandle> type = types.find(rec.type());
+      if (!"http.health-check".equals(rec.type()) || type.isEmpty()) {
+        continue;
+      }
+      Object out = readOutputs(rec.outputsJson(), type.get().outputType());
+      Object url = RunExecution.field(out, "url");
+      Object spec = bind(Map.of("url", String.valueOf(url), "timeout", "10s"), type.get().specType());
+      EngineStepContext ctx = new EngineStepContext(info(tenant),
+          new dev.tenantwright.spi.EnvironmentInfo(env.tenantId(), env.name(), env.kind()), "health-" + Naming.runId(),
+          rec.name(), type.get().backend(), 1, now().plus(Duration.ofSeconds(15)), options.clock(), () -> stopped,
+          (pct, msg) -> {}, n -> Optional.ofNullable(hostSecrets.get(n)), commands, configs);
+      try {
+        if (type.get().read(spec, out, ctx).isEmpty()) {
+          failing.add(rec.name() + " (" + url + ")");
+        }
+      } catch (RuntimeException e) {
+        failing.add(rec.name() + " (" + url + "): " + e.getMessage());
+      }
+    }
+    return failing;
   }
 
   /** Waits until the run is finished and returns its final state. */

@@ -144,13 +144,10 @@ final class Planner {
         reason = "does not exist";
       } else if (type.canReset()) {
         action = StepAction.RESET;
-        reason = "restore baseline";
-      } else if (type.isStep() || !type.dataBearing() && def.dataBearing() != Boolean.TRUE) {
-        action = StepAction.NOOP;
-        reason = "holds no data";
+        reason = "restore its baseline";
       } else {
         action = StepAction.REPLACE;
-        reason = "no reset: destroy and create";
+        reason = "no reset of its own: destroy and create";
       }
       out.add(new PlannedStep(name, def.type(), action, reason, dag.dependencies(name), def, rec, hashOf.apply(def)));
     }

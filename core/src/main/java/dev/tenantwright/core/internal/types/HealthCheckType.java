@@ -2,6 +2,7 @@ package dev.tenantwright.core.internal.types;
 
 import dev.tenantwright.spi.CreateResult;
 import dev.tenantwright.spi.PermanentException;
+import dev.tenantwright.spi.Resettable;
 import dev.tenantwright.spi.ResourceType;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.StepContext;
@@ -30,7 +31,8 @@ import java.util.concurrent.TimeoutException;
  * when it fails with a {@link PermanentException} naming the URL and the last status or error. {@code read}
  * is a single GET: present if healthy now. {@code delete} has nothing to remove. Stateless and thread-safe.
  */
-public final class HealthCheckType implements ResourceType<HealthCheckSpec, HealthCheckOutputs> {
+public final class HealthCheckType implements ResourceType<HealthCheckSpec, HealthCheckOutputs>,
+    Resettable<HealthCheckSpec, HealthCheckOutputs> {
 
   /** The blueprint type name. */
   public static final String TYPE = "http.health-check";
@@ -194,5 +196,11 @@ public final class HealthCheckType implements ResourceType<HealthCheckSpec, Heal
     String describe() {
       return problem == null ? "status " + status : problem;
     }
+  }
+
+  /** After a reset the check runs again: the environment is only back when it is healthy. */
+  @Override
+  public HealthCheckOutputs reset(HealthCheckSpec spec, HealthCheckOutputs outputs, StepContext ctx) {
+    return create(spec, ctx).outputs();
   }
 }

@@ -1,6 +1,7 @@
 package dev.tenantwright.core.internal.types;
 
 import dev.tenantwright.spi.CreateResult;
+import dev.tenantwright.spi.Resettable;
 import dev.tenantwright.spi.ResourceType;
 import dev.tenantwright.spi.StepContext;
 import java.util.Objects;
@@ -15,7 +16,8 @@ import java.util.OptionalInt;
  * lease is idempotent, a retried or resumed create gets the same port. Delete gives the port back. Stateless
  * and thread-safe.
  */
-public final class PortType implements ResourceType<PortSpec, PortOutputs> {
+public final class PortType implements ResourceType<PortSpec, PortOutputs>,
+    Resettable<PortSpec, PortOutputs> {
 
   /** The blueprint type name. */
   public static final String TYPE = "port";
@@ -70,5 +72,11 @@ public final class PortType implements ResourceType<PortSpec, PortOutputs> {
   @Override
   public void delete(PortSpec spec, PortOutputs outputs, StepContext ctx) {
     allocator.release(environmentId(ctx), ctx.stepName());
+  }
+
+  /** Resetting an environment keeps its host port, so its access URL stays the same. */
+  @Override
+  public PortOutputs reset(PortSpec spec, PortOutputs outputs, StepContext ctx) {
+    return outputs;
   }
 }

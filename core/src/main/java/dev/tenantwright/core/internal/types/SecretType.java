@@ -1,6 +1,7 @@
 package dev.tenantwright.core.internal.types;
 
 import dev.tenantwright.spi.CreateResult;
+import dev.tenantwright.spi.Resettable;
 import dev.tenantwright.spi.ResourceType;
 import dev.tenantwright.spi.Secret;
 import dev.tenantwright.spi.StepContext;
@@ -14,7 +15,8 @@ import java.util.Optional;
  * {@code delete} has nothing to remove; a new create, e.g. after a crash before the outputs were recorded,
  * generates a new value. Stateless and thread-safe.
  */
-public final class SecretType implements ResourceType<SecretSpec, SecretOutputs> {
+public final class SecretType implements ResourceType<SecretSpec, SecretOutputs>,
+    Resettable<SecretSpec, SecretOutputs> {
 
   /** The blueprint type name. */
   public static final String TYPE = "secret";
@@ -47,5 +49,11 @@ public final class SecretType implements ResourceType<SecretSpec, SecretOutputs>
   @Override
   public void delete(SecretSpec spec, SecretOutputs outputs, StepContext ctx) {
     // Nothing exists outside the journal, whose record the engine removes.
+  }
+
+  /** Resetting an environment keeps its generated secrets: there is nothing to restore. */
+  @Override
+  public SecretOutputs reset(SecretSpec spec, SecretOutputs outputs, StepContext ctx) {
+    return outputs;
   }
 }

@@ -1,0 +1,112 @@
+package dev.tenantwright.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tenantwright.spi.Command;
+import dev.tenantwright.spi.RetryableException;
+import dev.tenantwright.spi.Secret;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The examples of testkit/README.md, compiled and run. Keep the two in step. */
+class ReadmeExampleTest {
+
+  // README: "Writing a fake"
+  static final class ProjectsFake extends FakeBackend {
+    private final Map<String, ObjectNode> projects = new LinkedHashMap<>();
+
+    ProjectsFake() {
+      super("projects");
+      on("POST", "/v1/projects", req -> {
+        String name = req.json().path("name").asText();
+        if (projects.containsKey(name)) {
+          return errorResponse(409, "a project named " + name + " already exists");
+        }
+        ObjectNode project = newObject().put("id", "prj_" + (projects.size() + 1)).put("name", name);
+        projects.put(name, project);
+        return FakeResponse.json(200, project);
+      });
+      on("GET", "/v1/projects/{name}", req -> projects.containsKey(req.pathParam("name"))
+          ? FakeResponse.json(200, projects.get(req.pathParam("name")))
+          : errorResponse(404, "project " + req.pathParam("name") + " not found"));
+      on("DELETE", "/v1/projects/{name}", req -> projects.remove(req.pathParam("name")) != null
+          ? FakeResponse.empty(204)
+          : errorResponse(404, "project " + req.pathParam("name") + " not found"));
+    }
+
+    @Override
+    public synchronized Collection<String> liveObjects() {
+      return List.copyOf(projects.keySet());
+    }
+  }
+
+  @Test
+  void aFakeCountsCallsShowsLeaksAndTakesFaults() {
+    // README: "Writing a fake" (usage) and "Faults"
+    try (ProjectsFake fake = new ProjectsFake()) {
+      Http client = new Http(fake.baseUrl());                 // your plugin's client goes here
+
+      fake.inject(Fault.rateLimited(Duration.ofSeconds(1)).on("POST /v1/projects").times(1));
+      fake.inject(Fault.timeout(Duration.ofSeconds(30)).on("DELETE /v1/projects/{name}").afterHandler().nth(1));
+
+      assertThat(client.post("/v1/projects", "{\"name\":\"acme\"}").statusCode()).isEqualTo(429);
+      assertThat(client.post("/v1/projects", "{\"name\":\"acme\"}").statusCode()).isEqualTo(200);
+      assertThat(fake.calls("POST /v1/projects")).isEqualTo(2);   // faulted calls count too
+      assertThatThrownBy(fake::assertNothingLeaked).hasMessageContaining("acme");
+
+      fake.clearFaults();
+      client.delete("/v1/projects/acme");
+      fake.assertNothingLeaked();
+    }
+  }
+
+  @Test
+  void contractValidation() {
+    // README: "Contract validation"
+    OpenApiContract widgets = OpenApiContract.load(
+        ReadmeExampleTest.class.getResource("/widgets/widgets-openapi.yaml"),
+        SpecReducer.keeping("/v1/widgets", "/v1/widgets/{id}"));
+    try (WidgetsFake fake = new WidgetsFake()) {
+      fake.validateAgainst(widgets);
+
+      new Http(fake.baseUrl()).post("/v1/widgets", "{\"name\":\"ok\"}");
+
+      fake.assertContractRespected();
+    }
+    // the real documents, reduced to what a fake serves (built once per JVM, then shared)
+    OpenApiContract vercel = OpenApiContract.load(TestSpecs.file("vercel-openapi-2025-10-27.json"),
+        SpecReducer.keeping("/v11/projects", "/v9/projects/{idOrName}"));
+    OpenApiContract cloudflare = OpenApiContract.load(TestSpecs.file("cloudflare-openapi-2024-08-07.json"),
+        SpecReducer.cloudflare("/zones/{zone_id}/dns_records", "/zones/{zone_id}/dns_records/{dns_record_id}"));
+    OpenApiContract incus = OpenApiContract.load(TestSpecs.file("incus-rest-api.yaml"),
+        SpecReducer.incus("/1.0/instances", "/1.0/operations/{id}/wait"));
+    assertThat(vercel.checkRequest("POST", "/v11/projects",
+        Map.of("Authorization", "Bearer t", "Content-Type", "application/json"), "{\"name\":\"acme\"}")).isEmpty();
+    assertThat(List.of(cloudflare.name(), incus.name()))
+        .containsExactly("cloudflare-openapi-2024-08-07.json", "incus-rest-api.yaml");
+  }
+
+  @Test
+  void fakeCommandRunner() {
+    // README: "FakeCommandRunner"
+    FakeCommandRunner runner = new FakeCommandRunner()
+        .on("bench", cmd -> ProgramResult.ok("Site " + cmd.argv().get(2) + " created"));
+    runner.when("docker", "compose", "version").thenReturn(0, "Docker Compose version v2.26.1", "");
+    runner.inject(CommandFault.timeout().on("bench", "new-site").afterHandler().nth(2));
+
+    runner.run(Command.builder("bench", "new-site", "a.example").stdin(Secret.of("db-root-pass")).build());
+    assertThatThrownBy(() -> runner.run(Command.builder("bench", "new-site", "b.example").build()))
+        .isInstanceOf(RetryableException.class);                  // ran, then "timed out": outcome unknown
+
+    assertThat(runner.invocations("bench", "new-site")).hasSize(2);
+    assertThat(runner.invocations().get(0).stdin()).isEqualTo(Secret.MASK);
+    assertThatThrownBy(() -> runner.run(Command.builder("sh", "-c", "bench new-site c.example").build()))
+        .isInstanceOf(AssertionError.class);                      // argv lists only
+  }
+}
