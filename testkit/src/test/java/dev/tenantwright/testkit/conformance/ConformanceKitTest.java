@@ -19,6 +19,7 @@ import org.junit.platform.testkit.engine.Events;
 class ConformanceKitTest {
 
   /** The kit applied to a toy type with a given bug. */
+  // CONFORMANCE-BEGIN
   abstract static class Toy extends ResourceTypeConformance<ToyBackend.ToySpec, ToyBackend.ToyOut> {
     final ToyBackend backend;
 
@@ -68,6 +69,7 @@ class ConformanceKitTest {
           new ErrorCase("400 on create", () -> backend.failNext(new PermanentException("400 bad size")), false));
     }
   }
+  // CONFORMANCE-END
 
   static final class Correct extends Toy {
     Correct() {

@@ -34,6 +34,7 @@ class TenantwrightExtensionTest {
 
   /** A host test on H2 that provisions and leaves clean-up to the extension. */
   static final class OnH2 {
+    // EXTENSION-BEGIN
     static final ToyBackend BACKEND = new ToyBackend(ToyBackend.Bug.NONE);
 
     @RegisterExtension
@@ -46,6 +47,7 @@ class TenantwrightExtensionTest {
       assertThat(provisionDemo(tw).state()).isEqualTo(RunState.SUCCEEDED);
       assertThat(BACKEND.live()).hasSize(1);
     }
+    // EXTENSION-END
   }
 
   /** The same on PostgreSQL. */
@@ -80,6 +82,16 @@ class TenantwrightExtensionTest {
 
   private static Events run(Class<?> c) {
     return EngineTestKit.engine("junit-jupiter").selectors(selectClass(c)).execute().testEvents();
+  }
+
+  @Test
+  void theReadmeShowsTheCompiledExamples() throws Exception {
+    dev.tenantwright.testkit.ReadmeSnippets.assertShows(java.nio.file.Path.of("README.md"), "## JUnit extension",
+        java.nio.file.Path.of("src/test/java/dev/tenantwright/testkit/conformance/TenantwrightExtensionTest.java"),
+        "EXTENSION");
+    dev.tenantwright.testkit.ReadmeSnippets.assertShows(java.nio.file.Path.of("README.md"), "## Conformance kit",
+        java.nio.file.Path.of("src/test/java/dev/tenantwright/testkit/conformance/ConformanceKitTest.java"),
+        "CONFORMANCE");
   }
 
   @Test
