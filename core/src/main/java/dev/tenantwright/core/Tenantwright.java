@@ -131,6 +131,7 @@ public final class Tenantwright implements AutoCloseable {
     private final List<Policy> policies = new ArrayList<>();
     private BlueprintSelector blueprintSelector;
     private int maxProvisionAttempts = 3;
+    private Duration leaseDuration = Duration.ofSeconds(30);
 
     Builder() {}
 
@@ -165,6 +166,7 @@ public final class Tenantwright implements AutoCloseable {
       policies.addAll(c.policies());
       blueprintSelector = c.blueprintSelector();
       maxProvisionAttempts = c.maxProvisionAttempts();
+      leaseDuration = c.leaseDuration();
     }
 
     /** Keeps the journal in an embedded H2 database (and its key file) in {@code dir}: zero set-up, one process. */
@@ -354,12 +356,27 @@ public final class Tenantwright implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long a run stays claimed by this engine without a heartbeat (default 30 s). With several engines
+     * on one PostgreSQL, heartbeats every third of it extend the lease; when an engine dies, another takes
+     * its runs over within about this time plus one second. Ignored on H2, which serves one engine.
+     */
+    public Builder leaseDuration(Duration lease) {
+      Objects.requireNonNull(lease, "lease");
+      if (lease.toMillis() < 300) {
+        throw new ValidationException("leaseDuration", "must be at least 300 ms");
+      }
+      this.leaseDuration = lease;
+      return this;
+    }
+
     /** The configuration as an immutable value. */
     public TenantwrightConfig config() {
       return new TenantwrightConfig(embeddedDir, dataSource, secretKey, secretKeyFile, pluginsDir, classpathPlugins,
           blueprintDirs, blueprints, defaultBlueprint, resourceTypes, steps, pluginConfigs, listeners, commandRunner,
           secrets, portFrom, portTo, maxParallelSteps, backendConcurrency, stepTimeout, maxAttempts, backoffBase,
-          backoffCap, clock, owner, recoverOnStart, planLimits, policies, blueprintSelector, maxProvisionAttempts);
+          backoffCap, clock, owner, recoverOnStart, planLimits, policies, blueprintSelector, maxProvisionAttempts,
+          leaseDuration);
     }
 
     /**

@@ -45,6 +45,7 @@ import javax.sql.DataSource;
  * @param policies host policies that may veto a run
  * @param blueprintSelector picks a new environment's blueprint from the tenant, or null
  * @param maxProvisionAttempts how many failed provisioning attempts {@code retry} allows
+ * @param leaseDuration how long a run stays claimed by an engine without a heartbeat (PostgreSQL)
  */
 public record TenantwrightConfig(
     Path embeddedDir,
@@ -76,7 +77,8 @@ public record TenantwrightConfig(
     Map<String, PlanLimits> planLimits,
     List<Policy> policies,
     BlueprintSelector blueprintSelector,
-    int maxProvisionAttempts) {
+    int maxProvisionAttempts,
+    Duration leaseDuration) {
 
   /** Copies the collections. */
   public TenantwrightConfig {

@@ -48,6 +48,9 @@ public final class MemoryBackend {
   private final Map<String, CountDownLatch> reached = new ConcurrentHashMap<>();
   private volatile CyclicBarrier barrier;
   private final AtomicInteger running = new AtomicInteger();
+  private final java.util.Set<String> inflight = ConcurrentHashMap.newKeySet();
+  /** How often a resource's create was entered while another create of the same resource was still running. */
+  public final AtomicInteger doubleExecutions = new AtomicInteger();
   private final AtomicInteger maxRunning = new AtomicInteger();
 
   /** The resource type, named {@code mem.object}. */
@@ -200,6 +203,9 @@ public final class MemoryBackend {
     @Override
     public CreateResult<MemOut> create(MemSpec spec, StepContext ctx) {
       specsSeen.add(spec);
+      if (!inflight.add(ctx.resourceName())) {
+        doubleExecutions.incrementAndGet();
+      }
       int now = running.incrementAndGet();
       maxRunning.accumulateAndGet(now, Math::max);
       try {
@@ -237,6 +243,7 @@ public final class MemoryBackend {
         return result;
       } finally {
         running.decrementAndGet();
+        inflight.remove(ctx.resourceName());
       }
     }
 

@@ -110,7 +110,7 @@ public final class Runtime {
       EngineOptions options = new EngineOptions(config.maxParallelSteps(), config.backendConcurrency(),
           config.stepTimeout(), config.maxAttempts(), config.backoffBase(), config.backoffCap(),
           Duration.ofMillis(500), config.owner() != null ? config.owner() : "engine-" + UUID.randomUUID(),
-          Duration.ofSeconds(30), config.clock());
+          config.leaseDuration(), config.clock());
       Engine engine = new Engine(options, journal, types, name -> Optional.ofNullable(blueprints.get(name)),
           new PluginConfigs(config.pluginConfigs()),
           config.commandRunner() != null ? config.commandRunner() : new ProcessCommandRunner(),
@@ -118,6 +118,9 @@ public final class Runtime {
       Runtime rt = new Runtime(db, host, engine, bus, types, blueprints, journal, config);
       if (config.recoverOnStart()) {
         engine.recover();
+      }
+      if (db.dialect() == Database.Dialect.POSTGRESQL) {
+        engine.startLeaseKeeping(true);
       }
       return rt;
     } catch (RuntimeException e) {

@@ -229,7 +229,7 @@ public final class Engine {
     }
     publish(new Event(EventType.RUN_QUEUED, tenant.id(), r.environment(), runId, null, 0, stepRecords.size(), 0, msg,
         actor, now));
-    RunExecution exec = execution(run, env, tenant, p.blueprint, spec, stepRecords);
+    RunExecution exec = execution(run, env, tenant, p.blueprint, spec, stepRecords, run.leaseGeneration());
     active.put(runId, exec);
     exec.start();
     return run;
@@ -313,32 +313,93 @@ public final class Engine {
       Instant now = now();
       Optional<Long> claimed = journal.claim(run.id(), options.owner(), now.toEpochMilli(),
           now.plus(options.leaseDuration()).toEpochMilli());
-      if (claimed.isEmpty()) {
-        continue;
-      }
-      try {
-        RunRecord fresh = journal.run(run.id()).orElseThrow();
-        TenantRecord tenant = journal.tenant(fresh.tenantId()).orElseThrow();
-        EnvironmentRecord env = journal.environment(fresh.environmentId()).orElseThrow();
-        RunSpec stored = read(fresh.optionsJson(), RunSpec.class);
-        RunSpec spec = new RunSpec(stored.blueprint(), withSecrets(stored.vars()), stored.actor(), stored.reason(),
-            stored.waits(), stored.hashes(), stored.previous(), stored.source());
-        Blueprint bp = blueprints.apply(spec.blueprint()).orElseThrow(() -> new NotFoundException(
-            "cannot resume run " + fresh.id() + ": blueprint '" + spec.blueprint() + "' is no longer registered"));
-        RunExecution exec = execution(fresh, env, tenant, bp, spec, journal.steps(fresh.id()));
-        active.put(fresh.id(), exec);
-        LOG.info("resuming run {} ({} of {}, {})", fresh.id(), fresh.kind(), fresh.environmentId(), fresh.state());
-        exec.start();
+      if (claimed.isPresent() && resume(run.id(), claimed.get())) {
         resumed++;
-      } catch (RuntimeException e) {
-        LOG.error("cannot resume run {}: {}", run.id(), e.getMessage());
       }
     }
     return resumed;
   }
 
+  /**
+   * Starts the background work that lets several engines share one database: a heartbeat that extends the
+   * leases of this engine's runs (and fences out a run whose lease was taken over), and a sweep that takes
+   * over runs whose owner stopped heart-beating. Not used on H2, which serves one engine.
+   */
+  public void startLeaseKeeping(boolean sweep) {
+    long beat = Math.max(50, options.leaseDuration().toMillis() / 3);
+    timers.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+    if (sweep) {
+      long every = Math.max(50, Math.min(1000, beat));
+      timers.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void heartbeat() {
+    for (RunExecution exec : List.copyOf(active.values())) {
+      try {
+        if (!journal.heartbeat(exec.id(), options.owner(), exec.generation(),
+            now().plus(options.leaseDuration()).toEpochMilli())) {
+          fenced(exec);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("heartbeat of run {} failed: {}", exec.id(), e.toString());
+      }
+    }
+  }
+
+  private void sweep() {
+    if (stopped || draining) {
+      return;
+    }
+    try {
+      Instant now = now();
+      for (Journal.Claim c : journal.claimExpired(options.owner(), now.toEpochMilli(),
+          now.plus(options.leaseDuration()).toEpochMilli(), 16)) {
+        if (!active.containsKey(c.runId())) {
+          LOG.info("taking over run {} whose lease expired", c.runId());
+          resume(c.runId(), c.generation());
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("sweep for abandoned runs failed: {}", e.toString());
+    }
+  }
+
+  private boolean resume(String runId, long generation) {
+    try {
+      RunRecord fresh = journal.run(runId).orElseThrow();
+      TenantRecord tenant = journal.tenant(fresh.tenantId()).orElseThrow();
+      EnvironmentRecord env = journal.environment(fresh.environmentId()).orElseThrow();
+      RunSpec stored = read(fresh.optionsJson(), RunSpec.class);
+      RunSpec spec = new RunSpec(stored.blueprint(), withSecrets(stored.vars()), stored.actor(), stored.reason(),
+          stored.waits(), stored.hashes(), stored.previous(), stored.source());
+      Blueprint bp = blueprints.apply(spec.blueprint()).orElseThrow(() -> new NotFoundException(
+          "cannot resume run " + fresh.id() + ": blueprint '" + spec.blueprint() + "' is no longer registered"));
+      RunExecution exec = execution(fresh, env, tenant, bp, spec, journal.steps(fresh.id()), generation);
+      active.put(fresh.id(), exec);
+      LOG.info("resuming run {} ({} of {}, {})", fresh.id(), fresh.kind(), fresh.environmentId(), fresh.state());
+      exec.start();
+      return true;
+    } catch (RunExecution.Abandoned | LeaseLostException e) {
+      return false;
+    } catch (RuntimeException e) {
+      LOG.error("cannot resume run {}: {}", runId, e.getMessage());
+      return false;
+    }
+  }
+
+  /** This engine lost the run's lease to another engine: stop executing it here, write nothing more. */
+  void fenced(RunExecution exec) {
+    if (active.remove(exec.id(), exec)) {
+      LOG.warn("run {} was taken over by another engine (lease generation {} is stale); stopping it here",
+          exec.id(), exec.generation());
+      exec.fence();
+      exec.completion().completeExceptionally(new LeaseLostException(exec.id()));
+    }
+  }
+
   private RunExecution execution(RunRecord run, EnvironmentRecord env, TenantRecord tenant, Blueprint bp,
-      RunSpec spec, List<StepRecord> stepRecords) {
+      RunSpec spec, List<StepRecord> stepRecords, long generation) {
     Map<String, ResourceRecord> recorded = new LinkedHashMap<>();
     for (ResourceRecord rec : journal.resources(env.id())) {
       recorded.put(rec.name(), rec);
@@ -355,7 +416,7 @@ public final class Engine {
           new LinkedHashSet<>(spec.waits().getOrDefault(s.name(), List.of())), spec.hashes().get(s.name()),
           spec.previous().get(s.name())));
     }
-    return new RunExecution(this, run, env, info(tenant), bp, spec, RunExecution.index(execs), recorded);
+    return new RunExecution(this, run, env, info(tenant), bp, spec, RunExecution.index(execs), recorded, generation);
   }
 
   /**
@@ -405,6 +466,9 @@ public final class Engine {
       } catch (ExecutionException e) {
         if (e.getCause() instanceof EngineStoppedException stopped) {
           throw stopped;
+        }
+        if (e.getCause() instanceof LeaseLostException) {
+          return await(runId, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
         throw new TenantwrightException("run " + runId + " failed internally", e.getCause());
       }
@@ -555,7 +619,16 @@ public final class Engine {
   }
 
   void commit(RunExecution run, Journal.Batch batch) {
-    journal.commit(batch);
+    try {
+      journal.commitFenced(run.id(), options.owner(), run.generation(),
+          now().plus(options.leaseDuration()).toEpochMilli(), batch);
+    } catch (JournalException e) {
+      if (e.reason() == JournalException.Reason.STALE_LEASE) {
+        fenced(run);
+        throw new RunExecution.Abandoned();
+      }
+      throw e;
+    }
   }
 
   void publish(Event e) {
@@ -572,6 +645,15 @@ public final class Engine {
 
     EngineStoppedException(String runId) {
       super("the engine stopped before run " + runId + " finished; it resumes when an engine starts on this journal");
+    }
+  }
+
+  /** Completes a waiter's future when another engine took the run over; the waiter then follows the journal. */
+  static final class LeaseLostException extends TenantwrightException {
+    private static final long serialVersionUID = 1L;
+
+    LeaseLostException(String runId) {
+      super("run " + runId + " is executed by another engine now");
     }
   }
 

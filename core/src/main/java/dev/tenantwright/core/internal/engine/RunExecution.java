@@ -108,9 +108,11 @@ final class RunExecution {
   private final List<String> leftBehind = new ArrayList<>();
   private final Map<String, Secret> blueprintSecrets = new ConcurrentHashMap<>();
 
+  private final long generation;
   private RunRecord run;
   private EnvironmentRecord env;
   private volatile boolean cancelRequested;
+  private volatile boolean fenced;
   private boolean failed;
   private String failure;
   private int inFlight;
@@ -118,8 +120,9 @@ final class RunExecution {
   private boolean finished;
 
   RunExecution(Engine engine, RunRecord run, EnvironmentRecord env, TenantInfo tenant, Blueprint blueprint,
-      RunSpec spec, Map<String, StepExec> steps, Map<String, ResourceRecord> recorded) {
+      RunSpec spec, Map<String, StepExec> steps, Map<String, ResourceRecord> recorded, long generation) {
     this.engine = engine;
+    this.generation = generation;
     this.journal = engine.journal();
     this.run = run;
     this.env = env;
@@ -149,6 +152,16 @@ final class RunExecution {
 
   String id() {
     return run.id();
+  }
+
+  /** The lease generation this execution's writes carry. */
+  long generation() {
+    return generation;
+  }
+
+  /** Stops this execution without writing anything more: another engine owns the run now. */
+  void fence() {
+    fenced = true;
   }
 
   CompletableFuture<RunState> completion() {
@@ -211,7 +224,7 @@ final class RunExecution {
   private void pump() {
     List<Runnable> toSubmit = new ArrayList<>();
     synchronized (lock) {
-      if (finished || engine.isStopped()) {
+      if (finished || engine.isStopped() || fenced) {
         return;
       }
       if (!rollbackStarted) {
@@ -343,7 +356,7 @@ final class RunExecution {
     } catch (Abandoned a) {
       return;
     } catch (RuntimeException | Error e) {
-      if (engine.isStopped()) {
+      if (engine.isStopped() || fenced) {
         return;
       }
       LOG.error("internal error in step {}", s.name(), e);
@@ -582,7 +595,7 @@ final class RunExecution {
     } catch (Abandoned a) {
       return;
     } catch (RuntimeException | Error e) {
-      if (engine.isStopped()) {
+      if (engine.isStopped() || fenced) {
         return;
       }
       LOG.error("internal error compensating {}", s.name(), e);
@@ -772,7 +785,7 @@ final class RunExecution {
   }
 
   private void checkStopped() {
-    if (engine.isStopped()) {
+    if (engine.isStopped() || fenced) {
       throw new Abandoned();
     }
   }
@@ -828,7 +841,7 @@ final class RunExecution {
 
   private EngineStepContext context(StepExec s, int attempt, Instant deadline) {
     return new EngineStepContext(tenant, envInfo, run.id(), s.name(), s.type.backend(), attempt, deadline,
-        engine.options().clock(), () -> cancelRequested || engine.isStopped(), (pct, msg) -> progress(s, pct, msg),
+        engine.options().clock(), () -> cancelRequested || engine.isStopped() || fenced, (pct, msg) -> progress(s, pct, msg),
         this::secret, engine.commands(), engine.configs());
   }
 

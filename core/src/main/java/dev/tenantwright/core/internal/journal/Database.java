@@ -25,8 +25,12 @@ public final class Database implements AutoCloseable {
     POSTGRESQL
   }
 
+  /** H2 serves one engine: the databases (by JDBC URL) an engine in this JVM has open. */
+  private static final java.util.Set<String> OPEN_H2 = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private final DataSource dataSource;
   private final Jdbi jdbi;
+  private final String h2Key;
   private final Dialect dialect;
   private final AutoCloseable owned;
 
@@ -34,6 +38,11 @@ public final class Database implements AutoCloseable {
     this.dataSource = dataSource;
     this.owned = owned;
     this.dialect = detect(dataSource);
+    this.h2Key = dialect == Dialect.H2 ? url(dataSource) : null;
+    if (h2Key != null && OPEN_H2.contains(h2Key)) {
+      throw new TenantwrightException("the H2 journal " + h2Key + " is already used by another Tenantwright engine in "
+          + "this process; H2 serves one engine only — use PostgreSQL (dataSource) to run several engines");
+    }
     Flyway.configure()
         .dataSource(dataSource)
         .locations("classpath:dev/tenantwright/core/db")
@@ -43,6 +52,10 @@ public final class Database implements AutoCloseable {
         .load()
         .migrate();
     this.jdbi = Jdbi.create(dataSource);
+    if (h2Key != null && !OPEN_H2.add(h2Key)) {
+      throw new TenantwrightException("the H2 journal " + h2Key + " is already used by another Tenantwright engine in "
+          + "this process; H2 serves one engine only — use PostgreSQL (dataSource) to run several engines");
+    }
   }
 
   /** Opens (and migrates) the host's database. */
@@ -99,8 +112,21 @@ public final class Database implements AutoCloseable {
     return dataSource;
   }
 
+  private static String url(DataSource ds) {
+    try (Connection c = ds.getConnection()) {
+      String u = c.getMetaData().getURL();
+      int semicolon = u.indexOf(';');
+      return semicolon < 0 ? u : u.substring(0, semicolon);
+    } catch (SQLException e) {
+      throw new TenantwrightException("cannot connect to the journal database: " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void close() {
+    if (h2Key != null) {
+      OPEN_H2.remove(h2Key);
+    }
     if (owned != null) {
       try {
         owned.close();

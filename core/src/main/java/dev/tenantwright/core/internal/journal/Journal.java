@@ -193,7 +193,7 @@ public final class Journal implements PortAllocator {
    * @return the new lease generation, or empty when another owner holds a live lease
    */
   public Optional<Long> claim(String runId, String owner, long now, long leaseUntil) {
-    // An embedded H2 file is locked by one process, so there is no other engine whose lease could count.
+    // H2 serves one engine only, so there is no other engine whose lease could count.
     long horizon = singleEngine ? Long.MAX_VALUE : now;
     return jdbi.inTransaction(h -> {
       int n = h.createUpdate("UPDATE tw_run SET owner = :o, lease_until = :l, lease_generation = lease_generation + 1"
@@ -229,6 +229,68 @@ public final class Journal implements PortAllocator {
     write(h -> batch.ops.forEach(op -> op.accept(h)));
   }
 
+  /**
+   * Writes a batch of a run's changes in one transaction, but only while {@code owner} still holds the run's
+   * lease at {@code generation}; the same statement extends the lease to {@code leaseUntil}. An engine that
+   * lost its lease (paused, partitioned, slow) is fenced out: nothing is written.
+   *
+   * @throws JournalException {@link Reason#STALE_LEASE} when the lease moved on
+   */
+  public void commitFenced(String runId, String owner, long generation, long leaseUntil, Batch batch) {
+    write(h -> {
+      fence(h, runId, owner, generation, leaseUntil);
+      batch.ops.forEach(op -> op.accept(h));
+    });
+  }
+
+  /** Extends the lease of a run this owner holds at this generation; false when it was lost. */
+  public boolean heartbeat(String runId, String owner, long generation, long leaseUntil) {
+    try {
+      write(h -> fence(h, runId, owner, generation, leaseUntil));
+      return true;
+    } catch (JournalException e) {
+      if (e.reason() == Reason.STALE_LEASE) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private static void fence(Handle h, String runId, String owner, long generation, long leaseUntil) {
+    int n = h.createUpdate("UPDATE tw_run SET lease_until = :l WHERE id = :id AND owner = :o AND lease_generation = :g")
+        .bind("l", leaseUntil).bind("id", runId).bind("o", owner).bind("g", generation).execute();
+    if (n != 1) {
+      throw new JournalException(Reason.STALE_LEASE, "the lease of run " + runId + " (generation " + generation
+          + ") is no longer held by " + owner, null);
+    }
+  }
+
+  /** A run this engine claimed, with the lease generation its writes must carry. */
+  public record Claim(String runId, long generation) {}
+
+  /**
+   * Claims up to {@code limit} unfinished runs whose lease is free or expired, skipping rows another engine
+   * is claiming at the same moment ({@code FOR UPDATE SKIP LOCKED} on PostgreSQL), and bumps each lease
+   * generation so that the previous owner is fenced out.
+   */
+  public List<Claim> claimExpired(String owner, long now, long leaseUntil, int limit) {
+    long horizon = singleEngine ? Long.MAX_VALUE : now;
+    return jdbi.inTransaction(h -> {
+      List<String> ids = h.createQuery("SELECT id FROM tw_run WHERE active_environment IS NOT NULL"
+              + " AND (owner IS NULL OR lease_until IS NULL OR lease_until < :now)"
+              + " ORDER BY created_at, id LIMIT :n FOR UPDATE" + (singleEngine ? "" : " SKIP LOCKED"))
+          .bind("now", horizon).bind("n", limit).mapTo(String.class).list();
+      List<Claim> claims = new ArrayList<>();
+      for (String id : ids) {
+        h.createUpdate("UPDATE tw_run SET owner = :o, lease_until = :l, lease_generation = lease_generation + 1"
+            + " WHERE id = :id").bind("o", owner).bind("l", leaseUntil).bind("id", id).execute();
+        claims.add(new Claim(id, h.createQuery("SELECT lease_generation FROM tw_run WHERE id = :id").bind("id", id)
+            .mapTo(Long.class).one()));
+      }
+      return claims;
+    });
+  }
+
   /** Starts an empty batch. */
   public Batch batch() {
     return new Batch();
@@ -257,13 +319,12 @@ public final class Journal implements PortAllocator {
 
     /** Rewrites a run row; a terminal state frees the environment for its next run. */
     public Batch run(RunRecord r) {
+      // owner, lease and generation are only changed by claim, fence, heartbeat and release
       ops.add(h -> requireOne(h.createUpdate("UPDATE tw_run SET state = :state, active_environment = :active,"
-              + " options = :options, owner = :owner, lease_until = :lease, error = :error, started_at = :started,"
-              + " finished_at = :finished WHERE id = :id")
+              + " options = :options, error = :error, started_at = :started, finished_at = :finished WHERE id = :id")
           .bind("state", r.state().name()).bind("active", r.state().isTerminal() ? null : r.environmentId())
-          .bind("options", r.optionsJson()).bind("owner", r.owner()).bind("lease", r.leaseUntil())
-          .bind("error", r.error()).bind("started", r.startedAt()).bind("finished", r.finishedAt())
-          .bind("id", r.id()).execute(), "run " + r.id()));
+          .bind("options", r.optionsJson()).bind("error", r.error()).bind("started", r.startedAt())
+          .bind("finished", r.finishedAt()).bind("id", r.id()).execute(), "run " + r.id()));
       return this;
     }
 

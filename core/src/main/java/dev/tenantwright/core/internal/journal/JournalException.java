@@ -14,7 +14,8 @@ public class JournalException extends TenantwrightException {
     ACTIVE_RUN_EXISTS,
     IDEMPOTENCY_KEY_TAKEN,
     PORT_TAKEN,
-    STALE_STATE
+    STALE_STATE,
+    STALE_LEASE
   }
 
   private final Reason reason;

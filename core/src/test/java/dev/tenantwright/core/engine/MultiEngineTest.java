@@ -1,0 +1,146 @@
+package dev.tenantwright.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.tenantwright.core.Blueprint;
+import dev.tenantwright.core.NewTenant;
+import dev.tenantwright.core.Run;
+import dev.tenantwright.core.RunState;
+import dev.tenantwright.core.Tenant;
+import dev.tenantwright.core.Tenantwright;
+import dev.tenantwright.spi.EnvironmentKind;
+import dev.tenantwright.spi.TenantwrightException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** Several engines on one PostgreSQL: shared work, leases, heartbeats, takeover, fencing, hand-back; H2 refuses. */
+class MultiEngineTest {
+
+  static final Duration WAIT = Duration.ofSeconds(60);
+  static final Duration LEASE = Duration.ofSeconds(2);
+
+  final MemoryBackend backend = new MemoryBackend();
+  final List<Tenantwright> opened = new ArrayList<>();
+
+  static Blueprint pair() {
+    return Blueprint.builder("pair")
+        .resource("a", "mem.object", r -> r.param("value", "a"))
+        .resource("b", "mem.object", r -> r.param("value", "${a.id}"))
+        .build();
+  }
+
+  Tenantwright engine(DataSource ds, String owner) {
+    Tenantwright tw = Stores.on(ds).owner(owner).leaseDuration(LEASE).blueprint(pair())
+        .resourceType(backend.type()).backoff(Duration.ofMillis(10), Duration.ofMillis(50)).build();
+    opened.add(tw);
+    return tw;
+  }
+
+  @AfterEach
+  void closeAll() {
+    backend.clearBlocks();
+    opened.forEach(tw -> tw.close(Duration.ZERO));
+  }
+
+  @Test
+  void aThousandRunsOnFourEnginesAreEachExecutedOnceAndNeverByTwoAtATime() throws Exception {
+    DataSource ds = Stores.freshPostgres();
+    List<Tenantwright> engines = List.of(engine(ds, "e1"), engine(ds, "e2"), engine(ds, "e3"), engine(ds, "e4"));
+    List<Run> runs = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.ExecutorService hosts = java.util.concurrent.Executors.newFixedThreadPool(engines.size());
+    List<java.util.concurrent.Future<?>> submitted = new ArrayList<>();
+    for (int e = 0; e < engines.size(); e++) {
+      Tenantwright tw = engines.get(e);
+      int first = e;
+      submitted.add(hosts.submit(() -> {
+        for (int i = first; i < 1000; i += engines.size()) {
+          Tenant t = tw.tenants().create(NewTenant.company("Tenant " + i).email("t" + i + "@example.test"));
+          runs.add(tw.environments().provision(t.id(), EnvironmentKind.DEMO));
+        }
+      }));
+    }
+    for (java.util.concurrent.Future<?> f : submitted) {
+      f.get();
+    }
+    hosts.shutdown();
+    assertThat(runs).hasSize(1000);
+    for (Run r : runs) {
+      assertThat(r.await(WAIT).state()).isEqualTo(RunState.SUCCEEDED);
+    }
+    assertThat(backend.doubleExecutions.get()).as("steps executed by two engines at once").isZero();
+    assertThat(backend.objects).hasSize(2000);
+    assertThat(backend.creates.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1000));
+  }
+
+  @Test
+  void aPausedEngineLosesItsRunToAnotherAndIsFencedOut() throws Exception {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    try {
+      DataSource ds = Stores.freshPostgres();
+      PausableDataSource frozen = new PausableDataSource(ds);
+      CountDownLatch hold = backend.blockAfter("b", "create");
+      Tenantwright a = engine(frozen, "engine-a");
+      Tenant t = a.tenants().create(NewTenant.company("ABC Corporation").email("ops@abc.example"));
+      Run run = a.environments().provision(t.id(), EnvironmentKind.DEMO);
+      backend.awaitBlocked("b", "create");
+
+      frozen.pause();
+      Tenantwright b = engine(ds, "engine-b");
+      Run done = b.runs().get(run.id()).await(WAIT);
+      assertThat(done.state()).isEqualTo(RunState.SUCCEEDED);
+
+      frozen.resume();
+      hold.countDown();
+      await().atMost(WAIT).untilAsserted(() -> assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+          .anyMatch(m -> m.contains("was taken over by another engine")));
+      assertThat(b.runs().get(run.id()).state()).isEqualTo(RunState.SUCCEEDED);
+      assertThat(backend.creates.get("b").get()).as("the takeover found the object engine A made").isEqualTo(1);
+      assertThat(backend.objects).hasSize(2);
+    } finally {
+      root.detachAppender(logs);
+    }
+  }
+
+  @Test
+  void gracefulShutdownHandsBackWorkThatAnotherEngineFinishes() throws Exception {
+    DataSource ds = Stores.freshPostgres();
+    CountDownLatch hold = backend.blockAfter("a", "create");
+    Tenantwright a = engine(ds, "engine-a");
+    Tenantwright b = engine(ds, "engine-b");
+    Tenant t = a.tenants().create(NewTenant.company("ABC Corporation").email("ops@abc.example"));
+    Run run = a.environments().provision(t.id(), EnvironmentKind.DEMO);
+    backend.awaitBlocked("a", "create");
+    a.close(Duration.ofMillis(200));
+    hold.countDown();
+
+    Run done = b.runs().get(run.id()).await(WAIT);
+    assertThat(done.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(backend.creates.get("a").get()).isEqualTo(1);
+    assertThat(backend.objects).hasSize(2);
+  }
+
+  @Test
+  void h2RefusesASecondEngineAndSaysWhy(@TempDir Path dir) {
+    Tenantwright first = Stores.h2(dir).build();
+    opened.add(first);
+    assertThatThrownBy(() -> Stores.h2(dir).build())
+        .isInstanceOf(TenantwrightException.class)
+        .hasMessageContaining("H2 serves one engine only").hasMessageContaining("PostgreSQL");
+  }
+}
