@@ -354,7 +354,7 @@ public final class Engine {
     try {
       Instant now = now();
       for (Journal.Claim c : journal.claimExpired(options.owner(), now.toEpochMilli(),
-          now.plus(options.leaseDuration()).toEpochMilli(), 16)) {
+          now.plus(options.leaseDuration()).toEpochMilli(), 64)) {
         if (!active.containsKey(c.runId())) {
           LOG.info("taking over run {} whose lease expired", c.runId());
           resume(c.runId(), c.generation());

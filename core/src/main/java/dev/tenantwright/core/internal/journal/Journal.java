@@ -276,10 +276,11 @@ public final class Journal implements PortAllocator {
   public List<Claim> claimExpired(String owner, long now, long leaseUntil, int limit) {
     long horizon = singleEngine ? Long.MAX_VALUE : now;
     return jdbi.inTransaction(h -> {
+      // never this owner's own runs: they are executing here, kept alive by heartbeats even when one is late
       List<String> ids = h.createQuery("SELECT id FROM tw_run WHERE active_environment IS NOT NULL"
-              + " AND (owner IS NULL OR lease_until IS NULL OR lease_until < :now)"
+              + " AND (owner IS NULL OR (owner <> :o AND (lease_until IS NULL OR lease_until < :now)))"
               + " ORDER BY created_at, id LIMIT :n FOR UPDATE" + (singleEngine ? "" : " SKIP LOCKED"))
-          .bind("now", horizon).bind("n", limit).mapTo(String.class).list();
+          .bind("now", horizon).bind("o", owner).bind("n", limit).mapTo(String.class).list();
       List<Claim> claims = new ArrayList<>();
       for (String id : ids) {
         h.createUpdate("UPDATE tw_run SET owner = :o, lease_until = :l, lease_generation = lease_generation + 1"
