@@ -51,6 +51,16 @@ public final class ReadmeSnippets {
     }
   }
 
+  /** The first {@code ```yaml} block of a Markdown file, e.g. a plugin README's minimal blueprint. */
+  public static String firstYamlBlock(Path markdown) throws IOException {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("```yaml\\n(.*?)```", java.util.regex.Pattern.DOTALL)
+        .matcher(Files.readString(markdown));
+    if (!m.find()) {
+      throw new AssertionError(markdown + " has no ```yaml block");
+    }
+    return m.group(1);
+  }
+
   private static String normalise(String s) {
     StringBuilder sb = new StringBuilder();
     s.lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(l -> sb.append(l).append('\n'));
