@@ -35,6 +35,12 @@ public interface Environments {
   /** Brings an environment in line with its (possibly changed) blueprint and parameters. */
   Run update(String tenantId, String environment, RunOptions options);
 
+  /**
+   * Deploys again without a configuration change — e.g. on a verified git webhook: every resource whose
+   * type can update in place is updated (pull, build, restart), the rest stay as they are.
+   */
+  Run redeploy(String tenantId, String environment, RunOptions options);
+
   /** Deletes every resource the environment created, in reverse dependency order; adopted objects are left in place. */
   Run destroy(String tenantId, String environment, RunOptions options);
 

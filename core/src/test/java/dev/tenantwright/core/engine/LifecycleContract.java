@@ -288,6 +288,20 @@ abstract class LifecycleContract extends EngineContractSupport {
   }
 
   @Test
+  void aRedeployUpdatesEveryUpdatableResourceWithoutAConfigurationChange() {
+    Tenantwright tw = open(store().blueprint(shop()));
+    Tenant t = abc(tw);
+    tw.environments().provision(t.id(), EnvironmentKind.DEMO).await(WAIT);
+    Run redeploy = tw.environments().redeploy(t.id(), "demo", RunOptions.defaults().idempotencyKey("push-abc123"))
+        .await(WAIT);
+    assertThat(redeploy.kind()).isEqualTo(RunKind.REDEPLOY);
+    assertThat(redeploy.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(backend.log).contains("update:app", "update:db", "update:cache");
+    assertThat(tw.environments().redeploy(t.id(), "demo", RunOptions.defaults().idempotencyKey("push-abc123")).id())
+        .as("a redelivered webhook is the same run").isEqualTo(redeploy.id());
+  }
+
+  @Test
   void blueprintsAreChosenByTenantAttributes() {
     Blueprint erp = Blueprint.builder("erp").var("modules", "core")
         .resource("erp", "mem.object", r -> r.param("value", "erp:${vars.modules}:${tenant.attributes.industry}")).build();

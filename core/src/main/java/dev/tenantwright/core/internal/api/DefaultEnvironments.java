@@ -85,6 +85,15 @@ final class DefaultEnvironments implements Environments {
   }
 
   @Override
+  public Run redeploy(String tenantId, String environment, RunOptions options) {
+    EnvironmentRecord env = existing(tenantId, environment);
+    if (env.state() != EnvironmentState.READY) {
+      throw new ConflictException("environment '" + environment + "' is " + env.state() + "; only a READY one is redeployed");
+    }
+    return start(tenantId, environment, env.kind(), RunKind.REDEPLOY, options);
+  }
+
+  @Override
   public Run destroy(String tenantId, String environment, RunOptions options) {
     return start(tenantId, environment, kindOf(environment), RunKind.DESTROY, options);
   }
