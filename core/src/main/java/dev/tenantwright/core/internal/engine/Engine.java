@@ -229,7 +229,7 @@ public final class Engine {
     }
     publish(new Event(EventType.RUN_QUEUED, tenant.id(), r.environment(), runId, null, 0, stepRecords.size(), 0, msg,
         actor, now));
-    RunExecution exec = execution(run, env, tenant, p.blueprint, spec, stepRecords, run.leaseGeneration());
+    RunExecution exec = execution(run, env, tenant, p.blueprint, spec, stepRecords, run.leaseGeneration(), p.recorded);
     active.put(runId, exec);
     exec.start();
     return run;
@@ -242,7 +242,8 @@ public final class Engine {
     return prepare(tenant, r, journal.environment(tenant.id() + "/" + r.environment())).plan;
   }
 
-  private record Prepared(Blueprint blueprint, Map<String, Object> vars, List<PlannedStep> plan) {}
+  private record Prepared(Blueprint blueprint, Map<String, Object> vars, List<PlannedStep> plan,
+      Map<String, ResourceRecord> recorded) {}
 
   private Prepared prepare(TenantRecord tenant, StartRequest r, Optional<EnvironmentRecord> existingEnv) {
     Map<String, Object> sourceVars = null;
@@ -283,15 +284,11 @@ public final class Engine {
         }
       }
     }
-    Map<String, ResourceRecord> recorded = new LinkedHashMap<>();
-    String envId = tenant.id() + "/" + r.environment();
-    for (ResourceRecord rec : journal.resources(envId)) {
-      recorded.put(rec.name(), rec);
-    }
+    Map<String, ResourceRecord> recorded = byName(journal.resources(tenant.id() + "/" + r.environment()));
     TenantInfo info = info(tenant);
     List<PlannedStep> plan = planner.plan(r.runKind(), bp, r.kind(), recorded,
         def -> specHash(def, info, r.environment(), r.kind(), vars, bp));
-    return new Prepared(bp, vars, plan);
+    return new Prepared(bp, vars, plan, recorded);
   }
 
   private RunRecord sameOperation(RunRecord existing, StartRequest r) {
@@ -375,7 +372,8 @@ public final class Engine {
           stored.waits(), stored.hashes(), stored.previous(), stored.source());
       Blueprint bp = blueprints.apply(spec.blueprint()).orElseThrow(() -> new NotFoundException(
           "cannot resume run " + fresh.id() + ": blueprint '" + spec.blueprint() + "' is no longer registered"));
-      RunExecution exec = execution(fresh, env, tenant, bp, spec, journal.steps(fresh.id()), generation);
+      RunExecution exec = execution(fresh, env, tenant, bp, spec, journal.steps(fresh.id()), generation,
+          byName(journal.resources(env.id())));
       active.put(fresh.id(), exec);
       LOG.info("resuming run {} ({} of {}, {})", fresh.id(), fresh.kind(), fresh.environmentId(), fresh.state());
       exec.start();
@@ -398,12 +396,15 @@ public final class Engine {
     }
   }
 
+  private static Map<String, ResourceRecord> byName(List<ResourceRecord> rows) {
+    Map<String, ResourceRecord> m = new LinkedHashMap<>();
+    rows.forEach(r -> m.put(r.name(), r));
+    return m;
+  }
+
   private RunExecution execution(RunRecord run, EnvironmentRecord env, TenantRecord tenant, Blueprint bp,
-      RunSpec spec, List<StepRecord> stepRecords, long generation) {
-    Map<String, ResourceRecord> recorded = new LinkedHashMap<>();
-    for (ResourceRecord rec : journal.resources(env.id())) {
-      recorded.put(rec.name(), rec);
-    }
+      RunSpec spec, List<StepRecord> stepRecords, long generation, Map<String, ResourceRecord> current) {
+    Map<String, ResourceRecord> recorded = new LinkedHashMap<>(current);
     for (Map.Entry<String, ResourceRecord> e : spec.previous().entrySet()) {
       recorded.putIfAbsent(e.getKey(), e.getValue());
     }
