@@ -40,7 +40,7 @@ else
     fi
     log "-> starting dockerd (log: $LOG_DIR/dockerd.log)"
     # setsid + all fds redirected: the daemon must not hold the CI's stdout/stderr open.
-    setsid nohup /usr/sbin/dockerd >>"$LOG_DIR/dockerd.log" 2>&1 </dev/null &
+    (cd / && setsid nohup /usr/sbin/dockerd >>"$LOG_DIR/dockerd.log" 2>&1 </dev/null &)
   fi
   if ! wait_for "$DOCKER_WAIT" "docker info" daemon_up; then
     log "--- last lines of $LOG_DIR/dockerd.log:"

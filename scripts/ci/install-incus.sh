@@ -59,8 +59,9 @@ else
     mkdir -p /var/log/incus
     log "-> starting incusd (log: $LOG)"
     # /usr/libexec/incus first on PATH: incusd finds its helpers (lxc hooks, forkproxy) there.
-    PATH=/usr/libexec/incus:$PATH setsid nohup "$INCUSD" --group incus-admin --logfile="$LOG" \
-      >>"$TW_CI_LOG_DIR/incusd.out" 2>&1 </dev/null &
+    # cd /: snapshots run rsync in the daemon's working directory, which must outlive this checkout.
+    (cd / && PATH=/usr/libexec/incus:$PATH setsid nohup "$INCUSD" --group incus-admin --logfile="$LOG" \
+      >>"$TW_CI_LOG_DIR/incusd.out" 2>&1 </dev/null &)
   fi
   t0=$(tw_now)
   if ! timeout "$INCUS_WAIT" "$INCUSD" waitready --timeout="$INCUS_WAIT" >/dev/null 2>&1 \

@@ -512,6 +512,20 @@ abstract class EngineContract extends EngineContractSupport {
     assertThat(calls).containsExactly("apply:abc-corporation", "compensate:42");
   }
 
+  @Test
+  void aWholeSecretBoundToATextFieldIsRefusedNamingTheField() {
+    Blueprint bp = Blueprint.builder("leaky")
+        .resource("pw", "secret", r -> r.param("length", 24))
+        .resource("app", "mem.object", r -> r.param("value", "${secrets.pw}"))
+        .build();
+    Tenantwright tw = open(bp);
+    Run done = tw.environments().provision(abc(tw).id(), EnvironmentKind.DEMO).await(WAIT);
+    assertThat(done.state()).isEqualTo(RunState.ROLLED_BACK);
+    assertThat(done.error()).contains("resource 'app'").contains("a secret can only be bound to a field of type Secret")
+        .contains("value");
+    assertThat(backend.objects).isEmpty();
+  }
+
   /** Parameters of the host step in {@link #provisioningStepsAreJournaledAndCompensated}. */
   public record RegisterParams(String customer) {}
 

@@ -872,7 +872,7 @@ final class RunExecution {
       return engine.bind(resolved, s.type.specType());
     } catch (IllegalArgumentException e) {
       throw new PermanentException("resource '" + s.name() + "' (" + s.type.type() + "): invalid parameters: "
-          + redactor.redact(firstLine(e.getMessage())), null);
+          + redactor.redact(bindingProblem(e)), null);
     }
   }
 
@@ -1012,6 +1012,22 @@ final class RunExecution {
   private String describe(Throwable e) {
     String m = e.getMessage();
     return redactor.redact(m == null || m.isBlank() ? e.getClass().getSimpleName() : m);
+  }
+
+  /** "field 'a.b': what is wrong", from Jackson's binding failure, without echoing the value. */
+  static String bindingProblem(IllegalArgumentException e) {
+    if (e.getCause() instanceof com.fasterxml.jackson.databind.JsonMappingException jm && !jm.getPath().isEmpty()) {
+      StringBuilder field = new StringBuilder();
+      for (com.fasterxml.jackson.databind.JsonMappingException.Reference ref : jm.getPath()) {
+        if (ref.getFieldName() != null) {
+          field.append(field.length() == 0 ? "" : ".").append(ref.getFieldName());
+        } else if (ref.getIndex() >= 0) {
+          field.append('[').append(ref.getIndex()).append(']');
+        }
+      }
+      return "field '" + field + "': " + firstLine(jm.getOriginalMessage());
+    }
+    return firstLine(e.getMessage());
   }
 
   private static String firstLine(String m) {

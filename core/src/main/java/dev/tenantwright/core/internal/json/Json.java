@@ -33,6 +33,7 @@ public final class Json {
     SimpleModule secrets = new SimpleModule("tenantwright-secrets");
     secrets.addSerializer(Secret.class, new SecretSerializer(codec));
     secrets.addDeserializer(Secret.class, new SecretDeserializer(codec));
+    secrets.addDeserializer(String.class, new NoSecretInStrings());
     return JsonMapper.builder()
         .addModule(new JavaTimeModule())
         .addModule(secrets)
@@ -61,6 +62,29 @@ public final class Json {
       } else {
         gen.writeString(codec.seal(value));
       }
+    }
+  }
+
+  /**
+   * Refuses to bind a whole {@code ${secrets.NAME}} to a plain text field: it would show up as the mask (or,
+   * revealed, leak through toString and logs). Such fields must be of type {@link Secret}; a secret inside a
+   * longer text (a connection string) is interpolated as text on purpose.
+   */
+  private static final class NoSecretInStrings extends com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer<String> {
+    private static final long serialVersionUID = 1L;
+    private final transient JsonDeserializer<?> plain = com.fasterxml.jackson.databind.deser.std.StringDeserializer.instance;
+
+    NoSecretInStrings() {
+      super(String.class);
+    }
+
+    @Override
+    public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      if (p.currentToken() == JsonToken.VALUE_EMBEDDED_OBJECT && p.getEmbeddedObject() instanceof Secret) {
+        throw com.fasterxml.jackson.databind.exc.InvalidFormatException.from(p,
+            "a secret can only be bound to a field of type Secret, not text", Secret.MASK, String.class);
+      }
+      return (String) plain.deserialize(p, ctxt);
     }
   }
 

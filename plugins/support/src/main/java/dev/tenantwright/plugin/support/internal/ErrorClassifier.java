@@ -104,7 +104,12 @@ public final class ErrorClassifier {
    * @param e what went wrong
    * @param requestSent whether the request had started to go out on the wire
    */
-  public RetryableException classify(String method, String path, IOException e, boolean requestSent) {
+  public TenantwrightException classify(String method, String path, IOException e, boolean requestSent) {
+    if (e instanceof javax.net.ssl.SSLHandshakeException || e instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+      // a certificate that does not verify or match its pin will not start matching on a retry
+      return new PermanentException(redact(clientName + ": " + method + " " + path + " failed: TLS handshake refused ("
+          + e.getMessage() + "); check the server certificate pin and the client certificate"), e);
+    }
     boolean unknown = requestSent && !isSafe(method);
     String what = clientName + ": " + method + " " + path + " failed: " + describe(e, requestSent);
     return new RetryableException(redact(what), null, unknown, e);

@@ -22,7 +22,9 @@ public final class SharedHttp {
   private SharedHttp() {}
 
   private static final class Holder {
-    static final OkHttpClient BASE = new OkHttpClient.Builder().build();
+    // No silent re-sends: a POST re-sent after a reset connection could create twice; the engine retries
+    // deliberately instead, reading first when the outcome is unknown.
+    static final OkHttpClient BASE = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
   }
 
   /** The shared base client; never call its {@code newBuilder().connectionPool(...)}. */

@@ -1,0 +1,55 @@
+package dev.tenantwright.plugin.cloudflare;
+
+import dev.tenantwright.plugin.cloudflare.internal.DnsFields;
+import dev.tenantwright.plugin.cloudflare.internal.DurationText;
+import dev.tenantwright.spi.Nullable;
+import java.time.Duration;
+
+/**
+ * What a {@code cloudflare.txt-verification} proves: that a TXT record of {@code name} holds {@code value}, as
+ * Vercel's domain verification ({@code _vercel.example.com} → {@code vc-domain-verify=...}) and most custom-domain
+ * checks ask. Validated on construction.
+ *
+ * @param name the TXT record's fully qualified name, e.g. {@code _vercel.example.com}
+ * @param value the text the record must hold
+ * @param manage true (the default) to create the record with this resource's ownership marker and delete it on
+ *     rollback; false to only wait until someone else — the customer, in a zone the token can read — has
+ *     created it, never touching it
+ * @param timeout how long to wait for the record to be visible through the API, e.g. {@code 10m}; default
+ *     10 minutes, never past the step's deadline
+ * @param interval the first wait between looks, doubling up to 30 seconds; default 2 seconds
+ */
+public record TxtVerificationSpec(
+    String name,
+    String value,
+    @Nullable Boolean manage,
+    @Nullable String timeout,
+    @Nullable String interval) {
+
+  /** Validates every field. */
+  public TxtVerificationSpec {
+    DnsFields.recordName("name", name);
+    DnsFields.content("value", "TXT", value);
+    if (timeout != null) {
+      DurationText.parse("timeout", timeout);
+    }
+    if (interval != null) {
+      DurationText.parse("interval", interval);
+    }
+  }
+
+  /** Whether the record is created and deleted by this resource. */
+  public boolean managed() {
+    return manage == null || manage;
+  }
+
+  /** How long to wait. */
+  public Duration timeoutDuration() {
+    return timeout == null ? Duration.ofMinutes(10) : DurationText.parse("timeout", timeout);
+  }
+
+  /** The first wait between looks. */
+  public Duration intervalDuration() {
+    return interval == null ? Duration.ofSeconds(2) : DurationText.parse("interval", interval);
+  }
+}

@@ -1,0 +1,85 @@
+package dev.tenantwright.plugin.cloudflare;
+
+import dev.tenantwright.plugin.cloudflare.internal.CommentMarkers;
+import dev.tenantwright.spi.ResourceType;
+import dev.tenantwright.testkit.Fault;
+import dev.tenantwright.testkit.cloudflare.CloudflareFake;
+import dev.tenantwright.testkit.conformance.ResourceTypeConformance;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import org.junit.jupiter.api.AfterEach;
+
+/** {@code cloudflare.dns-record} against the plugin conformance kit, on the Cloudflare fake. */
+class CloudflareDnsRecordConformanceTest extends ResourceTypeConformance<DnsRecordSpec, DnsRecordOutputs> {
+
+  static final String SUFFIX = "-demo-" + SUBJECT;
+
+  final CloudflareFake fake = new CloudflareFake();
+
+  @AfterEach
+  void everyRequestFollowedTheContract() {
+    fake.assertContractRespected();
+  }
+
+  @AfterEach
+  void closeFake() {
+    fake.close();
+  }
+
+  static String tenantOf(String resourceName) {
+    return resourceName.substring(0, resourceName.length() - SUFFIX.length());
+  }
+
+  @Override
+  protected ResourceType<DnsRecordSpec, DnsRecordOutputs> type() {
+    return new CloudflareDnsRecordType();
+  }
+
+  @Override
+  protected Map<String, Object> params() {
+    return Map.of("type", "A", "name", "${tenant.id}.example.com", "content", "198.51.100.4", "ttl", 300);
+  }
+
+  @Override
+  protected Map<String, Object> updatedParams() {
+    return Map.of("type", "A", "name", "${tenant.id}.example.com", "content", "198.51.100.5", "ttl", 300);
+  }
+
+  @Override
+  protected Map<String, Map<String, Object>> pluginConfig() {
+    return Map.of("cloudflare", Map.of("token", CloudflareFake.TOKEN, "zoneId", CloudflareFake.ZONE_ID,
+        "baseUrl", fake.baseUrl(), "timeout", "5s"));
+  }
+
+  @Override
+  protected Collection<String> liveObjects() {
+    return fake.liveObjects();
+  }
+
+  @Override
+  protected void onBackendCall(IntConsumer listener) {
+    fake.afterEachCall(listener);
+  }
+
+  @Override
+  protected void plantOwnedObject(String resourceName, String marker) {
+    fake.putRecord("A", tenantOf(resourceName) + ".example.com", "198.51.100.4", CommentMarkers.comment(marker, 100));
+  }
+
+  @Override
+  protected void plantForeignObject(String resourceName) {
+    fake.putRecord("A", tenantOf(resourceName) + ".example.com", "198.51.100.4", null);
+  }
+
+  @Override
+  protected List<ErrorCase> errorCases() {
+    return List.of(
+        new ErrorCase("503 on the lookup", () -> fake.inject(Fault.status(503).times(1)), true),
+        new ErrorCase("429 with Retry-After", () -> fake.inject(Fault.rateLimited(Duration.ofSeconds(1)).times(1)), true),
+        new ErrorCase("403 authentication error", () -> fake.inject(Fault.status(403).times(1)), false),
+        new ErrorCase("400 on create", () -> fake.inject(Fault.status(400).on(CloudflareFake.CREATE).times(1)), false));
+  }
+}

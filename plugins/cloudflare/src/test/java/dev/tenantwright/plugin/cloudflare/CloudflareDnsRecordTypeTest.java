@@ -1,0 +1,214 @@
+package dev.tenantwright.plugin.cloudflare;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.tenantwright.plugin.cloudflare.internal.CommentMarkers;
+import dev.tenantwright.spi.CreateResult;
+import dev.tenantwright.spi.PermanentException;
+import dev.tenantwright.spi.RetryableException;
+import dev.tenantwright.spi.StepContext;
+import dev.tenantwright.testkit.Fault;
+import dev.tenantwright.testkit.cloudflare.CloudflareFake;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class CloudflareDnsRecordTypeTest {
+
+  final CloudflareFake fake = new CloudflareFake();
+  final CloudflareDnsRecordType type = new CloudflareDnsRecordType();
+  final Map<String, Object> config = new HashMap<>(Map.of(
+      "token", CloudflareFake.TOKEN, "zoneId", CloudflareFake.ZONE_ID, "baseUrl", fake.baseUrl()));
+
+  @AfterEach
+  void everyRequestFollowedTheContract() {
+    fake.assertContractRespected();
+    fake.close();
+  }
+
+  StepContext ctx(String runId) {
+    return Contexts.of("acme", "dns", runId, config);
+  }
+
+  static DnsRecordSpec cname(String name) {
+    return new DnsRecordSpec("CNAME", name, "cname.vercel-dns.com", false, null);
+  }
+
+  @Test
+  void createsACnameCarryingTheMarkerAndFindsItAgainOnASecondCreate() {
+    StepContext ctx = ctx("run-1");
+    CreateResult<DnsRecordOutputs> first = type.create(cname("shop.example.com"), ctx);
+    CreateResult<DnsRecordOutputs> second = type.create(cname("shop.example.com"), ctx);
+
+    assertThat(first.origin()).isEqualTo(CreateResult.Origin.CREATED);
+    assertThat(second.origin()).isEqualTo(CreateResult.Origin.CREATED);
+    assertThat(second.outputs()).isEqualTo(first.outputs());
+    assertThat(fake.records()).singleElement().satisfies(r -> {
+      assertThat(r.comment()).isEqualTo(ctx.ownershipMarker());
+      assertThat(r.content()).isEqualTo("cname.vercel-dns.com");
+      assertThat(r.ttl()).isEqualTo(1);
+    });
+    assertThat(fake.calls(CloudflareFake.CREATE)).isEqualTo(1);
+  }
+
+  @Test
+  void aRecordOfAnEarlierRunOfThisResourceIsAdoptedAndConverged() {
+    type.create(new DnsRecordSpec("A", "app.example.com", "198.51.100.4", false, 300), ctx("run-1"));
+    CreateResult<DnsRecordOutputs> later =
+        type.create(new DnsRecordSpec("A", "app.example.com", "198.51.100.4", true, 300), ctx("run-2"));
+
+    assertThat(later.origin()).isEqualTo(CreateResult.Origin.ADOPTED);
+    assertThat(later.outputs().proxied()).isTrue();
+    assertThat(fake.records()).hasSize(1);
+  }
+
+  @Test
+  void anIdenticalRecordWithoutOurMarkerIsAConflictNamingIt() {
+    String foreign = fake.putRecord("CNAME", "shop.example.com", "cname.vercel-dns.com", "managed by hand");
+
+    assertThatThrownBy(() -> type.create(cname("shop.example.com"), ctx("run-1")))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("identical")
+        .hasMessageContaining(foreign)
+        .hasMessageContaining("managed by hand");
+    assertThat(fake.records()).hasSize(1);
+  }
+
+  @Test
+  void aForeignRecordHoldingTheNameIsAConflictWhetherWeSeeItOrCloudflareRefuses() {
+    fake.putRecord("A", "app.example.com", "198.51.100.7", null);
+    fake.putRecord("A", "www.example.com", "198.51.100.8", null);
+
+    assertThatThrownBy(() -> type.create(new DnsRecordSpec("A", "app.example.com", "198.51.100.4", false, null),
+        ctx("run-1"))).isInstanceOf(PermanentException.class).hasMessageContaining("conflicts with A app.example.com");
+    assertThatThrownBy(() -> type.create(cname("www.example.com"), ctx("run-1")))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("81053")
+        .hasMessageContaining("held by A www.example.com -> 198.51.100.8");
+    assertThat(fake.records()).hasSize(2);
+  }
+
+  @Test
+  void aTxtRecordMayJoinOtherTxtRecordsOfTheSameName() {
+    fake.putRecord("TXT", "example.com", "v=spf1 -all", null);
+    CreateResult<DnsRecordOutputs> made =
+        type.create(new DnsRecordSpec("TXT", "example.com", "site-verification=abc", null, null), ctx("run-1"));
+
+    assertThat(made.origin()).isEqualTo(CreateResult.Origin.CREATED);
+    assertThat(fake.records()).hasSize(2);
+  }
+
+  @Test
+  void aMarkerLongerThanTheCommentLimitIsStoredShortenedAndStillRecognised() {
+    String tenant = "a-very-long-tenant-identifier-made-from-a-rather-long-company-name";
+    StepContext run1 = Contexts.of(tenant, "custom-domain-record", "run-1", config);
+    assertThat(run1.ownershipMarker().length()).isGreaterThan(100);
+
+    type.create(cname("shop.example.com"), run1);
+    String comment = fake.records().get(0).comment();
+    assertThat(comment).hasSizeLessThanOrEqualTo(100).startsWith("tw:~").isEqualTo(CommentMarkers.comment(run1.ownershipMarker(), 100));
+    assertThat(type.create(cname("shop.example.com"), run1).origin()).isEqualTo(CreateResult.Origin.CREATED);
+    StepContext run2 = Contexts.of(tenant, "custom-domain-record", "run-2", config);
+    assertThat(type.create(cname("shop.example.com"), run2).origin()).isEqualTo(CreateResult.Origin.ADOPTED);
+    StepContext otherResource = Contexts.of(tenant, "other-record", "run-1", config);
+    assertThatThrownBy(() -> type.create(cname("shop.example.com"), otherResource))
+        .isInstanceOf(PermanentException.class);
+  }
+
+  @Test
+  void deleteRemovesTheRecordedRecordAndTreatsAMissingOneAsGone() {
+    StepContext ctx = ctx("run-1");
+    DnsRecordOutputs out = type.create(cname("shop.example.com"), ctx).outputs();
+    String foreign = fake.putRecord("A", "other.example.com", "198.51.100.9", null);
+
+    type.delete(cname("shop.example.com"), out, ctx);
+    type.delete(cname("shop.example.com"), out, ctx);
+
+    assertThat(fake.records()).extracting(CloudflareFake.DnsRecord::id).containsExactly(foreign);
+    assertThat(type.read(cname("shop.example.com"), out, ctx)).isEmpty();
+    assertThat(type.read(cname("shop.example.com"), null, ctx)).isEmpty();
+  }
+
+  @Test
+  void deleteRefusesARecordWhoseCommentIsNoLongerOurs() {
+    String foreign = fake.putRecord("CNAME", "shop.example.com", "cname.vercel-dns.com", "someone else");
+    DnsRecordOutputs claimed = new DnsRecordOutputs(foreign, "CNAME", "shop.example.com", "cname.vercel-dns.com", false, 1);
+
+    assertThatThrownBy(() -> type.delete(cname("shop.example.com"), claimed, ctx("run-1")))
+        .isInstanceOf(PermanentException.class).hasMessageContaining("refusing to delete");
+    assertThat(fake.records()).hasSize(1);
+  }
+
+  @Test
+  void updateChangesTheRecordInPlaceAndReplacesItWhenTheNameChanges() {
+    StepContext ctx = ctx("run-1");
+    DnsRecordSpec before = new DnsRecordSpec("A", "app.example.com", "198.51.100.4", false, null);
+    DnsRecordOutputs out = type.create(before, ctx).outputs();
+
+    DnsRecordSpec after = new DnsRecordSpec("A", "app.example.com", "198.51.100.5", false, 120);
+    DnsRecordOutputs updated = type.update(after, before, out, ctx);
+    assertThat(updated.id()).isEqualTo(out.id());
+    assertThat(fake.record(out.id()).orElseThrow().content()).isEqualTo("198.51.100.5");
+    assertThat(type.update(after, after, updated, ctx)).isEqualTo(updated);
+
+    DnsRecordSpec renamed = new DnsRecordSpec("A", "api.example.com", "198.51.100.5", false, 120);
+    DnsRecordOutputs moved = type.update(renamed, after, updated, ctx);
+    assertThat(moved.name()).isEqualTo("api.example.com");
+    assertThat(fake.records()).extracting(CloudflareFake.DnsRecord::name).containsExactly("api.example.com");
+  }
+
+  @Test
+  void aClientErrorIsPermanentAndCarriesCloudflaresMessage() {
+    config.put("token", "wrong-token");
+
+    PermanentException e = catchThrowableOfType(() -> type.create(cname("shop.example.com"), ctx("run-1")),
+        PermanentException.class);
+    assertThat(e).hasMessageContaining("403").hasMessageContaining("Authentication error").hasMessageNotContaining("wrong-token");
+  }
+
+  @Test
+  void serverErrorsAndRateLimitsAreRetryableAndARateLimitSaysHowLongToWait() {
+    fake.inject(Fault.status(503).on(CloudflareFake.CREATE).times(1));
+    assertThatThrownBy(() -> type.create(cname("shop.example.com"), ctx("run-1")))
+        .isInstanceOf(RetryableException.class).hasMessageContaining("503");
+
+    fake.inject(Fault.rateLimited(Duration.ofSeconds(7)).on(CloudflareFake.LIST).times(1));
+    RetryableException limited = catchThrowableOfType(() -> type.create(cname("shop.example.com"), ctx("run-1")),
+        RetryableException.class);
+    assertThat(limited.retryAfter()).contains(Duration.ofSeconds(7));
+
+    assertThat(type.create(cname("shop.example.com"), ctx("run-1")).origin()).isEqualTo(CreateResult.Origin.CREATED);
+    assertThat(fake.records()).hasSize(1);
+  }
+
+  @Test
+  void aTimeoutAfterTheRecordWasMadeIsRetryableAndTheRetryFindsTheRecord() {
+    config.put("timeout", "300ms");
+    fake.inject(Fault.timeout(Duration.ofSeconds(3)).on(CloudflareFake.CREATE).afterHandler().times(1));
+
+    RetryableException timedOut = catchThrowableOfType(() -> type.create(cname("shop.example.com"), ctx("run-1")),
+        RetryableException.class);
+    assertThat(timedOut.outcomeUnknown()).isTrue();
+    assertThat(type.create(cname("shop.example.com"), ctx("run-1")).origin()).isEqualTo(CreateResult.Origin.CREATED);
+    assertThat(fake.records()).hasSize(1);
+  }
+
+  @Test
+  void invalidSpecsAreRefusedBeforeAnyCallNamingTheField() {
+    assertThatThrownBy(() -> new DnsRecordSpec("A", "app.example.com", "not-an-ip", null, null))
+        .isInstanceOf(PermanentException.class).hasMessageContaining("field 'content'");
+    assertThatThrownBy(() -> new DnsRecordSpec("MX", "app.example.com", "mx.example.com", null, null))
+        .hasMessageContaining("field 'type'");
+    assertThatThrownBy(() -> new DnsRecordSpec("CNAME", "App.Example.com", "x.example.net", null, null))
+        .hasMessageContaining("field 'name'");
+    assertThatThrownBy(() -> new DnsRecordSpec("TXT", "a.example.com", "x", true, null))
+        .hasMessageContaining("field 'proxied'");
+    assertThatThrownBy(() -> new DnsRecordSpec("TXT", "a.example.com", "x", null, 5))
+        .hasMessageContaining("field 'ttl'");
+    assertThat(fake.totalCalls()).isZero();
+  }
+}

@@ -1,0 +1,187 @@
+package dev.tenantwright.plugin.frappe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tenantwright.core.Blueprint;
+import dev.tenantwright.core.ConflictException;
+import dev.tenantwright.core.NewTenant;
+import dev.tenantwright.core.Run;
+import dev.tenantwright.core.RunOptions;
+import dev.tenantwright.core.RunState;
+import dev.tenantwright.core.StepState;
+import dev.tenantwright.core.StepStatus;
+import dev.tenantwright.core.Tenant;
+import dev.tenantwright.core.Tenantwright;
+import dev.tenantwright.spi.EnvironmentKind;
+import dev.tenantwright.testkit.CommandFault;
+import dev.tenantwright.testkit.FakeCommandRunner;
+import dev.tenantwright.testkit.frappe.FakeBench;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The "ERP site per signup" use case with {@code examples/blueprints/erp-frappe.yaml}. */
+class ErpSignupUseCaseTest {
+
+  static final Path BLUEPRINT = Path.of("../../examples/blueprints/erp-frappe.yaml");
+  static final String SITE = "acme.erp.example.com";
+  static final Duration WAIT = Duration.ofMinutes(1);
+
+  final FakeBench fake = TestConfigs.fakeBench();
+  final FakeCommandRunner runner = fake.attachTo(new FakeCommandRunner());
+  final RegisterTenant register = new RegisterTenant();
+  @TempDir
+  Path dir;
+  Tenantwright tw;
+
+  @BeforeEach
+  void start() {
+    tw = Tenantwright.builder()
+        .embedded(dir)
+        .classpathPlugins(false)
+        .resourceType(new FrappeSiteType())
+        .step(register)
+        .pluginConfig("frappe", TestConfigs.local())
+        .commandRunner(runner)
+        .blueprint(Blueprint.fromYaml(BLUEPRINT))
+        .backoff(Duration.ofMillis(5), Duration.ofMillis(50))
+        .build();
+  }
+
+  @AfterEach
+  void stop() {
+    if (tw != null) {
+      tw.close(Duration.ZERO);
+    }
+  }
+
+  Tenant signUp() {
+    return tw.tenants().create(NewTenant.company("Acme Corp").email("ops@acme.example").slug("acme"));
+  }
+
+  Run launch(Tenant t, String key) {
+    return tw.environments().provision(t.id(), EnvironmentKind.LIVE, RunOptions.defaults().idempotencyKey(key));
+  }
+
+  @Test
+  void aSignupGetsItsSiteWithErpnextItsAdminUserAndApiKeysAndIsRegistered() {
+    Run run = launch(signUp(), "signup-acme").await(WAIT);
+
+    assertThat(run.state()).as(run.error()).isEqualTo(RunState.SUCCEEDED);
+    FakeBench.SiteView site = fake.site(SITE).orElseThrow();
+    assertThat(site.apps()).containsExactly("frappe", "erpnext");
+    assertThat(site.config()).containsEntry("mute_emails", false).containsEntry("max_file_size", 10485760L);
+    FakeBench.UserView user = site.users().get("ops@acme.example");
+    assertThat(user.systemManager()).isTrue();
+    assertThat(user.firstName()).isEqualTo("Acme Corp");
+    RegisterTenant.Params registered = register.customers.get("acme");
+    assertThat(registered.url()).isEqualTo("https://" + SITE);
+    assertThat(registered.apiKey()).isEqualTo(user.apiKey());
+    assertThat(registered.apiSecret().reveal()).isEqualTo(user.apiSecret());
+    assertThat(fake.backups()).hasSize(1);
+  }
+
+  @Test
+  void aRepeatedSignupForTheSameSubdomainReturnsTheExistingTenantAndTheSameKeyTheSameRun() {
+    Tenant first = signUp();
+    Run run = launch(first, "signup-acme");
+
+    Tenant again = signUp();
+    Run repeated = launch(again, "signup-acme");
+
+    assertThat(again.id()).isEqualTo(first.id()).isEqualTo("acme");
+    assertThat(tw.tenants().list()).hasSize(1);
+    assertThat(repeated.id()).isEqualTo(run.id());
+    assertThat(run.await(WAIT).state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(launch(signUp(), "signup-acme").id()).isEqualTo(run.id());
+    assertThat(fake.sites()).containsExactly(SITE);
+    assertThat(fake.history()).filteredOn(h -> h.endsWith(" new-site")).hasSize(1);
+    assertThat(register.customers).containsOnlyKeys("acme");
+  }
+
+  @Test
+  void anEmailThatAlreadyOwnsATenantGetsAFriendlyConflict() {
+    signUp();
+
+    assertThatThrownBy(() -> tw.tenants().create(NewTenant.company("Acme Two").email("OPS@acme.example")
+        .slug("acme-two")))
+        .isInstanceOf(ConflictException.class).hasMessageContaining("already owns tenant 'acme'");
+    assertThat(tw.tenants().list()).extracting(Tenant::id).containsExactly("acme");
+    assertThat(runner.invocations()).isEmpty();
+  }
+
+  @Test
+  void aFailedRegistrationAfterTheSiteExistsDropsTheSiteAgain() {
+    register.refuse = true;
+
+    Run run = launch(signUp(), "signup-acme").await(WAIT);
+
+    assertThat(run.state()).isEqualTo(RunState.ROLLED_BACK);
+    assertThat(run.error()).contains("the CRM refused");
+    assertThat(step(run, "site").state()).isEqualTo(StepState.COMPENSATED);
+    assertThat(fake.liveObjects()).isEmpty();
+    assertThat(fake.archived()).containsExactly("archived/sites/" + SITE);
+    assertThat(register.customers).isEmpty();
+  }
+
+  @Test
+  void anAppThatFailsToInstallRollsBackWithoutLeavingTheSite() {
+    fake.appsTxt("hrms");
+
+    Run run = launch(signUp(), "signup-acme").await(WAIT);
+
+    assertThat(run.state()).isEqualTo(RunState.ROLLED_BACK);
+    assertThat(step(run, "site").error()).contains("App erpnext not in apps.txt");
+    assertThat(step(run, "register").state()).isEqualTo(StepState.SKIPPED);
+    assertThat(fake.liveObjects()).isEmpty();
+    assertThat(fake.history()).contains(SITE + " drop-site");
+  }
+
+  @Test
+  void aBenchCommandThatHangsPastItsDeadlineOnEveryAttemptLeavesNoPartialState() {
+    runner.inject(CommandFault.timeout().on("bench", "--site", SITE, "install-app"));
+
+    Run run = launch(signUp(), "signup-acme").await(WAIT);
+
+    assertThat(run.state()).isEqualTo(RunState.ROLLED_BACK);
+    StepStatus site = step(run, "site");
+    assertThat(site.attempts()).isEqualTo(3);
+    assertThat(site.error()).contains("timed out");
+    assertThat(fake.liveObjects()).isEmpty();
+    assertThat(register.customers).isEmpty();
+    assertThat(fake.history()).filteredOn(h -> h.endsWith(" new-site")).hasSize(3);
+    assertThat(fake.history()).filteredOn(h -> h.endsWith(" drop-site")).hasSize(3);
+  }
+
+  @Test
+  void aNewSiteKilledByItsTimeoutAfterMakingTheSiteLeavesNoPartialState() {
+    runner.inject(CommandFault.timeout().on("bench", "new-site").afterHandler());
+
+    Run run = launch(signUp(), "signup-acme").await(WAIT);
+
+    assertThat(run.state()).isEqualTo(RunState.ROLLED_BACK);
+    assertThat(fake.liveObjects()).isEmpty();
+    assertThat(fake.history()).filteredOn(h -> h.endsWith(" new-site")).hasSize(3);
+  }
+
+  @Test
+  void aHangThatEndsBeforeTheLastAttemptStillProvisionsOneSite() {
+    fake.hangMidwayNext("new-site");
+    runner.inject(CommandFault.timeout().on("bench", "--site", SITE, "install-app").times(1));
+
+    Run run = launch(signUp(), "signup-acme").await(WAIT);
+
+    assertThat(run.state()).as(run.error()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(fake.sites()).containsExactly(SITE);
+    assertThat(fake.site(SITE).orElseThrow().complete()).isTrue();
+    assertThat(register.customers).containsOnlyKeys("acme");
+  }
+
+  static StepStatus step(Run run, String name) {
+    return run.steps().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+  }
+}

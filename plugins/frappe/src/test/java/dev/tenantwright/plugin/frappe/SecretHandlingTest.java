@@ -1,0 +1,152 @@
+package dev.tenantwright.plugin.frappe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tenantwright.core.Blueprint;
+import dev.tenantwright.core.Event;
+import dev.tenantwright.core.NewTenant;
+import dev.tenantwright.core.Run;
+import dev.tenantwright.core.RunOptions;
+import dev.tenantwright.core.RunState;
+import dev.tenantwright.core.Tenant;
+import dev.tenantwright.core.Tenantwright;
+import dev.tenantwright.spi.EnvironmentKind;
+import dev.tenantwright.spi.Secret;
+import dev.tenantwright.testkit.FakeCommandRunner;
+import dev.tenantwright.testkit.RecordedCommand;
+import dev.tenantwright.testkit.frappe.FakeBench;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Hostile passwords through a whole provision, a failed provision and a destroy, over each transport: no secret
+ * reaches a recorded argv, a log line or an event, and bench receives each one intact — as exactly one argv
+ * element locally and in docker, on stdin (never in the command string) over ssh.
+ */
+class SecretHandlingTest {
+
+  static final String SITE = "hostile.erp.example.test";
+  static final String ROOT = "r00t'\"$(reboot)`id`;|&* pw";
+  static final String ADMIN_BASE = "adm'in\"$(touch /tmp/pwn)`id`;&&|*?\\ x";
+  static final String USER_PW = "us'er $(pw) \"q\" ${HOME}";
+  static final String NOTE = "'; rm -rf / #$(id)`x`\nnext line";
+  static final String FIRST_NAME = "Robert'); DROP TABLE users;--";
+
+  @TempDir
+  Path dir;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"local", "docker", "ssh"})
+  void noSecretReachesARecordedArgvALogLineOrAnEventAndBenchGetsEachIntact(String transport) {
+    String admin = transport.equals("ssh") ? ADMIN_BASE : ADMIN_BASE + "\nsecond line";
+    Map<String, Object> config = switch (transport) {
+      case "docker" -> TestConfigs.docker();
+      case "ssh" -> TestConfigs.ssh();
+      default -> TestConfigs.local();
+    };
+    config.put("dbRootPassword", ROOT);
+    FakeBench fake = new FakeBench().rootCredentials("root", ROOT);
+    FakeCommandRunner runner = fake.attachTo(new FakeCommandRunner());
+    List<Event> events = new CopyOnWriteArrayList<>();
+    Blueprint blueprint = Blueprint.builder("hostile")
+        .resource("site", "frappe.site", r -> r
+            .param("site", SITE)
+            .param("adminPassword", "${secrets.admin}")
+            .param("apps", List.of("erpnext"))
+            .param("config", Map.of("note", NOTE))
+            .param("user", Map.of("email", "ops@hostile.example", "firstName", FIRST_NAME,
+                "password", "${secrets.userpw}")))
+        .build();
+    List<String> apiSecrets = new ArrayList<>();
+    List<String> logs;
+    try (LogLines captured = new LogLines();
+        Tenantwright tw = Tenantwright.builder().embedded(dir).classpathPlugins(false)
+            .resourceType(new FrappeSiteType()).step(new RegisterTenant())
+            .pluginConfig("frappe", config).commandRunner(runner)
+            .secret("admin", Secret.of(admin)).secret("userpw", Secret.of(USER_PW))
+            .listener(events::add).blueprint(blueprint)
+            .backoff(Duration.ofMillis(5), Duration.ofMillis(50)).build()) {
+      Tenant t = tw.tenants().create(NewTenant.company("Hostile Inc").email("ops@hostile.example"));
+      fake.failNext("install-app", 1, "App erpnext not in apps.txt");
+      Run failed = tw.environments().provision(t.id(), EnvironmentKind.DEMO).await(Duration.ofMinutes(1));
+      assertThat(failed.state()).as("a failure after new-site").isEqualTo(RunState.ROLLED_BACK);
+      assertThat(fake.liveObjects()).isEmpty();
+
+      Run run = tw.environments().provision(t.id(), EnvironmentKind.DEMO).await(Duration.ofMinutes(1));
+      assertThat(run.state()).as(run.error()).isEqualTo(RunState.SUCCEEDED);
+      FakeBench.SiteView site = fake.site(SITE).orElseThrow();
+      assertThat(site.users().get("Administrator").password()).isEqualTo(admin);
+      assertThat(site.users().get("ops@hostile.example").password()).isEqualTo(USER_PW);
+      assertThat(site.users().get("ops@hostile.example").firstName()).isEqualTo(FIRST_NAME);
+      assertThat(site.config()).containsEntry("note", NOTE);
+      apiSecrets.add(site.users().get("ops@hostile.example").apiSecret());
+
+      Tenant other = tw.tenants().create(NewTenant.company("Other Inc").email("ops@other.example"));
+      Run conflict = tw.environments().provision(other.id(), EnvironmentKind.DEMO).await(Duration.ofMinutes(1));
+      assertThat(conflict.state()).as("another tenant asking for the same site name is refused")
+          .isEqualTo(RunState.ROLLED_BACK);
+      assertThat(conflict.error()).contains("already exists and is not this resource's");
+
+      Run destroyed = tw.environments().destroy(t.id(), "demo", RunOptions.defaults()).await(Duration.ofMinutes(1));
+      assertThat(destroyed.state()).as(destroyed.error()).isEqualTo(RunState.SUCCEEDED);
+      assertThat(fake.liveObjects()).isEmpty();
+      logs = captured.lines();
+    }
+
+    List<String> secrets = new ArrayList<>(List.of(ROOT, admin, USER_PW));
+    secrets.addAll(apiSecrets);
+    assertThat(runner.invocations()).isNotEmpty();
+    for (RecordedCommand c : runner.invocations()) {
+      List<String> recorded = new ArrayList<>(c.argv());
+      recorded.addAll(c.environment().values());
+      recorded.add(String.valueOf(c.stdin()));
+      recorded.add(c.stdout());
+      recorded.add(c.stderr());
+      recorded.add(String.valueOf(c.failure()));
+      for (String s : secrets) {
+        assertThat(recorded).as("recorded %s", c).noneMatch(e -> e.contains(s));
+      }
+    }
+    for (String s : secrets) {
+      assertThat(logs).as("log lines").noneMatch(l -> l.contains(s));
+      assertThat(events).extracting(Event::toString).as("events").noneMatch(e -> e.contains(s));
+    }
+    assertThat(logs).as("the plugin logged what it did").anyMatch(l -> l.contains("Creating Frappe site " + SITE));
+
+    List<FakeBench.Invocation> received = fake.received();
+    assertThat(received).isNotEmpty();
+    for (FakeBench.Invocation inv : received) {
+      if (transport.equals("ssh")) {
+        for (String s : secrets) {
+          assertThat(inv.remoteCommand()).as("the ssh command string").doesNotContain(s);
+          assertThat(inv.argv()).noneMatch(e -> e.contains(s));
+        }
+      } else {
+        for (String s : List.of(ROOT, admin, USER_PW)) {
+          assertThat(inv.argv()).as("a secret travels as exactly one argv element")
+              .allMatch(e -> !e.contains(s) || e.equals(s));
+        }
+        for (int i = 0; i < inv.argv().size(); i++) {
+          String element = inv.argv().get(i);
+          if (apiSecrets.stream().anyMatch(element::contains)) {
+            assertThat(inv.argv().get(i - 1)).as("the API secret only inside the --kwargs literal").isEqualTo("--kwargs");
+          }
+        }
+      }
+    }
+    if (transport.equals("ssh")) {
+      assertThat(received).filteredOn(i -> i.benchArgv().contains("new-site")).first()
+          .satisfies(i -> assertThat(i.stdin()).isEqualTo(ROOT + "\n" + admin + "\n"));
+    } else {
+      assertThat(received).filteredOn(i -> i.benchArgv().contains("new-site")).first()
+          .satisfies(i -> assertThat(i.argv()).contains(ROOT, admin));
+    }
+  }
+}

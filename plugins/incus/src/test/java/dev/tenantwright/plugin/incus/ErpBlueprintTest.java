@@ -1,0 +1,114 @@
+package dev.tenantwright.plugin.incus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tenantwright.core.Blueprint;
+import dev.tenantwright.core.Environment;
+import dev.tenantwright.core.NewTenant;
+import dev.tenantwright.core.Run;
+import dev.tenantwright.core.RunOptions;
+import dev.tenantwright.core.RunState;
+import dev.tenantwright.core.Tenant;
+import dev.tenantwright.core.Tenantwright;
+import dev.tenantwright.spi.EnvironmentKind;
+import dev.tenantwright.testkit.incus.ExecCall;
+import dev.tenantwright.testkit.incus.FakeInstance;
+import dev.tenantwright.testkit.incus.IncusFake;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ERP use case end to end on the Incus fake: the plugin loaded as a real PF4J jar, the example blueprint
+ * {@code examples/blueprints/erp-incus.yaml}, a tenant made from a company name, a demo and a test instance,
+ * destroy.
+ */
+class ErpBlueprintTest {
+
+  static final Duration WAIT = Duration.ofMinutes(1);
+
+  final IncusFake fake = new IncusFake();
+  @TempDir Path dir;
+
+  @AfterEach
+  void close() {
+    try {
+      fake.assertContractRespected();
+    } finally {
+      fake.close();
+    }
+  }
+
+  /** {@code examples/blueprints/erp-incus.yaml}, found from the module directory upwards. */
+  static Path example() {
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      Path candidate = d.resolve("examples/blueprints/erp-incus.yaml");
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException("examples/blueprints/erp-incus.yaml not found above " + Path.of("").toAbsolutePath());
+  }
+
+  @Test
+  void theErpExampleProvisionsACustomerWorldThroughThePluginJar() {
+    Path plugins = dir.resolve("plugins");
+    PluginJar.build(plugins);
+    try (Tenantwright tw = Tenantwright.builder()
+        .embedded(dir.resolve("data"))
+        .plugins(plugins)
+        .classpathPlugins(false)
+        .pluginConfig("incus", Map.of("url", fake.baseUrl(), "addressTimeoutSeconds", 0))
+        .blueprint(Blueprint.fromYaml(example()))
+        .portRange(24100, 24199)
+        .build()) {
+      assertThat(tw.resourceTypes()).contains(IncusInstanceType.TYPE);
+
+      Tenant abc = tw.tenants().create(NewTenant.company("ABC Corporation").email("ops@abc.example"));
+      assertThat(abc.id()).isEqualTo("abc-corporation");
+      Run demo = tw.environments().provision(abc.id(), EnvironmentKind.DEMO).await(WAIT);
+      Run qa = tw.environments().createTest(abc.id(), "qa", RunOptions.defaults()).await(WAIT);
+      assertThat(demo.state()).as(String.valueOf(demo.error())).isEqualTo(RunState.SUCCEEDED);
+      assertThat(qa.state()).as(String.valueOf(qa.error())).isEqualTo(RunState.SUCCEEDED);
+
+      Environment env = tw.environments().find(abc.id(), "demo").orElseThrow();
+      Map<String, Object> erp = env.resource("erp").outputs();
+      int port = ((Number) env.resource("port").outputs().get("port")).intValue();
+      assertThat(erp).containsEntry("name", "abc-corporation-demo-erp")
+          .containsEntry("status", "Running")
+          .containsEntry("url", "http://127.0.0.1:" + port + "/");
+
+      FakeInstance instance = fake.instance("default", "abc-corporation-demo-erp").orElseThrow();
+      assertThat(instance.config()).containsEntry("environment.CUSTOMER_ID", "abc-corporation")
+          .containsEntry("environment.COMPANY_NAME", "ABC Corporation")
+          .containsEntry("environment.CONTACT_EMAIL", "ops@abc.example")
+          .containsEntry("environment.ERP_ENVIRONMENT", "demo")
+          .containsEntry("limits.memory", "256MiB");
+      assertThat(instance.devices().values()).singleElement()
+          .satisfies(d -> assertThat(d).containsEntry("listen", "tcp:127.0.0.1:" + port)
+              .containsEntry("connect", "tcp:127.0.0.1:8080"));
+      assertThat(instance.snapshots()).containsExactly(IncusInstanceType.BASELINE);
+      assertThat(fake.execs()).filteredOn(c -> c.instance().equals("abc-corporation-demo-erp"))
+          .extracting(ExecCall::command)
+          .containsExactly(List.of("/bin/mkdir", "-p", "/srv/erp/data"),
+              List.of("/bin/cp", "/proc/sys/kernel/hostname", "/www/instance.txt"));
+
+      String qaUrl = (String) tw.environments().find(abc.id(), "test-qa").orElseThrow().resource("erp").outputs()
+          .get("url");
+      assertThat(qaUrl).startsWith("http://127.0.0.1:").isNotEqualTo(erp.get("url"));
+      assertThat(fake.instances()).extracting(FakeInstance::name)
+          .containsExactlyInAnyOrder("abc-corporation-demo-erp", "abc-corporation-test-qa-erp");
+
+      assertThat(tw.environments().destroy(abc.id(), "test-qa", RunOptions.defaults()).await(WAIT).state())
+          .isEqualTo(RunState.SUCCEEDED);
+      assertThat(tw.environments().destroy(abc.id(), "demo", RunOptions.defaults()).await(WAIT).state())
+          .isEqualTo(RunState.SUCCEEDED);
+      fake.assertNothingLeaked();
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.tenantwright.plugin.incus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tenantwright.core.Blueprint;
+import dev.tenantwright.core.NewTenant;
+import dev.tenantwright.core.Plan;
+import dev.tenantwright.core.RunKind;
+import dev.tenantwright.core.RunOptions;
+import dev.tenantwright.core.Tenant;
+import dev.tenantwright.core.Tenantwright;
+import dev.tenantwright.spi.Secret;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's blueprint loads, binds to the plugin's types and plans without touching a backend. */
+class ReadmeBlueprintTest {
+
+  @TempDir Path dir;
+
+  static String readmeYaml() throws IOException {
+    String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+    Matcher m = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+    assertThat(m.find()).as("README.md has a ```yaml block").isTrue();
+    return m.group(1);
+  }
+
+  @Test
+  void theReadmeBlueprintIsValidAgainstTheIncusType() throws IOException {
+    Blueprint bp = Blueprint.fromYaml("plugins/incus/README.md", readmeYaml());
+    assertThat(bp.resource("erp")).get().extracting(r -> r.type()).isEqualTo(IncusInstanceType.TYPE);
+
+    try (Tenantwright tw = Tenantwright.builder()
+        .embedded(dir)
+        .classpathPlugins(false)
+        .resourceType(new IncusInstanceType())
+        .blueprint(bp)
+        .build()) {
+      Tenant t = tw.tenants().create(NewTenant.company("ABC Corporation").email("ops@abc.example"));
+      Plan plan = tw.environments().plan(t.id(), "demo", RunKind.PROVISION, RunOptions.defaults());
+      assertThat(plan.toString()).contains("erp").contains("admin-password").contains("port");
+    }
+  }
+
+  @Test
+  void theExampleBlueprintIsValidAgainstTheIncusType() {
+    Blueprint bp = Blueprint.fromYaml(ErpBlueprintTest.example());
+    try (Tenantwright tw = Tenantwright.builder()
+        .embedded(dir)
+        .classpathPlugins(false)
+        .resourceType(new IncusInstanceType())
+        .secret("unused", Secret.of("unused-secret"))
+        .blueprint(bp)
+        .build()) {
+      assertThat(tw.blueprints()).contains("erp-incus");
+    }
+  }
+}

@@ -1,0 +1,302 @@
+package dev.tenantwright.plugin.traefik;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tenantwright.plugin.support.SchemaValidator;
+import dev.tenantwright.plugin.support.SupportJson;
+import dev.tenantwright.spi.CreateResult;
+import dev.tenantwright.spi.CreateResult.Origin;
+import dev.tenantwright.spi.PermanentException;
+import dev.tenantwright.spi.RetryableException;
+import dev.tenantwright.spi.Secret;
+import dev.tenantwright.testkit.Fault;
+import dev.tenantwright.testkit.traefik.TraefikFake;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TraefikRouteTypeTest {
+
+  static final String NAME = "acme-demo-route";
+
+  @TempDir
+  Path dir;
+
+  @TempDir
+  Path elsewhereDir;
+
+  TraefikFake traefik;
+  TraefikConfig config;
+  TestContext ctx;
+  final TraefikRouteType type = new TraefikRouteType();
+
+  @BeforeEach
+  void setUp() {
+    traefik = new TraefikFake(dir).validateWith(SchemaValidator.traefik()::validateYaml);
+    config = new TraefikConfig(dir.toString(), traefik.baseUrl(), null, null, null, null, "le", null, 5, 100);
+    ctx = TestContext.of(config, null);
+  }
+
+  /** Every route file left in the directory, and every one the fake loaded on the way, matches the schema. */
+  @AfterEach
+  void everyFileMatchesTheSchema() throws IOException {
+    traefik.close();
+    assertThat(traefik.loadErrors()).isEmpty();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yml")).toList()) {
+        assertThat(SchemaValidator.traefik().validateYaml(Files.readString(f))).as(f.toString()).isEmpty();
+      }
+    }
+  }
+
+  static TraefikRouteSpec spec(String host) {
+    return new TraefikRouteSpec(host, "/shop", true, List.of("http://127.0.0.1:20001", "http://127.0.0.1:20002"), null,
+        null, null, null, null, null, null, "/health");
+  }
+
+  Path file() {
+    return dir.resolve(NAME + ".yml");
+  }
+
+  String content() throws IOException {
+    return Files.readString(file());
+  }
+
+  @Test
+  void createWritesAValidatedFileWithTheOwnerCommentAndWaitsForTheRoutersToBeEnabled() throws IOException {
+    CreateResult<TraefikRouteOutputs> result = type.create(spec("shop.acme.example"), ctx);
+
+    assertThat(result.origin()).isEqualTo(Origin.CREATED);
+    String text = content();
+    assertThat(SchemaValidator.traefik().validateYaml(text)).isEmpty();
+    assertThat(text).startsWith("# tenantwright-owner: " + ctx.ownershipMarker() + "\n");
+    JsonNode http = SupportJson.yamlMapper().readTree(text).get("http");
+    JsonNode main = http.get("routers").get(NAME);
+    assertThat(main.get("rule").asText()).isEqualTo("Host(`shop.acme.example`) && PathPrefix(`/shop`)");
+    assertThat(main.get("entryPoints")).extracting(JsonNode::asText).containsExactly("websecure");
+    assertThat(main.get("tls").get("certResolver").asText()).isEqualTo("le");
+    assertThat(main.get("middlewares")).extracting(JsonNode::asText).containsExactly(NAME + "-strip");
+    JsonNode redirect = http.get("routers").get(NAME + "-http");
+    assertThat(redirect.get("entryPoints")).extracting(JsonNode::asText).containsExactly("web");
+    assertThat(redirect.get("middlewares")).extracting(JsonNode::asText).containsExactly(NAME + "-https");
+    assertThat(http.get("middlewares").get(NAME + "-https").get("redirectScheme").get("scheme").asText()).isEqualTo("https");
+    assertThat(http.get("middlewares").get(NAME + "-strip").get("stripPrefix").get("prefixes").get(0).asText())
+        .isEqualTo("/shop");
+    assertThat(http.get("services").get(NAME).get("loadBalancer").get("servers")).hasSize(2);
+
+    TraefikRouteOutputs out = result.outputs();
+    assertThat(out.verified()).isTrue();
+    assertThat(out.router()).isEqualTo(NAME + "@file");
+    assertThat(out.routers()).containsExactly(NAME + "@file", NAME + "-http@file");
+    assertThat(out.service()).isEqualTo(NAME + "@file");
+    assertThat(out.url()).isEqualTo("https://shop.acme.example/shop");
+    assertThat(traefik.liveObjects()).containsExactly("file " + NAME + ".yml");
+    assertThat(traefik.calls("GET /api/http/routers/{name}")).isEqualTo(2);
+  }
+
+  @Test
+  void pollingWaitsWithGrowingPausesUntilTraefikHasReloaded() {
+    traefik.reloadAfterCalls(3);
+
+    TraefikRouteOutputs out = type.create(spec("shop.acme.example"), ctx).outputs();
+
+    assertThat(out.verified()).isTrue();
+    assertThat(ctx.pauses).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400));
+    assertThat(traefik.requests("GET /api/http/routers/{name}")).extracting(c -> c.status())
+        .containsExactly(404, 404, 404, 200, 200);
+  }
+
+  @Test
+  void aRouterThatNeverLoadsIsRetryableAndTheFileStaysForTheNextAttempt() {
+    TestContext c;
+    try (TraefikFake elsewhere = new TraefikFake(elsewhereDir)) {
+      TraefikConfig wrongApi = new TraefikConfig(dir.toString(), "http://127.0.0.1:" + elsewhere.port() + "/nothing",
+          null, null, null, null, null, null, 2, 500);
+
+      c = ctx.withConfig(wrongApi);
+      assertThatThrownBy(() -> type.create(spec("shop.acme.example"), c))
+          .isInstanceOf(RetryableException.class)
+          .hasMessageContaining("router " + NAME + "@file is not loaded yet");
+    }
+    assertThat(file()).exists();
+    assertThat(c.pauses).containsExactly(Duration.ofMillis(500), Duration.ofSeconds(1));
+  }
+
+  @Test
+  void aRouterTraefikDisablesIsPermanentAndTheWrittenFileIsRemoved() {
+    TraefikRouteSpec toDocker = new TraefikRouteSpec("shop.acme.example", null, null, null, "acme-demo-site-web@docker",
+        null, null, false, null, null, null, null);
+
+    assertThatThrownBy(() -> type.create(toDocker, ctx))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("router " + NAME + "@file is disabled")
+        .hasMessageContaining("the service \"acme-demo-site-web@docker\" does not exist");
+    assertThat(file()).doesNotExist();
+    assertThat(traefik.liveObjects()).isEmpty();
+
+    traefik.knownService("acme-demo-site-web@docker");
+    TraefikRouteOutputs out = type.create(toDocker, ctx).outputs();
+    assertThat(out.service()).isEqualTo("acme-demo-site-web@docker");
+    assertThat(out.routers()).containsExactly(NAME + "@file");
+  }
+
+  @Test
+  void aTransient503WhilePollingIsPolledThrough() {
+    traefik.inject(Fault.status(503).on("GET /api/http/routers/{name}").times(2));
+
+    TraefikRouteOutputs out = type.create(spec("shop.acme.example"), ctx).outputs();
+
+    assertThat(out.verified()).isTrue();
+    assertThat(ctx.pauses).hasSize(2);
+  }
+
+  @Test
+  void anUnauthorizedApiIsPermanentAtOnce() {
+    traefik.inject(Fault.status(401).on("GET /api/http/routers/{name}"));
+
+    assertThatThrownBy(() -> type.create(spec("shop.acme.example"), ctx))
+        .isInstanceOf(PermanentException.class).hasMessageContaining("401");
+    assertThat(ctx.pauses).isEmpty();
+    assertThat(file()).doesNotExist();
+  }
+
+  @Test
+  void withoutAnApiTheRouteIsWrittenButNotVerified() {
+    TraefikRouteOutputs out = type.create(spec("shop.acme.example"), ctx.withConfig(TraefikConfig.of(dir))).outputs();
+
+    assertThat(out.verified()).isFalse();
+    assertThat(file()).exists();
+    assertThat(traefik.totalCalls()).isZero();
+  }
+
+  @Test
+  void createTwiceConvergesAndAnotherRunAdopts() throws IOException {
+    type.create(spec("shop.acme.example"), ctx);
+    String before = content();
+
+    assertThat(type.create(spec("shop.acme.example"), ctx).origin()).isEqualTo(Origin.CREATED);
+    CreateResult<TraefikRouteOutputs> adopted = type.create(spec("shop.acme.example"), ctx.inRun("run2"));
+
+    assertThat(adopted.origin()).isEqualTo(Origin.ADOPTED);
+    assertThat(adopted.outputs().owner()).isEqualTo(ctx.ownershipMarker());
+    assertThat(content()).isEqualTo(before);
+  }
+
+  @Test
+  void aForeignFileWithTheSameNameIsAConflictAndIsNeverTouched() throws IOException {
+    Files.writeString(file(), "http:\n  routers: {}\n");
+    String other = "# tenantwright-owner: tw:other/demo/route@9\nhttp:\n  routers: {}\n";
+
+    assertThatThrownBy(() -> type.create(spec("shop.acme.example"), ctx))
+        .isInstanceOf(PermanentException.class).hasMessageContaining("not managed by this resource");
+    assertThatThrownBy(() -> type.delete(spec("shop.acme.example"), null, ctx)).isInstanceOf(PermanentException.class);
+    Files.writeString(file(), other);
+    assertThatThrownBy(() -> type.create(spec("shop.acme.example"), ctx))
+        .hasMessageContaining("owned by tw:other/demo/route@9");
+    assertThat(type.read(spec("shop.acme.example"), null, ctx)).isEmpty();
+    assertThat(content()).isEqualTo(other);
+  }
+
+  @Test
+  void updateRewritesAndAFailedUpdateRestoresThePreviousFile() throws IOException {
+    TraefikRouteOutputs out = type.create(spec("shop.acme.example"), ctx).outputs();
+    TraefikRouteOutputs updated = type.update(spec("www.acme.example"), spec("shop.acme.example"), out, ctx);
+    assertThat(updated.url()).isEqualTo("https://www.acme.example/shop");
+    assertThat(SchemaValidator.traefik().validateYaml(content())).isEmpty();
+    String good = content();
+
+    TraefikRouteSpec broken = new TraefikRouteSpec("www.acme.example", null, null, null, "missing@docker", null, null,
+        null, null, null, null, null);
+    assertThatThrownBy(() -> type.update(broken, spec("www.acme.example"), updated, ctx))
+        .isInstanceOf(PermanentException.class);
+
+    assertThat(content()).isEqualTo(good);
+  }
+
+  @Test
+  void deleteRemovesTheFileAndTwiceIsFine() {
+    TraefikRouteOutputs out = type.create(spec("shop.acme.example"), ctx).outputs();
+
+    type.delete(spec("shop.acme.example"), out, ctx);
+    type.delete(spec("shop.acme.example"), out, ctx);
+
+    assertThat(traefik.liveObjects()).isEmpty();
+    assertThat(type.read(spec("shop.acme.example"), out, ctx)).isEmpty();
+    assertThat(traefik.router(NAME + "@file")).isEmpty();
+  }
+
+  @Test
+  void writesAreAtomicAndLeaveNoTemporaryFile() throws IOException {
+    Files.writeString(dir.resolve(NAME + ".yml.tmp"), "half");
+
+    type.create(spec("shop.acme.example"), ctx);
+
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly(NAME + ".yml");
+    }
+  }
+
+  @Test
+  void everyVariantOfTheRenderedFileMatchesTheSchema() {
+    TraefikConfig plain = new TraefikConfig(dir.toString(), null, null, null, List.of("websecure", "alt"), "http",
+        null, false, null, null);
+    List<TraefikRouteSpec> specs = List.of(
+        spec("a.example"),
+        new TraefikRouteSpec("b.example", null, null, List.of("http://10.0.0.5:8080"), null, false, null, null, null,
+            null, null, null),
+        new TraefikRouteSpec("c.example", "/api", false, null, "api@internal", true, "other", true, List.of("websecure"),
+            42, null, null),
+        new TraefikRouteSpec("d.example", null, null, List.of("https://10.0.0.6"), null, true, null, null, null, null,
+            false, "/healthz"));
+    for (TraefikConfig c : List.of(config, plain)) {
+      for (TraefikRouteSpec s : specs) {
+        String text = new dev.tenantwright.plugin.traefik.internal.RouteFile(dir, NAME).render(s, c, "tw:a/b/c@1");
+        assertThat(SchemaValidator.traefik().validateYaml(text)).as(text).isEmpty();
+        assertThat(dev.tenantwright.plugin.traefik.internal.RouteFile.ownerOf(text)).contains("tw:a/b/c@1");
+      }
+    }
+  }
+
+  @Test
+  void specAndConfigRefuseBadFieldsByName() {
+    assertThatThrownBy(() -> new TraefikRouteSpec("Bad Host", null, null, List.of("http://x"), null, null, null, null,
+        null, null, null, null)).hasMessageContaining("field 'host'");
+    assertThatThrownBy(() -> new TraefikRouteSpec("a.example", null, null, List.of("http://x"), "svc", null, null, null,
+        null, null, null, null)).hasMessageContaining("either 'servers'");
+    assertThatThrownBy(() -> new TraefikRouteSpec("a.example", "nope", null, List.of("http://x"), null, null, null, null,
+        null, null, null, null)).hasMessageContaining("field 'pathPrefix'");
+    assertThatThrownBy(() -> new TraefikRouteSpec("a.example", null, null, List.of("ftp://x"), null, null, null, null,
+        null, null, null, null)).hasMessageContaining("field 'servers'");
+    assertThatThrownBy(() -> new TraefikRouteSpec("a.example", null, true, List.of("http://x"), null, null, null, null,
+        null, null, null, null)).hasMessageContaining("needs a pathPrefix");
+    assertThatThrownBy(() -> new TraefikConfig(null, null, null, null, null, null, null, null, null, null))
+        .hasMessageContaining("field 'directory'");
+    assertThatThrownBy(() -> new TraefikConfig("/d", "ftp://x", null, null, null, null, null, null, null, null))
+        .hasMessageContaining("field 'apiUrl'");
+    assertThatThrownBy(() -> new TraefikConfig("/d", null, "admin", null, null, null, null, null, null, null))
+        .hasMessageContaining("apiUser and apiPassword go together");
+    TraefikConfig withPassword = new TraefikConfig("/d", null, "admin", Secret.of("hunter2"), null, null, null, null,
+        null, null);
+    assertThat(withPassword.toString()).doesNotContain("hunter2");
+  }
+
+  @Test
+  void basicAuthIsSentToTheApiWhenConfigured() {
+    traefik.requireBasicAuth("admin", "hunter2");
+    TraefikConfig auth = new TraefikConfig(dir.toString(), traefik.baseUrl(), "admin", Secret.of("hunter2"), null, null,
+        null, null, 5, 100);
+
+    assertThat(type.create(spec("shop.acme.example"), ctx.withConfig(auth)).outputs().verified()).isTrue();
+    assertThatThrownBy(() -> type.create(spec("shop.acme.example"), ctx))
+        .isInstanceOf(PermanentException.class).hasMessageContaining("401").hasMessageNotContaining("hunter2");
+  }
+}

@@ -1,0 +1,156 @@
+package dev.tenantwright.plugin.vercel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tenantwright.spi.CreateResult;
+import dev.tenantwright.spi.PermanentException;
+import dev.tenantwright.spi.RetryableException;
+import dev.tenantwright.spi.StepContext;
+import dev.tenantwright.testkit.Fault;
+import dev.tenantwright.testkit.vercel.VercelFake;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class VercelDeploymentTypeTest {
+
+  final VercelFake fake = new VercelFake();
+  final VercelDeploymentType type = new VercelDeploymentType();
+  final Map<String, Object> config = Map.of("token", VercelFake.TOKEN, "baseUrl", fake.baseUrl(),
+      "pollInterval", "5ms", "maxPollInterval", "20ms");
+  String projectId;
+  DeploymentSpec files;
+
+  @BeforeEach
+  void aProjectOfThisEnvironment() {
+    Contexts.PROGRESS.clear();
+    projectId = new VercelProjectType().create(new ProjectSpec(null, null, null, null, null, null),
+        Contexts.of("acme", "site", "run-1", config)).outputs().id();
+    files = new DeploymentSpec(projectId, "production",
+        List.of(new DeploymentSpec.InlineFile("index.html", "<h1>ACME</h1>", null)), null);
+  }
+
+  @AfterEach
+  void everyRequestFollowedTheContract() {
+    fake.assertContractRespected();
+    fake.close();
+  }
+
+  StepContext ctx(String runId) {
+    return Contexts.of("acme", "deploy", runId, config);
+  }
+
+  @Test
+  void pollsTheDeploymentThroughQueuedAndBuildingUntilReadyReportingProgress() {
+    fake.deploymentPhases(2);
+    CreateResult<DeploymentOutputs> made = type.create(files, ctx("run-1"));
+
+    assertThat(made.origin()).isEqualTo(CreateResult.Origin.CREATED);
+    assertThat(made.outputs().readyState()).isEqualTo("READY");
+    assertThat(made.outputs().url()).startsWith("acme-demo-site-").endsWith(".vercel.app");
+    assertThat(made.outputs().inspectorUrl()).startsWith("https://vercel.com/");
+    assertThat(fake.calls(VercelFake.GET_DEPLOYMENT)).isEqualTo(4);
+    assertThat(Contexts.PROGRESS).filteredOn(p -> p.contains(made.outputs().id()))
+        .containsExactly("10 deployment " + made.outputs().id() + " is QUEUED",
+            "50 deployment " + made.outputs().id() + " is BUILDING",
+            "100 deployment " + made.outputs().id() + " is READY");
+  }
+
+  @Test
+  void aGitSourceIsSentAsTheApiDescribesIt() {
+    DeploymentSpec git = new DeploymentSpec(projectId, null, null,
+        new DeploymentSpec.GitSource("github", "main", null, null, "acme", "site", null, null, null, null, null));
+    type.create(git, ctx("run-1"));
+
+    assertThat(fake.requests(VercelFake.CREATE_DEPLOYMENT).get(0).body())
+        .contains("\"gitSource\":{\"type\":\"github\",\"ref\":\"main\",\"org\":\"acme\",\"repo\":\"site\"}");
+  }
+
+  @Test
+  void aFailedBuildIsPermanentWithVercelsErrorCodeAndMessage() {
+    fake.failBuilds("BUILD_FAILED", "Command \"npm run build\" exited with 1");
+
+    assertThatThrownBy(() -> type.create(files, ctx("run-1")))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("ended ERROR")
+        .hasMessageContaining("[BUILD_FAILED] Command \"npm run build\" exited with 1")
+        .hasMessageContaining("build log: https://vercel.com/");
+  }
+
+  @Test
+  void aCancelledDeploymentIsPermanent() {
+    String id = fake.putDeployment(projectId, Map.of("tenantwrightOwner", ctx("run-1").ownershipMarker()), "CANCELED");
+
+    assertThatThrownBy(() -> type.create(files, ctx("run-1")))
+        .isInstanceOf(PermanentException.class).hasMessageContaining(id).hasMessageContaining("CANCELED");
+  }
+
+  @Test
+  void aRetryAfterACrashResumesPollingTheDeploymentItAlreadyMade() {
+    fake.deploymentPhases(3);
+    fake.inject(Fault.status(502).on(VercelFake.GET_DEPLOYMENT).times(1));
+    assertThatThrownBy(() -> type.create(files, ctx("run-1"))).isInstanceOf(RetryableException.class);
+
+    CreateResult<DeploymentOutputs> resumed = type.create(files, ctx("run-1"));
+    assertThat(resumed.origin()).isEqualTo(CreateResult.Origin.CREATED);
+    assertThat(fake.deploymentCount()).isEqualTo(1);
+    assertThat(type.read(files, null, ctx("run-1"))).map(DeploymentOutputs::id).contains(resumed.outputs().id());
+  }
+
+  @Test
+  void anotherRunAdoptsAReadyDeploymentOfTheSameContentButNotOfOtherContent() {
+    DeploymentOutputs first = type.create(files, ctx("run-1")).outputs();
+
+    CreateResult<DeploymentOutputs> same = type.create(files, ctx("run-2"));
+    assertThat(same.origin()).isEqualTo(CreateResult.Origin.ADOPTED);
+    assertThat(same.outputs().id()).isEqualTo(first.id());
+
+    DeploymentSpec changed = new DeploymentSpec(projectId, "production",
+        List.of(new DeploymentSpec.InlineFile("index.html", "<h1>ACME v2</h1>", null)), null);
+    assertThat(type.create(changed, ctx("run-3")).outputs().id()).isNotEqualTo(first.id());
+    assertThat(fake.deploymentCount()).isEqualTo(2);
+  }
+
+  @Test
+  void theStepsDeadlineStopsPollingAsRetryable() {
+    fake.deploymentPhases(1_000_000);
+    StepContext shortLived = Contexts.of("acme", "deploy", "run-1", config, Duration.ofMillis(300));
+
+    assertThatThrownBy(() -> type.create(files, shortLived))
+        .isInstanceOf(RetryableException.class).hasMessageContaining("deadline");
+  }
+
+  @Test
+  void deleteCancelsARunningDeploymentDeletesItAndTreatsAMissingOneAsGone() {
+    StepContext ctx = ctx("run-1");
+    String id = fake.putDeployment(projectId, Map.of("tenantwrightOwner", ctx.ownershipMarker()), "BUILDING");
+    DeploymentOutputs out = new DeploymentOutputs(id, "x.vercel.app", "BUILDING", projectId, null);
+
+    type.delete(files, out, ctx);
+    type.delete(files, out, ctx);
+    assertThat(fake.calls(VercelFake.CANCEL_DEPLOYMENT)).isEqualTo(1);
+    assertThat(fake.deploymentCount()).isZero();
+    assertThat(type.read(files, out, ctx)).isEmpty();
+  }
+
+  @Test
+  void deleteRefusesADeploymentWithoutOurMarker() {
+    String id = fake.putDeployment(projectId, Map.of(), "READY");
+
+    assertThatThrownBy(() -> type.delete(files, new DeploymentOutputs(id, "x", "READY", projectId, null), ctx("run-1")))
+        .isInstanceOf(PermanentException.class);
+    assertThat(fake.deploymentCount()).isEqualTo(1);
+  }
+
+  @Test
+  void exactlyOneOfFilesAndGitSourceIsRequired() {
+    assertThatThrownBy(() -> new DeploymentSpec(projectId, null, null, null))
+        .isInstanceOf(PermanentException.class).hasMessageContaining("'files' and 'gitSource'");
+    assertThatThrownBy(() -> new DeploymentSpec.GitSource("github", "main", null, null, "acme", null, null, null,
+        null, null, null)).hasMessageContaining("org and repo");
+  }
+}

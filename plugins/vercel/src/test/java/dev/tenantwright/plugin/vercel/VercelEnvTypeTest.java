@@ -1,0 +1,136 @@
+package dev.tenantwright.plugin.vercel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tenantwright.spi.CreateResult;
+import dev.tenantwright.spi.PermanentException;
+import dev.tenantwright.spi.Secret;
+import dev.tenantwright.spi.StepContext;
+import dev.tenantwright.testkit.vercel.VercelFake;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class VercelEnvTypeTest {
+
+  final VercelFake fake = new VercelFake();
+  final VercelEnvType type = new VercelEnvType();
+  final Map<String, Object> config = Map.of("token", VercelFake.TOKEN, "baseUrl", fake.baseUrl());
+  String projectId;
+
+  @BeforeEach
+  void aProjectOfThisEnvironment() {
+    projectId = new VercelProjectType().create(new ProjectSpec(null, null, null, null, null, null),
+        Contexts.of("acme", "site", "run-1", config)).outputs().id();
+  }
+
+  @AfterEach
+  void everyRequestFollowedTheContract() {
+    fake.assertContractRespected();
+    fake.close();
+  }
+
+  StepContext ctx(String runId) {
+    return Contexts.of("acme", "env", runId, config);
+  }
+
+  EnvSpec spec(Map<String, String> vars) {
+    Map<String, Secret> secrets = new java.util.TreeMap<>();
+    vars.forEach((k, v) -> secrets.put(k, Secret.of(v)));
+    return new EnvSpec(projectId, secrets, null, null, null);
+  }
+
+  @Test
+  void setsEveryVariableInOneUpsertMarkedWithOurMarkerAndKeepsValuesOutOfTheOutputs() {
+    StepContext ctx = ctx("run-1");
+    CreateResult<EnvOutputs> made = type.create(spec(Map.of("API_URL", "https://api.acme", "DB_PASSWORD", "s3cr3t-value")), ctx);
+
+    assertThat(made.origin()).isEqualTo(CreateResult.Origin.CREATED);
+    assertThat(made.outputs().ids()).containsOnlyKeys("API_URL", "DB_PASSWORD");
+    assertThat(made.outputs().toString()).doesNotContain("s3cr3t-value");
+    assertThat(fake.envValue(projectId, "DB_PASSWORD")).contains("s3cr3t-value");
+    assertThat(fake.calls(VercelFake.CREATE_ENV)).isEqualTo(1);
+    assertThat(fake.requests(VercelFake.CREATE_ENV).get(0).query()).contains("upsert=true");
+  }
+
+  @Test
+  void aSecondCreateUpdatesValuesInPlaceAndAnotherRunAdopts() {
+    type.create(spec(Map.of("API_URL", "https://a")), ctx("run-1"));
+    assertThat(type.create(spec(Map.of("API_URL", "https://b")), ctx("run-1")).origin())
+        .isEqualTo(CreateResult.Origin.CREATED);
+    assertThat(type.create(spec(Map.of("API_URL", "https://b")), ctx("run-2")).origin())
+        .isEqualTo(CreateResult.Origin.ADOPTED);
+
+    assertThat(fake.envValue(projectId, "API_URL")).contains("https://b");
+    assertThat(fake.envKeys(projectId)).containsExactly(VercelFake.OWNER_KEY, "API_URL");
+  }
+
+  @Test
+  void aVariableSetByHandIsNeverOverwritten() {
+    fake.putEnv(projectId, "API_URL", "https://hand-made", "plain", List.of("production"), null);
+
+    assertThatThrownBy(() -> type.create(spec(Map.of("API_URL", "https://a")), ctx("run-1")))
+        .isInstanceOf(PermanentException.class).hasMessageContaining("API_URL").hasMessageContaining("not managed");
+    assertThat(fake.envValue(projectId, "API_URL")).contains("https://hand-made");
+  }
+
+  @Test
+  void variablesVercelReportsInFailedAreErrorsAndTheOthersAreRemovedAgain() {
+    fake.failEnv("BROKEN", "invalid_value", "The value of BROKEN is not allowed");
+
+    assertThatThrownBy(() -> type.create(spec(Map.of("API_URL", "https://a", "BROKEN", "x")), ctx("run-1")))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("BROKEN: [invalid_value] The value of BROKEN is not allowed");
+    assertThat(fake.envKeys(projectId)).containsExactly(VercelFake.OWNER_KEY);
+  }
+
+  @Test
+  void updateChangesValuesAndRemovesDroppedVariables() {
+    StepContext ctx = ctx("run-1");
+    EnvSpec before = spec(Map.of("A", "1", "B", "2"));
+    EnvOutputs out = type.create(before, ctx).outputs();
+
+    EnvSpec after = spec(Map.of("A", "10"));
+    EnvOutputs updated = type.update(after, before, out, ctx);
+    assertThat(updated.ids()).containsOnlyKeys("A");
+    assertThat(fake.envKeys(projectId)).containsExactly(VercelFake.OWNER_KEY, "A");
+    assertThat(fake.envValue(projectId, "A")).contains("10");
+    assertThat(type.update(after, after, updated, ctx)).isEqualTo(updated);
+  }
+
+  @Test
+  void deleteRemovesOnlyOurVariablesAndAProjectThatIsGoneIsSuccess() {
+    StepContext ctx = ctx("run-1");
+    EnvOutputs out = type.create(spec(Map.of("A", "1")), ctx).outputs();
+    fake.putEnv(projectId, "MANUAL", "x", "plain", List.of("production"), null);
+
+    type.delete(spec(Map.of("A", "1")), out, ctx);
+    type.delete(spec(Map.of("A", "1")), out, ctx);
+    assertThat(fake.envKeys(projectId)).containsExactly(VercelFake.OWNER_KEY, "MANUAL");
+    assertThat(type.read(spec(Map.of("A", "1")), null, ctx)).isEmpty();
+
+    type.delete(spec(Map.of("A", "1")), new EnvOutputs("prj_gone", Map.of("A", "x")), ctx);
+  }
+
+  @Test
+  void aProjectOfAnotherEnvironmentIsRefused() {
+    String foreign = fake.putProject("someone-else", "tw:other/live/site@000000000000");
+
+    assertThatThrownBy(() -> type.create(new EnvSpec(foreign, Map.of("A", Secret.of("1")), null, null, null),
+        ctx("run-1"))).isInstanceOf(PermanentException.class).hasMessageContaining("not managed by this environment");
+    assertThat(fake.envKeys(foreign)).containsExactly(VercelFake.OWNER_KEY);
+  }
+
+  @Test
+  void reservedAndInvalidNamesAndImpossibleTargetsAreRefusedBeforeAnyCall() {
+    long before = fake.totalCalls();
+    assertThatThrownBy(() -> spec(Map.of("TENANTWRIGHT_OWNER", "x"))).hasMessageContaining("reserved");
+    assertThatThrownBy(() -> spec(Map.of("1BAD", "x"))).hasMessageContaining("field 'vars'");
+    assertThatThrownBy(() -> new EnvSpec("p", Map.of("A", Secret.of("1")), "sensitive", List.of("development"), null))
+        .hasMessageContaining("field 'target'");
+    assertThat(fake.totalCalls()).isEqualTo(before);
+  }
+}

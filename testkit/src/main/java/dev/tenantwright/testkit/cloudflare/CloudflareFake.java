@@ -1,0 +1,512 @@
+package dev.tenantwright.testkit.cloudflare;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tenantwright.testkit.FakeBackend;
+import dev.tenantwright.testkit.FakeRequest;
+import dev.tenantwright.testkit.FakeResponse;
+import dev.tenantwright.testkit.OpenApiContract;
+import dev.tenantwright.testkit.RouteHandler;
+import dev.tenantwright.testkit.SpecReducer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.IntConsumer;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * A stateful fake of Cloudflare's DNS records API v4 ({@code /client/v4/zones/{zone_id}/dns_records}): list
+ * with filters, create, read, patch, overwrite and delete records in one or more zones.
+ *
+ * <p>It behaves as BACKENDS.md §5 describes: every answer is the envelope {@code {success, errors, messages,
+ * result, result_info}} (result_info on lists); a record identical to an existing one (type, name, content) is
+ * refused with 400 and code 81058 (or 81057, see {@link #identicalCode(int)}); a CNAME where an A, AAAA or CNAME
+ * exists is 400 + 81053, an A or AAAA where a CNAME exists 400 + 81054; a missing record is 404 + 81044;
+ * invalid content (an A record that is not IPv4), a TTL outside 1 or 60–86400, a proxied TXT record and a
+ * comment over {@linkplain #commentLimit(int) 100 characters} are 400s. Names are stored as lower-case FQDNs
+ * ({@code @} is the zone apex, a relative name gets the zone appended). Requests need
+ * {@code Authorization: Bearer} {@link #TOKEN} (else 403 + 10000) and a known zone (else 400 + 7003).
+ *
+ * <p>Every exchange is validated against a reduced copy of Cloudflare's published OpenAPI document
+ * ({@link #contract()}); tests call {@link #assertContractRespected()} to fail on a non-conforming request.
+ * {@link #afterEachCall(IntConsumer)} runs a callback after each call has taken effect, before its answer is
+ * sent. Records can be planted and inspected directly ({@link #putRecord}, {@link #records()},
+ * {@link #hasTxt(String, String)}).
+ *
+ * <p>Thread-safe: handlers run one at a time on the fake's monitor, and every public method that touches
+ * state is synchronized. Close it after use.
+ *
+ * <pre>{@code
+ * try (CloudflareFake cloudflare = new CloudflareFake()) {
+ *   String foreign = cloudflare.putRecord("A", "www.example.com", "198.51.100.7", null);
+ *   // point the plugin at cloudflare.baseUrl(), zone CloudflareFake.ZONE_ID, token CloudflareFake.TOKEN
+ *   cloudflare.assertContractRespected();
+ * }
+ * }</pre>
+ */
+public final class CloudflareFake extends FakeBackend {
+
+  /** The bearer token the fake accepts unless told otherwise. */
+  public static final String TOKEN = "cloudflare-test-token";
+
+  /** The id of the zone every fake starts with. */
+  public static final String ZONE_ID = "023e105f4ecef8ad9ca31a8372d0c353";
+
+  /** The name of the zone every fake starts with. */
+  public static final String ZONE_NAME = "example.com";
+
+  /** Class-path location of the reduced OpenAPI document. */
+  public static final String SPEC_RESOURCE = "/dev/tenantwright/testkit/specs/cloudflare/cloudflare-dns-openapi-reduced.json";
+
+  /** Route key: list records. */
+  public static final String LIST = "GET /zones/{zone_id}/dns_records";
+  /** Route key: create a record. */
+  public static final String CREATE = "POST /zones/{zone_id}/dns_records";
+  /** Route key: read a record. */
+  public static final String GET = "GET /zones/{zone_id}/dns_records/{dns_record_id}";
+  /** Route key: change some fields of a record. */
+  public static final String PATCH = "PATCH /zones/{zone_id}/dns_records/{dns_record_id}";
+  /** Route key: overwrite a record. */
+  public static final String PUT = "PUT /zones/{zone_id}/dns_records/{dns_record_id}";
+  /** Route key: delete a record. */
+  public static final String DELETE = "DELETE /zones/{zone_id}/dns_records/{dns_record_id}";
+
+  private static final Set<String> PROXIABLE = Set.of("A", "AAAA", "CNAME");
+  private static final Pattern IPV4 =
+      Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+  private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]+");
+  private static final Pattern HOST = Pattern.compile("([a-z0-9_]([a-z0-9_-]*[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?");
+
+  private final Clock clock;
+  private final Map<String, String> zones = new LinkedHashMap<>();
+  private final Map<String, Rec> records = new LinkedHashMap<>();
+  private Random random = new Random(11);
+  private String token = TOKEN;
+  private int identicalCode = 81058;
+  private int commentLimit = 100;
+  private IntConsumer afterCall;
+  private int effectiveCalls;
+
+  /** A fake with the zone {@link #ZONE_ID} ({@link #ZONE_NAME}), validating against {@link #contract()}. */
+  public CloudflareFake() {
+    this(Clock.systemUTC());
+  }
+
+  /** A fake whose record timestamps follow {@code clock}. */
+  public CloudflareFake(Clock clock) {
+    super("cloudflare", "/client/v4");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    zones.put(ZONE_ID, ZONE_NAME);
+    route("GET", "/zones/{zone_id}/dns_records", this::list);
+    route("POST", "/zones/{zone_id}/dns_records", this::create);
+    route("GET", "/zones/{zone_id}/dns_records/{dns_record_id}", req -> withRecord(req, r -> single(r)));
+    route("PATCH", "/zones/{zone_id}/dns_records/{dns_record_id}", req -> withRecord(req, r -> change(req, r, false)));
+    route("PUT", "/zones/{zone_id}/dns_records/{dns_record_id}", req -> withRecord(req, r -> change(req, r, true)));
+    route("DELETE", "/zones/{zone_id}/dns_records/{dns_record_id}", req -> withRecord(req, r -> {
+      records.remove(r.id);
+      ObjectNode body = envelope();
+      body.putObject("result").put("id", r.id);
+      return FakeResponse.json(200, body);
+    }));
+    validateAgainst(contract());
+  }
+
+  /** The reduced Cloudflare DNS OpenAPI document every exchange is validated against (built once per JVM). */
+  public static OpenApiContract contract() {
+    return OpenApiContract.load(CloudflareFake.class.getResource(SPEC_RESOURCE), SpecReducer.keeping());
+  }
+
+  // ------------------------------------------------------------------------------------ configuration
+
+  /** Accepts this bearer token instead of {@link #TOKEN}. */
+  public synchronized CloudflareFake token(String bearerToken) {
+    this.token = Objects.requireNonNull(bearerToken, "bearerToken");
+    return this;
+  }
+
+  /** Adds a zone. */
+  public synchronized CloudflareFake zone(String zoneId, String zoneName) {
+    zones.put(Objects.requireNonNull(zoneId, "zoneId"), zoneName.toLowerCase(Locale.ROOT));
+    return this;
+  }
+
+  /** The error code for an identical record: 81058 (current API, the default) or 81057 (older API). */
+  public synchronized CloudflareFake identicalCode(int code) {
+    this.identicalCode = code;
+    return this;
+  }
+
+  /** The longest comment accepted; 100 (Free plan, the default), 500 on paid plans. */
+  public synchronized CloudflareFake commentLimit(int characters) {
+    this.commentLimit = characters;
+    return this;
+  }
+
+  /**
+   * Calls {@code listener} with a running count after every call a handler answered — after its effect,
+   * before its answer is sent. It runs on the fake's monitor: it may plant records, but must not wait for
+   * the plugin's next call.
+   */
+  public synchronized CloudflareFake afterEachCall(IntConsumer listener) {
+    this.afterCall = listener;
+    return this;
+  }
+
+  // ------------------------------------------------------------------------------------ planting and views
+
+  /**
+   * Puts a record in the first zone, bypassing the API's duplicate checks; {@code comment} may be null.
+   * Returns its id.
+   */
+  public synchronized String putRecord(String type, String name, String content, String comment) {
+    Rec r = newRecord(ZONE_ID, type, fqdn(ZONE_ID, name), content);
+    r.comment = comment;
+    records.put(r.id, r);
+    return r.id;
+  }
+
+  /** One record as the fake holds it. */
+  public record DnsRecord(String id, String type, String name, String content, boolean proxied, int ttl,
+      String comment) {}
+
+  /** Every record, in creation order. */
+  public synchronized List<DnsRecord> records() {
+    return records.values().stream()
+        .map(r -> new DnsRecord(r.id, r.type, r.name, r.content, r.proxied, r.ttl, r.comment)).toList();
+  }
+
+  /** The record with this id, if it exists. */
+  public synchronized Optional<DnsRecord> record(String id) {
+    return records().stream().filter(r -> r.id().equals(id)).findFirst();
+  }
+
+  /** Whether a TXT record of that name holds {@code value} (quoted or not): a verifier's lookup. */
+  public synchronized boolean hasTxt(String name, String value) {
+    String n = name.toLowerCase(Locale.ROOT);
+    return records.values().stream().anyMatch(r -> r.type.equals("TXT") && r.name.equals(n)
+        && unquote(r.content).equals(unquote(value)));
+  }
+
+  /** One line per record: type, name, content and comment. */
+  @Override
+  public synchronized Collection<String> liveObjects() {
+    List<String> out = new ArrayList<>();
+    for (Rec r : records.values()) {
+      out.add("dns " + r.type + " " + r.name + " -> " + r.content + (r.comment == null ? "" : " [" + r.comment + "]"));
+    }
+    return out;
+  }
+
+  @Override
+  protected void resetState() {
+    records.clear();
+    random = new Random(11);
+    effectiveCalls = 0;
+  }
+
+  @Override
+  protected FakeResponse errorResponse(int status, String message) {
+    int code = switch (status) {
+      case 400 -> 1004;
+      case 401, 403 -> 10000;
+      case 404 -> 7003;
+      case 405 -> 10405;
+      case 429 -> 971;
+      default -> status >= 500 ? 10001 : 1000;
+    };
+    return failure(status, code, message);
+  }
+
+  @Override
+  protected FakeResponse rateLimitedResponse(Duration retryAfter) {
+    long seconds = (retryAfter.toMillis() + 999) / 1000;
+    return failure(429, 971, "Please wait and consider throttling your request speed")
+        .withHeader("Retry-After", Long.toString(seconds))
+        .withHeader("Ratelimit", "\"default\";r=0;t=" + seconds)
+        .withHeader("Ratelimit-Policy", "\"burst\";q=1200;w=300");
+  }
+
+  // ------------------------------------------------------------------------------------ handlers
+
+  private void route(String method, String template, RouteHandler handler) {
+    on(method, template, req -> {
+      FakeResponse answer;
+      if (!req.header("Authorization").orElse("").equals("Bearer " + token)) {
+        answer = failure(403, 10000, "Authentication error");
+      } else if (!zones.containsKey(req.pathParam("zone_id"))) {
+        answer = failure(400, 7003, "Could not route to /zones/" + req.pathParam("zone_id")
+            + "/dns_records, perhaps your object identifier is invalid?");
+      } else {
+        answer = handler.handle(req);
+      }
+      effectiveCalls++;
+      if (afterCall != null) {
+        afterCall.accept(effectiveCalls);
+      }
+      return answer;
+    });
+  }
+
+  private FakeResponse withRecord(FakeRequest req, Function<Rec, FakeResponse> then) {
+    Rec r = records.get(req.pathParam("dns_record_id"));
+    if (r == null || !r.zoneId.equals(req.pathParam("zone_id"))) {
+      return failure(404, 81044, "Record does not exist.");
+    }
+    return then.apply(r);
+  }
+
+  private FakeResponse list(FakeRequest req) {
+    String zone = req.pathParam("zone_id");
+    Predicate<Rec> filter = r -> r.zoneId.equals(zone);
+    Optional<String> type = req.query("type");
+    if (type.isPresent()) {
+      filter = filter.and(r -> r.type.equalsIgnoreCase(type.get()));
+    }
+    Optional<String> name = req.query("name").or(() -> req.query("name.exact"));
+    if (name.isPresent()) {
+      String n = fqdn(zone, name.get());
+      filter = filter.and(r -> r.name.equals(n));
+    }
+    Optional<String> content = req.query("content").or(() -> req.query("content.exact"));
+    if (content.isPresent()) {
+      filter = filter.and(r -> r.content.equals(content.get()));
+    }
+    Optional<String> comment = req.query("comment").or(() -> req.query("comment.exact"));
+    if (comment.isPresent()) {
+      filter = filter.and(r -> r.comment != null && r.comment.equalsIgnoreCase(comment.get()));
+    }
+    Optional<String> startsWith = req.query("comment.startswith");
+    if (startsWith.isPresent()) {
+      String prefix = startsWith.get().toLowerCase(Locale.ROOT);
+      filter = filter.and(r -> r.comment != null && r.comment.toLowerCase(Locale.ROOT).startsWith(prefix));
+    }
+    int page = req.query("page").map(Integer::parseInt).orElse(1);
+    int perPage = req.query("per_page").map(Integer::parseInt).orElse(100);
+    List<Rec> all = records.values().stream().filter(filter).toList();
+    int from = Math.min(all.size(), (page - 1) * perPage);
+    List<Rec> slice = all.subList(from, Math.min(all.size(), from + perPage));
+    ObjectNode body = envelope();
+    ArrayNode result = body.putArray("result");
+    slice.forEach(r -> result.add(render(r)));
+    body.putObject("result_info").put("page", page).put("per_page", perPage).put("count", slice.size())
+        .put("total_count", all.size()).put("total_pages", Math.max(1, (all.size() + perPage - 1) / perPage));
+    return FakeResponse.json(200, body);
+  }
+
+  private FakeResponse create(FakeRequest req) {
+    String zone = req.pathParam("zone_id");
+    JsonNode body = req.json();
+    Rec r = newRecord(zone, body.path("type").asText("").toUpperCase(Locale.ROOT),
+        fqdn(zone, body.path("name").asText("")), body.path("content").asText(""));
+    FakeResponse refused = apply(r, body, null);
+    if (refused != null) {
+      return refused;
+    }
+    records.put(r.id, r);
+    return single(r);
+  }
+
+  private FakeResponse change(FakeRequest req, Rec existing, boolean overwrite) {
+    JsonNode body = req.json();
+    Rec r = existing.copy();
+    if (overwrite) {
+      r.proxied = false;
+      r.ttl = 1;
+      r.comment = null;
+    }
+    if (body.has("type")) {
+      r.type = body.get("type").asText().toUpperCase(Locale.ROOT);
+    }
+    if (body.has("name")) {
+      r.name = fqdn(existing.zoneId, body.get("name").asText());
+    }
+    if (body.has("content")) {
+      r.content = body.get("content").asText();
+    }
+    FakeResponse refused = apply(r, body, existing.id);
+    if (refused != null) {
+      return refused;
+    }
+    r.modifiedOn = clock.instant();
+    records.put(r.id, r);
+    return single(r);
+  }
+
+  /** Applies the optional fields of {@code body} to {@code r} and checks it; returns the refusal, if any. */
+  private FakeResponse apply(Rec r, JsonNode body, String self) {
+    if (body.has("proxied")) {
+      r.proxied = body.get("proxied").asBoolean();
+    }
+    if (body.has("ttl")) {
+      r.ttl = body.get("ttl").asInt();
+    }
+    if (body.has("comment")) {
+      r.comment = body.get("comment").isNull() ? null : body.get("comment").asText();
+    }
+    String zoneName = zones.get(r.zoneId);
+    if (!r.name.equals(zoneName) && !r.name.endsWith("." + zoneName) || !HOST.matcher(r.name).matches()) {
+      return failure(400, 1004, "DNS Validation Error: the name " + r.name + " is not valid in zone " + zoneName);
+    }
+    switch (r.type) {
+      case "A" -> {
+        if (!IPV4.matcher(r.content).matches()) {
+          return failure(400, 9005, "Content for A record must be a valid IPv4 address.");
+        }
+      }
+      case "AAAA" -> {
+        if (!r.content.contains(":") || !IPV6.matcher(r.content).matches()) {
+          return failure(400, 9006, "Content for AAAA record must be a valid IPv6 address.");
+        }
+      }
+      case "CNAME" -> {
+        if (!HOST.matcher(r.content.toLowerCase(Locale.ROOT)).matches() || r.content.equalsIgnoreCase(r.name)) {
+          return failure(400, 9007, "Content for CNAME record is invalid.");
+        }
+      }
+      case "TXT" -> {
+        if (r.content.isEmpty()) {
+          return failure(400, 9008, "Content for TXT record is invalid.");
+        }
+      }
+      default -> { }
+    }
+    if (r.proxied && !PROXIABLE.contains(r.type)) {
+      return failure(400, 9004, "This record type cannot be proxied.");
+    }
+    if (r.ttl != 1 && (r.ttl < 60 || r.ttl > 86400)) {
+      return failure(400, 9021, "Invalid TTL. Must be between 60 and 86400 seconds, or 1 for automatic.");
+    }
+    if (r.comment != null && r.comment.length() > commentLimit) {
+      return failure(400, 9101, "DNS record comment is too long: " + r.comment.length() + " characters, at most "
+          + commentLimit + " allowed on this plan.");
+    }
+    for (Rec other : records.values()) {
+      if (other.id.equals(self) || !other.zoneId.equals(r.zoneId) || !other.name.equals(r.name)) {
+        continue;
+      }
+      if (other.type.equals(r.type) && other.content.equals(r.content)) {
+        return failure(400, identicalCode, identicalCode == 81057
+            ? "Record already exists." : "A record with the same settings already exists.");
+      }
+      if (r.type.equals("CNAME") && Set.of("A", "AAAA", "CNAME").contains(other.type)) {
+        return failure(400, 81053, "An A, AAAA, or CNAME record with that host already exists.");
+      }
+      if (Set.of("A", "AAAA").contains(r.type) && other.type.equals("CNAME")) {
+        return failure(400, 81054, "A CNAME record with that host already exists.");
+      }
+    }
+    return null;
+  }
+
+  // ------------------------------------------------------------------------------------ rendering and state
+
+  private FakeResponse single(Rec r) {
+    ObjectNode body = envelope();
+    body.set("result", render(r));
+    return FakeResponse.json(200, body);
+  }
+
+  private ObjectNode render(Rec r) {
+    ObjectNode o = newObject().put("id", r.id).put("zone_id", r.zoneId).put("zone_name", zones.get(r.zoneId))
+        .put("type", r.type).put("name", r.name).put("content", r.content)
+        .put("proxiable", PROXIABLE.contains(r.type)).put("proxied", r.proxied).put("ttl", r.ttl)
+        .put("created_on", r.createdOn.toString()).put("modified_on", r.modifiedOn.toString());
+    if (r.comment == null) {
+      o.putNull("comment");
+    } else {
+      o.put("comment", r.comment);
+    }
+    o.putArray("tags");
+    o.putObject("meta").put("auto_added", false).put("source", "primary");
+    return o;
+  }
+
+  private ObjectNode envelope() {
+    ObjectNode body = newObject().put("success", true);
+    body.putArray("errors");
+    body.putArray("messages");
+    return body;
+  }
+
+  private FakeResponse failure(int status, int code, String message) {
+    ObjectNode body = newObject().put("success", false);
+    body.putArray("errors").addObject().put("code", code).put("message", message);
+    body.putArray("messages");
+    body.putNull("result");
+    return FakeResponse.json(status, body);
+  }
+
+  private Rec newRecord(String zone, String type, String name, String content) {
+    Rec r = new Rec();
+    StringBuilder id = new StringBuilder();
+    for (int i = 0; i < 32; i++) {
+      id.append(Character.forDigit(random.nextInt(16), 16));
+    }
+    r.id = id.toString();
+    r.zoneId = zone;
+    r.type = type;
+    r.name = name;
+    r.content = content;
+    r.createdOn = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    r.modifiedOn = r.createdOn;
+    return r;
+  }
+
+  private String fqdn(String zone, String name) {
+    String zoneName = zones.get(zone);
+    String n = name.toLowerCase(Locale.ROOT);
+    while (n.endsWith(".")) {
+      n = n.substring(0, n.length() - 1);
+    }
+    if (n.equals("@") || n.isEmpty()) {
+      return zoneName;
+    }
+    return n.equals(zoneName) || n.endsWith("." + zoneName) ? n : n + "." + zoneName;
+  }
+
+  private static String unquote(String s) {
+    return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
+  }
+
+  private static final class Rec {
+    String id;
+    String zoneId;
+    String type;
+    String name;
+    String content;
+    boolean proxied;
+    int ttl = 1;
+    String comment;
+    Instant createdOn;
+    Instant modifiedOn;
+
+    Rec copy() {
+      Rec c = new Rec();
+      c.id = id;
+      c.zoneId = zoneId;
+      c.type = type;
+      c.name = name;
+      c.content = content;
+      c.proxied = proxied;
+      c.ttl = ttl;
+      c.comment = comment;
+      c.createdOn = createdOn;
+      c.modifiedOn = modifiedOn;
+      return c;
+    }
+  }
+}

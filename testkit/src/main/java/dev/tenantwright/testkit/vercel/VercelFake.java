@@ -1,0 +1,952 @@
+package dev.tenantwright.testkit.vercel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tenantwright.testkit.FakeBackend;
+import dev.tenantwright.testkit.FakeRequest;
+import dev.tenantwright.testkit.FakeResponse;
+import dev.tenantwright.testkit.OpenApiContract;
+import dev.tenantwright.testkit.RouteHandler;
+import dev.tenantwright.testkit.SpecReducer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.BiPredicate;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.IntConsumer;
+import java.util.regex.Pattern;
+
+/**
+ * A stateful fake of the Vercel REST API for the calls the Vercel plugin makes: projects, their environment
+ * variables and domains, and deployments that build over time.
+ *
+ * <p>It behaves as BACKENDS.md §4 describes: {@code POST /v11/projects} answers 409 for a taken name;
+ * {@code POST /v10/projects/{idOrName}/env} creates or (with {@code upsert=true}) updates variables and reports
+ * refused ones in {@code failed[]} with a 201; a domain already on the same project is a 400 and one on
+ * another project a 409, and domains {@linkplain #requireVerification(String) needing verification} stay
+ * unverified until {@code .../verify} finds their TXT record through {@link #txtLookup(BiPredicate)};
+ * deployments start {@code QUEUED} and advance to {@code BUILDING} and then {@code READY} — or
+ * {@code ERROR} after {@link #failBuilds(String, String)} — as they are polled ({@link #deploymentPhases(int)})
+ * or as time passes ({@link #deploymentPhaseTime(Duration)}); deleting a project removes its variables,
+ * domains and deployments. Errors have Vercel's shape, {@code {"error":{"code","message"}}}. Every request
+ * must carry {@code Authorization: Bearer} {@link #TOKEN} (or the one set with {@link #token(String)}), and
+ * the team id when one is {@linkplain #requireTeam(String) required}; otherwise the answer is 403.
+ *
+ * <p>Every exchange is validated against a reduced copy of Vercel's published OpenAPI document
+ * ({@link #contract()}); tests call {@link #assertContractRespected()} to fail on a non-conforming request.
+ * {@link #afterEachCall(IntConsumer)} runs a callback after every call has taken effect, before its answer
+ * is sent — the conformance kit's crash hook. State can be planted and inspected directly
+ * ({@link #putProject(String, String)}, {@link #envValue(String, String)}, ...).
+ *
+ * <p>Thread-safe: handlers run one at a time on the fake's monitor, and every public method that touches
+ * state is synchronized. Close it after use.
+ *
+ * <pre>{@code
+ * try (VercelFake vercel = new VercelFake()) {
+ *   vercel.failBuilds("BUILD_FAILED", "npm run build exited with 1");
+ *   // point the plugin at vercel.baseUrl() with token VercelFake.TOKEN
+ *   vercel.assertContractRespected();
+ * }
+ * }</pre>
+ */
+public final class VercelFake extends FakeBackend {
+
+  /** The bearer token the fake accepts unless told otherwise. */
+  public static final String TOKEN = "vercel-test-token";
+
+  /** The project environment variable in which the Vercel plugin keeps a project's ownership marker. */
+  public static final String OWNER_KEY = "TENANTWRIGHT_OWNER";
+
+  /** Class-path location of the reduced OpenAPI document. */
+  public static final String SPEC_RESOURCE = "/dev/tenantwright/testkit/specs/vercel/vercel-openapi-reduced.json";
+
+  /** Route key: create a project. */
+  public static final String CREATE_PROJECT = "POST /v11/projects";
+  /** Route key: read a project. */
+  public static final String GET_PROJECT = "GET /v9/projects/{idOrName}";
+  /** Route key: delete a project. */
+  public static final String DELETE_PROJECT = "DELETE /v9/projects/{idOrName}";
+  /** Route key: list a project's environment variables. */
+  public static final String LIST_ENV = "GET /v10/projects/{idOrName}/env";
+  /** Route key: create or upsert environment variables. */
+  public static final String CREATE_ENV = "POST /v10/projects/{idOrName}/env";
+  /** Route key: delete an environment variable. */
+  public static final String DELETE_ENV = "DELETE /v9/projects/{idOrName}/env/{id}";
+  /** Route key: create a deployment. */
+  public static final String CREATE_DEPLOYMENT = "POST /v13/deployments";
+  /** Route key: read (poll) a deployment. */
+  public static final String GET_DEPLOYMENT = "GET /v13/deployments/{idOrUrl}";
+  /** Route key: list deployments. */
+  public static final String LIST_DEPLOYMENTS = "GET /v6/deployments";
+  /** Route key: cancel a deployment. */
+  public static final String CANCEL_DEPLOYMENT = "PATCH /v12/deployments/{id}/cancel";
+  /** Route key: delete a deployment. */
+  public static final String DELETE_DEPLOYMENT = "DELETE /v13/deployments/{id}";
+  /** Route key: add a domain to a project. */
+  public static final String ADD_DOMAIN = "POST /v10/projects/{idOrName}/domains";
+  /** Route key: read a project's domain. */
+  public static final String GET_DOMAIN = "GET /v9/projects/{idOrName}/domains/{domain}";
+  /** Route key: remove a domain from a project. */
+  public static final String DELETE_DOMAIN = "DELETE /v9/projects/{idOrName}/domains/{domain}";
+  /** Route key: verify a project's domain. */
+  public static final String VERIFY_DOMAIN = "POST /v9/projects/{idOrName}/domains/{domain}/verify";
+
+  private static final List<String> ALL_TARGETS = List.of("production", "preview", "development");
+  private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern DOMAIN = Pattern.compile("([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,63}");
+  private static final String ALPHANUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+  private final Clock clock;
+  private final Map<String, Project> projects = new LinkedHashMap<>();
+  private final Map<String, Deployment> deployments = new LinkedHashMap<>();
+  private final Map<String, String[]> envFailures = new LinkedHashMap<>();
+  private final Set<String> needVerification = new HashSet<>();
+  private Random random = new Random(7);
+  private String token = TOKEN;
+  private String team;
+  private IntConsumer afterCall;
+  private int effectiveCalls;
+  private int pollsPerPhase = 1;
+  private Duration phaseTime;
+  private String failCode;
+  private String failMessage;
+  private BooleanSupplier buildGate = () -> true;
+  private BiPredicate<String, String> txtLookup = (name, value) -> false;
+  private Function<String, String> projectFixtures = name -> null;
+  private String deploymentHost = "vercel.app";
+
+  /** A fake on the system clock, validating against {@link #contract()}. */
+  public VercelFake() {
+    this(Clock.systemUTC());
+  }
+
+  /** A fake whose timestamps and time-based build phases follow {@code clock}. */
+  public VercelFake(Clock clock) {
+    super("vercel");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    route("POST", "/v11/projects", this::createProject);
+    route("GET", "/v9/projects/{idOrName}", req -> withProject(req, p -> FakeResponse.json(200, render(p))));
+    route("DELETE", "/v9/projects/{idOrName}", this::deleteProject);
+    route("GET", "/v10/projects/{idOrName}/env", req -> withProject(req, this::listEnv));
+    route("POST", "/v10/projects/{idOrName}/env", req -> withProject(req, p -> upsertEnv(req, p)));
+    route("DELETE", "/v9/projects/{idOrName}/env/{id}", req -> withProject(req, p -> deleteEnv(req, p)));
+    route("POST", "/v13/deployments", this::createDeployment);
+    route("GET", "/v13/deployments/{idOrUrl}", this::getDeployment);
+    route("GET", "/v6/deployments", this::listDeployments);
+    route("PATCH", "/v12/deployments/{id}/cancel", this::cancelDeployment);
+    route("DELETE", "/v13/deployments/{id}", this::deleteDeployment);
+    route("POST", "/v10/projects/{idOrName}/domains", req -> withProject(req, p -> addDomain(req, p)));
+    route("GET", "/v9/projects/{idOrName}/domains/{domain}", req -> withProject(req, p -> getDomain(req, p)));
+    route("DELETE", "/v9/projects/{idOrName}/domains/{domain}", req -> withProject(req, p -> deleteDomain(req, p)));
+    route("POST", "/v9/projects/{idOrName}/domains/{domain}/verify",
+        req -> withProject(req, p -> verifyDomain(req, p)));
+    validateAgainst(contract());
+  }
+
+  /** The reduced Vercel OpenAPI document every exchange is validated against (built once per JVM). */
+  public static OpenApiContract contract() {
+    return OpenApiContract.load(VercelFake.class.getResource(SPEC_RESOURCE), SpecReducer.keeping());
+  }
+
+  // ------------------------------------------------------------------------------------ configuration
+
+  /** Accepts this bearer token instead of {@link #TOKEN}. */
+  public synchronized VercelFake token(String bearerToken) {
+    this.token = Objects.requireNonNull(bearerToken, "bearerToken");
+    return this;
+  }
+
+  /** Requires {@code ?teamId=teamId} on every request (403 otherwise), as for a team-owned account. */
+  public synchronized VercelFake requireTeam(String teamId) {
+    this.team = Objects.requireNonNull(teamId, "teamId");
+    return this;
+  }
+
+  /**
+   * Calls {@code listener} with a running count after every call a handler answered — after its effect,
+   * before its answer is sent. It runs on the fake's monitor: it must not wait for the plugin's next call.
+   */
+  public synchronized VercelFake afterEachCall(IntConsumer listener) {
+    this.afterCall = listener;
+    return this;
+  }
+
+  /**
+   * Advances a deployment one phase (QUEUED, BUILDING, then its end state) every {@code polls} reads of it;
+   * the default is 1. Replaces a time-based schedule.
+   */
+  public synchronized VercelFake deploymentPhases(int polls) {
+    if (polls < 1) {
+      throw new IllegalArgumentException("polls must be at least 1");
+    }
+    this.pollsPerPhase = polls;
+    this.phaseTime = null;
+    return this;
+  }
+
+  /** Advances deployments one phase every {@code perPhase} of the fake's clock instead of by polls. */
+  public synchronized VercelFake deploymentPhaseTime(Duration perPhase) {
+    this.phaseTime = Objects.requireNonNull(perPhase, "perPhase");
+    return this;
+  }
+
+  /** Deployments created from now on end in {@code ERROR} with this error code and message. */
+  public synchronized VercelFake failBuilds(String errorCode, String errorMessage) {
+    this.failCode = Objects.requireNonNull(errorCode, "errorCode");
+    this.failMessage = Objects.requireNonNull(errorMessage, "errorMessage");
+    return this;
+  }
+
+  /** Deployments created from now on end {@code READY} (the default). */
+  public synchronized VercelFake succeedBuilds() {
+    this.failCode = null;
+    this.failMessage = null;
+    return this;
+  }
+
+  /**
+   * Keeps deployments {@code BUILDING} until {@code gate} says true (checked on each poll, on the fake's
+   * monitor), e.g. until another fake holds a record; lets a test order steps that run in parallel.
+   */
+  public synchronized VercelFake holdBuildsUntil(BooleanSupplier gate) {
+    this.buildGate = Objects.requireNonNull(gate, "gate");
+    return this;
+  }
+
+  /** Deployment URLs end in this host, e.g. {@code 127.0.0.1:8080}; default {@code vercel.app}. */
+  public synchronized VercelFake deploymentHost(String host) {
+    this.deploymentHost = Objects.requireNonNull(host, "host");
+    return this;
+  }
+
+  /** Domains of this name are added unverified, with a TXT challenge, until verified. */
+  public synchronized VercelFake requireVerification(String domain) {
+    needVerification.add(domain.toLowerCase(Locale.ROOT));
+    return this;
+  }
+
+  /**
+   * How {@code .../verify} looks for a challenge's TXT record: {@code lookup.test(recordName, value)}, e.g.
+   * {@code cloudflare::hasTxt}. By default no record is ever found.
+   */
+  public synchronized VercelFake txtLookup(BiPredicate<String, String> lookup) {
+    this.txtLookup = Objects.requireNonNull(lookup, "lookup");
+    return this;
+  }
+
+  /** Environment variables named {@code key} are refused from now on: they land in {@code failed[]}. */
+  public synchronized VercelFake failEnv(String key, String code, String message) {
+    envFailures.put(key, new String[] {code, message});
+    return this;
+  }
+
+  /**
+   * Creates a project on first mention of an unknown name when {@code markerFor} returns a marker for it
+   * (stored as {@link #OWNER_KEY}); lets conformance tests refer to a project per tenant made elsewhere.
+   */
+  public synchronized VercelFake projectFixtures(Function<String, String> markerFor) {
+    this.projectFixtures = Objects.requireNonNull(markerFor, "markerFor");
+    return this;
+  }
+
+  // ------------------------------------------------------------------------------------ planting and views
+
+  /**
+   * Puts a project as the plugin would have made it, with {@code marker} in {@link #OWNER_KEY}, or a foreign
+   * one without it when {@code marker} is null; returns its id.
+   */
+  public synchronized String putProject(String name, String marker) {
+    Project p = newProject(name);
+    if (marker != null) {
+      p.env.add(newEnv(OWNER_KEY, marker, "plain", List.of("development"), null, null));
+    }
+    return p.id;
+  }
+
+  /** Puts an environment variable on a project; returns its id. */
+  public synchronized String putEnv(String project, String key, String value, String type, List<String> target,
+      String comment) {
+    Project p = requireProject(project);
+    Env e = newEnv(key, value, type, target, null, comment);
+    p.env.add(e);
+    return e.id;
+  }
+
+  /** Puts a verified domain on a project. */
+  public synchronized void putDomain(String project, String domain) {
+    Project p = requireProject(project);
+    p.domains.put(domain, newDomain(domain, p, true));
+  }
+
+  /** Puts a deployment of a project in {@code readyState} with these meta entries; returns its id. */
+  public synchronized String putDeployment(String project, Map<String, String> meta, String readyState) {
+    Project p = requireProject(project);
+    Deployment d = newDeployment(p, meta, null);
+    d.fixedState = readyState;
+    return d.id;
+  }
+
+  /** The id of the project of that name or id, if it exists. */
+  public synchronized Optional<String> projectId(String idOrName) {
+    return Optional.ofNullable(find(idOrName)).map(p -> p.id);
+  }
+
+  /** The stored (decrypted) value of a project's environment variable, if it exists. */
+  public synchronized Optional<String> envValue(String project, String key) {
+    Project p = find(project);
+    if (p == null) {
+      return Optional.empty();
+    }
+    return p.env.stream().filter(e -> e.key.equals(key)).findFirst().map(e -> e.value);
+  }
+
+  /** The keys of a project's environment variables, in creation order. */
+  public synchronized List<String> envKeys(String project) {
+    Project p = find(project);
+    return p == null ? List.of() : p.env.stream().map(e -> e.key).toList();
+  }
+
+  /** The names of a project's domains. */
+  public synchronized List<String> domains(String project) {
+    Project p = find(project);
+    return p == null ? List.of() : List.copyOf(p.domains.keySet());
+  }
+
+  /** Whether a project's domain is verified. */
+  public synchronized boolean domainVerified(String project, String domain) {
+    Project p = find(project);
+    return p != null && p.domains.containsKey(domain) && p.domains.get(domain).verified;
+  }
+
+  /** How many deployments exist, of any state. */
+  public synchronized int deploymentCount() {
+    return deployments.size();
+  }
+
+  /** One line per object: projects, environment variables, domains and deployments. */
+  @Override
+  public synchronized Collection<String> liveObjects() {
+    List<String> out = new ArrayList<>();
+    for (Project p : projects.values()) {
+      out.add("project " + p.id + " " + p.name);
+      for (Env e : p.env) {
+        out.add("env " + e.key + " (" + e.id + ") on " + p.name);
+      }
+      for (Domain d : p.domains.values()) {
+        out.add("domain " + d.name + " on " + p.name);
+      }
+    }
+    for (Deployment d : deployments.values()) {
+      out.add("deployment " + d.id + " " + state(d) + " on " + d.projectName);
+    }
+    return out;
+  }
+
+  @Override
+  protected void resetState() {
+    projects.clear();
+    deployments.clear();
+    envFailures.clear();
+    needVerification.clear();
+    random = new Random(7);
+    effectiveCalls = 0;
+  }
+
+  @Override
+  protected FakeResponse rateLimitedResponse(Duration retryAfter) {
+    long seconds = (retryAfter.toMillis() + 999) / 1000;
+    long reset = clock.instant().plus(retryAfter).getEpochSecond();
+    ObjectNode body = newObject();
+    ObjectNode error = body.putObject("error").put("code", "rate_limited")
+        .put("message", "Rate limit exceeded. Try again in " + seconds + " seconds.");
+    error.putObject("limit").put("remaining", 0).put("reset", reset).put("resetMs", reset * 1000).put("total", 100);
+    return FakeResponse.json(429, body)
+        .withHeader("Retry-After", Long.toString(seconds))
+        .withHeader("X-RateLimit-Limit", "100")
+        .withHeader("X-RateLimit-Remaining", "0")
+        .withHeader("X-RateLimit-Reset", Long.toString(reset));
+  }
+
+  // ------------------------------------------------------------------------------------ routing
+
+  private void route(String method, String template, RouteHandler handler) {
+    on(method, template, req -> {
+      FakeResponse answer = authorize(req);
+      if (answer == null) {
+        answer = handler.handle(req);
+      }
+      effectiveCalls++;
+      if (afterCall != null) {
+        afterCall.accept(effectiveCalls);
+      }
+      return answer;
+    });
+  }
+
+  private FakeResponse authorize(FakeRequest req) {
+    String auth = req.header("Authorization").orElse("");
+    if (!auth.equals("Bearer " + token)) {
+      return error(403, "forbidden", "Not authorized");
+    }
+    if (team != null && !req.query("teamId").map(team::equals).orElse(false)) {
+      return error(403, "forbidden", "You don't have permission to access this resource: teamId " + team + " required");
+    }
+    return null;
+  }
+
+  private FakeResponse withProject(FakeRequest req, Function<Project, FakeResponse> then) {
+    Project p = find(req.pathParam("idOrName"));
+    return p == null ? error(404, "not_found", "Project not found") : then.apply(p);
+  }
+
+  // ------------------------------------------------------------------------------------ projects
+
+  private FakeResponse createProject(FakeRequest req) {
+    JsonNode body = req.json();
+    String name = body.path("name").asText("");
+    if (name.isEmpty() || name.length() > 100 || !name.equals(name.toLowerCase(Locale.ROOT)) || name.contains("---")) {
+      return error(400, "bad_request", "Invalid request: `name` should be a lowercase project name of at most 100 characters");
+    }
+    if (findByName(name) != null) {
+      return error(409, "conflict", "A project with the provided name already exists.");
+    }
+    Project p = newProject(name);
+    p.framework = text(body, "framework");
+    p.buildCommand = text(body, "buildCommand");
+    p.installCommand = text(body, "installCommand");
+    p.outputDirectory = text(body, "outputDirectory");
+    p.rootDirectory = text(body, "rootDirectory");
+    for (JsonNode v : body.path("environmentVariables")) {
+      p.env.add(newEnv(v.path("key").asText(), v.path("value").asText(), v.path("type").asText("encrypted"),
+          targets(v.path("target")), text(v, "gitBranch"), null));
+    }
+    return FakeResponse.json(200, render(p));
+  }
+
+  private FakeResponse deleteProject(FakeRequest req) {
+    Project p = find(req.pathParam("idOrName"));
+    if (p == null) {
+      return error(404, "not_found", "Project not found");
+    }
+    projects.remove(p.id);
+    deployments.values().removeIf(d -> d.projectId.equals(p.id));
+    return FakeResponse.empty(204);
+  }
+
+  // ------------------------------------------------------------------------------------ environment variables
+
+  private FakeResponse listEnv(Project p) {
+    ObjectNode body = newObject();
+    ArrayNode envs = body.putArray("envs");
+    p.env.forEach(e -> envs.add(render(e)));
+    return FakeResponse.json(200, body);
+  }
+
+  private FakeResponse upsertEnv(FakeRequest req, Project p) {
+    JsonNode body = req.json();
+    boolean upsert = req.query("upsert").map("true"::equals).orElse(false);
+    boolean many = body.isArray();
+    List<JsonNode> items = new ArrayList<>();
+    if (many) {
+      body.forEach(items::add);
+    } else {
+      items.add(body);
+    }
+    ArrayNode created = json().createArrayNode();
+    ArrayNode failed = json().createArrayNode();
+    for (JsonNode item : items) {
+      String key = item.path("key").asText("");
+      List<String> target = targets(item.path("target"));
+      String refusal = refusal(p, item, key, target, upsert);
+      if (refusal != null) {
+        String[] codeAndMessage = refusal.split("\\|", 2);
+        ObjectNode f = failed.addObject().putObject("error");
+        f.put("code", codeAndMessage[0]).put("message", codeAndMessage[1]).put("key", key).put("envVarKey", key);
+        continue;
+      }
+      Env existing = sameKey(p, key, target, text(item, "gitBranch"));
+      Env e;
+      if (existing != null) {
+        existing.value = item.path("value").asText();
+        existing.type = item.path("type").asText();
+        existing.comment = text(item, "comment");
+        existing.updatedAt = now();
+        e = existing;
+      } else {
+        e = newEnv(key, item.path("value").asText(), item.path("type").asText(), target, text(item, "gitBranch"),
+            text(item, "comment"));
+        p.env.add(e);
+      }
+      created.add(render(e));
+    }
+    if (!many && !failed.isEmpty()) {
+      JsonNode f = failed.get(0).get("error");
+      return error(400, f.get("code").asText(), f.get("message").asText());
+    }
+    ObjectNode answer = newObject();
+    answer.set("created", many ? created : created.get(0));
+    answer.set("failed", failed);
+    return FakeResponse.json(201, answer);
+  }
+
+  private String refusal(Project p, JsonNode item, String key, List<String> target, boolean upsert) {
+    if (!ENV_KEY.matcher(key).matches()) {
+      return "invalid_key|The name of your Environment Variable is invalid: " + key;
+    }
+    if (envFailures.containsKey(key)) {
+      String[] f = envFailures.get(key);
+      return f[0] + "|" + f[1];
+    }
+    if ("sensitive".equals(item.path("type").asText()) && target.contains("development")) {
+      return "invalid_target|Sensitive Environment Variables cannot be created in the Development Environment";
+    }
+    String branch = text(item, "gitBranch");
+    for (Env e : p.env) {
+      boolean overlap = e.key.equals(key) && Objects.equals(e.gitBranch, branch)
+          && e.target.stream().anyMatch(target::contains);
+      if (overlap && (!upsert || !new HashSet<>(e.target).equals(new HashSet<>(target)))) {
+        return "ENV_CONFLICT|A variable with the name `" + key + "` already exists for the target "
+            + String.join(",", e.target) + " on branch " + branch;
+      }
+    }
+    return null;
+  }
+
+  private static Env sameKey(Project p, String key, List<String> target, String branch) {
+    for (Env e : p.env) {
+      if (e.key.equals(key) && Objects.equals(e.gitBranch, branch) && new HashSet<>(e.target).equals(new HashSet<>(target))) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  private FakeResponse deleteEnv(FakeRequest req, Project p) {
+    String id = req.pathParam("id");
+    Env e = p.env.stream().filter(x -> x.id.equals(id)).findFirst().orElse(null);
+    if (e == null) {
+      return error(404, "not_found", "Environment Variable " + id + " not found");
+    }
+    p.env.remove(e);
+    ArrayNode removed = json().createArrayNode();
+    removed.add(render(e));
+    return FakeResponse.json(200, removed);
+  }
+
+  // ------------------------------------------------------------------------------------ domains
+
+  private FakeResponse addDomain(FakeRequest req, Project p) {
+    String name = req.json().path("name").asText("").toLowerCase(Locale.ROOT);
+    if (!DOMAIN.matcher(name).matches()) {
+      return error(400, "invalid_domain", "The domain \"" + name + "\" is not valid");
+    }
+    if (p.domains.containsKey(name)) {
+      return error(400, "domain_already_in_use", "The domain \"" + name + "\" is already assigned to this project");
+    }
+    for (Project other : projects.values()) {
+      if (other.domains.containsKey(name)) {
+        return error(409, "domain_already_in_use", "Cannot add " + name + " since it's already assigned to another project.");
+      }
+    }
+    Domain d = newDomain(name, p, !needVerification.contains(name));
+    p.domains.put(name, d);
+    return FakeResponse.json(200, render(d));
+  }
+
+  private FakeResponse getDomain(FakeRequest req, Project p) {
+    Domain d = p.domains.get(req.pathParam("domain"));
+    return d == null ? error(404, "not_found", "Project Domain not found") : FakeResponse.json(200, render(d));
+  }
+
+  private FakeResponse deleteDomain(FakeRequest req, Project p) {
+    if (p.domains.remove(req.pathParam("domain")) == null) {
+      return error(404, "not_found", "Project Domain not found");
+    }
+    return FakeResponse.json(200, newObject());
+  }
+
+  private FakeResponse verifyDomain(FakeRequest req, Project p) {
+    Domain d = p.domains.get(req.pathParam("domain"));
+    if (d == null) {
+      return error(400, "not_assigned", "Project domain is not assigned to project");
+    }
+    if (!d.verified) {
+      String[] challenge = challenge(d);
+      if (!txtLookup.test(challenge[0], challenge[1])) {
+        return error(400, "missing_txt_record", "Domain " + challenge[0] + " is missing required TXT Record \""
+            + challenge[1] + "\"");
+      }
+      d.verified = true;
+    }
+    return FakeResponse.json(200, render(d));
+  }
+
+  private static String[] challenge(Domain d) {
+    return new String[] {"_vercel." + d.apexName, "vc-domain-verify=" + d.name + "," + d.challenge};
+  }
+
+  // ------------------------------------------------------------------------------------ deployments
+
+  private FakeResponse createDeployment(FakeRequest req) {
+    JsonNode body = req.json();
+    String name = body.path("name").asText("");
+    String projectRef = text(body, "project");
+    Project p = find(projectRef != null ? projectRef : name);
+    if (p == null) {
+      if (projectRef != null) {
+        return error(404, "not_found", "Project not found");
+      }
+      p = newProject(name);
+    }
+    boolean hasFiles = body.has("files");
+    boolean hasGit = body.has("gitSource");
+    if (hasFiles && hasGit) {
+      return error(400, "bad_request", "Invalid request: `files` and `gitSource` cannot be used together");
+    }
+    if (!hasFiles && !hasGit && !body.has("deploymentId")) {
+      return error(400, "missing_files", "Missing files");
+    }
+    Map<String, String> meta = new LinkedHashMap<>();
+    body.path("meta").fields().forEachRemaining(e -> meta.put(e.getKey(), e.getValue().asText()));
+    Deployment d = newDeployment(p, meta, text(body, "target"));
+    return FakeResponse.json(200, renderFull(d));
+  }
+
+  private FakeResponse getDeployment(FakeRequest req) {
+    Deployment d = findDeployment(req.pathParam("idOrUrl"));
+    if (d == null) {
+      return error(404, "not_found", "The deployment was not found");
+    }
+    d.polls++;
+    return FakeResponse.json(200, renderPublic(d));
+  }
+
+  private FakeResponse listDeployments(FakeRequest req) {
+    Optional<String> projectRef = req.query("projectId");
+    Project p = projectRef.map(this::find).orElse(null);
+    int limit = req.query("limit").map(Integer::parseInt).orElse(20);
+    List<Deployment> matching = new ArrayList<>();
+    for (Deployment d : deployments.values()) {
+      if (projectRef.isEmpty() || (p != null && d.projectId.equals(p.id))) {
+        matching.add(0, d);
+      }
+    }
+    ObjectNode body = newObject();
+    ArrayNode list = body.putArray("deployments");
+    matching.stream().limit(limit).forEach(d -> {
+      ObjectNode o = list.addObject().put("uid", d.id).put("name", d.projectName).put("projectId", d.projectId)
+          .put("url", d.url).put("created", d.createdAt).put("createdAt", d.createdAt).put("type", "LAMBDAS")
+          .put("inspectorUrl", inspector(d)).put("state", state(d)).put("readyState", state(d));
+      o.putObject("creator").put("uid", "usr_fake").put("username", "fake");
+      o.set("meta", json().valueToTree(d.meta));
+      o.put("target", d.target);
+    });
+    body.putObject("pagination").put("count", Math.min(limit, matching.size())).putNull("next").putNull("prev");
+    return FakeResponse.json(200, body);
+  }
+
+  private FakeResponse cancelDeployment(FakeRequest req) {
+    Deployment d = deployments.get(req.pathParam("id"));
+    if (d == null) {
+      return error(404, "not_found", "The deployment was not found");
+    }
+    String s = state(d);
+    if (s.equals("READY") || s.equals("ERROR") || s.equals("CANCELED")) {
+      return error(400, "deployment_not_cancelable", "The deployment is " + s + " and cannot be canceled");
+    }
+    d.fixedState = "CANCELED";
+    return FakeResponse.json(200, renderFull(d));
+  }
+
+  private FakeResponse deleteDeployment(FakeRequest req) {
+    Deployment d = deployments.remove(req.pathParam("id"));
+    if (d == null) {
+      return error(404, "not_found", "The deployment was not found");
+    }
+    return FakeResponse.json(200, newObject().put("uid", d.id).put("state", "DELETED"));
+  }
+
+  private String state(Deployment d) {
+    if (d.fixedState != null) {
+      return d.fixedState;
+    }
+    long phase = phaseTime == null
+        ? d.polls / pollsPerPhase
+        : Duration.between(d.started, clock.instant()).toMillis() / Math.max(1, phaseTime.toMillis());
+    if (phase <= 0) {
+      return "QUEUED";
+    }
+    if (phase == 1 || !buildGate.getAsBoolean()) {
+      return "BUILDING";
+    }
+    d.fixedState = d.failCode == null ? "READY" : "ERROR";
+    return d.fixedState;
+  }
+
+  private Deployment findDeployment(String idOrUrl) {
+    String key = idOrUrl.replaceFirst("^https?://", "");
+    Deployment d = deployments.get(key);
+    if (d != null) {
+      return d;
+    }
+    return deployments.values().stream().filter(x -> x.url.equals(key)).findFirst().orElse(null);
+  }
+
+  // ------------------------------------------------------------------------------------ rendering
+
+  private ObjectNode render(Project p) {
+    ObjectNode o = newObject().put("accountId", "team_fake").put("directoryListing", false).put("id", p.id)
+        .put("name", p.name).put("nodeVersion", "22.x").put("createdAt", p.createdAt).put("updatedAt", p.createdAt);
+    o.putObject("resourceConfig").putArray("functionDefaultRegions").add("iad1");
+    o.putObject("defaultResourceConfig").putArray("functionDefaultRegions").add("iad1");
+    o.put("framework", p.framework).put("buildCommand", p.buildCommand).put("installCommand", p.installCommand)
+        .put("outputDirectory", p.outputDirectory).put("rootDirectory", p.rootDirectory);
+    ArrayNode env = o.putArray("env");
+    p.env.forEach(e -> env.add(render(e)));
+    return o;
+  }
+
+  private ObjectNode render(Env e) {
+    ObjectNode o = newObject().put("type", e.type).put("id", e.id).put("key", e.key)
+        .put("value", "plain".equals(e.type) ? e.value : "eyJ2IjoiZW5jcnlwdGVkIn0=")
+        .put("decrypted", false).put("createdAt", e.createdAt).put("updatedAt", e.updatedAt);
+    ArrayNode target = o.putArray("target");
+    e.target.forEach(target::add);
+    if (e.gitBranch != null) {
+      o.put("gitBranch", e.gitBranch);
+    }
+    if (e.comment != null) {
+      o.put("comment", e.comment);
+    }
+    return o;
+  }
+
+  private ObjectNode render(Domain d) {
+    ObjectNode o = newObject().put("name", d.name).put("apexName", d.apexName).put("projectId", d.projectId)
+        .put("verified", d.verified).put("createdAt", d.createdAt).put("updatedAt", d.createdAt);
+    if (!d.verified) {
+      String[] c = challenge(d);
+      o.putArray("verification").addObject().put("type", "TXT").put("domain", c[0]).put("value", c[1])
+          .put("reason", "pending_domain_verification");
+    }
+    return o;
+  }
+
+  /** The form {@code GET /v13/deployments} answers: the public alternative of its {@code oneOf}. */
+  private ObjectNode renderPublic(Deployment d) {
+    String s = state(d);
+    ObjectNode o = newObject().put("id", d.id).put("name", d.projectName).put("url", d.url).put("createdAt", d.createdAt)
+        .put("readyState", s).put("status", s).put("type", "LAMBDAS").put("version", 2).put("public", false)
+        .put("aliasAssigned", s.equals("READY")).put("bootedAt", d.createdAt).put("buildingAt", d.createdAt)
+        .put("buildSkipped", false).put("source", "cli").put("target", d.target);
+    o.putObject("creator").put("uid", "usr_fake").put("username", "fake");
+    o.set("meta", json().valueToTree(d.meta));
+    o.putArray("regions").add("iad1");
+    o.putObject("project").put("id", d.projectId).put("name", d.projectName);
+    if (s.equals("READY")) {
+      o.put("ready", d.createdAt + 1000).put("readySubstate", "PROMOTED");
+    }
+    if (s.equals("ERROR")) {
+      o.put("errorCode", d.failCode).put("errorMessage", d.failMessage).put("errorStep", "build");
+    }
+    return o;
+  }
+
+  /** The full form {@code POST /v13/deployments} and cancel answer. */
+  private ObjectNode renderFull(Deployment d) {
+    ObjectNode o = renderPublic(d);
+    o.remove("project");
+    o.remove("source");
+    o.putObject("build").putArray("env");
+    o.putArray("env");
+    o.put("inspectorUrl", inspector(d)).put("isInConcurrentBuildsQueue", false).put("isInSystemBuildsQueue", false)
+        .put("projectId", d.projectId).put("plan", "pro").put("createdIn", "sfo1").put("ownerId", "team_fake");
+    o.putObject("projectSettings");
+    o.putNull("routes");
+    return o;
+  }
+
+  private static String inspector(Deployment d) {
+    return "https://vercel.com/fake/" + d.projectName + "/" + d.id.substring(4);
+  }
+
+  // ------------------------------------------------------------------------------------ state helpers
+
+  private Project find(String idOrName) {
+    if (idOrName == null) {
+      return null;
+    }
+    Project p = projects.get(idOrName);
+    if (p == null) {
+      p = findByName(idOrName);
+    }
+    if (p == null && !idOrName.startsWith("prj_")) {
+      String marker = projectFixtures.apply(idOrName);
+      if (marker != null) {
+        p = projects.get(putProject(idOrName, marker));
+      }
+    }
+    return p;
+  }
+
+  private Project findByName(String name) {
+    for (Project p : projects.values()) {
+      if (p.name.equals(name)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  private Project requireProject(String idOrName) {
+    Project p = find(idOrName);
+    if (p == null) {
+      throw new IllegalArgumentException("no project " + idOrName + " in the fake");
+    }
+    return p;
+  }
+
+  private Project newProject(String name) {
+    Project p = new Project();
+    p.id = "prj_" + randomId(28);
+    p.name = name;
+    p.createdAt = now();
+    projects.put(p.id, p);
+    return p;
+  }
+
+  private Env newEnv(String key, String value, String type, List<String> target, String gitBranch, String comment) {
+    Env e = new Env();
+    e.id = randomId(16);
+    e.key = key;
+    e.value = value;
+    e.type = type;
+    e.target = List.copyOf(target);
+    e.gitBranch = gitBranch;
+    e.comment = comment;
+    e.createdAt = now();
+    e.updatedAt = e.createdAt;
+    return e;
+  }
+
+  private Domain newDomain(String name, Project p, boolean verified) {
+    Domain d = new Domain();
+    d.name = name;
+    String[] labels = name.split("\\.");
+    d.apexName = labels.length <= 2 ? name : labels[labels.length - 2] + "." + labels[labels.length - 1];
+    d.projectId = p.id;
+    d.verified = verified;
+    d.challenge = randomId(20).toLowerCase(Locale.ROOT);
+    d.createdAt = now();
+    return d;
+  }
+
+  private Deployment newDeployment(Project p, Map<String, String> meta, String target) {
+    Deployment d = new Deployment();
+    d.id = "dpl_" + randomId(28);
+    d.projectId = p.id;
+    d.projectName = p.name;
+    d.url = p.name + "-" + randomId(9).toLowerCase(Locale.ROOT) + "." + deploymentHost;
+    d.meta = new LinkedHashMap<>(meta);
+    d.target = "production".equals(target) || "staging".equals(target) ? target : null;
+    d.createdAt = now();
+    d.started = clock.instant();
+    d.failCode = failCode;
+    d.failMessage = failMessage;
+    deployments.put(d.id, d);
+    return d;
+  }
+
+  private List<String> targets(JsonNode node) {
+    List<String> out = new ArrayList<>();
+    if (node.isArray()) {
+      node.forEach(t -> out.add(t.asText()));
+    } else if (node.isTextual()) {
+      out.add(node.asText());
+    }
+    return out.isEmpty() ? ALL_TARGETS : out;
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  private long now() {
+    return clock.millis();
+  }
+
+  private String randomId(int length) {
+    StringBuilder sb = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      sb.append(ALPHANUM.charAt(random.nextInt(ALPHANUM.length())));
+    }
+    return sb.toString();
+  }
+
+  private FakeResponse error(int status, String code, String message) {
+    return FakeResponse.json(status, Map.of("error", Map.of("code", code, "message", message)));
+  }
+
+  private static final class Project {
+    String id;
+    String name;
+    long createdAt;
+    String framework;
+    String buildCommand;
+    String installCommand;
+    String outputDirectory;
+    String rootDirectory;
+    final List<Env> env = new ArrayList<>();
+    final Map<String, Domain> domains = new LinkedHashMap<>();
+  }
+
+  private static final class Env {
+    String id;
+    String key;
+    String value;
+    String type;
+    List<String> target;
+    String gitBranch;
+    String comment;
+    long createdAt;
+    long updatedAt;
+  }
+
+  private static final class Domain {
+    String name;
+    String apexName;
+    String projectId;
+    boolean verified;
+    String challenge;
+    long createdAt;
+  }
+
+  private static final class Deployment {
+    String id;
+    String projectId;
+    String projectName;
+    String url;
+    Map<String, String> meta;
+    String target;
+    long createdAt;
+    Instant started;
+    int polls;
+    String fixedState;
+    String failCode;
+    String failMessage;
+  }
+}

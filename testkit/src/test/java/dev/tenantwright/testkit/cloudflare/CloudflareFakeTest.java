@@ -1,0 +1,124 @@
+package dev.tenantwright.testkit.cloudflare;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tenantwright.testkit.Fault;
+import dev.tenantwright.testkit.cloudflare.Client.Answer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class CloudflareFakeTest {
+
+  static final String RECORDS = "/zones/" + CloudflareFake.ZONE_ID + "/dns_records";
+
+  final CloudflareFake fake = new CloudflareFake();
+  final Client http = new Client(fake.baseUrl(), CloudflareFake.TOKEN);
+
+  @AfterEach
+  void close() {
+    fake.close();
+  }
+
+  Answer create(String type, String name, String content, String comment) {
+    return http.post(RECORDS, "{\"type\":\"" + type + "\",\"name\":\"" + name + "\",\"content\":\"" + content
+        + "\",\"ttl\":1,\"proxied\":false" + (comment == null ? "" : ",\"comment\":\"" + comment + "\"") + "}");
+  }
+
+  @Test
+  void aRecordIsCreatedListedByTypeAndNameReadAndDeletedInTheEnvelope() {
+    Answer created = create("CNAME", "shop.example.com", "cname.vercel-dns.com", "tw:acme/demo/dns@0123456789ab");
+    assertThat(created.status()).isEqualTo(200);
+    assertThat(created.json().get("success").asBoolean()).isTrue();
+    String id = created.json().at("/result/id").asText();
+
+    Answer listed = http.get(RECORDS + "?type=CNAME&name=shop.example.com&per_page=100");
+    assertThat(listed.json().get("result")).hasSize(1);
+    assertThat(listed.json().at("/result/0/comment").asText()).isEqualTo("tw:acme/demo/dns@0123456789ab");
+    assertThat(listed.json().at("/result_info/total_count").asInt()).isEqualTo(1);
+    assertThat(http.get(RECORDS + "/" + id).json().at("/result/content").asText()).isEqualTo("cname.vercel-dns.com");
+    assertThat(http.delete(RECORDS + "/" + id).json().at("/result/id").asText()).isEqualTo(id);
+
+    Answer gone = http.delete(RECORDS + "/" + id);
+    assertThat(gone.status()).isEqualTo(404);
+    assertThat(gone.json().at("/errors/0/code").asInt()).isEqualTo(81044);
+    assertThat(fake.liveObjects()).isEmpty();
+    fake.assertContractRespected();
+  }
+
+  @Test
+  void anIdenticalRecordIs81058AndAConflictingHostIs81053Or81054() {
+    create("A", "app.example.com", "198.51.100.4", null);
+    create("CNAME", "www.example.com", "cname.vercel-dns.com", null);
+
+    Answer identical = create("A", "app.example.com", "198.51.100.4", null);
+    assertThat(identical.status()).isEqualTo(400);
+    assertThat(identical.json().at("/errors/0/code").asInt()).isEqualTo(81058);
+    assertThat(create("CNAME", "app.example.com", "x.example.net", null).json().at("/errors/0/code").asInt())
+        .isEqualTo(81053);
+    assertThat(create("A", "www.example.com", "198.51.100.5", null).json().at("/errors/0/code").asInt())
+        .isEqualTo(81054);
+    assertThat(create("A", "app.example.com", "198.51.100.5", null).status()).as("round robin").isEqualTo(200);
+    fake.identicalCode(81057);
+    assertThat(create("A", "app.example.com", "198.51.100.4", null).json().at("/errors/0/code").asInt()).isEqualTo(81057);
+    fake.assertContractRespected();
+  }
+
+  @Test
+  void invalidContentTtlProxyingAndLongCommentsAreRefused() {
+    assertThat(create("A", "app.example.com", "not-an-ip", null).json().at("/errors/0/code").asInt()).isEqualTo(9005);
+    assertThat(http.post(RECORDS, "{\"type\":\"A\",\"name\":\"a.example.com\",\"content\":\"198.51.100.4\",\"ttl\":5}")
+        .json().at("/errors/0/code").asInt()).isEqualTo(9021);
+    assertThat(http.post(RECORDS, "{\"type\":\"TXT\",\"name\":\"a.example.com\",\"content\":\"x\",\"proxied\":true}")
+        .json().at("/errors/0/code").asInt()).isEqualTo(9004);
+    assertThat(create("TXT", "a.example.com", "x", "c".repeat(101)).status()).isEqualTo(400);
+    assertThat(fake.liveObjects()).isEmpty();
+    assertThat(fake.contractViolations()).as("the fake's refusals have Cloudflare's failure shape")
+        .noneMatch(v -> v.contains("(response)"));
+  }
+
+  @Test
+  void patchChangesARecordAndRelativeNamesGetTheZone() {
+    String id = create("A", "app", "198.51.100.4", null).json().at("/result/id").asText();
+    Answer patched = http.send("PATCH", RECORDS + "/" + id,
+        "{\"type\":\"A\",\"name\":\"app.example.com\",\"content\":\"198.51.100.9\",\"ttl\":300}");
+
+    assertThat(patched.json().at("/result/name").asText()).isEqualTo("app.example.com");
+    assertThat(patched.json().at("/result/content").asText()).isEqualTo("198.51.100.9");
+    assertThat(fake.record(id).orElseThrow().ttl()).isEqualTo(300);
+    fake.assertContractRespected();
+  }
+
+  @Test
+  void aWrongTokenOrZoneIsRefusedWithCloudflareCodes() {
+    Answer denied = new Client(fake.baseUrl(), "wrong").get(RECORDS);
+    assertThat(denied.status()).isEqualTo(403);
+    assertThat(denied.json().at("/errors/0/code").asInt()).isEqualTo(10000);
+    assertThat(http.get("/zones/ffffffffffffffffffffffffffffffff/dns_records").json().at("/errors/0/code").asInt())
+        .isEqualTo(7003);
+    fake.assertContractRespected();
+  }
+
+  @Test
+  void aRateLimitCarriesRetryAfterAndTheCallbackCountsCallsThatTookEffect() {
+    List<Integer> seen = new ArrayList<>();
+    fake.afterEachCall(seen::add);
+    fake.inject(Fault.rateLimited(Duration.ofSeconds(3)).on(CloudflareFake.CREATE).times(1));
+
+    Answer limited = create("TXT", "v.example.com", "x", null);
+    assertThat(limited.status()).isEqualTo(429);
+    assertThat(limited.json().at("/errors/0/code").asInt()).isEqualTo(971);
+    create("TXT", "v.example.com", "x", null);
+    assertThat(seen).containsExactly(1);
+    assertThat(fake.hasTxt("v.example.com", "\"x\"")).isTrue();
+  }
+
+  @Test
+  void aNonConformingRequestIsReported() {
+    http.post(RECORDS, "{\"type\":\"A\",\"name\":\"a.example.com\"}");
+
+    assertThat(fake.contractViolations()).anySatisfy(v -> assertThat(v).contains("(request)"));
+  }
+}

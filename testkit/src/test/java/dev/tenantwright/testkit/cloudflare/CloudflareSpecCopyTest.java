@@ -1,0 +1,117 @@
+package dev.tenantwright.testkit.cloudflare;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tenantwright.testkit.SpecPatch;
+import dev.tenantwright.testkit.SpecReducer;
+import dev.tenantwright.testkit.internal.Json;
+import dev.tenantwright.testkit.internal.SpecOps;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the reduced copy of Cloudflare's OpenAPI document that {@link CloudflareFake} validates against in
+ * step with the published one in {@code shared/specs}: the copy must be exactly what the reducer below makes
+ * of it. The copy is written as compact JSON: it is read by the validator, not by people.
+ *
+ * <p>Run with {@code -Dtenantwright.specs.write=true} to (re)write the copy after changing the reducer.
+ */
+class CloudflareSpecCopyTest {
+
+  static final String PUBLISHED = "cloudflare-openapi-2024-08-07.json";
+  static final Path COPY =
+      Path.of("src/main/resources/dev/tenantwright/testkit/specs/cloudflare/cloudflare-dns-openapi-reduced.json");
+
+  /** The DNS record paths the Cloudflare plugin calls, with the stock Cloudflare repairs. */
+  static SpecReducer reducer() {
+    return SpecReducer.cloudflare("/zones/{zone_id}/dns_records", "/zones/{zone_id}/dns_records/{dns_record_id}")
+        .with(SpecPatch.of("cloudflare-typeless-content", CloudflareSpecCopyTest::typeContent))
+        .with(SpecPatch.of("cloudflare-failure-bodies", CloudflareSpecCopyTest::failureBodies))
+        .with(SpecPatch.of("strip-docs", CloudflareSpecCopyTest::stripDocs));
+  }
+
+  @Test
+  void theCommittedCopyIsWhatTheReducerMakesOfThePublishedDocument() throws IOException {
+    Path published = SharedSpecs.find(PUBLISHED);
+    assumeTrue(published != null, "shared/specs is not beside the project");
+    String expected = Json.write(reducer().reduce(SpecReducer.read(published))) + "\n";
+    if (Boolean.getBoolean("tenantwright.specs.write")) {
+      Files.writeString(COPY, expected, StandardCharsets.UTF_8);
+    }
+    assertThat(Files.readString(COPY, StandardCharsets.UTF_8))
+        .as("the reduced copy is stale: rerun with -Dtenantwright.specs.write=true")
+        .isEqualTo(expected);
+    assertThat(Files.size(COPY)).as("keep the copy small").isLessThan(400_000);
+  }
+
+  /**
+   * A record's {@code content} declared without a type (the CNAME record's "A valid hostname") is read by the
+   * validator as an object, so every CNAME would be refused: it is a string.
+   */
+  static void typeContent(ObjectNode doc) {
+    doc.path("components").path("schemas").fields().forEachRemaining(e -> {
+      if (e.getKey().endsWith("Record")) {
+        for (JsonNode part : e.getValue().path("allOf")) {
+          JsonNode content = part.path("properties").path("content");
+          if (content instanceof ObjectNode c && !c.has("type") && !c.has("$ref") && !c.has("oneOf")
+              && !c.has("anyOf") && !c.has("allOf")) {
+            c.put("type", "string");
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * The DNS operations declare their failures as {@code allOf} the success envelope (which requires
+   * {@code success: true} and a record) and the failure envelope, which nothing can satisfy; Cloudflare's
+   * failures are the failure envelope alone ({@code success: false}, {@code errors[]}, {@code result: null}).
+   */
+  static void failureBodies(ObjectNode doc) {
+    SpecOps.forEachOperation(doc, (path, method, op) -> op.path("responses").fields().forEachRemaining(e -> {
+      if (e.getKey().equals("4XX") && e.getValue().path("content").path("application/json") instanceof ObjectNode media) {
+        media.putObject("schema").put("$ref", "#/components/schemas/dns-records_api-response-common-failure");
+      }
+    }));
+  }
+
+  /**
+   * Drops descriptions and examples, which the validator never reads, to keep the copy small; responses keep an
+   * empty description because OpenAPI requires one.
+   */
+  static void stripDocs(ObjectNode doc) {
+    strip(doc, false);
+    SpecOps.forEachOperation(doc, (path, method, op) -> {
+      op.path("responses").forEach(r -> ((ObjectNode) r).put("description", ""));
+      op.remove("summary");
+      op.remove("tags");
+      op.remove("x-cfPermissionsRequired");
+      op.remove("x-cfPlanAvailability");
+    });
+  }
+
+  private static void strip(JsonNode node, boolean propertyMap) {
+    if (node instanceof ObjectNode obj) {
+      if (!propertyMap) {
+        obj.remove("description");
+        obj.remove("example");
+        obj.remove("examples");
+        obj.remove("externalDocs");
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        strip(e.getValue(), !propertyMap && e.getKey().equals("properties"));
+      }
+    } else if (node != null && node.isArray()) {
+      node.forEach(child -> strip(child, false));
+    }
+  }
+}
