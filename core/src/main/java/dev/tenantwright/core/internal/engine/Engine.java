@@ -541,7 +541,8 @@ public final class Engine {
     timers.shutdownNow();
     workers.shutdownNow();
     try {
-      workers.awaitTermination(5, TimeUnit.SECONDS);
+      // Stopped workers write nothing more, so there is no need to wait long for a call stuck in a backend.
+      workers.awaitTermination(drain.isZero() ? 200 : 2000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
