@@ -132,6 +132,7 @@ public final class Tenantwright implements AutoCloseable {
     private BlueprintSelector blueprintSelector;
     private int maxProvisionAttempts = 3;
     private Duration leaseDuration = Duration.ofSeconds(30);
+    private final Map<String, Integer> sharedBackendConcurrency = new LinkedHashMap<>();
 
     Builder() {}
 
@@ -167,6 +168,7 @@ public final class Tenantwright implements AutoCloseable {
       blueprintSelector = c.blueprintSelector();
       maxProvisionAttempts = c.maxProvisionAttempts();
       leaseDuration = c.leaseDuration();
+      sharedBackendConcurrency.putAll(c.sharedBackendConcurrency());
     }
 
     /** Keeps the journal in an embedded H2 database (and its key file) in {@code dir}: zero set-up, one process. */
@@ -289,6 +291,18 @@ public final class Tenantwright implements AutoCloseable {
       return this;
     }
 
+    /**
+     * At most {@code n} concurrent calls to {@code backend} across every engine sharing this database (a
+     * backend's own rate limit, e.g. an API token's): permits live in the journal, leased like runs.
+     */
+    public Builder sharedBackendConcurrency(String backend, int n) {
+      if (n < 1) {
+        throw new ValidationException("sharedBackendConcurrency." + backend, "must be at least 1");
+      }
+      sharedBackendConcurrency.put(Objects.requireNonNull(backend, "backend"), n);
+      return this;
+    }
+
     /** The default deadline of a step, all attempts together (default 10 minutes). */
     public Builder stepTimeout(Duration timeout) {
       this.stepTimeout = Objects.requireNonNull(timeout, "timeout");
@@ -376,7 +390,7 @@ public final class Tenantwright implements AutoCloseable {
           blueprintDirs, blueprints, defaultBlueprint, resourceTypes, steps, pluginConfigs, listeners, commandRunner,
           secrets, portFrom, portTo, maxParallelSteps, backendConcurrency, stepTimeout, maxAttempts, backoffBase,
           backoffCap, clock, owner, recoverOnStart, planLimits, policies, blueprintSelector, maxProvisionAttempts,
-          leaseDuration);
+          leaseDuration, sharedBackendConcurrency);
     }
 
     /**

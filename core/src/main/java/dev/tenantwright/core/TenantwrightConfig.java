@@ -46,6 +46,7 @@ import javax.sql.DataSource;
  * @param blueprintSelector picks a new environment's blueprint from the tenant, or null
  * @param maxProvisionAttempts how many failed provisioning attempts {@code retry} allows
  * @param leaseDuration how long a run stays claimed by an engine without a heartbeat (PostgreSQL)
+ * @param sharedBackendConcurrency per-backend limits that hold across every engine on the database
  */
 public record TenantwrightConfig(
     Path embeddedDir,
@@ -78,7 +79,8 @@ public record TenantwrightConfig(
     List<Policy> policies,
     BlueprintSelector blueprintSelector,
     int maxProvisionAttempts,
-    Duration leaseDuration) {
+    Duration leaseDuration,
+    Map<String, Integer> sharedBackendConcurrency) {
 
   /** Copies the collections. */
   public TenantwrightConfig {
@@ -93,6 +95,7 @@ public record TenantwrightConfig(
     backendConcurrency = Map.copyOf(backendConcurrency);
     planLimits = Map.copyOf(planLimits);
     policies = List.copyOf(policies);
+    sharedBackendConcurrency = Map.copyOf(sharedBackendConcurrency);
   }
 
   /** A builder holding this configuration, to change it. */

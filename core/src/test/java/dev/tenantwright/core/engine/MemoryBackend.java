@@ -47,6 +47,8 @@ public final class MemoryBackend {
   private final Map<String, CountDownLatch> blocks = new ConcurrentHashMap<>();
   private final Map<String, CountDownLatch> reached = new ConcurrentHashMap<>();
   private volatile CyclicBarrier barrier;
+  /** How long each create takes (a slow backend), or null. */
+  public volatile java.time.Duration createLatency;
   private final AtomicInteger running = new AtomicInteger();
   private final java.util.Set<String> inflight = ConcurrentHashMap.newKeySet();
   /** How often a resource's create was entered while another create of the same resource was still running. */
@@ -210,6 +212,9 @@ public final class MemoryBackend {
       maxRunning.accumulateAndGet(now, Math::max);
       try {
         maybeFail(ctx, "create", Phase.BEFORE);
+        if (createLatency != null) {
+          ctx.pause(createLatency);
+        }
         CyclicBarrier b = barrier;
         if (b != null) {
           try {

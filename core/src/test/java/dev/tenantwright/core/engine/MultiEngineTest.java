@@ -136,6 +136,35 @@ class MultiEngineTest {
   }
 
   @Test
+  void aSharedBackendLimitHoldsAcrossEngines() {
+    DataSource ds = Stores.freshPostgres();
+    backend.createLatency = Duration.ofMillis(100);
+    Blueprint wide = Blueprint.builder("wide")
+        .resource("w1", "mem.object", r -> r.param("value", "1"))
+        .resource("w2", "mem.object", r -> r.param("value", "2"))
+        .resource("w3", "mem.object", r -> r.param("value", "3"))
+        .build();
+    List<Tenantwright> engines = new ArrayList<>();
+    for (String owner : List.of("e1", "e2")) {
+      Tenantwright tw = Stores.on(ds).owner(owner).leaseDuration(LEASE).blueprint(wide).resourceType(backend.type())
+          .sharedBackendConcurrency("mem", 2).build();
+      opened.add(tw);
+      engines.add(tw);
+    }
+    List<Run> runs = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      Tenantwright tw = engines.get(i % 2);
+      Tenant t = tw.tenants().create(NewTenant.company("Limited " + i).email("l" + i + "@example.test"));
+      runs.add(tw.environments().provision(t.id(), EnvironmentKind.DEMO));
+    }
+    for (Run r : runs) {
+      assertThat(r.await(WAIT).state()).isEqualTo(RunState.SUCCEEDED);
+    }
+    assertThat(backend.objects).hasSize(18);
+    assertThat(backend.maxConcurrent()).as("calls to 'mem' at once across both engines").isEqualTo(2);
+  }
+
+  @Test
   void h2RefusesASecondEngineAndSaysWhy(@TempDir Path dir) {
     Tenantwright first = Stores.h2(dir).build();
     opened.add(first);

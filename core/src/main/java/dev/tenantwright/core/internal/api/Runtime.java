@@ -110,7 +110,7 @@ public final class Runtime {
       EngineOptions options = new EngineOptions(config.maxParallelSteps(), config.backendConcurrency(),
           config.stepTimeout(), config.maxAttempts(), config.backoffBase(), config.backoffCap(),
           Duration.ofMillis(500), config.owner() != null ? config.owner() : "engine-" + UUID.randomUUID(),
-          config.leaseDuration(), config.clock());
+          config.leaseDuration(), config.clock(), config.sharedBackendConcurrency());
       Engine engine = new Engine(options, journal, types, name -> Optional.ofNullable(blueprints.get(name)),
           new PluginConfigs(config.pluginConfigs()),
           config.commandRunner() != null ? config.commandRunner() : new ProcessCommandRunner(),
@@ -121,6 +121,8 @@ public final class Runtime {
       }
       if (db.dialect() == Database.Dialect.POSTGRESQL) {
         engine.startLeaseKeeping(true);
+      } else if (!config.sharedBackendConcurrency().isEmpty()) {
+        engine.startLeaseKeeping(false);
       }
       return rt;
     } catch (RuntimeException e) {

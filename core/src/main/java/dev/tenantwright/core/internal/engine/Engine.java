@@ -65,6 +65,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -109,6 +110,7 @@ public final class Engine {
   private final ScheduledExecutorService timers;
   private final Map<String, Semaphore> backendPermits = new ConcurrentHashMap<>();
   private final Map<String, RunExecution> active = new ConcurrentHashMap<>();
+  private final AtomicInteger holders = new AtomicInteger();
   private volatile boolean stopped;
   private volatile boolean draining;
 
@@ -133,6 +135,7 @@ public final class Engine {
     this.workers = Executors.newFixedThreadPool(options.maxParallelSteps(), threads("tenantwright-step"));
     this.timers = Executors.newScheduledThreadPool(1, threads("tenantwright-timer"));
     options.backendLimits().forEach((b, n) -> backendPermits.put(b, new Semaphore(n, true)));
+    options.sharedBackendLimits().forEach(journal::ensurePermits);
   }
 
   // ------------------------------------------------------------------------------------------ runs
@@ -332,6 +335,13 @@ public final class Engine {
   }
 
   private void heartbeat() {
+    if (!options.sharedBackendLimits().isEmpty()) {
+      try {
+        journal.extendPermits(options.owner() + "#", now().plus(options.leaseDuration()).toEpochMilli());
+      } catch (RuntimeException e) {
+        LOG.warn("extending backend permits failed: {}", e.toString());
+      }
+    }
     for (RunExecution exec : List.copyOf(active.values())) {
       try {
         if (!journal.heartbeat(exec.id(), options.owner(), exec.generation(),
@@ -667,16 +677,45 @@ public final class Engine {
 
   Permit permit(String backend) {
     Semaphore s = backendPermits.get(backend);
-    if (s == null) {
-      return () -> {};
+    if (s != null) {
+      try {
+        s.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RunExecution.Abandoned();
+      }
     }
-    try {
-      s.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RunExecution.Abandoned();
+    Permit shared = options.sharedBackendLimits().containsKey(backend) ? sharedPermit(backend) : () -> {};
+    return () -> {
+      shared.close();
+      if (s != null) {
+        s.release();
+      }
+    };
+  }
+
+  /** Waits for one of the backend's permits in the database, so the limit holds across engines. */
+  private Permit sharedPermit(String backend) {
+    String holder = options.owner() + "#" + holders.incrementAndGet();
+    long wait = 10;
+    while (true) {
+      if (stopped) {
+        throw new RunExecution.Abandoned();
+      }
+      Instant now = now();
+      int slot = journal.acquirePermit(backend, holder, now.toEpochMilli(),
+          now.plus(options.leaseDuration()).toEpochMilli());
+      if (slot >= 0) {
+        return () -> journal.releasePermit(backend, slot, holder);
+      }
+      try {
+        Thread.sleep(ThreadLocalRandom.current().nextLong(wait / 2, wait + 1));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RunExecution.Abandoned();
+      }
+      wait = Math.min(250, wait * 2);
     }
-    return s::release;
   }
 
   /**

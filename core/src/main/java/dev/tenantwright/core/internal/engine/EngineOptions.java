@@ -17,6 +17,7 @@ import java.util.Map;
  * @param owner this engine's identity for run leases
  * @param leaseDuration how long a claimed run stays ours without a heartbeat
  * @param clock the clock
+ * @param sharedBackendLimits per-backend limits that hold across every engine on the database
  */
 public record EngineOptions(
     int maxParallelSteps,
@@ -28,7 +29,8 @@ public record EngineOptions(
     Duration progressInterval,
     String owner,
     Duration leaseDuration,
-    Clock clock) {
+    Clock clock,
+    Map<String, Integer> sharedBackendLimits) {
 
   public EngineOptions {
     if (maxParallelSteps < 1) {
@@ -38,5 +40,6 @@ public record EngineOptions(
       throw new IllegalArgumentException("maxAttempts must be at least 1");
     }
     backendLimits = Map.copyOf(backendLimits);
+    sharedBackendLimits = Map.copyOf(sharedBackendLimits);
   }
 }

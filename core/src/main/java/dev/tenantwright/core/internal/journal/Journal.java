@@ -376,6 +376,60 @@ public final class Journal implements PortAllocator {
     }
   }
 
+  // ---------------------------------------------------------------- shared backend permits
+
+  /** Makes sure {@code backend} has {@code permits} permit rows (never removes any). */
+  public void ensurePermits(String backend, int permits) {
+    for (int slot = 0; slot < permits; slot++) {
+      int s = slot;
+      try {
+        write(h -> {
+          boolean exists = h.createQuery("SELECT count(*) FROM tw_backend_slot WHERE backend = :b AND slot = :s")
+              .bind("b", backend).bind("s", s).mapTo(Integer.class).one() > 0;
+          if (!exists) {
+            h.createUpdate("INSERT INTO tw_backend_slot (backend, slot) VALUES (:b, :s)").bind("b", backend)
+                .bind("s", s).execute();
+          }
+        });
+      } catch (RuntimeException raced) {
+        // another engine inserted the same row at the same moment
+      }
+    }
+  }
+
+  /**
+   * Takes a free (or expired) permit of {@code backend} for {@code holder} until {@code leaseUntil}.
+   *
+   * @return the permit's slot number, or -1 when every permit is held
+   */
+  public int acquirePermit(String backend, String holder, long now, long leaseUntil) {
+    return jdbi.inTransaction(h -> {
+      Optional<Integer> slot = h.createQuery("SELECT slot FROM tw_backend_slot WHERE backend = :b"
+              + " AND (holder IS NULL OR lease_until < :now) ORDER BY slot LIMIT 1 FOR UPDATE"
+              + (singleEngine ? "" : " SKIP LOCKED"))
+          .bind("b", backend).bind("now", now).mapTo(Integer.class).findOne();
+      if (slot.isEmpty()) {
+        return -1;
+      }
+      h.createUpdate("UPDATE tw_backend_slot SET holder = :h, lease_until = :l WHERE backend = :b AND slot = :s")
+          .bind("h", holder).bind("l", leaseUntil).bind("b", backend).bind("s", slot.get()).execute();
+      return slot.get();
+    });
+  }
+
+  /** Extends the lease of permits held by {@code holderPrefix}* (this engine). */
+  public void extendPermits(String holderPrefix, long leaseUntil) {
+    write(h -> h.createUpdate("UPDATE tw_backend_slot SET lease_until = :l WHERE holder LIKE :p")
+        .bind("l", leaseUntil).bind("p", holderPrefix + "%").execute());
+  }
+
+  /** Gives a permit back. */
+  public void releasePermit(String backend, int slot, String holder) {
+    write(h -> h.createUpdate("UPDATE tw_backend_slot SET holder = NULL, lease_until = NULL"
+            + " WHERE backend = :b AND slot = :s AND holder = :h")
+        .bind("b", backend).bind("s", slot).bind("h", holder).execute());
+  }
+
   // ---------------------------------------------------------------- ports
 
   @Override
