@@ -1,5 +1,6 @@
 package dev.tenantwright.core;
 
+import dev.tenantwright.core.internal.text.Text;
 import java.util.Objects;
 
 /**
@@ -21,6 +22,12 @@ public record Approval(String by, String reason) {
     }
     by = by.strip();
     reason = reason.strip();
+    if (by.length() > 200 || !Text.printable(by)) {
+      throw new ValidationException("approval.by", "must be at most 200 printable characters");
+    }
+    if (reason.length() > 1000 || !Text.printable(reason)) {
+      throw new ValidationException("approval.reason", "must be at most 1,000 printable characters");
+    }
   }
 
   /** An approval by {@code by} for {@code reason}. */

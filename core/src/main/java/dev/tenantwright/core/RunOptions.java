@@ -1,5 +1,6 @@
 package dev.tenantwright.core;
 
+import dev.tenantwright.core.internal.text.Text;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,32 +48,53 @@ public final class RunOptions {
    */
   public RunOptions idempotencyKey(String key) {
     Objects.requireNonNull(key, "idempotencyKey");
-    if (key.isBlank() || key.length() > 200) {
-      throw new ValidationException("idempotencyKey", "must be 1 to 200 characters");
+    if (key.isBlank() || key.length() > 200 || !Text.printable(key)) {
+      throw new ValidationException("idempotencyKey", "must be 1 to 200 printable characters");
     }
     return new RunOptions(key, blueprint, parameters, actor, reason, approval);
   }
 
   /** The blueprint to use instead of the environment's (or the default one). */
   public RunOptions blueprint(String name) {
-    return new RunOptions(idempotencyKey, Objects.requireNonNull(name, "blueprint"), parameters, actor, reason,
-        approval);
+    Objects.requireNonNull(name, "blueprint");
+    if (!name.matches("[a-z][a-z0-9-]{0,39}")) {
+      throw new ValidationException("blueprint", "a blueprint name is 1-40 of [a-z0-9-], starting with a letter");
+    }
+    return new RunOptions(idempotencyKey, name, parameters, actor, reason, approval);
   }
 
   /** A value for one of the blueprint's vars; a {@link dev.tenantwright.spi.Secret} value is stored encrypted. */
   public RunOptions parameter(String name, Object value) {
+    Objects.requireNonNull(name, "parameter name");
+    if (!name.matches("[A-Za-z][A-Za-z0-9_-]{0,63}")) {
+      throw new ValidationException("parameters", "a parameter name is 1-64 of [A-Za-z0-9_-], starting with a letter");
+    }
+    Objects.requireNonNull(value, "parameter " + name);
+    if (!(value instanceof String || value instanceof Number || value instanceof Boolean
+        || value instanceof dev.tenantwright.spi.Secret)) {
+      throw new ValidationException("parameters." + name, "must be text, a number, a boolean or a Secret");
+    }
+    if (value instanceof String text && (text.length() > 10_000 || !Text.printable(text))) {
+      throw new ValidationException("parameters." + name, "must be at most 10,000 printable characters");
+    }
     Map<String, Object> copy = new LinkedHashMap<>(parameters);
-    copy.put(Objects.requireNonNull(name, "parameter name"), Objects.requireNonNull(value, "parameter " + name));
+    copy.put(name, value);
     return new RunOptions(idempotencyKey, blueprint, copy, actor, reason, approval);
   }
 
   /** Who asks (a user name or service id), recorded in the audit trail. */
   public RunOptions actor(String actor) {
+    if (actor != null && (actor.length() > 200 || !Text.printable(actor))) {
+      throw new ValidationException("actor", "must be at most 200 printable characters");
+    }
     return new RunOptions(idempotencyKey, blueprint, parameters, actor, reason, approval);
   }
 
   /** Why, recorded in the audit trail. */
   public RunOptions reason(String reason) {
+    if (reason != null && (reason.length() > 1000 || !Text.printable(reason))) {
+      throw new ValidationException("reason", "must be at most 1,000 printable characters");
+    }
     return new RunOptions(idempotencyKey, blueprint, parameters, actor, reason, approval);
   }
 

@@ -15,6 +15,7 @@ import dev.tenantwright.core.internal.journal.Journal;
 import dev.tenantwright.core.internal.journal.JournalException;
 import dev.tenantwright.core.internal.journal.Records.EventRecord;
 import dev.tenantwright.core.internal.journal.Records.TenantRecord;
+import dev.tenantwright.core.internal.text.Text;
 import dev.tenantwright.core.Environment;
 import dev.tenantwright.core.EnvironmentState;
 import dev.tenantwright.core.PolicyViolationException;
@@ -37,7 +38,7 @@ import java.util.regex.Pattern;
 /** Tenant creation with slug derivation, validation and the unique-e-mail rule. */
 final class DefaultTenants implements Tenants {
 
-  private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+");
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s\\p{Cntrl}]{1,64}@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+");
   private static final Pattern PLAN = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   private static final Pattern ATTRIBUTE_KEY = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
@@ -59,15 +60,15 @@ final class DefaultTenants implements Tenants {
     if (company.isEmpty()) {
       throw new ValidationException("company", "must not be blank");
     }
-    if (company.length() > 200 || company.chars().anyMatch(Character::isISOControl)) {
+    if (company.length() > 200 || !Text.printable(company)) {
       throw new ValidationException("company", "must be at most 200 characters without control characters");
     }
     String email = req.emailAddress() == null ? "" : req.emailAddress().strip().toLowerCase(Locale.ROOT);
     if (email.isEmpty()) {
       throw new ValidationException("email", "is required");
     }
-    if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
-      throw new ValidationException("email", "'" + printable(email) + "' is not a valid e-mail address");
+    if (email.length() > 254 || !Text.printable(email) || !EMAIL.matcher(email).matches()) {
+      throw new ValidationException("email", "'" + Text.quote(email) + "' is not a valid e-mail address");
     }
     String plan = req.planName();
     if (plan == null || !PLAN.matcher(plan).matches()) {
@@ -75,20 +76,20 @@ final class DefaultTenants implements Tenants {
     }
     for (Map.Entry<String, String> a : req.attributes().entrySet()) {
       if (!ATTRIBUTE_KEY.matcher(a.getKey()).matches()) {
-        throw new ValidationException("attributes", "key '" + printable(a.getKey()) + "' must be 1-64 of [A-Za-z0-9_.-]");
+        throw new ValidationException("attributes", "key '" + Text.quote(a.getKey()) + "' must be 1-64 of [A-Za-z0-9_.-]");
       }
-      if (a.getValue().length() > 500) {
-        throw new ValidationException("attributes." + a.getKey(), "must be at most 500 characters");
+      if (a.getValue().length() > 500 || !Text.printable(a.getValue())) {
+        throw new ValidationException("attributes." + a.getKey(), "must be at most 500 printable characters");
       }
     }
     String requested = req.requestedSlug();
     if (requested != null && !Naming.isSlug(requested)) {
-      throw new ValidationException("slug", "'" + printable(requested) + "' must be a DNS label of at most "
+      throw new ValidationException("slug", "'" + Text.quote(requested) + "' must be a DNS label of at most "
           + Naming.MAX_SLUG + " lowercase letters, digits and single hyphens, starting with a letter");
     }
     String base = requested != null ? requested : Naming.slug(company);
     if (base.isEmpty()) {
-      throw new ValidationException("company", "'" + printable(company) + "' has no letters or digits to make an id from");
+      throw new ValidationException("company", "'" + Text.quote(company) + "' has no letters or digits to make an id from");
     }
     Optional<TenantRecord> owner = journal.tenantByEmail(email);
     if (owner.isPresent()) {
@@ -121,7 +122,7 @@ final class DefaultTenants implements Tenants {
       bus.publish(Events.of(ev));
       return tenant(rec);
     }
-    throw new ConflictException("could not find a free id for '" + printable(company) + "' after 8 attempts");
+    throw new ConflictException("could not find a free id for '" + Text.quote(company) + "' after 8 attempts");
   }
 
   private Tenant repeated(TenantRecord existing, String requested, String base, String email) {
@@ -240,10 +241,5 @@ final class DefaultTenants implements Tenants {
   static Tenant tenant(TenantRecord r) {
     return new Tenant(r.id(), r.displayName(), r.email(), r.plan(), r.attributes(), r.state(),
         Instant.ofEpochMilli(r.createdAt()));
-  }
-
-  private static String printable(String s) {
-    String cut = s.length() > 80 ? s.substring(0, 80) + "..." : s;
-    return cut.replaceAll("\\p{Cntrl}", "?");
   }
 }

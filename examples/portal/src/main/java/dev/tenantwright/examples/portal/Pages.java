@@ -1,0 +1,212 @@
+package dev.tenantwright.examples.portal;
+
+import static dev.tenantwright.examples.portal.Html.escape;
+
+import dev.tenantwright.core.Tenant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders the portal's pages. Every value that did not come from this class — form input, tenant data,
+ * backend outputs, error messages — goes through {@link Html#escape}. Scripts and styles are served from
+ * {@code /static/}, so the pages run under a Content-Security-Policy without inline code.
+ */
+final class Pages {
+
+  /** The industries of the sign-up form: value → label. */
+  static final Map<String, String> INDUSTRIES = industries();
+
+  private final boolean sandbox;
+
+  /** {@code sandbox}: whether the SANDBOX backend is in use (the pages then say so). */
+  Pages(boolean sandbox) {
+    this.sandbox = sandbox;
+  }
+
+  /** What the person typed into the sign-up form. */
+  record SignupForm(String company, String email, String industry) {
+    static final SignupForm EMPTY = new SignupForm("", "", "");
+  }
+
+  private static Map<String, String> industries() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("manufacturing", "Manufacturing");
+    m.put("retail", "Retail & e-commerce");
+    m.put("hospitality", "Hospitality");
+    m.put("services", "Professional services");
+    m.put("education", "Education");
+    m.put("healthcare", "Healthcare");
+    m.put("other", "Something else");
+    return m;
+  }
+
+  /** The sign-up form, with the errors per field ({@code company}, {@code email}, {@code industry}) and a banner. */
+  String signup(SignupForm form, Map<String, String> errors, String banner) {
+    StringBuilder options = new StringBuilder("<option value=\"\">Choose your industry…</option>");
+    INDUSTRIES.forEach((value, label) -> options.append("<option value=\"").append(escape(value)).append('"')
+        .append(value.equals(form.industry()) ? " selected" : "").append('>').append(escape(label))
+        .append("</option>"));
+    String body = """
+        <section class="card signup">
+          <h1>Start your trial</h1>
+          <p class="lead">Tell us who you are and press <b>Launch</b>: we set up a <b>demo</b> with sample data and
+          your protected <b>live</b> environment, and show you every step.</p>
+          %s
+          <form method="post" action="/signup" novalidate>
+            %s
+            %s
+            <div class="field%s">
+              <label for="industry">Industry</label>
+              <select id="industry" name="industry" aria-describedby="industry-error">%s</select>
+              <p class="field-error" id="industry-error">%s</p>
+            </div>
+            <button type="submit" id="launch" class="primary">Launch</button>
+          </form>
+          %s
+        </section>
+        """.formatted(
+        banner == null ? "" : "<p class=\"banner\" role=\"alert\">" + escape(banner) + "</p>",
+        input("company", "Company name", "text", "organization", form.company(), errors),
+        input("email", "Work e-mail", "email", "email", form.email(), errors),
+        errors.containsKey("industry") ? " invalid" : "", options, escape(errors.getOrDefault("industry", "")),
+        sandbox ? "<p class=\"hint\"><span class=\"tag\">SANDBOX</span> A company name containing “"
+            + escape(SampleData.FAIL_MARKER) + "” makes the demo's sample-data step fail once, to show the "
+            + "rollback and the Retry button.</p>" : "");
+    return layout("Sign up", body);
+  }
+
+  private static String input(String name, String label, String type, String autocomplete, String value,
+      Map<String, String> errors) {
+    return """
+        <div class="field%s">
+              <label for="%2$s">%3$s</label>
+              <input id="%2$s" name="%2$s" type="%4$s" autocomplete="%5$s" value="%6$s" maxlength="200"
+                     aria-describedby="%2$s-error"%7$s>
+              <p class="field-error" id="%2$s-error">%8$s</p>
+            </div>""".formatted(errors.containsKey(name) ? " invalid" : "", name, escape(label), type,
+        autocomplete, escape(value), errors.containsKey(name) ? " aria-invalid=\"true\"" : "",
+        escape(errors.getOrDefault(name, "")));
+  }
+
+  /** The provisioning page of a tenant: one card per environment, kept up to date by /static/portal.js. */
+  String tenant(Tenant t, List<EnvironmentView> environments, String notice) {
+    StringBuilder cards = new StringBuilder();
+    environments.forEach(v -> cards.append(card(v)));
+    String industry = INDUSTRIES.getOrDefault(t.attributes().getOrDefault("industry", ""), "");
+    String body = """
+        <section class="tenant">
+          <h1>%s</h1>
+          <p class="lead">Tenant <code>%s</code> · %s%s <span id="connection" class="connection"></span></p>
+          %s
+          <div id="environments" class="environments" data-events="/tenants/%2$s/events">
+          %s
+          </div>
+          <p class="foot"><a href="/">Sign up another company</a></p>
+        </section>
+        """.formatted(escape(t.displayName()), escape(t.id()), escape(t.email()),
+        industry.isEmpty() ? "" : " · " + escape(industry),
+        notice == null ? "" : "<p class=\"banner\" role=\"alert\">" + escape(notice) + "</p>",
+        environments.isEmpty() ? "<p>No environments yet.</p>" : cards);
+    return layout(t.displayName(), body);
+  }
+
+  private static String card(EnvironmentView v) {
+    StringBuilder links = new StringBuilder();
+    for (EnvironmentView.Link l : v.links()) {
+      links.append("<li><a class=\"site-link\" href=\"").append(escape(l.url())).append("\">Open ")
+          .append(escape(v.name())).append(' ').append(escape(l.resource())).append("</a> <span class=\"url\">")
+          .append(escape(l.url())).append("</span></li>");
+    }
+    StringBuilder log = new StringBuilder();
+    v.log().forEach(line -> log.append("<li>").append(escape(line)).append("</li>"));
+    boolean failed = "FAILED".equals(v.state()) && v.finished();
+    return """
+        <section class="env" id="env-%1$s" data-env="%1$s" data-run="%2$s" data-finished="%3$s" data-state="%4$s"
+                 data-max="%5$d">
+              <header class="env-head">
+                <h2>%6$s <span class="kind">%7$s</span></h2>
+                <span class="badge">%8$s</span>
+              </header>
+              <progress class="bar" max="100" value="%5$d" aria-label="%1$s progress">%5$d %%</progress>
+              <div class="meta"><span class="pct">%5$d %%</span> <span class="step">%9$s</span></div>
+              <p class="message">%10$s</p>
+              <ol class="log">%11$s</ol>
+              <div class="links"%12$s>
+                <h3>Your %1$s environment is ready</h3>
+                <ul>%13$s</ul>
+              </div>
+              <div class="failure"%14$s>
+                <p class="error">%15$s</p>
+                <form method="post" action="%16$s" class="retry-form"%17$s>
+                  <button type="submit" class="retry primary">Retry</button>
+                  <span class="retries-left">%18$s</span>
+                </form>
+                <p class="no-retry"%19$s>No retries left: provisioning failed %20$d times. Please contact support.</p>
+              </div>
+              <p class="env-foot"><a class="status" href="%21$s">Status JSON</a></p>
+            </section>
+        """.formatted(escape(v.name()), escape(v.runId() == null ? "" : v.runId()), v.finished(),
+        escape(v.state()), v.percent(), escape(title(v)), escape(kindText(v.kind())), escape(v.label()),
+        escape(v.step()), escape(v.message()), log, v.links().isEmpty() ? " hidden" : "", links,
+        failed ? "" : " hidden", escape(v.error() == null ? "" : v.error()), escape(v.retryUrl()),
+        v.canRetry() ? "" : " hidden", escape(retriesLeft(v.retriesLeft())),
+        failed && v.retriesLeft() == 0 ? "" : " hidden", Portal.MAX_PROVISION_ATTEMPTS, escape(v.statusUrl()));
+  }
+
+  private static String title(EnvironmentView v) {
+    return switch (v.name()) {
+      case "demo" -> "Demo";
+      case "live" -> "Live";
+      default -> v.name();
+    };
+  }
+
+  private static String kindText(String kind) {
+    return switch (kind) {
+      case "DEMO" -> "with sample data";
+      case "LIVE" -> "protected, never gets test data";
+      default -> "test instance";
+    };
+  }
+
+  private static String retriesLeft(int n) {
+    return n == 1 ? "1 retry left" : n + " retries left";
+  }
+
+  /** A small page for a missing tenant or a bad request. */
+  String message(String title, String text) {
+    return layout(title, "<section class=\"card\"><h1>" + escape(title) + "</h1><p>" + escape(text)
+        + "</p><p><a href=\"/\">Back to the sign-up form</a></p></section>");
+  }
+
+  private String layout(String title, String body) {
+    return """
+        <!doctype html>
+        <html lang="en">
+        <head>
+          <meta charset="utf-8">
+          <meta name="viewport" content="width=device-width, initial-scale=1">
+          <title>%s · Tenantwright portal</title>
+          <link rel="stylesheet" href="/static/portal.css">
+          <script src="/static/portal.js" defer></script>
+        </head>
+        <body>
+          <header class="top">
+            <a class="brand" href="/">Tenantwright <span>portal</span></a>
+            %s
+          </header>
+          <main>
+        %s
+          </main>
+          <footer class="bottom">%s</footer>
+        </body>
+        </html>
+        """.formatted(escape(title),
+        sandbox ? "<span class=\"sandbox\" title=\"Every site runs inside this portal process on 127.0.0.1\">"
+            + "SANDBOX</span>" : "",
+        body,
+        sandbox ? "SANDBOX backend: every site runs inside this portal process on 127.0.0.1; nothing leaves this "
+            + "machine." : "Provisioned by Tenantwright.");
+  }
+}
