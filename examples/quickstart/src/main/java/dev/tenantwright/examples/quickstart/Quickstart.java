@@ -2,8 +2,7 @@ package dev.tenantwright.examples.quickstart;
 
 import dev.tenantwright.core.Blueprint;
 import dev.tenantwright.core.Environment;
-import dev.tenantwright.core.Event;
-import dev.tenantwright.core.EventType;
+import dev.tenantwright.core.EnvironmentState;
 import dev.tenantwright.core.NewTenant;
 import dev.tenantwright.core.Run;
 import dev.tenantwright.core.RunOptions;
@@ -14,41 +13,54 @@ import dev.tenantwright.spi.EnvironmentKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code tenantwright} quickstart: creates "ABC Corporation", provisions its demo, live and one test
- * environment from the bundled blueprint on the embedded H2 journal, shows progress, and lists what it made.
+ * The {@code tenantwright} quickstart CLI. Without a subcommand it runs the demo: creates "ABC Corporation",
+ * provisions its demo, live and one test environment from the bundled blueprint across the vercel, cloudflare
+ * and compose plugins, shows a failing test instance rolled back, and prints the access URLs.
+ *
+ * <p>Without {@code --config} every backend is a sandbox started in this process (see {@link Sandbox}); the
+ * journal is embedded H2 in {@code --data} and outlives the process, the sandbox does not.
  */
 @Command(name = "tenantwright", mixinStandardHelpOptions = true, version = "tenantwright quickstart 0.1",
-    description = "Provisions a customer's world on the embedded defaults (H2 journal, sandbox backend).")
+    description = "Provisions a customer's world: embedded H2 journal, sandbox backends unless --config names real ones.",
+    subcommands = {Commands.Demo.class, Commands.Tenants.class, Commands.Env.class, Commands.Test.class,
+        Commands.Promote.class, Commands.PlanCommand.class, Commands.Runs.class})
 public final class Quickstart implements Callable<Integer> {
 
+  static final String ACTOR = "quickstart";
+  static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
+
   @Option(names = "--data", description = "journal directory (default: ${DEFAULT-VALUE})",
-      defaultValue = "tenantwright-data")
+      defaultValue = "tenantwright-data", scope = CommandLine.ScopeType.INHERIT)
   Path data;
 
-  @Option(names = "--company", description = "the customer's company name (default: ${DEFAULT-VALUE})",
+  @Option(names = "--config", description = "YAML naming real backends (plugins, pluginsDir, blueprints); "
+      + "without it the backends are an in-process sandbox", scope = CommandLine.ScopeType.INHERIT)
+  Path config;
+
+  @Option(names = "--company", description = "the demo customer's company name (default: ${DEFAULT-VALUE})",
       defaultValue = "ABC Corporation")
   String company;
 
-  @Option(names = "--email", description = "the customer's contact e-mail (default: ${DEFAULT-VALUE})",
+  @Option(names = "--email", description = "the demo customer's contact e-mail (default: ${DEFAULT-VALUE})",
       defaultValue = "ops@abc.example")
   String email;
 
-  private final PrintStream out;
+  final Printer printer;
 
   Quickstart(PrintStream out) {
-    this.out = out;
+    this.printer = new Printer(out);
   }
 
   /** Runs the CLI and exits with its code. */
@@ -59,80 +71,138 @@ public final class Quickstart implements Callable<Integer> {
   }
 
   static int run(PrintStream out, String... args) {
-    return new CommandLine(new Quickstart(out)).execute(args);
+    return run(out, System.err, args);
+  }
+
+  static int run(PrintStream out, PrintStream err, String... args) {
+    CommandLine cli = new CommandLine(new Quickstart(out)).setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    return cli.execute(args);
   }
 
   @Override
   public Integer call() throws IOException {
-    out.println("Tenantwright quickstart - journal: " + data.toAbsolutePath() + " (embedded H2)");
-    out.println("Backend: SANDBOX (an in-process web server on 127.0.0.1; nothing leaves this machine)");
-    try (Tenantwright tw = Tenantwright.builder()
-        .embedded(data)
-        .blueprint(bundledBlueprint())
-        .step(new SandboxSite())
-        .step(new SampleData())
-        .listener(this::print)
-        .build()) {
+    return demo();
+  }
+
+  /** Opens the engine on the journal, against the sandbox or the backends {@code --config} names. */
+  Session open() throws IOException {
+    printer.line("Tenantwright quickstart - journal: " + data.toAbsolutePath() + " (embedded H2)");
+    Sandbox sandbox = config == null ? new Sandbox() : null;
+    try {
+      Tenantwright.Builder b = Tenantwright.builder()
+          .embedded(data)
+          .classpathPlugins(true)
+          .blueprint(bundledBlueprint())
+          .step(new SandboxSite())
+          .step(new SampleData())
+          .backoff(Duration.ofMillis(50), Duration.ofSeconds(2))
+          .listener(printer::event);
+      String defaultBlueprint = "quickstart";
+      if (sandbox != null) {
+        printer.line("Backend: SANDBOX - the test kit's fakes, in this process on 127.0.0.1; nothing leaves this machine");
+        sandbox.describe().forEach(d -> printer.line("  SANDBOX " + d));
+        sandbox.configure(b);
+      } else {
+        QuickstartConfig c = QuickstartConfig.read(config);
+        printer.line("Backend: REAL - plugins " + c.plugins().keySet() + " configured by " + config.toAbsolutePath());
+        c.plugins().forEach(b::pluginConfig);
+        if (c.pluginsDir() != null) {
+          b.plugins(c.pluginsDir());
+        }
+        if (c.blueprints() != null) {
+          b.blueprints(c.blueprints());
+        }
+        if (c.defaultBlueprint() != null) {
+          defaultBlueprint = c.defaultBlueprint();
+        }
+      }
+      return new Session(b.defaultBlueprint(defaultBlueprint).build(), sandbox);
+    } catch (IOException | RuntimeException e) {
+      if (sandbox != null) {
+        sandbox.close();
+      }
+      throw e;
+    }
+  }
+
+  /** The end-to-end demo; 0 when demo, live and the test instance are READY and the broken one rolled back clean. */
+  int demo() throws IOException {
+    try (Session s = open()) {
+      Tenantwright tw = s.tw();
       Tenant t = tw.tenants().create(NewTenant.company(company).email(email).attribute("industry", "manufacturing"));
-      out.println("Tenant: " + t.displayName() + " -> id '" + t.id() + "'");
+      printer.line("Tenant: " + t.displayName() + " -> id '" + t.id() + "'");
       clearPrevious(tw, t);
 
       List<Run> runs = new ArrayList<>();
-      runs.add(tw.environments().provision(t.id(), EnvironmentKind.DEMO, RunOptions.defaults().actor("quickstart")));
-      runs.add(tw.environments().provision(t.id(), EnvironmentKind.LIVE, RunOptions.defaults().actor("quickstart")));
-      runs.add(tw.environments().createTest(t.id(), "checkout", RunOptions.defaults().actor("quickstart")));
+      runs.add(tw.environments().provision(t.id(), EnvironmentKind.DEMO, options()));
+      runs.add(tw.environments().provision(t.id(), EnvironmentKind.LIVE, options()));
+      runs.add(tw.environments().createTest(t.id(), "checkout", options()));
       boolean allReady = true;
       for (Run r : runs) {
-        Run done = r.await(Duration.ofMinutes(2));
-        allReady &= done.state() == RunState.SUCCEEDED;
+        allReady &= r.await(RUN_TIMEOUT).state() == RunState.SUCCEEDED;
       }
-      out.println();
-      out.println("What was made for " + t.displayName() + ":");
-      for (Environment env : tw.environments().list(t.id())) {
-        out.printf(Locale.ROOT, "  %-14s %-10s blueprint %s%n", env.name(), env.state(), env.blueprint());
-        for (Environment.Resource r : env.resources()) {
-          out.printf(Locale.ROOT, "      %-16s %-20s %-8s %s%n", r.name(), r.type(), r.origin(), r.outputs());
-        }
+
+      boolean brokenRolledBack = true;
+      if (s.isSandbox()) {
+        brokenRolledBack = failingTestInstance(s, t);
+      } else {
+        printer.line("");
+        printer.line("(The rolled-back failure is shown on the sandbox only; with --config it is skipped.)");
       }
-      out.println();
-      out.println(allReady ? "All environments READY." : "Some environments are not READY (see above).");
-      return allReady ? 0 : 1;
+
+      printer.line("");
+      printer.line("What was made for " + t.displayName() + ":");
+      List<Environment> envs = tw.environments().list(t.id());
+      envs.forEach(printer::environment);
+      printer.line("");
+      printer.line("Access URLs" + (s.isSandbox() ? " (SANDBOX: the site answers while this process runs; "
+          + "the Vercel, DNS and Compose entries live in the fakes)" : "") + ":");
+      envs.stream().filter(e -> e.state() == EnvironmentState.READY).forEach(printer::accessUrls);
+      printer.line("");
+      printer.line(allReady ? "All environments READY." : "Some environments are not READY (see above).");
+      return allReady && brokenRolledBack ? 0 : 1;
     }
   }
 
-  /** Destroys the environments an earlier quickstart left, so every run starts from a clean world. */
+  /** Makes the sandbox's Vercel fail every build, creates test-broken, and checks the rollback left nothing. */
+  private boolean failingTestInstance(Session s, Tenant t) {
+    printer.line("");
+    printer.line("A test instance whose Vercel build fails (SANDBOX: the fake Vercel fails builds for this run):");
+    s.sandbox().vercel.failBuilds("BUILD_FAILED", "Command \"npm run build\" exited with 1");
+    Run broken;
+    try {
+      broken = s.tw().environments().createTest(t.id(), "broken", options()).await(RUN_TIMEOUT);
+    } finally {
+      s.sandbox().vercel.succeedBuilds();
+    }
+    printer.line("Run " + broken.id() + " for " + broken.environment() + " ended " + broken.state() + ": " + broken.error());
+    List<String> left = s.sandbox().leftovers(t.id(), broken.environment());
+    printer.line("Left in the sandbox for " + broken.environment() + ": " + (left.isEmpty() ? "nothing" : left));
+    return broken.state() == RunState.ROLLED_BACK && left.isEmpty();
+  }
+
+  /** Destroys what an earlier demo left, so every demo starts from a clean world. */
   private void clearPrevious(Tenantwright tw, Tenant t) {
     for (Environment env : tw.environments().list(t.id())) {
-      if (!env.resources().isEmpty()) {
-        out.println("Destroying " + env.name() + " from an earlier run first...");
-        tw.environments().destroy(t.id(), env.name(), RunOptions.defaults().actor("quickstart")).await(Duration.ofMinutes(1));
+      if (env.state() != EnvironmentState.DESTROYED) {
+        printer.line("Destroying " + env.name() + " from an earlier run first...");
+        tw.environments().destroy(t.id(), env.name(),
+            options().approval(ACTOR, "the demo starts from a clean world")).await(RUN_TIMEOUT);
       }
     }
   }
 
-  private Blueprint bundledBlueprint() throws IOException {
-    try (InputStream in = Quickstart.class.getResourceAsStream("/blueprints/sandbox-site.yaml")) {
+  static RunOptions options() {
+    return RunOptions.defaults().actor(ACTOR);
+  }
+
+  private static Blueprint bundledBlueprint() throws IOException {
+    try (InputStream in = Quickstart.class.getResourceAsStream("/blueprints/quickstart.yaml")) {
       if (in == null) {
         throw new IOException("bundled blueprint missing from the jar");
       }
-      return Blueprint.fromYaml("sandbox-site.yaml", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return Blueprint.fromYaml("quickstart.yaml", new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
-  }
-
-  private void print(Event e) {
-    if (e.type() == EventType.TENANT_CREATED || e.type() == EventType.STEP_STARTED) {
-      return;
-    }
-    String where = String.format(Locale.ROOT, "%-13s", e.environment() == null ? "" : e.environment());
-    String bar = bar(e.percent());
-    String step = e.step() == null ? "" : "step " + e.stepIndex() + "/" + e.stepCount() + " " + e.step() + ": ";
-    synchronized (out) {
-      out.printf(Locale.ROOT, "  %s %s %3d%%  %s%s%n", where, bar, e.percent(), step, e.message());
-    }
-  }
-
-  private static String bar(int percent) {
-    int filled = Math.max(0, Math.min(20, percent / 5));
-    return "[" + "#".repeat(filled) + ".".repeat(20 - filled) + "]";
   }
 }

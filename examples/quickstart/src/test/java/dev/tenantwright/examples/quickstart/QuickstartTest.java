@@ -10,37 +10,74 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The quickstart runs end to end and ends with every environment READY, twice in a row on one journal. */
+/** The no-argument demo, end to end against the in-process sandbox. */
 class QuickstartTest {
 
   @TempDir
   Path data;
 
   @AfterEach
-  void stopSandbox() {
+  void stopSandboxSites() {
     SandboxSite.stopAll();
   }
 
-  private String run() {
+  static String run(int expectedCode, String... args) {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    int code = Quickstart.run(new PrintStream(buf, true, StandardCharsets.UTF_8), "--data", data.toString());
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Quickstart.run(new PrintStream(buf, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), args);
     String out = buf.toString(StandardCharsets.UTF_8);
-    assertThat(code).as(out).isZero();
-    return out;
+    assertThat(code).as(out + err.toString(StandardCharsets.UTF_8)).isEqualTo(expectedCode);
+    return out + err.toString(StandardCharsets.UTF_8);
+  }
+
+  private String demo() {
+    return run(0, "--data", data.toString());
   }
 
   @Test
-  void provisionsDemoLiveAndATestInstanceToReady() {
-    String out = run();
-    assertThat(out).contains("SANDBOX").contains("id 'abc-corporation'").contains("All environments READY.");
-    assertThat(out).containsPattern("demo +READY").containsPattern("live +READY").containsPattern("test-checkout +READY");
-    assertThat(out).contains("sample-data").contains("{value=******}");
+  void theDemoProvisionsDemoLiveAndATestInstanceToReadyOnTheSandbox() {
+    String out = demo();
+
+    assertThat(out).contains("Backend: SANDBOX").contains("SANDBOX vercel").contains("SANDBOX cloudflare")
+        .contains("SANDBOX compose").contains("id 'abc-corporation'").contains("All environments READY.");
+    assertThat(out).containsPattern("demo +DEMO +READY").containsPattern("live +LIVE +READY")
+        .containsPattern("test-checkout +TEST +READY");
+    assertThat(out).contains("vercel.deployment").contains("cloudflare.dns-record").contains("compose.project")
+        .contains("sample-data").contains("{value=******}");
+    assertThat(out).contains("step 7/").contains("is READY");
   }
 
   @Test
-  void aSecondRunDestroysTheOldWorldAndProvisionsAgain() {
-    run();
-    String again = run();
-    assertThat(again).contains("Destroying demo from an earlier run first").contains("All environments READY.");
+  void theDemoShowsAFailedBuildRolledBackWithNothingLeftInTheSandbox() {
+    String out = demo();
+
+    assertThat(out).containsPattern("for test-broken ended ROLLED_BACK: step 'deploy' \\(vercel.deployment\\) failed")
+        .contains("[BUILD_FAILED] Command \"npm run build\" exited with 1");
+    assertThat(out).contains("Left in the sandbox for test-broken: nothing");
+    assertThat(out).containsPattern("test-broken +TEST +FAILED");
+  }
+
+  @Test
+  void theDemoPrintsTheAccessUrlsOfEveryReadyEnvironment() {
+    String out = demo();
+
+    assertThat(out).containsPattern("site \\(sandbox server\\) +http://127\\.0\\.0\\.1:\\d+/")
+        .containsPattern("deployment +https://abc-corporation-live-web-\\w+\\.vercel\\.app")
+        .contains("DNS name               abc-corporation-demo.example.com")
+        .contains("DNS name               abc-corporation-test-checkout.example.com")
+        .containsPattern("compose app +http://127\\.0\\.0\\.1:\\d+");
+    assertThat(out.substring(out.indexOf("Access URLs"))).doesNotContain("test-broken");
+  }
+
+  @Test
+  void aSecondDemoOnTheSameJournalDestroysTheOldWorldAndProvisionsAgain() {
+    demo();
+    String again = demo();
+
+    assertThat(again).contains("Destroying demo from an earlier run first")
+        .contains("Destroying test-broken from an earlier run first")
+        .contains("Left in the sandbox for test-broken: nothing")
+        .contains("All environments READY.");
   }
 }

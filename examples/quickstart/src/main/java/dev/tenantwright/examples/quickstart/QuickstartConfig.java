@@ -1,0 +1,45 @@
+package dev.tenantwright.examples.quickstart;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The {@code --config FILE} of the quickstart: real backends instead of the sandbox.
+ *
+ * <pre>{@code
+ * plugins:
+ *   vercel: {token: ..., teamId: ...}
+ *   cloudflare: {token: ..., zoneId: ...}
+ *   compose: {rootDir: /srv/sites}
+ * pluginsDir: /opt/tenantwright/plugins   # optional: plugin jars besides those on the classpath
+ * blueprints: /opt/tenantwright/blueprints # optional: more blueprints besides the bundled one
+ * defaultBlueprint: quickstart            # optional
+ * }</pre>
+ *
+ * @param plugins each backend's plugin configuration section, by backend name
+ * @param pluginsDir a folder of plugin jars, or null
+ * @param blueprints a folder of blueprint YAML files, or null
+ * @param defaultBlueprint the blueprint runs use when none is named, or null for the bundled one
+ *
+ * <p>An unknown key is an error, so a misspelt one is not silently ignored.
+ */
+record QuickstartConfig(
+    Map<String, Map<String, Object>> plugins, Path pluginsDir, Path blueprints, String defaultBlueprint) {
+
+  QuickstartConfig {
+    plugins = plugins == null ? Map.of() : Map.copyOf(plugins);
+  }
+
+  /** Reads the file; relative folders are taken relative to the file's own folder. */
+  static QuickstartConfig read(Path file) throws IOException {
+    QuickstartConfig c = new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), QuickstartConfig.class);
+    Path base = file.toAbsolutePath().getParent();
+    return new QuickstartConfig(c.plugins(),
+        c.pluginsDir() == null ? null : base.resolve(c.pluginsDir()),
+        c.blueprints() == null ? null : base.resolve(c.blueprints()),
+        c.defaultBlueprint());
+  }
+}
