@@ -2,7 +2,6 @@ package dev.tenantwright.core;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * What a host knows about a customer signing up; {@link Tenants#create(NewTenant)} turns it into a
@@ -31,9 +30,9 @@ public final class NewTenant {
     this.attributes = Map.copyOf(attributes);
   }
 
-  /** Starts a sign-up for the company with this display name; its id is derived from it. */
+  /** Starts a sign-up for the company with this display name; its id is derived from it (checked on create). */
   public static NewTenant company(String displayName) {
-    return new NewTenant(Objects.requireNonNull(displayName, "company"), null, "default", null, Map.of());
+    return new NewTenant(displayName, null, "default", null, Map.of());
   }
 
   /** The contact e-mail (required, unique). */
@@ -57,7 +56,10 @@ public final class NewTenant {
   /** Adds a host-defined attribute such as {@code industry=manufacturing}. */
   public NewTenant attribute(String key, String value) {
     Map<String, String> copy = new LinkedHashMap<>(attributes);
-    copy.put(Objects.requireNonNull(key, "attribute key"), Objects.requireNonNull(value, "attribute " + key));
+    if (key == null || value == null) {
+      throw new ValidationException(key == null ? "attributes" : "attributes." + key, "keys and values must not be null");
+    }
+    copy.put(key, value);
     return new NewTenant(company, email, plan, slug, copy);
   }
 

@@ -74,6 +74,9 @@ public final class RunOptions {
         || value instanceof dev.tenantwright.spi.Secret)) {
       throw new ValidationException("parameters." + name, "must be text, a number, a boolean or a Secret");
     }
+    if (value instanceof Double d && !Double.isFinite(d) || value instanceof Float f && !Float.isFinite(f)) {
+      throw new ValidationException("parameters." + name, "must be a finite number");
+    }
     if (value instanceof String text && (text.length() > 10_000 || !Text.printable(text))) {
       throw new ValidationException("parameters." + name, "must be at most 10,000 printable characters");
     }

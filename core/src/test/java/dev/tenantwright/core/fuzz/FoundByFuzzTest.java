@@ -123,8 +123,6 @@ class FoundByFuzzTest {
   void refusalMessagesNeverEchoControlCharacters() throws IOException {
     Tenantwright tw = h2();
     String tenant = tw.tenants().create(NewTenant.company("Acme").email("ops@acme.example")).id();
-    tw.environments().createTest(tenant, "first", RunOptions.defaults().idempotencyKey("\u0000"))
-        .await(Duration.ofSeconds(30));
     Map<String, Function<Tenantwright, Object>> calls = Map.of(
         "attribute key with NEL", t -> t.tenants().create(NewTenant.company("Beta").email("ops@beta.example")
             .attribute("a\u0085b", "x")),
@@ -132,13 +130,55 @@ class FoundByFuzzTest {
             RunOptions.defaults().parameter("x\u0007", "v")),
         "blueprint name with SOH", t -> t.environments().createTest(tenant, "b",
             RunOptions.defaults().blueprint("bp\u0001")),
-        "reused idempotency key NUL", t -> t.environments().createTest(tenant, "k",
-            RunOptions.defaults().idempotencyKey("\u0000")));
+        "idempotency key NUL", t -> RunOptions.defaults().idempotencyKey("\u0000"));
     calls.forEach((what, call) -> {
       Throwable thrown = catchThrowable(() -> call.apply(tw));
       assertThat(thrown).as(what).isNotNull();
       assertThat(thrown.getMessage().chars().noneMatch(Character::isISOControl))
           .as(what + ": " + Fuzz.show(thrown.getMessage())).isTrue();
     });
+  }
+
+  @Test
+  void switchingAnEnvironmentToAnotherBlueprintNeverLeavesItUnprovisionable() throws IOException {
+    Tenantwright tw = h2();
+    String tenant = tw.tenants().create(NewTenant.company("Acme").email("ops@acme.example")).id();
+    assertThat(tw.environments().createTest(tenant, "live", RunOptions.defaults()).await(Duration.ofSeconds(30))
+        .state()).isEqualTo(dev.tenantwright.core.RunState.SUCCEEDED);
+
+    dev.tenantwright.core.Run switched;
+    try {
+      switched = tw.environments().createTest(tenant, "live", RunOptions.defaults().blueprint("other"))
+          .await(Duration.ofSeconds(30));
+    } catch (RuntimeException refused) {
+      assertThat(Fuzz.isClearError(refused)).as(refused.toString()).isTrue();
+      switched = null;
+    }
+    if (switched != null) {
+      assertThat(switched.state()).as("switching to 'other': " + switched.error())
+          .isEqualTo(dev.tenantwright.core.RunState.SUCCEEDED);
+    }
+    dev.tenantwright.core.Run again = tw.environments().createTest(tenant, "live", RunOptions.defaults())
+        .await(Duration.ofSeconds(30));
+    assertThat(again.state()).as("provisioning again: " + again.error())
+        .isEqualTo(dev.tenantwright.core.RunState.SUCCEEDED);
+  }
+
+  @Test
+  void aRolledBackRunLeavesNoParameterBehindThatBreaksTheNextRun() throws IOException {
+    Tenantwright tw = h2();
+    String tenant = tw.tenants().create(NewTenant.company("Acme").email("ops@acme.example")).id();
+    for (double odd : new double[] {Double.NaN, Double.POSITIVE_INFINITY}) {
+      try {
+        tw.environments().createTest(tenant, "sized", RunOptions.defaults().parameter("size", odd))
+            .await(Duration.ofSeconds(30));
+      } catch (ValidationException refused) {
+        assertThat(refused.field()).isEqualTo("parameters.size");
+      }
+      dev.tenantwright.core.Run plain = tw.environments().createTest(tenant, "sized", RunOptions.defaults())
+          .await(Duration.ofSeconds(30));
+      assertThat(plain.state()).as("a plain run after size=" + odd + ": " + plain.error())
+          .isEqualTo(dev.tenantwright.core.RunState.SUCCEEDED);
+    }
   }
 }

@@ -34,6 +34,7 @@ final class Fuzz {
   private final long seed;
   private final int cases;
   private final List<String> failures = new ArrayList<>();
+  private final java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
   private int failureCount;
 
   private Fuzz(String test, long seed, int cases) {
@@ -69,6 +70,7 @@ final class Fuzz {
   /** Records a failed case; the first ten keep their stack trace. */
   void fail(int index, String input, String problem, Throwable e) {
     failureCount++;
+    kinds.merge(kind(problem, e), 1, Integer::sum);
     if (failures.size() >= 10) {
       return;
     }
@@ -87,8 +89,17 @@ final class Fuzz {
   void assertNoFailures() {
     if (failureCount > 0) {
       throw new AssertionError(test + ": " + failureCount + " of " + cases + " cases failed (seed " + seed + ", "
-          + "replay with -Dfuzz.seed=" + seed + "); the first ones:\n" + String.join("\n", failures));
+          + "replay with -Dfuzz.seed=" + seed + "); by kind: " + kinds + "; the first ones:\n"
+          + String.join("\n", failures));
     }
+  }
+
+  /** A failure's kind for the summary: the problem without its specifics, and the exception type. */
+  private static String kind(String problem, Throwable e) {
+    String head = problem.replaceAll("\"[^\"]*\"|'[^']*'|[0-9]+", "…");
+    int cut = head.indexOf(':');
+    head = cut > 0 ? head.substring(0, cut) : head;
+    return head + (e != null ? " (" + e.getClass().getSimpleName() + ")" : "");
   }
 
   /** A printable rendering of a fuzzed string: escapes, and long ones cut. */

@@ -240,7 +240,7 @@ abstract class InputFuzzContract {
       try {
         options = q.options();
       } catch (RuntimeException e) {
-        String problem = refusalProblem(e, List.of("idempotencyKey"));
+        String problem = refusalProblem(e, List.of("idempotencyKey", "blueprint", "parameters", "actor", "reason"));
         if (problem != null) {
           fuzz.fail(i, q.toString(), "RunOptions refused a value unclearly: " + problem, e);
         }

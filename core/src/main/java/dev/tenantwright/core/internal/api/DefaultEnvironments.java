@@ -140,7 +140,13 @@ final class DefaultEnvironments implements Environments {
       throw new PolicyViolationException("retry", "provisioning of '" + environment + "' failed " + failed
           + " times; the limit is " + maxProvisionAttempts + " attempts (last error: " + env.lastError() + ")");
     }
-    return start(tenantId, environment, env.kind(), RunKind.PROVISION, options, null);
+    RunOptions again = options;
+    for (Map.Entry<String, Object> v : engine.lastProvisionVars(env.id()).entrySet()) {
+      if (!options.parameters().containsKey(v.getKey()) && v.getValue() != null) {
+        again = again.parameter(v.getKey(), v.getValue());
+      }
+    }
+    return start(tenantId, environment, env.kind(), RunKind.PROVISION, again, null);
   }
 
   @Override

@@ -193,7 +193,9 @@ public final class Engine {
     }
     String actor = r.approval() != null ? r.approval().by() : r.actor();
     String why = r.approval() != null ? r.approval().reason() : r.reason();
-    RunSpec spec = new RunSpec(p.blueprint.name(), p.vars, actor, why, waits, hashes, previous, r.source());
+    RunSpec spec = new RunSpec(p.blueprint.name(), p.vars, actor, why, waits, hashes, previous, r.source(),
+        existingEnv.map(EnvironmentRecord::blueprint).orElse(null),
+        existingEnv.map(e -> readParams(e.parametersJson())).orElse(Map.of()));
     RunRecord run = new RunRecord(runId, envId, tenant.id(), r.runKind(), RunState.QUEUED, key, write(spec),
         stepRecords.size(), options.owner(), now.plus(options.leaseDuration()).toEpochMilli(), 1, null,
         now.toEpochMilli(), null, null);
@@ -379,7 +381,8 @@ public final class Engine {
       EnvironmentRecord env = journal.environment(fresh.environmentId()).orElseThrow();
       RunSpec stored = read(fresh.optionsJson(), RunSpec.class);
       RunSpec spec = new RunSpec(stored.blueprint(), withSecrets(stored.vars()), stored.actor(), stored.reason(),
-          stored.waits(), stored.hashes(), stored.previous(), stored.source());
+          stored.waits(), stored.hashes(), stored.previous(), stored.source(), stored.previousBlueprint(),
+          withSecrets(stored.previousVars()));
       Blueprint bp = blueprints.apply(spec.blueprint()).orElseThrow(() -> new NotFoundException(
           "cannot resume run " + fresh.id() + ": blueprint '" + spec.blueprint() + "' is no longer registered"));
       RunExecution exec = execution(fresh, env, tenant, bp, spec, journal.steps(fresh.id()), generation,
@@ -460,6 +463,17 @@ public final class Engine {
       }
     }
     return failing;
+  }
+
+  /** The variables the last provisioning run of an environment was started with (for a retry), or empty. */
+  public Map<String, Object> lastProvisionVars(String environmentId) {
+    List<RunRecord> runs = journal.runs(environmentId);
+    for (int i = runs.size() - 1; i >= 0; i--) {
+      if (runs.get(i).kind() == RunKind.PROVISION) {
+        return withSecrets(read(runs.get(i).optionsJson(), RunSpec.class).vars());
+      }
+    }
+    return Map.of();
   }
 
   /** Waits until the run is finished and returns its final state. */

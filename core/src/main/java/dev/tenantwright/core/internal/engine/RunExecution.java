@@ -766,6 +766,11 @@ final class RunExecution {
       default -> end == RunState.ROLLED_BACK ? EnvironmentState.READY : EnvironmentState.FAILED;
     };
     env = env.with(envState, error, now.toEpochMilli());
+    if (run.kind() != RunKind.DESTROY) {
+      // the run's blueprint and parameters did not take: the environment keeps what it had before
+      env = env.withBlueprint(spec.previousBlueprint() != null ? spec.previousBlueprint() : env.blueprint(),
+          engine.writeParams(spec.previousVars()), now.toEpochMilli());
+    }
     b.environment(env);
     Event e = event(b, end == RunState.ROLLED_BACK ? EventType.RUN_ROLLED_BACK : EventType.RUN_FAILED, null,
         end == RunState.ROLLED_BACK ? "rolled back: " + error : "failed, needs attention: " + error);
@@ -860,11 +865,14 @@ final class RunExecution {
   }
 
   private Object resolveSpec(StepExec s, String paramsJson) {
+    // a spec as it was before this run (old parameters, or a resource no longer in the blueprint) resolves
+    // with the variables the environment had then
+    boolean old = paramsJson != null || s.def == null;
     Map<String, Object> params = paramsJson != null ? engine.readParams(paramsJson)
         : s.def != null ? s.def.params() : engine.readParams(s.before.paramsJson());
     Object resolved;
     try {
-      resolved = Interpolator.resolve(params, resolver());
+      resolved = Interpolator.resolve(params, resolver(old));
     } catch (RuntimeException e) {
       throw new PermanentException("resource '" + s.name() + "': " + redactor.redact(e.getMessage()), e);
     }
@@ -876,7 +884,7 @@ final class RunExecution {
     }
   }
 
-  private Resolver resolver() {
+  private Resolver resolver(boolean previousVars) {
     return new Resolver() {
       @Override
       public Object tenant(String field) {
@@ -903,6 +911,9 @@ final class RunExecution {
 
       @Override
       public Object var(String name) {
+        if (previousVars && spec.previousVars().containsKey(name)) {
+          return spec.previousVars().get(name);
+        }
         return spec.vars().get(name);
       }
 

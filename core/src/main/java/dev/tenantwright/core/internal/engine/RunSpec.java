@@ -16,6 +16,8 @@ import java.util.Map;
  * @param hashes per step, the planned spec hash
  * @param previous per step, the resource row as it was before the run (to revert or delete on rollback)
  * @param source for a promotion: the environment whose configuration is promoted, else null
+ * @param previousBlueprint the environment's blueprint before this run, or null for a new environment
+ * @param previousVars the environment's variables before this run (to resolve old specs, and to restore on rollback)
  */
 record RunSpec(
     String blueprint,
@@ -25,4 +27,12 @@ record RunSpec(
     Map<String, List<String>> waits,
     Map<String, String> hashes,
     Map<String, ResourceRecord> previous,
-    String source) {}
+    String source,
+    String previousBlueprint,
+    Map<String, Object> previousVars) {
+
+  /** Older journal rows have no previous vars. */
+  RunSpec {
+    previousVars = previousVars == null ? Map.of() : previousVars;
+  }
+}

