@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * <p>On top of the routes every fake offers: per-route and total call counters ({@link #calls(String)},
  * {@link #totalCalls()}) and a request log ({@link #requests()}), faulted calls included; a leak view
  * ({@link #liveObjects()}, {@link #assertNothingLeaked()}); deterministic fault injection
- * ({@link #inject(Fault)}); and OpenAPI contract validation of every exchange
- * ({@link #validateAgainst(OpenApiContract)}, {@link #assertContractRespected()}).
+ * ({@link #inject(Fault)}); OpenAPI contract validation of every exchange
+ * ({@link #validateAgainst(OpenApiContract)}, {@link #assertContractRespected()}); and a hook run after each
+ * call took effect ({@link #afterEachCall(IntConsumer)}), the conformance kit's crash point.
  *
  * <p><b>Threading.</b> Requests arrive on WireMock's threads, but handlers run one at a time while holding
  * this object's monitor, so handlers may use plain collections; subclass methods that read the same state
@@ -82,6 +84,8 @@ public abstract class FakeBackend implements AutoCloseable {
   private final ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
   private final CountDownLatch closed = new CountDownLatch(1);
   private WireMockServer server;
+  private IntConsumer callListener = n -> {};
+  private int handledCalls;
 
   /** A fake whose routes sit at the server's root. */
   protected FakeBackend(String name) {
@@ -170,6 +174,19 @@ public abstract class FakeBackend implements AutoCloseable {
    */
   public abstract Collection<String> liveObjects();
 
+  /**
+   * Calls {@code listener} with the running count of calls a handler answered, after each such call has taken
+   * effect and before its answer is sent; replaces an earlier listener. It runs on the fake's monitor: it may
+   * plant or read state, but must not wait for the client's next call. What it throws fails the call as a
+   * throwing handler does (500; 400 for an {@code IllegalArgumentException}) — the conformance kit crashes the
+   * engine this way. Calls a fault stops before the handler do not count; {@link #reset()} restarts the count.
+   * Subclasses may override it only to return their own type.
+   */
+  public synchronized FakeBackend afterEachCall(IntConsumer listener) {
+    this.callListener = Objects.requireNonNull(listener, "listener");
+    return this;
+  }
+
   /** Fails with the list of objects that still exist, if any do. */
   public final void assertNothingLeaked() {
     Collection<String> live = liveObjects();
@@ -183,11 +200,13 @@ public abstract class FakeBackend implements AutoCloseable {
 
   /**
    * Returns the fake to a fresh state: objects ({@link #resetState()}), counters, request log, faults and
-   * contract violations. Routes and the attached contract stay. Lets one fake serve many tests.
+   * contract violations. Routes, the attached contract and the {@linkplain #afterEachCall after-call listener}
+   * stay. Lets one fake serve many tests.
    */
   public final void reset() {
     synchronized (this) {
       resetState();
+      handledCalls = 0;
     }
     log.clear();
     faults.clear();
@@ -319,6 +338,12 @@ public abstract class FakeBackend implements AutoCloseable {
       @Override
       public Object lock() {
         return FakeBackend.this;
+      }
+
+      @Override
+      public void afterCall() {
+        // Runs holding lock(), i.e. this fake's monitor, which guards both fields.
+        callListener.accept(++handledCalls);
       }
     };
     DispatchTransformer dispatch = new DispatchTransformer(basePath, router, faults, log, hooks, closed);

@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * <p>Surefire runs before {@code package}: when the plugin class comes from a jar, that jar is copied as it
  * is; when it comes from a classes folder — which holds the {@code META-INF/extensions.idx} pf4j's annotation
  * processor wrote — the folder is packed with the manifest the plugins parent pom writes from the module's
- * {@code plugin.id} and {@code plugin.class} properties (read from the module's {@code pom.xml}).
+ * {@code plugin.id} and {@code plugin.class} properties (read from the module's {@code pom.xml}). A classes
+ * folder without {@code META-INF/extensions.idx} is refused: the jar would load but register no type.
  *
  * <pre>{@code
  * Path jar = PluginJars.build(VercelPlugin.class, tempDir.resolve("plugins"));
@@ -33,13 +34,22 @@ public final class PluginJars {
 
   private PluginJars() {}
 
-  /** Builds (or copies) the jar of the module that holds {@code pluginClass} into {@code pluginsDir}. */
+  /**
+   * Builds (or copies) the jar of the module that holds {@code pluginClass} into {@code pluginsDir}.
+   *
+   * @throws IllegalStateException when the module's classes have no {@code META-INF/extensions.idx} (not
+   *     compiled yet, or compiled without pf4j's annotation processor) or its {@code pom.xml} lacks a
+   *     {@code plugin.*} property
+   */
   public static Path build(Class<?> pluginClass, Path pluginsDir) {
     try {
       Files.createDirectories(pluginsDir);
       Path location = Path.of(pluginClass.getProtectionDomain().getCodeSource().getLocation().toURI());
       if (Files.isRegularFile(location)) {
         return Files.copy(location, pluginsDir.resolve(location.getFileName()));
+      }
+      if (!Files.isRegularFile(location.resolve("META-INF/extensions.idx"))) {
+        throw new IllegalStateException(location + " has no META-INF/extensions.idx: compile the module first");
       }
       String pom = Files.readString(location.getParent().getParent().resolve("pom.xml"));
       String id = property(pom, "plugin.id");

@@ -1,9 +1,11 @@
 package dev.tenantwright.testkit;
 
 import dev.tenantwright.core.internal.engine.Naming;
+import dev.tenantwright.core.internal.plugins.PluginConfigs;
 import dev.tenantwright.spi.CommandRunner;
 import dev.tenantwright.spi.EnvironmentInfo;
 import dev.tenantwright.spi.EnvironmentKind;
+import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.ProgressReporter;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.Secret;
@@ -21,7 +23,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -35,25 +38,30 @@ import java.util.concurrent.atomic.AtomicReference;
  *     .config(new VercelConfig(Secret.of("t"), null, fake.baseUrl(), null)).build();
  * CreateResult<ProjectOutputs> first = type.create(spec, ctx);
  * CreateResult<ProjectOutputs> again = type.create(spec, ctx.inRun("run-2"));   // ADOPTED: another run
+ * TestStepContext fromMap = ctx.newBuilder().config("vercel", Map.of("token", "t")).build();  // bound as the host does
  * }</pre>
  *
+ * <p>The clock can also {@linkplain Builder#tick(Duration) move on every read} (for loops that wait on the
+ * backend instead of pausing) or be {@linkplain Builder#realTime() the system clock} (for integration tests
+ * against a real daemon, where a pause must really wait).
+ *
  * <p>Thread-safe; {@link #inRun}, {@link #forTenant} and {@link #withAttempt} return new contexts that
- * share the clock.
+ * share the clock, the records and the cancellation; {@link #newBuilder()} starts a context with its own.
  */
 public final class TestStepContext implements StepContext {
 
   private final Builder b;
-  private final AtomicReference<Instant> now;
+  private final Time time;
   private final Instant deadline;
   private final List<Duration> pauses;
   private final List<String> progress;
-  private final AtomicBoolean cancelled;
+  private final CountDownLatch cancelled;
 
-  private TestStepContext(Builder b, AtomicReference<Instant> now, List<Duration> pauses, List<String> progress,
-      AtomicBoolean cancelled) {
+  private TestStepContext(Builder b, Time time, List<Duration> pauses, List<String> progress,
+      CountDownLatch cancelled) {
     this.b = b;
-    this.now = now;
-    this.deadline = now.get().plus(b.budget);
+    this.time = time;
+    this.deadline = time.peek().plus(b.budget);
     this.pauses = pauses;
     this.progress = progress;
     this.cancelled = cancelled;
@@ -64,19 +72,27 @@ public final class TestStepContext implements StepContext {
     return new Builder();
   }
 
+  /**
+   * A builder holding this context's settings, to derive a variant (another config, step or budget); what it
+   * builds has its own clock, records and cancellation.
+   */
+  public Builder newBuilder() {
+    return b.copy();
+  }
+
   /** The same resource in another run: its marker still belongs here, but is not ours. */
   public TestStepContext inRun(String runId) {
-    return new TestStepContext(b.copy().run(runId), now, pauses, progress, cancelled);
+    return new TestStepContext(b.copy().run(runId), time, pauses, progress, cancelled);
   }
 
   /** The same step name for another tenant: its marker does not belong here. */
   public TestStepContext forTenant(String tenantId) {
-    return new TestStepContext(b.copy().tenant(tenantId), now, pauses, progress, cancelled);
+    return new TestStepContext(b.copy().tenant(tenantId), time, pauses, progress, cancelled);
   }
 
   /** The same step on a later attempt. */
   public TestStepContext withAttempt(int attempt) {
-    return new TestStepContext(b.copy().attempt(attempt), now, pauses, progress, cancelled);
+    return new TestStepContext(b.copy().attempt(attempt), time, pauses, progress, cancelled);
   }
 
   /** Every pause the code under test asked for, in order. */
@@ -89,9 +105,9 @@ public final class TestStepContext implements StepContext {
     return List.copyOf(progress);
   }
 
-  /** Marks the run cancelled. */
+  /** Marks the run cancelled (and ends a {@linkplain Builder#realTime() real-time} pause at once). */
   public void cancel() {
-    cancelled.set(true);
+    cancelled.countDown();
   }
 
   @Override
@@ -121,7 +137,7 @@ public final class TestStepContext implements StepContext {
 
   @Override
   public String resourceName() {
-    return Naming.resourceName(b.tenant, b.environment, b.step);
+    return b.resourceName != null ? b.resourceName : Naming.resourceName(b.tenant, b.environment, b.step);
   }
 
   @Override
@@ -155,19 +171,22 @@ public final class TestStepContext implements StepContext {
 
   @Override
   public boolean isCancelled() {
-    return cancelled.get();
+    return cancelled.getCount() == 0;
   }
 
-  /** Advances the fake clock instead of sleeping; past the deadline it fails like the engine's context. */
+  /**
+   * Advances the fake clock instead of sleeping (in {@linkplain Builder#realTime() real time}: sleeps, at most
+   * until the deadline); past the deadline it fails like the engine's context.
+   */
   @Override
   public void pause(Duration duration) {
     checkCancelled();
     pauses.add(duration);
-    Instant next = now.updateAndGet(t -> t.plus(duration));
+    Instant next = time.advance(duration, deadline, cancelled);
     if (next.isAfter(deadline)) {
       throw new RetryableException("step '" + b.step + "' passed its deadline", null, false, null);
     }
-    if (cancelled.get()) {
+    if (isCancelled()) {
       throw new CancellationException("run " + b.run + " was cancelled");
     }
   }
@@ -187,7 +206,7 @@ public final class TestStepContext implements StepContext {
 
       @Override
       public Instant instant() {
-        return now.get();
+        return time.read();
       }
     };
   }
@@ -210,12 +229,60 @@ public final class TestStepContext implements StepContext {
     return b.commands;
   }
 
+  /**
+   * The config record given to the builder, or the section given as a map bound to {@code type} as the engine
+   * binds it.
+   *
+   * @throws PermanentException naming the field when a section given as a map does not bind
+   */
   @Override
   public <C> C config(Class<C> type) {
+    if (b.configs != null) {
+      return b.configs.bind(b.backend, type);
+    }
     if (b.config == null) {
       throw new IllegalStateException("this TestStepContext has no config: set one with config(...)");
     }
     return type.cast(b.config);
+  }
+
+  /** The clock a context and the contexts derived from it share: fake (optionally ticking) or the system's. */
+  private static final class Time {
+    private final AtomicReference<Instant> fake;
+    private final Duration tick;
+
+    Time(Instant start, Duration tick, boolean real) {
+      this.fake = real ? null : new AtomicReference<>(start);
+      this.tick = tick;
+    }
+
+    /** The time now, without ticking. */
+    Instant peek() {
+      return fake == null ? Instant.now() : fake.get();
+    }
+
+    /** The time now, as the code under test reads it. */
+    Instant read() {
+      return fake == null || tick.isZero() ? peek() : fake.updateAndGet(t -> t.plus(tick));
+    }
+
+    /** Lets {@code d} pass (on the fake clock at once, in real time at most until the deadline); returns the time. */
+    Instant advance(Duration d, Instant deadline, CountDownLatch cancelled) {
+      if (fake != null) {
+        return fake.updateAndGet(t -> t.plus(d));
+      }
+      Duration left = Duration.between(Instant.now(), deadline);
+      Duration wait = d.compareTo(left) > 0 ? left : d;
+      try {
+        if (!wait.isNegative()) {
+          cancelled.await(wait.toNanos(), TimeUnit.NANOSECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CancellationException("interrupted while pausing");
+      }
+      return Instant.now();
+    }
   }
 
   /** Configures a {@link TestStepContext}. Not thread-safe. */
@@ -226,11 +293,16 @@ public final class TestStepContext implements StepContext {
     private String step = "subject";
     private String run = "run-1";
     private int attempt = 1;
+    private String resourceName;
     private Object config;
+    private String backend;
+    private PluginConfigs configs;
     private CommandRunner commands;
     private final Map<String, Secret> secrets = new HashMap<>();
     private Duration budget = Duration.ofMinutes(10);
     private Instant start = Instant.parse("2026-01-01T00:00:00Z");
+    private Duration tick = Duration.ZERO;
+    private boolean realTime;
 
     private Builder() {}
 
@@ -242,11 +314,16 @@ public final class TestStepContext implements StepContext {
       c.step = step;
       c.run = run;
       c.attempt = attempt;
+      c.resourceName = resourceName;
       c.config = config;
+      c.backend = backend;
+      c.configs = configs;
       c.commands = commands;
       c.secrets.putAll(secrets);
       c.budget = budget;
       c.start = start;
+      c.tick = tick;
+      c.realTime = realTime;
       return c;
     }
 
@@ -276,9 +353,33 @@ public final class TestStepContext implements StepContext {
       return this;
     }
 
+    /**
+     * Hands out this resource name instead of the engine's {@code tenant-environment-step}, to test how a type
+     * treats a name the engine would not make, or one an object of another tenant already has. Markers stay
+     * the engine's.
+     */
+    public Builder resourceName(String name) {
+      this.resourceName = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
     /** The plugin's bound config record, returned by {@link StepContext#config(Class)}. */
     public Builder config(Object config) {
       this.config = Objects.requireNonNull(config, "config");
+      this.backend = null;
+      this.configs = null;
+      return this;
+    }
+
+    /**
+     * The plugin's config section as a host writes it ({@code pluginConfig("vercel", Map.of(...))}), bound by
+     * {@link StepContext#config(Class)} as the engine binds it: unknown, missing or invalid fields fail with a
+     * {@link PermanentException} naming the field.
+     */
+    public Builder config(String backend, Map<String, ?> section) {
+      this.backend = Objects.requireNonNull(backend, "backend");
+      this.configs = new PluginConfigs(Map.of(backend, Objects.requireNonNull(section, "section")));
+      this.config = null;
       return this;
     }
 
@@ -298,9 +399,30 @@ public final class TestStepContext implements StepContext {
       return this;
     }
 
+    /**
+     * Moves the fake clock by {@code step} on every read (default zero), so code that waits on the backend
+     * rather than pausing — a long-poll loop — still reaches its deadline.
+     */
+    public Builder tick(Duration step) {
+      if (Objects.requireNonNull(step, "step").isNegative()) {
+        throw new IllegalArgumentException("tick must not be negative");
+      }
+      this.tick = step;
+      return this;
+    }
+
+    /**
+     * Uses the system clock, and makes {@link StepContext#pause} really wait (at most until the deadline, less
+     * if the run is cancelled): for integration tests against a real daemon, which needs real time to pass.
+     */
+    public Builder realTime() {
+      this.realTime = true;
+      return this;
+    }
+
     public TestStepContext build() {
-      return new TestStepContext(copy(), new AtomicReference<>(start), new CopyOnWriteArrayList<>(),
-          new CopyOnWriteArrayList<>(), new AtomicBoolean());
+      return new TestStepContext(copy(), new Time(start, tick, realTime), new CopyOnWriteArrayList<>(),
+          new CopyOnWriteArrayList<>(), new CountDownLatch(1));
     }
   }
 }

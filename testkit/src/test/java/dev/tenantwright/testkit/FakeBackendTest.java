@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tenantwright.testkit.internal.Json;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -116,6 +117,30 @@ class FakeBackendTest {
     assertThat(fake.requests(WidgetsFake.CREATE)).extracting(RecordedCall::body)
         .containsExactly("{\"name\":\"a\"}", "{\"name\":\"b\"}");
     assertThat(fake.requests().get(3).routeKey()).isEmpty();
+  }
+
+  @Test
+  void theAfterCallHookSeesEachHandledCallAfterItsEffectAndCanFailIt() {
+    List<String> seen = new ArrayList<>();
+    fake.afterEachCall(n -> seen.add(n + ":" + fake.liveObjects().size()));
+    fake.inject(Fault.status(503).on(WidgetsFake.CREATE).times(1));
+
+    http.post("/v1/widgets", "{\"name\":\"a\"}");
+    String id = json(http.post("/v1/widgets", "{\"name\":\"a\"}")).get("id").asText();
+    http.get("/v1/widgets/wgt_404");
+    assertThat(seen).as("the faulted call is not counted; the widget exists when the hook runs")
+        .containsExactly("1:1", "2:1");
+
+    fake.afterEachCall(n -> {
+      throw new IllegalStateException("crash after call " + n);
+    });
+    assertThat(http.delete("/v1/widgets/" + id).statusCode()).isEqualTo(500);
+    assertThat(fake.liveObjects()).as("the delete took effect before the hook failed it").isEmpty();
+
+    fake.afterEachCall(n -> seen.add("after reset " + n));
+    fake.reset();
+    http.get("/v1/widgets");
+    assertThat(seen).last().isEqualTo("after reset 1");
   }
 
   @Test

@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantwright.spi.Command;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.Secret;
+import dev.tenantwright.testkit.cloudflare.CloudflareFake;
+import dev.tenantwright.testkit.vercel.VercelFake;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -108,5 +112,46 @@ class ReadmeExampleTest {
     assertThat(runner.invocations().get(0).stdin()).isEqualTo(Secret.MASK);
     assertThatThrownBy(() -> runner.run(Command.builder("sh", "-c", "bench new-site c.example").build()))
         .isInstanceOf(AssertionError.class);                      // argv lists only
+  }
+
+  @Test
+  void backendFakes() {
+    // BACKEND-FAKES-BEGIN
+    try (VercelFake vercel = new VercelFake(); CloudflareFake cloudflare = new CloudflareFake()) {
+      vercel.deploymentPhases(2).failBuilds("BUILD_FAILED", "npm run build exited with 1");
+      String foreign = cloudflare.putRecord("A", "www.example.com", "198.51.100.7", null);   // made by hand
+      // ... run the plugins against vercel.baseUrl() and cloudflare.baseUrl() (tokens VercelFake.TOKEN,
+      // CloudflareFake.TOKEN, zone CloudflareFake.ZONE_ID) ...
+      assertThat(cloudflare.record(foreign)).as("a foreign record is never touched").isPresent();
+      vercel.assertContractRespected();
+      vercel.assertNothingLeaked();
+    }
+    // BACKEND-FAKES-END
+  }
+
+  @Test
+  void testStepContext() {
+    // STEP-CONTEXT-BEGIN
+    TestStepContext ctx = TestStepContext.builder().tenant("acme").step("site").budget(Duration.ofMinutes(1))
+        .config("vercel", Map.of("token", "t")).build();                    // bound as the engine binds it
+    assertThat(ctx.resourceName()).isEqualTo("acme-demo-site");
+    assertThat(ctx.inRun("run-2").belongsHere(ctx.ownershipMarker())).isTrue();       // adopt, don't duplicate
+    assertThat(ctx.forTenant("globex").belongsHere(ctx.ownershipMarker())).isFalse(); // a conflict
+    ctx.pause(Duration.ofSeconds(45));                                      // returns at once: the clock moves
+    assertThat(ctx.remaining()).isEqualTo(Duration.ofSeconds(15));
+    assertThatThrownBy(() -> ctx.pause(Duration.ofSeconds(20))).isInstanceOf(RetryableException.class);
+    // STEP-CONTEXT-END
+    assertThat(ctx.pauses()).containsExactly(Duration.ofSeconds(45), Duration.ofSeconds(20));
+  }
+
+  @Test
+  void theReadmeShowsTheCompiledExamples() throws IOException {
+    Path self = Path.of("src/test/java/dev/tenantwright/testkit/ReadmeExampleTest.java");
+    ReadmeSnippets.assertShows(Path.of("README.md"), "## Backend fakes", self, "BACKEND-FAKES");
+    ReadmeSnippets.assertShows(Path.of("README.md"), "## TestStepContext", self, "STEP-CONTEXT");
+    // compiled and run by the Traefik plugin's build, which has a plugin to pack
+    ReadmeSnippets.assertShows(Path.of("README.md"), "## PluginJars",
+        Path.of("../plugins/traefik/src/test/java/dev/tenantwright/plugin/traefik/TraefikPluginTest.java"),
+        "PLUGIN-JARS");
   }
 }

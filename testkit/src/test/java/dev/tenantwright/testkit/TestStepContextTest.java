@@ -2,9 +2,16 @@ package dev.tenantwright.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.tenantwright.spi.Nullable;
+import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.RetryableException;
+import dev.tenantwright.spi.Secret;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
 
 /** The unit-test step context names and marks objects like the engine and never really sleeps. */
@@ -37,5 +44,85 @@ class TestStepContextTest {
     TestStepContext ctx = TestStepContext.builder().build();
     ctx.progress().report(40, "building");
     assertThat(ctx.progressReports()).containsExactly("40% building");
+  }
+
+  @Test
+  void aNewBuilderMakesAVariantWithItsOwnClockAndRecords() {
+    TestStepContext ctx = TestStepContext.builder().step("site").config("first").build();
+    ctx.pause(Duration.ofSeconds(5));
+    TestStepContext other = ctx.newBuilder().step("db").config("second").build();
+
+    assertThat(other.resourceName()).isEqualTo("acme-demo-db");
+    assertThat(other.config(String.class)).isEqualTo("second");
+    assertThat(ctx.config(String.class)).isEqualTo("first");
+    assertThat(other.pauses()).isEmpty();
+    assertThat(ctx.inRun("run-2").pauses()).as("derived contexts share the records").hasSize(1);
+  }
+
+  @Test
+  void aConfigSectionGivenAsAMapIsBoundAsTheEngineBindsIt() {
+    TestStepContext ctx = TestStepContext.builder().config("widgets", Map.of("token", "t", "limit", 3)).build();
+    assertThat(ctx.config(WidgetsConfig.class)).isEqualTo(new WidgetsConfig(Secret.of("t"), 3));
+
+    TestStepContext typo = ctx.newBuilder().config("widgets", Map.of("token", "t", "limt", 3)).build();
+    assertThatThrownBy(() -> typo.config(WidgetsConfig.class))
+        .isInstanceOf(PermanentException.class).hasMessageContaining("'limt'");
+    TestStepContext missing = ctx.newBuilder().config("widgets", Map.of()).build();
+    assertThatThrownBy(() -> missing.config(WidgetsConfig.class))
+        .isInstanceOf(PermanentException.class).hasMessageContaining("'token'");
+  }
+
+  /** A plugin's config record. */
+  public record WidgetsConfig(Secret token, @Nullable Integer limit) {}
+
+  @Test
+  void anOverriddenResourceNameLeavesTheMarkersAsTheEngineMakesThem() {
+    TestStepContext engine = TestStepContext.builder().step("site").build();
+    TestStepContext odd = engine.newBuilder().resourceName("Acme.Site").build();
+
+    assertThat(odd.resourceName()).isEqualTo("Acme.Site");
+    assertThat(odd.ownershipMarker()).isEqualTo(engine.ownershipMarker());
+  }
+
+  @Test
+  void aTickingClockMovesOnEveryReadSoAWaitingLoopReachesTheDeadline() {
+    TestStepContext ctx = TestStepContext.builder().tick(Duration.ofMillis(100)).budget(Duration.ofSeconds(1)).build();
+    Instant first = ctx.clock().instant();
+    assertThat(ctx.clock().instant()).isEqualTo(first.plusMillis(100));
+
+    int reads = 0;
+    while (!ctx.remaining().isZero()) {
+      reads++;
+    }
+    assertThat(reads).isEqualTo(7);
+  }
+
+  @Test
+  void inRealTimeTheClockIsTheSystemsAndAPauseReallyWaitsUpToTheDeadline() {
+    Instant before = Instant.now();
+    TestStepContext ctx = TestStepContext.builder().realTime().budget(Duration.ofMillis(200)).build();
+
+    assertThat(ctx.clock().instant()).isAfterOrEqualTo(before);
+    assertThatThrownBy(() -> ctx.pause(Duration.ofMinutes(10))).isInstanceOf(RetryableException.class)
+        .hasMessageContaining("deadline");
+    assertThat(Instant.now()).isAfterOrEqualTo(ctx.deadline());
+  }
+
+  @Test
+  void cancellingARealTimeRunEndsItsPauseAtOnce() {
+    TestStepContext ctx = TestStepContext.builder().realTime().budget(Duration.ofMinutes(10)).build();
+    Thread canceller = new Thread(() -> {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      ctx.cancel();
+    });
+    canceller.start();
+
+    assertTimeoutPreemptively(Duration.ofMinutes(1), () ->
+        assertThatThrownBy(() -> ctx.pause(Duration.ofMinutes(5))).isInstanceOf(CancellationException.class));
+    assertThat(ctx.isCancelled()).isTrue();
   }
 }

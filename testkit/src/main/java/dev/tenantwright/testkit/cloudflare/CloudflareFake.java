@@ -98,8 +98,6 @@ public final class CloudflareFake extends FakeBackend {
   private String token = TOKEN;
   private int identicalCode = 81058;
   private int commentLimit = 100;
-  private IntConsumer afterCall;
-  private int effectiveCalls;
 
   /** A fake with the zone {@link #ZONE_ID} ({@link #ZONE_NAME}), validating against {@link #contract()}. */
   public CloudflareFake() {
@@ -156,13 +154,9 @@ public final class CloudflareFake extends FakeBackend {
     return this;
   }
 
-  /**
-   * Calls {@code listener} with a running count after every call a handler answered — after its effect,
-   * before its answer is sent. It runs on the fake's monitor: it may plant records, but must not wait for
-   * the plugin's next call.
-   */
-  public synchronized CloudflareFake afterEachCall(IntConsumer listener) {
-    this.afterCall = listener;
+  @Override
+  public CloudflareFake afterEachCall(IntConsumer listener) {
+    super.afterEachCall(listener);
     return this;
   }
 
@@ -215,7 +209,6 @@ public final class CloudflareFake extends FakeBackend {
   protected void resetState() {
     records.clear();
     random = new Random(11);
-    effectiveCalls = 0;
   }
 
   @Override
@@ -244,20 +237,14 @@ public final class CloudflareFake extends FakeBackend {
 
   private void route(String method, String template, RouteHandler handler) {
     on(method, template, req -> {
-      FakeResponse answer;
       if (!req.header("Authorization").orElse("").equals("Bearer " + token)) {
-        answer = failure(403, 10000, "Authentication error");
-      } else if (!zones.containsKey(req.pathParam("zone_id"))) {
-        answer = failure(400, 7003, "Could not route to /zones/" + req.pathParam("zone_id")
+        return failure(403, 10000, "Authentication error");
+      }
+      if (!zones.containsKey(req.pathParam("zone_id"))) {
+        return failure(400, 7003, "Could not route to /zones/" + req.pathParam("zone_id")
             + "/dns_records, perhaps your object identifier is invalid?");
-      } else {
-        answer = handler.handle(req);
       }
-      effectiveCalls++;
-      if (afterCall != null) {
-        afterCall.accept(effectiveCalls);
-      }
-      return answer;
+      return handler.handle(req);
     });
   }
 

@@ -26,8 +26,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.regex.Pattern;
 
@@ -171,8 +169,6 @@ public final class IncusFake extends FakeBackend {
   private final Map<String, Map<String, Map<String, String>>> profiles = new LinkedHashMap<>();
   private final List<ExecCall> execs = new ArrayList<>();
   private final List<OpFault> opFaults = new ArrayList<>();
-  private final List<IntConsumer> afterCall = new CopyOnWriteArrayList<>();
-  private final AtomicInteger callCount = new AtomicInteger();
   private ExecHandler execHandler = BUILT_IN;
   private int runningPolls;
   private Duration retention = Duration.ofSeconds(5);
@@ -301,13 +297,9 @@ public final class IncusFake extends FakeBackend {
     return this;
   }
 
-  /**
-   * Calls {@code listener} with the running call count after each call has taken effect and before its answer
-   * is sent (while the fake's lock is held: the listener must not call the fake). Calls stopped by an injected
-   * fault before the handler do not count.
-   */
+  @Override
   public IncusFake afterEachCall(IntConsumer listener) {
-    afterCall.add(Objects.requireNonNull(listener, "listener"));
+    super.afterEachCall(listener);
     return this;
   }
 
@@ -387,7 +379,6 @@ public final class IncusFake extends FakeBackend {
     errorEnvelopeWaits = true;
     duplicateInOperation = false;
     nextAddress = 10;
-    callCount.set(0);
     defaults();
   }
 
@@ -993,17 +984,11 @@ public final class IncusFake extends FakeBackend {
 
   private void route(String method, String path, RouteHandler handler) {
     on(method, path, req -> {
-      FakeResponse answer;
       try {
-        answer = handler.handle(req);
+        return handler.handle(req);
       } catch (NotFound e) {
-        answer = errorResponse(404, e.getMessage());
+        return errorResponse(404, e.getMessage());
       }
-      int n = callCount.incrementAndGet();
-      for (IntConsumer l : afterCall) {
-        l.accept(n);
-      }
-      return answer;
     });
   }
 

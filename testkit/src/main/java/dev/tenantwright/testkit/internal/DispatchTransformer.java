@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The WireMock extension that turns every request a fake receives into a call of its Java router: it
- * counts the call, applies the injected faults before and after the handler, runs the handler and
- * renders its {@code FakeResponse}.
+ * counts the call, applies the injected faults before and after the handler, runs the handler (and the
+ * fake's after-call hook) and renders its {@code FakeResponse}.
  *
  * <p>One instance per fake; thread-safe (handlers are serialised on the fake's lock, faults on the fault
  * book's). Delays wait on the fake's close latch, so closing the fake releases every held call at once.
@@ -51,6 +51,12 @@ public final class DispatchTransformer implements ResponseDefinitionTransformerV
 
     /** The monitor handlers run under. */
     Object lock();
+
+    /**
+     * Called under {@link #lock()} right after a handler returned, before its answer is sent; what it throws
+     * fails the call as if the handler had thrown it.
+     */
+    void afterCall();
   }
 
   private final String basePath;
@@ -175,6 +181,7 @@ public final class DispatchTransformer implements ResponseDefinitionTransformerV
       FakeResponse r;
       synchronized (hooks.lock()) {
         r = match.route().handler().handle(request);
+        hooks.afterCall();
       }
       if (r == null) {
         LOG.error("fake {}: the handler of {} returned null", hooks.name(), match.route().key());

@@ -84,10 +84,8 @@ public final class TraefikFake extends FakeBackend {
   private int pendingCountdown;
   private Config active = Config.EMPTY;
   private final List<String> loadErrors = new ArrayList<>();
-  private IntConsumer afterCall;
   private Function<String, List<String>> validator;
   private int validated;
-  private int calls;
   private String basicAuth;
 
   /** A fake reflecting the files in {@code directory}, which must exist. */
@@ -97,19 +95,19 @@ public final class TraefikFake extends FakeBackend {
     if (!Files.isDirectory(directory)) {
       throw new IllegalArgumentException("not a directory: " + directory);
     }
-    on("GET", "/api/http/routers", counted(req -> list(req, "routers")));
-    on("GET", "/api/http/routers/{name}", counted(req -> one("router", req.pathParam("name"))));
-    on("GET", "/api/http/services", counted(req -> list(req, "services")));
-    on("GET", "/api/http/services/{name}", counted(req -> one("service", req.pathParam("name"))));
-    on("GET", "/api/http/middlewares", counted(req -> list(req, "middlewares")));
-    on("GET", "/api/http/middlewares/{name}", counted(req -> one("middleware", req.pathParam("name"))));
-    on("GET", "/api/overview", counted(req -> overview()));
-    on("GET", "/api/entrypoints", counted(req -> {
+    on("GET", "/api/http/routers", apiCall(req -> list(req, "routers")));
+    on("GET", "/api/http/routers/{name}", apiCall(req -> one("router", req.pathParam("name"))));
+    on("GET", "/api/http/services", apiCall(req -> list(req, "services")));
+    on("GET", "/api/http/services/{name}", apiCall(req -> one("service", req.pathParam("name"))));
+    on("GET", "/api/http/middlewares", apiCall(req -> list(req, "middlewares")));
+    on("GET", "/api/http/middlewares/{name}", apiCall(req -> one("middleware", req.pathParam("name"))));
+    on("GET", "/api/overview", apiCall(req -> overview()));
+    on("GET", "/api/entrypoints", apiCall(req -> {
       ArrayNode out = json().createArrayNode();
       entryPoints.forEach(e -> out.addObject().put("name", e).put("address", e.equals("web") ? ":80" : ":443"));
       return FakeResponse.json(200, out);
     }));
-    on("GET", "/api/version", counted(req -> FakeResponse.json(200,
+    on("GET", "/api/version", apiCall(req -> FakeResponse.json(200,
         Map.of("Version", "3.7.0", "Codename", "fake", "startDate", "2026-01-01T00:00:00Z"))));
   }
 
@@ -178,13 +176,10 @@ public final class TraefikFake extends FakeBackend {
     return validated;
   }
 
-  /**
-   * Calls {@code listener} with the running API call count after each API call was answered by its
-   * handler, before the answer is sent; replaces an earlier listener. An exception thrown by it makes the
-   * call fail with 500.
-   */
-  public synchronized void afterEachCall(IntConsumer listener) {
-    this.afterCall = listener;
+  @Override
+  public TraefikFake afterEachCall(IntConsumer listener) {
+    super.afterEachCall(listener);
+    return this;
   }
 
   /** The router as the API shows it now ({@code name@file}), after re-reading the directory. */
@@ -222,7 +217,6 @@ public final class TraefikFake extends FakeBackend {
     pending = null;
     active = Config.EMPTY;
     loadErrors.clear();
-    calls = 0;
   }
 
   /** Traefik's error shape: a JSON body sent as {@code text/plain}. */
@@ -234,19 +228,15 @@ public final class TraefikFake extends FakeBackend {
 
   // ------------------------------------------------------------------------------------------------ handlers
 
-  private RouteHandler counted(RouteHandler handler) {
+  /** An API route: basic auth when {@linkplain #requireBasicAuth required}, then the directory re-read. */
+  private RouteHandler apiCall(RouteHandler handler) {
     return req -> {
       if (basicAuth != null && !basicAuth.equals(req.header("Authorization").orElse(""))) {
         return FakeResponse.text(401, "text/plain; charset=utf-8", "401 Unauthorized\n")
             .withHeader("WWW-Authenticate", "Basic realm=\"traefik\"");
       }
       refresh(true);
-      FakeResponse response = handler.handle(req);
-      calls++;
-      if (afterCall != null) {
-        afterCall.accept(calls);
-      }
-      return response;
+      return handler.handle(req);
     };
   }
 

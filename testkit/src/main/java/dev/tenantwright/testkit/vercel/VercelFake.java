@@ -117,8 +117,6 @@ public final class VercelFake extends FakeBackend {
   private Random random = new Random(7);
   private String token = TOKEN;
   private String team;
-  private IntConsumer afterCall;
-  private int effectiveCalls;
   private int pollsPerPhase = 1;
   private Duration phaseTime;
   private String failCode;
@@ -175,12 +173,9 @@ public final class VercelFake extends FakeBackend {
     return this;
   }
 
-  /**
-   * Calls {@code listener} with a running count after every call a handler answered — after its effect,
-   * before its answer is sent. It runs on the fake's monitor: it must not wait for the plugin's next call.
-   */
-  public synchronized VercelFake afterEachCall(IntConsumer listener) {
-    this.afterCall = listener;
+  @Override
+  public VercelFake afterEachCall(IntConsumer listener) {
+    super.afterEachCall(listener);
     return this;
   }
 
@@ -362,7 +357,6 @@ public final class VercelFake extends FakeBackend {
     envFailures.clear();
     needVerification.clear();
     random = new Random(7);
-    effectiveCalls = 0;
   }
 
   @Override
@@ -384,15 +378,8 @@ public final class VercelFake extends FakeBackend {
 
   private void route(String method, String template, RouteHandler handler) {
     on(method, template, req -> {
-      FakeResponse answer = authorize(req);
-      if (answer == null) {
-        answer = handler.handle(req);
-      }
-      effectiveCalls++;
-      if (afterCall != null) {
-        afterCall.accept(effectiveCalls);
-      }
-      return answer;
+      FakeResponse refused = authorize(req);
+      return refused != null ? refused : handler.handle(req);
     });
   }
 

@@ -3,7 +3,8 @@ package dev.tenantwright.testkit.cloudflare;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tenantwright.testkit.Fault;
-import dev.tenantwright.testkit.cloudflare.Client.Answer;
+import dev.tenantwright.testkit.JsonClient;
+import dev.tenantwright.testkit.JsonClient.Answer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,7 @@ class CloudflareFakeTest {
   static final String RECORDS = "/zones/" + CloudflareFake.ZONE_ID + "/dns_records";
 
   final CloudflareFake fake = new CloudflareFake();
-  final Client http = new Client(fake.baseUrl(), CloudflareFake.TOKEN);
+  final JsonClient http = new JsonClient(fake.baseUrl(), CloudflareFake.TOKEN);
 
   @AfterEach
   void close() {
@@ -93,7 +94,7 @@ class CloudflareFakeTest {
 
   @Test
   void aWrongTokenOrZoneIsRefusedWithCloudflareCodes() {
-    Answer denied = new Client(fake.baseUrl(), "wrong").get(RECORDS);
+    Answer denied = new JsonClient(fake.baseUrl(), "wrong").get(RECORDS);
     assertThat(denied.status()).isEqualTo(403);
     assertThat(denied.json().at("/errors/0/code").asInt()).isEqualTo(10000);
     assertThat(http.get("/zones/ffffffffffffffffffffffffffffffff/dns_records").json().at("/errors/0/code").asInt())

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantwright.testkit.SpecReducer;
+import dev.tenantwright.testkit.TestSpecs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ class IncusSpecCopyTest {
 
   @Test
   void theShippedDocumentIsTheReductionOfIncusOwnDocument() throws IOException {
-    Path original = sharedSpec();
+    Path original = TestSpecs.find("incus-rest-api.yaml");
     assumeTrue(original != null, "shared/specs/incus-rest-api.yaml is not beside the project");
     ObjectNode reduced = SpecReducer.incus(IncusFake.SPEC_PATHS.toArray(new String[0])).with(IncusFake.SPEC_FIXES)
         .reduce(SpecReducer.read(original));
@@ -43,15 +44,5 @@ class IncusSpecCopyTest {
     for (String path : IncusFake.SPEC_PATHS) {
       assertThat(shipped.path("paths").has(path)).as(path).isTrue();
     }
-  }
-
-  private static Path sharedSpec() {
-    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-      Path candidate = d.resolve("shared/specs/incus-rest-api.yaml");
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-    }
-    return null;
   }
 }

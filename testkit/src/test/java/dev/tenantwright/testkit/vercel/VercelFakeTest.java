@@ -3,7 +3,8 @@ package dev.tenantwright.testkit.vercel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tenantwright.testkit.Fault;
-import dev.tenantwright.testkit.vercel.Client.Answer;
+import dev.tenantwright.testkit.JsonClient;
+import dev.tenantwright.testkit.JsonClient.Answer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class VercelFakeTest {
 
   final VercelFake fake = new VercelFake();
-  final Client http = new Client(fake.baseUrl(), VercelFake.TOKEN);
+  final JsonClient http = new JsonClient(fake.baseUrl(), VercelFake.TOKEN);
 
   @AfterEach
   void close() {
@@ -128,7 +129,7 @@ class VercelFakeTest {
   void deploymentsCanAdvanceWithTheClockInsteadOfPolls() {
     MovableClock clock = new MovableClock();
     try (VercelFake timed = new VercelFake(clock).deploymentPhaseTime(Duration.ofSeconds(10))) {
-      Client c = new Client(timed.baseUrl(), VercelFake.TOKEN);
+      JsonClient c = new JsonClient(timed.baseUrl(), VercelFake.TOKEN);
       String project = c.post("/v11/projects", "{\"name\":\"timed\"}").json().get("id").asText();
       String id = c.post("/v13/deployments", "{\"name\":\"timed\",\"project\":\"" + project + "\","
           + "\"files\":[{\"file\":\"a.txt\",\"data\":\"a\"}]}").json().get("id").asText();
@@ -206,7 +207,7 @@ class VercelFakeTest {
   @Test
   void aWrongTokenOrAMissingTeamIsRefused() {
     fake.requireTeam("team_1");
-    assertThat(new Client(fake.baseUrl(), "wrong").get("/v9/projects/x").status()).isEqualTo(403);
+    assertThat(new JsonClient(fake.baseUrl(), "wrong").get("/v9/projects/x").status()).isEqualTo(403);
     assertThat(http.get("/v9/projects/x").status()).isEqualTo(403);
     assertThat(http.get("/v9/projects/x?teamId=team_1").status()).isEqualTo(404);
   }

@@ -1,19 +1,14 @@
 package dev.tenantwright.testkit.vercel;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantwright.testkit.SpecPatch;
 import dev.tenantwright.testkit.SpecReducer;
+import dev.tenantwright.testkit.TestSpecs;
 import dev.tenantwright.testkit.internal.Json;
 import dev.tenantwright.testkit.internal.SpecOps;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -48,21 +43,12 @@ class VercelSpecCopyTest {
         .with(SpecPatch.of("vercel-unused-operations", VercelSpecCopyTest::dropUnusedOperations))
         .with(SpecPatch.of("vercel-undeclared-404", VercelSpecCopyTest::declareNotFound))
         .with(SpecPatch.of("vercel-error-bodies", VercelSpecCopyTest::declareErrorBodies))
-        .with(SpecPatch.of("strip-docs", VercelSpecCopyTest::stripDocs));
+        .with(SpecPatch.of("strip-docs", doc -> TestSpecs.stripDocs(doc, "x-speakeasy-name-override")));
   }
 
   @Test
   void theCommittedCopyIsWhatTheReducerMakesOfThePublishedDocument() throws IOException {
-    Path published = SharedSpecs.find(PUBLISHED);
-    assumeTrue(published != null, "shared/specs is not beside the project");
-    String expected = Json.write(reducer().reduce(SpecReducer.read(published))) + "\n";
-    if (Boolean.getBoolean("tenantwright.specs.write")) {
-      Files.writeString(COPY, expected, StandardCharsets.UTF_8);
-    }
-    assertThat(Files.readString(COPY, StandardCharsets.UTF_8))
-        .as("the reduced copy is stale: rerun with -Dtenantwright.specs.write=true")
-        .isEqualTo(expected);
-    assertThat(Files.size(COPY)).as("keep the copy small").isLessThan(400_000);
+    TestSpecs.assertCopyIsReductionOf(PUBLISHED, reducer(), COPY);
   }
 
   /** The plugin never edits projects, env vars or domains in place: their PATCH operations go. */
@@ -117,36 +103,4 @@ class VercelSpecCopyTest {
       }
     }));
   }
-
-  /**
-   * Drops descriptions and examples, which the validator never reads, to keep the copy small; responses keep an
-   * empty description because OpenAPI requires one.
-   */
-  static void stripDocs(ObjectNode doc) {
-    strip(doc, false);
-    SpecOps.forEachOperation(doc, (path, method, op) -> {
-      op.path("responses").forEach(r -> ((ObjectNode) r).put("description", ""));
-      op.remove("summary");
-      op.remove("tags");
-      op.remove("x-speakeasy-name-override");
-    });
-  }
-
-  private static void strip(JsonNode node, boolean propertyMap) {
-    if (node instanceof ObjectNode obj) {
-      if (!propertyMap) {
-        obj.remove("description");
-        obj.remove("example");
-        obj.remove("examples");
-        obj.remove("externalDocs");
-      }
-      for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        strip(e.getValue(), !propertyMap && e.getKey().equals("properties"));
-      }
-    } else if (node != null && node.isArray()) {
-      node.forEach(child -> strip(child, false));
-    }
-  }
-
 }

@@ -133,7 +133,11 @@ public final class Engine {
     this.planner = new Planner(types);
     this.backoff = new Backoff(options.backoffBase(), options.backoffCap());
     this.workers = Executors.newFixedThreadPool(options.maxParallelSteps(), threads("tenantwright-step"));
-    this.timers = Executors.newScheduledThreadPool(1, threads("tenantwright-timer"));
+    java.util.concurrent.ScheduledThreadPoolExecutor timerPool =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(1, threads("tenantwright-timer"));
+    // every backend call arms a deadline watchdog that is cancelled when the call returns: drop those at once
+    timerPool.setRemoveOnCancelPolicy(true);
+    this.timers = timerPool;
     options.backendLimits().forEach((b, n) -> backendPermits.put(b, new Semaphore(n, true)));
     options.sharedBackendLimits().forEach(journal::ensurePermits);
   }

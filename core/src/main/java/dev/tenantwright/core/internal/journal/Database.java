@@ -70,7 +70,8 @@ public final class Database implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new TenantwrightException("cannot create data directory " + dir + ": " + e.getMessage(), e);
     }
-    String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("tenantwright") + ";LOCK_TIMEOUT=10000";
+    // a query cache large enough for every statement the journal uses, so none is parsed again per step
+    String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("tenantwright") + ";LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64";
     JdbcConnectionPool pool = JdbcConnectionPool.create(url, "tw", "");
     pool.setMaxConnections(32);
     try {

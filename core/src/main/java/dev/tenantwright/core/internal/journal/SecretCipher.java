@@ -108,19 +108,27 @@ public final class SecretCipher implements SecretCodec {
     }
   }
 
-  /** A keyed hash of {@code text} (hex), safe to store even when the text holds secrets. */
-  public String hash(String text) {
+  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
+
+  private Mac newMac() {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(macKey);
-      byte[] h = mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+      return mac;
+    } catch (GeneralSecurityException e) {
+      throw new TenantwrightException("HMAC-SHA256 unavailable", e);
+    }
+  }
+
+  /** A keyed hash of {@code text} (hex), safe to store even when the text holds secrets. */
+  public String hash(String text) {
+    {
+      byte[] h = macs.get().doFinal(text.getBytes(StandardCharsets.UTF_8));
       StringBuilder sb = new StringBuilder(64);
       for (byte b : h) {
         sb.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
       }
       return sb.toString();
-    } catch (GeneralSecurityException e) {
-      throw new TenantwrightException("HMAC-SHA256 unavailable", e);
     }
   }
 }

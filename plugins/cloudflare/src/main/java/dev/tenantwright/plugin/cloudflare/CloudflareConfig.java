@@ -1,6 +1,6 @@
 package dev.tenantwright.plugin.cloudflare;
 
-import dev.tenantwright.plugin.cloudflare.internal.DurationText;
+import dev.tenantwright.plugin.support.Durations;
 import dev.tenantwright.spi.Nullable;
 import dev.tenantwright.spi.Secret;
 import java.time.Duration;
@@ -47,7 +47,7 @@ public record CloudflareConfig(
       throw new IllegalArgumentException("baseUrl must be an http or https URL");
     }
     if (timeout != null) {
-      DurationText.parse("timeout", timeout);
+      Durations.parse("timeout", timeout);
     }
     if (commentLimit != null && (commentLimit < 64 || commentLimit > 500)) {
       throw new IllegalArgumentException("commentLimit must be between 64 and 500");
@@ -61,7 +61,7 @@ public record CloudflareConfig(
 
   /** The per-call timeout to use. */
   public Duration effectiveTimeout() {
-    return timeout == null ? Duration.ofSeconds(30) : DurationText.parse("timeout", timeout);
+    return timeout == null ? Duration.ofSeconds(30) : Durations.parse("timeout", timeout);
   }
 
   /** The comment limit to use. */

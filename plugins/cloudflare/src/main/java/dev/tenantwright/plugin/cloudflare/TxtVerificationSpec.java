@@ -1,7 +1,7 @@
 package dev.tenantwright.plugin.cloudflare;
 
 import dev.tenantwright.plugin.cloudflare.internal.DnsFields;
-import dev.tenantwright.plugin.cloudflare.internal.DurationText;
+import dev.tenantwright.plugin.support.Durations;
 import dev.tenantwright.spi.Nullable;
 import java.time.Duration;
 
@@ -31,10 +31,10 @@ public record TxtVerificationSpec(
     DnsFields.recordName("name", name);
     DnsFields.content("value", "TXT", value);
     if (timeout != null) {
-      DurationText.parse("timeout", timeout);
+      Durations.parse("timeout", timeout);
     }
     if (interval != null) {
-      DurationText.parse("interval", interval);
+      Durations.parse("interval", interval);
     }
   }
 
@@ -45,11 +45,11 @@ public record TxtVerificationSpec(
 
   /** How long to wait. */
   public Duration timeoutDuration() {
-    return timeout == null ? Duration.ofMinutes(10) : DurationText.parse("timeout", timeout);
+    return timeout == null ? Duration.ofMinutes(10) : Durations.parse("timeout", timeout);
   }
 
   /** The first wait between looks. */
   public Duration intervalDuration() {
-    return interval == null ? Duration.ofSeconds(2) : DurationText.parse("interval", interval);
+    return interval == null ? Duration.ofSeconds(2) : Durations.parse("interval", interval);
   }
 }

@@ -10,6 +10,7 @@ import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.StepContext;
 import dev.tenantwright.testkit.Fault;
+import dev.tenantwright.testkit.TestStepContext;
 import dev.tenantwright.testkit.cloudflare.CloudflareFake;
 import java.time.Duration;
 import java.util.HashMap;
@@ -31,7 +32,7 @@ class CloudflareDnsRecordTypeTest {
   }
 
   StepContext ctx(String runId) {
-    return Contexts.of("acme", "dns", runId, config);
+    return TestStepContext.builder().step("dns").run(runId).config("cloudflare", config).build();
   }
 
   static DnsRecordSpec cname(String name) {
@@ -105,16 +106,17 @@ class CloudflareDnsRecordTypeTest {
   @Test
   void aMarkerLongerThanTheCommentLimitIsStoredShortenedAndStillRecognised() {
     String tenant = "a-very-long-tenant-identifier-made-from-a-rather-long-company-name";
-    StepContext run1 = Contexts.of(tenant, "custom-domain-record", "run-1", config);
+    TestStepContext run1 = TestStepContext.builder().tenant(tenant).step("custom-domain-record")
+        .config("cloudflare", config).build();
     assertThat(run1.ownershipMarker().length()).isGreaterThan(100);
 
     type.create(cname("shop.example.com"), run1);
     String comment = fake.records().get(0).comment();
     assertThat(comment).hasSizeLessThanOrEqualTo(100).startsWith("tw:~").isEqualTo(CommentMarkers.comment(run1.ownershipMarker(), 100));
     assertThat(type.create(cname("shop.example.com"), run1).origin()).isEqualTo(CreateResult.Origin.CREATED);
-    StepContext run2 = Contexts.of(tenant, "custom-domain-record", "run-2", config);
+    StepContext run2 = run1.inRun("run-2");
     assertThat(type.create(cname("shop.example.com"), run2).origin()).isEqualTo(CreateResult.Origin.ADOPTED);
-    StepContext otherResource = Contexts.of(tenant, "other-record", "run-1", config);
+    StepContext otherResource = run1.newBuilder().step("other-record").build();
     assertThatThrownBy(() -> type.create(cname("shop.example.com"), otherResource))
         .isInstanceOf(PermanentException.class);
   }

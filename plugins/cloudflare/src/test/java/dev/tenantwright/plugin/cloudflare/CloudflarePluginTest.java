@@ -7,13 +7,13 @@ import dev.tenantwright.core.Blueprint;
 import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.StepContext;
+import dev.tenantwright.testkit.PluginJars;
+import dev.tenantwright.testkit.ReadmeSnippets;
+import dev.tenantwright.testkit.TestStepContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,17 +23,10 @@ class CloudflarePluginTest {
   @TempDir
   Path dir;
 
-  static String readmeBlueprint() throws IOException {
-    String readme = Files.readString(Path.of("README.md"));
-    Matcher m = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL).matcher(readme);
-    assertThat(m.find()).as("README.md has a yaml block").isTrue();
-    return m.group(1);
-  }
-
   @Test
   void theJarLoadsThroughPf4jAndRegistersBothTypes() throws IOException {
     Path plugins = Files.createDirectories(dir.resolve("plugins"));
-    PluginJar.build(CloudflarePlugin.class, plugins);
+    PluginJars.build(CloudflarePlugin.class, plugins);
 
     try (Tenantwright tw = Tenantwright.builder().embedded(dir.resolve("data")).plugins(plugins)
         .classpathPlugins(false).build()) {
@@ -43,7 +36,7 @@ class CloudflarePluginTest {
 
   @Test
   void theReadmeBlueprintLoadsAgainstThePluginsTypes() throws IOException {
-    Blueprint bp = Blueprint.fromYaml("README.md", readmeBlueprint());
+    Blueprint bp = Blueprint.fromYaml("README.md", ReadmeSnippets.firstYamlBlock(Path.of("README.md")));
     assertThat(bp.resources()).hasSize(2);
 
     try (Tenantwright tw = Tenantwright.builder().embedded(dir.resolve("data")).classpathPlugins(false)
@@ -56,7 +49,7 @@ class CloudflarePluginTest {
 
   @Test
   void aMissingZoneIdIsRefusedNamingTheField() {
-    StepContext ctx = Contexts.of("acme", "dns", "run-1", Map.of("token", "t"), Duration.ofSeconds(5));
+    StepContext ctx = TestStepContext.builder().step("dns").config("cloudflare", Map.of("token", "t")).build();
 
     assertThatThrownBy(() -> ctx.config(CloudflareConfig.class))
         .isInstanceOf(PermanentException.class).hasMessageContaining("zoneId");

@@ -7,6 +7,7 @@ import dev.tenantwright.spi.CreateResult;
 import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.StepContext;
+import dev.tenantwright.testkit.TestStepContext;
 import dev.tenantwright.testkit.cloudflare.CloudflareFake;
 import java.time.Duration;
 import java.util.Map;
@@ -31,7 +32,7 @@ class CloudflareTxtVerificationTypeTest {
   }
 
   StepContext ctx(Duration left) {
-    return Contexts.of("acme", "verify", "run-1", config, left);
+    return TestStepContext.builder().step("verify").config("cloudflare", config).budget(left).build();
   }
 
   @Test

@@ -13,6 +13,8 @@ import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.plugin.support.SchemaValidator;
 import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.testkit.FakeCommandRunner;
+import dev.tenantwright.testkit.PluginJars;
+import dev.tenantwright.testkit.ReadmeSnippets;
 import dev.tenantwright.testkit.compose.FakeDockerCompose;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,11 +32,11 @@ class ComposePluginTest {
   @Test
   void theReadmeBlueprintProvisionsAndDestroysThroughThePluginJar() throws Exception {
     Path plugins = tmp.resolve("plugins");
-    PluginJar.build(ComposePlugin.class, plugins);
+    PluginJars.build(ComposePlugin.class, plugins);
     FakeDockerCompose compose = new FakeDockerCompose().validateWith(SchemaValidator.compose()::validateYaml);
     FakeCommandRunner runner = new FakeCommandRunner().on(compose);
     Path sites = tmp.resolve("sites");
-    Blueprint readme = Blueprint.fromYaml("README.md", PluginJar.yamlBlock(Path.of("README.md")));
+    Blueprint readme = Blueprint.fromYaml("README.md", ReadmeSnippets.firstYamlBlock(Path.of("README.md")));
 
     try (Tenantwright tw = Tenantwright.builder()
         .embedded(tmp.resolve("data"))

@@ -10,6 +10,7 @@ import dev.tenantwright.spi.CommandResult;
 import dev.tenantwright.spi.CommandRunner;
 import dev.tenantwright.spi.CreateResult;
 import dev.tenantwright.spi.PermanentException;
+import dev.tenantwright.testkit.TestStepContext;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,7 +42,7 @@ class ComposeProjectIT {
 
   final CommandRunner runner = new ProcessCommandRunner();
   final ComposeProjectType type = new ComposeProjectType();
-  TestContext ctx;
+  TestStepContext ctx;
   String project;
 
   @BeforeEach
@@ -49,7 +50,8 @@ class ComposeProjectIT {
     String tenant = "it" + UUID.randomUUID().toString().substring(0, 6).toLowerCase(Locale.ROOT);
     ComposeConfig config = new ComposeConfig(root.resolve("sites").toString(), null, null, null, 90, 300, null, null,
         null, null, "le", null, null, null, null, "unix://" + SOCKET);
-    ctx = new TestContext(tenant, "demo", "site", "run1", config, runner, Duration.ofMinutes(5));
+    ctx = TestStepContext.builder().tenant(tenant).step("site").config(config).commands(runner)
+        .budget(Duration.ofMinutes(5)).build();
     project = ctx.resourceName();
   }
 

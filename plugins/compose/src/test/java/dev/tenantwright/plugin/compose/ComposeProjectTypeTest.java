@@ -13,6 +13,7 @@ import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.testkit.CommandFault;
 import dev.tenantwright.testkit.FakeCommandRunner;
 import dev.tenantwright.testkit.RecordedCommand;
+import dev.tenantwright.testkit.TestStepContext;
 import dev.tenantwright.testkit.compose.FakeDockerCompose;
 import dev.tenantwright.testkit.compose.FakeDockerCompose.ContainerView;
 import java.io.IOException;
@@ -38,13 +39,13 @@ class ComposeProjectTypeTest {
   final FakeCommandRunner runner = new FakeCommandRunner().on(compose);
   final ComposeProjectType type = new ComposeProjectType();
   ComposeConfig config;
-  TestContext ctx;
+  TestStepContext ctx;
 
   @BeforeEach
   void setUp() {
     config = new ComposeConfig(root.resolve("sites").toString(), null, null, null, 30, null, null, null, null, null,
         "le", null, null, null, null, null);
-    ctx = TestContext.of(config, runner);
+    ctx = TestStepContext.builder().step("site").config(config).commands(runner).build();
   }
 
   Path site() {
@@ -124,7 +125,7 @@ class ComposeProjectTypeTest {
             null, null, "1s"),
         "128m", "0.25", null,
         new ComposeProjectSpec.Route("acme.example", "/shop", 8080, true, null, null), null, null, null, null));
-    type.create(new ComposeProjectSpec(services, null, null), ctx.withConfig(withNetwork));
+    type.create(new ComposeProjectSpec(services, null, null), ctx.newBuilder().config(withNetwork).build());
 
     JsonNode doc = SupportJson.yamlMapper().readTree(composeYaml());
     assertThat(SchemaValidator.compose().validateYaml(composeYaml())).isEmpty();
@@ -349,7 +350,7 @@ class ComposeProjectTypeTest {
   void archivingKeepsTheFolderButNotItsSecrets() throws IOException {
     ComposeConfig archive = new ComposeConfig(config.rootDir(), null, "archive", root.resolve("archive").toString(),
         null, null, null, null, null, null, null, null, null, null, null, null);
-    TestContext actx = ctx.withConfig(archive);
+    TestStepContext actx = ctx.newBuilder().config(archive).build();
     ComposeProjectOutputs out = type.create(Specs.website("r1"), actx).outputs();
 
     type.delete(Specs.website("r1"), out, actx);
@@ -371,7 +372,7 @@ class ComposeProjectTypeTest {
 
     assertThat(type.read(Specs.website("r1"), null, ctx)).hasValueSatisfying(o ->
         assertThat(o.services()).hasSize(2));
-    assertThat(type.read(Specs.website("r1"), null, ctx.forTenant("other").withResource("site")))
+    assertThat(type.read(Specs.website("r1"), null, ctx.forTenant("other")))
         .as("another tenant's resource with the same name sees nothing of ours").isEmpty();
   }
 
@@ -393,7 +394,7 @@ class ComposeProjectTypeTest {
     ComposeConfig v1 = new ComposeConfig(config.rootDir(), List.of("docker-compose"), null, null, null, null, null,
         null, null, null, null, null, null, null, null, null);
 
-    type.create(Specs.website("r1"), TestContext.of(v1, r));
+    type.create(Specs.website("r1"), ctx.newBuilder().config(v1).commands(r).build());
 
     assertThat(r.invocations()).allSatisfy(c -> assertThat(c.program()).isEqualTo("docker-compose"));
     assertThat(standalone.containers(PROJECT)).containsOnlyKeys("web", "worker");
@@ -401,7 +402,7 @@ class ComposeProjectTypeTest {
 
   @Test
   void anInvalidProjectNameIsRefusedBeforeAnyCommandRuns() {
-    TestContext bad = ctx.withResource("Site.Main");
+    TestStepContext bad = ctx.newBuilder().resourceName("acme-demo-Site.Main").build();
 
     assertThatThrownBy(() -> type.create(Specs.website("r1"), bad))
         .isInstanceOf(PermanentException.class)

@@ -22,6 +22,7 @@ import dev.tenantwright.plugin.traefik.TraefikPlugin;
 import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.spi.Secret;
 import dev.tenantwright.testkit.FakeCommandRunner;
+import dev.tenantwright.testkit.PluginJars;
 import dev.tenantwright.testkit.ReadmeSnippets;
 import dev.tenantwright.testkit.cloudflare.CloudflareFake;
 import dev.tenantwright.testkit.compose.FakeDockerCompose;
@@ -72,9 +73,9 @@ class WebsiteBlueprintTest {
         .validateWith(SchemaValidator.traefik()::validateYaml);
     sites = tmp.resolve("sites");
     Path plugins = tmp.resolve("plugins");
-    PluginJar.build(ComposePlugin.class, plugins);
-    PluginJar.build(TraefikPlugin.class, plugins);
-    PluginJar.build(CloudflarePlugin.class, plugins);
+    PluginJars.build(ComposePlugin.class, plugins);
+    PluginJars.build(TraefikPlugin.class, plugins);
+    PluginJars.build(CloudflarePlugin.class, plugins);
     tw = Tenantwright.builder()
         .embedded(tmp.resolve("data"))
         .plugins(plugins)

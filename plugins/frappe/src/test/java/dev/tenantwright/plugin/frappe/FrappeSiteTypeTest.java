@@ -11,12 +11,14 @@ import dev.tenantwright.spi.Secret;
 import dev.tenantwright.testkit.CommandFault;
 import dev.tenantwright.testkit.FakeCommandRunner;
 import dev.tenantwright.testkit.RecordedCommand;
+import dev.tenantwright.testkit.TestStepContext;
 import dev.tenantwright.testkit.frappe.FakeBench;
 import dev.tenantwright.testkit.frappe.FakeBench.SiteView;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class FrappeSiteTypeTest {
@@ -27,7 +29,7 @@ class FrappeSiteTypeTest {
   final FakeCommandRunner runner = fake.attachTo(new FakeCommandRunner());
   final FrappeConfig config = TestConfigs.record(TestConfigs.local());
   final FrappeSiteType type = new FrappeSiteType();
-  final TestContext ctx = new TestContext(config, runner, "acme", "run-1", 1);
+  final TestStepContext ctx = TestStepContext.builder().step("site").config(config).commands(runner).build();
 
   static SiteSpec spec() {
     Map<String, Object> cfg = new LinkedHashMap<>();
@@ -36,6 +38,12 @@ class FrappeSiteTypeTest {
     cfg.put("host_name", "https://acme.example");
     return new SiteSpec(null, Secret.of("admin-pass"), List.of("erpnext"), cfg,
         new SiteUser("owner@acme.example", "Ada", "Lovelace", Secret.of("user-pass")), null);
+  }
+
+  /** The type waits for bench commands, never by pausing. */
+  @AfterEach
+  void theTypeNeverPauses() {
+    assertThat(ctx.pauses()).isEmpty();
   }
 
   /** A crash of the engine in the middle of a call: not an exception the type may catch. */
@@ -67,7 +75,7 @@ class FrappeSiteTypeTest {
     assertThat(out.apps()).containsExactly("frappe", "erpnext");
     assertThat(fake.backups()).containsExactly(out.baselineBackup());
     assertThat(out.baselineBackup()).startsWith("./" + SITE + "/private/backups/").endsWith("-database.sql.gz");
-    assertThat(ctx.progress).isNotEmpty().last().asString().startsWith("100%");
+    assertThat(ctx.progressReports()).isNotEmpty().last().asString().startsWith("100%");
   }
 
   @Test
@@ -95,7 +103,7 @@ class FrappeSiteTypeTest {
   @Test
   void aSecondCreateOfTheSameStepFindsItsSiteAndReportsCreatedWithoutMakingAnother() {
     type.create(spec(), ctx);
-    CreateResult<SiteOutputs> again = type.create(spec(), new TestContext(config, runner, "acme", "run-1", 2));
+    CreateResult<SiteOutputs> again = type.create(spec(), ctx.withAttempt(2));
 
     assertThat(again.origin()).isEqualTo(CreateResult.Origin.CREATED);
     assertThat(fake.sites()).containsExactly(SITE);
@@ -151,7 +159,7 @@ class FrappeSiteTypeTest {
         e -> assertThat(e.outcomeUnknown()).as("the site was dropped again: nothing is left").isFalse());
     assertThat(fake.liveObjects()).isEmpty();
 
-    CreateResult<SiteOutputs> retried = type.create(spec(), new TestContext(config, runner, "acme", "run-1", 2));
+    CreateResult<SiteOutputs> retried = type.create(spec(), ctx.withAttempt(2));
     assertThat(retried.origin()).isEqualTo(CreateResult.Origin.CREATED);
     assertThat(fake.sites()).containsExactly(SITE);
   }
@@ -200,7 +208,7 @@ class FrappeSiteTypeTest {
     assertThatThrownBy(() -> type.create(spec(), ctx)).isInstanceOf(Crash.class);
     assertThat(fake.site(SITE).orElseThrow().owner()).isNull();
 
-    CreateResult<SiteOutputs> resumed = type.create(spec(), new TestContext(config, runner, "acme", "run-1", 2));
+    CreateResult<SiteOutputs> resumed = type.create(spec(), ctx.withAttempt(2));
     assertThat(resumed.origin()).isEqualTo(CreateResult.Origin.CREATED);
     assertThat(fake.site(SITE).orElseThrow().owner()).isEqualTo(ctx.ownershipMarker());
     assertThat(fake.history()).filteredOn(h -> h.endsWith(" new-site")).hasSize(1);
@@ -219,7 +227,7 @@ class FrappeSiteTypeTest {
     assertThatThrownBy(() -> type.create(spec(), ctx)).isInstanceOf(Crash.class);
     assertThat(fake.site(SITE).orElseThrow().complete()).isFalse();
 
-    CreateResult<SiteOutputs> resumed = type.create(spec(), new TestContext(config, runner, "acme", "run-1", 2));
+    CreateResult<SiteOutputs> resumed = type.create(spec(), ctx.withAttempt(2));
     assertThat(resumed.origin()).isEqualTo(CreateResult.Origin.CREATED);
     SiteView site = fake.site(SITE).orElseThrow();
     assertThat(site.complete()).isTrue();
@@ -369,7 +377,7 @@ class FrappeSiteTypeTest {
     fake.failNext("new-site", 1, "pymysql.err.OperationalError: (2003, \"Can't connect to MySQL server on 'db'\")");
     assertThatThrownBy(() -> type.create(spec(), ctx)).isInstanceOf(RetryableException.class);
     FrappeConfig wrongRoot = TestConfigs.record(withRootPassword("wrong"));
-    assertThatThrownBy(() -> type.create(spec(), new TestContext(wrongRoot, runner, "acme", "run-1", 1)))
+    assertThatThrownBy(() -> type.create(spec(), ctx.newBuilder().config(wrongRoot).build()))
         .isInstanceOf(PermanentException.class).hasMessageContaining("1045");
     fake.failNext("show-config", 1, "Error response from daemon: Container frappe-backend is restarting");
     assertThatThrownBy(() -> type.read(spec(), null, ctx)).isInstanceOfSatisfying(RetryableException.class,
@@ -383,7 +391,7 @@ class FrappeSiteTypeTest {
       fake.reset();
       runner.reset();
       FrappeConfig cfg = TestConfigs.record(transport);
-      TestContext c = new TestContext(cfg, runner, "acme", "run-1", 1);
+      TestStepContext c = ctx.newBuilder().config(cfg).build();
       SiteOutputs out = type.create(spec(), c).outputs();
       assertThat(fake.site(SITE).orElseThrow().apps()).as("%s", transport.get("transport"))
           .containsExactly("frappe", "erpnext");

@@ -15,6 +15,7 @@ import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.Secret;
 import dev.tenantwright.testkit.FakeCommandRunner;
 import dev.tenantwright.testkit.RecordedCommand;
+import dev.tenantwright.testkit.TestStepContext;
 import dev.tenantwright.testkit.frappe.FakeBench;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,7 +100,8 @@ class HostileInputTest {
     for (Map<String, Object> transport : List.of(TestConfigs.local(), TestConfigs.docker(), TestConfigs.ssh())) {
       FakeBench fake = TestConfigs.fakeBench();
       FakeCommandRunner runner = fake.attachTo(new FakeCommandRunner());
-      TestContext ctx = new TestContext(TestConfigs.record(transport), runner, "acme", "run-1", 1);
+      TestStepContext ctx = TestStepContext.builder().step("site").config(TestConfigs.record(transport))
+          .commands(runner).build();
       new FrappeSiteType().create(spec, ctx);
 
       FakeBench.SiteView site = fake.site(SITE).orElseThrow();

@@ -12,13 +12,12 @@ import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.spi.Command;
 import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.testkit.FakeCommandRunner;
+import dev.tenantwright.testkit.PluginJars;
+import dev.tenantwright.testkit.ReadmeSnippets;
 import dev.tenantwright.testkit.frappe.FakeBench;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,18 +27,11 @@ class ReadmeBlueprintTest {
   @TempDir
   Path dir;
 
-  static String readmeYaml() throws IOException {
-    String readme = Files.readString(Path.of("README.md"));
-    Matcher m = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL).matcher(readme);
-    assertThat(m.find()).as("README.md has a fenced yaml block").isTrue();
-    return m.group(1);
-  }
-
   @Test
   void theReadmeBlueprintProvisionsResetsAndDestroysASiteWithThePluginLoadedFromItsJar() throws IOException {
-    Blueprint blueprint = Blueprint.fromYaml("README.md", readmeYaml());
+    Blueprint blueprint = Blueprint.fromYaml("README.md", ReadmeSnippets.firstYamlBlock(Path.of("README.md")));
     Path plugins = dir.resolve("plugins");
-    PluginJar.build(plugins);
+    PluginJars.build(FrappePlugin.class, plugins);
     FakeBench fake = TestConfigs.fakeBench();
     FakeCommandRunner runner = fake.attachTo(new FakeCommandRunner());
     try (Tenantwright tw = Tenantwright.builder().embedded(dir.resolve("data")).plugins(plugins)

@@ -12,6 +12,7 @@ import dev.tenantwright.core.RunState;
 import dev.tenantwright.core.Tenant;
 import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.spi.EnvironmentKind;
+import dev.tenantwright.testkit.PluginJars;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,7 +54,7 @@ class ErpBlueprintIT {
   @Test
   void aCustomerGetsAnErpContainerReachableAtItsAccessUrlAndDestroyRemovesIt() throws Exception {
     Path plugins = dir.resolve("plugins");
-    PluginJar.build(plugins);
+    PluginJars.build(IncusPlugin.class, plugins);
     int from = RealIncus.freePort();
     try (Tenantwright tw = Tenantwright.builder()
         .embedded(dir.resolve("data"))

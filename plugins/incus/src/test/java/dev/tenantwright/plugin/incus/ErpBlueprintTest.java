@@ -11,6 +11,7 @@ import dev.tenantwright.core.RunState;
 import dev.tenantwright.core.Tenant;
 import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.spi.EnvironmentKind;
+import dev.tenantwright.testkit.PluginJars;
 import dev.tenantwright.testkit.incus.ExecCall;
 import dev.tenantwright.testkit.incus.FakeInstance;
 import dev.tenantwright.testkit.incus.IncusFake;
@@ -58,7 +59,7 @@ class ErpBlueprintTest {
   @Test
   void theErpExampleProvisionsACustomerWorldThroughThePluginJar() {
     Path plugins = dir.resolve("plugins");
-    PluginJar.build(plugins);
+    PluginJars.build(IncusPlugin.class, plugins);
     try (Tenantwright tw = Tenantwright.builder()
         .embedded(dir.resolve("data"))
         .plugins(plugins)

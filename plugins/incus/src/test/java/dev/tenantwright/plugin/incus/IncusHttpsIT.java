@@ -11,14 +11,14 @@ import dev.tenantwright.plugin.support.RestRequest;
 import dev.tenantwright.plugin.support.RestResponse;
 import dev.tenantwright.plugin.support.SupportJson;
 import dev.tenantwright.spi.CreateResult;
-import dev.tenantwright.spi.RetryableException;
+import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.Secret;
+import dev.tenantwright.testkit.TestStepContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -105,8 +105,8 @@ class IncusHttpsIT {
   @Test
   void createsAndDeletesAnInstanceOverHttpsWithAClientCertificateAndAPinnedServer() {
     IncusConfig config = https(serverFingerprint);
-    TestStepContext ctx = new TestStepContext("acme", "demo", "tls", "it-run", config, Clock.systemUTC(),
-        Duration.ofMinutes(3));
+    TestStepContext ctx = TestStepContext.builder().step("tls").run("it-run").config(config)
+        .budget(Duration.ofMinutes(3)).realTime().build();
     InstanceSpec spec = new InstanceSpec(incus.image, null, null, null, null, null, null, null, null, null, null,
         List.of(InitCommand.of("/bin/touch", "/srv-ready")), null);
 
@@ -123,7 +123,7 @@ class IncusHttpsIT {
   void aServerWhoseCertificateIsNotThePinnedOneIsRefused() {
     String wrong = "00".repeat(32);
     assertThatThrownBy(() -> IncusClients.build(https(wrong)).instance("acme-demo-tls"))
-        .isInstanceOf(RetryableException.class)
+        .isInstanceOf(PermanentException.class)
         .hasRootCauseMessage("the Incus server's certificate (SHA-256 " + serverFingerprint
             + ") is not the pinned one (serverCertFingerprint)");
   }

@@ -10,13 +10,13 @@ import dev.tenantwright.plugin.incus.internal.IncusInstance;
 import dev.tenantwright.spi.CreateResult;
 import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.Secret;
+import dev.tenantwright.testkit.TestStepContext;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +53,8 @@ class IncusInstanceIT {
   }
 
   TestStepContext ctx(String resource) {
-    return new TestStepContext("acme", "demo", resource, "it-run", incus.config(), Clock.systemUTC(),
-        Duration.ofMinutes(3));
+    return TestStepContext.builder().step(resource).run("it-run").config(incus.config())
+        .budget(Duration.ofMinutes(3)).realTime().build();
   }
 
   InstanceSpec spec(int hostPort, List<InitCommand> init) {
@@ -154,15 +154,8 @@ class IncusInstanceIT {
   void anInstanceOfSomeoneElseIsAConflictAndIsNotTouched() {
     TestStepContext ctx = ctx("foreign");
     InstanceSpec spec = spec(RealIncus.freePort(), List.of());
-    type.create(spec, new TestStepContext("acme", "demo", "foreign", "it-run", incus.config(), Clock.systemUTC(),
-        Duration.ofMinutes(3)));
-    TestStepContext stranger = new TestStepContext("other", "demo", "foreign", "it-run", incus.config(),
-        Clock.systemUTC(), Duration.ofMinutes(3)) {
-      @Override
-      public String resourceName() {
-        return "acme-demo-foreign";
-      }
-    };
+    type.create(spec, ctx("foreign"));
+    TestStepContext stranger = ctx("foreign").newBuilder().tenant("other").resourceName("acme-demo-foreign").build();
 
     assertThatThrownBy(() -> type.create(spec, stranger))
         .isInstanceOf(PermanentException.class)

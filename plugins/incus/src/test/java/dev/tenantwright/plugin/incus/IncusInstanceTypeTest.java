@@ -11,11 +11,11 @@ import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.Secret;
 import dev.tenantwright.testkit.Fault;
+import dev.tenantwright.testkit.TestStepContext;
 import dev.tenantwright.testkit.incus.ExecCall;
 import dev.tenantwright.testkit.incus.ExecResult;
 import dev.tenantwright.testkit.incus.FakeInstance;
 import dev.tenantwright.testkit.incus.IncusFake;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +36,12 @@ class IncusInstanceTypeTest {
   @BeforeEach
   void connect() {
     config = new IncusConfig(null, fake.baseUrl(), null, null, null, null, null, null, null, null);
-    ctx = TestStepContext.of(config);
+    ctx = TestStepContext.builder().step("erp").config(config).budget(Duration.ofMinutes(1)).build();
+  }
+
+  /** The step with a clock that moves 50 ms on every read, so waiting on the fake reaches the deadline. */
+  TestStepContext ticking(Duration budget) {
+    return ctx.newBuilder().tick(Duration.ofMillis(50)).budget(budget).build();
   }
 
   @AfterEach
@@ -99,7 +104,8 @@ class IncusInstanceTypeTest {
     assertThat(execs.get(1).cwd()).isEqualTo("/srv/erp");
     assertThat(fake.calls(IncusFake.DELETE_EXEC_OUTPUT)).as("recorded output is cleaned up").isEqualTo(4);
     assertThat(fake.requests()).allSatisfy(c -> assertThat(c.query()).contains("project=default"));
-    assertThat(ctx.progress).anySatisfy(p -> assertThat(p).contains("init command 2 of 2 (/opt/erp/init)"));
+    assertThat(ctx.progressReports())
+        .anySatisfy(p -> assertThat(p).contains("init command 2 of 2 (/opt/erp/init)"));
   }
 
   @Test
@@ -130,7 +136,7 @@ class IncusInstanceTypeTest {
 
   @Test
   void anInstanceOfAnotherRunOfTheSameResourceIsAdoptedAsItIs() {
-    TestStepContext earlier = ctx.anotherRun();
+    TestStepContext earlier = ctx.inRun("run-2");
     fake.plantInstance("default", NAME, Map.of(InstanceSpec.OWNER_KEY, earlier.ownershipMarker()), true,
         List.of(IncusInstanceType.BASELINE));
 
@@ -212,8 +218,7 @@ class IncusInstanceTypeTest {
   @Test
   void aHostPortHeldByAnotherInstanceFailsTheStartAndRemovesTheInstance() {
     type.create(erp(), ctx);
-    TestStepContext second = new TestStepContext("acme", "demo", "erp2", "run1", config,
-        Clock.systemUTC(), Duration.ofMinutes(1));
+    TestStepContext second = ctx.newBuilder().step("erp2").build();
 
     assertThatThrownBy(() -> type.create(erp(), second))
         .isInstanceOf(PermanentException.class)
@@ -237,11 +242,12 @@ class IncusInstanceTypeTest {
     IncusConfig quick = new IncusConfig(null, fake.baseUrl(), null, null, null, null, null, null, null, 1);
     fake.inject(Fault.timeout(Duration.ofSeconds(3)).on(IncusFake.CREATE_INSTANCE).afterHandler().times(1));
 
-    assertThatThrownBy(() -> type.create(erp(), ctx.with(quick)))
+    assertThatThrownBy(() -> type.create(erp(), ctx.newBuilder().config(quick).build()))
         .isInstanceOfSatisfying(RetryableException.class, e -> assertThat(e.outcomeUnknown()).isTrue());
     assertThat(fake.instance("default", NAME)).as("the create took effect").isPresent();
 
-    assertThat(type.create(erp(), ctx.with(quick)).origin()).isEqualTo(CreateResult.Origin.CREATED);
+    assertThat(type.create(erp(), ctx.newBuilder().config(quick).build()).origin())
+        .isEqualTo(CreateResult.Origin.CREATED);
     assertThat(fake.liveObjects()).hasSize(1);
     assertThat(fake.execs()).hasSize(2);
     assertThat(instance().snapshots()).containsExactly(IncusInstanceType.BASELINE);
@@ -252,14 +258,14 @@ class IncusInstanceTypeTest {
     fake.inject(Fault.status(503).on(IncusFake.WAIT_OPERATION).times(2));
     fake.inject(Fault.connectionReset().on(IncusFake.WAIT_OPERATION).nth(5).times(1));
 
-    assertThat(type.create(erp(), ctx.ticking(Duration.ofMinutes(1))).outputs().status()).isEqualTo("Running");
+    assertThat(type.create(erp(), ticking(Duration.ofMinutes(1))).outputs().status()).isEqualTo("Running");
   }
 
   @Test
   void anOperationThatOutlivesTheDeadlineIsRetryableWithAnUnknownOutcome() {
     fake.operationsRunFor(1_000_000);
 
-    assertThatThrownBy(() -> type.create(erp(), ctx.ticking(Duration.ofSeconds(5))))
+    assertThatThrownBy(() -> type.create(erp(), ticking(Duration.ofSeconds(5))))
         .isInstanceOfSatisfying(RetryableException.class, e -> {
           assertThat(e.outcomeUnknown()).isTrue();
           assertThat(e).hasMessageContaining("still running at the step's deadline");
@@ -366,7 +372,7 @@ class IncusInstanceTypeTest {
   @Test
   void resetStartsAStoppedInstanceAfterRestoring() {
     InstanceOutputs out = type.create(erp(), ctx).outputs();
-    type.delete(erp(), out, ctx.anotherRun());
+    type.delete(erp(), out, ctx.inRun("run-2"));
     fake.plantInstance("default", NAME, Map.of(InstanceSpec.OWNER_KEY, ctx.ownershipMarker()), false,
         List.of(IncusInstanceType.BASELINE));
 
@@ -388,7 +394,7 @@ class IncusInstanceTypeTest {
     IncusConfig other = new IncusConfig(null, fake.baseUrl(), null, null, null, "customers", "0.0.0.0",
         "erp.example.com", 0, null);
 
-    InstanceOutputs out = type.create(erp(), ctx.with(other)).outputs();
+    InstanceOutputs out = type.create(erp(), ctx.newBuilder().config(other).build()).outputs();
 
     assertThat(out.project()).isEqualTo("customers");
     assertThat(out.url()).isEqualTo("http://erp.example.com:24001/");
@@ -406,8 +412,7 @@ class IncusInstanceTypeTest {
         .contains("\"source\":{\"type\":\"image\",\"fingerprint\":\"abe2ce11c7e0\"}");
 
     type.create(new InstanceSpec("debian/12", null, "https://images.linuxcontainers.org", null, null, null, null,
-        null, null, null, null, null, null), new TestStepContext("acme", "demo", "web", "run1", config,
-        Clock.systemUTC(), Duration.ofMinutes(1)));
+        null, null, null, null, null, null), ctx.newBuilder().step("web").build());
     assertThat(fake.requests(IncusFake.CREATE_INSTANCE).get(1).body()).contains("\"alias\":\"debian/12\"",
         "\"server\":\"https://images.linuxcontainers.org\"", "\"protocol\":\"simplestreams\"", "\"mode\":\"pull\"");
   }

@@ -10,12 +10,9 @@ import dev.tenantwright.core.RunOptions;
 import dev.tenantwright.core.Tenant;
 import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.spi.Secret;
+import dev.tenantwright.testkit.ReadmeSnippets;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,16 +21,9 @@ class ReadmeBlueprintTest {
 
   @TempDir Path dir;
 
-  static String readmeYaml() throws IOException {
-    String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
-    Matcher m = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL).matcher(readme);
-    assertThat(m.find()).as("README.md has a ```yaml block").isTrue();
-    return m.group(1);
-  }
-
   @Test
   void theReadmeBlueprintIsValidAgainstTheIncusType() throws IOException {
-    Blueprint bp = Blueprint.fromYaml("plugins/incus/README.md", readmeYaml());
+    Blueprint bp = Blueprint.fromYaml("plugins/incus/README.md", ReadmeSnippets.firstYamlBlock(Path.of("README.md")));
     assertThat(bp.resource("erp")).get().extracting(r -> r.type()).isEqualTo(IncusInstanceType.TYPE);
 
     try (Tenantwright tw = Tenantwright.builder()

@@ -8,13 +8,14 @@ import dev.tenantwright.plugin.support.RestClient;
 import dev.tenantwright.plugin.support.RestRequest;
 import dev.tenantwright.plugin.support.RestResponse;
 import dev.tenantwright.plugin.support.SupportJson;
+import dev.tenantwright.spi.EnvironmentKind;
+import dev.tenantwright.testkit.TestStepContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,8 +90,8 @@ final class RealIncus implements AutoCloseable {
 
   /** Runs a command in an instance and returns its exit code and stdout. */
   Exec exec(String instance, String... argv) {
-    TestStepContext ctx = new TestStepContext("it", "exec", "probe", "it", config(), Clock.systemUTC(),
-        Duration.ofMinutes(1));
+    TestStepContext ctx = TestStepContext.builder().tenant("it").environment("exec", EnvironmentKind.DEMO)
+        .step("probe").run("it").config(config()).budget(Duration.ofMinutes(1)).realTime().build();
     IncusApi.ExecResult r = api().exec(instance, List.of(argv), Map.of(), null, null, null, "probe", ctx);
     String out = api().readLog(r.stdoutPath());
     api().deleteLog(r.stdoutPath());

@@ -12,6 +12,8 @@ import dev.tenantwright.core.Tenant;
 import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.plugin.support.SchemaValidator;
 import dev.tenantwright.spi.EnvironmentKind;
+import dev.tenantwright.testkit.PluginJars;
+import dev.tenantwright.testkit.ReadmeSnippets;
 import dev.tenantwright.testkit.traefik.TraefikFake;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,10 +30,12 @@ class TraefikPluginTest {
 
   @Test
   void theReadmeBlueprintWritesAVerifiedRouteAndDestroyRemovesIt() throws Exception {
+    // PLUGIN-JARS-BEGIN
     Path plugins = tmp.resolve("plugins");
-    PluginJar.build(TraefikPlugin.class, plugins);
+    PluginJars.build(TraefikPlugin.class, plugins);                 // this module's jar, as a host loads it
+    Blueprint readme = Blueprint.fromYaml("README.md", ReadmeSnippets.firstYamlBlock(Path.of("README.md")));
+    // PLUGIN-JARS-END
     Path dynamic = Files.createDirectories(tmp.resolve("dynamic"));
-    Blueprint readme = Blueprint.fromYaml("README.md", PluginJar.yamlBlock(Path.of("README.md")));
 
     try (TraefikFake traefik = new TraefikFake(dynamic).reloadAfterCalls(1)
             .validateWith(SchemaValidator.traefik()::validateYaml);

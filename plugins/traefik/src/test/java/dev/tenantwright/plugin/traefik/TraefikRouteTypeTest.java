@@ -12,6 +12,7 @@ import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.Secret;
 import dev.tenantwright.testkit.Fault;
+import dev.tenantwright.testkit.TestStepContext;
 import dev.tenantwright.testkit.traefik.TraefikFake;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,14 +37,14 @@ class TraefikRouteTypeTest {
 
   TraefikFake traefik;
   TraefikConfig config;
-  TestContext ctx;
+  TestStepContext ctx;
   final TraefikRouteType type = new TraefikRouteType();
 
   @BeforeEach
   void setUp() {
     traefik = new TraefikFake(dir).validateWith(SchemaValidator.traefik()::validateYaml);
     config = new TraefikConfig(dir.toString(), traefik.baseUrl(), null, null, null, null, "le", null, 5, 100);
-    ctx = TestContext.of(config, null);
+    ctx = TestStepContext.builder().step("route").config(config).build();
   }
 
   /** Every route file left in the directory, and every one the fake loaded on the way, matches the schema. */
@@ -110,25 +111,25 @@ class TraefikRouteTypeTest {
     TraefikRouteOutputs out = type.create(spec("shop.acme.example"), ctx).outputs();
 
     assertThat(out.verified()).isTrue();
-    assertThat(ctx.pauses).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400));
+    assertThat(ctx.pauses()).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400));
     assertThat(traefik.requests("GET /api/http/routers/{name}")).extracting(c -> c.status())
         .containsExactly(404, 404, 404, 200, 200);
   }
 
   @Test
   void aRouterThatNeverLoadsIsRetryableAndTheFileStaysForTheNextAttempt() {
-    TestContext c;
+    TestStepContext c;
     try (TraefikFake elsewhere = new TraefikFake(elsewhereDir)) {
       TraefikConfig wrongApi = new TraefikConfig(dir.toString(), "http://127.0.0.1:" + elsewhere.port() + "/nothing",
           null, null, null, null, null, null, 2, 500);
 
-      c = ctx.withConfig(wrongApi);
+      c = ctx.newBuilder().config(wrongApi).build();
       assertThatThrownBy(() -> type.create(spec("shop.acme.example"), c))
           .isInstanceOf(RetryableException.class)
           .hasMessageContaining("router " + NAME + "@file is not loaded yet");
     }
     assertThat(file()).exists();
-    assertThat(c.pauses).containsExactly(Duration.ofMillis(500), Duration.ofSeconds(1));
+    assertThat(c.pauses()).containsExactly(Duration.ofMillis(500), Duration.ofSeconds(1));
   }
 
   @Test
@@ -156,7 +157,7 @@ class TraefikRouteTypeTest {
     TraefikRouteOutputs out = type.create(spec("shop.acme.example"), ctx).outputs();
 
     assertThat(out.verified()).isTrue();
-    assertThat(ctx.pauses).hasSize(2);
+    assertThat(ctx.pauses()).hasSize(2);
   }
 
   @Test
@@ -165,13 +166,14 @@ class TraefikRouteTypeTest {
 
     assertThatThrownBy(() -> type.create(spec("shop.acme.example"), ctx))
         .isInstanceOf(PermanentException.class).hasMessageContaining("401");
-    assertThat(ctx.pauses).isEmpty();
+    assertThat(ctx.pauses()).isEmpty();
     assertThat(file()).doesNotExist();
   }
 
   @Test
   void withoutAnApiTheRouteIsWrittenButNotVerified() {
-    TraefikRouteOutputs out = type.create(spec("shop.acme.example"), ctx.withConfig(TraefikConfig.of(dir))).outputs();
+    TestStepContext withoutApi = ctx.newBuilder().config(TraefikConfig.of(dir)).build();
+    TraefikRouteOutputs out = type.create(spec("shop.acme.example"), withoutApi).outputs();
 
     assertThat(out.verified()).isFalse();
     assertThat(file()).exists();
@@ -295,7 +297,8 @@ class TraefikRouteTypeTest {
     TraefikConfig auth = new TraefikConfig(dir.toString(), traefik.baseUrl(), "admin", Secret.of("hunter2"), null, null,
         null, null, 5, 100);
 
-    assertThat(type.create(spec("shop.acme.example"), ctx.withConfig(auth)).outputs().verified()).isTrue();
+    TestStepContext withAuth = ctx.newBuilder().config(auth).build();
+    assertThat(type.create(spec("shop.acme.example"), withAuth).outputs().verified()).isTrue();
     assertThatThrownBy(() -> type.create(spec("shop.acme.example"), ctx))
         .isInstanceOf(PermanentException.class).hasMessageContaining("401").hasMessageNotContaining("hunter2");
   }

@@ -1,6 +1,6 @@
 package dev.tenantwright.plugin.vercel;
 
-import dev.tenantwright.plugin.vercel.internal.DurationText;
+import dev.tenantwright.plugin.support.Durations;
 import dev.tenantwright.spi.Nullable;
 import dev.tenantwright.spi.Secret;
 import java.time.Duration;
@@ -49,7 +49,7 @@ public record VercelConfig(
     for (String[] d : new String[][] {{"timeout", timeout}, {"pollInterval", pollInterval},
         {"maxPollInterval", maxPollInterval}}) {
       if (d[1] != null) {
-        DurationText.parse(d[0], d[1]);
+        Durations.parse(d[0], d[1]);
       }
     }
   }
@@ -61,16 +61,16 @@ public record VercelConfig(
 
   /** The per-call timeout to use. */
   public Duration effectiveTimeout() {
-    return timeout == null ? Duration.ofSeconds(30) : DurationText.parse("timeout", timeout);
+    return timeout == null ? Duration.ofSeconds(30) : Durations.parse("timeout", timeout);
   }
 
   /** The first wait between deployment polls. */
   public Duration effectivePollInterval() {
-    return pollInterval == null ? Duration.ofSeconds(2) : DurationText.parse("pollInterval", pollInterval);
+    return pollInterval == null ? Duration.ofSeconds(2) : Durations.parse("pollInterval", pollInterval);
   }
 
   /** The longest wait between deployment polls. */
   public Duration effectiveMaxPollInterval() {
-    return maxPollInterval == null ? Duration.ofSeconds(15) : DurationText.parse("maxPollInterval", maxPollInterval);
+    return maxPollInterval == null ? Duration.ofSeconds(15) : Durations.parse("maxPollInterval", maxPollInterval);
   }
 }

@@ -8,6 +8,7 @@ import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.StepContext;
 import dev.tenantwright.testkit.Fault;
+import dev.tenantwright.testkit.TestStepContext;
 import dev.tenantwright.testkit.vercel.VercelFake;
 import java.time.Duration;
 import java.util.List;
@@ -27,9 +28,8 @@ class VercelDeploymentTypeTest {
 
   @BeforeEach
   void aProjectOfThisEnvironment() {
-    Contexts.PROGRESS.clear();
     projectId = new VercelProjectType().create(new ProjectSpec(null, null, null, null, null, null),
-        Contexts.of("acme", "site", "run-1", config)).outputs().id();
+        TestStepContext.builder().step("site").config("vercel", config).build()).outputs().id();
     files = new DeploymentSpec(projectId, "production",
         List.of(new DeploymentSpec.InlineFile("index.html", "<h1>ACME</h1>", null)), null);
   }
@@ -40,24 +40,25 @@ class VercelDeploymentTypeTest {
     fake.close();
   }
 
-  StepContext ctx(String runId) {
-    return Contexts.of("acme", "deploy", runId, config);
+  TestStepContext ctx(String runId) {
+    return TestStepContext.builder().step("deploy").run(runId).config("vercel", config).build();
   }
 
   @Test
   void pollsTheDeploymentThroughQueuedAndBuildingUntilReadyReportingProgress() {
     fake.deploymentPhases(2);
-    CreateResult<DeploymentOutputs> made = type.create(files, ctx("run-1"));
+    TestStepContext ctx = ctx("run-1");
+    CreateResult<DeploymentOutputs> made = type.create(files, ctx);
 
     assertThat(made.origin()).isEqualTo(CreateResult.Origin.CREATED);
     assertThat(made.outputs().readyState()).isEqualTo("READY");
     assertThat(made.outputs().url()).startsWith("acme-demo-site-").endsWith(".vercel.app");
     assertThat(made.outputs().inspectorUrl()).startsWith("https://vercel.com/");
     assertThat(fake.calls(VercelFake.GET_DEPLOYMENT)).isEqualTo(4);
-    assertThat(Contexts.PROGRESS).filteredOn(p -> p.contains(made.outputs().id()))
-        .containsExactly("10 deployment " + made.outputs().id() + " is QUEUED",
-            "50 deployment " + made.outputs().id() + " is BUILDING",
-            "100 deployment " + made.outputs().id() + " is READY");
+    assertThat(ctx.progressReports()).filteredOn(p -> p.contains(made.outputs().id()))
+        .containsExactly("10% deployment " + made.outputs().id() + " is QUEUED",
+            "50% deployment " + made.outputs().id() + " is BUILDING",
+            "100% deployment " + made.outputs().id() + " is READY");
   }
 
   @Test
@@ -118,7 +119,7 @@ class VercelDeploymentTypeTest {
   @Test
   void theStepsDeadlineStopsPollingAsRetryable() {
     fake.deploymentPhases(1_000_000);
-    StepContext shortLived = Contexts.of("acme", "deploy", "run-1", config, Duration.ofMillis(300));
+    TestStepContext shortLived = ctx("run-1").newBuilder().budget(Duration.ofMillis(300)).build();
 
     assertThatThrownBy(() -> type.create(files, shortLived))
         .isInstanceOf(RetryableException.class).hasMessageContaining("deadline");

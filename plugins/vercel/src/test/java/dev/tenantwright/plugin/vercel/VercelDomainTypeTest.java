@@ -8,6 +8,7 @@ import dev.tenantwright.spi.CreateResult;
 import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.StepContext;
 import dev.tenantwright.testkit.Fault;
+import dev.tenantwright.testkit.TestStepContext;
 import dev.tenantwright.testkit.vercel.VercelFake;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +28,7 @@ class VercelDomainTypeTest {
   @BeforeEach
   void aProjectOfThisEnvironment() {
     projectId = new VercelProjectType().create(new ProjectSpec(null, null, null, null, null, null),
-        Contexts.of("acme", "site", "run-1", config)).outputs().id();
+        TestStepContext.builder().step("site").config("vercel", config).build()).outputs().id();
     spec = new DomainSpec(projectId, DOMAIN, null, null, null, null);
   }
 
@@ -38,7 +39,7 @@ class VercelDomainTypeTest {
   }
 
   StepContext ctx(String runId) {
-    return Contexts.of("acme", "domain", runId, config);
+    return TestStepContext.builder().step("domain").run(runId).config("vercel", config).build();
   }
 
   @Test

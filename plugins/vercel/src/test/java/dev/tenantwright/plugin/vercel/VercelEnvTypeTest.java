@@ -7,6 +7,7 @@ import dev.tenantwright.spi.CreateResult;
 import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.Secret;
 import dev.tenantwright.spi.StepContext;
+import dev.tenantwright.testkit.TestStepContext;
 import dev.tenantwright.testkit.vercel.VercelFake;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ class VercelEnvTypeTest {
   @BeforeEach
   void aProjectOfThisEnvironment() {
     projectId = new VercelProjectType().create(new ProjectSpec(null, null, null, null, null, null),
-        Contexts.of("acme", "site", "run-1", config)).outputs().id();
+        TestStepContext.builder().step("site").config("vercel", config).build()).outputs().id();
   }
 
   @AfterEach
@@ -34,7 +35,7 @@ class VercelEnvTypeTest {
   }
 
   StepContext ctx(String runId) {
-    return Contexts.of("acme", "env", runId, config);
+    return TestStepContext.builder().step("env").run(runId).config("vercel", config).build();
   }
 
   EnvSpec spec(Map<String, String> vars) {

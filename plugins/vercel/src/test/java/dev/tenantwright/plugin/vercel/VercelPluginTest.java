@@ -9,12 +9,12 @@ import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.plugin.cloudflare.CloudflareDnsRecordType;
 import dev.tenantwright.plugin.cloudflare.CloudflarePlugin;
 import dev.tenantwright.plugin.cloudflare.CloudflareTxtVerificationType;
+import dev.tenantwright.testkit.PluginJars;
+import dev.tenantwright.testkit.ReadmeSnippets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,8 +38,8 @@ class VercelPluginTest {
   @Test
   void bothPluginJarsLoadThroughPf4jAndRegisterTheirTypes() throws IOException {
     Path plugins = Files.createDirectories(dir.resolve("plugins"));
-    PluginJar.build(VercelPlugin.class, plugins);
-    PluginJar.build(CloudflarePlugin.class, plugins);
+    PluginJars.build(VercelPlugin.class, plugins);
+    PluginJars.build(CloudflarePlugin.class, plugins);
 
     try (Tenantwright tw = Tenantwright.builder().embedded(dir.resolve("data")).plugins(plugins)
         .classpathPlugins(false).build()) {
@@ -50,10 +50,7 @@ class VercelPluginTest {
 
   @Test
   void theReadmeBlueprintLoadsAgainstThePluginsTypes() throws IOException {
-    String readme = Files.readString(Path.of("README.md"));
-    Matcher m = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL).matcher(readme);
-    assertThat(m.find()).as("README.md has a yaml block").isTrue();
-    Blueprint bp = Blueprint.fromYaml("README.md", m.group(1));
+    Blueprint bp = Blueprint.fromYaml("README.md", ReadmeSnippets.firstYamlBlock(Path.of("README.md")));
 
     try (Tenantwright tw = withAllTypes().blueprint(bp).build()) {
       assertThat(tw.blueprints()).contains("static-site");

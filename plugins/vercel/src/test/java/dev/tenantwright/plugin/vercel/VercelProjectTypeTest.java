@@ -9,6 +9,7 @@ import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.StepContext;
 import dev.tenantwright.testkit.Fault;
+import dev.tenantwright.testkit.TestStepContext;
 import dev.tenantwright.testkit.vercel.VercelFake;
 import java.time.Duration;
 import java.util.HashMap;
@@ -30,7 +31,7 @@ class VercelProjectTypeTest {
   }
 
   StepContext ctx(String runId) {
-    return Contexts.of("acme", "site", runId, config);
+    return TestStepContext.builder().step("site").run(runId).config("vercel", config).build();
   }
 
   @Test

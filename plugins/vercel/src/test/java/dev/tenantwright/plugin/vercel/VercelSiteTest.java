@@ -17,6 +17,7 @@ import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.plugin.cloudflare.CloudflarePlugin;
 import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.testkit.Fault;
+import dev.tenantwright.testkit.PluginJars;
 import dev.tenantwright.testkit.cloudflare.CloudflareFake;
 import dev.tenantwright.testkit.vercel.VercelFake;
 import java.io.IOException;
@@ -82,8 +83,8 @@ class VercelSiteTest {
 
   Tenantwright open(int maxAttempts) throws IOException {
     Path plugins = Files.createDirectories(dir.resolve("plugins"));
-    PluginJar.build(VercelPlugin.class, plugins);
-    PluginJar.build(CloudflarePlugin.class, plugins);
+    PluginJars.build(VercelPlugin.class, plugins);
+    PluginJars.build(CloudflarePlugin.class, plugins);
     tw = Tenantwright.builder()
         .embedded(dir.resolve("data"))
         .plugins(plugins)

@@ -9,7 +9,6 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import dev.tenantwright.plugin.incus.IncusConfig;
 import dev.tenantwright.spi.PermanentException;
-import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.Secret;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -127,7 +126,8 @@ class IncusTlsTest {
     IncusApi api = IncusClients.build(https(other, read("client.crt"), Secret.of(read("client.key"))));
 
     assertThatThrownBy(() -> api.instance("erp"))
-        .isInstanceOf(RetryableException.class)
+        .as("a certificate that is not the pinned one will not match on a retry")
+        .isInstanceOf(PermanentException.class)
         .hasMessageContaining("GET /1.0/instances/erp")
         .hasRootCauseMessage("the Incus server's certificate (SHA-256 " + serverFingerprint()
             + ") is not the pinned one (serverCertFingerprint)");

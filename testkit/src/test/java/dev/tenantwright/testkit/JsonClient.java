@@ -1,4 +1,4 @@
-package dev.tenantwright.testkit.vercel;
+package dev.tenantwright.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tenantwright.testkit.internal.Json;
@@ -10,24 +10,24 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A small java.net.http client for these tests: JSON in, status and JSON out, bearer token set. */
-final class Client {
+/** A small java.net.http client for the fakes' tests: JSON in, status and JSON out, bearer token set. */
+public final class JsonClient {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
 
   /** A status and a parsed body. */
-  record Answer(int status, JsonNode json) {}
+  public record Answer(int status, JsonNode json) {}
 
   private final String baseUrl;
   private final String token;
 
-  Client(String baseUrl, String token) {
+  public JsonClient(String baseUrl, String token) {
     this.baseUrl = baseUrl;
     this.token = token;
   }
 
-  Answer send(String method, String path, String json) {
+  public Answer send(String method, String path, String json) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(10))
         .header("Authorization", "Bearer " + token);
     if (json != null) {
@@ -45,15 +45,15 @@ final class Client {
     }
   }
 
-  Answer get(String path) {
+  public Answer get(String path) {
     return send("GET", path, null);
   }
 
-  Answer post(String path, String json) {
+  public Answer post(String path, String json) {
     return send("POST", path, json);
   }
 
-  Answer delete(String path) {
+  public Answer delete(String path) {
     return send("DELETE", path, null);
   }
 }

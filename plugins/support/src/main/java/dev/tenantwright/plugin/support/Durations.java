@@ -1,4 +1,4 @@
-package dev.tenantwright.plugin.vercel.internal;
+package dev.tenantwright.plugin.support;
 
 import dev.tenantwright.spi.PermanentException;
 import java.time.Duration;
@@ -8,18 +8,25 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses durations as blueprints and configuration write them: {@code 500ms}, {@code 30s}, {@code 2m},
- * {@code 1h}, {@code 1m30s}, or ISO-8601 ({@code PT2M}).
+ * Parses durations as blueprints and plugin configuration write them: {@code 500ms}, {@code 30s}, {@code 2m},
+ * {@code 1h}, {@code 1m30s}, or ISO-8601 ({@code PT2M}), with a message that names the field, so every plugin
+ * accepts the same spellings and refuses the rest the same way.
+ *
+ * <p>Stateless; thread-safe.
+ *
+ * <pre>{@code
+ * Duration timeout = spec.timeout() == null ? Duration.ofMinutes(10) : Durations.parse("timeout", spec.timeout());
+ * }</pre>
  */
-public final class DurationText {
+public final class Durations {
 
   private static final Pattern WHOLE = Pattern.compile("(\\d+(ms|s|m|h))+");
   private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
 
-  private DurationText() {}
+  private Durations() {}
 
   /**
-   * Parses {@code text}.
+   * Parses {@code text}; case and surrounding blanks do not matter.
    *
    * @throws PermanentException naming {@code field} if it is not a positive duration
    */
