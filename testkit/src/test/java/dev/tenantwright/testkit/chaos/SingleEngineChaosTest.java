@@ -90,74 +90,84 @@ class SingleEngineChaosTest {
         }
       }
 
-      Map<String, RunState> ends = new HashMap<>();
-      List<String> errors = new ArrayList<>();
-      for (Map.Entry<String, String> e : runOf.entrySet()) {
-        Run done = tw.runs().get(e.getValue()).await(patience);
-        ends.put(e.getKey(), done.state());
-        if (done.error() != null) {
-          errors.add(done.error());
-        }
-      }
-      assertThat(ends.values()).as("every run ends SUCCEEDED or ROLLED_BACK")
-          .allMatch(s -> s == RunState.SUCCEEDED || s == RunState.ROLLED_BACK);
-
-      Map<String, List<String>> byName = fake.objects().stream().collect(Collectors.groupingBy(ObjectsFake.Obj::name,
-          Collectors.mapping(ObjectsFake.Obj::id, Collectors.toList())));
-      assertThat(byName).as("no resource exists twice in the fake").allSatisfy((name, objects) ->
-          assertThat(objects).as(name).hasSize(1));
-      Set<String> expected = new HashSet<>();
-      for (String id : ids) {
-        Environment demo = tw.environments().find(id, "demo").orElseThrow();
-        for (Environment.Resource r : demo.resources()) {
-          if (r.type().equals("chaos.object")) {
-            expected.add(String.valueOf(r.outputs().get("name")));
-          }
-        }
-        if (ends.get(id) == RunState.SUCCEEDED) {
-          assertThat(demo.resources()).as("resources of " + id).hasSize(5);
-        } else {
-          assertThat(demo.resources()).as("resources of rolled-back " + id).isEmpty();
-        }
-      }
-      assertThat(byName.keySet()).as("the fake holds exactly the objects of the succeeded environments")
-          .containsExactlyInAnyOrderElementsOf(expected);
-
-      List<String> tokens = fake.tokensSeen();
-      assertThat(tokens).as("generated secrets reached the backend").isNotEmpty();
-      List<String> texts = new ArrayList<>(errors);
-      for (String id : ids) {
-        for (Event ev : tw.tenants().history(id)) {
-          texts.add(String.valueOf(ev.message()));
-        }
-      }
-      String logged = logs.text();
-      assertThat(logs.active()).as("log lines are captured").isTrue();
-      assertThat(logged).as("log lines were written").isNotEmpty();
-      for (String token : new HashSet<>(tokens)) {
-        assertThat(logged).as("a generated secret in a log line").doesNotContain(token);
-        assertThat(texts).as("a generated secret in an event or error").noneMatch(t -> t.contains(token));
-      }
-
-      fake.clearFaults();
-      List<Run> destroys = new ArrayList<>();
-      for (String id : ids) {
-        if (ends.get(id) == RunState.SUCCEEDED) {
-          destroys.add(tw.environments().destroy(id, "demo", RunOptions.defaults().reason("chaos clean-up")));
-        }
-      }
-      for (Run d : destroys) {
-        assertThat(d.await(patience).state()).as("destroying " + d.tenantId()).isEqualTo(RunState.SUCCEEDED);
-      }
-      fake.assertNothingLeaked();
+      verifyAndCleanUp(tw, fake, ids, runOf, logs, patience);
       tw.close(Duration.ZERO);
-      System.out.printf("chaos: %d succeeded, %d rolled back, %d calls to the fake, %d secrets checked against "
-          + "%d log characters%n", ends.values().stream().filter(s -> s == RunState.SUCCEEDED).count(),
-          ends.values().stream().filter(s -> s == RunState.ROLLED_BACK).count(), fake.totalCalls(),
-          new HashSet<>(tokens).size(), logged.length());
     } finally {
       logs.stop();
     }
+  }
+
+  /**
+   * The verdict every chaos variant shares: each run ended SUCCEEDED or ROLLED_BACK; the fake holds exactly
+   * the objects of the succeeded environments, none twice; no generated secret is in a log line, an event or
+   * an error; destroying the succeeded environments leaves the fake empty.
+   */
+  static void verifyAndCleanUp(Tenantwright tw, ObjectsFake fake, List<String> ids, Map<String, String> runOf,
+      LogCapture logs, Duration patience) {
+    Map<String, RunState> ends = new HashMap<>();
+    List<String> errors = new ArrayList<>();
+    for (Map.Entry<String, String> e : runOf.entrySet()) {
+      Run done = tw.runs().get(e.getValue()).await(patience);
+      ends.put(e.getKey(), done.state());
+      if (done.error() != null) {
+        errors.add(done.error());
+      }
+    }
+    assertThat(ends.values()).as("every run ends SUCCEEDED or ROLLED_BACK")
+        .allMatch(s -> s == RunState.SUCCEEDED || s == RunState.ROLLED_BACK);
+
+    Map<String, List<String>> byName = fake.objects().stream().collect(Collectors.groupingBy(ObjectsFake.Obj::name,
+        Collectors.mapping(ObjectsFake.Obj::id, Collectors.toList())));
+    assertThat(byName).as("no resource exists twice in the fake").allSatisfy((name, objects) ->
+        assertThat(objects).as(name).hasSize(1));
+    Set<String> expected = new HashSet<>();
+    for (String id : ids) {
+      Environment demo = tw.environments().find(id, "demo").orElseThrow();
+      for (Environment.Resource r : demo.resources()) {
+        if (r.type().equals("chaos.object")) {
+          expected.add(String.valueOf(r.outputs().get("name")));
+        }
+      }
+      if (ends.get(id) == RunState.SUCCEEDED) {
+        assertThat(demo.resources()).as("resources of " + id).hasSize(5);
+      } else {
+        assertThat(demo.resources()).as("resources of rolled-back " + id).isEmpty();
+      }
+    }
+    assertThat(byName.keySet()).as("the fake holds exactly the objects of the succeeded environments")
+        .containsExactlyInAnyOrderElementsOf(expected);
+
+    List<String> tokens = fake.tokensSeen();
+    assertThat(tokens).as("generated secrets reached the backend").isNotEmpty();
+    List<String> texts = new ArrayList<>(errors);
+    for (String id : ids) {
+      for (Event ev : tw.tenants().history(id)) {
+        texts.add(String.valueOf(ev.message()));
+      }
+    }
+    String logged = logs.text();
+    assertThat(logs.active()).as("log lines are captured").isTrue();
+    assertThat(logged).as("log lines were written").isNotEmpty();
+    for (String token : new HashSet<>(tokens)) {
+      assertThat(logged).as("a generated secret in a log line").doesNotContain(token);
+      assertThat(texts).as("a generated secret in an event or error").noneMatch(t -> t.contains(token));
+    }
+
+    fake.clearFaults();
+    List<Run> destroys = new ArrayList<>();
+    for (String id : ids) {
+      if (ends.get(id) == RunState.SUCCEEDED) {
+        destroys.add(tw.environments().destroy(id, "demo", RunOptions.defaults().reason("chaos clean-up")));
+      }
+    }
+    for (Run d : destroys) {
+      assertThat(d.await(patience).state()).as("destroying " + d.tenantId()).isEqualTo(RunState.SUCCEEDED);
+    }
+    fake.assertNothingLeaked();
+    System.out.printf("chaos: %d succeeded, %d rolled back, %d calls to the fake, %d secrets checked against "
+        + "%d log characters%n", ends.values().stream().filter(s -> s == RunState.SUCCEEDED).count(),
+        ends.values().stream().filter(s -> s == RunState.ROLLED_BACK).count(), fake.totalCalls(),
+        new HashSet<>(tokens).size(), logged.length());
   }
 
   private Tenantwright open(ObjectsFake fake) {
