@@ -111,12 +111,10 @@ class TestStepContextTest {
   @Test
   void cancellingARealTimeRunEndsItsPauseAtOnce() {
     TestStepContext ctx = TestStepContext.builder().realTime().budget(Duration.ofMinutes(10)).build();
+    // cancel from another thread as soon as the pause is under way (the waiter is parked on the context)
     Thread canceller = new Thread(() -> {
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+          .until(() -> !ctx.pauses().isEmpty());
       ctx.cancel();
     });
     canceller.start();

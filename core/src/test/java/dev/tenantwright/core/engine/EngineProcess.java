@@ -42,6 +42,6 @@ public final class EngineProcess {
     }
     System.out.println("READY");
     System.out.flush();
-    Thread.sleep(Duration.ofMinutes(5).toMillis());
+    new java.util.concurrent.CountDownLatch(1).await(5, java.util.concurrent.TimeUnit.MINUTES);   // until killed
   }
 }
