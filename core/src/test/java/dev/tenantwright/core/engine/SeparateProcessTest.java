@@ -42,7 +42,9 @@ class SeparateProcessTest {
         String.valueOf(tenants), "0", "300000")
         .redirectErrorStream(true).start();
     List<String> runIds = new ArrayList<>();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    // not closed here: the drain thread owns the child's output until the child dies (a close would wait on it)
+    BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+    {
       java.io.PrintWriter childLog = new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(
           Path.of("target", "engine-process.log")), true);
       for (String line = out.readLine(); line != null && !line.equals("READY"); line = out.readLine()) {
