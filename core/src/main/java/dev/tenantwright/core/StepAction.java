@@ -12,6 +12,8 @@ public enum StepAction {
   DELETE,
   /** Restore the resource's clean baseline. */
   RESET,
+  /** Promote a test instance's object onto live with the type's own promotion (e.g. a tested deployment). */
+  PROMOTE,
   /** Nothing to do: the recorded spec matches. */
   NOOP
 }

@@ -165,6 +165,26 @@ abstract class LifecycleContract extends EngineContractSupport {
   }
 
   @Test
+  void aTypeWithItsOwnPromotionPromotesTheTestedObjectOntoLive() {
+    Blueprint release = Blueprint.builder("release")
+        .var("build", "1")
+        .resource("deployment", "mem.promo", r -> r.param("value", "build-${vars.build}"))
+        .build();
+    Tenantwright tw = open(store().blueprint(release).resourceType(backend.promotableType("mem.promo")));
+    Tenant t = abc(tw);
+    tw.environments().provision(t.id(), EnvironmentKind.LIVE).await(WAIT);
+    tw.environments().createTest(t.id(), "rc", RunOptions.defaults().parameter("build", "2")).await(WAIT);
+
+    Run promoted = tw.environments().promote(t.id(), "test-rc", RunOptions.defaults()).await(WAIT);
+
+    assertThat(promoted.state()).as(String.valueOf(promoted.error())).isEqualTo(RunState.SUCCEEDED);
+    assertThat(promoted.steps()).extracting(StepStatus::action).containsExactly(StepAction.PROMOTE);
+    assertThat(backend.log).contains("promote:deployment from abc-corporation-test-rc-deployment");
+    assertThat(backend.objects.get("abc-corporation-live-deployment").value()).isEqualTo("promoted:build-2");
+    assertThat(backend.objects.get("abc-corporation-test-rc-deployment").value()).isEqualTo("build-2");
+  }
+
+  @Test
   void onlyAReadyTestInstanceWithPassingHealthChecksIsPromoted() throws Exception {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", ex -> {

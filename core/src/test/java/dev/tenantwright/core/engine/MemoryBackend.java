@@ -70,6 +70,27 @@ public final class MemoryBackend {
     return new ResettableMemType(name, dataBearing);
   }
 
+  /** A type with a native promotion: live takes the tested object's value. */
+  public ResourceType<MemSpec, MemOut> promotableType(String name) {
+    return new PromotableMemType(name);
+  }
+
+  private final class PromotableMemType extends MemType implements dev.tenantwright.spi.Promotable<MemSpec, MemOut> {
+    PromotableMemType(String name) {
+      super(name);
+    }
+
+    @Override
+    public MemOut promote(MemSpec liveSpec, MemOut liveOutputs, MemSpec sourceSpec, MemOut sourceOutputs,
+        StepContext ctx) {
+      String key = ctx.resourceName();
+      Obj o = objects.get(key);
+      objects.put(key, new Obj(key, o.marker(), "promoted:" + sourceOutputs.value(), o.token()));
+      log.add("promote:" + ctx.stepName() + " from " + sourceOutputs.id());
+      return new MemOut(key, "promoted:" + sourceOutputs.value(), o.token());
+    }
+  }
+
   /** A data-bearing type without reset of its own. */
   public ResourceType<MemSpec, MemOut> dataType(String name) {
     return new MemType(name) {

@@ -199,7 +199,7 @@ public final class Engine {
     String why = r.approval() != null ? r.approval().reason() : r.reason();
     RunSpec spec = new RunSpec(p.blueprint.name(), p.vars, actor, why, waits, hashes, previous, r.source(),
         existingEnv.map(EnvironmentRecord::blueprint).orElse(null),
-        existingEnv.map(e -> readParams(e.parametersJson())).orElse(Map.of()));
+        existingEnv.map(e -> readParams(e.parametersJson())).orElse(Map.of()), p.source);
     RunRecord run = new RunRecord(runId, envId, tenant.id(), r.runKind(), RunState.QUEUED, key, write(spec),
         stepRecords.size(), options.owner(), now.plus(options.leaseDuration()).toEpochMilli(), 1, null,
         now.toEpochMilli(), null, null);
@@ -252,16 +252,18 @@ public final class Engine {
   }
 
   private record Prepared(Blueprint blueprint, Map<String, Object> vars, List<PlannedStep> plan,
-      Map<String, ResourceRecord> recorded) {}
+      Map<String, ResourceRecord> recorded, Map<String, ResourceRecord> source) {}
 
   private Prepared prepare(TenantRecord tenant, StartRequest r, Optional<EnvironmentRecord> existingEnv) {
     Map<String, Object> sourceVars = null;
     String sourceBlueprint = null;
+    Map<String, ResourceRecord> sourceRows = Map.of();
     if (r.source() != null) {
       EnvironmentRecord source = journal.environment(tenant.id() + "/" + r.source()).orElseThrow(
           () -> new NotFoundException("environment '" + r.source() + "' of tenant '" + tenant.id() + "' does not exist"));
       sourceVars = readParams(source.parametersJson());
       sourceBlueprint = source.blueprint();
+      sourceRows = byName(journal.resources(source.id()));
     }
     String bpName = r.blueprint() != null ? r.blueprint() : sourceBlueprint != null ? sourceBlueprint
         : existingEnv.map(EnvironmentRecord::blueprint).orElse(null);
@@ -295,9 +297,9 @@ public final class Engine {
     }
     Map<String, ResourceRecord> recorded = byName(journal.resources(tenant.id() + "/" + r.environment()));
     TenantInfo info = info(tenant);
-    List<PlannedStep> plan = planner.plan(r.runKind(), bp, r.kind(), recorded,
+    List<PlannedStep> plan = planner.plan(r.runKind(), bp, r.kind(), recorded, sourceRows,
         def -> specHash(def, info, r.environment(), r.kind(), vars, bp));
-    return new Prepared(bp, vars, plan, recorded);
+    return new Prepared(bp, vars, plan, recorded, sourceRows);
   }
 
   private RunRecord sameOperation(RunRecord existing, StartRequest r) {
@@ -386,7 +388,7 @@ public final class Engine {
       RunSpec stored = read(fresh.optionsJson(), RunSpec.class);
       RunSpec spec = new RunSpec(stored.blueprint(), withSecrets(stored.vars()), stored.actor(), stored.reason(),
           stored.waits(), stored.hashes(), stored.previous(), stored.source(), stored.previousBlueprint(),
-          withSecrets(stored.previousVars()));
+          withSecrets(stored.previousVars()), stored.sourceRows());
       Blueprint bp = blueprints.apply(spec.blueprint()).orElseThrow(() -> new NotFoundException(
           "cannot resume run " + fresh.id() + ": blueprint '" + spec.blueprint() + "' is no longer registered"));
       RunExecution exec = execution(fresh, env, tenant, bp, spec, journal.steps(fresh.id()), generation,

@@ -42,16 +42,18 @@ final class Planner {
    * @param hashOf the keyed hash of a definition's spec as it would be resolved now
    */
   List<PlannedStep> plan(RunKind kind, Blueprint blueprint, EnvironmentKind envKind,
-      Map<String, ResourceRecord> recorded, Function<ResourceDefinition, String> hashOf) {
+      Map<String, ResourceRecord> recorded, Map<String, ResourceRecord> source,
+      Function<ResourceDefinition, String> hashOf) {
     return switch (kind) {
       case DESTROY -> destroy(blueprint, envKind, recorded);
       case RESET -> reset(blueprint, envKind, recorded, hashOf);
-      case PROVISION, UPDATE, PROMOTE, REDEPLOY -> converge(kind, blueprint, envKind, recorded, hashOf);
+      case PROVISION, UPDATE, PROMOTE, REDEPLOY -> converge(kind, blueprint, envKind, recorded, source, hashOf);
     };
   }
 
   private List<PlannedStep> converge(RunKind kind, Blueprint blueprint, EnvironmentKind envKind,
-      Map<String, ResourceRecord> recorded, Function<ResourceDefinition, String> hashOf) {
+      Map<String, ResourceRecord> recorded, Map<String, ResourceRecord> source,
+      Function<ResourceDefinition, String> hashOf) {
     Dag dag = Dag.of(blueprint, envKind);
     Map<String, ResourceDefinition> defs = definitions(blueprint, envKind);
     List<PlannedStep> out = new ArrayList<>();
@@ -66,9 +68,14 @@ final class Planner {
       String reason;
       boolean upstreamChanged = Interpolator.references(def.params()).stream()
           .anyMatch(ref -> ref.namespace() == Reference.Namespace.OUTPUT && changedOutputs.contains(ref.name()));
+      ResourceRecord promoted = source.get(name);
       if (rec == null) {
         action = StepAction.CREATE;
         reason = "does not exist";
+      } else if (kind == RunKind.PROMOTE && type.canPromote() && promoted != null && rec.type().equals(def.type())
+          && promoted.type().equals(def.type())) {
+        action = StepAction.PROMOTE;
+        reason = "promote the tested object with the type's own promotion";
       } else if (!rec.type().equals(def.type())) {
         action = StepAction.REPLACE;
         reason = "type changed from " + rec.type();
@@ -80,7 +87,8 @@ final class Planner {
         action = StepAction.NOOP;
         reason = "up to date";
       }
-      if (action == StepAction.CREATE || action == StepAction.REPLACE || action == StepAction.UPDATE) {
+      if (action == StepAction.CREATE || action == StepAction.REPLACE || action == StepAction.UPDATE
+          || action == StepAction.PROMOTE) {
         changedOutputs.add(name);
       }
       out.add(new PlannedStep(name, def.type(), action, reason, deps, def, rec, hash));

@@ -298,7 +298,8 @@ final class RunExecution {
     }
     StepAction a = s.rec.action();
     return switch (s.rec.state()) {
-      case SUCCEEDED -> a == StepAction.CREATE || a == StepAction.REPLACE || a == StepAction.UPDATE;
+      case SUCCEEDED -> a == StepAction.CREATE || a == StepAction.REPLACE || a == StepAction.UPDATE
+          || a == StepAction.PROMOTE;
       case FAILED -> s.rec.inDoubt() && (a == StepAction.CREATE || a == StepAction.REPLACE);
       case COMPENSATING -> true;
       default -> false;
@@ -495,6 +496,13 @@ final class RunExecution {
       case RESET -> {
         return t.reset(specObj, recordedOut, ctx);
       }
+      case PROMOTE -> {
+        ResourceRecord source = spec.sourceRows().get(s.name());
+        Object sourceOutputs = engine.readOutputs(source.outputsJson(), t.outputType());
+        // the source's parameters resolve with the promoted (source) variables this run carries
+        Object sourceSpec = resolveSpec(s, source.paramsJson(), false);
+        return t.promote(specObj, recordedOut, sourceSpec, sourceOutputs, ctx);
+      }
       case NOOP -> {
         return recordedOut;
       }
@@ -521,14 +529,15 @@ final class RunExecution {
           b.resource(resourceRow(s, origin, outJson, s.def.params(), now), s.before != null);
           message = origin == Origin.ADOPTED ? "adopted existing object" : action == StepAction.REPLACE ? "replaced" : "created";
         }
-        case UPDATE, RESET -> {
+        case UPDATE, RESET, PROMOTE -> {
           Object out = result;
           registerSecrets(out);
           outputs.put(s.name(), out);
           outJson = engine.writeOutputs(out, redactor::redact);
           origin = s.before.origin();
           b.resource(resourceRow(s, origin, outJson, s.def.params(), now), true);
-          message = action == StepAction.UPDATE ? "updated" : "reset to baseline";
+          message = action == StepAction.UPDATE ? "updated"
+              : action == StepAction.PROMOTE ? "promoted from " + spec.source() : "reset to baseline";
         }
         case DELETE -> {
           b.deleteResource(env.id(), s.name());
@@ -656,8 +665,12 @@ final class RunExecution {
     synchronized (lock) {
       Journal.Batch b = journal.batch();
       Instant now = now();
-      if (action == StepAction.UPDATE && s.before != null) {
+      boolean reverted = action == StepAction.UPDATE || action == StepAction.PROMOTE && s.type.canUpdate();
+      if (reverted && s.before != null) {
         b.resource(s.before, true);
+      } else if (action == StepAction.PROMOTE) {
+        // the promotion stays (the type cannot revert it); its row already says so
+        s.compensationSettled = true;
       } else if (s.before == null || action == StepAction.REPLACE) {
         b.deleteResource(env.id(), s.name());
       }
@@ -695,7 +708,10 @@ final class RunExecution {
         t.delete(specObj, out, ctx);
         return "deleted";
       }
-      case UPDATE -> {
+      case UPDATE, PROMOTE -> {
+        if (!t.canUpdate()) {
+          return "kept: " + t.type() + " cannot restore its previous configuration";
+        }
         Object previous = resolveSpec(s, s.before.paramsJson());
         Object restored = t.update(previous, specObj, out, ctx);
         outputs.put(s.name(), restored);
@@ -721,7 +737,8 @@ final class RunExecution {
     if (s.rec.origin() == Origin.ADOPTED) {
       return "releasing adopted object (it will not be deleted)";
     }
-    return s.rec.action() == StepAction.UPDATE ? "restoring previous configuration" : "undoing";
+    return s.rec.action() == StepAction.UPDATE || s.rec.action() == StepAction.PROMOTE
+        ? "restoring previous configuration" : "undoing";
   }
 
   // ------------------------------------------------------------------------------------------ finishing
@@ -867,7 +884,10 @@ final class RunExecution {
   private Object resolveSpec(StepExec s, String paramsJson) {
     // a spec as it was before this run (old parameters, or a resource no longer in the blueprint) resolves
     // with the variables the environment had then
-    boolean old = paramsJson != null || s.def == null;
+    return resolveSpec(s, paramsJson, paramsJson != null || s.def == null);
+  }
+
+  private Object resolveSpec(StepExec s, String paramsJson, boolean old) {
     Map<String, Object> params = paramsJson != null ? engine.readParams(paramsJson)
         : s.def != null ? s.def.params() : engine.readParams(s.before.paramsJson());
     Object resolved;

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param source for a promotion: the environment whose configuration is promoted, else null
  * @param previousBlueprint the environment's blueprint before this run, or null for a new environment
  * @param previousVars the environment's variables before this run (to resolve old specs, and to restore on rollback)
+ * @param sourceRows for a promotion: the source environment's resource rows, by name
  */
 record RunSpec(
     String blueprint,
@@ -29,10 +30,12 @@ record RunSpec(
     Map<String, ResourceRecord> previous,
     String source,
     String previousBlueprint,
-    Map<String, Object> previousVars) {
+    Map<String, Object> previousVars,
+    Map<String, ResourceRecord> sourceRows) {
 
-  /** Older journal rows have no previous vars. */
+  /** Older journal rows have no previous vars or source rows. */
   RunSpec {
     previousVars = previousVars == null ? Map.of() : previousVars;
+    sourceRows = sourceRows == null ? Map.of() : sourceRows;
   }
 }
