@@ -483,13 +483,7 @@ public abstract class ResourceTypeConformance<S, O> {
     Object resolved = Interpolator.resolve(params, new Resolver() {
       @Override
       public Object tenant(String field) {
-        return switch (field) {
-          case "id" -> t.id();
-          case "name" -> t.displayName();
-          case "email" -> t.email();
-          case "plan" -> t.plan();
-          default -> field.startsWith("attributes.") ? t.attributes().get(field.substring(11)) : null;
-        };
+        return Resolver.tenantField(info(t), field);
       }
 
       @Override
@@ -517,10 +511,14 @@ public abstract class ResourceTypeConformance<S, O> {
 
   private EngineStepContext context(Tenant t, String runId, int attempt) {
     CommandRunner runner = commandRunner();
-    return new EngineStepContext(new TenantInfo(t.id(), t.displayName(), t.email(), t.plan(), t.attributes()),
+    return new EngineStepContext(info(t),
         new EnvironmentInfo(t.id(), "demo", EnvironmentKind.DEMO), runId, SUBJECT, type().backend(), attempt,
         Instant.now().plus(WAIT), Clock.systemUTC(), () -> false, (pct, msg) -> {}, n -> Optional.empty(), runner,
         new PluginConfigs(pluginConfig()));
+  }
+
+  private static TenantInfo info(Tenant t) {
+    return new TenantInfo(t.id(), t.displayName(), t.email(), t.plan(), t.attributes());
   }
 
   private CommandRunner commandRunner() {

@@ -1,6 +1,7 @@
 package dev.tenantwright.core.internal.blueprint;
 
 import dev.tenantwright.spi.Secret;
+import dev.tenantwright.spi.TenantInfo;
 
 /**
  * Supplies the values {@link Interpolator#resolve} substitutes for {@code ${...}} expressions; the engine
@@ -31,4 +32,22 @@ public interface Resolver {
 
   /** An output field of a resource that has already been provisioned in this environment. */
   Object output(String resource, String field);
+
+  /**
+   * The value of {@code ${tenant.FIELD}} for {@code tenant}: {@code id}, {@code name} (display name),
+   * {@code email}, {@code plan} or {@code attributes.KEY}; null when there is none. Every resolver uses it
+   * so that the fields mean the same everywhere.
+   */
+  static Object tenantField(TenantInfo tenant, String field) {
+    if (field.startsWith("attributes.")) {
+      return tenant.attributes().get(field.substring("attributes.".length()));
+    }
+    return switch (field) {
+      case "id" -> tenant.id();
+      case "name" -> tenant.displayName();
+      case "email" -> tenant.email();
+      case "plan" -> tenant.plan();
+      default -> null;
+    };
+  }
 }

@@ -847,16 +847,8 @@ public final class Engine {
     Object resolved = Interpolator.resolve(def.params(), new Resolver() {
       @Override
       public Object tenant(String field) {
-        if (field.startsWith("attributes.")) {
-          return tenant.attributes().getOrDefault(field.substring(11), "");
-        }
-        return switch (field) {
-          case "id" -> tenant.id();
-          case "name" -> tenant.displayName();
-          case "email" -> tenant.email();
-          case "plan" -> tenant.plan();
-          default -> "";
-        };
+        Object value = Resolver.tenantField(tenant, field);
+        return value == null ? "" : value;
       }
 
       @Override

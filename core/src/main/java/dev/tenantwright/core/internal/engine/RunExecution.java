@@ -908,16 +908,7 @@ final class RunExecution {
     return new Resolver() {
       @Override
       public Object tenant(String field) {
-        if (field.startsWith("attributes.")) {
-          return tenant.attributes().get(field.substring("attributes.".length()));
-        }
-        return switch (field) {
-          case "id" -> tenant.id();
-          case "name" -> tenant.displayName();
-          case "email" -> tenant.email();
-          case "plan" -> tenant.plan();
-          default -> null;
-        };
+        return Resolver.tenantField(tenant, field);
       }
 
       @Override

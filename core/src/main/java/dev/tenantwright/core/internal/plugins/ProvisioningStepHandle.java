@@ -14,52 +14,20 @@ import java.util.Optional;
  * <p>Steps cannot update, reset or promote: a changed step is compensated and applied again. Immutable and
  * thread-safe.
  */
-final class ProvisioningStepHandle implements TypeHandle {
+final class ProvisioningStepHandle extends HandleBase {
 
   private final ProvisioningStep<Object, Object> step;
-  private final String name;
-  private final String backend;
-  private final String origin;
-  private final Class<?> parametersType;
-  private final Class<?> outputType;
-  private final ContextLoader loader;
+
+  ProvisioningStepHandle(ProvisioningStep<?, ?> impl, String origin) {
+    this(impl, origin, TypeHandles.requireName(impl.type(), TypeHandles.TYPE_NAME, "step name", impl, origin));
+  }
 
   @SuppressWarnings("unchecked")
-  ProvisioningStepHandle(ProvisioningStep<?, ?> impl, String origin) {
+  private ProvisioningStepHandle(ProvisioningStep<?, ?> impl, String origin, String name) {
+    super("step", "parameters", name, name.indexOf('.') < 0 ? name : name.substring(0, name.indexOf('.')), origin,
+        TypeHandles.requireClass(impl.parametersType(), "parameters type", name, origin),
+        TypeHandles.requireClass(impl.outputType(), "output type", name, origin), ContextLoader.of(impl));
     this.step = (ProvisioningStep<Object, Object>) impl;
-    this.origin = origin;
-    this.name = TypeHandles.requireName(impl.type(), TypeHandles.TYPE_NAME, "step name", impl, origin);
-    int dot = name.indexOf('.');
-    this.backend = dot < 0 ? name : name.substring(0, dot);
-    this.parametersType = TypeHandles.requireClass(impl.parametersType(), "parameters type", name, origin);
-    this.outputType = TypeHandles.requireClass(impl.outputType(), "output type", name, origin);
-    this.loader = ContextLoader.of(impl);
-  }
-
-  @Override
-  public String type() {
-    return name;
-  }
-
-  /** The part of the step name before the first dot, e.g. {@code host} for {@code host.register-tenant}. */
-  @Override
-  public String backend() {
-    return backend;
-  }
-
-  @Override
-  public String origin() {
-    return origin;
-  }
-
-  @Override
-  public Class<?> specType() {
-    return parametersType;
-  }
-
-  @Override
-  public Class<?> outputType() {
-    return outputType;
   }
 
   @Override
@@ -74,7 +42,7 @@ final class ProvisioningStepHandle implements TypeHandle {
 
   @Override
   public CreateResult<Object> create(Object spec, StepContext ctx) {
-    Object p = requireParameters(spec);
+    Object p = requireSpec(spec);
     Object outputs = loader.call(() -> step.apply(p, ctx));
     if (outputs == null) {
       throw new PermanentException(
@@ -85,14 +53,14 @@ final class ProvisioningStepHandle implements TypeHandle {
 
   @Override
   public Optional<Object> read(Object spec, Object outputs, StepContext ctx) {
-    requireParameters(spec);
+    requireSpec(spec);
     return Optional.ofNullable(requireOutputs(outputs));
   }
 
   /** Compensates; {@code outputs} is null when the apply's outcome was never recorded. */
   @Override
   public void delete(Object spec, Object outputs, StepContext ctx) {
-    Object p = requireParameters(spec);
+    Object p = requireSpec(spec);
     Object o = requireOutputs(outputs);
     loader.run(() -> step.compensate(p, o, ctx));
   }
@@ -126,26 +94,5 @@ final class ProvisioningStepHandle implements TypeHandle {
   public Object promote(
       Object liveSpec, Object liveOutputs, Object sourceSpec, Object sourceOutputs, StepContext ctx) {
     throw new IllegalStateException("step '" + name + "' cannot promote");
-  }
-
-  @Override
-  public String toString() {
-    return "step '" + name + "' from " + TypeHandles.describeOrigin(origin);
-  }
-
-  private Object requireParameters(Object parameters) {
-    if (!parametersType.isInstance(parameters)) {
-      throw new IllegalArgumentException("step '" + name + "' expects parameters of " + parametersType.getName()
-          + ", got " + (parameters == null ? "null" : parameters.getClass().getName()));
-    }
-    return parameters;
-  }
-
-  private Object requireOutputs(Object outputs) {
-    if (outputs != null && !outputType.isInstance(outputs)) {
-      throw new IllegalArgumentException("step '" + name + "' expects outputs of " + outputType.getName()
-          + ", got " + outputs.getClass().getName());
-    }
-    return outputs;
   }
 }

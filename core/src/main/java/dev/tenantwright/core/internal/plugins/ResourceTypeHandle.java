@@ -16,58 +16,29 @@ import java.util.Optional;
  * <p>Name, backend and record classes are read once, at construction, so a plugin cannot change them later.
  * Immutable and thread-safe (as thread-safe as the wrapped type, which the SPI requires to be).
  */
-final class ResourceTypeHandle implements TypeHandle {
+final class ResourceTypeHandle extends HandleBase {
 
   private final ResourceType<Object, Object> type;
-  private final String name;
-  private final String backend;
-  private final String origin;
-  private final Class<?> specType;
-  private final Class<?> outputType;
   private final boolean dataBearing;
   private final Updatable<Object, Object> updatable;
   private final Resettable<Object, Object> resettable;
   private final Promotable<Object, Object> promotable;
-  private final ContextLoader loader;
+
+  ResourceTypeHandle(ResourceType<?, ?> impl, String origin) {
+    this(impl, origin, TypeHandles.requireName(impl.type(), TypeHandles.TYPE_NAME, "type name", impl, origin));
+  }
 
   @SuppressWarnings("unchecked")
-  ResourceTypeHandle(ResourceType<?, ?> impl, String origin) {
+  private ResourceTypeHandle(ResourceType<?, ?> impl, String origin, String name) {
+    super("type", "a spec", name,
+        TypeHandles.requireName(impl.backend(), TypeHandles.BACKEND_NAME, "backend name", impl, origin), origin,
+        TypeHandles.requireClass(impl.specType(), "spec type", name, origin),
+        TypeHandles.requireClass(impl.outputType(), "output type", name, origin), ContextLoader.of(impl));
     this.type = (ResourceType<Object, Object>) impl;
-    this.origin = origin;
-    this.name = TypeHandles.requireName(impl.type(), TypeHandles.TYPE_NAME, "type name", impl, origin);
-    this.backend = TypeHandles.requireName(impl.backend(), TypeHandles.BACKEND_NAME, "backend name", impl, origin);
-    this.specType = TypeHandles.requireClass(impl.specType(), "spec type", name, origin);
-    this.outputType = TypeHandles.requireClass(impl.outputType(), "output type", name, origin);
     this.dataBearing = impl.dataBearing();
     this.updatable = impl instanceof Updatable<?, ?> u ? (Updatable<Object, Object>) u : null;
     this.resettable = impl instanceof Resettable<?, ?> r ? (Resettable<Object, Object>) r : null;
     this.promotable = impl instanceof Promotable<?, ?> p ? (Promotable<Object, Object>) p : null;
-    this.loader = ContextLoader.of(impl);
-  }
-
-  @Override
-  public String type() {
-    return name;
-  }
-
-  @Override
-  public String backend() {
-    return backend;
-  }
-
-  @Override
-  public String origin() {
-    return origin;
-  }
-
-  @Override
-  public Class<?> specType() {
-    return specType;
-  }
-
-  @Override
-  public Class<?> outputType() {
-    return outputType;
   }
 
   @Override
@@ -149,27 +120,6 @@ final class ResourceTypeHandle implements TypeHandle {
     Object ss = requireSpec(sourceSpec);
     Object so = requireOutputs(sourceOutputs);
     return requireResult(loader.call(() -> promotable.promote(ls, lo, ss, so, ctx)), "promote");
-  }
-
-  @Override
-  public String toString() {
-    return "type '" + name + "' from " + TypeHandles.describeOrigin(origin);
-  }
-
-  private Object requireSpec(Object spec) {
-    if (!specType.isInstance(spec)) {
-      throw new IllegalArgumentException("type '" + name + "' expects a spec of " + specType.getName()
-          + ", got " + (spec == null ? "null" : spec.getClass().getName()));
-    }
-    return spec;
-  }
-
-  private Object requireOutputs(Object outputs) {
-    if (outputs != null && !outputType.isInstance(outputs)) {
-      throw new IllegalArgumentException("type '" + name + "' expects outputs of " + outputType.getName()
-          + ", got " + outputs.getClass().getName());
-    }
-    return outputs;
   }
 
   private <T> T requireResult(T result, String operation) {

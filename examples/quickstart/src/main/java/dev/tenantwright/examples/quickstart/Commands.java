@@ -3,6 +3,7 @@ package dev.tenantwright.examples.quickstart;
 import dev.tenantwright.core.Environment;
 import dev.tenantwright.core.NewTenant;
 import dev.tenantwright.core.Plan;
+import dev.tenantwright.core.Environments;
 import dev.tenantwright.core.Run;
 import dev.tenantwright.core.RunKind;
 import dev.tenantwright.core.RunOptions;
@@ -247,8 +248,8 @@ final class Commands {
     }
   }
 
-  @Command(name = "reset", description = "Resets an environment to its blueprint's initial state.")
-  static final class TestReset extends Base {
+  /** A command that starts one run on an environment: TENANT ENV plus the run options. */
+  abstract static class EnvironmentRun extends Base {
 
     @Parameters(index = "0", paramLabel = "TENANT")
     String tenant;
@@ -259,45 +260,35 @@ final class Commands {
     @picocli.CommandLine.Mixin
     RunArgs args = new RunArgs();
 
+    abstract Run start(Environments environments, RunOptions options);
+
     @Override
     int run(Session s) {
-      return finish(s.tw().environments().reset(tenant, env, args.options()));
+      return finish(start(s.tw().environments(), args.options()));
+    }
+  }
+
+  @Command(name = "reset", description = "Resets an environment to its blueprint's initial state.")
+  static final class TestReset extends EnvironmentRun {
+    @Override
+    Run start(Environments environments, RunOptions options) {
+      return environments.reset(tenant, env, options);
     }
   }
 
   @Command(name = "destroy", description = "Destroys an environment and everything it made.")
-  static final class TestDestroy extends Base {
-
-    @Parameters(index = "0", paramLabel = "TENANT")
-    String tenant;
-
-    @Parameters(index = "1", paramLabel = "ENV")
-    String env;
-
-    @picocli.CommandLine.Mixin
-    RunArgs args = new RunArgs();
-
+  static final class TestDestroy extends EnvironmentRun {
     @Override
-    int run(Session s) {
-      return finish(s.tw().environments().destroy(tenant, env, args.options()));
+    Run start(Environments environments, RunOptions options) {
+      return environments.destroy(tenant, env, options);
     }
   }
 
-  @Command(name = "promote", description = "Promotes a test instance's configuration to live.")
-  static final class Promote extends Base {
-
-    @Parameters(index = "0", paramLabel = "TENANT")
-    String tenant;
-
-    @Parameters(index = "1", paramLabel = "TEST_ENV")
-    String env;
-
-    @picocli.CommandLine.Mixin
-    RunArgs args = new RunArgs();
-
+  @Command(name = "promote", description = "Promotes a test instance's configuration to live (ENV: the test instance).")
+  static final class Promote extends EnvironmentRun {
     @Override
-    int run(Session s) {
-      return finish(s.tw().environments().promote(tenant, env, args.options()));
+    Run start(Environments environments, RunOptions options) {
+      return environments.promote(tenant, env, options);
     }
   }
 
