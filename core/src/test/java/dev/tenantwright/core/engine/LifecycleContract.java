@@ -297,6 +297,9 @@ abstract class LifecycleContract extends EngineContractSupport {
     Tenant t = abc(tw);
     Run run = tw.environments().provision(t.id(), EnvironmentKind.DEMO);
     backend.awaitBlocked("db", "create");
+    // cache is independent of db and may still be finishing: wait for it, db stays blocked
+    org.awaitility.Awaitility.await().atMost(WAIT)
+        .until(() -> tw.environments().status(t.id(), "demo").currentSteps().equals(List.of("db")));
     EnvironmentStatus status = tw.environments().status(t.id(), "demo");
     assertThat(status.state()).isEqualTo(EnvironmentState.PROVISIONING);
     assertThat(status.runId()).isEqualTo(run.id());
