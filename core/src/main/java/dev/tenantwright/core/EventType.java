@@ -22,6 +22,8 @@ public enum EventType {
   STEP_COMPENSATION_FAILED,
   RUN_ROLLING_BACK,
   RUN_CANCELLING,
+  /** No engine can resume the run now (its blueprint or a plugin is missing); an operator may force-fail it. */
+  RUN_STALLED,
   RUN_SUCCEEDED,
   RUN_ROLLED_BACK,
   RUN_FAILED

@@ -11,9 +11,12 @@ import java.util.Set;
  * RUNNING → ROLLING_BACK → ROLLED_BACK
  * ROLLING_BACK → FAILED          (a compensation failed: the run lists what is left and why)
  * QUEUED | RUNNING → CANCELLING → ROLLED_BACK
+ * CANCELLING → FAILED            (as ROLLING_BACK → FAILED)
  * RUNNING → FAILED               (a destroy that could not finish: nothing to roll back to)
+ * QUEUED → FAILED                (force-failed by an operator; any unfinished state may be force-failed)
  * </pre>
- * Any other transition is refused by the engine.
+ * Any other transition is refused by the engine and by the journal, which writes a run's state only where
+ * the row still holds the state the transition starts from.
  */
 public enum RunState {
   QUEUED,
@@ -32,7 +35,7 @@ public enum RunState {
   /** The states this state may move to. */
   public Set<RunState> next() {
     return switch (this) {
-      case QUEUED -> EnumSet.of(RUNNING, CANCELLING);
+      case QUEUED -> EnumSet.of(RUNNING, CANCELLING, FAILED);
       case RUNNING -> EnumSet.of(SUCCEEDED, ROLLING_BACK, CANCELLING, FAILED);
       case ROLLING_BACK -> EnumSet.of(ROLLED_BACK, FAILED);
       case CANCELLING -> EnumSet.of(ROLLED_BACK, FAILED);

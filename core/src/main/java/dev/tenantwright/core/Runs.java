@@ -3,7 +3,7 @@ package dev.tenantwright.core;
 import java.util.List;
 import java.util.Optional;
 
-/** Finds runs. Obtained from {@link Tenantwright#runs()}; thread-safe. */
+/** Finds runs, and lets an operator end one that can never finish. Obtained from {@link Tenantwright#runs()}; thread-safe. */
 public interface Runs {
 
   Optional<Run> find(String runId);
@@ -13,4 +13,15 @@ public interface Runs {
 
   /** The runs of one environment, oldest first. */
   List<Run> list(String tenantId, String environment);
+
+  /**
+   * Ends a run that can never finish — its blueprint or a plugin is gone and no engine can resume it (its events
+   * say "stalled"), or no engine has executed it for longer than a lease — as {@link RunState#FAILED}, with
+   * {@code actor} and {@code reason} in its audit trail. Steps that were in flight are marked failed in doubt;
+   * what exists in backends stays recorded, and the environment becomes FAILED (destroy or retry it).
+   *
+   * @throws ConflictException when an engine executes the run now ({@link Run#cancel()} it instead) or it finished
+   * @throws ValidationException when actor or reason is blank
+   */
+  Run forceFail(String runId, String actor, String reason);
 }

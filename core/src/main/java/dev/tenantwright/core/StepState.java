@@ -9,12 +9,16 @@ import java.util.Set;
  *
  * <pre>
  * PENDING → RUNNING → SUCCEEDED | FAILED
+ * PENDING → FAILED               (its parameters could not be resolved: nothing was called)
  * RUNNING → IN_DOUBT → RUNNING   (outcome unknown after a crash or timeout; resolved with read first)
  * IN_DOUBT → SUCCEEDED | FAILED
  * SUCCEEDED → COMPENSATING → COMPENSATED | COMPENSATION_FAILED
- * FAILED → COMPENSATING          (a failed step whose call may have left an object behind)
+ * FAILED → COMPENSATING          (a failed step whose call may have left an object behind or changed it)
  * PENDING → SKIPPED
  * </pre>
+ *
+ * <p>A succeeded step that cannot be undone (a replace, reset or delete, or an update its type cannot reverse)
+ * stays SUCCEEDED when its run rolls back; the run then ends {@link RunState#FAILED} and names it.
  */
 public enum StepState {
   PENDING,
@@ -30,7 +34,7 @@ public enum StepState {
   /** The states this state may move to. */
   public Set<StepState> next() {
     return switch (this) {
-      case PENDING -> EnumSet.of(RUNNING, SKIPPED);
+      case PENDING -> EnumSet.of(RUNNING, SKIPPED, FAILED);
       case RUNNING -> EnumSet.of(SUCCEEDED, FAILED, IN_DOUBT, RUNNING);
       case IN_DOUBT -> EnumSet.of(RUNNING, SUCCEEDED, FAILED);
       case SUCCEEDED -> EnumSet.of(COMPENSATING);
@@ -43,5 +47,11 @@ public enum StepState {
   /** Whether moving to {@code target} is a legal transition. */
   public boolean canMoveTo(StepState target) {
     return next().contains(target);
+  }
+
+  /** Whether a step in this state will not change again within its run. */
+  public boolean isSettled() {
+    return this == SUCCEEDED || this == SKIPPED || this == COMPENSATED || this == COMPENSATION_FAILED
+        || this == FAILED;
   }
 }

@@ -121,7 +121,7 @@ public final class Tenantwright implements AutoCloseable {
     private int maxParallelSteps = 16;
     private final Map<String, Integer> backendConcurrency = new LinkedHashMap<>();
     private Duration stepTimeout = Duration.ofMinutes(10);
-    private int maxAttempts = 5;
+    private int maxAttempts = Integer.MAX_VALUE;
     private Duration backoffBase = Duration.ofMillis(200);
     private Duration backoffCap = Duration.ofSeconds(30);
     private Clock clock = Clock.systemUTC();
@@ -303,13 +303,20 @@ public final class Tenantwright implements AutoCloseable {
       return this;
     }
 
-    /** The default deadline of a step, all attempts together (default 10 minutes). */
+    /**
+     * The default deadline of a step, all attempts together (default 10 minutes). Transient failures are retried
+     * with back-off until it passes; an undo gets the same time again. A step resumed after a crash gets a fresh
+     * deadline.
+     */
     public Builder stepTimeout(Duration timeout) {
       this.stepTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
-    /** The default number of attempts of a step (default 5). */
+    /**
+     * A cap on the attempts of a step (and of its undo). By default there is none: transient failures are retried
+     * until the step's deadline ({@link #stepTimeout}).
+     */
     public Builder maxAttempts(int n) {
       if (n < 1) {
         throw new ValidationException("maxAttempts", "must be at least 1");

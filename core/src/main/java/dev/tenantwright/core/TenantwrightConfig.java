@@ -35,7 +35,7 @@ import javax.sql.DataSource;
  * @param maxParallelSteps how many steps may run at once
  * @param backendConcurrency per-backend limits of concurrent calls
  * @param stepTimeout the default deadline of a step
- * @param maxAttempts the default attempts of a step
+ * @param maxAttempts a cap on the attempts of a step ({@link Integer#MAX_VALUE}: until its deadline)
  * @param backoffBase the first retry's maximum wait
  * @param backoffCap the largest wait between retries
  * @param clock the clock

@@ -91,6 +91,42 @@ public final class MemoryBackend {
     }
   }
 
+  /** A type that can neither update, reset nor promote: every change replaces the object. */
+  public ResourceType<MemSpec, MemOut> fixedType(String name) {
+    MemType inner = new MemType(name);
+    return new ResourceType<>() {
+      @Override
+      public String type() {
+        return name;
+      }
+
+      @Override
+      public Class<MemSpec> specType() {
+        return MemSpec.class;
+      }
+
+      @Override
+      public Class<MemOut> outputType() {
+        return MemOut.class;
+      }
+
+      @Override
+      public CreateResult<MemOut> create(MemSpec spec, StepContext ctx) {
+        return inner.create(spec, ctx);
+      }
+
+      @Override
+      public Optional<MemOut> read(MemSpec spec, MemOut outputs, StepContext ctx) {
+        return inner.read(spec, outputs, ctx);
+      }
+
+      @Override
+      public void delete(MemSpec spec, MemOut outputs, StepContext ctx) {
+        inner.delete(spec, outputs, ctx);
+      }
+    };
+  }
+
   /** A data-bearing type without reset of its own. */
   public ResourceType<MemSpec, MemOut> dataType(String name) {
     return new MemType(name) {
@@ -158,6 +194,11 @@ public final class MemoryBackend {
 
   public void clearBlocks() {
     blocks.clear();
+  }
+
+  /** Removes every scripted failure: the backend answers again. */
+  public void clearFaults() {
+    faults.clear();
   }
 
   public int maxConcurrent() {
@@ -299,6 +340,7 @@ public final class MemoryBackend {
       objects.put(key, new Obj(key, o.marker(), spec.value(), spec.token()));
       log.add("update:" + ctx.stepName());
       maybeBlock(ctx, "update");
+      maybeFail(ctx, "update", Phase.AFTER);
       return new MemOut(key, spec.value(), spec.token());
     }
   }

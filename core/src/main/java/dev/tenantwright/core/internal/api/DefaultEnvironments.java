@@ -23,6 +23,7 @@ import dev.tenantwright.core.RunOptions;
 import dev.tenantwright.core.ValidationException;
 import dev.tenantwright.core.internal.engine.Engine;
 import dev.tenantwright.core.internal.engine.Engine.StartRequest;
+import dev.tenantwright.core.internal.engine.PreparedRun;
 import dev.tenantwright.core.internal.journal.Journal;
 import dev.tenantwright.core.internal.journal.Records.EnvironmentRecord;
 import dev.tenantwright.core.internal.journal.Records.ResourceRecord;
@@ -46,17 +47,19 @@ final class DefaultEnvironments implements Environments {
 
   private final Journal journal;
   private final Engine engine;
-  private final DefaultRuns runs;
+  private final PolicyGate gate;
+  private final PromotionCheck promotion;
   private final Map<String, Blueprint> blueprints;
   private final String defaultBlueprint;
   private final BlueprintSelector selector;
   private final int maxProvisionAttempts;
 
-  DefaultEnvironments(Journal journal, Engine engine, DefaultRuns runs, Map<String, Blueprint> blueprints,
-      String defaultBlueprint, BlueprintSelector selector, int maxProvisionAttempts) {
+  DefaultEnvironments(Journal journal, Engine engine, PolicyGate gate, PromotionCheck promotion,
+      Map<String, Blueprint> blueprints, String defaultBlueprint, BlueprintSelector selector, int maxProvisionAttempts) {
     this.journal = journal;
     this.engine = engine;
-    this.runs = runs;
+    this.gate = gate;
+    this.promotion = promotion;
     this.blueprints = blueprints;
     this.defaultBlueprint = defaultBlueprint;
     this.selector = selector;
@@ -118,7 +121,7 @@ final class DefaultEnvironments implements Environments {
       throw new PolicyViolationException("promote", "test instance '" + testEnvironment + "' is " + source.state()
           + "; only a READY one can be promoted");
     }
-    List<String> failing = engine.failingHealthChecks(source.id());
+    List<String> failing = promotion.failingHealthChecks(source.id());
     if (!failing.isEmpty()) {
       throw new PolicyViolationException("promote", "health checks of '" + testEnvironment + "' fail: " + failing);
     }
@@ -141,7 +144,7 @@ final class DefaultEnvironments implements Environments {
           + " times; the limit is " + maxProvisionAttempts + " attempts (last error: " + env.lastError() + ")");
     }
     RunOptions again = options;
-    for (Map.Entry<String, Object> v : engine.lastProvisionVars(env.id()).entrySet()) {
+    for (Map.Entry<String, Object> v : engine.planner().lastProvisionVars(env.id()).entrySet()) {
       if (!options.parameters().containsKey(v.getKey()) && v.getValue() != null) {
         again = again.parameter(v.getKey(), v.getValue());
       }
@@ -190,7 +193,7 @@ final class DefaultEnvironments implements Environments {
   public Plan plan(String tenantId, String environment, RunKind kind, RunOptions options) {
     EnvironmentKind envKind = kindOf(environment);
     StartRequest req = request(tenantId, environment, envKind, kind, options, null);
-    var steps = engine.plan(req).stream()
+    var steps = engine.planner().prepare(req).plan().stream()
         .map(p -> new Plan.Step(p.name(), p.type(), p.action(), p.reason(), List.copyOf(p.waitsFor()))).toList();
     String bp = req.blueprint() != null ? req.blueprint()
         : journal.environment(tenantId + "/" + environment).map(EnvironmentRecord::blueprint).orElse("?");
@@ -214,7 +217,28 @@ final class DefaultEnvironments implements Environments {
   private Run start(String tenantId, String environment, EnvironmentKind kind, RunKind runKind, RunOptions options,
       String source) {
     StartRequest req = request(tenantId, environment, kind, runKind, options, source);
-    return RunHandle.load(journal, engine, engine.start(req));
+    String envId = tenantId + "/" + environment;
+    for (int attempt = 1; ; attempt++) {
+      if (req.idempotencyKey() != null) {
+        Optional<RunRecord> same = journal.runByKey(req.idempotencyKey());
+        if (same.isPresent()) {
+          return RunHandle.load(journal, engine, Engine.sameOperation(same.get(), envId, req));
+        }
+      }
+      PreparedRun prepared = engine.planner().prepare(req);
+      gate.check(prepared);
+      try {
+        return RunHandle.load(journal, engine, engine.start(prepared, gate.quota(prepared)));
+      } catch (PolicyViolationException e) {
+        gate.refused(req, prepared.tenant(), e);
+        throw e;
+      } catch (Engine.StalePlanException e) {
+        if (attempt >= 5) {
+          throw new ConflictException(e.getMessage() + "; try again");
+        }
+        // the environment changed between planning and starting: plan again from what it is now
+      }
+    }
   }
 
   private StartRequest request(String tenantId, String environment, EnvironmentKind kind, RunKind runKind,

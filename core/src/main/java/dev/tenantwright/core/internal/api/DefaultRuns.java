@@ -5,7 +5,6 @@ import dev.tenantwright.core.Run;
 import dev.tenantwright.core.Runs;
 import dev.tenantwright.core.internal.engine.Engine;
 import dev.tenantwright.core.internal.journal.Journal;
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,7 +14,7 @@ final class DefaultRuns implements Runs {
   private final Journal journal;
   private final Engine engine;
 
-  DefaultRuns(Journal journal, Engine engine, Clock clock) {
+  DefaultRuns(Journal journal, Engine engine) {
     this.journal = journal;
     this.engine = engine;
   }
@@ -28,6 +27,12 @@ final class DefaultRuns implements Runs {
   @Override
   public Run get(String runId) {
     return find(runId).orElseThrow(() -> new NotFoundException("run '" + runId + "' does not exist"));
+  }
+
+  @Override
+  public Run forceFail(String runId, String actor, String reason) {
+    engine.forceFail(runId, actor, reason);
+    return get(runId);
   }
 
   @Override

@@ -15,7 +15,7 @@ import dev.tenantwright.core.StepAction;
 import dev.tenantwright.core.internal.engine.Engine.StartRequest;
 import dev.tenantwright.core.internal.engine.EventBus;
 import dev.tenantwright.core.internal.engine.PlannedStep;
-import dev.tenantwright.core.internal.engine.RunGate;
+import dev.tenantwright.core.internal.engine.PreparedRun;
 import dev.tenantwright.core.internal.journal.Journal;
 import dev.tenantwright.core.internal.journal.Records.EnvironmentRecord;
 import dev.tenantwright.core.internal.journal.Records.EventRecord;
@@ -31,11 +31,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The checks every run passes before anything is written or called: plan quotas, live protection, then the
- * host's policies. A refusal is recorded in the tenant's audit trail and thrown as a
+ * The checks every run passes before anything is written or called: live protection and the host's policies
+ * before the run is started, plan quotas inside the transaction that starts it (so that concurrent starts
+ * cannot exceed a quota together). A refusal is recorded in the tenant's audit trail and thrown as a
  * {@link PolicyViolationException}.
  */
-final class PolicyGate implements RunGate {
+final class PolicyGate {
 
   private final Journal journal;
   private final TypeRegistry types;
@@ -54,30 +55,47 @@ final class PolicyGate implements RunGate {
     this.clock = clock;
   }
 
-  @Override
-  public void check(StartRequest r, TenantRecord tenant, Optional<EnvironmentRecord> env, Blueprint blueprint,
-      List<PlannedStep> plan) {
+  /** Live protection and host policies. */
+  void check(PreparedRun p) {
+    StartRequest r = p.request();
+    TenantRecord tenant = p.tenant();
     try {
-      liveProtection(r, plan);
-      quota(r, tenant, env, plan);
+      liveProtection(r, p.plan());
       if (!policies.isEmpty()) {
-        Plan publicPlan = new Plan(tenant.id(), r.environment(), r.runKind(), blueprint.name(), plan.stream()
-            .map(p -> new Plan.Step(p.name(), p.type(), p.action(), p.reason(), List.copyOf(p.waitsFor()))).toList());
+        Plan publicPlan = new Plan(tenant.id(), r.environment(), r.runKind(), p.blueprint().name(), p.plan().stream()
+            .map(ps -> new Plan.Step(ps.name(), ps.type(), ps.action(), ps.reason(), List.copyOf(ps.waitsFor()))).toList());
         PolicyRequest req = new PolicyRequest(DefaultTenants.tenant(tenant), r.environment(), r.kind(), r.runKind(),
             publicPlan, r.approval(), r.actor());
-        for (Policy p : policies) {
-          p.check(req);
+        for (Policy policy : policies) {
+          policy.check(req);
         }
       }
     } catch (PolicyViolationException e) {
-      long now = clock.millis();
-      EventRecord ev = new EventRecord(0, null, tenant.id(), tenant.id() + "/" + r.environment(), null,
-          EventType.POLICY_REFUSED, 0, 0, 0, "refused " + r.runKind().name().toLowerCase(java.util.Locale.ROOT)
-          + " of " + r.environment() + ": " + e.getMessage(), r.actor(), now);
-      journal.commit(journal.batch().event(ev));
-      bus.publish(Events.of(ev));
+      refused(r, tenant, e);
       throw e;
     }
+  }
+
+  /**
+   * The plan's quota check, run by the journal with the tenant locked and its usage read in the same
+   * transaction as the run start; null when the tenant's plan has no limits or the run only removes things.
+   */
+  Journal.UsageCheck quota(PreparedRun p) {
+    PlanLimits l = limits.get(p.tenant().plan());
+    if (l == null || p.request().runKind() == RunKind.DESTROY) {
+      return null;
+    }
+    return usage -> quota(p, l, usage);
+  }
+
+  /** Records a refusal in the tenant's audit trail. */
+  void refused(StartRequest r, TenantRecord tenant, PolicyViolationException e) {
+    long now = clock.millis();
+    EventRecord ev = new EventRecord(0, null, tenant.id(), tenant.id() + "/" + r.environment(), null,
+        EventType.POLICY_REFUSED, 0, 0, 0, "refused " + r.runKind().name().toLowerCase(java.util.Locale.ROOT)
+        + " of " + r.environment() + ": " + e.getMessage(), r.actor(), now);
+    journal.commit(journal.batch().event(ev));
+    bus.publish(Events.of(ev));
   }
 
   private void liveProtection(StartRequest r, List<PlannedStep> plan) {
@@ -108,22 +126,22 @@ final class PolicyGate implements RunGate {
     return s.definition() != null && s.definition().destructive();
   }
 
+  /** Whether the step touches data: by its definition, else by its type — or the recorded (old) type it replaces. */
   private boolean dataBearing(PlannedStep s) {
     ResourceDefinition def = s.definition();
     if (def != null && def.dataBearing() != null) {
       return def.dataBearing();
     }
-    return types.find(s.type()).map(TypeHandle::dataBearing).orElse(false);
+    boolean recorded = s.recorded() != null && types.find(s.recorded().type()).map(TypeHandle::dataBearing).orElse(false);
+    return recorded || types.find(s.type()).map(TypeHandle::dataBearing).orElse(false);
   }
 
-  private void quota(StartRequest r, TenantRecord tenant, Optional<EnvironmentRecord> env, List<PlannedStep> plan) {
-    PlanLimits l = limits.get(tenant.plan());
-    if (l == null || r.runKind() == RunKind.DESTROY) {
-      return;
-    }
-    List<EnvironmentRecord> envs = journal.environments(tenant.id()).stream()
-        .filter(e -> e.state() != EnvironmentState.DESTROYED).toList();
-    boolean isNew = env.isEmpty() || env.get().state() == EnvironmentState.DESTROYED;
+  private static void quota(PreparedRun p, PlanLimits l, Journal.Usage usage) {
+    StartRequest r = p.request();
+    TenantRecord tenant = p.tenant();
+    List<EnvironmentRecord> envs = usage.environments().stream()
+        .filter(e -> !e.id().equals(tenant.id() + "/" + r.environment())).toList();
+    boolean isNew = p.environment().isEmpty() || p.environment().get().state() == EnvironmentState.DESTROYED;
     if (isNew && l.maxEnvironments() != null && envs.size() + 1 > l.maxEnvironments()) {
       throw new PolicyViolationException("quota", "plan '" + tenant.plan() + "' allows " + l.maxEnvironments()
           + " environments; tenant '" + tenant.id() + "' has " + envs.size());
@@ -136,13 +154,8 @@ final class PolicyGate implements RunGate {
       }
     }
     if (!l.maxResourcesPerType().isEmpty()) {
-      Map<String, Integer> counts = new HashMap<>();
-      for (EnvironmentRecord e : envs) {
-        for (ResourceRecord res : journal.resources(e.id())) {
-          counts.merge(res.type(), 1, Integer::sum);
-        }
-      }
-      for (PlannedStep s : plan) {
+      Map<String, Integer> counts = new HashMap<>(usage.resourcesByType());
+      for (PlannedStep s : p.plan()) {
         if (s.action() == StepAction.CREATE) {
           counts.merge(s.type(), 1, Integer::sum);
         } else if (s.action() == StepAction.DELETE) {
@@ -152,7 +165,8 @@ final class PolicyGate implements RunGate {
       for (Map.Entry<String, Integer> max : l.maxResourcesPerType().entrySet()) {
         int n = counts.getOrDefault(max.getKey(), 0);
         if (n > max.getValue()) {
-          int now = n - (int) plan.stream().filter(s -> s.action() == StepAction.CREATE && s.type().equals(max.getKey())).count();
+          int now = n - (int) p.plan().stream()
+              .filter(s -> s.action() == StepAction.CREATE && s.type().equals(max.getKey())).count();
           throw new PolicyViolationException("quota", "plan '" + tenant.plan() + "' allows " + max.getValue() + " "
               + max.getKey() + " resources; tenant '" + tenant.id() + "' has " + now + " and this run would add "
               + (n - now));

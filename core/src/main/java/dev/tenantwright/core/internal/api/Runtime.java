@@ -14,7 +14,11 @@ import dev.tenantwright.core.internal.engine.Engine;
 import dev.tenantwright.core.internal.engine.EngineOptions;
 import dev.tenantwright.core.internal.engine.EventBus;
 import dev.tenantwright.core.internal.journal.Database;
+import dev.tenantwright.core.internal.journal.BackendSlots;
 import dev.tenantwright.core.internal.journal.Journal;
+import dev.tenantwright.core.internal.journal.Leases;
+import dev.tenantwright.core.internal.journal.Ports;
+import dev.tenantwright.core.internal.json.JournalCodec;
 import dev.tenantwright.core.internal.journal.SecretCipher;
 import dev.tenantwright.core.internal.plugins.DefaultTypeRegistry;
 import dev.tenantwright.core.internal.plugins.PluginConfigs;
@@ -23,6 +27,7 @@ import dev.tenantwright.core.internal.plugins.TypeHandle;
 import dev.tenantwright.core.internal.plugins.TypeRegistry;
 import dev.tenantwright.core.internal.types.CoreTypes;
 import dev.tenantwright.core.internal.types.PortRange;
+import dev.tenantwright.spi.CommandRunner;
 import dev.tenantwright.spi.ProvisioningStep;
 import dev.tenantwright.spi.TenantwrightException;
 import java.io.IOException;
@@ -55,15 +60,16 @@ public final class Runtime {
   private final DefaultRuns runs;
 
   private Runtime(Database database, PluginHost plugins, Engine engine, EventBus bus, TypeRegistry types,
-      Map<String, Blueprint> blueprints, Journal journal, TenantwrightConfig config) {
+      Map<String, Blueprint> blueprints, Journal journal, PolicyGate gate, PromotionCheck promotion,
+      TenantwrightConfig config) {
     this.database = database;
     this.plugins = plugins;
     this.engine = engine;
     this.bus = bus;
     this.types = types;
     this.blueprints = blueprints;
-    this.runs = new DefaultRuns(journal, engine, config.clock());
-    this.environments = new DefaultEnvironments(journal, engine, runs, blueprints, config.defaultBlueprint(),
+    this.runs = new DefaultRuns(journal, engine);
+    this.environments = new DefaultEnvironments(journal, engine, gate, promotion, blueprints, config.defaultBlueprint(),
         config.blueprintSelector(), config.maxProvisionAttempts());
     this.tenants = new DefaultTenants(journal, config.clock(), bus, environments);
   }
@@ -93,10 +99,11 @@ public final class Runtime {
       opened.add(db);
       SecretCipher cipher = new SecretCipher(key);
       Journal journal = new Journal(db);
+      Leases leases = new Leases(db);
       PluginHost host = PluginHost.start(config.pluginsDir(), config.classpathPlugins());
       opened.add(host);
       DefaultTypeRegistry.Builder reg = DefaultTypeRegistry.builder()
-          .addResourceTypes(CoreTypes.create(journal, new PortRange(config.portFrom(), config.portTo()),
+          .addResourceTypes(CoreTypes.create(new Ports(db), new PortRange(config.portFrom(), config.portTo()),
               CoreTypes.defaultHttpClient()), "core")
           .addResourceTypes(config.resourceTypes(), "host");
       for (ProvisioningStep<?, ?> s : config.steps()) {
@@ -110,20 +117,18 @@ public final class Runtime {
       EngineOptions options = new EngineOptions(config.maxParallelSteps(), config.backendConcurrency(),
           config.stepTimeout(), config.maxAttempts(), config.backoffBase(), config.backoffCap(),
           Duration.ofMillis(500), config.owner() != null ? config.owner() : "engine-" + UUID.randomUUID(),
-          config.leaseDuration(), config.clock(), config.sharedBackendConcurrency());
-      Engine engine = new Engine(options, journal, types, name -> Optional.ofNullable(blueprints.get(name)),
-          new PluginConfigs(config.pluginConfigs()),
-          config.commandRunner() != null ? config.commandRunner() : new ProcessCommandRunner(),
-          config.secrets(), cipher, bus, gate);
-      Runtime rt = new Runtime(db, host, engine, bus, types, blueprints, journal, config);
+          config.leaseDuration(), config.clock(), config.sharedBackendConcurrency(), Duration.ofSeconds(30));
+      CommandRunner commands = config.commandRunner() != null ? config.commandRunner() : new ProcessCommandRunner();
+      PluginConfigs pluginConfigs = new PluginConfigs(config.pluginConfigs());
+      Engine engine = new Engine(options, journal, leases, new BackendSlots(db), types,
+          name -> Optional.ofNullable(blueprints.get(name)), pluginConfigs, commands, config.secrets(), cipher, bus);
+      PromotionCheck promotion = new PromotionCheck(journal, types, new JournalCodec(cipher), config.clock(), commands,
+          pluginConfigs, config.secrets());
+      Runtime rt = new Runtime(db, host, engine, bus, types, blueprints, journal, gate, promotion, config);
       if (config.recoverOnStart()) {
         engine.recover();
       }
-      if (db.dialect() == Database.Dialect.POSTGRESQL) {
-        engine.startLeaseKeeping(true);
-      } else if (!config.sharedBackendConcurrency().isEmpty()) {
-        engine.startLeaseKeeping(false);
-      }
+      engine.startLeaseKeeping();
       return rt;
     } catch (RuntimeException e) {
       for (int i = opened.size() - 1; i >= 0; i--) {

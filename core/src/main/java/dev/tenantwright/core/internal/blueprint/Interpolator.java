@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
  * <p>A string that is exactly one expression resolves to the value itself, keeping its type: a
  * {@link Secret}, an {@link Integer}, a map. An expression inside a longer string is converted to text and
  * concatenated — a {@link Secret} is <em>revealed</em> there, so the result of {@link #resolve} can hold
- * plain secret values. That is why resolved specs are handed to the plugin and never persisted: the journal
- * keeps the blueprint's parameters and outputs (with secrets sealed) and resolves again when needed.
+ * plain secret values. The journal therefore stores a resolved spec only through the engine's sealing codec,
+ * which seals every secret and every text that contains one.
  *
  * <p>Stateless and thread-safe.
  */

@@ -10,7 +10,7 @@ import java.util.Map;
  * @param maxParallelSteps how many steps may call backends at once across all runs
  * @param backendLimits per-backend limits on concurrent calls (e.g. {@code vercel → 4})
  * @param stepTimeout the default deadline of a step (all attempts together)
- * @param maxAttempts the default number of attempts of a step
+ * @param maxAttempts the default cap on attempts of a step ({@link Integer#MAX_VALUE}: retry until the deadline)
  * @param backoffBase the first retry's maximum wait (full jitter doubles it each attempt)
  * @param backoffCap the largest wait between attempts (a Retry-After may exceed it, up to the deadline)
  * @param progressInterval how often at most a step's progress is written to the journal
@@ -18,6 +18,7 @@ import java.util.Map;
  * @param leaseDuration how long a claimed run stays ours without a heartbeat
  * @param clock the clock
  * @param sharedBackendLimits per-backend limits that hold across every engine on the database
+ * @param stallBackoff how long a run that cannot be resumed waits before an engine tries again
  */
 public record EngineOptions(
     int maxParallelSteps,
@@ -30,7 +31,8 @@ public record EngineOptions(
     String owner,
     Duration leaseDuration,
     Clock clock,
-    Map<String, Integer> sharedBackendLimits) {
+    Map<String, Integer> sharedBackendLimits,
+    Duration stallBackoff) {
 
   public EngineOptions {
     if (maxParallelSteps < 1) {

@@ -93,10 +93,16 @@ final class Planner {
       }
       out.add(new PlannedStep(name, def.type(), action, reason, deps, def, rec, hash));
     }
+    // a resource removed from the blueprint is deleted last: a delete cannot be undone, so it waits until every
+    // other step of the run succeeded, and a failure before it leaves the resource in place
+    Set<String> everythingElse = new LinkedHashSet<>();
+    for (PlannedStep p : out) {
+      everythingElse.add(p.name());
+    }
     for (ResourceRecord rec : recorded.values()) {
       if (!defs.containsKey(rec.name())) {
         out.add(new PlannedStep(rec.name(), rec.type(), StepAction.DELETE, "no longer in the blueprint",
-            Set.of(), null, rec, rec.specHash()));
+            Set.copyOf(everythingElse), null, rec, rec.specHash()));
       }
     }
     return out;

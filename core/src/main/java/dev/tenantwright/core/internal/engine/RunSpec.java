@@ -1,5 +1,6 @@
 package dev.tenantwright.core.internal.engine;
 
+import dev.tenantwright.core.EnvironmentState;
 import dev.tenantwright.core.internal.journal.Records.ResourceRecord;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,8 @@ import java.util.Map;
  * @param previousBlueprint the environment's blueprint before this run, or null for a new environment
  * @param previousVars the environment's variables before this run (to resolve old specs, and to restore on rollback)
  * @param sourceRows for a promotion: the source environment's resource rows, by name
+ * @param previousState the environment's state before this run (restored by a clean rollback), or null for a
+ *     new environment
  */
 record RunSpec(
     String blueprint,
@@ -31,11 +34,18 @@ record RunSpec(
     String source,
     String previousBlueprint,
     Map<String, Object> previousVars,
-    Map<String, ResourceRecord> sourceRows) {
+    Map<String, ResourceRecord> sourceRows,
+    EnvironmentState previousState) {
 
   /** Older journal rows have no previous vars or source rows. */
   RunSpec {
     previousVars = previousVars == null ? Map.of() : previousVars;
     sourceRows = sourceRows == null ? Map.of() : sourceRows;
+  }
+
+  /** The same spec with its sealed variables opened. */
+  RunSpec withVars(Map<String, Object> openVars, Map<String, Object> openPreviousVars) {
+    return new RunSpec(blueprint, openVars, actor, reason, waits, hashes, previous, source, previousBlueprint,
+        openPreviousVars, sourceRows, previousState);
   }
 }
