@@ -587,6 +587,21 @@ public final class FakeBench extends FakeProgram {
     return List.copyOf(received);
   }
 
+  /**
+   * The invocations that reached bench with an argv starting with {@code benchArgvPrefix} (after unwrapping), e.g.
+   * {@code received("--site", "a.example", "install-app")}, oldest first, <b>secrets revealed</b>.
+   */
+  public synchronized List<Invocation> received(String... benchArgvPrefix) {
+    List<String> prefix = List.of(benchArgvPrefix);
+    List<Invocation> out = new ArrayList<>();
+    for (Invocation i : received) {
+      if (i.benchArgv().size() >= prefix.size() && i.benchArgv().subList(0, prefix.size()).equals(prefix)) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
   /** The bench subcommands run so far, e.g. {@code "a.example install-app"}, oldest first. */
   public synchronized List<String> history() {
     return List.copyOf(history);

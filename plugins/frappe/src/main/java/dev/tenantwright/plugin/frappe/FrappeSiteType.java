@@ -1,6 +1,7 @@
 package dev.tenantwright.plugin.frappe;
 
 import dev.tenantwright.plugin.frappe.internal.Bench;
+import dev.tenantwright.plugin.frappe.internal.SiteBusyException;
 import dev.tenantwright.plugin.frappe.internal.SiteConfig;
 import dev.tenantwright.plugin.support.Names;
 import dev.tenantwright.spi.CreateResult;
@@ -174,6 +175,11 @@ public final class FrappeSiteType implements ResourceType<SiteSpec, SiteOutputs>
    * outcome, and the next attempt or the rollback finds the site by its marker.
    */
   private RuntimeException abandon(Bench bench, StepContext ctx, String site, String dbName, RuntimeException cause) {
+    if (cause instanceof SiteBusyException) {
+      // another bench process (an earlier attempt whose client was lost) still works on the site: dropping it would
+      // wait for the same lock, and must not happen while that process runs
+      return cause;
+    }
     try {
       Optional<SiteConfig> now = bench.siteConfig(site);
       if (now.isPresent()) {
@@ -379,10 +385,15 @@ public final class FrappeSiteType implements ResourceType<SiteSpec, SiteOutputs>
       }
     }
 
+    // new-site leaves the scheduler disabled (F1); enabling it is no change the baseline must capture: restore and
+    // reinstall put back the flag the site had before them (installer.py _new_site re-applies it)
+    ctx.progress().report(85, "enabling the scheduler of " + site);
+    bench.enableScheduler(site);
+
     String baseline = prior == null ? null : prior.baselineBackup();
     if (changed || baseline == null) {
       ctx.progress().report(90, "taking the baseline backup of " + site);
-      baseline = bench.backup(site);
+      baseline = bench.backup(site, baselineFile(site, baseline));
     }
     return new SiteOutputs(site, url(config, site), dbNameOf(current, site), apps, user, apiUser, apiKey, apiSecret,
         baseline);
@@ -444,8 +455,24 @@ public final class FrappeSiteType implements ResourceType<SiteSpec, SiteOutputs>
     return config.urlScheme() + "://" + site;
   }
 
-  /** Whether a config value read back from bench equals the wanted one (numbers by value). */
-  private static boolean sameValue(Object have, Object want) {
+  /**
+   * Where the next baseline goes: {@code ./SITE/private/tenantwright-baseline/baseline-a.sql.gz} or {@code -b}, the
+   * one the current baseline is not in. Inside the site, so it lives and is archived with the site; outside
+   * {@code private/backups}, which frappe rotates (every backup deletes what is older than a day there). Two slots,
+   * so that a backup that fails half-way never spoils the baseline in use, and no more than two ever pile up.
+   */
+  static String baselineFile(String site, String current) {
+    String dir = "./" + site + "/private/tenantwright-baseline/";
+    String a = dir + "baseline-a.sql.gz";
+    return a.equals(current) ? dir + "baseline-b.sql.gz" : a;
+  }
+
+  /**
+   * Whether a config value read back from bench equals the wanted one: numbers by value, and the wanted value as
+   * bench stores it ({@code "1"} is stored as {@code 1}, {@code "true"} as {@code true}: {@link Bench#asStored}).
+   */
+  private static boolean sameValue(Object have, Object wanted) {
+    Object want = Bench.asStored(wanted);
     if (have instanceof Number h && want instanceof Number w) {
       return new BigDecimal(h.toString()).compareTo(new BigDecimal(w.toString())) == 0;
     }

@@ -55,7 +55,8 @@ class ReadmeBlueprintTest {
       assertThat(reset.state()).as(reset.error()).isEqualTo(RunState.SUCCEEDED);
       assertThat(fake.site("acme-corp-demo.erp.example.com").orElseThrow().users())
           .as("reset restored the baseline backup").doesNotContainKey("test@acme.example");
-      assertThat(runner.invocations("bench", "--site", "acme-corp-demo.erp.example.com", "--force", "restore")).hasSize(1);
+      assertThat(fake.received("--site", "acme-corp-demo.erp.example.com", "--force", "restore")).hasSize(1);
+      assertThat(fake.site("acme-corp-demo.erp.example.com").orElseThrow().schedulerActive()).isTrue();
 
       Run destroyed = tw.environments().destroy(t.id(), "demo", RunOptions.defaults()).await(Duration.ofMinutes(1));
       assertThat(destroyed.state()).as(destroyed.error()).isEqualTo(RunState.SUCCEEDED);
