@@ -1195,7 +1195,8 @@ public final class FakeBench extends FakeProgram {
   }
 
   private ProgramResult dropSite(List<String> rest) {
-    // commands/site.py drop_site @ c3bfb57: each root option has three names, --root-login/--root-password among them
+    // commands/site.py drop_site @ c3bfb57: each root option has three names, --root-login/--root-password among
+    // them (the only ones older releases know; frappe/agent agent/bench.py bench_archive_site uses them too)
     Options o = Options.parse(rest, Set.of("--root-login", "--db-root-username", "--mariadb-root-username",
         "--root-password", "--db-root-password", "--mariadb-root-password", "--archived-sites-path"),
         Set.of("--no-backup", "--force"));
@@ -1335,7 +1336,9 @@ public final class FakeBench extends FakeProgram {
   }
 
   private ProgramResult scheduler(Site site, List<String> rest) {
-    // frappe/commands/scheduler.py `scheduler` (v15): state in pause|resume|disable|enable|status, --format text|json
+    // frappe/commands/scheduler.py `scheduler` (v15): state in pause|resume|disable|enable|status, --format text|json.
+    // The Press agent runs `bench --site S scheduler enable` after install-app and the config update of every new
+    // site (frappe/agent agent/bench.py new_site, agent/site.py enable_scheduler).
     Options o = Options.parse(rest, Set.of("--format", "-f"), Set.of("--verbose", "-v"));
     if (o.stop() != null) {
       return o.stop();

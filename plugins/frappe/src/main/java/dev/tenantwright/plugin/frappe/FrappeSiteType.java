@@ -29,25 +29,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code frappe.site}: one Frappe/ERPNext site on a bench — {@code bench new-site}, apps, site config, a first
- * user, API keys and a baseline backup — made, changed, reset and dropped through the {@code bench} CLI.
+ * user, API keys, a running scheduler and a baseline backup — made, changed, reset and dropped through the
+ * {@code bench} CLI.
  *
  * <p><b>Create</b> looks the site up ({@code show-config}). A missing site is made with {@code new-site} under a
  * database name derived from the step's ownership marker, then marked with {@code set-config tenantwright_owner
- * <marker>}; the apps are installed, the config entries set, the first user added, API keys issued and a
- * baseline backup taken. A site that exists is ours when its marker {@linkplain StepContext#isOurs is ours}, or
- * when it has no marker yet but carries our database name (an earlier attempt was cut off between
- * {@code new-site} and the marker): such a site is converged and reported created — or, when the cut-off
- * {@code new-site} left it half-made, dropped and made again. A site whose marker
+ * <marker>}; the apps are installed, the config entries set, the first user added, API keys issued, the scheduler
+ * enabled ({@code new-site} leaves it disabled) and a baseline backup taken. A site that exists is ours when its
+ * marker {@linkplain StepContext#isOurs is ours}, or when it has no marker yet but carries our database name (an
+ * earlier attempt was cut off between {@code new-site} and the marker): such a site is converged and reported
+ * created — or, when the cut-off {@code new-site} left it half-made, dropped and made again. Whether it is half-made
+ * is asked under the site's lock on the bench host, so a {@code new-site} that outlived its client is waited for,
+ * never dropped while it installs ({@link SiteBusyException}). A site whose marker
  * {@linkplain StepContext#belongsHere belongs here} is adopted; any other site is a conflict. When an attempt
- * fails after it made the site, it drops the site again before it reports the failure, so a failed create
- * never leaves a half-provisioned site behind (bench's own clean-up needs a terminal).
+ * fails after it made the site, it drops the site again before it reports the failure, so a failed create never
+ * leaves a half-provisioned site behind (bench's own clean-up needs a terminal).
  *
  * <p><b>Delete</b> drops the site with {@code drop-site --force --no-backup}, only after checking that it exists
  * (dropping a missing site fails in bench) and that it is this resource's. <b>Update</b> installs added apps,
- * uninstalls removed ones, sets and removes config entries, applies changed passwords and takes a new baseline
- * when anything changed. <b>Reset</b> restores the baseline backup ({@code restore --force}), or reinstalls the
- * site (and converges it again: new API keys, a new baseline) when no baseline is known or its file is gone.
- * Stateless; thread-safe.
+ * uninstalls removed ones, sets and removes config entries, applies changed passwords, enables the scheduler and
+ * takes a new baseline when anything changed. <b>Reset</b> restores the baseline backup ({@code restore --force}),
+ * or reinstalls the site (and converges it again: new API keys, a new baseline) when no baseline is known or its
+ * file is gone. The baseline lives in the site's {@code private/tenantwright-baseline} folder, outside the
+ * {@code private/backups} folder frappe rotates daily ({@link #baselineFile}). Stateless; thread-safe.
  */
 @Extension
 public final class FrappeSiteType implements ResourceType<SiteSpec, SiteOutputs>, Updatable<SiteSpec, SiteOutputs>,
@@ -289,6 +293,7 @@ public final class FrappeSiteType implements ResourceType<SiteSpec, SiteOutputs>
     if (outputs != null && outputs.baselineBackup() != null) {
       ctx.progress().report(10, "restoring site " + site + " from its baseline backup");
       if (bench.restore(site, outputs.baselineBackup(), spec.adminPassword())) {
+        bench.enableScheduler(site);
         return outputs;
       }
       LOG.warn("The baseline backup {} of site {} is gone; reinstalling the site instead", outputs.baselineBackup(),
