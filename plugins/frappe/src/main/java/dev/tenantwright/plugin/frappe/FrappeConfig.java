@@ -16,8 +16,10 @@ import java.util.regex.Pattern;
  * <p>{@code transport} picks how {@code bench} is reached: {@code local} runs it as a process in
  * {@code benchDir}; {@code docker} runs {@code docker exec -i -w <benchDir> <container> bench ...};
  * {@code ssh} runs {@code ssh [-p port] [-i key] user@host -- <one quoted command string>}, with every argument
- * single-quoted for the remote POSIX shell and every secret sent on stdin, never in the command string. Immutable;
- * validated on construction with messages that name the field and never a secret.
+ * single-quoted for the remote POSIX shell. Over every transport, secrets are sent on stdin to a small
+ * {@code sh -c} script that reads them, never in an argv or a command string; and unless {@code processGuards} is
+ * false, bench runs under {@code timeout} and a per-site {@code flock} on the bench host. Immutable; validated on
+ * construction with messages that name the field and never a secret.
  *
  * <pre>{@code
  * Tenantwright.builder().pluginConfig("frappe", Map.of(
