@@ -947,6 +947,8 @@ public final class FakeBench extends FakeProgram {
           received.set(received.size() - 1, withoutBench(received.get(received.size() - 1)));
           return new ProgramResult(guard.conflictCode, "", "");
         } else {
+          // flock without -w waits for ever; the client gives up at its timeout (the waiting flock itself is not
+          // kept as an orphan: a plugin that wants to be safe passes -w)
           now = start.plus(command.timeout());
           throw killed(command);
         }

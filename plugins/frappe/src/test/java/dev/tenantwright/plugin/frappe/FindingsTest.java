@@ -62,6 +62,17 @@ class FindingsTest {
   }
 
   @Test
+  void f1_aResetSiteHasItsSchedulerRunningEvenWhenItWasOffBeforeTheRestore() {
+    SiteOutputs out = type.create(FrappeSiteTypeTest.spec(), ctx).outputs();
+    benchLocally("--site", SITE, "scheduler", "disable");
+
+    type.reset(FrappeSiteTypeTest.spec(), out, ctx);
+
+    assertThat(fake.history()).filteredOn(h -> h.endsWith(" restore")).hasSize(1);
+    assertThat(fake.site(SITE).orElseThrow().schedulerActive()).isTrue();
+  }
+
+  @Test
   void f2_resetRestoresTheBaselineEvenAfterFrappesBackupRotationADayLater() {
     SiteOutputs out = type.create(FrappeSiteTypeTest.spec(), ctx).outputs();
     benchLocally("--site", SITE, "add-user", "test-data@acme.example");
