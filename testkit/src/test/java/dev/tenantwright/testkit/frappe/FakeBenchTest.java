@@ -10,6 +10,7 @@ import dev.tenantwright.spi.Secret;
 import dev.tenantwright.testkit.CommandFault;
 import dev.tenantwright.testkit.FakeCommandRunner;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -111,8 +112,11 @@ class FakeBenchTest {
     assertThat(site.apps()).containsExactly("frappe", "erpnext");
     assertThat(site.users()).doesNotContainKey("test@a.example");
     assertThat(site.users().get("Administrator").password()).isEqualTo("newadmin");
-    assertThat(local("--site", SITE, "--force", "restore", "./nope.sql.gz", "--mariadb-root-password", "rootpw")
-        .stderr()).contains("Invalid path");
+    CommandResult missing = local("--site", SITE, "--force", "restore", "./nope.sql.gz", "--mariadb-root-password",
+        "rootpw");
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.stdout()).as("frappe v15's message").endsWith("File ./nope.sql.gz not found.\n")
+        .doesNotContain("Invalid path");
   }
 
   @Test
@@ -259,5 +263,175 @@ class FakeBenchTest {
     CommandResult r = runner.run(Command.builder("bench", "new-site", SITE).workingDir(Path.of("/tmp")).build());
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.stderr()).contains("No such command 'new-site'");
+  }
+
+  @Test
+  void aNewSiteHasItsSchedulerDisabledUntilSchedulerEnableAndStatusSeesPauseAndMaintenanceMode() {
+    assertThat(newSite(SITE).stdout()).contains("*** Scheduler is disabled ***");
+    assertThat(bench.site(SITE).orElseThrow().schedulerEnabled()).isFalse();
+    assertThat(local("--site", SITE, "scheduler", "status").stdout()).isEqualTo("Scheduler is disabled for site "
+        + SITE + "\n");
+
+    assertThat(local("--site", SITE, "scheduler", "enable").stdout()).isEqualTo("Scheduler is enabled for site "
+        + SITE + "\n");
+    assertThat(local("--site", SITE, "scheduler", "status", "--format", "json").stdout())
+        .isEqualTo("{\"status\": \"enabled\", \"site\": \"" + SITE + "\"}\n");
+    assertThat(bench.site(SITE).orElseThrow().schedulerActive()).isTrue();
+
+    local("--site", SITE, "scheduler", "pause");
+    assertThat(bench.site(SITE).orElseThrow().config()).containsEntry("pause_scheduler", true);
+    assertThat(local("--site", SITE, "scheduler", "status").stdout()).contains("disabled");
+    local("--site", SITE, "scheduler", "resume");
+    local("--site", SITE, "set-config", "maintenance_mode", "1");
+    assertThat(bench.site(SITE).orElseThrow().schedulerActive()).isFalse();
+    local("--site", SITE, "set-config", "maintenance_mode", "0");
+    assertThat(bench.site(SITE).orElseThrow().schedulerActive()).isTrue();
+    assertThat(local("--site", SITE, "scheduler", "sometimes").exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void restoreAndReinstallKeepTheSchedulerFlagTheSiteHadBefore() {
+    newSite(SITE);
+    local("--site", SITE, "backup");
+    String disabledBackup = bench.backups().get(0);
+    local("--site", SITE, "scheduler", "enable");
+
+    assertThat(local("--site", SITE, "--force", "restore", disabledBackup, "--mariadb-root-password", "rootpw")
+        .exitCode()).isZero();
+    assertThat(bench.site(SITE).orElseThrow().schedulerEnabled()).isTrue();
+    assertThat(local("--site", SITE, "reinstall", "--yes", "--mariadb-root-password", "rootpw", "--admin-password",
+        "a").exitCode()).isZero();
+    assertThat(bench.site(SITE).orElseThrow().schedulerEnabled()).isTrue();
+  }
+
+  @Test
+  void everyBackupDeletesTheFilesInPrivateBackupsOlderThanADayButNothingElsewhere() {
+    newSite(SITE);
+    local("--site", SITE, "backup");
+    String rotated = bench.backups().get(0);
+    CommandResult outside = local("--site", SITE, "backup", "--backup-path-db",
+        "./" + SITE + "/private/tenantwright-baseline/baseline-a.sql.gz");
+    assertThat(outside.stdout()).contains("Database: ./" + SITE + "/private/tenantwright-baseline/baseline-a.sql.gz");
+
+    bench.advanceClock(Duration.ofHours(23));
+    local("--site", SITE, "backup");
+    assertThat(bench.backups()).as("younger than a day").contains(rotated);
+
+    bench.advanceClock(Duration.ofHours(2));
+    local("--site", SITE, "backup");
+    assertThat(bench.backups()).doesNotContain(rotated)
+        .contains("./" + SITE + "/private/tenantwright-baseline/baseline-a.sql.gz").hasSize(3);
+    CommandResult gone = local("--site", SITE, "--force", "restore", rotated, "--mariadb-root-password", "rootpw");
+    assertThat(gone.stdout()).contains("File " + rotated + " not found.");
+
+    local("--site", SITE, "set-config", "keep_backups_for_hours", "1", "--parse");
+    bench.advanceClock(Duration.ofHours(1));
+    local("--site", SITE, "backup");
+    assertThat(bench.backups()).hasSize(2);
+
+    runner.run(Command.builder("bench", "drop-site", SITE, "--no-backup", "--root-password", "rootpw")
+        .workingDir(Path.of(DIR)).build());
+    assertThat(bench.backups()).as("the site directory moved to the archive with its backups").isEmpty();
+  }
+
+  @Test
+  void setConfigCoercesEvenAfterParseAndClickRulesApply() {
+    newSite(SITE);
+    local("--site", SITE, "set-config", "quoted", "'1'", "--parse");
+    local("--site", SITE, "set-config", "word", "true");
+    local("--site", SITE, "set-config", "nothing", "None", "--parse");
+    CommandResult help = local("--site", SITE, "set-config", "flag", "--help");
+    assertThat(help.exitCode()).as("click's eager --help").isZero();
+    assertThat(help.stdout()).startsWith("Usage:");
+    assertThat(local("--site", SITE, "set-config", "dash", "-x").stderr()).contains("No such option: -x");
+    assertThat(local("--site", SITE, "set-config", "--", "dashed", "--help").exitCode()).isZero();
+    assertThat(bench.site(SITE).orElseThrow().config()).containsEntry("quoted", 1L).containsEntry("word", true)
+        .containsEntry("nothing", null).containsEntry("dashed", "--help").doesNotContainKeys("flag", "dash");
+  }
+
+  @Test
+  void shDashCReadsSecretsFromStdinLocallyAndInTheContainer() {
+    String script = "IFS= read -r tw_secret_1 && IFS= read -r tw_secret_2 && exec 'bench' 'new-site' '" + SITE
+        + "' '--mariadb-root-password' \"$tw_secret_1\" '--admin-password' \"$tw_secret_2\"";
+    CommandResult r = runner.run(Command.builder("sh", "-c", script).workingDir(Path.of(DIR))
+        .stdin(Secret.of("rootpw\nit's $(x)\n")).build());
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(bench.site(SITE).orElseThrow().users().get("Administrator").password()).isEqualTo("it's $(x)");
+    FakeBench.Invocation inv = bench.received().get(0);
+    assertThat(inv.remoteCommand()).isEqualTo(script);
+    assertThat(inv.argv()).containsExactly("sh", "-c", script);
+    assertThat(inv.benchArgv()).contains("rootpw", "it's $(x)");
+
+    CommandResult docker = runner.run(Command.builder("docker", "exec", "-i", "-w", DIR, FakeBench.DEFAULT_CONTAINER,
+        "sh", "-c", script.replace(SITE, "b.example.test")).stdin(Secret.of("rootpw\nx\n")).build());
+    assertThat(docker.exitCode()).as(docker.stderr()).isZero();
+    assertThat(bench.received().get(1).transport()).isEqualTo(FakeBench.Transport.DOCKER);
+    assertThat(bench.sites()).contains("b.example.test");
+  }
+
+  @Test
+  void benchUnderTimeoutIsStoppedOnTheBenchHostWithExit124() {
+    newSite(SITE);
+    bench.hangNext("install-app");
+    CommandResult r = runner.run(Command.builder("timeout", "-k", "10s", "60s", "bench", "--site", SITE, "install-app",
+        "erpnext").workingDir(Path.of(DIR)).timeout(Duration.ofMinutes(2)).build());
+    assertThat(r.exitCode()).isEqualTo(124);
+    assertThat(bench.now()).isEqualTo(FakeBench.START.plusSeconds(60));
+    assertThat(bench.received().get(1).timeLimit()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(bench.orphansRunning()).isZero();
+  }
+
+  @Test
+  void aProcessWhoseDockerClientIsGoneRunsOnHoldingItsLockAndFinishesLater() {
+    String lock = "sites/.tenantwright-" + SITE + ".lock";
+    bench.detachNext("new-site", Duration.ofMinutes(5));
+    assertThatThrownBy(() -> runner.run(Command.builder("docker", "exec", "-i", "-w", DIR, FakeBench.DEFAULT_CONTAINER,
+        "flock", "-E", "75", "-w", "60", lock, "bench", "new-site", SITE, "--mariadb-root-password", "rootpw",
+        "--admin-password", "a").build()))
+        .isInstanceOfSatisfying(RetryableException.class, e -> assertThat(e.outcomeUnknown()).isTrue());
+    assertThat(bench.site(SITE).orElseThrow().complete()).as("still installing").isFalse();
+    assertThat(bench.orphansRunning()).isEqualTo(1);
+
+    CommandResult busy = runner.run(Command.builder("docker", "exec", "-i", "-w", DIR, FakeBench.DEFAULT_CONTAINER,
+        "flock", "-E", "75", "-w", "60", lock, "bench", "drop-site", SITE, "--no-backup", "--root-password", "rootpw")
+        .build());
+    assertThat(busy.exitCode()).as("flock gave up after 60 s").isEqualTo(75);
+    assertThat(bench.sites()).containsExactly(SITE);
+    assertThat(bench.now()).isEqualTo(FakeBench.START.plusSeconds(60));
+
+    CommandResult waited = runner.run(Command.builder("docker", "exec", "-i", "-w", DIR, FakeBench.DEFAULT_CONTAINER,
+        "flock", "-w", "600", lock, "bench", "--site", SITE, "list-apps").build());
+    assertThat(waited.exitCode()).as("flock waited for the new-site to finish").isZero();
+    assertThat(bench.now()).isEqualTo(FakeBench.START.plus(Duration.ofMinutes(5)));
+    assertThat(bench.site(SITE).orElseThrow().complete()).isTrue();
+    assertThat(bench.races()).isEmpty();
+  }
+
+  @Test
+  void changingASiteWithoutTheLockWhileAnOrphanWorksOnItIsARace() {
+    bench.detachNext("new-site", Duration.ofMinutes(5));
+    assertThatThrownBy(() -> runner.run(Command.builder("ssh", FakeBench.DEFAULT_SSH_DESTINATION, "--", "cd '" + DIR
+        + "' && exec 'bench' 'new-site' '" + SITE + "' '--mariadb-root-password' 'rootpw' '--admin-password' 'a'")
+        .build())).isInstanceOf(RetryableException.class);
+    runner.run(Command.builder("bench", "drop-site", SITE, "--no-backup", "--root-password", "rootpw")
+        .workingDir(Path.of(DIR)).build());
+    bench.advanceClock(Duration.ofMinutes(10));
+
+    assertThat(bench.races()).containsExactly(
+        "drop-site of " + SITE + " ran while new-site of " + SITE + " was still running on the bench host",
+        "new-site of " + SITE + " finished after the site had been dropped or made again meanwhile");
+    assertThat(bench.orphansRunning()).isZero();
+  }
+
+  @Test
+  void aLocalProcessDiesWithItsTimedOutClient() {
+    bench.slowNext("new-site", Duration.ofMinutes(30));
+    assertThatThrownBy(() -> runner.run(Command.builder("bench", "new-site", SITE, "--mariadb-root-password", "rootpw",
+        "--admin-password", "a").workingDir(Path.of(DIR)).timeout(Duration.ofMinutes(1)).build()))
+        .isInstanceOf(RetryableException.class);
+    assertThat(bench.orphansRunning()).isZero();
+    assertThat(bench.site(SITE).orElseThrow().complete()).isFalse();
+    bench.advanceClock(Duration.ofHours(1));
+    assertThat(bench.site(SITE).orElseThrow().complete()).isFalse();
   }
 }

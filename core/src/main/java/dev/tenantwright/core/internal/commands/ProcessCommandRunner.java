@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * are never logged unredacted. Stateless and thread-safe.
  *
  * <p>A shell invoked with {@code -c} (e.g. {@code sh -c "..."}) is refused: it would turn arguments back into
- * a command line and reopen the injection hole that argv lists close.
+ * a command line and reopen the injection hole that argv lists close. The one exception is a script that only
+ * reads stdin into variables and execs one program with quoted arguments ({@link ShellStrings}), the way secrets
+ * reach a program that accepts them only as arguments.
  */
 public final class ProcessCommandRunner implements CommandRunner {
 
@@ -53,9 +55,6 @@ public final class ProcessCommandRunner implements CommandRunner {
 
   /** How long to wait for the output readers after the process ended before giving up on them. */
   private static final Duration DRAIN_WAIT = Duration.ofSeconds(5);
-
-  private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "zsh", "ksh", "ash", "mksh", "fish");
-  private static final Set<String> WRAPPERS = Set.of("env", "busybox", "nohup", "nice", "timeout", "sudo", "doas");
 
   private final int maxCapturedBytes;
   private final Duration killGrace;
@@ -139,34 +138,15 @@ public final class ProcessCommandRunner implements CommandRunner {
 
   /**
    * Refuses a shell given {@code -c} (or a flag cluster containing it, such as {@code -ec}), also behind
-   * wrappers such as {@code env}, {@code sudo} or {@code busybox}.
+   * wrappers such as {@code env}, {@code sudo}, {@code timeout} or {@code flock} and inside {@code docker exec}; the
+   * one shape allowed is a stdin-arguments script ({@link ShellStrings}).
    */
   static void refuseShellStrings(Command command) {
-    List<String> argv = command.redactedArgv();
-    int shell = -1;
-    if (SHELLS.contains(basename(argv.get(0)))) {
-      shell = 0;
-    } else if (WRAPPERS.contains(basename(argv.get(0)))) {
-      for (int i = 1; i < argv.size() && shell < 0; i++) {
-        if (SHELLS.contains(basename(argv.get(i)))) {
-          shell = i;
-        }
-      }
+    String refused = ShellStrings.refusal(command.redactedArgv());
+    if (refused != null) {
+      throw new PermanentException("refusing to run '" + command + "': " + refused
+          + " re-parses its argument as a command line; pass the program and its arguments as an argv list");
     }
-    if (shell < 0) {
-      return;
-    }
-    for (String arg : argv.subList(shell + 1, argv.size())) {
-      if (arg.matches("-[A-Za-z]*c[A-Za-z]*")) {
-        throw new PermanentException("refusing to run '" + command + "': a shell with " + arg
-            + " re-parses its argument as a command line; pass the program and its arguments as an argv list");
-      }
-    }
-  }
-
-  private static String basename(String program) {
-    int slash = program.lastIndexOf('/');
-    return (slash < 0 ? program : program.substring(slash + 1)).toLowerCase(Locale.ROOT);
   }
 
   private static Thread drain(InputStream in, TailBuffer into, String name, long pid) {

@@ -168,6 +168,32 @@ class ProcessCommandRunnerTest {
   }
 
   @Test
+  void runsAStdinArgumentsScriptSoASecretReachesTheProgramWithoutBeingInAnyArgvItStarts() {
+    Secret secret = Secret.of("it's $(id) `x` \"q\" ;|&");
+    Command c = Command.builder("sh", "-c",
+        "IFS= read -r tw_secret_1 && exec 'printf' '%s|%s' 'it'\\''s' \"$tw_secret_1\"")
+        .stdin(Secret.of(secret.reveal() + "\n")).build();
+
+    CommandResult result = runner.run(c);
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(c.argv()).noneMatch(a -> a.contains(secret.reveal()));
+    assertThat(result.stdout()).isEqualTo("it's|" + secret.reveal());
+  }
+
+  @Test
+  void refusesAShellCommandStringInsideDockerExecAndFlockWithACommandString() {
+    for (Command c : List.of(
+        Command.builder("docker", "exec", "-i", "-w", "/x", "container", "sh", "-c", "id").build(),
+        Command.builder("flock", "/tmp/tw.lock", "-c", "id").build(),
+        Command.builder("sh", "-c", "IFS= read -r a && exec 'printf' \"$a\"; id").build())) {
+      assertThatThrownBy(() -> runner.run(c))
+          .isInstanceOf(PermanentException.class)
+          .hasMessageContaining("refusing to run");
+    }
+  }
+
+  @Test
   void allowsAShellRunningAScriptFile() throws IOException {
     Path script = script("echo from-script\n");
 

@@ -16,8 +16,10 @@ import java.util.regex.Pattern;
  * <p>{@code transport} picks how {@code bench} is reached: {@code local} runs it as a process in
  * {@code benchDir}; {@code docker} runs {@code docker exec -i -w <benchDir> <container> bench ...};
  * {@code ssh} runs {@code ssh [-p port] [-i key] user@host -- <one quoted command string>}, with every argument
- * single-quoted for the remote POSIX shell and every secret sent on stdin, never in the command string. Immutable;
- * validated on construction with messages that name the field and never a secret.
+ * single-quoted for the remote POSIX shell. Over every transport, secrets are sent on stdin to a small
+ * {@code sh -c} script that reads them, never in an argv or a command string; and unless {@code processGuards} is
+ * false, bench runs under {@code timeout} and a per-site {@code flock} on the bench host. Immutable; validated on
+ * construction with messages that name the field and never a secret.
  *
  * <pre>{@code
  * Tenantwright.builder().pluginConfig("frappe", Map.of(
@@ -47,6 +49,12 @@ import java.util.regex.Pattern;
  * @param urlScheme the scheme of the site URL in the outputs; default {@code https}
  * @param commandTimeoutSeconds the most any one bench command may run (never past the step's deadline);
  *     default 1800, since {@code new-site} and {@code restore} take minutes
+ * @param processGuards whether bench runs under {@code timeout} on the bench host — so it stops there before its
+ *     client gives up, instead of running on after a killed {@code docker exec} or ssh client — and every command
+ *     that changes a site under {@code flock} on {@code sites/.tenantwright-<site>.lock}, so that a retry waits for
+ *     (and never drops) a site another bench process still works on; default true. Needs coreutils' {@code timeout}
+ *     and util-linux' {@code flock} on the bench host (Debian, Ubuntu and the frappe_docker images have both); set
+ *     false for a bench without them (e.g. macOS), giving up that protection
  */
 public record FrappeConfig(
     @Nullable String transport,
@@ -65,7 +73,8 @@ public record FrappeConfig(
     @Nullable Boolean noMariadbSocket,
     @Nullable String siteDomain,
     @Nullable String urlScheme,
-    @Nullable Integer commandTimeoutSeconds) {
+    @Nullable Integer commandTimeoutSeconds,
+    @Nullable Boolean processGuards) {
 
   /** Runs {@code bench} as a local process. */
   public static final String LOCAL = "local";
@@ -128,6 +137,9 @@ public record FrappeConfig(
     if (dbRootPassword == null) {
       throw invalid("dbRootPassword", "missing: bench needs the database root password to create and drop sites");
     }
+    if (dbRootPassword.reveal().indexOf('\n') >= 0 || dbRootPassword.reveal().indexOf('\0') >= 0) {
+      throw invalid("dbRootPassword", "must not contain a line break or NUL: secrets reach bench as lines on stdin");
+    }
     noMariadbSocket = noMariadbSocket == null || noMariadbSocket;
     if (siteDomain != null) {
       Names.hostname("siteDomain", siteDomain);
@@ -140,6 +152,7 @@ public record FrappeConfig(
     if (commandTimeoutSeconds < 1) {
       throw invalid("commandTimeoutSeconds", "must be at least 1");
     }
+    processGuards = processGuards == null || processGuards;
   }
 
   /** {@link #commandTimeoutSeconds()} as a duration. */

@@ -1,6 +1,7 @@
 package dev.tenantwright.plugin.frappe;
 
 import dev.tenantwright.plugin.frappe.internal.Bench;
+import dev.tenantwright.plugin.frappe.internal.SiteBusyException;
 import dev.tenantwright.plugin.frappe.internal.SiteConfig;
 import dev.tenantwright.plugin.support.Names;
 import dev.tenantwright.spi.CreateResult;
@@ -28,25 +29,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code frappe.site}: one Frappe/ERPNext site on a bench — {@code bench new-site}, apps, site config, a first
- * user, API keys and a baseline backup — made, changed, reset and dropped through the {@code bench} CLI.
+ * user, API keys, a running scheduler and a baseline backup — made, changed, reset and dropped through the
+ * {@code bench} CLI.
  *
  * <p><b>Create</b> looks the site up ({@code show-config}). A missing site is made with {@code new-site} under a
  * database name derived from the step's ownership marker, then marked with {@code set-config tenantwright_owner
- * <marker>}; the apps are installed, the config entries set, the first user added, API keys issued and a
- * baseline backup taken. A site that exists is ours when its marker {@linkplain StepContext#isOurs is ours}, or
- * when it has no marker yet but carries our database name (an earlier attempt was cut off between
- * {@code new-site} and the marker): such a site is converged and reported created — or, when the cut-off
- * {@code new-site} left it half-made, dropped and made again. A site whose marker
+ * <marker>}; the apps are installed, the config entries set, the first user added, API keys issued, the scheduler
+ * enabled ({@code new-site} leaves it disabled) and a baseline backup taken. A site that exists is ours when its
+ * marker {@linkplain StepContext#isOurs is ours}, or when it has no marker yet but carries our database name (an
+ * earlier attempt was cut off between {@code new-site} and the marker): such a site is converged and reported
+ * created — or, when the cut-off {@code new-site} left it half-made, dropped and made again. Whether it is half-made
+ * is asked under the site's lock on the bench host, so a {@code new-site} that outlived its client is waited for,
+ * never dropped while it installs ({@link SiteBusyException}). A site whose marker
  * {@linkplain StepContext#belongsHere belongs here} is adopted; any other site is a conflict. When an attempt
- * fails after it made the site, it drops the site again before it reports the failure, so a failed create
- * never leaves a half-provisioned site behind (bench's own clean-up needs a terminal).
+ * fails after it made the site, it drops the site again before it reports the failure, so a failed create never
+ * leaves a half-provisioned site behind (bench's own clean-up needs a terminal).
  *
  * <p><b>Delete</b> drops the site with {@code drop-site --force --no-backup}, only after checking that it exists
  * (dropping a missing site fails in bench) and that it is this resource's. <b>Update</b> installs added apps,
- * uninstalls removed ones, sets and removes config entries, applies changed passwords and takes a new baseline
- * when anything changed. <b>Reset</b> restores the baseline backup ({@code restore --force}), or reinstalls the
- * site (and converges it again: new API keys, a new baseline) when no baseline is known or its file is gone.
- * Stateless; thread-safe.
+ * uninstalls removed ones, sets and removes config entries, applies changed passwords, enables the scheduler and
+ * takes a new baseline when anything changed. <b>Reset</b> restores the baseline backup ({@code restore --force}),
+ * or reinstalls the site (and converges it again: new API keys, a new baseline) when no baseline is known or its
+ * file is gone. The baseline lives in the site's {@code private/tenantwright-baseline} folder, outside the
+ * {@code private/backups} folder frappe rotates daily ({@link #baselineFile}). Stateless; thread-safe.
  */
 @Extension
 public final class FrappeSiteType implements ResourceType<SiteSpec, SiteOutputs>, Updatable<SiteSpec, SiteOutputs>,
@@ -174,6 +179,11 @@ public final class FrappeSiteType implements ResourceType<SiteSpec, SiteOutputs>
    * outcome, and the next attempt or the rollback finds the site by its marker.
    */
   private RuntimeException abandon(Bench bench, StepContext ctx, String site, String dbName, RuntimeException cause) {
+    if (cause instanceof SiteBusyException) {
+      // another bench process (an earlier attempt whose client was lost) still works on the site: dropping it would
+      // wait for the same lock, and must not happen while that process runs
+      return cause;
+    }
     try {
       Optional<SiteConfig> now = bench.siteConfig(site);
       if (now.isPresent()) {
@@ -283,6 +293,7 @@ public final class FrappeSiteType implements ResourceType<SiteSpec, SiteOutputs>
     if (outputs != null && outputs.baselineBackup() != null) {
       ctx.progress().report(10, "restoring site " + site + " from its baseline backup");
       if (bench.restore(site, outputs.baselineBackup(), spec.adminPassword())) {
+        bench.enableScheduler(site);
         return outputs;
       }
       LOG.warn("The baseline backup {} of site {} is gone; reinstalling the site instead", outputs.baselineBackup(),
@@ -379,10 +390,15 @@ public final class FrappeSiteType implements ResourceType<SiteSpec, SiteOutputs>
       }
     }
 
+    // new-site leaves the scheduler disabled (F1); enabling it is no change the baseline must capture: restore and
+    // reinstall put back the flag the site had before them (installer.py _new_site re-applies it)
+    ctx.progress().report(85, "enabling the scheduler of " + site);
+    bench.enableScheduler(site);
+
     String baseline = prior == null ? null : prior.baselineBackup();
     if (changed || baseline == null) {
       ctx.progress().report(90, "taking the baseline backup of " + site);
-      baseline = bench.backup(site);
+      baseline = bench.backup(site, baselineFile(site, baseline));
     }
     return new SiteOutputs(site, url(config, site), dbNameOf(current, site), apps, user, apiUser, apiKey, apiSecret,
         baseline);
@@ -444,8 +460,24 @@ public final class FrappeSiteType implements ResourceType<SiteSpec, SiteOutputs>
     return config.urlScheme() + "://" + site;
   }
 
-  /** Whether a config value read back from bench equals the wanted one (numbers by value). */
-  private static boolean sameValue(Object have, Object want) {
+  /**
+   * Where the next baseline goes: {@code ./SITE/private/tenantwright-baseline/baseline-a.sql.gz} or {@code -b}, the
+   * one the current baseline is not in. Inside the site, so it lives and is archived with the site; outside
+   * {@code private/backups}, which frappe rotates (every backup deletes what is older than a day there). Two slots,
+   * so that a backup that fails half-way never spoils the baseline in use, and no more than two ever pile up.
+   */
+  static String baselineFile(String site, String current) {
+    String dir = "./" + site + "/private/tenantwright-baseline/";
+    String a = dir + "baseline-a.sql.gz";
+    return a.equals(current) ? dir + "baseline-b.sql.gz" : a;
+  }
+
+  /**
+   * Whether a config value read back from bench equals the wanted one: numbers by value, and the wanted value as
+   * bench stores it ({@code "1"} is stored as {@code 1}, {@code "true"} as {@code true}: {@link Bench#asStored}).
+   */
+  private static boolean sameValue(Object have, Object wanted) {
+    Object want = Bench.asStored(wanted);
     if (have instanceof Number h && want instanceof Number w) {
       return new BigDecimal(h.toString()).compareTo(new BigDecimal(w.toString())) == 0;
     }

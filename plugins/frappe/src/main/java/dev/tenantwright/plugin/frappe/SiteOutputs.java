@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param apiKey the API key (the public half), or null when no keys were issued (or not known after a read)
  * @param apiSecret the API secret, or null when no keys were issued (or not known after a read)
  * @param baselineBackup the database backup taken after provisioning, relative to the bench's {@code sites}
- *     directory; {@code reset} restores it. Null when not known
+ *     directory ({@code ./<site>/private/tenantwright-baseline/baseline-a.sql.gz} or {@code -b}, outside the
+ *     folder frappe rotates); {@code reset} restores it. Null when not known
  */
 public record SiteOutputs(
     String site,

@@ -14,7 +14,6 @@ import dev.tenantwright.core.StepStatus;
 import dev.tenantwright.core.Tenant;
 import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.spi.EnvironmentKind;
-import dev.tenantwright.testkit.CommandFault;
 import dev.tenantwright.testkit.FakeCommandRunner;
 import dev.tenantwright.testkit.frappe.FakeBench;
 import java.nio.file.Path;
@@ -83,6 +82,7 @@ class ErpSignupUseCaseTest {
     assertThat(registered.apiKey()).isEqualTo(user.apiKey());
     assertThat(registered.apiSecret().reveal()).isEqualTo(user.apiSecret());
     assertThat(fake.backups()).hasSize(1);
+    assertThat(site.schedulerActive()).as("so the welcome mail leaves the queue").isTrue();
   }
 
   @Test
@@ -143,14 +143,15 @@ class ErpSignupUseCaseTest {
 
   @Test
   void aBenchCommandThatHangsPastItsDeadlineOnEveryAttemptLeavesNoPartialState() {
-    runner.inject(CommandFault.timeout().on("bench", "--site", SITE, "install-app"));
+    fake.hangAlways("install-app");
 
     Run run = launch(signUp(), "signup-acme").await(WAIT);
 
     assertThat(run.state()).isEqualTo(RunState.ROLLED_BACK);
     StepStatus site = step(run, "site");
     assertThat(site.attempts()).isEqualTo(3);
-    assertThat(site.error()).contains("timed out");
+    assertThat(site.error()).contains("ran past its time limit").contains("stopped on the bench host");
+    assertThat(fake.orphansRunning()).isZero();
     assertThat(fake.liveObjects()).isEmpty();
     assertThat(register.customers).isEmpty();
     assertThat(fake.history()).filteredOn(h -> h.endsWith(" new-site")).hasSize(3);
@@ -158,20 +159,23 @@ class ErpSignupUseCaseTest {
   }
 
   @Test
-  void aNewSiteKilledByItsTimeoutAfterMakingTheSiteLeavesNoPartialState() {
-    runner.inject(CommandFault.timeout().on("bench", "new-site").afterHandler());
+  void aNewSiteWhoseClientIsLostAfterMakingTheSiteLeavesNoPartialState() {
+    for (int i = 0; i < 3; i++) {
+      fake.detachNext("new-site", Duration.ZERO);
+    }
 
     Run run = launch(signUp(), "signup-acme").await(WAIT);
 
     assertThat(run.state()).isEqualTo(RunState.ROLLED_BACK);
     assertThat(fake.liveObjects()).isEmpty();
     assertThat(fake.history()).filteredOn(h -> h.endsWith(" new-site")).hasSize(3);
+    assertThat(fake.races()).isEmpty();
   }
 
   @Test
   void aHangThatEndsBeforeTheLastAttemptStillProvisionsOneSite() {
     fake.hangMidwayNext("new-site");
-    runner.inject(CommandFault.timeout().on("bench", "--site", SITE, "install-app").times(1));
+    fake.hangNext("install-app");
 
     Run run = launch(signUp(), "signup-acme").await(WAIT);
 

@@ -15,6 +15,7 @@ import dev.tenantwright.testkit.TestStepContext;
 import dev.tenantwright.testkit.frappe.FakeBench;
 import dev.tenantwright.testkit.frappe.FakeBench.SiteView;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,30 +75,62 @@ class FrappeSiteTypeTest {
     assertThat(out.url()).isEqualTo("https://" + SITE);
     assertThat(out.apps()).containsExactly("frappe", "erpnext");
     assertThat(fake.backups()).containsExactly(out.baselineBackup());
-    assertThat(out.baselineBackup()).startsWith("./" + SITE + "/private/backups/").endsWith("-database.sql.gz");
+    assertThat(out.baselineBackup()).isEqualTo("./" + SITE + "/private/tenantwright-baseline/baseline-a.sql.gz");
+    assertThat(site.schedulerEnabled()).isTrue();
     assertThat(ctx.progressReports()).isNotEmpty().last().asString().startsWith("100%");
   }
 
   @Test
-  void newSiteGetsTheDocumentedArgvWithBothPasswordsMasked() {
+  void newSiteGetsTheDocumentedArgvWithBothPasswordsOnStdinUnderTheSitesLockAndATimeLimit() {
     type.create(spec(), ctx);
 
-    RecordedCommand newSite = runner.invocations("bench", "new-site").get(0);
-    assertThat(newSite.argv()).containsExactly("bench", "new-site", SITE, "--db-name", FrappeSiteType.dbName(ctx),
-        "--no-mariadb-socket", "--mariadb-root-username", "root", "--mariadb-root-password", Secret.MASK,
-        "--admin-password", Secret.MASK);
-    assertThat(newSite.workingDir()).hasToString(FakeBench.DEFAULT_BENCH_DIR);
-    assertThat(runner.invocations("bench", "--site", SITE, "set-config", "tenantwright_owner").get(0).argv())
-        .containsExactly("bench", "--site", SITE, "set-config", "tenantwright_owner", ctx.ownershipMarker());
-    assertThat(runner.invocations("bench", "--site", SITE, "install-app").get(0).argv())
+    FakeBench.Invocation newSite = fake.received("new-site").get(0);
+    assertThat(newSite.benchArgv()).containsExactly("new-site", SITE, "--db-name", FrappeSiteType.dbName(ctx),
+        "--no-mariadb-socket", "--mariadb-root-username", "root", "--mariadb-root-password", TestConfigs.ROOT_PASSWORD,
+        "--admin-password", "admin-pass");
+    assertThat(newSite.argv()).hasSize(3).startsWith("sh", "-c");
+    assertThat(newSite.stdin()).isEqualTo(TestConfigs.ROOT_PASSWORD + "\nadmin-pass\n");
+    assertThat(newSite.benchDir()).isEqualTo(FakeBench.DEFAULT_BENCH_DIR);
+    assertThat(newSite.lockFile()).isEqualTo("sites/.tenantwright-" + SITE + ".lock");
+    assertThat(newSite.timeLimit()).as("10 min budget - 60 s lock wait - 2 x 10 s grace").isEqualTo(Duration.ofSeconds(520));
+    RecordedCommand recorded = runner.invocations("sh", "-c").get(0);
+    assertThat(recorded.stdin()).isEqualTo(Secret.MASK);
+    assertThat(recorded.workingDir()).hasToString(FakeBench.DEFAULT_BENCH_DIR);
+
+    assertThat(fake.received("--site", SITE, "install-app").get(0).argv()).containsExactly("flock", "-E", "75", "-w",
+        "60", "sites/.tenantwright-" + SITE + ".lock", "timeout", "-k", "10s", "520s", "bench", "--site", SITE,
+        "install-app", "erpnext");
+    assertThat(fake.received("--site", SITE, "show-config").get(0).argv()).as("a read holds no lock")
+        .containsExactly("timeout", "-k", "10s", "520s", "bench", "--site", SITE, "show-config", "--format", "json");
+    assertThat(fake.received("--site", SITE, "set-config", "--", "tenantwright_owner").get(0).benchArgv())
+        .containsExactly("--site", SITE, "set-config", "--", "tenantwright_owner", ctx.ownershipMarker());
+    assertThat(fake.received("--site", SITE, "set-config", "--parse", "--", "max_file_size").get(0).benchArgv())
+        .containsExactly("--site", SITE, "set-config", "--parse", "--", "max_file_size", "10485760");
+    assertThat(fake.received("--site", SITE, "add-system-manager").get(0).benchArgv())
+        .containsExactly("--site", SITE, "add-system-manager", "--first-name", "Ada", "--last-name", "Lovelace",
+            "--password", "user-pass", "--", "owner@acme.example");
+    assertThat(fake.received("--site", SITE, "scheduler").get(0).benchArgv())
+        .containsExactly("--site", SITE, "scheduler", "enable");
+    FakeBench.Invocation keys = fake.received("--site", SITE, "execute", "frappe.client.set_value").get(0);
+    assertThat(keys.argv().get(2)).as("the literal with the API secret is read from stdin")
+        .endsWith("'frappe.client.set_value' '--kwargs' \"$tw_secret_1\"");
+  }
+
+  @Test
+  void withoutProcessGuardsBenchRunsBareAndSecretsStillComeFromStdin() {
+    Map<String, Object> bare = TestConfigs.local();
+    bare.put("processGuards", false);
+    TestStepContext c = ctx.newBuilder().config(TestConfigs.record(bare)).build();
+
+    type.create(spec(), c);
+
+    assertThat(fake.received("--site", SITE, "install-app").get(0).argv())
         .containsExactly("bench", "--site", SITE, "install-app", "erpnext");
-    assertThat(runner.invocations("bench", "--site", SITE, "set-config", "max_file_size").get(0).argv())
-        .containsExactly("bench", "--site", SITE, "set-config", "max_file_size", "10485760", "--parse");
-    assertThat(runner.invocations("bench", "--site", SITE, "add-system-manager").get(0).argv())
-        .containsExactly("bench", "--site", SITE, "add-system-manager", "owner@acme.example", "--first-name", "Ada",
-            "--last-name", "Lovelace", "--password", Secret.MASK);
-    assertThat(runner.invocations("bench", "--site", SITE, "execute", "frappe.client.set_value").get(0).argv())
-        .containsExactly("bench", "--site", SITE, "execute", "frappe.client.set_value", "--kwargs", Secret.MASK);
+    FakeBench.Invocation newSite = fake.received("new-site").get(0);
+    assertThat(newSite.argv().get(2)).startsWith("IFS= read -r tw_secret_1 && IFS= read -r tw_secret_2 && exec 'bench' "
+        + "'new-site'");
+    assertThat(newSite.lockFile()).isNull();
+    assertThat(newSite.timeLimit()).isNull();
   }
 
   @Test
@@ -107,9 +140,9 @@ class FrappeSiteTypeTest {
 
     assertThat(again.origin()).isEqualTo(CreateResult.Origin.CREATED);
     assertThat(fake.sites()).containsExactly(SITE);
-    assertThat(runner.invocations("bench", "new-site")).hasSize(1);
-    assertThat(runner.invocations("bench", "--site", SITE, "install-app")).hasSize(1);
-    assertThat(runner.invocations("bench", "--site", SITE, "add-system-manager")).hasSize(1);
+    assertThat(fake.received("new-site")).hasSize(1);
+    assertThat(fake.received("--site", SITE, "install-app")).hasSize(1);
+    assertThat(fake.received("--site", SITE, "add-system-manager")).hasSize(1);
   }
 
   @Test
@@ -118,7 +151,7 @@ class FrappeSiteTypeTest {
     CreateResult<SiteOutputs> r = type.create(spec(), ctx);
 
     assertThat(r.origin()).isEqualTo(CreateResult.Origin.ADOPTED);
-    assertThat(runner.invocations("bench", "new-site")).isEmpty();
+    assertThat(fake.received("new-site")).isEmpty();
     assertThat(fake.site(SITE).orElseThrow().apps()).contains("erpnext");
   }
 
@@ -134,8 +167,8 @@ class FrappeSiteTypeTest {
         .hasMessageContaining("tw:globex/demo/site@0123456789ab");
 
     assertThat(fake.sites()).containsExactlyInAnyOrder(SITE, "other.erp.example.test");
-    assertThat(runner.invocations("bench", "drop-site")).isEmpty();
-    assertThat(runner.invocations("bench", "new-site")).isEmpty();
+    assertThat(fake.received("drop-site")).isEmpty();
+    assertThat(fake.received("new-site")).isEmpty();
   }
 
   @Test
@@ -146,8 +179,8 @@ class FrappeSiteTypeTest {
         .hasMessageContaining("install-app erpnext").hasMessageContaining("not in apps.txt");
     assertThat(fake.liveObjects()).isEmpty();
     assertThat(fake.archived()).containsExactly("archived/sites/" + SITE);
-    assertThat(runner.invocations("bench", "drop-site").get(0).argv()).containsExactly("bench", "drop-site", SITE,
-        "--force", "--no-backup", "--mariadb-root-username", "root", "--mariadb-root-password", Secret.MASK);
+    assertThat(fake.received("drop-site").get(0).benchArgv()).containsExactly("drop-site", SITE, "--force",
+        "--no-backup", "--root-login", "root", "--root-password", TestConfigs.ROOT_PASSWORD);
   }
 
   @Test
@@ -165,10 +198,23 @@ class FrappeSiteTypeTest {
   }
 
   @Test
-  void aTimedOutCommandAfterTheSiteExistsDropsIt() {
-    runner.inject(CommandFault.timeout().on("bench", "--site", SITE, "install-app").times(1));
+  void aCommandStoppedOnTheBenchHostByItsTimeLimitAfterTheSiteExistsDropsIt() {
+    fake.hangNext("install-app");
 
     assertThatThrownBy(() -> type.create(spec(), ctx)).isInstanceOfSatisfying(RetryableException.class,
+        e -> assertThat(e.outcomeUnknown()).isFalse())
+        .hasMessageContaining("install-app erpnext").hasMessageContaining("ran past its time limit of 520s");
+    assertThat(fake.liveObjects()).isEmpty();
+  }
+
+  @Test
+  void aCommandTimedOutByItsClientAfterTheSiteExistsDropsIt() {
+    Map<String, Object> bare = TestConfigs.local();
+    bare.put("processGuards", false);
+    TestStepContext c = ctx.newBuilder().config(TestConfigs.record(bare)).build();
+    runner.inject(CommandFault.timeout().on("bench", "--site", SITE, "install-app").times(1));
+
+    assertThatThrownBy(() -> type.create(spec(), c)).isInstanceOfSatisfying(RetryableException.class,
         e -> assertThat(e.outcomeUnknown()).isFalse());
     assertThat(fake.liveObjects()).isEmpty();
   }
@@ -237,15 +283,19 @@ class FrappeSiteTypeTest {
 
   @Test
   void anExistingUserIsNotAddedAgainAndADuplicateRaceCountsAsSuccess() {
-    SiteOutputs out = type.create(spec(), ctx).outputs();
-    type.update(spec(), spec(), out, ctx);
-    assertThat(runner.invocations("bench", "--site", SITE, "add-system-manager")).hasSize(1);
+    Map<String, Object> bare = TestConfigs.local();
+    bare.put("processGuards", false);
+    TestStepContext c = ctx.newBuilder().config(TestConfigs.record(bare)).build();
+    SiteOutputs out = type.create(spec(), c).outputs();
+    type.update(spec(), spec(), out, c);
+    assertThat(fake.received("--site", SITE, "add-system-manager")).hasSize(1);
 
     // someone adds the user between our lookup and add-system-manager: bench answers DuplicateEntryError
     runner.when("bench", "--site", SITE, "execute", "frappe.db.exists").thenReturn(0, "", "");
-    type.update(spec(), spec(), out, ctx);
-    RecordedCommand add = runner.invocations("bench", "--site", SITE, "add-system-manager").get(1);
-    assertThat(add.exitCode()).isEqualTo(1);
+    type.update(spec(), spec(), out, c);
+    assertThat(fake.received("--site", SITE, "add-system-manager")).hasSize(2);
+    RecordedCommand add = runner.invocations("sh", "-c").stream().filter(r -> r.exitCode() != null && r.exitCode() == 1)
+        .reduce((a, b) -> b).orElseThrow();
     assertThat(add.stderr()).contains("DuplicateEntryError");
   }
 
@@ -264,8 +314,7 @@ class FrappeSiteTypeTest {
     type.delete(spec(), out, ctx);
     assertThat(type.read(spec(), out, ctx)).isEmpty();
     assertThat(fake.liveObjects()).isEmpty();
-    assertThat(runner.invocations("bench", "drop-site")).as("the second delete saw the site gone and dropped nothing")
-        .hasSize(1);
+    assertThat(fake.received("drop-site")).as("the second delete saw the site gone and dropped nothing").hasSize(1);
   }
 
   @Test
@@ -293,16 +342,20 @@ class FrappeSiteTypeTest {
     assertThat(site.users().get("Administrator").password()).isEqualTo("new-admin-pass");
     assertThat(updated.apps()).containsExactly("frappe", "hrms");
     assertThat(updated.apiSecret()).as("keys are kept").isEqualTo(out.apiSecret());
-    assertThat(updated.baselineBackup()).isNotEqualTo(out.baselineBackup());
-    assertThat(runner.invocations("bench", "--site", SITE, "uninstall-app").get(0).argv())
-        .containsExactly("bench", "--site", SITE, "uninstall-app", "erpnext", "--yes", "--no-backup");
-    List<RecordedCommand> hostName = runner.invocations("bench", "--site", SITE, "set-config", "host_name");
-    assertThat(hostName.get(hostName.size() - 1).argv())
-        .containsExactly("bench", "--site", SITE, "set-config", "host_name", "None");
+    assertThat(updated.baselineBackup()).as("the other slot").isNotEqualTo(out.baselineBackup())
+        .endsWith("/baseline-b.sql.gz");
+    assertThat(fake.received("--site", SITE, "uninstall-app").get(0).benchArgv())
+        .containsExactly("--site", SITE, "uninstall-app", "erpnext", "--yes", "--no-backup");
+    List<FakeBench.Invocation> hostName = fake.received("--site", SITE, "set-config", "--", "host_name");
+    assertThat(hostName.get(hostName.size() - 1).benchArgv())
+        .containsExactly("--site", SITE, "set-config", "--", "host_name", "None");
 
     SiteOutputs twice = type.update(after, after, updated, ctx);
     assertThat(twice).isEqualTo(updated);
-    assertThat(fake.backups()).hasSize(2);
+    SiteSpec third = new SiteSpec(null, Secret.of("third-admin-pass"), List.of("hrms"), cfg, before.user(), null);
+    SiteOutputs thrice = type.update(third, after, twice, ctx);
+    assertThat(thrice.baselineBackup()).as("back to the first slot").isEqualTo(out.baselineBackup());
+    assertThat(fake.backups()).as("never more than two baselines").hasSize(2);
   }
 
   @Test
@@ -329,9 +382,10 @@ class FrappeSiteTypeTest {
     assertThat(site.apps()).containsExactly("frappe", "erpnext");
     assertThat(site.users().get("owner@acme.example").apiSecret()).isEqualTo(out.apiSecret().reveal());
     assertThat(site.owner()).isEqualTo(ctx.ownershipMarker());
-    assertThat(runner.invocations("bench", "--site", SITE, "--force", "restore").get(0).argv())
-        .containsExactly("bench", "--site", SITE, "--force", "restore", out.baselineBackup(),
-            "--mariadb-root-username", "root", "--mariadb-root-password", Secret.MASK, "--admin-password", Secret.MASK);
+    assertThat(fake.received("--site", SITE, "--force", "restore").get(0).benchArgv())
+        .containsExactly("--site", SITE, "--force", "restore", "--mariadb-root-username", "root",
+            "--mariadb-root-password", TestConfigs.ROOT_PASSWORD, "--admin-password", "admin-pass", "--",
+            out.baselineBackup());
     assertThat(type.reset(spec(), out, ctx)).isEqualTo(out);
   }
 
@@ -343,25 +397,11 @@ class FrappeSiteTypeTest {
 
     SiteOutputs reset = type.reset(spec(), unknown, ctx);
 
-    assertThat(runner.invocations("bench", "--site", SITE, "reinstall")).hasSize(1);
+    assertThat(fake.received("--site", SITE, "reinstall")).hasSize(1);
     assertThat(reset.baselineBackup()).isNotNull();
     assertThat(reset.apiSecret()).isNotEqualTo(out.apiSecret());
     assertThat(fake.site(SITE).orElseThrow().users().get("owner@acme.example").apiSecret())
         .isEqualTo(reset.apiSecret().reveal());
-  }
-
-  @Test
-  void resetFallsBackToAReinstallWhenTheBaselineFileIsGone() {
-    SiteOutputs out = type.create(spec(), ctx).outputs();
-    SiteOutputs gone = new SiteOutputs(out.site(), out.url(), out.dbName(), out.apps(), out.user(), out.apiUser(),
-        out.apiKey(), out.apiSecret(), "./" + SITE + "/private/backups/deleted-database.sql.gz");
-
-    SiteOutputs reset = type.reset(spec(), gone, ctx);
-
-    assertThat(runner.invocations("bench", "--site", SITE, "--force", "restore")).hasSize(1);
-    assertThat(runner.invocations("bench", "--site", SITE, "reinstall")).hasSize(1);
-    assertThat(fake.backups()).contains(reset.baselineBackup());
-    assertThat(fake.site(SITE).orElseThrow().apps()).containsExactly("frappe", "erpnext");
   }
 
   @Test

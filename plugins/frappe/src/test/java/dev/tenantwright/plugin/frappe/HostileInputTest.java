@@ -14,7 +14,6 @@ import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.Secret;
 import dev.tenantwright.testkit.FakeCommandRunner;
-import dev.tenantwright.testkit.RecordedCommand;
 import dev.tenantwright.testkit.TestStepContext;
 import dev.tenantwright.testkit.frappe.FakeBench;
 import java.nio.file.Path;
@@ -72,6 +71,10 @@ class HostileInputTest {
     cfg.put("siteDomain", "example.com; reboot");
     assertThatThrownBy(() -> TestConfigs.record(cfg)).isInstanceOf(PermanentException.class)
         .hasMessageContaining("siteDomain");
+    Map<String, Object> root = TestConfigs.local();
+    root.put("dbRootPassword", "line\nsecretpart");
+    assertThatThrownBy(() -> TestConfigs.record(root)).isInstanceOf(PermanentException.class)
+        .hasMessageContaining("dbRootPassword").hasMessageNotContaining("secretpart");
     Map<String, Object> ssh = TestConfigs.ssh();
     ssh.put("sshHost", "-oProxyCommand=sh");
     assertThatThrownBy(() -> TestConfigs.record(ssh)).isInstanceOf(PermanentException.class)
@@ -118,15 +121,49 @@ class HostileInputTest {
       }
       byTransport.add(seen);
       if (transport.get("transport").equals("local")) {
-        RecordedCommand note = runner.invocations("bench", "--site", SITE, "set-config", "note").get(0);
-        assertThat(note.argv()).containsExactly("bench", "--site", SITE, "set-config", "note",
+        FakeBench.Invocation note = fake.received().stream().filter(i -> i.benchArgv().contains("note")).findFirst()
+            .orElseThrow();
+        assertThat(note.argv()).as("no shell: the hostile value is one argv element").first().isEqualTo("flock");
+        assertThat(note.argv()).endsWith("bench", "--site", SITE, "set-config", "--", "note",
             (String) config.get("note"));
-        RecordedCommand add = runner.invocations("bench", "--site", SITE, "add-system-manager").get(0);
-        assertThat(add.argv()).containsExactly("bench", "--site", SITE, "add-system-manager", "ops@acme.example",
-            "--first-name", "Robert'); DROP TABLE users;--", "--last-name", "$(whoami) `id`");
+        FakeBench.Invocation add = fake.received().stream().filter(i -> i.benchArgv().contains("add-system-manager"))
+            .findFirst().orElseThrow();
+        assertThat(add.argv()).endsWith("bench", "--site", SITE, "add-system-manager", "--first-name",
+            "Robert'); DROP TABLE users;--", "--last-name", "$(whoami) `id`", "--", "ops@acme.example");
       }
     }
     assertThat(byTransport.get(1)).as("docker").isEqualTo(byTransport.get(0));
     assertThat(byTransport.get(2)).as("ssh, after the remote shell parsed the command string").isEqualTo(byTransport.get(0));
+  }
+
+  @Test
+  void sec16_valuesAndEmailsStartingWithADashReachBenchAsValuesNotOptions() {
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("banner", "--help");
+    config.put("offset", "-x");
+    SiteSpec spec = new SiteSpec(null, Secret.of("-admin-pass"), List.of("erpnext"), config,
+        new SiteUser("-ops@acme.example", "-Ops", null, Secret.of("--user-pass")), true);
+    for (Map<String, Object> transport : List.of(TestConfigs.local(), TestConfigs.docker(), TestConfigs.ssh())) {
+      FakeBench fake = TestConfigs.fakeBench();
+      FakeCommandRunner runner = fake.attachTo(new FakeCommandRunner());
+      TestStepContext ctx = TestStepContext.builder().step("site").config(TestConfigs.record(transport))
+          .commands(runner).build();
+      FrappeSiteType type = new FrappeSiteType();
+      SiteOutputs out = type.create(spec, ctx).outputs();
+
+      FakeBench.SiteView site = fake.site(SITE).orElseThrow();
+      assertThat(site.config()).as("%s", transport.get("transport")).containsEntry("banner", "--help")
+          .containsEntry("offset", "-x");
+      assertThat(site.users()).containsKey("-ops@acme.example");
+      assertThat(site.users().get("-ops@acme.example").password()).isEqualTo("--user-pass");
+      assertThat(site.users().get("-ops@acme.example").firstName()).isEqualTo("-Ops");
+
+      SiteSpec changed = new SiteSpec(null, Secret.of("--help"), List.of("erpnext"), config,
+          new SiteUser("-ops@acme.example", "-Ops", null, Secret.of("-new-pass")), true);
+      type.update(changed, spec, out, ctx);
+      site = fake.site(SITE).orElseThrow();
+      assertThat(site.users().get("Administrator").password()).isEqualTo("--help");
+      assertThat(site.users().get("-ops@acme.example").password()).isEqualTo("-new-pass");
+    }
   }
 }

@@ -18,6 +18,7 @@ import dev.tenantwright.testkit.frappe.FakeBench;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,7 +56,8 @@ class ReadmeBlueprintTest {
       assertThat(reset.state()).as(reset.error()).isEqualTo(RunState.SUCCEEDED);
       assertThat(fake.site("acme-corp-demo.erp.example.com").orElseThrow().users())
           .as("reset restored the baseline backup").doesNotContainKey("test@acme.example");
-      assertThat(runner.invocations("bench", "--site", "acme-corp-demo.erp.example.com", "--force", "restore")).hasSize(1);
+      assertThat(fake.received("--site", "acme-corp-demo.erp.example.com", "--force", "restore")).hasSize(1);
+      assertThat(fake.site("acme-corp-demo.erp.example.com").orElseThrow().schedulerActive()).isTrue();
 
       Run destroyed = tw.environments().destroy(t.id(), "demo", RunOptions.defaults()).await(Duration.ofMinutes(1));
       assertThat(destroyed.state()).as(destroyed.error()).isEqualTo(RunState.SUCCEEDED);
@@ -69,5 +71,25 @@ class ReadmeBlueprintTest {
     assertThat(erp.name()).isEqualTo("erp-frappe");
     assertThat(erp.resource("site")).hasValueSatisfying(r -> assertThat(r.type()).isEqualTo("frappe.site"));
     assertThat(erp.resource("register")).hasValueSatisfying(r -> assertThat(r.type()).isEqualTo("host.register-tenant"));
+  }
+
+  @Test
+  void theReadmeShowsTheCompiledConfigurationExample() throws IOException {
+    ReadmeSnippets.assertShows(Path.of("README.md"), "## Configuration",
+        Path.of("src/test/java/dev/tenantwright/plugin/frappe/ReadmeBlueprintTest.java"), "CONFIG");
+  }
+
+  /** The README's configuration example: compiled here, not run (it needs a real bench and its password). */
+  static Tenantwright readmeConfiguration() {
+    // CONFIG-BEGIN
+    Tenantwright tw = Tenantwright.builder()
+        .plugins(Path.of("plugins"))
+        .pluginConfig("frappe", Map.of(
+            "transport", "docker",
+            "container", "frappe-backend",
+            "dbRootPassword", System.getenv("MARIADB_ROOT_PASSWORD")))
+        .build();
+    // CONFIG-END
+    return tw;
   }
 }

@@ -49,7 +49,8 @@ public final class TestConfigs {
     return new FrappeConfig((String) m.get("transport"), (String) m.get("benchDir"), null, (String) m.get("container"),
         null, (String) m.get("sshHost"), (String) m.get("sshUser"), (Integer) m.get("sshPort"),
         (String) m.get("sshKey"), cast(m.get("sshOptions")), null, null,
-        Secret.of((String) m.get("dbRootPassword")), null, (String) m.get("siteDomain"), null, null);
+        Secret.of((String) m.get("dbRootPassword")), null, (String) m.get("siteDomain"), null, null,
+        (Boolean) m.get("processGuards"));
   }
 
   /** A fake bench that accepts {@link #ROOT_PASSWORD}. */

@@ -9,6 +9,7 @@ import dev.tenantwright.plugin.frappe.SiteUser;
 import dev.tenantwright.plugin.support.SupportJson;
 import dev.tenantwright.spi.CommandResult;
 import dev.tenantwright.spi.PermanentException;
+import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.Secret;
 import dev.tenantwright.spi.StepContext;
 import java.math.BigDecimal;
@@ -41,6 +42,7 @@ public final class Bench {
   private final FrappeConfig config;
   private final Transport transport;
   private final StepContext ctx;
+  private Duration lastTimeout = Duration.ZERO;
 
   /** Bench as {@code config} says it is reached, for the step behind {@code ctx}. */
   public Bench(FrappeConfig config, StepContext ctx) {
@@ -53,13 +55,14 @@ public final class Bench {
 
   /** The site's configuration, or empty when the site does not exist. */
   public Optional<SiteConfig> siteConfig(String site) {
-    CommandResult r = run(BenchCommand.builder("show-config of " + site)
-        .site(site).args("show-config", "--format", "json").build());
+    BenchCommand cmd = BenchCommand.builder("show-config of " + site)
+        .site(site).args("show-config", "--format", "json").build();
+    CommandResult r = run(cmd);
     if (!r.succeeded()) {
       if (BenchFailures.siteMissing(r, site)) {
         return Optional.empty();
       }
-      throw fail("show-config of " + site, r, false);
+      throw fail(cmd, r);
     }
     JsonNode root = parseJson(r.stdout(), '{', "show-config of " + site);
     JsonNode node = root.get(site);
@@ -71,22 +74,24 @@ public final class Bench {
 
   /** The apps installed on the site, in installation order. */
   public List<String> installedApps(String site) {
-    CommandResult r = tryInstalledApps(site);
-    if (!r.succeeded()) {
-      throw fail("listing the apps of " + site, r, false);
-    }
+    CommandResult r = require(BenchCommand.builder("listing the apps of " + site)
+        .site(site).args("execute", "frappe.get_installed_apps").build());
     return parseApps(r, site);
   }
 
   /**
    * The apps installed on the site, or empty when bench cannot list them: a site whose {@code new-site} was
-   * interrupted has no tables to list them from.
+   * interrupted has no tables to list them from. Asked under the site's lock, so the answer is never about a site
+   * that another bench process — an earlier attempt whose client was lost — is still installing: that one is
+   * waited for, and when it runs on too long the answer is a {@link SiteBusyException}.
    */
   public Optional<List<String>> installedAppsIfComplete(String site) {
-    CommandResult r = tryInstalledApps(site);
+    BenchCommand cmd = BenchCommand.builder("listing the apps of " + site).locked(site)
+        .site(site).args("execute", "frappe.get_installed_apps").build();
+    CommandResult r = run(cmd);
     if (!r.succeeded()) {
-      if (BenchFailures.retryable(r, isSsh())) {
-        throw fail("listing the apps of " + site, r, false);
+      if (lockBusy(cmd, r) || timedOutOnHost(r) || BenchFailures.retryable(r, isSsh())) {
+        throw fail(cmd, r);
       }
       return Optional.empty();
     }
@@ -123,7 +128,7 @@ public final class Bench {
 
   /** {@code bench new-site}: creates the site and its database, with frappe installed. */
   public void newSite(String site, String dbName, Secret adminPassword) {
-    BenchCommand.Builder b = BenchCommand.builder("new-site " + site).mutating()
+    BenchCommand.Builder b = BenchCommand.builder("new-site " + site).mutating().locked(site)
         .args("new-site", site, "--db-name", dbName);
     if (config.noMariadbSocket()) {
       b.arg("--no-mariadb-socket");
@@ -134,31 +139,56 @@ public final class Bench {
     require(cmd);
   }
 
-  /** Sets one site config entry; strings are passed as they are, numbers and booleans as Python literals. */
+  /**
+   * Sets one site config entry; strings are passed as they are (bench stores {@code "0"}, {@code "1"},
+   * {@code "true"} and {@code "false"} as numbers and booleans: {@link #asStored}), numbers and booleans as Python
+   * literals. The value comes after {@code --}, so one that starts with {@code -} is never taken for an option.
+   */
   public void setConfig(String site, String key, Object value) {
-    BenchCommand.Builder b = BenchCommand.builder("set-config " + key + " on " + site).mutating()
-        .site(site).args("set-config", key);
+    BenchCommand.Builder b = BenchCommand.builder("set-config " + key + " on " + site).mutating().locked(site)
+        .site(site).arg("set-config");
+    String literal;
     if (value instanceof String s) {
-      b.arg(s);
+      literal = s;
     } else if (value instanceof Boolean bool) {
-      b.args(bool ? "True" : "False", "--parse");
+      b.arg("--parse");
+      literal = bool ? "True" : "False";
     } else if (value instanceof Number n) {
-      b.args(new BigDecimal(n.toString()).toPlainString(), "--parse");
+      b.arg("--parse");
+      literal = new BigDecimal(n.toString()).toPlainString();
     } else {
       throw new IllegalArgumentException("unsupported config value type " + value.getClass().getName());
     }
-    require(b.build());
+    require(b.args("--", key, literal).build());
   }
 
-  /** Removes one site config entry ({@code set-config KEY None}); a missing entry is fine. */
+  /**
+   * The value bench stores for {@code value}: frappe's {@code _update_config_file} turns the strings {@code "0"} and
+   * {@code "1"} into ints and {@code "true"}/{@code "false"} into booleans (frappe/installer.py); anything else as
+   * it is.
+   */
+  public static Object asStored(Object value) {
+    if ("0".equals(value) || "1".equals(value)) {
+      return Integer.parseInt((String) value);
+    }
+    if ("true".equals(value)) {
+      return Boolean.TRUE;
+    }
+    if ("false".equals(value)) {
+      return Boolean.FALSE;
+    }
+    return value;
+  }
+
+  /** Removes one site config entry ({@code set-config -- KEY None}); a missing entry is fine. */
   public void removeConfig(String site, String key) {
-    require(BenchCommand.builder("removing config " + key + " from " + site).mutating()
-        .site(site).args("set-config", key, "None").build());
+    require(BenchCommand.builder("removing config " + key + " from " + site).mutating().locked(site)
+        .site(site).args("set-config", "--", key, "None").build());
   }
 
   /** Installs an app; returns false when bench says it was installed already. */
   public boolean installApp(String site, String app) {
-    CommandResult r = require(BenchCommand.builder("install-app " + app + " on " + site).mutating()
+    CommandResult r = require(BenchCommand.builder("install-app " + app + " on " + site).mutating().locked(site)
         .site(site).args("install-app", app).build());
     boolean already = (r.stdout() + r.stderr()).contains("already installed");
     LOG.debug("App {} on site {}: {}", app, site, already ? "already installed" : "installed");
@@ -167,18 +197,18 @@ public final class Bench {
 
   /** Uninstalls an app without a backup; returns false when it was not installed. */
   public boolean uninstallApp(String site, String app) {
-    CommandResult r = require(BenchCommand.builder("uninstall-app " + app + " on " + site).mutating()
+    CommandResult r = require(BenchCommand.builder("uninstall-app " + app + " on " + site).mutating().locked(site)
         .site(site).args("uninstall-app", app, "--yes", "--no-backup").build());
     return !(r.stdout() + r.stderr()).contains("not installed");
   }
 
   /**
    * Creates the user as a System Manager; returns false when it existed already (bench's
-   * {@code DuplicateEntryError}).
+   * {@code DuplicateEntryError}). The e-mail comes after {@code --}: one that starts with {@code -} is a value.
    */
   public boolean addSystemManager(String site, SiteUser user) {
     BenchCommand.Builder b = BenchCommand.builder("add-system-manager " + user.email() + " on " + site).mutating()
-        .site(site).args("add-system-manager", user.email());
+        .locked(site).site(site).arg("add-system-manager");
     if (user.firstName() != null) {
       b.args("--first-name", user.firstName());
     }
@@ -188,7 +218,7 @@ public final class Bench {
     if (user.password() != null) {
       b.arg("--password").secret("the password of " + user.email(), user.password());
     }
-    BenchCommand cmd = b.build();
+    BenchCommand cmd = b.args("--", user.email()).build();
     CommandResult r = run(cmd);
     if (r.succeeded()) {
       return true;
@@ -197,19 +227,31 @@ public final class Bench {
     if (text.contains("DuplicateEntryError") || text.contains("Duplicate entry")) {
       return false;
     }
-    throw fail(cmd.what(), r, true, cmd.secrets());
+    throw fail(cmd, r);
   }
 
-  /** Sets a user's password. */
+  /** Sets a user's password ({@code set-password -- USER PASSWORD}). */
   public void setPassword(String site, String user, Secret password) {
-    require(BenchCommand.builder("set-password of " + user + " on " + site).mutating()
-        .site(site).args("set-password", user).secret("the password of " + user, password).build());
+    require(BenchCommand.builder("set-password of " + user + " on " + site).mutating().locked(site)
+        .site(site).args("set-password", "--", user).secret("the password of " + user, password).build());
   }
 
-  /** Sets the Administrator password. */
+  /** Sets the Administrator password ({@code set-admin-password -- PASSWORD}). */
   public void setAdminPassword(String site, Secret password) {
-    require(BenchCommand.builder("set-admin-password on " + site).mutating()
-        .site(site).arg("set-admin-password").secret("the Administrator password", password).build());
+    require(BenchCommand.builder("set-admin-password on " + site).mutating().locked(site)
+        .site(site).args("set-admin-password", "--").secret("the Administrator password", password).build());
+  }
+
+  /**
+   * Enables the site's scheduler ({@code scheduler enable}: System Settings' {@code enable_scheduler}), which
+   * {@code new-site} leaves disabled — frappe's installer computes {@code _is_scheduler_enabled(site)}, which
+   * cannot connect for a new site, and applies it with {@code toggle_scheduler} ("*** Scheduler is disabled ***").
+   * Without it no background job runs: the e-mail queue is never flushed, no auto-repeat, reminder or scheduled
+   * report. The Frappe Press agent runs the same command after installing the apps. Idempotent.
+   */
+  public void enableScheduler(String site) {
+    require(BenchCommand.builder("scheduler enable on " + site).mutating().locked(site)
+        .site(site).args("scheduler", "enable").build());
   }
 
   /**
@@ -220,15 +262,23 @@ public final class Bench {
   public void setApiKeys(String site, String user, String apiKey, Secret apiSecret) {
     String kwargs = "{'doctype': 'User', 'name': " + PyLiteral.str(user) + ", 'fieldname': {'api_key': "
         + PyLiteral.str(apiKey) + ", 'api_secret': " + PyLiteral.str(apiSecret.reveal()) + "}}";
-    require(BenchCommand.builder("issuing API keys for " + user + " on " + site).mutating()
+    require(BenchCommand.builder("issuing API keys for " + user + " on " + site).mutating().locked(site)
         .site(site).args("execute", "frappe.client.set_value", "--kwargs")
         .secret("the API secret", Secret.of(kwargs)).build());
   }
 
-  /** Takes a database backup and returns its path (relative to the bench's {@code sites} directory). */
-  public String backup(String site) {
-    CommandResult r = require(BenchCommand.builder("backup of " + site).mutating()
-        .site(site).arg("backup").build());
+  /**
+   * Takes a database backup into {@code file} ({@code backup --backup-path-db FILE}, a path relative to the bench's
+   * {@code sites} directory) and returns the path bench printed.
+   *
+   * <p>Not into {@code private/backups}: every backup frappe takes — the nightly {@code bench --site all backup},
+   * Press' and the scheduler's, this plugin's own — first runs {@code delete_temp_backups()}, which deletes every
+   * file in that folder older than {@code keep_backups_for_hours} (24 by default; frappe/utils/backups.py), so a
+   * baseline kept there is gone a day later.
+   */
+  public String backup(String site, String file) {
+    CommandResult r = require(BenchCommand.builder("backup of " + site).mutating().locked(site)
+        .site(site).args("backup", "--backup-path-db", file).build());
     Matcher m = DATABASE_LINE.matcher(r.stdout());
     if (!m.find()) {
       throw new PermanentException("bench backup of " + site + " did not print the database file it wrote");
@@ -240,26 +290,38 @@ public final class Bench {
   /**
    * Restores the site's database from a backup ({@code --force}: also over a newer schema).
    *
-   * @return false when bench says the backup file does not exist ({@code Invalid path}); nothing was changed
+   * @return false when bench says the backup file does not exist — {@code File <path> not found.} since frappe
+   *     v15 (commands/site.py {@code restore_backup}), {@code Invalid path <path>} before; nothing was changed
    */
   public boolean restore(String site, String file, Secret adminPassword) {
     BenchCommand cmd = rootCredentials(BenchCommand.builder("restore of " + site + " from " + file).mutating()
-        .site(site).args("--force", "restore", file))
-        .arg("--admin-password").secret("the Administrator password", adminPassword).build();
+        .locked(site).site(site).args("--force", "restore"))
+        .arg("--admin-password").secret("the Administrator password", adminPassword).args("--", file).build();
     LOG.info("Restoring Frappe site {} from {}", site, file);
     CommandResult r = run(cmd);
     if (r.succeeded()) {
       return true;
     }
-    if ((r.stdout() + r.stderr()).contains("Invalid path")) {
+    if (backupMissing(r, file)) {
       return false;
     }
-    throw fail(cmd.what(), r, true, cmd.secrets());
+    throw fail(cmd, r);
+  }
+
+  /**
+   * Whether a failed restore says its file does not exist. v15 first prints {@code File X not found. Trying to check
+   * in alternative directories.}, then, when the file is in none of them, {@code File X not found.} on a line of its
+   * own; v12–v14 print {@code Invalid path X}.
+   */
+  static boolean backupMissing(CommandResult r, String file) {
+    String text = r.stdout() + "\n" + r.stderr();
+    return text.contains("Invalid path")
+        || Pattern.compile("(?m)^File " + Pattern.quote(file) + " not found\\.\\s*$").matcher(text).find();
   }
 
   /** Wipes the site's database and installs its apps afresh. */
   public void reinstall(String site, Secret adminPassword) {
-    BenchCommand cmd = rootCredentials(BenchCommand.builder("reinstall of " + site).mutating()
+    BenchCommand cmd = rootCredentials(BenchCommand.builder("reinstall of " + site).mutating().locked(site)
         .site(site).args("reinstall", "--yes"))
         .arg("--admin-password").secret("the Administrator password", adminPassword).build();
     LOG.info("Reinstalling Frappe site {}", site);
@@ -269,10 +331,16 @@ public final class Bench {
   /**
    * Drops the site and its database without a backup ({@code drop-site --force --no-backup}); returns false
    * when the site did not exist. Callers check that the site is theirs first.
+   *
+   * <p>The root credentials go as {@code --root-login/--root-password}: frappe v15 accepts them beside
+   * {@code --db-root-*} and {@code --mariadb-root-*} (commands/site.py @ c3bfb57), and v12–v14 accept only them; the
+   * Press agent uses them too. The site directory moves to {@code <bench>/archived/sites/SITE[N]}, which nothing
+   * cleans up (see the README).
    */
   public boolean dropSite(String site) {
-    BenchCommand cmd = rootCredentials(BenchCommand.builder("drop-site " + site).mutating()
-        .args("drop-site", site, "--force", "--no-backup")).build();
+    BenchCommand cmd = BenchCommand.builder("drop-site " + site).mutating().locked(site)
+        .args("drop-site", site, "--force", "--no-backup", "--root-login", config.dbRootUsername(), "--root-password")
+        .secret("the database root password", config.dbRootPassword()).build();
     LOG.info("Dropping Frappe site {} over {}", site, transport.name());
     CommandResult r = run(cmd);
     if (r.succeeded()) {
@@ -281,12 +349,16 @@ public final class Bench {
     if (BenchFailures.siteMissing(r, site)) {
       return false;
     }
-    throw fail(cmd.what(), r, true, cmd.secrets());
+    throw fail(cmd, r);
   }
 
   // ------------------------------------------------------------------------------------------------ running
 
-  /** Runs the command; a non-zero exit is returned, a timeout or an unstartable program throws. */
+  /**
+   * Runs the command; a non-zero exit is returned, a timeout or an unstartable program throws. What the runner
+   * throws is thrown again with each of the command's secrets masked on its own: the runner knows secrets sent on
+   * stdin only as one value, so a single one that bench echoed (in a timeout's last words) would show.
+   */
   CommandResult run(BenchCommand cmd) {
     ctx.checkCancelled();
     Duration timeout = config.commandTimeout();
@@ -294,7 +366,15 @@ public final class Bench {
     if (left.compareTo(timeout) < 0) {
       timeout = left.compareTo(MIN_TIMEOUT) < 0 ? MIN_TIMEOUT : left;
     }
-    CommandResult r = ctx.commands().run(transport.command(cmd, timeout));
+    lastTimeout = timeout;
+    CommandResult r;
+    try {
+      r = ctx.commands().run(transport.command(cmd, timeout));
+    } catch (RetryableException e) {
+      throw new RetryableException(mask(e.getMessage(), cmd), e.retryAfter().orElse(null), e.outcomeUnknown(), null);
+    } catch (PermanentException e) {
+      throw new PermanentException(mask(e.getMessage(), cmd));
+    }
     LOG.debug("bench {}: exit {}", cmd.what(), r.exitCode());
     return r;
   }
@@ -302,35 +382,51 @@ public final class Bench {
   private CommandResult require(BenchCommand cmd) {
     CommandResult r = run(cmd);
     if (!r.succeeded()) {
-      throw fail(cmd.what(), r, cmd.mutating(), cmd.secrets());
+      throw fail(cmd, r);
     }
     return r;
   }
 
-  private RuntimeException fail(String what, CommandResult r, boolean mutating) {
-    return fail(what, r, mutating, List.of());
-  }
-
   /**
-   * The classified failure. The runner has masked the command's secrets in its output already; over ssh it knows
-   * them only as one stdin value, so each secret is masked here once more.
+   * The classified failure, its output with every secret masked. The guards' own exit codes come first: a busy
+   * site lock ({@link HostProcess#LOCK_BUSY}: bench never ran) and a bench stopped on the bench host after its time
+   * limit ({@link HostProcess#TIMED_OUT}, {@link HostProcess#KILLED}); then {@link BenchFailures}.
    */
-  private RuntimeException fail(String what, CommandResult r, boolean mutating, List<BenchCommand.SecretArg> secrets) {
-    CommandResult masked = r;
-    if (!secrets.isEmpty()) {
-      String out = r.stdout();
-      String err = r.stderr();
-      for (BenchCommand.SecretArg s : secrets) {
-        out = s.value().redact(out);
-        err = s.value().redact(err);
-      }
-      out = config.dbRootPassword().redact(out);
-      err = config.dbRootPassword().redact(err);
-      masked = new CommandResult(r.command(), r.exitCode(), out, err, r.duration());
+  private RuntimeException fail(BenchCommand cmd, CommandResult r) {
+    CommandResult masked = new CommandResult(r.command(), r.exitCode(), mask(r.stdout(), cmd), mask(r.stderr(), cmd),
+        r.duration());
+    RuntimeException e;
+    if (lockBusy(cmd, r)) {
+      e = new SiteBusyException("bench " + cmd.what() + " did not run: another bench process still holds the lock of "
+          + cmd.lockedSite() + " on the bench host (an earlier attempt whose client was lost?); trying again later");
+    } else if (timedOutOnHost(r)) {
+      e = new RetryableException("bench " + cmd.what() + " ran past its time limit of "
+          + HostProcess.limit(lastTimeout).getSeconds() + "s and was stopped on the bench host", null,
+          cmd.mutating(), null);
+    } else {
+      e = BenchFailures.of(cmd.what(), masked, cmd.mutating(), isSsh());
     }
-    RuntimeException e = BenchFailures.of(what, masked, mutating, isSsh());
     LOG.debug("{}", e.getMessage());
     return e;
+  }
+
+  private boolean lockBusy(BenchCommand cmd, CommandResult r) {
+    return config.processGuards() && cmd.lockedSite() != null && r.exitCode() == HostProcess.LOCK_BUSY;
+  }
+
+  private boolean timedOutOnHost(CommandResult r) {
+    return config.processGuards() && (r.exitCode() == HostProcess.TIMED_OUT || r.exitCode() == HostProcess.KILLED);
+  }
+
+  private String mask(String text, BenchCommand cmd) {
+    if (text == null) {
+      return null;
+    }
+    String out = config.dbRootPassword().redact(text);
+    for (BenchCommand.SecretArg s : cmd.secrets()) {
+      out = s.value().redact(out);
+    }
+    return out;
   }
 
   /** Appends the database root credentials, the password as a secret argument. */
@@ -341,11 +437,6 @@ public final class Bench {
 
   private boolean isSsh() {
     return FrappeConfig.SSH.equals(config.transport());
-  }
-
-  private CommandResult tryInstalledApps(String site) {
-    return run(BenchCommand.builder("listing the apps of " + site)
-        .site(site).args("execute", "frappe.get_installed_apps").build());
   }
 
   private static List<String> parseApps(CommandResult r, String site) {

@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * One {@code bench} invocation, independent of where bench runs: its arguments (plain or secret, in order), a
- * short description for messages, and whether it changes the site.
+ * short description for messages, whether it changes the site, and the site whose lock it holds on the bench host.
  *
  * <p>A {@link Transport} turns it into a {@link dev.tenantwright.spi.Command}. Secret arguments carry a label
  * (e.g. "the Administrator password") so that a transport can name one it cannot carry without revealing it.
@@ -27,11 +27,13 @@ public final class BenchCommand {
   private final String what;
   private final List<Object> args;
   private final boolean mutating;
+  private final String lockedSite;
 
-  private BenchCommand(String what, List<Object> args, boolean mutating) {
+  private BenchCommand(String what, List<Object> args, boolean mutating, String lockedSite) {
     this.what = what;
     this.args = List.copyOf(args);
     this.mutating = mutating;
+    this.lockedSite = lockedSite;
   }
 
   /** Starts a command described as {@code what} in messages, e.g. {@code "install-app erpnext on a.example"}. */
@@ -74,6 +76,14 @@ public final class BenchCommand {
     return mutating;
   }
 
+  /**
+   * The site whose per-site lock the command holds while it runs on the bench host (when process guards are on), or
+   * null for a command that needs none.
+   */
+  public String lockedSite() {
+    return lockedSite;
+  }
+
   @Override
   public String toString() {
     return "bench " + String.join(" ", redactedArgs());
@@ -84,6 +94,7 @@ public final class BenchCommand {
     private final String what;
     private final List<Object> args = new ArrayList<>();
     private boolean mutating;
+    private String lockedSite;
 
     private Builder(String what) {
       this.what = Objects.requireNonNull(what, "what");
@@ -120,9 +131,15 @@ public final class BenchCommand {
       return this;
     }
 
+    /** Makes the command hold {@code site}'s lock on the bench host while it runs. */
+    public Builder locked(String site) {
+      this.lockedSite = Objects.requireNonNull(site, "site");
+      return this;
+    }
+
     /** Builds the immutable command. */
     public BenchCommand build() {
-      return new BenchCommand(what, args, mutating);
+      return new BenchCommand(what, args, mutating, lockedSite);
     }
   }
 }

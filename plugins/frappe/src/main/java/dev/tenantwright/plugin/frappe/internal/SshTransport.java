@@ -2,8 +2,6 @@ package dev.tenantwright.plugin.frappe.internal;
 
 import dev.tenantwright.plugin.frappe.FrappeConfig;
 import dev.tenantwright.spi.Command;
-import dev.tenantwright.spi.PermanentException;
-import dev.tenantwright.spi.Secret;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,11 +10,11 @@ import java.util.List;
  * Runs bench on another host: {@code ssh -T -o BatchMode=yes [-o OPT]... [-p PORT] [-i KEY] USER@HOST -- COMMAND}.
  *
  * <p>ssh hands the remote side <em>one</em> string, which the remote user's login shell parses, so
- * {@code COMMAND} is built with {@link ShellQuoting}: {@code cd 'BENCH_DIR' && exec 'bench' 'ARG'...}. Secrets
- * never enter that string — it would show them in the remote process list's {@code sh -c} line, in audit logs
- * and in our own recorded argv. Instead they are written to ssh's stdin, one per line, and the command string
- * reads them into shell variables first:
- * {@code IFS= read -r tw_secret_1 && cd '...' && exec 'bench' '--admin-password' "$tw_secret_1"}. A double-quoted
+ * {@code COMMAND} is a {@link StdinScript}: {@code cd 'BENCH_DIR' && exec 'flock' ... 'bench' 'ARG'...}, every
+ * argument single-quoted ({@link ShellQuoting}). Secrets never enter that string — it would show them in the remote
+ * process list's {@code sh -c} line, in audit logs and in our own recorded argv. Instead they are written to ssh's
+ * stdin, one per line, and the command string reads them into shell variables first:
+ * {@code IFS= read -r tw_secret_1 && cd '...' && exec ... '--admin-password' "$tw_secret_1"}. A double-quoted
  * variable expands to exactly one word and its value is not parsed again, so a secret is inert whatever it
  * contains. A secret that holds a line break cannot be sent this way and is refused with a message naming it.
  */
@@ -45,35 +43,11 @@ final class SshTransport implements Transport {
     }
     argv.add(config.sshUser() + "@" + config.sshHost());
     argv.add("--");
-    StringBuilder remote = new StringBuilder();
-    StringBuilder stdin = new StringBuilder();
-    int n = 0;
-    for (BenchCommand.SecretArg s : bench.secrets()) {
-      String value = s.value().reveal();
-      if (value.indexOf('\n') >= 0) {
-        throw new PermanentException(s.label() + " contains a line break, which cannot be sent to bench over ssh; "
-            + "choose one without line breaks");
-      }
-      n++;
-      remote.append("IFS= read -r tw_secret_").append(n).append(" && ");
-      stdin.append(value).append('\n');
-    }
-    remote.append("cd ").append(ShellQuoting.quote(config.benchDir()))
-        .append(" && exec ").append(ShellQuoting.quote(config.benchCommand()));
-    int k = 0;
-    for (Object a : bench.args()) {
-      remote.append(' ');
-      if (a instanceof BenchCommand.SecretArg) {
-        k++;
-        remote.append("\"$tw_secret_").append(k).append('"');
-      } else {
-        remote.append(ShellQuoting.quote((String) a));
-      }
-    }
-    argv.add(remote.toString());
+    StdinScript script = StdinScript.of(HostProcess.words(config, bench, timeout), config.benchDir());
+    argv.add(script.script());
     Command.Builder b = Command.builder(argv.get(0)).args(argv.subList(1, argv.size())).timeout(timeout);
-    if (n > 0) {
-      b.stdin(Secret.of(stdin.toString()));
+    if (script.stdin() != null) {
+      b.stdin(script.stdin());
     }
     return b.build();
   }

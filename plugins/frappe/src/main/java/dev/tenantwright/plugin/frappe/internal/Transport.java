@@ -8,8 +8,10 @@ import java.time.Duration;
  * Where {@code bench} runs: turns a {@link BenchCommand} into the argv list that reaches it.
  *
  * <p>Three implementations, picked by {@link FrappeConfig#transport()}: a local process in the bench directory,
- * {@code docker exec} into a container, and {@code ssh} to another host. Each carries secrets so that they never
- * appear in a description, a log line or a recorded argv. Stateless; thread-safe.
+ * {@code docker exec} into a container, and {@code ssh} to another host. Each runs the same {@link HostProcess}
+ * (bench, guarded by {@code flock} and {@code timeout}) and hands secrets over stdin to a {@link StdinScript}, so
+ * that they never appear in an argv it starts, a description, a log line or a recorded argv. Stateless;
+ * thread-safe.
  */
 public interface Transport {
 
