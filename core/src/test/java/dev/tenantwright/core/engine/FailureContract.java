@@ -245,6 +245,31 @@ abstract class FailureContract extends EngineContractSupport {
   }
 
   @Test
+  void aFailureDoesNotWaitForAnotherStepsRetryAfter() throws Exception {
+    Blueprint bp = Blueprint.builder("hurry")
+        .resource("gate", "mem.object", r -> r.param("value", "gate"))
+        .resource("a", "mem.object", r -> r.param("value", "a").needs("gate"))
+        .resource("b", "mem.object", r -> r.param("value", "b"))
+        .build();
+    CountDownLatch hold = backend.blockAfter("gate", "create");
+    backend.fail("a", "create", Phase.BEFORE, 1, () -> new PermanentException("mem: a refuses"));
+    backend.fail("b", "create", Phase.BEFORE, 1,
+        () -> RetryableException.rateLimited("mem: slow down", Duration.ofMinutes(5)));
+    Tenantwright tw = open(bp);
+    Run run = tw.environments().provision(abc(tw).id(), EnvironmentKind.DEMO);
+    org.awaitility.Awaitility.await().atMost(WAIT).until(() -> events.stream()
+        .anyMatch(e -> e.type() == EventType.STEP_RETRYING && "b".equals(e.step())));
+    hold.countDown();
+
+    Run done = run.await(WAIT);
+
+    assertThat(done.state()).isEqualTo(RunState.ROLLED_BACK);
+    assertThat(done.error()).contains("step 'a'");
+    assertThat(step(done, "b").orElseThrow().state()).isEqualTo(StepState.FAILED);
+    assertThat(backend.objects).isEmpty();
+  }
+
+  @Test
   void aCapOnAttemptsStillGivesUp() {
     backend.fail("a", "create", Phase.BEFORE, 8, () -> new RetryableException("mem: 503 Service Unavailable"));
     Tenantwright tw = open(store().blueprint(EngineContract.chain()).maxAttempts(3));

@@ -118,6 +118,78 @@ class MultiEngineTest {
   }
 
   @Test
+  void aCancelThroughAnotherEngineIsHonouredByTheEngineExecutingTheRun() throws Exception {
+    DataSource ds = Stores.freshPostgres();
+    CountDownLatch hold = backend.blockAfter("b", "create");
+    Tenantwright a = engine(ds, "engine-a");
+    Tenantwright b = engine(ds, "engine-b");
+    Tenant t = a.tenants().create(NewTenant.company("ABC Corporation").email("ops@abc.example"));
+    Run run = a.environments().provision(t.id(), EnvironmentKind.DEMO);
+    backend.awaitBlocked("b", "create");
+
+    Run cancelling = b.runs().get(run.id()).cancel();
+    assertThat(cancelling.state()).isEqualTo(RunState.CANCELLING);
+    hold.countDown();
+
+    Run done = b.runs().get(run.id()).await(WAIT);
+    assertThat(done.state()).isEqualTo(RunState.ROLLED_BACK);
+    assertThat(done.error()).contains("cancelled");
+    assertThat(backend.objects).isEmpty();
+    assertThat(a.runs().get(run.id()).events()).extracting(dev.tenantwright.core.Event::type)
+        .contains(dev.tenantwright.core.EventType.RUN_CANCELLING, dev.tenantwright.core.EventType.RUN_ROLLED_BACK);
+  }
+
+  /**
+   * Starting a run while the previous run of the same environment finishes: the start inserts the run row before
+   * it touches the environment row, as the finishing transaction does, so the two wait for each other instead of
+   * deadlocking; every start either runs or gets a conflict.
+   */
+  @Test
+  void startingARunAsThePreviousOneFinishesNeverDeadlocks() throws Exception {
+    DataSource ds = Stores.freshPostgres();
+    Blueprint counter = Blueprint.builder("counter").var("n", "0")
+        .resource("a", "mem.object", r -> r.param("value", "n=${vars.n}")).build();
+    Tenantwright a = Stores.on(ds).owner("engine-a").leaseDuration(LEASE).blueprint(counter)
+        .resourceType(backend.type()).backoff(Duration.ofMillis(10), Duration.ofMillis(50)).build();
+    opened.add(a);
+    Tenant t = a.tenants().create(NewTenant.company("ABC Corporation").email("ops@abc.example"));
+    assertThat(a.environments().provision(t.id(), EnvironmentKind.DEMO).await(WAIT).state()).isEqualTo(RunState.SUCCEEDED);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    List<Throwable> unexpected = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+    try {
+      List<java.util.concurrent.Future<?>> work = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        int worker = w;
+        work.add(pool.submit(() -> {
+          for (int i = 0; i < 40; i++) {
+            try {
+              Run r = a.environments().update(t.id(), "demo",
+                  dev.tenantwright.core.RunOptions.defaults().parameter("n", worker + "-" + i));
+              started.incrementAndGet();
+              RunState end = r.await(WAIT).state();
+              if (end != RunState.SUCCEEDED) {
+                unexpected.add(new AssertionError("run " + r.id() + " ended " + end));
+              }
+            } catch (dev.tenantwright.core.ConflictException expected) {
+              // the previous run is still active
+            } catch (RuntimeException e) {
+              unexpected.add(e);
+            }
+          }
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : work) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(unexpected).as("no deadlock, no raw journal error, no stranded run").isEmpty();
+    assertThat(started.get()).isPositive();
+  }
+
+  @Test
   void gracefulShutdownHandsBackWorkThatAnotherEngineFinishes() throws Exception {
     DataSource ds = Stores.freshPostgres();
     CountDownLatch hold = backend.blockAfter("a", "create");

@@ -45,7 +45,20 @@ public final class Stores {
     } catch (Exception e) {
       throw new IllegalStateException("cannot create database " + name, e);
     }
-    return postgres().getDatabase("postgres", name);
+    // pooled, as a host's DataSource would be; idle connections close on their own, so pools need no closing
+    com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+    config.setJdbcUrl(postgres().getJdbcUrl("postgres", name));
+    config.setUsername("postgres");
+    config.setMaximumPoolSize(8);
+    config.setMinimumIdle(0);
+    config.setIdleTimeout(10_000);
+    config.setPoolName("test-" + name);
+    return new com.zaxxer.hikari.HikariDataSource(config);
+  }
+
+  /** A fresh database's JDBC URL, for a process of its own. */
+  public static String url(DataSource ds) {
+    return ((com.zaxxer.hikari.HikariDataSource) ds).getJdbcUrl();
   }
 
   /** A builder on a fresh H2 file in {@code dir}. */

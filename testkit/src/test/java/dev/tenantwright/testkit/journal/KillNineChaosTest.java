@@ -39,7 +39,16 @@ class KillNineChaosTest {
   private static final long SEED = Long.getLong("chaos.kill.seed", 42L);
 
   @TempDir
-  Path dir;
+  Path temp;
+
+  /** Where the journal and the backend live: a temporary directory, or {@code -Dchaos.kill.dir} to keep them. */
+  private Path dir;
+
+  @org.junit.jupiter.api.BeforeEach
+  void chooseDirectory(org.junit.jupiter.api.TestInfo test) throws IOException {
+    String keep = System.getProperty("chaos.kill.dir");
+    dir = keep == null ? temp : Files.createDirectories(Path.of(keep, test.getTestMethod().orElseThrow().getName()));
+  }
 
   @Test
   void theEmbeddedH2JournalSurvivesSigkillWithEveryReportedRunIntactAndNoLeakedObject() throws Exception {
@@ -66,7 +75,7 @@ class KillNineChaosTest {
     Files.writeString(logback, "<configuration><appender name=\"F\" class=\"ch.qos.logback.core.FileAppender\">"
         + "<file>" + logs.toAbsolutePath().resolve("host-" + journal.substring(0, 2) + ".log") + "</file>"
         + "<encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{24} - %msg%n</pattern></encoder></appender>"
-        + "<logger name=\"dev.tenantwright\" level=\"INFO\"/><root level=\"WARN\"><appender-ref ref=\"F\"/></root>"
+        + "<logger name=\"dev.tenantwright\" level=\"" + System.getProperty("chaos.kill.log", "INFO") + "\"/><root level=\"WARN\"><appender-ref ref=\"F\"/></root>"
         + "</configuration>");
     Random random = new Random(SEED);
     Map<String, String> reported = new ConcurrentHashMap<>();

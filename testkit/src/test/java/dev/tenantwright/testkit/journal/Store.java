@@ -55,7 +55,7 @@ abstract class Store implements AutoCloseable {
   private static EmbeddedPostgres postgres;
   private static final AtomicInteger DATABASES = new AtomicInteger();
 
-  static synchronized EmbeddedPostgres postgres() {
+  static synchronized EmbeddedPostgres server() {
     if (postgres == null) {
       try {
         postgres = EmbeddedPostgres.builder().start();
@@ -75,12 +75,12 @@ abstract class Store implements AutoCloseable {
 
   static Store postgres() {
     String name = "twj_" + DATABASES.incrementAndGet();
-    try (Connection c = postgres().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + name);
     } catch (Exception e) {
       throw new IllegalStateException("cannot create database " + name, e);
     }
-    String url = postgres().getJdbcUrl("postgres", name);
+    String url = server().getJdbcUrl("postgres", name);
     HikariConfig c = new HikariConfig();
     c.setJdbcUrl(url);
     c.setUsername("postgres");

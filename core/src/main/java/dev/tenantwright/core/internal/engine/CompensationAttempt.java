@@ -63,7 +63,8 @@ final class CompensationAttempt {
         synchronized (run.lock) {
           run.commit(run.change().event(EventType.STEP_RETRYING, s, "compensation attempt " + s.compensationAttempts
               + " failed (" + run.describe(e) + "); retrying in " + delay.toMillis() + " ms"));
-          s.retry = run.engine.schedule(delay, () -> run.attempt(s, new CompensationAttempt(run, s)::run));
+          s.retryTask = () -> run.attempt(s, new CompensationAttempt(run, s)::run);
+          s.retry = run.engine.schedule(delay, s.retryTask);
           return s.retry != null;
         }
       }

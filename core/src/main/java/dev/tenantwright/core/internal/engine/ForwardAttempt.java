@@ -250,7 +250,8 @@ final class ForwardAttempt {
           .event(unknownOutcome ? EventType.STEP_IN_DOUBT : EventType.STEP_RETRYING, s, "attempt " + attempt
               + (max == Integer.MAX_VALUE ? "" : " of " + max) + " failed (" + run.describe(e) + "); retrying in "
               + delay.toMillis() + " ms"));
-      s.retry = run.engine.schedule(delay, () -> run.attempt(s, new ForwardAttempt(run, s)::run));
+      s.retryTask = () -> run.attempt(s, new ForwardAttempt(run, s)::run);
+      s.retry = run.engine.schedule(delay, s.retryTask);
       return s.retry != null;
     }
   }

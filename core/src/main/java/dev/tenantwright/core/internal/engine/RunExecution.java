@@ -186,7 +186,6 @@ final class RunExecution {
    * back-off run now, so the rollback does not wait for them.
    */
   void cancelled(String message) {
-    List<StepExec> early = new ArrayList<>();
     synchronized (lock) {
       if (finished || stopped || cancelRequested) {
         return;
@@ -199,17 +198,22 @@ final class RunExecution {
         failed = true;
         failure = message;
       }
-      for (StepExec s : steps.values()) {
-        if (s.retry != null && s.retry.cancel(false)) {
-          s.retry = null;
-          early.add(s);
-        }
-      }
-    }
-    for (StepExec s : early) {
-      engine.submit(() -> attempt(s, new ForwardAttempt(this, s)::run));
+      hurryRetries();
     }
     pump();
+  }
+
+  /**
+   * The run failed or was cancelled: a forward retry waiting for its back-off (up to a long Retry-After) runs now,
+   * sees the failure and ends its step, so the rollback does not wait for it. Called with the lock held.
+   */
+  private void hurryRetries() {
+    for (StepExec s : steps.values()) {
+      if (s.retry != null && s.rec.state() != StepState.COMPENSATING && s.retry.cancel(false)) {
+        s.retry = null;
+        engine.submit(s.retryTask);
+      }
+    }
   }
 
   /** Another engine took the run over: stop here, write nothing more. */
@@ -602,6 +606,7 @@ final class RunExecution {
       if (!failed) {
         failed = true;
         failure = "step '" + s.name() + "' (" + s.rec.type() + ") failed: " + msg;
+        hurryRetries();
       }
     });
   }

@@ -43,8 +43,10 @@ final class StepExec {
   long lastProgressWrite;
   /** Why this step is not undone although its run rolled back: a step that depends on it still exists. */
   String keptBecause;
-  /** A scheduled retry, cancelled when the execution stops. */
+  /** A scheduled retry, cancelled when the execution stops (or run at once when the run is cancelled). */
   ScheduledFuture<?> retry;
+  /** What the scheduled retry runs. */
+  Runnable retryTask;
 
   StepExec(StepRecord rec, ResourceRecord row, ResourceDefinition def, TypeHandle type, TypeHandle beforeType,
       Set<String> waits, String hash, ResourceRecord before) {

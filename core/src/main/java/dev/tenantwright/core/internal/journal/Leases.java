@@ -81,8 +81,8 @@ public final class Leases {
   }
 
   /**
-   * Extends this owner's leases on {@code runIds} and returns the ones it no longer holds (another engine
-   * claimed them, or they finished behind its back): their executions must stop.
+   * Extends this owner's leases on {@code runIds} and returns the unfinished ones it no longer holds (another
+   * engine claimed them): their executions must stop.
    */
   public Set<String> extend(List<String> runIds, String owner, long leaseUntil) {
     Set<String> lost = new HashSet<>();
@@ -101,11 +101,9 @@ public final class Leases {
         Object[] held = new Object[chunk.size() + 1];
         held[0] = owner;
         System.arraycopy(args, 2, held, 1, chunk.size());
-        Set<String> mine = new HashSet<>(Sql.list(c, "SELECT id FROM tw_run WHERE owner = ?"
+        // a run that finished meanwhile is not lost: only one whose owner changed is
+        return new HashSet<>(Sql.list(c, "SELECT id FROM tw_run WHERE (owner IS NULL OR owner <> ?)"
             + " AND active_environment IS NOT NULL AND id IN (" + in + ")", rs -> rs.getString(1), held));
-        Set<String> gone = new HashSet<>(chunk);
-        gone.removeAll(mine);
-        return gone;
       }));
     }
     return lost;
