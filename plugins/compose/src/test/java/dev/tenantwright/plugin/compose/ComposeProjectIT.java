@@ -49,7 +49,7 @@ class ComposeProjectIT {
   void setUp() {
     String tenant = "it" + UUID.randomUUID().toString().substring(0, 6).toLowerCase(Locale.ROOT);
     ComposeConfig config = new ComposeConfig(root.resolve("sites").toString(), null, null, null, 90, 300, null, null,
-        null, null, "le", null, null, null, null, "unix://" + SOCKET);
+        null, null, "le", null, null, null, null, "unix://" + SOCKET, null, null);
     ctx = TestStepContext.builder().tenant(tenant).step("site").config(config).commands(runner)
         .budget(Duration.ofMinutes(5)).build();
     project = ctx.resourceName();

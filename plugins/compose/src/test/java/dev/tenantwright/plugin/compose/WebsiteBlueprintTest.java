@@ -54,7 +54,8 @@ class WebsiteBlueprintTest {
   @TempDir
   Path tmp;
 
-  final FakeDockerCompose compose = new FakeDockerCompose().validateWith(SchemaValidator.compose()::validateYaml);
+  final FakeDockerCompose compose = new FakeDockerCompose().validateWith(SchemaValidator.compose()::validateYaml)
+      .externalNetwork("traefik");
   final FakeCommandRunner runner = new FakeCommandRunner().on(compose);
   final CloudflareFake cloudflare = new CloudflareFake();
   final WireMockServer site = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort());
@@ -84,7 +85,7 @@ class WebsiteBlueprintTest {
         // the one port the `port` resource can lease is where the stand-in for the published site listens
         .portRange(site.port(), site.port())
         .backoff(Duration.ofMillis(10), Duration.ofMillis(100))
-        .pluginConfig("compose", Map.of("rootDir", sites.toString(), "certResolver", "le"))
+        .pluginConfig("compose", Map.of("rootDir", sites.toString(), "certResolver", "le", "traefikNetwork", "traefik"))
         .pluginConfig("traefik", Map.of("directory", dynamic.toString(), "apiUrl", traefik.baseUrl(),
             "certResolver", "le", "verifyTimeoutSeconds", 10, "pollIntervalMillis", 50))
         .pluginConfig("cloudflare", Map.of("token", CloudflareFake.TOKEN, "zoneId", CloudflareFake.ZONE_ID,
