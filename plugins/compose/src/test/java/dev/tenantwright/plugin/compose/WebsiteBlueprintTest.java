@@ -193,6 +193,15 @@ class WebsiteBlueprintTest {
   }
 
   @Test
+  void c3_routedResourcesWaitForTheDnsRecordOfTheirHost() throws Exception {
+    Blueprint blueprint = Blueprint.fromYaml(BLUEPRINT);
+
+    assertThat(blueprint.resource("site").orElseThrow().needs()).as("site carries a Traefik route for ${domain}")
+        .contains("dns");
+    assertThat(blueprint.resource("www").orElseThrow().needs()).as("www routes www.${domain}").contains("dns-www");
+  }
+
+  @Test
   void theReadmeShowsTheCompiledWebhookExample() throws Exception {
     ReadmeSnippets.assertShows(Path.of("README.md"), "## Redeploy on a signed git webhook",
         Path.of("src/test/java/dev/tenantwright/plugin/compose/WebsiteBlueprintTest.java"), "WEBHOOK");
