@@ -10,7 +10,9 @@ import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.ResourceType;
 import dev.tenantwright.spi.StepContext;
 import dev.tenantwright.spi.Updatable;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.pf4j.Extension;
 import org.slf4j.Logger;
@@ -135,7 +137,8 @@ public final class TraefikRouteType implements ResourceType<TraefikRouteSpec, Tr
     ctx.progress().report(50, "route file " + file.path().getFileName() + " written");
     boolean verified = false;
     if (config.apiUrl() != null) {
-      List<String> routers = file.routers(spec, config).stream().map(r -> r + "@file").toList();
+      Map<String, Map<String, Object>> routers = new LinkedHashMap<>();
+      file.routerDefinitions(spec, config).forEach((name, definition) -> routers.put(name + "@file", definition));
       try {
         RouterCheck.awaitEnabled(config, routers, ctx);
         verified = true;

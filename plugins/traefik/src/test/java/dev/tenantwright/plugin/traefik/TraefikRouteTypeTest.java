@@ -45,6 +45,7 @@ class TraefikRouteTypeTest {
     traefik = new TraefikFake(dir).validateWith(SchemaValidator.traefik()::validateYaml);
     config = new TraefikConfig(dir.toString(), traefik.baseUrl(), null, null, null, null, "le", null, 5, 100);
     ctx = TestStepContext.builder().step("route").config(config).build();
+    traefik.clock(ctx.clock());
   }
 
   /** Every route file left in the directory, and every one the fake loaded on the way, matches the schema. */
@@ -233,7 +234,8 @@ class TraefikRouteTypeTest {
 
     assertThat(traefik.liveObjects()).isEmpty();
     assertThat(type.read(spec("shop.acme.example"), out, ctx)).isEmpty();
-    assertThat(traefik.router(NAME + "@file")).isEmpty();
+    ctx.pause(Duration.ofSeconds(2));
+    assertThat(traefik.router(NAME + "@file")).as("gone once Traefik has reloaded").isEmpty();
   }
 
   @Test
@@ -301,5 +303,46 @@ class TraefikRouteTypeTest {
     assertThat(type.create(spec("shop.acme.example"), withAuth).outputs().verified()).isTrue();
     assertThatThrownBy(() -> type.create(spec("shop.acme.example"), ctx))
         .isInstanceOf(PermanentException.class).hasMessageContaining("401").hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void t1_anUpdateIsJudgedOnTheRoutersTraefikLoadedNotOnTheOnesItStillServes() throws IOException {
+    traefik.clock(ctx.clock()).throttle(Duration.ofSeconds(2));
+    TraefikRouteOutputs out = type.create(spec("shop.acme.example"), ctx).outputs();
+    String good = content();
+    TraefikRouteSpec nowhere = new TraefikRouteSpec("shop.acme.example", "/shop", true,
+        List.of("http://127.0.0.1:20001"), null, null, null, null, List.of("nowhere"), null, null, null);
+
+    assertThatThrownBy(() -> type.update(nowhere, spec("shop.acme.example"), out, ctx))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("router " + NAME + "@file is disabled")
+        .hasMessageContaining("no valid entryPoint");
+    assertThat(content()).as("the previous file is back").isEqualTo(good);
+  }
+
+  @Test
+  void t1_aVerifiedUpdateHasWaitedForTraefikToServeTheNewRule() {
+    traefik.clock(ctx.clock()).throttle(Duration.ofSeconds(2));
+    TraefikRouteOutputs out = type.create(spec("shop.acme.example"), ctx).outputs();
+
+    TraefikRouteOutputs updated = type.update(spec("www.acme.example"), spec("shop.acme.example"), out, ctx);
+
+    assertThat(updated.verified()).isTrue();
+    assertThat(traefik.router(NAME + "@file")).hasValueSatisfying(r ->
+        assertThat(r.get("rule").asText()).isEqualTo("Host(`www.acme.example`) && PathPrefix(`/shop`)"));
+    assertThat(ctx.pauses().stream().reduce(Duration.ZERO, Duration::plus)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void t3_aRouterInWarningStateServesAndIsNotAFailure() {
+    TraefikRouteSpec oneUnknown = new TraefikRouteSpec("shop.acme.example", null, null,
+        List.of("http://127.0.0.1:20001"), null, null, null, false, List.of("websecure", "nowhere"), null, null, null);
+
+    TraefikRouteOutputs out = type.create(oneUnknown, ctx).outputs();
+
+    assertThat(out.verified()).isTrue();
+    assertThat(traefik.router(NAME + "@file")).hasValueSatisfying(r ->
+        assertThat(r.get("status").asText()).isEqualTo("warning"));
+    assertThat(file()).exists();
   }
 }
