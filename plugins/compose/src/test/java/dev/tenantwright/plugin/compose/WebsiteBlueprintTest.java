@@ -77,7 +77,7 @@ class WebsiteBlueprintTest {
     site.start();
     site.stubFor(get("/").willReturn(aResponse().withStatus(200).withBody("tenantwright-busybox ok")));
     Path dynamic = Files.createDirectories(tmp.resolve("traefik-dynamic"));
-    traefik = new TraefikFake(dynamic).knownService("acme-shop-demo-site-web@docker")
+    traefik = new TraefikFake(dynamic).throttle(Duration.ofMillis(100)).knownService("acme-shop-demo-site-web@docker")
         .validateWith(SchemaValidator.traefik()::validateYaml);
     sites = tmp.resolve("sites");
     Path plugins = tmp.resolve("plugins");
@@ -94,6 +94,7 @@ class WebsiteBlueprintTest {
         .backoff(Duration.ofMillis(10), Duration.ofMillis(100))
         .pluginConfig("compose", Map.of("rootDir", sites.toString(), "certResolver", "le", "traefikNetwork", "traefik"))
         .pluginConfig("traefik", Map.of("directory", dynamic.toString(), "apiUrl", traefik.baseUrl(),
+            "serviceProviders", List.of("docker"),
             "certResolver", "le", "verifyTimeoutSeconds", 10, "pollIntervalMillis", 50))
         .pluginConfig("cloudflare", Map.of("token", CloudflareFake.TOKEN, "zoneId", CloudflareFake.ZONE_ID,
             "baseUrl", cloudflare.baseUrl()))

@@ -4,6 +4,7 @@ import dev.tenantwright.plugin.support.Names;
 import dev.tenantwright.plugin.support.SchemaValidator;
 import dev.tenantwright.plugin.traefik.internal.RouteFile;
 import dev.tenantwright.plugin.traefik.internal.RouterCheck;
+import dev.tenantwright.plugin.traefik.internal.Targets;
 import dev.tenantwright.spi.CreateResult;
 import dev.tenantwright.spi.Nullable;
 import dev.tenantwright.spi.PermanentException;
@@ -127,6 +128,12 @@ public final class TraefikRouteType implements ResourceType<TraefikRouteSpec, Tr
    */
   private TraefikRouteOutputs apply(TraefikRouteSpec spec, TraefikConfig config, RouteFile file, String owner,
       @Nullable String before, boolean keepPrevious, StepContext ctx) {
+    if (spec.servers() != null) {
+      Targets.checkServers(spec.servers(), config);
+    }
+    if (spec.service() != null) {
+      Targets.checkService(spec.service(), config, ctx);
+    }
     ctx.progress().report(10, "rendering route " + file.router());
     String content = file.render(spec, config, owner);
     SchemaValidator.traefik().requireValidYaml(file.path().getFileName() + " of traefik route " + file.router(), content);
