@@ -605,7 +605,26 @@ public final class ComposeCommands {
     if (f.has("--services")) {
       return new ProgramResult(0, String.join("\n", model.services.keySet()) + "\n", inv.warnings);
     }
-    return new ProgramResult(0, write(model.document), inv.warnings);
+    // `config` prints a model that can be loaded again, so the literal dollars interpolation left are escaped
+    // as $$ (seen with docker compose 2.26.1: a .env value $x is printed as $$x)
+    return new ProgramResult(0, write(escapeDollars(model.document)), inv.warnings);
+  }
+
+  private static JsonNode escapeDollars(JsonNode node) {
+    if (node.isTextual()) {
+      return com.fasterxml.jackson.databind.node.TextNode.valueOf(node.asText().replace("$", "$$"));
+    }
+    if (node.isObject()) {
+      ObjectNode out = Model.JSON.createObjectNode();
+      node.properties().forEach(e -> out.set(e.getKey(), escapeDollars(e.getValue())));
+      return out;
+    }
+    if (node.isArray()) {
+      ArrayNode out = Model.JSON.createArrayNode();
+      node.forEach(n -> out.add(escapeDollars(n)));
+      return out;
+    }
+    return node;
   }
 
   // ------------------------------------------------------------------------------------------------ helpers
