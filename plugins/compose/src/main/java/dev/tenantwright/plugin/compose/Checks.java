@@ -1,6 +1,8 @@
 package dev.tenantwright.plugin.compose;
 
 import dev.tenantwright.spi.PermanentException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.regex.Pattern;
 
 /**
@@ -66,10 +68,10 @@ final class Checks {
 
   /** A git build context: {@code https://host/path.git#ref[:subfolder]}, no credentials, no {@code ..}. */
   static void gitContext(String field, String context) {
-    java.net.URI u;
+    URI u;
     try {
-      u = new java.net.URI(context);
-    } catch (java.net.URISyntaxException e) {
+      u = new URI(context);
+    } catch (URISyntaxException e) {
       throw invalid(field, "is not a URL: " + context);
     }
     if (!"https".equals(u.getScheme()) || u.getRawUserInfo() != null || u.getHost() == null

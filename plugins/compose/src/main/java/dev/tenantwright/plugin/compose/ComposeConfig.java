@@ -24,8 +24,7 @@ import java.util.regex.Pattern;
  *
  * @param rootDir the folder that holds one folder per site ({@code <rootDir>/<project>}); created if missing
  * @param binary the argv prefix that runs Compose: {@code [docker, compose]} (default, the v2 CLI plugin) or
- *     {@code [docker-compose]} (the standalone binary); it must understand {@code up --wait} and
- *     {@code ps --format json}
+ *     {@code [docker-compose]} (the standalone binary); Compose 2.21.0 or later, checked once
  * @param onDelete {@code remove} (default) deletes the site folder after {@code down}; {@code archive} moves it
  *     to {@code archiveDir} (without its {@code .env}, so no secret outlives the site)
  * @param archiveDir where archived folders go; default {@code <rootDir>/.archive}

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  *
  * <p>The project's name is not part of the spec: it is the resource's deterministic name, so a retry finds
  * what the first attempt made. Secrets are written only to the {@code .env} file (mode 0600) and reach a
- * container as {@code ${NAME}} references the compose file leaves for Compose to interpolate; they never
+ * container as {@code ${TW_SECRET_NAME}} references the compose file leaves for Compose to interpolate; they never
  * appear in the compose file, an argv or a log line. Immutable; validated on construction with messages that
  * name the field.
  *
