@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * {@code DB_PASSWORD} that Docker Compose would prefer to a site's generated {@code .env} value, a
  * {@code CLOUDFLARE_API_TOKEN} a tenant could have interpolated into its files — never reaches a child
  * (security finding SEC3). The process runs in the command's working directory, gets the command's stdin
- * (then end-of-file) or an immediately closed stdin, and has its stdout and stderr drained concurrently so a chatty process never blocks on a full pipe. Each stream
- * keeps at most {@code maxCapturedBytes} — the tail, where errors are. On timeout the whole process tree is
+ * (then end-of-file) or an immediately closed stdin, and has its stdout and stderr drained concurrently so a
+ * chatty process never blocks on a full pipe. Each stream keeps at most {@code maxCapturedBytes} — the tail,
+ * where errors are. On timeout the whole process tree is
  * terminated (descendants and the process, then forcibly after a grace period) and a
  * {@link RetryableException} is thrown. Output is returned and logged redacted; argv, environment and stdin
  * are never logged unredacted. Stateless and thread-safe.
