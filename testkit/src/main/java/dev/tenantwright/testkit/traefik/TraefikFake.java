@@ -16,6 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -46,12 +49,20 @@ import org.slf4j.LoggerFactory;
  * configuration the way Traefik's file provider does: one file that does not parse makes the whole rebuild
  * fail and the previous configuration stays active ({@link #loadErrors()}); a router, service or middleware
  * name defined in two files is taken from the first file in lexical order and skipped in the later one.
- * A rebuilt configuration becomes visible after {@link #reloadAfterCalls(int)} further calls (default 0:
- * at once), which plays Traefik's {@code providersThrottleDuration} without waiting on a clock.
  *
- * <p>Routers are reported with Traefik's status rules: {@code enabled}; {@code disabled} with an
- * {@code error} list when an entry point, the service or a middleware does not exist or the rule does not
- * parse; {@code warning} when the TLS certificate resolver is unknown. A missing router, service or
+ * <p>A rebuilt configuration is published as Traefik's configuration watcher does it
+ * ({@code pkg/server/configurationwatcher.go}, {@code throttleProviderConfigReload}): at once when the
+ * provider has published nothing for {@link #throttle(Duration) providersThrottleDuration} (default 2 s),
+ * otherwise only when that much time has passed since the last publication — until then the API keeps showing
+ * the <em>previous</em> routers, so a client that checks right after rewriting a file sees the old version.
+ * Time is read from {@link #clock(Clock)} (share a test's fake clock to let its pauses pass it).
+ * {@link #reloadAfterCalls(int)} additionally delays a publication by a number of API calls (default 0).
+ *
+ * <p>Routers are reported with Traefik's status rules ({@code pkg/config/runtime/runtime_http.go}
+ * {@code RouterInfo.AddError}): {@code enabled}; {@code disabled} with an {@code error} list when a critical
+ * error occurred (no valid entry point, a missing service or middleware, a rule that does not parse);
+ * {@code warning} with the list when only non-critical ones did (one of several entry points unknown, an
+ * unknown TLS certificate resolver) — such a router still serves. A missing router, service or
  * middleware is a 404 whose body is JSON ({@code {"message":"router not found: x@file"}}) sent as
  * {@code text/plain}, as Traefik's {@code http.Error} does.
  *
@@ -79,6 +90,9 @@ public final class TraefikFake extends FakeBackend {
   private final Set<String> certResolvers = new TreeSet<>(Set.of("le", "letsencrypt"));
   private final Set<String> knownServices = new TreeSet<>(Set.of("api@internal", "noop@internal"));
   private int reloadAfterCalls;
+  private Duration throttle = Duration.ofSeconds(2);
+  private Clock clock = Clock.systemUTC();
+  private Instant lastPublished;
   private String seenFingerprint = "";
   private Config pending;
   private int pendingCountdown;
@@ -122,6 +136,21 @@ public final class TraefikFake extends FakeBackend {
       throw new IllegalArgumentException("n must not be negative");
     }
     this.reloadAfterCalls = n;
+    return this;
+  }
+
+  /** Traefik's {@code providersThrottleDuration}: the least time between two publications (default 2 s). */
+  public synchronized TraefikFake throttle(Duration duration) {
+    if (duration == null || duration.isNegative()) {
+      throw new IllegalArgumentException("throttle must not be negative");
+    }
+    this.throttle = duration;
+    return this;
+  }
+
+  /** The clock the throttle is judged by (default the system clock). */
+  public synchronized TraefikFake clock(Clock time) {
+    this.clock = Objects.requireNonNull(time, "clock");
     return this;
   }
 
@@ -215,6 +244,7 @@ public final class TraefikFake extends FakeBackend {
   protected void resetState() {
     seenFingerprint = "";
     pending = null;
+    lastPublished = null;
     active = Config.EMPTY;
     loadErrors.clear();
   }
@@ -366,17 +396,16 @@ public final class TraefikFake extends FakeBackend {
       critical = true;
     }
     o.put("priority", def.has("priority") ? def.get("priority").asLong() : rule.length());
-    boolean warning = false;
     if (def.has("tls")) {
       JsonNode tls = def.get("tls");
       o.set("tls", tls.isObject() ? tls.deepCopy() : newObject());
       String resolver = tls.path("certResolver").asText("");
       if (!resolver.isEmpty() && !certResolvers.contains(resolver)) {
         errors.add("the router " + name + "@file uses a nonexistent resolver: " + resolver);
-        warning = true;
       }
     }
-    o.put("status", critical ? "disabled" : warning ? "warning" : "enabled");
+    // RouterInfo.AddError: a critical error disables the router, any other makes it a warning
+    o.put("status", critical ? "disabled" : errors.isEmpty() ? "enabled" : "warning");
     if (!errors.isEmpty()) {
       ArrayNode err = o.putArray("error");
       errors.forEach(err::add);
@@ -506,10 +535,13 @@ public final class TraefikFake extends FakeBackend {
       }
     }
     if (pending != null) {
-      if (pendingCountdown <= 0) {
+      Instant now = clock.instant();
+      boolean throttled = lastPublished != null && now.isBefore(lastPublished.plus(throttle));
+      if (pendingCountdown <= 0 && !throttled) {
         active = pending;
         pending = null;
-      } else if (countCall) {
+        lastPublished = now;
+      } else if (countCall && pendingCountdown > 0) {
         pendingCountdown--;
       }
     }

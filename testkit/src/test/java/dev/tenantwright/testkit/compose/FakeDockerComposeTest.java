@@ -131,6 +131,8 @@ class FakeDockerComposeTest {
     JsonNode array = json.readTree(byName("ps", "--format", "json", "-a").stdout());
     assertThat(array.isArray()).isTrue();
     assertThat(array).hasSize(2);
+    assertThat(array.get(0).has("Labels")).as("api.ContainerSummary had no labels before 2.21").isFalse();
+    assertThat(array.get(0).get("Publishers").get(0).get("TargetPort").asInt()).isEqualTo(8080);
     assertThat(runner.run(Command.builder("docker", "compose", "-p", "nothing", "ps", "--format", "json").build()).stdout())
         .isEqualTo("[]\n");
   }
@@ -250,5 +252,64 @@ class FakeDockerComposeTest {
 
     assertThat(ps.stdout()).contains("\"Name\":\"theirs-app-1\"").contains("owner=someone");
     assertThat(standalone.liveObjects()).containsExactly("container theirs-app-1", "network theirs_default");
+  }
+
+  @Test
+  void theProcessEnvironmentWinsOverTheEnvFileAsInCompose() {
+    compose.processEnvironment(java.util.Map.of("DB_PASSWORD", "from-the-host"));
+
+    compose("up", "-d");
+
+    assertThat(compose.containers("acme").get("web").environment()).containsEntry("PASSWORD", "from-the-host");
+  }
+
+  @Test
+  void theCommandsOwnVariablesWinOverTheInheritedOnes() {
+    compose.processEnvironment(java.util.Map.of("DB_PASSWORD", "inherited"));
+    List<String> argv = new ArrayList<>(List.of("compose", "-p", "acme", "-f", dir.resolve("compose.yaml").toString(),
+        "up", "-d"));
+
+    runner.run(Command.builder("docker").args(argv).env("DB_PASSWORD", "own").build());
+
+    assertThat(compose.containers("acme").get("web").environment()).containsEntry("PASSWORD", "own");
+  }
+
+  @Test
+  void aByNameCallFindsAComposeFileInAParentFolderAsComposeDoes() throws IOException {
+    java.nio.file.Path nested = Files.createDirectories(dir.resolve("a/b"));
+
+    CommandResult r = runner.run(Command.builder("docker", "compose", "-p", "acme", "up", "-d").workingDir(nested).build());
+
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(compose.containers("acme")).containsOnlyKeys("web", "worker");
+  }
+
+  @Test
+  void waitTimeoutIsAnUnknownFlagBeforeCompose217() {
+    compose.version("2.16.0");
+
+    CommandResult r = compose("up", "-d", "--wait", "--wait-timeout", "5");
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.stderr()).isEqualTo("unknown flag: --wait-timeout\n");
+    assertThat(runner.run(Command.builder("docker", "compose", "version", "--short").build()).stdout())
+        .isEqualTo("2.16.0\n");
+  }
+
+  @Test
+  void anImageIsBuiltWhenMissingAndRebuiltOnlyByBuildAChangedContextAloneDoesNotRebuild() throws IOException {
+    Files.writeString(dir.resolve("compose.yaml"), "services:\n  app:\n    build: {context: \"https://git.example/a.git#r1\"}\n");
+    compose("up", "-d");
+    assertThat(compose.containers("acme").get("app").builtFrom()).isEqualTo("https://git.example/a.git#r1");
+
+    Files.writeString(dir.resolve("compose.yaml"), "services:\n  app:\n    build: {context: \"https://git.example/a.git#r2\"}\n");
+    compose("up", "-d");
+    assertThat(compose.containers("acme").get("app").builtFrom()).as("a stale image").isEqualTo("https://git.example/a.git#r1");
+
+    compose("build");
+    compose("up", "-d");
+    assertThat(compose.containers("acme").get("app").builtFrom()).isEqualTo("https://git.example/a.git#r2");
+    assertThat(compose.containers("acme").get("app").generation()).isEqualTo(3);
+    assertThat(compose.builds()).containsEntry("acme/app", 2);
   }
 }

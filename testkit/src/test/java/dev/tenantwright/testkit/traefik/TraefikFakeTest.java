@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -63,7 +64,7 @@ class TraefikFakeTest {
 
   @Test
   void aRouterAppearsEnabledOnceItsFileIsInTheDirectory() throws Exception {
-    traefik = new TraefikFake(dir);
+    traefik = new TraefikFake(dir).throttle(Duration.ZERO);
     assertThat(get("/api/http/routers/acme-web@file").statusCode()).isEqualTo(404);
 
     Files.writeString(dir.resolve("acme.yml"), ROUTE);
@@ -85,7 +86,7 @@ class TraefikFakeTest {
 
   @Test
   void aMissingRouterIsA404WithAJsonBodySentAsPlainText() throws Exception {
-    traefik = new TraefikFake(dir);
+    traefik = new TraefikFake(dir).throttle(Duration.ZERO);
 
     HttpResponse<String> r = get("/api/http/routers/nope@file");
 
@@ -96,7 +97,7 @@ class TraefikFakeTest {
 
   @Test
   void aRouterWithAMissingServiceOrMiddlewareIsDisabledWithErrors() throws Exception {
-    traefik = new TraefikFake(dir);
+    traefik = new TraefikFake(dir).throttle(Duration.ZERO);
     Files.writeString(dir.resolve("broken.yml"), """
         http:
           routers:
@@ -115,13 +116,13 @@ class TraefikFakeTest {
         "the service \"elsewhere@docker\" does not exist");
     traefik.knownService("elsewhere@docker");
     Files.writeString(dir.resolve("broken.yml"), Files.readString(dir.resolve("broken.yml")).replace("[gone]", "[]"));
-    assertThat(traefik.router("broken@file")).hasValueSatisfying(r ->
-        assertThat(r.get("status").asText()).isEqualTo("enabled"));
+    assertThat(traefik.router("broken@file")).as("serving on web; the unknown entry point is a warning")
+        .hasValueSatisfying(r -> assertThat(r.get("status").asText()).isEqualTo("warning"));
   }
 
   @Test
   void anUnknownCertificateResolverIsAWarning() throws Exception {
-    traefik = new TraefikFake(dir).certResolvers("other");
+    traefik = new TraefikFake(dir).throttle(Duration.ZERO).certResolvers("other");
     Files.writeString(dir.resolve("acme.yml"), ROUTE);
 
     JsonNode router = json.readTree(get("/api/http/routers/acme-web@file").body());
@@ -132,7 +133,7 @@ class TraefikFakeTest {
 
   @Test
   void oneUnparsableFileKeepsThePreviousConfigurationActive() throws Exception {
-    traefik = new TraefikFake(dir);
+    traefik = new TraefikFake(dir).throttle(Duration.ZERO);
     Files.writeString(dir.resolve("acme.yml"), ROUTE);
     assertThat(get("/api/http/routers/acme-web@file").statusCode()).isEqualTo(200);
 
@@ -147,7 +148,7 @@ class TraefikFakeTest {
 
   @Test
   void temporaryFilesAreIgnoredAndTheFirstOfTwoSameNamedRoutersWins() throws Exception {
-    traefik = new TraefikFake(dir);
+    traefik = new TraefikFake(dir).throttle(Duration.ZERO);
     Files.writeString(dir.resolve("acme.yml.tmp"), "http: [half a file");
     Files.writeString(dir.resolve("a.yml"), ROUTE);
     Files.writeString(dir.resolve("b.yaml"), ROUTE.replace("acme.example", "other.example"));
@@ -161,7 +162,7 @@ class TraefikFakeTest {
 
   @Test
   void aFileTheAttachedValidatorRefusesBlocksTheReload() throws Exception {
-    traefik = new TraefikFake(dir).validateWith(text -> text.contains("servicee") ? List.of("/http/routers/x: servicee")
+    traefik = new TraefikFake(dir).throttle(Duration.ZERO).validateWith(text -> text.contains("servicee") ? List.of("/http/routers/x: servicee")
         : List.of());
     Files.writeString(dir.resolve("acme.yml"), ROUTE);
     assertThat(get("/api/http/routers/acme-web@file").statusCode()).isEqualTo(200);
@@ -176,7 +177,7 @@ class TraefikFakeTest {
 
   @Test
   void aReloadBecomesVisibleAfterTheConfiguredNumberOfCalls() throws Exception {
-    traefik = new TraefikFake(dir).reloadAfterCalls(2);
+    traefik = new TraefikFake(dir).throttle(Duration.ZERO).reloadAfterCalls(2);
     Files.writeString(dir.resolve("acme.yml"), ROUTE);
 
     List<Integer> statuses = new ArrayList<>();
@@ -189,7 +190,7 @@ class TraefikFakeTest {
 
   @Test
   void listsTheOverviewTheAfterCallHookAndInjectedFaultsWork() throws Exception {
-    traefik = new TraefikFake(dir);
+    traefik = new TraefikFake(dir).throttle(Duration.ZERO);
     Files.writeString(dir.resolve("acme.yml"), ROUTE);
     List<Integer> seen = new ArrayList<>();
     traefik.afterEachCall(seen::add);
@@ -204,5 +205,57 @@ class TraefikFakeTest {
     assertThat(faulted).isEqualTo(503);
     assertThat(seen).containsExactly(1, 2);
     assertThat(get("/api/http/routers/acme-web@file").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aChangeSoonAfterAPublicationStaysInvisibleForTheThrottleDuration() throws Exception {
+    MutableClock clock = new MutableClock();
+    traefik = new TraefikFake(dir).clock(clock);
+    Files.writeString(dir.resolve("acme.yml"), ROUTE);
+    assertThat(get("/api/http/routers/acme-web@file").statusCode()).as("the first publication is immediate")
+        .isEqualTo(200);
+
+    Files.writeString(dir.resolve("acme.yml"), ROUTE.replace("acme.example", "new.example"));
+    clock.advance(Duration.ofMillis(1500));
+    assertThat(json.readTree(get("/api/http/routers/acme-web@file").body()).get("rule").asText())
+        .as("the old router until 2 s after the last publication").contains("acme.example");
+
+    clock.advance(Duration.ofMillis(600));
+    assertThat(json.readTree(get("/api/http/routers/acme-web@file").body()).get("rule").asText()).contains("new.example");
+  }
+
+  @Test
+  void anUnknownEntryPointBesideAKnownOneIsAWarningNotADisabledRouter() throws Exception {
+    traefik = new TraefikFake(dir).throttle(Duration.ZERO);
+    Files.writeString(dir.resolve("acme.yml"), ROUTE.replace("entryPoints: [websecure]", "entryPoints: [websecure, nope]"));
+
+    JsonNode router = json.readTree(get("/api/http/routers/acme-web@file").body());
+
+    assertThat(router.get("status").asText()).isEqualTo("warning");
+    assertThat(router.get("error").get(0).asText()).contains("entryPoint \"nope\" doesn't exist");
+  }
+
+  /** A clock the test moves by hand. */
+  static final class MutableClock extends java.time.Clock {
+    private java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
   }
 }

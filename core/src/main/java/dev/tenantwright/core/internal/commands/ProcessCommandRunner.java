@@ -14,15 +14,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +34,15 @@ import org.slf4j.LoggerFactory;
  * The {@link CommandRunner} that starts real processes with {@link ProcessBuilder}, straight from the
  * command's argv — never through a shell, so no argument is ever re-parsed.
  *
- * <p>The process inherits the host's environment plus the command's variables, runs in the command's
- * working directory, gets the command's stdin (then end-of-file) or an immediately closed stdin, and has
- * its stdout and stderr drained concurrently so a chatty process never blocks on a full pipe. Each stream
- * keeps at most {@code maxCapturedBytes} — the tail, where errors are. On timeout the whole process tree is
+ * <p>The process gets an explicit environment, never the host's whole one: only the host variables named in
+ * an allow-list ({@link #DEFAULT_INHERITED} unless the runner is built with another), then the command's own
+ * variables on top. A host variable that happens to share a name with something a tool reads — a
+ * {@code DB_PASSWORD} that Docker Compose would prefer to a site's generated {@code .env} value, a
+ * {@code CLOUDFLARE_API_TOKEN} a tenant could have interpolated into its files — never reaches a child
+ * (security finding SEC3). The process runs in the command's working directory, gets the command's stdin
+ * (then end-of-file) or an immediately closed stdin, and has its stdout and stderr drained concurrently so a
+ * chatty process never blocks on a full pipe. Each stream keeps at most {@code maxCapturedBytes} — the tail,
+ * where errors are. On timeout the whole process tree is
  * terminated (descendants and the process, then forcibly after a grace period) and a
  * {@link RetryableException} is thrown. Output is returned and logged redacted; argv, environment and stdin
  * are never logged unredacted. Stateless and thread-safe.
@@ -56,10 +65,29 @@ public final class ProcessCommandRunner implements CommandRunner {
   /** How long to wait for the output readers after the process ended before giving up on them. */
   private static final Duration DRAIN_WAIT = Duration.ofSeconds(5);
 
+  /**
+   * The host variables a child inherits by default: what a CLI needs to find programs, its home and locale
+   * ({@code PATH}, {@code HOME}, {@code USER}, {@code LOGNAME}, {@code LANG}, {@code LANGUAGE}, {@code LC_*},
+   * {@code TZ}, {@code TMPDIR}), the Docker client's connection settings ({@code DOCKER_HOST},
+   * {@code DOCKER_CONFIG}, {@code DOCKER_CONTEXT}, {@code DOCKER_CERT_PATH}, {@code DOCKER_TLS_VERIFY},
+   * {@code DOCKER_API_VERSION}), the rootless runtime directory ({@code XDG_RUNTIME_DIR}) and the ssh agent
+   * ({@code SSH_AUTH_SOCK}, for {@code ssh://} Docker hosts and remote benches). An entry ending in {@code *} is
+   * a prefix. Deliberately absent: {@code COMPOSE_*} (a host {@code COMPOSE_FILE} or {@code COMPOSE_PROJECT_NAME}
+   * would redirect every project) and anything secret-like.
+   */
+  public static final List<String> DEFAULT_INHERITED = List.of("PATH", "HOME", "USER", "LOGNAME", "LANG",
+      "LANGUAGE", "LC_*", "TZ", "TMPDIR", "DOCKER_HOST", "DOCKER_CONFIG", "DOCKER_CONTEXT", "DOCKER_CERT_PATH",
+      "DOCKER_TLS_VERIFY", "DOCKER_API_VERSION", "XDG_RUNTIME_DIR", "SSH_AUTH_SOCK");
+
+  private static final Pattern INHERITED_ENTRY =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_]*\\*?");
+
   private final int maxCapturedBytes;
   private final Duration killGrace;
+  private final List<String> inherited;
+  private final Supplier<Map<String, String>> hostEnvironment;
 
-  /** A runner with a 1 MiB capture cap per stream and a 2-second kill grace. */
+  /** A runner with a 1 MiB capture cap per stream, a 2-second kill grace and the default allow-list. */
   public ProcessCommandRunner() {
     this(DEFAULT_MAX_CAPTURED_BYTES, DEFAULT_KILL_GRACE);
   }
@@ -71,14 +99,49 @@ public final class ProcessCommandRunner implements CommandRunner {
    * @param killGrace how long a timed-out process tree may take to exit after SIGTERM before SIGKILL
    */
   public ProcessCommandRunner(int maxCapturedBytes, Duration killGrace) {
+    this(maxCapturedBytes, killGrace, DEFAULT_INHERITED);
+  }
+
+  /**
+   * A runner with explicit limits and its own allow-list of inherited host variables.
+   *
+   * @param maxCapturedBytes how many trailing bytes of stdout and of stderr to keep, each
+   * @param killGrace how long a timed-out process tree may take to exit after SIGTERM before SIGKILL
+   * @param inheritedVariables the host variables a child gets (names, or prefixes ending in {@code *}),
+   *     e.g. {@link #DEFAULT_INHERITED} plus {@code HTTPS_PROXY}
+   */
+  public ProcessCommandRunner(int maxCapturedBytes, Duration killGrace, Collection<String> inheritedVariables) {
+    this(maxCapturedBytes, killGrace, inheritedVariables, System::getenv);
+  }
+
+  /** As above, reading the host environment from {@code hostEnvironment} (tests give a map of their own). */
+  ProcessCommandRunner(int maxCapturedBytes, Duration killGrace, Collection<String> inheritedVariables,
+      Supplier<Map<String, String>> hostEnvironment) {
     if (maxCapturedBytes <= 0) {
       throw new IllegalArgumentException("maxCapturedBytes must be positive");
     }
     if (killGrace == null || killGrace.isNegative()) {
       throw new IllegalArgumentException("killGrace must not be negative");
     }
+    for (String name : inheritedVariables) {
+      if (name == null || !INHERITED_ENTRY.matcher(name).matches()) {
+        throw new IllegalArgumentException("an inherited variable is a name, or a prefix ending in '*': " + name);
+      }
+    }
     this.maxCapturedBytes = maxCapturedBytes;
     this.killGrace = killGrace;
+    this.inherited = List.copyOf(inheritedVariables);
+    this.hostEnvironment = hostEnvironment;
+  }
+
+  /** Whether a host variable called {@code name} is passed on under {@code allowList}. */
+  static boolean inherits(Collection<String> allowList, String name) {
+    for (String entry : allowList) {
+      if (entry.endsWith("*") ? name.startsWith(entry.substring(0, entry.length() - 1)) : entry.equals(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -96,7 +159,14 @@ public final class ProcessCommandRunner implements CommandRunner {
       throw new PermanentException("cannot start '" + program + "': working directory " + dir + " does not exist");
     }
     ProcessBuilder pb = new ProcessBuilder(command.argv());
-    pb.environment().putAll(command.environment());
+    Map<String, String> env = pb.environment();
+    env.clear();
+    hostEnvironment.get().forEach((name, value) -> {
+      if (inherits(inherited, name)) {
+        env.put(name, value);
+      }
+    });
+    env.putAll(command.environment());
     if (dir != null) {
       pb.directory(dir.toFile());
     }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,11 +77,50 @@ class ProcessCommandRunnerTest {
   }
 
   @Test
-  void addsEnvironmentVariablesToTheInheritedOnes() {
+  void addsTheCommandsEnvironmentVariablesToTheAllowListedHostOnes() {
     CommandResult result = runner.run(Command.builder("env").env("TW_GREETING", "hello world $(id)").build());
 
     assertThat(result.stdout()).contains("TW_GREETING=hello world $(id)\n");
     assertThat(result.stdout()).contains("PATH=");
+  }
+
+  @Test
+  void sec3_aChildProcessSeesOnlyAllowListedHostVariablesAndItsOwn() {
+    CommandResult result = runner.run(Command.builder("env").env("TW_OWN", "mine").build());
+
+    List<String> names = result.stdout().lines().filter(l -> l.contains("=")).map(l -> l.substring(0, l.indexOf('=')))
+        .toList();
+    assertThat(names).contains("TW_OWN", "PATH");
+    assertThat(names).allSatisfy(n -> assertThat(n.equals("TW_OWN") || ProcessCommandRunner.inherits(
+        ProcessCommandRunner.DEFAULT_INHERITED, n)).as(n + " is neither allow-listed nor the command's own").isTrue());
+  }
+
+  @Test
+  void sec3_aHostVariableNamedLikeASecretNeverReachesTheChild() {
+    Map<String, String> host = Map.of("PATH", System.getenv("PATH"), "DB_PASSWORD", "the-host's-secret",
+        "LC_ALL", "C", "CLOUDFLARE_API_TOKEN", "cf-token");
+    ProcessCommandRunner withHost = new ProcessCommandRunner(1 << 20, Duration.ofSeconds(1),
+        ProcessCommandRunner.DEFAULT_INHERITED, () -> host);
+
+    CommandResult result = withHost.run(Command.builder("env").env("TW_OWN", "mine").build());
+
+    assertThat(result.stdout()).contains("LC_ALL=C\n", "TW_OWN=mine\n", "PATH=")
+        .doesNotContain("DB_PASSWORD").doesNotContain("CLOUDFLARE_API_TOKEN");
+  }
+
+  @Test
+  void theCommandsOwnVariableWinsOverAnInheritedOneAndTheListCanBeChosen() {
+    Map<String, String> host = Map.of("PATH", System.getenv("PATH"), "DOCKER_HOST", "unix:///host.sock",
+        "EXTRA_TOOL_HOME", "/opt/tool");
+    ProcessCommandRunner custom = new ProcessCommandRunner(1 << 20, Duration.ofSeconds(1),
+        List.of("PATH", "DOCKER_HOST", "EXTRA_*"), () -> host);
+
+    CommandResult result = custom.run(Command.builder("env").env("DOCKER_HOST", "ssh://deploy@web1").build());
+
+    assertThat(result.stdout()).contains("DOCKER_HOST=ssh://deploy@web1\n", "EXTRA_TOOL_HOME=/opt/tool\n")
+        .doesNotContain("unix:///host.sock");
+    assertThatThrownBy(() -> new ProcessCommandRunner(1, Duration.ZERO, List.of("BAD NAME"), Map::of))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

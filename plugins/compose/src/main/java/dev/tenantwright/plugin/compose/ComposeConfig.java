@@ -24,8 +24,7 @@ import java.util.regex.Pattern;
  *
  * @param rootDir the folder that holds one folder per site ({@code <rootDir>/<project>}); created if missing
  * @param binary the argv prefix that runs Compose: {@code [docker, compose]} (default, the v2 CLI plugin) or
- *     {@code [docker-compose]} (the standalone binary); it must understand {@code up --wait} and
- *     {@code ps --format json}
+ *     {@code [docker-compose]} (the standalone binary); Compose 2.21.0 or later, checked once
  * @param onDelete {@code remove} (default) deletes the site folder after {@code down}; {@code archive} moves it
  *     to {@code archiveDir} (without its {@code .env}, so no secret outlives the site)
  * @param archiveDir where archived folders go; default {@code <rootDir>/.archive}
@@ -41,13 +40,21 @@ import java.util.regex.Pattern;
  *     Traefik's default certificate)
  * @param redirectToHttps whether a TLS route also gets a router on {@code webEntryPoint} that redirects to
  *     HTTPS; default true
- * @param traefikNetwork an existing external Docker network that Traefik is attached to; routed services join
- *     it and Traefik is told to use it. Default none (Traefik must reach the project network itself)
+ * @param traefikNetwork an existing external Docker network Traefik reaches the sites on; routed services join
+ *     it and Traefik is told to use it. Required as soon as a service has a route (without it Traefik could
+ *     not reach the service and every request would fail with 502). A Traefik on the host network reaches any
+ *     bridge network, so name one here too. Every routed service of every tenant shares it (see the README's
+ *     security notes)
  * @param defaultMemory the memory limit of services that set none, e.g. {@code 256m}; default unlimited
  * @param defaultCpus the CPU limit of services that set none, e.g. {@code 0.5}; default unlimited
  * @param dockerHost the daemon to talk to, passed to Compose as {@code DOCKER_HOST}, e.g.
  *     {@code unix:///var/run/docker.sock} or {@code ssh://deploy@web1}; default Docker's own (its environment and
  *     context)
+ * @param buildRoot the folder that relative {@code build.context} folders are resolved in and confined to;
+ *     default each site's own folder (a context must then be a subfolder of it)
+ * @param gitHosts the hosts a git {@code build.context} ({@code https://<host>/...git#<ref>}) may name; default
+ *     {@code github.com}, {@code gitlab.com}, {@code bitbucket.org}, {@code codeberg.org}; empty refuses git
+ *     contexts
  */
 public record ComposeConfig(
     String rootDir,
@@ -65,7 +72,13 @@ public record ComposeConfig(
     @Nullable String traefikNetwork,
     @Nullable String defaultMemory,
     @Nullable String defaultCpus,
-    @Nullable String dockerHost) {
+    @Nullable String dockerHost,
+    @Nullable String buildRoot,
+    @Nullable List<String> gitHosts) {
+
+  /** The git hosts allowed when {@code gitHosts} is not configured. */
+  public static final List<String> DEFAULT_GIT_HOSTS = List.of("github.com", "gitlab.com", "bitbucket.org",
+      "codeberg.org");
 
   private static final Pattern TRAEFIK_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
   private static final Pattern NETWORK = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -109,12 +122,21 @@ public record ComposeConfig(
     if (dockerHost != null && !dockerHost.matches("(unix|tcp|ssh|npipe)://\\S+")) {
       throw invalid("dockerHost", "must be a Docker host URL such as unix:///var/run/docker.sock or ssh://user@host");
     }
+    if (buildRoot != null && (buildRoot.isBlank() || !Path.of(buildRoot).isAbsolute())) {
+      throw invalid("buildRoot", "must be an absolute folder");
+    }
+    gitHosts = gitHosts == null ? DEFAULT_GIT_HOSTS : List.copyOf(gitHosts);
+    for (String h : gitHosts) {
+      if (h == null || !h.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")) {
+        throw invalid("gitHosts", "must list lowercase host names such as github.com, was " + h);
+      }
+    }
   }
 
   /** A configuration with every default and site folders under {@code rootDir}. */
   public static ComposeConfig of(Path rootDir) {
     return new ComposeConfig(rootDir.toString(), null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null);
+        null, null, null, null, null, null);
   }
 
   /** {@link #rootDir} as a path. */

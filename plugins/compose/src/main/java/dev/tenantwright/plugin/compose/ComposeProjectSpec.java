@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  *
  * <p>The project's name is not part of the spec: it is the resource's deterministic name, so a retry finds
  * what the first attempt made. Secrets are written only to the {@code .env} file (mode 0600) and reach a
- * container as {@code ${NAME}} references the compose file leaves for Compose to interpolate; they never
+ * container as {@code ${TW_SECRET_NAME}} references the compose file leaves for Compose to interpolate; they never
  * appear in the compose file, an argv or a log line. Immutable; validated on construction with messages that
  * name the field.
  *
@@ -34,9 +34,11 @@ import java.util.regex.Pattern;
  *
  * @param services the services by name (lowercase letters, digits, '-' and '_'), at least one
  * @param secrets values for the {@code .env} file by variable name; services opt in with
- *     {@link Service#secretEnv()}
+ *     {@link Service#secretEnv()}. A value must be printable text without {@code '} and {@code \}: Compose
+ *     reads anything else back differently (a trailing backslash would even swallow the next line)
  * @param revision a free-form revision (a git commit, a release tag) stored as a label on every service, so a
- *     new value recreates the containers; optional
+ *     new value recreates the containers; optional. No control characters, and no comma followed by a
+ *     {@code name=value} piece (it would read as another label in {@code docker compose ps})
  */
 public record ComposeProjectSpec(
     Map<String, Service> services,
@@ -45,7 +47,9 @@ public record ComposeProjectSpec(
 
   private static final Pattern SERVICE = Pattern.compile("[a-z0-9][a-z0-9_-]{0,39}");
   private static final Pattern VOLUME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
-  private static final Pattern PATH_PREFIX = Pattern.compile("/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*");
+  /** A URL path without {@code $} (Compose would interpolate it) and {@code ,} (it splits Traefik label lists). */
+  private static final Pattern PATH_PREFIX = Pattern.compile("/[A-Za-z0-9._~!&'()*+;=:@%/-]*");
+  private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,254}");
   private static final String RESERVED_LABELS = "dev.tenantwright.";
 
   /** Copies the maps and validates every field. */
@@ -60,11 +64,10 @@ public record ComposeProjectSpec(
       if (s.getValue() == null) {
         throw Checks.invalid("secrets." + s.getKey(), "missing value");
       }
-      String v = s.getValue().reveal();
-      if (v.indexOf('\'') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0 || v.indexOf('\0') >= 0) {
-        throw Checks.invalid("secrets." + s.getKey(),
-            "contains a quote, a line break or a NUL character, which a .env file cannot hold safely");
-      }
+      Checks.envFileValue("secrets." + s.getKey(), s.getValue().reveal());
+    }
+    if (revision != null) {
+      Checks.labelValue("revision", revision);
     }
     for (Map.Entry<String, Service> e : services.entrySet()) {
       String name = e.getKey();
@@ -116,7 +119,9 @@ public record ComposeProjectSpec(
    * @param init whether to run an init process as PID 1 (reaps zombies, forwards signals); default true
    * @param dependsOn services to start first (waiting for their health when they have a healthcheck)
    * @param stopGracePeriod how long {@code down} waits before killing, e.g. {@code 10s}; default Compose's
-   * @param labels extra container labels; keys under {@code dev.tenantwright.} are reserved
+   * @param labels extra container labels; keys under {@code dev.tenantwright.} are reserved; a value may hold
+   *     commas ({@code web,websecure}) but no comma followed by a {@code name=value} piece, which would read
+   *     as another label in {@code docker compose ps}
    */
   public record Service(
       @Nullable String image,
@@ -167,26 +172,49 @@ public record ComposeProjectSpec(
         Checks.duration("stopGracePeriod", stopGracePeriod);
       }
       labels = labels == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(labels));
-      for (String key : labels.keySet()) {
+      for (Map.Entry<String, String> l : labels.entrySet()) {
+        String key = l.getKey();
+        if (key == null || !LABEL_KEY.matcher(key).matches()) {
+          throw Checks.invalid("labels", "\"" + key + "\" is not a label key: letters, digits, '.', '_', '/' and '-'");
+        }
         if (key.startsWith(RESERVED_LABELS)) {
           throw Checks.invalid("labels", "keys under '" + RESERVED_LABELS + "' are reserved: " + key);
+        }
+        if (l.getValue() != null) {
+          Checks.labelValue("labels." + key, l.getValue());
         }
       }
     }
   }
 
   /**
-   * A build context, for images built on the host; an update rebuilds it.
+   * A build context; every deploy rebuilds it (a cached build of an unchanged context is quick), so a new
+   * revision in a git context is what runs afterwards.
    *
-   * @param context the folder with the Dockerfile: absolute, or relative to the site folder
-   * @param dockerfile the Dockerfile's name within the context; default {@code Dockerfile}
+   * <p>The context is either a folder — relative, without {@code ..}, below the plugin's {@code buildRoot}
+   * (default: the site folder, never the site folder itself, which holds the {@code .env}) — or a git
+   * repository over HTTPS, {@code https://<host>/<path>.git#<ref>[:<subfolder>]}, on a host the plugin's
+   * {@code gitHosts} allow; BuildKit fetches it. Pin the ref to the pushed commit for a redeploy
+   * ({@code #${vars.revision}}).
+   *
+   * @param context the folder with the Dockerfile, or the git URL
+   * @param dockerfile the Dockerfile's path within the context (relative, no {@code ..}); default
+   *     {@code Dockerfile}
    */
   public record Build(String context, @Nullable String dockerfile) {
 
-    /** Validates presence. */
+    /** Validates the shape of the context (where it may point is checked against the config at deploy). */
     public Build {
       if (context == null || context.isBlank()) {
         throw Checks.invalid("build.context", "missing");
+      }
+      if (Checks.isGitContext(context)) {
+        Checks.gitContext("build.context", context);
+      } else {
+        Checks.relativePath("build.context", context);
+      }
+      if (dockerfile != null) {
+        Checks.relativePath("build.dockerfile", dockerfile);
       }
     }
   }
@@ -280,7 +308,8 @@ public record ComposeProjectSpec(
     public Route {
       Names.hostname("route.host", host);
       if (pathPrefix != null && (!PATH_PREFIX.matcher(pathPrefix).matches() || pathPrefix.length() > 200)) {
-        throw Checks.invalid("route.pathPrefix", "must be a URL path starting with '/', was " + pathPrefix);
+        throw Checks.invalid("route.pathPrefix", "must be a URL path starting with '/' (no '$' or ','), was "
+            + pathPrefix);
       }
       if (port < 1 || port > 65535) {
         throw Checks.invalid("route.port", "must be between 1 and 65535, was " + port);

@@ -57,6 +57,8 @@ public final class ComposeProjectType implements ResourceType<ComposeProjectSpec
 
   private static final Logger LOG = LoggerFactory.getLogger(ComposeProjectType.class);
   private static final Duration PS_TIMEOUT = Duration.ofSeconds(60);
+  /** The empty folder in {@code rootDir} that by-name Compose calls run in (no project name starts with '.'). */
+  private static final String EMPTY_DIR = ".empty";
 
   @Override
   public String type() {
@@ -170,10 +172,12 @@ public final class ComposeProjectType implements ResourceType<ComposeProjectSpec
     if (refresh) {
       ctx.progress().report(20, "pulling images of " + site.project);
       cli.pull(timeout(ctx));
-      if (spec.services().values().stream().anyMatch(s -> s.build() != null)) {
-        ctx.progress().report(30, "building " + site.project);
-        cli.build(timeout(ctx));
-      }
+    }
+    if (spec.services().values().stream().anyMatch(s -> s.build() != null)) {
+      // `up` builds an image only when it is missing, so a changed context (a new git revision) would run the
+      // old image: build every time; an unchanged context is a cached build (finding C2)
+      ctx.progress().report(30, "building " + site.project);
+      cli.build(timeout(ctx));
     }
     ctx.checkCancelled();
     ctx.progress().report(40, "starting " + site.project + " and waiting for it to be healthy");
@@ -286,14 +290,17 @@ public final class ComposeProjectType implements ResourceType<ComposeProjectSpec
   private static Site site(StepContext ctx, @Nullable ComposeProjectOutputs outputs) {
     ComposeConfig config = ctx.config(ComposeConfig.class);
     String project = Names.composeProject("project", outputs != null ? outputs.project() : ctx.resourceName());
-    return new Site(project, new SiteFolder(config.root(), project), config.binary(), config.dockerHost());
+    return new Site(project, new SiteFolder(config.root(), project), config.binary(), config.dockerHost(),
+        config.root().resolve(EMPTY_DIR));
   }
 
   /** A project's name, folder and command line prefix. */
-  private record Site(String project, SiteFolder folder, List<String> binary, @Nullable String dockerHost) {
+  private record Site(String project, SiteFolder folder, List<String> binary, @Nullable String dockerHost,
+      java.nio.file.Path emptyDir) {
 
     ComposeCli cli(StepContext ctx, boolean withFile) {
-      ComposeCli cli = new ComposeCli(binary, ctx.commands(), project, folder.composeFile(), folder.dir(), dockerHost);
+      ComposeCli cli = new ComposeCli(binary, ctx.commands(), project, folder.composeFile(), folder.dir(), dockerHost,
+          emptyDir);
       return withFile ? cli : cli.byNameOnly();
     }
   }

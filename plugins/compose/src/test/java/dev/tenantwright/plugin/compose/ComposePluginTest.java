@@ -33,7 +33,8 @@ class ComposePluginTest {
   void theReadmeBlueprintProvisionsAndDestroysThroughThePluginJar() throws Exception {
     Path plugins = tmp.resolve("plugins");
     PluginJars.build(ComposePlugin.class, plugins);
-    FakeDockerCompose compose = new FakeDockerCompose().validateWith(SchemaValidator.compose()::validateYaml);
+    FakeDockerCompose compose = new FakeDockerCompose().validateWith(SchemaValidator.compose()::validateYaml)
+        .externalNetwork("traefik");
     FakeCommandRunner runner = new FakeCommandRunner().on(compose);
     Path sites = tmp.resolve("sites");
     Blueprint readme = Blueprint.fromYaml("README.md", ReadmeSnippets.firstYamlBlock(Path.of("README.md")));
@@ -43,7 +44,7 @@ class ComposePluginTest {
         .plugins(plugins)
         .classpathPlugins(false)
         .commandRunner(runner)
-        .pluginConfig("compose", Map.of("rootDir", sites.toString(), "certResolver", "le"))
+        .pluginConfig("compose", Map.of("rootDir", sites.toString(), "certResolver", "le", "traefikNetwork", "traefik"))
         .blueprint(readme)
         .build()) {
       assertThat(tw.resourceTypes()).contains("compose.project");

@@ -44,12 +44,16 @@ class ComposeProjectIT {
   final ComposeProjectType type = new ComposeProjectType();
   TestStepContext ctx;
   String project;
+  String network;
 
   @BeforeEach
   void setUp() {
     String tenant = "it" + UUID.randomUUID().toString().substring(0, 6).toLowerCase(Locale.ROOT);
+    // the external network Traefik would reach the routed service on (required for routes, finding C6)
+    network = tenant + "-traefik";
+    assertThat(docker("network", "create", network).exitCode()).isZero();
     ComposeConfig config = new ComposeConfig(root.resolve("sites").toString(), null, null, null, 90, 300, null, null,
-        null, null, "le", null, null, null, null, "unix://" + SOCKET);
+        null, null, "le", null, network, null, null, "unix://" + SOCKET, null, null);
     ctx = TestStepContext.builder().tenant(tenant).step("site").config(config).commands(runner)
         .budget(Duration.ofMinutes(5)).build();
     project = ctx.resourceName();
@@ -58,6 +62,7 @@ class ComposeProjectIT {
   @AfterEach
   void cleanUp() {
     docker("compose", "-p", project, "down", "-v", "--remove-orphans", "-t", "0");
+    docker("network", "rm", network);
   }
 
   @Test

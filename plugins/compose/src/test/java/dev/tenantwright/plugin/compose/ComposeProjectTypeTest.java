@@ -35,7 +35,8 @@ class ComposeProjectTypeTest {
   @TempDir
   Path root;
 
-  final FakeDockerCompose compose = new FakeDockerCompose().validateWith(SchemaValidator.compose()::validateYaml);
+  final FakeDockerCompose compose = new FakeDockerCompose().validateWith(SchemaValidator.compose()::validateYaml)
+      .externalNetwork("traefik");
   final FakeCommandRunner runner = new FakeCommandRunner().on(compose);
   final ComposeProjectType type = new ComposeProjectType();
   ComposeConfig config;
@@ -44,7 +45,7 @@ class ComposeProjectTypeTest {
   @BeforeEach
   void setUp() {
     config = new ComposeConfig(root.resolve("sites").toString(), null, null, null, 30, null, null, null, null, null,
-        "le", null, null, null, null, null);
+        "le", null, "traefik", null, null, null, null, null);
     ctx = TestStepContext.builder().step("site").config(config).commands(runner).build();
   }
 
@@ -98,7 +99,7 @@ class ComposeProjectTypeTest {
     assertThat(Files.readString(env)).contains("DB_PASSWORD='" + Specs.DB_PASSWORD.reveal() + "'")
         .contains("APP_KEY='" + Specs.APP_KEY.reveal() + "'");
     assertThat(composeYaml()).doesNotContain(Specs.DB_PASSWORD.reveal()).doesNotContain(Specs.APP_KEY.reveal())
-        .contains("${DB_PASSWORD}");
+        .contains("${TW_SECRET_DB_PASSWORD}");
     for (RecordedCommand c : runner.invocations()) {
       String all = c.argv() + " " + c.environment() + " " + c.stdin() + " " + c.stdout() + " " + c.stderr();
       assertThat(all).doesNotContain(Specs.DB_PASSWORD.reveal()).doesNotContain(Specs.APP_KEY.reveal());
@@ -117,7 +118,7 @@ class ComposeProjectTypeTest {
   @Test
   void everyServiceCarriesTheOwnerLabelTraefikRoutingLimitsAndAHealthcheck() throws IOException {
     ComposeConfig withNetwork = new ComposeConfig(config.rootDir(), null, null, null, null, null, null, null, null,
-        null, "le", null, "traefik", null, null, null);
+        null, "le", null, "traefik", null, null, null, null, null);
     compose.externalNetwork("traefik");
     Map<String, ComposeProjectSpec.Service> services = Map.of("web", new ComposeProjectSpec.Service(Specs.IMAGE, null,
         null, null, null, null,
@@ -349,7 +350,7 @@ class ComposeProjectTypeTest {
   @Test
   void archivingKeepsTheFolderButNotItsSecrets() throws IOException {
     ComposeConfig archive = new ComposeConfig(config.rootDir(), null, "archive", root.resolve("archive").toString(),
-        null, null, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, "traefik", null, null, null, null, null);
     TestStepContext actx = ctx.newBuilder().config(archive).build();
     ComposeProjectOutputs out = type.create(Specs.website("r1"), actx).outputs();
 
@@ -377,22 +378,11 @@ class ComposeProjectTypeTest {
   }
 
   @Test
-  void composeBeforeVersion221PrintsOneJsonArrayWhichIsParsedAsWell() {
-    compose.version("2.20.2");
-
-    ComposeProjectOutputs out = type.create(Specs.website("r1"), ctx).outputs();
-
-    assertThat(runner.invocations()).filteredOn(c -> c.argv().contains("ps")).last()
-        .satisfies(c -> assertThat(c.stdout()).startsWith("[{"));
-    assertThat(out.services()).extracting(ComposeProjectOutputs.ServiceStatus::service).containsExactly("web", "worker");
-  }
-
-  @Test
   void theStandaloneBinaryIsUsedWhenConfigured() {
-    FakeDockerCompose standalone = FakeDockerCompose.standalone();
+    FakeDockerCompose standalone = FakeDockerCompose.standalone().externalNetwork("traefik");
     FakeCommandRunner r = new FakeCommandRunner().on(standalone);
     ComposeConfig v1 = new ComposeConfig(config.rootDir(), List.of("docker-compose"), null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, "traefik", null, null, null, null, null);
 
     type.create(Specs.website("r1"), ctx.newBuilder().config(v1).commands(r).build());
 
@@ -451,11 +441,11 @@ class ComposeProjectTypeTest {
     assertThat(c.archiveDir()).isEqualTo(root.resolve(".archive").toString());
     assertThat(c.waitTimeoutSeconds()).isEqualTo(120);
     assertThatThrownBy(() -> new ComposeConfig(null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null)).hasMessageContaining("field 'rootDir'");
+        null, null, null, null, null, null)).hasMessageContaining("field 'rootDir'");
     assertThatThrownBy(() -> new ComposeConfig("/x", List.of(), null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null)).hasMessageContaining("field 'binary'");
+        null, null, null, null, null, null, null)).hasMessageContaining("field 'binary'");
     assertThatThrownBy(() -> new ComposeConfig("/x", null, "shred", null, null, null, null, null, null, null, null,
-        null, null, null, null, null)).hasMessageContaining("field 'onDelete'");
+        null, null, null, null, null, null, null)).hasMessageContaining("field 'onDelete'");
   }
 
   @Test

@@ -16,7 +16,8 @@ import dev.tenantwright.core.StepStatus;
 import dev.tenantwright.core.Tenant;
 import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.plugin.cloudflare.CloudflarePlugin;
-import dev.tenantwright.plugin.compose.WebhookVerifier.Verification;
+import dev.tenantwright.plugin.compose.GitHubWebhook.Delivery;
+import dev.tenantwright.plugin.compose.GitHubWebhook.Outcome;
 import dev.tenantwright.plugin.support.SchemaValidator;
 import dev.tenantwright.plugin.traefik.TraefikPlugin;
 import dev.tenantwright.spi.EnvironmentKind;
@@ -28,10 +29,15 @@ import dev.tenantwright.testkit.cloudflare.CloudflareFake;
 import dev.tenantwright.testkit.compose.FakeDockerCompose;
 import dev.tenantwright.testkit.compose.FakeDockerCompose.ContainerView;
 import dev.tenantwright.testkit.traefik.TraefikFake;
+import java.net.URLEncoder;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,11 +56,13 @@ class WebsiteBlueprintTest {
   static final Path BLUEPRINT = Path.of("../../examples/blueprints/website-compose.yaml");
   static final Duration WAIT = Duration.ofMinutes(1);
   static final String DOMAIN = "acme-shop.example.com";
+  static final String FORM = "application/x-www-form-urlencoded";
 
   @TempDir
   Path tmp;
 
-  final FakeDockerCompose compose = new FakeDockerCompose().validateWith(SchemaValidator.compose()::validateYaml);
+  final FakeDockerCompose compose = new FakeDockerCompose().validateWith(SchemaValidator.compose()::validateYaml)
+      .externalNetwork("traefik");
   final FakeCommandRunner runner = new FakeCommandRunner().on(compose);
   final CloudflareFake cloudflare = new CloudflareFake();
   final WireMockServer site = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort());
@@ -69,7 +77,7 @@ class WebsiteBlueprintTest {
     site.start();
     site.stubFor(get("/").willReturn(aResponse().withStatus(200).withBody("tenantwright-busybox ok")));
     Path dynamic = Files.createDirectories(tmp.resolve("traefik-dynamic"));
-    traefik = new TraefikFake(dynamic).knownService("acme-shop-demo-site-web@docker")
+    traefik = new TraefikFake(dynamic).throttle(Duration.ofMillis(100)).knownService("acme-shop-demo-site-web@docker")
         .validateWith(SchemaValidator.traefik()::validateYaml);
     sites = tmp.resolve("sites");
     Path plugins = tmp.resolve("plugins");
@@ -84,8 +92,9 @@ class WebsiteBlueprintTest {
         // the one port the `port` resource can lease is where the stand-in for the published site listens
         .portRange(site.port(), site.port())
         .backoff(Duration.ofMillis(10), Duration.ofMillis(100))
-        .pluginConfig("compose", Map.of("rootDir", sites.toString(), "certResolver", "le"))
+        .pluginConfig("compose", Map.of("rootDir", sites.toString(), "certResolver", "le", "traefikNetwork", "traefik"))
         .pluginConfig("traefik", Map.of("directory", dynamic.toString(), "apiUrl", traefik.baseUrl(),
+            "serviceProviders", List.of("docker"),
             "certResolver", "le", "verifyTimeoutSeconds", 10, "pollIntervalMillis", 50))
         .pluginConfig("cloudflare", Map.of("token", CloudflareFake.TOKEN, "zoneId", CloudflareFake.ZONE_ID,
             "baseUrl", cloudflare.baseUrl()))
@@ -140,19 +149,24 @@ class WebsiteBlueprintTest {
         "dns A " + DOMAIN + " -> 203.0.113.10")).anySatisfy(r -> assertThat(r).startsWith(
         "dns CNAME www." + DOMAIN + " -> " + DOMAIN));
 
-    // A push webhook arrives: a forged one is refused and recorded, the signed one redeploys.
-    byte[] body = ("{\"ref\":\"refs/heads/main\",\"before\":\"1111111111111111111111111111111111111111\","
-        + "\"after\":\"9f2c1e7d4b3a29f1c0e5d6b7a8c9d0e1f2a3b4c5\",\"repository\":{\"full_name\":\"acme/shop\"}}")
-        .getBytes(StandardCharsets.UTF_8);
+    // A push webhook arrives, form-encoded as GitHub sends it by default: a forged one is refused and recorded,
+    // the signed one redeploys, and a replay with a new (unsigned) delivery id is the same run.
     String after = "9f2c1e7d4b3a29f1c0e5d6b7a8c9d0e1f2a3b4c5";
+    String json = "{\"ref\":\"refs/heads/main\",\"before\":\"1111111111111111111111111111111111111111\","
+        + "\"after\":\"" + after + "\",\"repository\":{\"full_name\":\"acme/shop\",\"pushed_at\":"
+        + Instant.now().getEpochSecond() + "}}";
+    byte[] body = ("payload=" + URLEncoder.encode(json, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
 
-    assertThat(onPush(t.id(), body, WebhookVerifier.sign(Secret.of("guess"), body), "delivery-0")).isNull();
-    assertThat(onPush(t.id(), body, null, "delivery-0")).isNull();
+    assertThat(onPush(t.id(), FORM, "push", body, WebhookVerifier.sign(Secret.of("guess"), body), "delivery-0")).isNull();
+    assertThat(onPush(t.id(), FORM, "push", body, null, "delivery-0")).isNull();
+    assertThat(onPush(t.id(), "application/json", "ping", "{\"zen\":\"hi\"}".getBytes(StandardCharsets.UTF_8),
+        WebhookVerifier.sign(webhookSecret, "{\"zen\":\"hi\"}".getBytes(StandardCharsets.UTF_8)), "delivery-p")).isNull();
     assertThat(audit).containsExactly(
         "deploy webhook refused for acme-shop: signature does not match the body (wrong secret, or the body was changed)",
         "deploy webhook refused for acme-shop: missing X-Hub-Signature-256 header");
 
-    Run redeployed = onPush(t.id(), body, WebhookVerifier.sign(webhookSecret, body), "delivery-1").await(WAIT);
+    Run redeployed = onPush(t.id(), FORM, "push", body, WebhookVerifier.sign(webhookSecret, body), "delivery-1")
+        .await(WAIT);
 
     assertThat(redeployed.state()).as(String.valueOf(redeployed.error())).isEqualTo(RunState.SUCCEEDED);
     ContainerView again = compose.containers(project).get("web");
@@ -161,8 +175,10 @@ class WebsiteBlueprintTest {
     assertThat(again.environment().get("DB_PASSWORD")).as("secrets survive a redeploy")
         .isEqualTo(web.environment().get("DB_PASSWORD"));
     assertThat(compose.pulls()).containsEntry("local/busybox:1", 1);
-    assertThat(onPush(t.id(), body, WebhookVerifier.sign(webhookSecret, body), "delivery-1").id())
+    assertThat(onPush(t.id(), FORM, "push", body, WebhookVerifier.sign(webhookSecret, body), "delivery-1").id())
         .as("a redelivered webhook is the same run").isEqualTo(redeployed.id());
+    assertThat(onPush(t.id(), FORM, "push", body, WebhookVerifier.sign(webhookSecret, body), "replayed-2").id())
+        .as("sec6: a replay with a fresh delivery id is the same run too").isEqualTo(redeployed.id());
 
     Run destroyed = tw.environments().destroy(t.id(), "demo", RunOptions.defaults()).await(WAIT);
 
@@ -178,31 +194,44 @@ class WebsiteBlueprintTest {
   }
 
   @Test
+  void c3_routedResourcesWaitForTheDnsRecordOfTheirHost() throws Exception {
+    Blueprint blueprint = Blueprint.fromYaml(BLUEPRINT);
+
+    assertThat(blueprint.resource("site").orElseThrow().needs()).as("site carries a Traefik route for ${domain}")
+        .contains("dns");
+    assertThat(blueprint.resource("www").orElseThrow().needs()).as("www routes www.${domain}").contains("dns-www");
+  }
+
+  @Test
   void theReadmeShowsTheCompiledWebhookExample() throws Exception {
     ReadmeSnippets.assertShows(Path.of("README.md"), "## Redeploy on a signed git webhook",
         Path.of("src/test/java/dev/tenantwright/plugin/compose/WebsiteBlueprintTest.java"), "WEBHOOK");
   }
 
   /**
-   * What a host's webhook endpoint does with a push: {@code signature} is the {@code X-Hub-Signature-256}
-   * header, {@code deliveryId} the {@code X-GitHub-Delivery} header. Returns the redeploy run, or null.
+   * What a host's webhook endpoint does with a request: {@code contentType}, {@code event} and {@code signature}
+   * are its {@code Content-Type}, {@code X-GitHub-Event} and {@code X-Hub-Signature-256} headers (null when
+   * absent). {@code deliveryId} ({@code X-GitHub-Delivery}) is deliberately unused: it is not signed. Returns the
+   * redeploy run, or null.
    */
-  private Run onPush(String tenantId, byte[] body, String signature, String deliveryId) {
+  private Run onPush(String tenantId, String contentType, String event, byte[] body, String signature,
+      String deliveryId) throws IOException {
+    InputStream request = new ByteArrayInputStream(body);
     // WEBHOOK-BEGIN
-    Verification v = WebhookVerifier.verify(webhookSecret, body, signature);
-    if (!v.valid()) {
-      audit.add("deploy webhook refused for " + tenantId + ": " + v.reason());
-      return null;
+    GitHubWebhook hook = GitHubWebhook.builder(webhookSecret, "acme/shop").branch("main").build();
+    byte[] received = GitHubWebhook.readBody(request, GitHubWebhook.DEFAULT_MAX_BODY_BYTES);
+    Delivery d = hook.receive(contentType, event, signature, received);
+    if (d.outcome() == Outcome.REFUSED) {
+      audit.add("deploy webhook refused for " + tenantId + ": " + d.reason());
     }
-    PushEvent push = PushEvent.parse(body);
-    if (!"main".equals(push.branch()) || push.deleted()) {
+    if (d.outcome() != Outcome.PUSH) {
       return null;
     }
     return tw.environments().update(tenantId, "demo", RunOptions.defaults()
-        .idempotencyKey("push-" + deliveryId)
-        .parameter("revision", push.after())
-        .actor("git:" + push.repository())
-        .reason("push to " + push.ref()));
+        .idempotencyKey(d.idempotencyKey())
+        .parameter("revision", d.push().after())
+        .actor("git:" + d.push().repository())
+        .reason("push to " + d.push().ref()));
     // WEBHOOK-END
   }
 }

@@ -1,5 +1,6 @@
 package dev.tenantwright.plugin.traefik;
 
+import dev.tenantwright.plugin.traefik.internal.Targets;
 import dev.tenantwright.spi.Nullable;
 import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.Secret;
@@ -38,6 +39,14 @@ import java.util.regex.Pattern;
  * @param verifyTimeoutSeconds how long to wait for the router to be enabled; default 60 (never past the
  *     step's deadline)
  * @param pollIntervalMillis the first wait between API polls, doubling up to 4 s; default 250
+ * @param serverNetworks CIDR ranges a route's {@code servers} may point into although they are loopback,
+ *     link-local, private, shared or otherwise internal addresses, e.g. {@code [127.0.0.1/32]} for sites
+ *     published on the Traefik host itself; default none (such servers are refused: a tenant could otherwise
+ *     make Traefik a public proxy to cloud metadata, the Traefik API or the internal network)
+ * @param serviceProviders Traefik providers whose services a route's {@code service} may name besides the
+ *     file provider, e.g. {@code [docker]} for services from Compose labels; default none. {@code internal}
+ *     ({@code api@internal}, the dashboard) is only allowed when listed, and any other service must belong to
+ *     the route's own environment (its name starts with {@code <tenant>-<environment>-})
  */
 public record TraefikConfig(
     String directory,
@@ -49,7 +58,9 @@ public record TraefikConfig(
     @Nullable String certResolver,
     @Nullable Boolean redirectToHttps,
     @Nullable Integer verifyTimeoutSeconds,
-    @Nullable Integer pollIntervalMillis) {
+    @Nullable Integer pollIntervalMillis,
+    @Nullable List<String> serverNetworks,
+    @Nullable List<String> serviceProviders) {
 
   static final Pattern TRAEFIK_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 
@@ -91,17 +102,31 @@ public record TraefikConfig(
     if (pollIntervalMillis < 1) {
       throw invalid("pollIntervalMillis", "must be at least 1");
     }
+    serverNetworks = serverNetworks == null ? List.of() : List.copyOf(serverNetworks);
+    for (String cidr : serverNetworks) {
+      try {
+        Targets.Cidr.parse(cidr);
+      } catch (IllegalArgumentException e) {
+        throw invalid("serverNetworks", e.getMessage());
+      }
+    }
+    serviceProviders = serviceProviders == null ? List.of() : List.copyOf(serviceProviders);
+    for (String p : serviceProviders) {
+      if (p == null || !p.matches("[a-z0-9][a-z0-9-]*")) {
+        throw invalid("serviceProviders", "must list Traefik provider names such as docker, was " + p);
+      }
+    }
   }
 
   /** A configuration with every default, writing to {@code directory} without verification. */
   public static TraefikConfig of(Path directory) {
-    return new TraefikConfig(directory.toString(), null, null, null, null, null, null, null, null, null);
+    return new TraefikConfig(directory.toString(), null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** This configuration verifying routes through the API at {@code url}. */
   public TraefikConfig withApi(String url) {
     return new TraefikConfig(directory, url, apiUser, apiPassword, entryPoints, webEntryPoint, certResolver,
-        redirectToHttps, verifyTimeoutSeconds, pollIntervalMillis);
+        redirectToHttps, verifyTimeoutSeconds, pollIntervalMillis, serverNetworks, serviceProviders);
   }
 
   /** {@link #directory} as a path. */

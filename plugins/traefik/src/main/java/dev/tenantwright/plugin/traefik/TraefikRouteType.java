@@ -4,13 +4,16 @@ import dev.tenantwright.plugin.support.Names;
 import dev.tenantwright.plugin.support.SchemaValidator;
 import dev.tenantwright.plugin.traefik.internal.RouteFile;
 import dev.tenantwright.plugin.traefik.internal.RouterCheck;
+import dev.tenantwright.plugin.traefik.internal.Targets;
 import dev.tenantwright.spi.CreateResult;
 import dev.tenantwright.spi.Nullable;
 import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.ResourceType;
 import dev.tenantwright.spi.StepContext;
 import dev.tenantwright.spi.Updatable;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.pf4j.Extension;
 import org.slf4j.Logger;
@@ -125,6 +128,12 @@ public final class TraefikRouteType implements ResourceType<TraefikRouteSpec, Tr
    */
   private TraefikRouteOutputs apply(TraefikRouteSpec spec, TraefikConfig config, RouteFile file, String owner,
       @Nullable String before, boolean keepPrevious, StepContext ctx) {
+    if (spec.servers() != null) {
+      Targets.checkServers(spec.servers(), config);
+    }
+    if (spec.service() != null) {
+      Targets.checkService(spec.service(), config, ctx);
+    }
     ctx.progress().report(10, "rendering route " + file.router());
     String content = file.render(spec, config, owner);
     SchemaValidator.traefik().requireValidYaml(file.path().getFileName() + " of traefik route " + file.router(), content);
@@ -135,7 +144,8 @@ public final class TraefikRouteType implements ResourceType<TraefikRouteSpec, Tr
     ctx.progress().report(50, "route file " + file.path().getFileName() + " written");
     boolean verified = false;
     if (config.apiUrl() != null) {
-      List<String> routers = file.routers(spec, config).stream().map(r -> r + "@file").toList();
+      Map<String, Map<String, Object>> routers = new LinkedHashMap<>();
+      file.routerDefinitions(spec, config).forEach((name, definition) -> routers.put(name + "@file", definition));
       try {
         RouterCheck.awaitEnabled(config, routers, ctx);
         verified = true;

@@ -18,6 +18,7 @@ import dev.tenantwright.testkit.traefik.TraefikFake;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,13 +38,14 @@ class TraefikPluginTest {
     // PLUGIN-JARS-END
     Path dynamic = Files.createDirectories(tmp.resolve("dynamic"));
 
-    try (TraefikFake traefik = new TraefikFake(dynamic).reloadAfterCalls(1)
+    try (TraefikFake traefik = new TraefikFake(dynamic).reloadAfterCalls(1).throttle(Duration.ofMillis(100))
             .validateWith(SchemaValidator.traefik()::validateYaml);
         Tenantwright tw = Tenantwright.builder()
             .embedded(tmp.resolve("data"))
             .plugins(plugins)
             .classpathPlugins(false)
             .pluginConfig("traefik", Map.of("directory", dynamic.toString(), "apiUrl", traefik.baseUrl(),
+                "serverNetworks", List.of("127.0.0.1/32"),
                 "certResolver", "le", "pollIntervalMillis", 20))
             .blueprint(readme)
             .build()) {

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TraefikRouteTypeTest {
 
   static final String NAME = "acme-demo-route";
+  /** The test servers listen on the host itself: allowed explicitly (SEC7). */
+  static final List<String> LOOPBACK = List.of("127.0.0.1/32");
 
   @TempDir
   Path dir;
@@ -43,8 +45,10 @@ class TraefikRouteTypeTest {
   @BeforeEach
   void setUp() {
     traefik = new TraefikFake(dir).validateWith(SchemaValidator.traefik()::validateYaml);
-    config = new TraefikConfig(dir.toString(), traefik.baseUrl(), null, null, null, null, "le", null, 5, 100);
+    config = new TraefikConfig(dir.toString(), traefik.baseUrl(), null, null, null, null, "le", null, 5, 100,
+        LOOPBACK, List.of("docker"));
     ctx = TestStepContext.builder().step("route").config(config).build();
+    traefik.clock(ctx.clock());
   }
 
   /** Every route file left in the directory, and every one the fake loaded on the way, matches the schema. */
@@ -121,7 +125,7 @@ class TraefikRouteTypeTest {
     TestStepContext c;
     try (TraefikFake elsewhere = new TraefikFake(elsewhereDir)) {
       TraefikConfig wrongApi = new TraefikConfig(dir.toString(), "http://127.0.0.1:" + elsewhere.port() + "/nothing",
-          null, null, null, null, null, null, 2, 500);
+          null, null, null, null, null, null, 2, 500, LOOPBACK, null);
 
       c = ctx.newBuilder().config(wrongApi).build();
       assertThatThrownBy(() -> type.create(spec("shop.acme.example"), c))
@@ -172,7 +176,8 @@ class TraefikRouteTypeTest {
 
   @Test
   void withoutAnApiTheRouteIsWrittenButNotVerified() {
-    TestStepContext withoutApi = ctx.newBuilder().config(TraefikConfig.of(dir)).build();
+    TestStepContext withoutApi = ctx.newBuilder().config(new TraefikConfig(dir.toString(), null, null, null, null, null,
+        null, null, null, null, LOOPBACK, null)).build();
     TraefikRouteOutputs out = type.create(spec("shop.acme.example"), withoutApi).outputs();
 
     assertThat(out.verified()).isFalse();
@@ -233,7 +238,8 @@ class TraefikRouteTypeTest {
 
     assertThat(traefik.liveObjects()).isEmpty();
     assertThat(type.read(spec("shop.acme.example"), out, ctx)).isEmpty();
-    assertThat(traefik.router(NAME + "@file")).isEmpty();
+    ctx.pause(Duration.ofSeconds(2));
+    assertThat(traefik.router(NAME + "@file")).as("gone once Traefik has reloaded").isEmpty();
   }
 
   @Test
@@ -250,7 +256,7 @@ class TraefikRouteTypeTest {
   @Test
   void everyVariantOfTheRenderedFileMatchesTheSchema() {
     TraefikConfig plain = new TraefikConfig(dir.toString(), null, null, null, List.of("websecure", "alt"), "http",
-        null, false, null, null);
+        null, false, null, null, null, null);
     List<TraefikRouteSpec> specs = List.of(
         spec("a.example"),
         new TraefikRouteSpec("b.example", null, null, List.of("http://10.0.0.5:8080"), null, false, null, null, null,
@@ -280,14 +286,14 @@ class TraefikRouteTypeTest {
         null, null, null, null)).hasMessageContaining("field 'servers'");
     assertThatThrownBy(() -> new TraefikRouteSpec("a.example", null, true, List.of("http://x"), null, null, null, null,
         null, null, null, null)).hasMessageContaining("needs a pathPrefix");
-    assertThatThrownBy(() -> new TraefikConfig(null, null, null, null, null, null, null, null, null, null))
+    assertThatThrownBy(() -> new TraefikConfig(null, null, null, null, null, null, null, null, null, null, null, null))
         .hasMessageContaining("field 'directory'");
-    assertThatThrownBy(() -> new TraefikConfig("/d", "ftp://x", null, null, null, null, null, null, null, null))
+    assertThatThrownBy(() -> new TraefikConfig("/d", "ftp://x", null, null, null, null, null, null, null, null, null, null))
         .hasMessageContaining("field 'apiUrl'");
-    assertThatThrownBy(() -> new TraefikConfig("/d", null, "admin", null, null, null, null, null, null, null))
+    assertThatThrownBy(() -> new TraefikConfig("/d", null, "admin", null, null, null, null, null, null, null, null, null))
         .hasMessageContaining("apiUser and apiPassword go together");
     TraefikConfig withPassword = new TraefikConfig("/d", null, "admin", Secret.of("hunter2"), null, null, null, null,
-        null, null);
+        null, null, null, null);
     assertThat(withPassword.toString()).doesNotContain("hunter2");
   }
 
@@ -295,11 +301,95 @@ class TraefikRouteTypeTest {
   void basicAuthIsSentToTheApiWhenConfigured() {
     traefik.requireBasicAuth("admin", "hunter2");
     TraefikConfig auth = new TraefikConfig(dir.toString(), traefik.baseUrl(), "admin", Secret.of("hunter2"), null, null,
-        null, null, 5, 100);
+        null, null, 5, 100, LOOPBACK, null);
 
     TestStepContext withAuth = ctx.newBuilder().config(auth).build();
     assertThat(type.create(spec("shop.acme.example"), withAuth).outputs().verified()).isTrue();
     assertThatThrownBy(() -> type.create(spec("shop.acme.example"), ctx))
         .isInstanceOf(PermanentException.class).hasMessageContaining("401").hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void t1_anUpdateIsJudgedOnTheRoutersTraefikLoadedNotOnTheOnesItStillServes() throws IOException {
+    traefik.clock(ctx.clock()).throttle(Duration.ofSeconds(2));
+    TraefikRouteOutputs out = type.create(spec("shop.acme.example"), ctx).outputs();
+    String good = content();
+    TraefikRouteSpec nowhere = new TraefikRouteSpec("shop.acme.example", "/shop", true,
+        List.of("http://127.0.0.1:20001"), null, null, null, null, List.of("nowhere"), null, null, null);
+
+    assertThatThrownBy(() -> type.update(nowhere, spec("shop.acme.example"), out, ctx))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("router " + NAME + "@file is disabled")
+        .hasMessageContaining("no valid entryPoint");
+    assertThat(content()).as("the previous file is back").isEqualTo(good);
+  }
+
+  @Test
+  void t1_aVerifiedUpdateHasWaitedForTraefikToServeTheNewRule() {
+    traefik.clock(ctx.clock()).throttle(Duration.ofSeconds(2));
+    TraefikRouteOutputs out = type.create(spec("shop.acme.example"), ctx).outputs();
+
+    TraefikRouteOutputs updated = type.update(spec("www.acme.example"), spec("shop.acme.example"), out, ctx);
+
+    assertThat(updated.verified()).isTrue();
+    assertThat(traefik.router(NAME + "@file")).hasValueSatisfying(r ->
+        assertThat(r.get("rule").asText()).isEqualTo("Host(`www.acme.example`) && PathPrefix(`/shop`)"));
+    assertThat(ctx.pauses().stream().reduce(Duration.ZERO, Duration::plus)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void t3_aRouterInWarningStateServesAndIsNotAFailure() {
+    TraefikRouteSpec oneUnknown = new TraefikRouteSpec("shop.acme.example", null, null,
+        List.of("http://127.0.0.1:20001"), null, null, null, false, List.of("websecure", "nowhere"), null, null, null);
+
+    TraefikRouteOutputs out = type.create(oneUnknown, ctx).outputs();
+
+    assertThat(out.verified()).isTrue();
+    assertThat(traefik.router(NAME + "@file")).hasValueSatisfying(r ->
+        assertThat(r.get("status").asText()).isEqualTo("warning"));
+    assertThat(file()).exists();
+  }
+
+  @Test
+  void sec7_serversOnInternalAddressesAreRefusedUnlessTheHostAllowsTheirRange() {
+    TestStepContext strict = ctx.newBuilder().config(new TraefikConfig(dir.toString(), traefik.baseUrl(), null, null,
+        null, null, "le", null, 5, 100, null, null)).build();
+    for (String server : List.of("http://169.254.169.254/latest/meta-data", "http://127.0.0.1:8080", "http://10.1.2.3",
+        "http://192.168.1.1", "http://172.16.0.1", "http://100.100.100.200", "http://[::1]:80", "http://[fd00:ec2::254]",
+        "http://[::ffff:127.0.0.1]", "http://0.0.0.0:8080", "http://2130706433/", "http://0x7f.1/", "http://127.1/",
+        "http://localhost:8080", "http://metadata.google.internal/", "http://printer.local")) {
+      assertThatThrownBy(() -> type.create(new TraefikRouteSpec("shop.acme.example", null, null, List.of(server), null,
+          null, null, null, null, null, null, null), strict)).as(server)
+          .isInstanceOf(PermanentException.class).hasMessageContaining("field 'servers'");
+    }
+    assertThat(file()).doesNotExist();
+    TraefikRouteSpec local = new TraefikRouteSpec("shop.acme.example", null, null, List.of("http://127.0.0.1:20001",
+        "http://203.0.113.7:8080"), null, null, null, null, null, null, null, null);
+    assertThat(type.create(local, ctx).outputs().verified()).as("127.0.0.1/32 is allowed here").isTrue();
+    assertThatThrownBy(() -> new TraefikConfig("/d", null, null, null, null, null, null, null, null, null,
+        List.of("10.0.0.0/33"), null)).hasMessageContaining("serverNetworks");
+  }
+
+  @Test
+  void sec7_internalServicesAndOtherEnvironmentsServicesAreRefused() {
+    TestStepContext noDocker = ctx.newBuilder().config(new TraefikConfig(dir.toString(), traefik.baseUrl(), null, null,
+        null, null, "le", null, 5, 100, LOOPBACK, null)).build();
+    traefik.knownService("acme-demo-site-web@docker").knownService("other-demo-site-web@docker");
+    for (String service : List.of("api@internal", "dashboard@internal", "acme-demo-site-web@docker")) {
+      assertThatThrownBy(() -> type.create(toService(service), noDocker)).as(service)
+          .isInstanceOf(PermanentException.class).hasMessageContaining("field 'service'");
+    }
+    for (String service : List.of("other-demo-site-web@docker", "other-demo-route", "acme-live-site-web@docker")) {
+      assertThatThrownBy(() -> type.create(toService(service), ctx)).as(service)
+          .isInstanceOf(PermanentException.class).hasMessageContaining("not a service of this environment");
+    }
+    assertThat(file()).doesNotExist();
+    assertThat(type.create(toService("acme-demo-site-web@docker"), ctx).outputs().service())
+        .isEqualTo("acme-demo-site-web@docker");
+  }
+
+  static TraefikRouteSpec toService(String service) {
+    return new TraefikRouteSpec("shop.acme.example", null, null, null, service, null, null, false, null, null, null,
+        null);
   }
 }

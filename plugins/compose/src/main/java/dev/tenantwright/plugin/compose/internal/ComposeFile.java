@@ -22,9 +22,12 @@ import java.util.Set;
  * compose file on disk.
  *
  * <p>The compose file is built as a tree and written with the shared YAML mapper, never by string
- * concatenation: every user-supplied string is escaped for Compose's interpolation ({@code $} becomes
- * {@code $$}), and the only {@code ${...}} references are the ones to the {@code .env} secrets. Stateless;
- * thread-safe.
+ * concatenation: every string that is not the plugin's own — values, commands, labels including the Traefik
+ * rule and strip prefix — is escaped for Compose's interpolation ({@code $} becomes {@code $$}), and the only
+ * {@code ${...}} references are the ones to the {@code .env} secrets. Those are named
+ * {@code TW_SECRET_<NAME>} ({@link #SECRET_PREFIX}): Compose prefers a variable of its own process
+ * environment to the {@code .env} value, so the names must not be ones a host or a CLI sets ({@code HOME},
+ * {@code DB_PASSWORD}, ...; security finding SEC3). Stateless; thread-safe.
  */
 public final class ComposeFile {
 
@@ -40,12 +43,27 @@ public final class ComposeFile {
   /** The network every service of a project joins, named {@code <project>_site} by Compose. */
   public static final String SITE_NETWORK = "site";
 
+  /** The prefix of the {@code .env} variables that carry secrets; the container sees the secret's own name. */
+  public static final String SECRET_PREFIX = "TW_SECRET_";
+
   private static final String TRAEFIK_NETWORK_KEY = "traefik";
 
   private ComposeFile() {}
 
-  /** The compose file's YAML for {@code project}, owned by {@code owner}. */
+  /**
+   * The compose file's YAML for {@code project}, owned by {@code owner}.
+   *
+   * @throws PermanentException when a service has a route but no {@code traefikNetwork} is configured, or a build
+   *     context may not be used (see {@link BuildContexts})
+   */
   public static String render(String project, ComposeProjectSpec spec, ComposeConfig config, String owner) {
+    for (Map.Entry<String, Service> e : spec.services().entrySet()) {
+      if (e.getValue().route() != null && config.traefikNetwork() == null) {
+        throw new PermanentException("compose config, field 'traefikNetwork': service " + e.getKey()
+            + " has a route, but no traefikNetwork is configured, so Traefik could not reach it (every request "
+            + "would fail with 502); configure the Docker network Traefik reaches sites on");
+      }
+    }
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("name", project);
     Map<String, Object> x = new LinkedHashMap<>();
@@ -98,7 +116,7 @@ public final class ComposeFile {
     }
     if (s.build() != null) {
       Map<String, Object> build = new LinkedHashMap<>();
-      build.put("context", escape(s.build().context()));
+      build.put("context", escape(BuildContexts.resolve(project, s.build(), config)));
       if (s.build().dockerfile() != null) {
         build.put("dockerfile", escape(s.build().dockerfile()));
       }
@@ -112,20 +130,20 @@ public final class ComposeFile {
     Map<String, Object> env = new LinkedHashMap<>();
     s.environment().forEach((k, v) -> env.put(k, v == null ? "" : escape(v)));
     for (String secret : s.secretEnv()) {
-      env.put(secret, "${" + secret + "}");
+      env.put(secret, "${" + SECRET_PREFIX + secret + "}");
     }
     if (!env.isEmpty()) {
       out.put("environment", env);
     }
 
     Map<String, Object> labels = new LinkedHashMap<>();
-    labels.put(OWNER_LABEL, owner);
+    labels.put(OWNER_LABEL, escape(owner));
     if (spec.revision() != null) {
       labels.put(REVISION_LABEL, escape(spec.revision()));
     }
     s.labels().forEach((k, v) -> labels.put(k, v == null ? "" : escape(v)));
     if (s.route() != null) {
-      labels.putAll(traefikLabels(project + "-" + name, s.route(), config));
+      traefikLabels(project + "-" + name, s.route(), config).forEach((k, v) -> labels.put(k, escape(v)));
     }
     out.put("labels", labels);
 
@@ -203,9 +221,10 @@ public final class ComposeFile {
   }
 
   /**
-   * The Traefik docker-provider labels of one routed service: a router on the secure entry point (or the plain
-   * one without TLS) with the certificate resolver, its load-balancer port, a strip-prefix middleware, and a
-   * second router on the plain entry point that redirects to HTTPS.
+   * The Traefik docker-provider labels of one routed service, unescaped: a router on the secure entry point (or
+   * the plain one without TLS) with the certificate resolver, its load-balancer port, a strip-prefix
+   * middleware, and a second router on the plain entry point that redirects to HTTPS. The caller escapes every
+   * value for Compose.
    */
   static Map<String, String> traefikLabels(String router, Route route, ComposeConfig config) {
     Map<String, String> l = new LinkedHashMap<>();
@@ -248,13 +267,25 @@ public final class ComposeFile {
   }
 
   /**
-   * The {@code .env} text: one {@code NAME='value'} line per secret (single quotes: Compose reads the value
-   * literally, without interpolation), preceded by a comment. Values were checked for quotes and line breaks
-   * by the spec.
+   * The {@code .env} text: one {@code TW_SECRET_NAME='value'} line per secret, preceded by a comment. Single
+   * quotes make compose-go's dotenv parser read the value literally (no interpolation, no escapes) as long as
+   * it holds no {@code '} and no {@code \} — a backslash before the closing quote would escape it and let
+   * the next line's value be parsed as statements (security finding SEC2). The spec refuses such values; this
+   * method checks again, so no path can write a value Compose would read differently.
    */
   public static String renderEnv(ComposeProjectSpec spec) {
     StringBuilder sb = new StringBuilder("# Written by Tenantwright. Secrets: keep this file private (mode 0600).\n");
-    spec.secrets().forEach((k, v) -> sb.append(k).append("='").append(v.reveal()).append("'\n"));
+    spec.secrets().forEach((k, v) -> {
+      String value = v.reveal();
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if (c == '\'' || c == '\\' || Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+          throw new PermanentException("compose.project spec, field 'secrets." + k + "': cannot be written to .env "
+              + "so that Compose reads it literally (a quote, a backslash or a control character)");
+        }
+      }
+      sb.append(SECRET_PREFIX).append(k).append("='").append(value).append("'\n");
+    });
     return sb.toString();
   }
 

@@ -121,11 +121,56 @@ public final class RouteFile {
     return spec.service() != null ? spec.service() : name;
   }
 
+  /**
+   * The routers {@link #render} writes, by name, each as its definition ({@code entryPoints}, {@code rule},
+   * {@code service}, {@code middlewares}, ...): what Traefik's API must show before a check may judge them.
+   */
+  public Map<String, Map<String, Object>> routerDefinitions(TraefikRouteSpec spec, TraefikConfig config) {
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    build(spec, config, out, new LinkedHashMap<>());
+    return out;
+  }
+
   /** The file's full text: ownership comment, then the YAML. */
   public String render(TraefikRouteSpec spec, TraefikConfig config, String owner) {
-    String service = service(spec);
-    Map<String, Object> routers = new LinkedHashMap<>();
+    Map<String, Map<String, Object>> routers = new LinkedHashMap<>();
     Map<String, Object> middlewares = new LinkedHashMap<>();
+    build(spec, config, routers, middlewares);
+    Map<String, Object> http = new LinkedHashMap<>();
+    http.put("routers", routers);
+    if (spec.servers() != null) {
+      Map<String, Object> lb = new LinkedHashMap<>();
+      List<Object> servers = new ArrayList<>();
+      spec.servers().forEach(u -> servers.add(Map.of("url", u)));
+      lb.put("servers", servers);
+      if (spec.passHostHeader() != null) {
+        lb.put("passHostHeader", spec.passHostHeader());
+      }
+      if (spec.healthCheckPath() != null) {
+        Map<String, Object> hc = new LinkedHashMap<>();
+        hc.put("path", spec.healthCheckPath());
+        hc.put("interval", "10s");
+        hc.put("timeout", "3s");
+        lb.put("healthCheck", hc);
+      }
+      http.put("services", Map.of(name, Map.of("loadBalancer", lb)));
+    }
+    if (!middlewares.isEmpty()) {
+      http.put("middlewares", middlewares);
+    }
+    String yaml;
+    try {
+      yaml = SupportJson.yamlMapper().writeValueAsString(Map.of("http", http));
+    } catch (JsonProcessingException e) {
+      throw new PermanentException("traefik route " + name + ": cannot render: " + e.getOriginalMessage(), e);
+    }
+    return OWNER_PREFIX + owner + "\n# Written by Tenantwright for route " + name
+        + "; edits are overwritten.\n" + yaml;
+  }
+
+  private void build(TraefikRouteSpec spec, TraefikConfig config, Map<String, Map<String, Object>> routers,
+      Map<String, Object> middlewares) {
+    String service = service(spec);
 
     Map<String, Object> main = new LinkedHashMap<>();
     List<String> eps = spec.entryPoints() != null ? spec.entryPoints()
@@ -167,37 +212,6 @@ public final class RouteFile {
       }
       routers.put(redirectRouter(), plain);
     }
-
-    Map<String, Object> http = new LinkedHashMap<>();
-    http.put("routers", routers);
-    if (spec.servers() != null) {
-      Map<String, Object> lb = new LinkedHashMap<>();
-      List<Object> servers = new ArrayList<>();
-      spec.servers().forEach(u -> servers.add(Map.of("url", u)));
-      lb.put("servers", servers);
-      if (spec.passHostHeader() != null) {
-        lb.put("passHostHeader", spec.passHostHeader());
-      }
-      if (spec.healthCheckPath() != null) {
-        Map<String, Object> hc = new LinkedHashMap<>();
-        hc.put("path", spec.healthCheckPath());
-        hc.put("interval", "10s");
-        hc.put("timeout", "3s");
-        lb.put("healthCheck", hc);
-      }
-      http.put("services", Map.of(name, Map.of("loadBalancer", lb)));
-    }
-    if (!middlewares.isEmpty()) {
-      http.put("middlewares", middlewares);
-    }
-    String yaml;
-    try {
-      yaml = SupportJson.yamlMapper().writeValueAsString(Map.of("http", http));
-    } catch (JsonProcessingException e) {
-      throw new PermanentException("traefik route " + name + ": cannot render: " + e.getOriginalMessage(), e);
-    }
-    return OWNER_PREFIX + owner + "\n# Written by Tenantwright for route " + name
-        + "; edits are overwritten.\n" + yaml;
   }
 
   /** Replaces the file atomically with {@code content}. */
