@@ -285,15 +285,19 @@ abstract class FailureContract extends EngineContractSupport {
   void aRunResumedAfterAStepFailedButBeforeTheRollbackWasRecordedStartsNoNewWork() throws Exception {
     Blueprint bp = Blueprint.builder("window")
         .resource("slow", "mem.object", r -> r.param("value", "slow"))
-        .resource("bad", "mem.object", r -> r.param("value", "bad"))
+        .resource("gate", "mem.object", r -> r.param("value", "gate"))
+        .resource("bad", "mem.object", r -> r.param("value", "bad").needs("gate"))
         .resource("next", "mem.object", r -> r.param("value", "next").needs("slow"))
         .build();
     CountDownLatch hold = backend.blockAfter("slow", "create");
+    CountDownLatch gate = backend.blockAfter("gate", "create");
     backend.fail("bad", "create", Phase.BEFORE, 1, () -> new PermanentException("mem: bad refuses"));
     Tenantwright first = open(bp);
     Tenant t = abc(first);
     Run run = first.environments().provision(t.id(), EnvironmentKind.DEMO);
     backend.awaitBlocked("slow", "create");
+    backend.awaitBlocked("gate", "create");
+    gate.countDown();
     org.awaitility.Awaitility.await().atMost(WAIT).until(() ->
         step(first.runs().get(run.id()), "bad").map(s -> s.state() == StepState.FAILED).orElse(false));
     first.close(Duration.ZERO);

@@ -1,0 +1,150 @@
+package dev.tenantwright.core.internal.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+
+/** Which journal failures are retried, and what a caller learns when they are not. */
+class SqlTest {
+
+  private static DataSource h2() {
+    JdbcDataSource ds = new JdbcDataSource();
+    ds.setURL("jdbc:h2:mem:sql-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+    return ds;
+  }
+
+  @Test
+  void lostConnectionsSerializationFailuresDeadlocksAndLockTimeoutsAreTransient() {
+    assertThat(Sql.isTransient(new SQLException("gone", "08006"))).isTrue();
+    assertThat(Sql.isTransient(new SQLTransientConnectionException("pool timed out"))).isTrue();
+    assertThat(Sql.isTransient(new SQLException("serialize", "40001"))).isTrue();
+    assertThat(Sql.isTransient(new SQLException("deadlock", "40P01"))).isTrue();
+    assertThat(Sql.isTransient(new SQLException("lock timeout", "HY000", 50200))).isTrue();
+    assertThat(Sql.isTransient(new SQLException("duplicate", "23505"))).isFalse();
+    assertThat(Sql.isTransient(new SQLException("syntax", "42000"))).isFalse();
+  }
+
+  @Test
+  void onlyAnAbortedTransactionCountsAsSurelyNotCommitted() {
+    assertThat(Sql.rolledBack(new SQLException("deadlock", "40P01"))).isTrue();
+    assertThat(Sql.rolledBack(new SQLException("serialize", "40001"))).isTrue();
+    assertThat(Sql.rolledBack(new SQLException("gone", "08006"))).isFalse();
+  }
+
+  @Test
+  void aTransientFailureBeforeTheCommitIsRetriedAndSucceeds() {
+    AtomicInteger calls = new AtomicInteger();
+    Sql sql = new Sql(h2(), 4, 1);
+    int result = sql.transaction(c -> {
+      if (calls.incrementAndGet() < 3) {
+        throw new SQLException("deadlock detected", "40P01");
+      }
+      return 42;
+    });
+    assertThat(result).isEqualTo(42);
+    assertThat(calls).hasValue(3);
+  }
+
+  @Test
+  void pastTheRetriesTheJournalIsUnavailable() {
+    Sql sql = new Sql(h2(), 3, 1);
+    assertThatThrownBy(() -> sql.transaction(c -> {
+      throw new SQLException("connection refused", "08001");
+    })).isInstanceOfSatisfying(JournalException.class, e -> {
+      assertThat(e.reason()).isEqualTo(JournalException.Reason.UNAVAILABLE);
+      assertThat(e.isOutage()).isTrue();
+    }).hasMessageContaining("after 3 attempts");
+  }
+
+  @Test
+  void aConnectionLostDuringCommitIsAnUnknownOutcomeUnlessTheWorkIsIdempotent() {
+    DataSource broken = new FailingCommit(h2());
+    Sql sql = new Sql(broken, 3, 1);
+    assertThatThrownBy(() -> sql.transaction(c -> 1))
+        .isInstanceOfSatisfying(JournalException.class,
+            e -> assertThat(e.reason()).isEqualTo(JournalException.Reason.UNKNOWN_OUTCOME));
+    assertThatThrownBy(() -> sql.idempotentTransaction(c -> 1))
+        .isInstanceOfSatisfying(JournalException.class,
+            e -> assertThat(e.reason()).isEqualTo(JournalException.Reason.UNAVAILABLE));
+  }
+
+  @Test
+  void aNonTransientFailureIsNotRetried() {
+    AtomicInteger calls = new AtomicInteger();
+    Sql sql = new Sql(h2(), 5, 1);
+    assertThatThrownBy(() -> sql.transaction(c -> {
+      calls.incrementAndGet();
+      throw new SQLException("syntax error", "42000");
+    })).isInstanceOfSatisfying(JournalException.class,
+        e -> assertThat(e.reason()).isEqualTo(JournalException.Reason.FAILED));
+    assertThat(calls).hasValue(1);
+  }
+
+  /** Every commit fails as if the connection broke while committing. */
+  private static final class FailingCommit implements DataSource {
+    private final DataSource target;
+
+    FailingCommit(DataSource target) {
+      this.target = target;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+      Connection real = target.getConnection();
+      return (Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+          new Class<?>[] {Connection.class}, (proxy, m, args) -> {
+            if (m.getName().equals("commit")) {
+              throw new SQLException("I/O error while committing", "08006");
+            }
+            try {
+              return m.invoke(real, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
+    }
+
+    @Override
+    public Connection getConnection(String u, String p) throws SQLException {
+      return getConnection();
+    }
+
+    @Override
+    public java.io.PrintWriter getLogWriter() {
+      return null;
+    }
+
+    @Override
+    public void setLogWriter(java.io.PrintWriter out) {}
+
+    @Override
+    public void setLoginTimeout(int seconds) {}
+
+    @Override
+    public int getLoginTimeout() {
+      return 0;
+    }
+
+    @Override
+    public java.util.logging.Logger getParentLogger() {
+      return null;
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) {
+      return null;
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+      return false;
+    }
+  }
+}
