@@ -387,6 +387,15 @@ public final class VercelFake extends FakeBackend {
     return p.env.stream().filter(e -> e.key.equals(key)).findFirst().map(e -> e.value);
   }
 
+  /** The comment of a project's environment variable, if it exists and has one. */
+  public synchronized Optional<String> envComment(String project, String key) {
+    Project p = find(project);
+    if (p == null) {
+      return Optional.empty();
+    }
+    return p.env.stream().filter(e -> e.key.equals(key)).findFirst().map(e -> e.comment);
+  }
+
   /** The keys of a project's environment variables, in creation order. */
   public synchronized List<String> envKeys(String project) {
     Project p = find(project);

@@ -74,7 +74,7 @@ public final class VercelDeploymentType implements ResourceType<DeploymentSpec, 
       return ours ? CreateResult.created(ready) : CreateResult.adopted(ready);
     }
     ctx.progress().report(5, "creating a deployment of Vercel project " + project.name());
-    JsonNode made = api.createDeployment(body(spec, project, digest, ctx));
+    JsonNode made = api.createDeployment(body(spec, project, digest, ctx), false);
     String id = made.path("id").asText();
     LOG.debug("created deployment {} of project {}", id, project.name());
     return CreateResult.created(await(api, id, project, made.path("inspectorUrl").asText(null), ctx));
@@ -117,21 +117,12 @@ public final class VercelDeploymentType implements ResourceType<DeploymentSpec, 
 
   /** The newest deployment made by this step, or else one of this resource from the same content that has not failed. */
   private static Optional<JsonNode> findMine(VercelApi api, String projectId, String digest, StepContext ctx) {
-    List<JsonNode> recent = api.deployments(projectId, LOOK_BACK);
-    for (JsonNode d : recent) {
-      String owner = owner(d);
-      if (owner != null && ctx.isOurs(owner)) {
-        return Optional.of(d);
-      }
+    Optional<JsonNode> ours = api.findDeployment(projectId, null, 1, d -> owner(d) != null && ctx.isOurs(owner(d)));
+    if (ours.isPresent()) {
+      return ours;
     }
-    for (JsonNode d : recent) {
-      String owner = owner(d);
-      if (owner != null && ctx.belongsHere(owner) && digest.equals(d.path("meta").path(Ownership.META_DIGEST).asText())
-          && !FAILED.contains(state(d))) {
-        return Optional.of(d);
-      }
-    }
-    return Optional.empty();
+    return api.findDeployment(projectId, null, 1, d -> owner(d) != null && ctx.belongsHere(owner(d))
+        && digest.equals(d.path("meta").path(Ownership.META_DIGEST).asText()) && !FAILED.contains(state(d)));
   }
 
   private static DeploymentOutputs await(VercelApi api, String id, Ownership.Project project, String inspectorUrl,
@@ -198,8 +189,29 @@ public final class VercelDeploymentType implements ResourceType<DeploymentSpec, 
     } else {
       body.put("gitSource", spec.gitSource());
     }
+    Map<String, Object> settings = projectSettings(project.json());
+    if (!settings.isEmpty()) {
+      body.put("projectSettings", settings);
+    }
     body.put("meta", Map.of(Ownership.META_OWNER, ctx.ownershipMarker(), Ownership.META_DIGEST, digest));
     return body;
+  }
+
+  /**
+   * The project's own build settings, as {@code projectSettings}: "required for the first deployment of a
+   * project" (createDeployment), which otherwise fails with 400 {@code missing_project_settings}
+   * (vercel/vercel#11404). They are the project's current values, so sending them again changes nothing;
+   * settings left to auto-detection are left out, and {@code skipAutoDetectionConfirmation=1} lets Vercel
+   * apply what it detects.
+   */
+  static Map<String, Object> projectSettings(JsonNode project) {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    for (String field : new String[] {"framework", "buildCommand", "installCommand", "outputDirectory", "rootDirectory"}) {
+      if (project.hasNonNull(field) && !project.get(field).asText().isEmpty()) {
+        settings.put(field, project.get(field).asText());
+      }
+    }
+    return settings;
   }
 
   /** A digest of what is deployed, so that only a deployment of the same content is adopted. */

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Vercel keeps no free-form field on a project domain, so the ownership marker lives in a plain project
  * variable {@code TENANTWRIGHT_DOMAIN_<hash of the domain>} (target {@code development}, never part of a
- * build), written before the domain is added. create reads {@code GET /v9/projects/{id}/domains/{domain}}
+ * build) — in its comment, which list answers return in clear, and its value — written before the domain is
+ * added. create reads {@code GET /v9/projects/{id}/domains/{domain}}
  * first: a domain already on the project is CREATED or ADOPTED by its marker and otherwise a
  * {@link PermanentException}; a new one is added with {@code POST /v10/projects/{id}/domains}, where Vercel's
  * 400 "already on this project" converges by reading the domain again and a 409 (another project holds it) is
@@ -61,7 +62,7 @@ public final class VercelDomainType implements ResourceType<DomainSpec, DomainOu
     CreateResult.Origin origin;
     JsonNode domain;
     if (existing.isPresent()) {
-      Optional<String> marker = Ownership.plainValue(api.envs(project.id()), key);
+      Optional<String> marker = marker(api, project.id(), key);
       if (marker.isPresent() && ctx.isOurs(marker.get())) {
         origin = CreateResult.Origin.CREATED;
       } else if (marker.isPresent() && ctx.belongsHere(marker.get())) {
@@ -73,7 +74,8 @@ public final class VercelDomainType implements ResourceType<DomainSpec, DomainOu
       }
       domain = existing.get();
     } else {
-      writeMarker(api, project, key, spec.name(), ctx);
+      Ownership.writeMarker(api, project.id(), key, ctx.ownershipMarker(),
+          "domain " + spec.name() + " on project " + project.name());
       ctx.progress().report(40, "adding domain " + spec.name() + " to Vercel project " + project.name());
       domain = add(api, project, key, spec, ctx);
       origin = CreateResult.Origin.CREATED;
@@ -93,7 +95,7 @@ public final class VercelDomainType implements ResourceType<DomainSpec, DomainOu
       return Optional.empty();
     }
     String projectId = p.get().path("id").asText();
-    Optional<String> marker = Ownership.plainValue(api.envs(projectId), Ownership.domainKey(spec.name()));
+    Optional<String> marker = marker(api, projectId, Ownership.domainKey(spec.name()));
     if (marker.isEmpty() || !ctx.belongsHere(marker.get())) {
       return Optional.empty();
     }
@@ -107,9 +109,8 @@ public final class VercelDomainType implements ResourceType<DomainSpec, DomainOu
       return;
     }
     String key = Ownership.domainKey(outputs.name());
-    List<JsonNode> envs = api.envs(outputs.projectId());
-    Optional<JsonNode> markerVar = envs.stream().filter(e -> key.equals(e.path("key").asText())).findFirst();
-    Optional<String> marker = markerVar.map(e -> e.path("value").asText());
+    Optional<JsonNode> markerVar = Ownership.find(api.envs(outputs.projectId()), key);
+    Optional<String> marker = markerVar.flatMap(v -> Ownership.marker(api, outputs.projectId(), v));
     boolean onProject = api.domain(outputs.projectId(), outputs.name()).isPresent();
     if (onProject && !marker.map(ctx::belongsHere).orElse(false)) {
       throw new PermanentException("vercel: refusing to remove domain " + outputs.name() + " from project "
@@ -118,7 +119,7 @@ public final class VercelDomainType implements ResourceType<DomainSpec, DomainOu
     if (onProject) {
       api.deleteDomain(outputs.projectId(), outputs.name());
     }
-    if (markerVar.isPresent() && ctx.belongsHere(marker.get())) {
+    if (markerVar.isPresent() && marker.map(ctx::belongsHere).orElse(false)) {
       api.deleteEnv(outputs.projectId(), markerVar.get().path("id").asText());
     }
   }
@@ -152,26 +153,15 @@ public final class VercelDomainType implements ResourceType<DomainSpec, DomainOu
     throw new IllegalStateException("unreachable: " + r);
   }
 
-  private static void writeMarker(VercelApi api, Ownership.Project project, String key, String domain, StepContext ctx) {
-    Map<String, Object> v = new LinkedHashMap<>();
-    v.put("key", key);
-    v.put("value", ctx.ownershipMarker());
-    v.put("type", "plain");
-    v.put("target", Ownership.MARKER_TARGET);
-    v.put("comment", "Tenantwright ownership marker of domain " + domain);
-    VercelApi.Upserted r = api.upsertEnvs(project.id(), List.of(v));
-    if (!r.failed().isEmpty()) {
-      JsonNode f = r.failed().get(0);
-      throw new PermanentException("vercel: cannot record the ownership of domain " + domain + " on project "
-          + project.name() + ": [" + f.path("code").asText() + "] " + f.path("message").asText());
-    }
+  /** The marker of the domain's marker variable {@code key}, if the variable exists and holds one. */
+  private static Optional<String> marker(VercelApi api, String projectId, String key) {
+    return Ownership.find(api.envs(projectId), key).flatMap(v -> Ownership.marker(api, projectId, v));
   }
 
   private static void removeMarker(VercelApi api, String projectId, String key, StepContext ctx) {
-    for (JsonNode e : api.envs(projectId)) {
-      if (key.equals(e.path("key").asText()) && ctx.isOurs(e.path("value").asText())) {
-        api.deleteEnv(projectId, e.path("id").asText());
-      }
+    Optional<JsonNode> var = Ownership.find(api.envs(projectId), key);
+    if (var.isPresent() && Ownership.marker(api, projectId, var.get()).map(ctx::isOurs).orElse(false)) {
+      api.deleteEnv(projectId, var.get().path("id").asText());
     }
   }
 

@@ -148,6 +148,21 @@ class VercelDeploymentTypeTest {
   }
 
   @Test
+  void v3_theFirstDeploymentOfAProjectCarriesTheProjectsSettings() {
+    String nextjs = new VercelProjectType().create(new ProjectSpec("acme-next", "nextjs", "npm run build", null, "out", null),
+        TestStepContext.builder().step("site").config("vercel", config).build()).outputs().id();
+    DeploymentSpec git = new DeploymentSpec(nextjs, "production", null,
+        new DeploymentSpec.GitSource("github", "main", null, null, "acme", "site", null, null, null, null, null));
+
+    assertThat(type.create(git, ctx("run-1")).outputs().readyState()).isEqualTo("READY");
+    assertThat(type.create(files, ctx("run-1")).outputs().readyState()).as("a project without a framework").isEqualTo("READY");
+    assertThat(fake.requests(VercelFake.CREATE_DEPLOYMENT)).allSatisfy(c -> assertThat(c.query())
+        .contains("skipAutoDetectionConfirmation=1"));
+    assertThat(fake.requests(VercelFake.CREATE_DEPLOYMENT).get(0).body())
+        .contains("\"projectSettings\":{\"framework\":\"nextjs\",\"buildCommand\":\"npm run build\",\"outputDirectory\":\"out\"}");
+  }
+
+  @Test
   void exactlyOneOfFilesAndGitSourceIsRequired() {
     assertThatThrownBy(() -> new DeploymentSpec(projectId, null, null, null))
         .isInstanceOf(PermanentException.class).hasMessageContaining("'files' and 'gitSource'");

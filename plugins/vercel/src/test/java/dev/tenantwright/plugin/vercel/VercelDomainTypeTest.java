@@ -122,6 +122,19 @@ class VercelDomainTypeTest {
   }
 
   @Test
+  void v2_theDomainMarkerIsKeptInItsVariablesCommentSoDeleteCanTellItIsOurs() {
+    StepContext ctx = ctx("run-1");
+    DomainOutputs out = type.create(spec, ctx).outputs();
+
+    assertThat(fake.envComment(projectId, Ownership.domainKey(DOMAIN))).contains(ctx.ownershipMarker());
+    assertThat(type.read(spec, null, ctx)).isPresent();
+    assertThat(type.create(spec, ctx("run-2")).origin()).isEqualTo(CreateResult.Origin.ADOPTED);
+    type.delete(spec, out, ctx);
+    assertThat(fake.domains(projectId)).isEmpty();
+    assertThat(fake.envKeys(projectId)).containsExactly(VercelFake.OWNER_KEY);
+  }
+
+  @Test
   void anInvalidDomainIsRefusedBeforeAnyCall() {
     assertThatThrownBy(() -> new DomainSpec(projectId, "Shop.ACME", null, null, null, null))
         .isInstanceOf(PermanentException.class).hasMessageContaining("field 'name'");
