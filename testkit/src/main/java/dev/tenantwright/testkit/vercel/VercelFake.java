@@ -365,12 +365,35 @@ public final class VercelFake extends FakeBackend {
     p.domains.put(domain, newDomain(domain, p, true));
   }
 
-  /** Puts a deployment of a project in {@code readyState} with these meta entries; returns its id. */
+  /** Puts a preview deployment of a project in {@code readyState} with these meta entries; returns its id. */
   public synchronized String putDeployment(String project, Map<String, String> meta, String readyState) {
+    return putDeployment(project, meta, readyState, null);
+  }
+
+  /**
+   * Puts a deployment of a project for {@code target} ({@code production}, {@code staging}, or null for a
+   * preview) in {@code readyState} with these meta entries; returns its id. It serves no domain.
+   */
+  public synchronized String putDeployment(String project, Map<String, String> meta, String readyState, String target) {
     Project p = requireProject(project);
-    Deployment d = newDeployment(p, meta, null);
+    Deployment d = newDeployment(p, meta, target);
     d.fixedState = readyState;
     return d.id;
+  }
+
+  /**
+   * Removes a deployment behind the plugin's back, as the project's deployment retention
+   * ({@code deploymentExpiration}) or someone in the dashboard does; what it served then serves nothing.
+   */
+  public synchronized void expireDeployment(String id) {
+    Deployment d = deployments.remove(id);
+    if (d == null) {
+      throw new IllegalArgumentException("no deployment " + id + " in the fake");
+    }
+    Project p = projects.get(d.projectId);
+    if (p != null && id.equals(p.productionId)) {
+      p.productionId = null;
+    }
   }
 
   /** The id of the project of that name or id, if it exists. */
