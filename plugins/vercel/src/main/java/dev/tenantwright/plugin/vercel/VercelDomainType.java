@@ -2,6 +2,7 @@ package dev.tenantwright.plugin.vercel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tenantwright.plugin.support.RestResponse;
+import dev.tenantwright.plugin.vercel.internal.DomainConfig;
 import dev.tenantwright.plugin.vercel.internal.Ownership;
 import dev.tenantwright.plugin.vercel.internal.VercelApi;
 import dev.tenantwright.spi.CreateResult;
@@ -28,8 +29,13 @@ import org.slf4j.LoggerFactory;
  * 400 "already on this project" converges by reading the domain again and a 409 (another project holds it) is
  * a permanent error with Vercel's message. A domain added unverified is verified once with
  * {@code POST .../verify}; while its TXT challenge is unmet it stays unverified and the outputs carry the
- * challenge ({@code txtName}, {@code txtValue}) for a {@code cloudflare.txt-verification}. delete removes the
- * domain ({@code DELETE /v9/projects/{id}/domains/{domain}}, 404 is gone) and then its marker variable.
+ * challenge ({@code txtName}, {@code txtValue}) for a {@code cloudflare.txt-verification}. Then the domain's
+ * configuration is read once ({@code GET /v6/domains/{domain}/config}): the outputs say whether it is
+ * {@code configured} and carry the records Vercel recommends ({@code recommendedCNAME},
+ * {@code recommendedIPv4}) for the DNS record that points the domain at Vercel. This type does not wait for
+ * the DNS: the record is made after it, from its outputs; a {@code vercel.domain-check} placed after the
+ * record waits until Vercel sees it. delete removes the domain
+ * ({@code DELETE /v9/projects/{id}/domains/{domain}}, 404 is gone) and then its marker variable.
  *
  * <p>Stateless and thread-safe.
  */
@@ -84,7 +90,7 @@ public final class VercelDomainType implements ResourceType<DomainSpec, DomainOu
       domain = api.verifyDomain(project.id(), spec.name()).orElse(domain);
       LOG.debug("domain {} is {}verified", spec.name(), domain.path("verified").asBoolean() ? "" : "not yet ");
     }
-    return new CreateResult<>(outputs(domain, project.id()), origin);
+    return new CreateResult<>(outputs(domain, project.id(), config(api, spec.name(), project.id())), origin);
   }
 
   @Override
@@ -99,7 +105,7 @@ public final class VercelDomainType implements ResourceType<DomainSpec, DomainOu
     if (marker.isEmpty() || !ctx.belongsHere(marker.get())) {
       return Optional.empty();
     }
-    return api.domain(projectId, spec.name()).map(d -> outputs(d, projectId));
+    return api.domain(projectId, spec.name()).map(d -> outputs(d, projectId, config(api, spec.name(), projectId)));
   }
 
   @Override
@@ -165,7 +171,11 @@ public final class VercelDomainType implements ResourceType<DomainSpec, DomainOu
     }
   }
 
-  private static DomainOutputs outputs(JsonNode d, String projectId) {
+  private static DomainConfig config(VercelApi api, String domain, String projectId) {
+    return DomainConfig.of(api.domainConfig(domain, projectId));
+  }
+
+  private static DomainOutputs outputs(JsonNode d, String projectId, DomainConfig config) {
     boolean verified = d.path("verified").asBoolean(false);
     JsonNode txt = null;
     for (JsonNode v : d.path("verification")) {
@@ -176,7 +186,8 @@ public final class VercelDomainType implements ResourceType<DomainSpec, DomainOu
     }
     return new DomainOutputs(d.path("name").asText(), projectId, d.path("apexName").asText(), verified,
         verified || txt == null ? null : txt.path("domain").asText(),
-        verified || txt == null ? null : txt.path("value").asText());
+        verified || txt == null ? null : txt.path("value").asText(), config.configured(), config.recommendedCNAME(),
+        config.recommendedIPv4());
   }
 
   private static VercelApi api(StepContext ctx) {

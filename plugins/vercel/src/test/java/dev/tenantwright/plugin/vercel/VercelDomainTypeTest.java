@@ -10,6 +10,7 @@ import dev.tenantwright.spi.StepContext;
 import dev.tenantwright.testkit.Fault;
 import dev.tenantwright.testkit.TestStepContext;
 import dev.tenantwright.testkit.vercel.VercelFake;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -132,6 +133,21 @@ class VercelDomainTypeTest {
     type.delete(spec, out, ctx);
     assertThat(fake.domains(projectId)).isEmpty();
     assertThat(fake.envKeys(projectId)).containsExactly(VercelFake.OWNER_KEY);
+  }
+
+  @Test
+  void v5_theDomainOutputsTheRecordsVercelRecommendsAndWhetherItIsConfigured() {
+    DomainOutputs out = type.create(spec, ctx("run-1")).outputs();
+
+    assertThat(out.recommendedCNAME()).isEqualTo(fake.recommendedCname(projectId));
+    assertThat(out.recommendedIPv4()).isEqualTo(VercelFake.RECOMMENDED_IPV4);
+    assertThat(out.configured()).isFalse();
+    assertThat(fake.requests(VercelFake.DOMAIN_CONFIG)).singleElement()
+        .satisfies(c -> assertThat(c.query()).contains("projectIdOrName=" + projectId));
+
+    fake.dnsLookup((type, name) -> type.equals("CNAME") && name.equals(DOMAIN) ? List.of(out.recommendedCNAME())
+        : List.of());
+    assertThat(type.read(spec, out, ctx("run-1"))).map(DomainOutputs::configured).contains(true);
   }
 
   @Test
