@@ -10,7 +10,6 @@ import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.ResourceType;
 import dev.tenantwright.spi.StepContext;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.pf4j.Extension;
@@ -68,7 +67,13 @@ public final class VercelDomainType implements ResourceType<DomainSpec, DomainOu
     CreateResult.Origin origin;
     JsonNode domain;
     if (existing.isPresent()) {
-      Optional<String> marker = marker(api, project.id(), key);
+      Optional<JsonNode> markerVar = Ownership.find(api.envs(project.id()), key);
+      Optional<String> marker = markerVar.flatMap(v -> Ownership.marker(api, project.id(), v));
+      if (marker.isPresent() && ctx.belongsHere(marker.get()) && !Ownership.markedInComment(markerVar.get())) {
+        // written by an earlier version, which kept the marker in the value only
+        Ownership.writeMarker(api, project.id(), key, marker.get(), "domain " + spec.name() + " on project "
+            + project.name());
+      }
       if (marker.isPresent() && ctx.isOurs(marker.get())) {
         origin = CreateResult.Origin.CREATED;
       } else if (marker.isPresent() && ctx.belongsHere(marker.get())) {

@@ -217,6 +217,20 @@ class VercelSiteTest {
   }
 
   @Test
+  void v1_aRedeployRunWithoutAnyChangeBuildsAgainAndKeepsTheSiteUp() throws IOException {
+    assertThat(provision(open(5)).state()).isEqualTo(RunState.SUCCEEDED);
+    String old = vercel.servedDeployment(DOMAIN).orElseThrow();
+    List<Optional<String>> served = watchWhatTheDomainServes();
+
+    Run run = tw.environments().redeploy(tenant.id(), "live", RunOptions.defaults()).await(Duration.ofMinutes(2));
+
+    assertThat(run.state()).as(run.error()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(vercel.servedDeployment(DOMAIN)).isPresent().get().isNotEqualTo(old);
+    assertThat(served).allSatisfy(s -> assertThat(s).isPresent());
+    assertThat(vercel.deploymentIds(PROJECT)).hasSize(2).contains(old);
+  }
+
+  @Test
   void v1_aFailedBuildDuringARedeployLeavesTheOldDeploymentServing() throws IOException {
     assertThat(provision(open(5)).state()).isEqualTo(RunState.SUCCEEDED);
     String old = vercel.servedDeployment(DOMAIN).orElseThrow();
