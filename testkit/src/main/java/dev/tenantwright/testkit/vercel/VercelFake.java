@@ -9,10 +9,12 @@ import dev.tenantwright.testkit.FakeResponse;
 import dev.tenantwright.testkit.OpenApiContract;
 import dev.tenantwright.testkit.RouteHandler;
 import dev.tenantwright.testkit.SpecReducer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -31,16 +34,27 @@ import java.util.regex.Pattern;
 
 /**
  * A stateful fake of the Vercel REST API for the calls the Vercel plugin makes: projects, their environment
- * variables and domains, and deployments that build over time.
+ * variables and domains, deployments that build over time and the production deployment a project's domains
+ * serve.
  *
  * <p>It behaves as BACKENDS.md §4 describes: {@code POST /v11/projects} answers 409 for a taken name;
  * {@code POST /v10/projects/{idOrName}/env} creates or (with {@code upsert=true}) updates variables and reports
- * refused ones in {@code failed[]} with a 201; a domain already on the same project is a 400 and one on
- * another project a 409, and domains {@linkplain #requireVerification(String) needing verification} stay
- * unverified until {@code .../verify} finds their TXT record through {@link #txtLookup(BiPredicate)};
- * deployments start {@code QUEUED} and advance to {@code BUILDING} and then {@code READY} — or
- * {@code ERROR} after {@link #failBuilds(String, String)} — as they are polled ({@link #deploymentPhases(int)})
- * or as time passes ({@link #deploymentPhaseTime(Duration)}); deleting a project removes its variables,
+ * refused ones in {@code failed[]} with a 201; listing variables returns every value encrypted (only
+ * {@code GET /v1/projects/{idOrName}/env/{id}} decrypts one), while comments come back in clear; a domain
+ * already on the same project is a 400 and one on another project a 409, and domains
+ * {@linkplain #requireVerification(String) needing verification} stay unverified until {@code .../verify}
+ * finds their TXT record through {@link #txtLookup(BiPredicate)}; {@code GET /v6/domains/{domain}/config}
+ * reports a domain configured once {@link #dnsLookup(BiFunction)} shows a record pointing at one of its
+ * recommended values. A project's first deployment needs {@code projectSettings} or
+ * {@code ?skipAutoDetectionConfirmation=1} (else 400 {@code missing_project_settings}); deployments start
+ * {@code QUEUED} and advance to {@code BUILDING} and then {@code READY} — or {@code ERROR} after
+ * {@link #failBuilds(String, String)} — as they are polled ({@link #deploymentPhases(int)}) or as time passes
+ * ({@link #deploymentPhaseTime(Duration)}). A production deployment is aliased one phase after it is READY
+ * ({@code aliasAssigned}, {@link #aliasPhases(int)}): only then do the project's domains serve it, so the
+ * previous production deployment keeps serving while a new one builds, and for ever when the build fails
+ * ({@link #servedDeployment(String)}). {@code POST /v10/projects/{projectId}/promote/{deploymentId}} points the
+ * domains back at an existing production deployment, completing on the next read of the project. Deleting
+ * the serving deployment leaves the domains serving nothing; deleting a project removes its variables,
  * domains and deployments. Errors have Vercel's shape, {@code {"error":{"code","message"}}}. Every request
  * must carry {@code Authorization: Bearer} {@link #TOKEN} (or the one set with {@link #token(String)}), and
  * the team id when one is {@linkplain #requireTeam(String) required}; otherwise the answer is 403.
@@ -103,6 +117,19 @@ public final class VercelFake extends FakeBackend {
   public static final String DELETE_DOMAIN = "DELETE /v9/projects/{idOrName}/domains/{domain}";
   /** Route key: verify a project's domain. */
   public static final String VERIFY_DOMAIN = "POST /v9/projects/{idOrName}/domains/{domain}/verify";
+  /** Route key: read one environment variable, decrypted. */
+  public static final String GET_ENV = "GET /v1/projects/{idOrName}/env/{id}";
+  /** Route key: point a project's production domains at an existing deployment. */
+  public static final String PROMOTE = "POST /v10/projects/{projectId}/promote/{deploymentId}";
+  /** Route key: read a domain's DNS configuration. */
+  public static final String DOMAIN_CONFIG = "GET /v6/domains/{domain}/config";
+
+  /** The generic CNAME target Vercel has long recommended, now rank 2 behind a per-project one. */
+  public static final String GENERIC_CNAME = "cname.vercel-dns.com";
+  /** The IPv4 address Vercel recommends for an apex domain (rank 1). */
+  public static final String RECOMMENDED_IPV4 = "216.198.79.1";
+  /** The older apex address, rank 2. */
+  public static final String LEGACY_IPV4 = "76.76.21.21";
 
   private static final List<String> ALL_TARGETS = List.of("production", "preview", "development");
   private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -123,6 +150,11 @@ public final class VercelFake extends FakeBackend {
   private String failMessage;
   private BooleanSupplier buildGate = () -> true;
   private BiPredicate<String, String> txtLookup = (name, value) -> false;
+  private BiFunction<String, String, List<String>> dnsLookup = (type, name) -> List.of();
+  private int aliasPhases = 1;
+  private String aliasFailCode;
+  private String aliasFailMessage;
+  private long lastCreatedAt;
   private Function<String, String> projectFixtures = name -> null;
   private String deploymentHost = "vercel.app";
 
@@ -136,7 +168,10 @@ public final class VercelFake extends FakeBackend {
     super("vercel");
     this.clock = Objects.requireNonNull(clock, "clock");
     route("POST", "/v11/projects", this::createProject);
-    route("GET", "/v9/projects/{idOrName}", req -> withProject(req, p -> FakeResponse.json(200, render(p))));
+    route("GET", "/v9/projects/{idOrName}", req -> withProject(req, p -> {
+      advancePromotion(p);
+      return FakeResponse.json(200, render(p));
+    }));
     route("DELETE", "/v9/projects/{idOrName}", this::deleteProject);
     route("GET", "/v10/projects/{idOrName}/env", req -> withProject(req, this::listEnv));
     route("POST", "/v10/projects/{idOrName}/env", req -> withProject(req, p -> upsertEnv(req, p)));
@@ -151,6 +186,9 @@ public final class VercelFake extends FakeBackend {
     route("DELETE", "/v9/projects/{idOrName}/domains/{domain}", req -> withProject(req, p -> deleteDomain(req, p)));
     route("POST", "/v9/projects/{idOrName}/domains/{domain}/verify",
         req -> withProject(req, p -> verifyDomain(req, p)));
+    route("GET", "/v1/projects/{idOrName}/env/{id}", req -> withProject(req, p -> getEnv(req, p)));
+    route("POST", "/v10/projects/{projectId}/promote/{deploymentId}", this::promote);
+    route("GET", "/v6/domains/{domain}/config", this::domainConfig);
     validateAgainst(contract());
   }
 
@@ -242,6 +280,47 @@ public final class VercelFake extends FakeBackend {
     return this;
   }
 
+  /**
+   * How {@code GET /v6/domains/{domain}/config} resolves DNS: {@code lookup.apply(type, name)} returns the
+   * values of the {@code CNAME} or {@code A} records of {@code name}, e.g. from a Cloudflare fake. By default
+   * nothing resolves, so every domain is misconfigured.
+   */
+  public synchronized VercelFake dnsLookup(BiFunction<String, String, List<String>> lookup) {
+    this.dnsLookup = Objects.requireNonNull(lookup, "lookup");
+    return this;
+  }
+
+  /**
+   * Aliases a READY production deployment to the project's domains {@code phases} phases after it became
+   * READY (polls or time, as the build phases); default 1. Until then the previous one keeps serving.
+   */
+  public synchronized VercelFake aliasPhases(int phases) {
+    if (phases < 0) {
+      throw new IllegalArgumentException("phases must not be negative");
+    }
+    this.aliasPhases = phases;
+    return this;
+  }
+
+  /**
+   * Production deployments created from now on build, but their aliasing fails with {@code aliasError}
+   * {@code {code, message}}: they never serve the domains.
+   */
+  public synchronized VercelFake failAliasing(String code, String message) {
+    this.aliasFailCode = Objects.requireNonNull(code, "code");
+    this.aliasFailMessage = Objects.requireNonNull(message, "message");
+    return this;
+  }
+
+  /**
+   * Turns off the automatic assignment of production domains, as an Instant Rollback in the dashboard does
+   * (vercel.com/docs/instant-rollback): new production deployments stay {@code STAGED} until promoted.
+   */
+  public synchronized VercelFake disableAutoAssign(String project) {
+    requireProject(project).autoAssign = false;
+    return this;
+  }
+
   /** Environment variables named {@code key} are refused from now on: they land in {@code failed[]}. */
   public synchronized VercelFake failEnv(String key, String code, String message) {
     envFailures.put(key, new String[] {code, message});
@@ -260,13 +339,13 @@ public final class VercelFake extends FakeBackend {
   // ------------------------------------------------------------------------------------ planting and views
 
   /**
-   * Puts a project as the plugin would have made it, with {@code marker} in {@link #OWNER_KEY}, or a foreign
-   * one without it when {@code marker} is null; returns its id.
+   * Puts a project as the plugin would have made it, with {@code marker} as value and comment of
+   * {@link #OWNER_KEY}, or a foreign one without it when {@code marker} is null; returns its id.
    */
   public synchronized String putProject(String name, String marker) {
     Project p = newProject(name);
     if (marker != null) {
-      p.env.add(newEnv(OWNER_KEY, marker, "plain", List.of("development"), null, null));
+      p.env.add(newEnv(OWNER_KEY, marker, "plain", List.of("development"), null, marker));
     }
     return p.id;
   }
@@ -286,12 +365,35 @@ public final class VercelFake extends FakeBackend {
     p.domains.put(domain, newDomain(domain, p, true));
   }
 
-  /** Puts a deployment of a project in {@code readyState} with these meta entries; returns its id. */
+  /** Puts a preview deployment of a project in {@code readyState} with these meta entries; returns its id. */
   public synchronized String putDeployment(String project, Map<String, String> meta, String readyState) {
+    return putDeployment(project, meta, readyState, null);
+  }
+
+  /**
+   * Puts a deployment of a project for {@code target} ({@code production}, {@code staging}, or null for a
+   * preview) in {@code readyState} with these meta entries; returns its id. It serves no domain.
+   */
+  public synchronized String putDeployment(String project, Map<String, String> meta, String readyState, String target) {
     Project p = requireProject(project);
-    Deployment d = newDeployment(p, meta, null);
+    Deployment d = newDeployment(p, meta, target);
     d.fixedState = readyState;
     return d.id;
+  }
+
+  /**
+   * Removes a deployment behind the plugin's back, as the project's deployment retention
+   * ({@code deploymentExpiration}) or someone in the dashboard does; what it served then serves nothing.
+   */
+  public synchronized void expireDeployment(String id) {
+    Deployment d = deployments.remove(id);
+    if (d == null) {
+      throw new IllegalArgumentException("no deployment " + id + " in the fake");
+    }
+    Project p = projects.get(d.projectId);
+    if (p != null && id.equals(p.productionId)) {
+      p.productionId = null;
+    }
   }
 
   /** The id of the project of that name or id, if it exists. */
@@ -306,6 +408,15 @@ public final class VercelFake extends FakeBackend {
       return Optional.empty();
     }
     return p.env.stream().filter(e -> e.key.equals(key)).findFirst().map(e -> e.value);
+  }
+
+  /** The comment of a project's environment variable, if it exists and has one. */
+  public synchronized Optional<String> envComment(String project, String key) {
+    Project p = find(project);
+    if (p == null) {
+      return Optional.empty();
+    }
+    return p.env.stream().filter(e -> e.key.equals(key)).findFirst().map(e -> e.comment);
   }
 
   /** The keys of a project's environment variables, in creation order. */
@@ -324,6 +435,47 @@ public final class VercelFake extends FakeBackend {
   public synchronized boolean domainVerified(String project, String domain) {
     Project p = find(project);
     return p != null && p.domains.containsKey(domain) && p.domains.get(domain).verified;
+  }
+
+  /**
+   * The deployment a domain serves now: the production deployment its project's domains are aliased to, or
+   * empty when the domain is on no project or the project serves nothing (never deployed, or its serving
+   * deployment was deleted).
+   */
+  public synchronized Optional<String> servedDeployment(String domain) {
+    for (Project p : projects.values()) {
+      if (p.domains.containsKey(domain)) {
+        return Optional.ofNullable(p.productionId).filter(deployments::containsKey);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The production deployment a project's domains serve now, if any. */
+  public synchronized Optional<String> productionDeployment(String project) {
+    Project p = find(project);
+    return p == null ? Optional.empty() : Optional.ofNullable(p.productionId).filter(deployments::containsKey);
+  }
+
+  /** The ids of a project's deployments, oldest first. */
+  public synchronized List<String> deploymentIds(String project) {
+    Project p = find(project);
+    return p == null ? List.of()
+        : deployments.values().stream().filter(d -> d.projectId.equals(p.id)).map(d -> d.id).toList();
+  }
+
+  /** The meta a deployment was created with. */
+  public synchronized Map<String, String> deploymentMeta(String id) {
+    Deployment d = deployments.get(id);
+    if (d == null) {
+      throw new IllegalArgumentException("no deployment " + id + " in the fake");
+    }
+    return Map.copyOf(d.meta);
+  }
+
+  /** The per-project CNAME target {@code GET /v6/domains/{domain}/config} recommends at rank 1. */
+  public synchronized String recommendedCname(String project) {
+    return requireProject(project).cname;
   }
 
   /** How many deployments exist, of any state. */
@@ -357,6 +509,7 @@ public final class VercelFake extends FakeBackend {
     envFailures.clear();
     needVerification.clear();
     random = new Random(7);
+    lastCreatedAt = 0;
   }
 
   @Override
@@ -521,6 +674,34 @@ public final class VercelFake extends FakeBackend {
     return null;
   }
 
+  /**
+   * {@code GET /v1/projects/{idOrName}/env/{id}}: the one call that returns a variable's value decrypted
+   * (vercel/sdk#25, #118: support advises reading each variable by id); a sensitive value is never returned.
+   */
+  private FakeResponse getEnv(FakeRequest req, Project p) {
+    String id = req.pathParam("id");
+    Env e = p.env.stream().filter(x -> x.id.equals(id)).findFirst().orElse(null);
+    if (e == null) {
+      return error(404, "not_found", "Environment Variable " + id + " not found");
+    }
+    ObjectNode o = newObject().put("type", e.type).put("id", e.id).put("key", e.key)
+        .put("createdAt", e.createdAt).put("updatedAt", e.updatedAt);
+    if ("sensitive".equals(e.type)) {
+      o.put("decrypted", false);
+    } else {
+      o.put("value", e.value).put("decrypted", true);
+    }
+    ArrayNode target = o.putArray("target");
+    e.target.forEach(target::add);
+    if (e.gitBranch != null) {
+      o.put("gitBranch", e.gitBranch);
+    }
+    if (e.comment != null) {
+      o.put("comment", e.comment);
+    }
+    return FakeResponse.json(200, o);
+  }
+
   private FakeResponse deleteEnv(FakeRequest req, Project p) {
     String id = req.pathParam("id");
     Env e = p.env.stream().filter(x -> x.id.equals(id)).findFirst().orElse(null);
@@ -606,6 +787,14 @@ public final class VercelFake extends FakeBackend {
     if (!hasFiles && !hasGit && !body.has("deploymentId")) {
       return error(400, "missing_files", "Missing files");
     }
+    boolean skipDetection = req.query("skipAutoDetectionConfirmation").map("1"::equals).orElse(false);
+    if (!p.deployed && !body.has("projectSettings") && !skipDetection) {
+      // createDeployment: "projectSettings ... is required for the first deployment of a project"; the real
+      // refusal is vercel/vercel#11404
+      return error(400, "missing_project_settings",
+          "The `projectSettings` object is required for new projects, but is missing in the deployment payload");
+    }
+    p.deployed = true;
     Map<String, String> meta = new LinkedHashMap<>();
     body.path("meta").fields().forEachRemaining(e -> meta.put(e.getKey(), e.getValue().asText()));
     Deployment d = newDeployment(p, meta, text(body, "target"));
@@ -618,30 +807,49 @@ public final class VercelFake extends FakeBackend {
       return error(404, "not_found", "The deployment was not found");
     }
     d.polls++;
+    settleAlias(d);
     return FakeResponse.json(200, renderPublic(d));
   }
 
+  /**
+   * {@code GET /v6/deployments}, newest first, filtered by {@code projectId}, {@code target} and
+   * {@code until} (created before); {@code pagination.next} is the {@code createdAt} of the last item when
+   * more remain, to pass as {@code until} for the next page.
+   */
   private FakeResponse listDeployments(FakeRequest req) {
     Optional<String> projectRef = req.query("projectId");
     Project p = projectRef.map(this::find).orElse(null);
+    Optional<String> target = req.query("target");
+    long until = req.query("until").map(Long::parseLong).orElse(Long.MAX_VALUE);
     int limit = req.query("limit").map(Integer::parseInt).orElse(20);
     List<Deployment> matching = new ArrayList<>();
     for (Deployment d : deployments.values()) {
-      if (projectRef.isEmpty() || (p != null && d.projectId.equals(p.id))) {
+      boolean inProject = projectRef.isEmpty() || (p != null && d.projectId.equals(p.id));
+      boolean onTarget = target.isEmpty() || target.get().equals(d.target == null ? "preview" : d.target);
+      if (inProject && onTarget && d.createdAt < until) {
         matching.add(0, d);
       }
     }
     ObjectNode body = newObject();
     ArrayNode list = body.putArray("deployments");
-    matching.stream().limit(limit).forEach(d -> {
+    List<Deployment> page = matching.stream().limit(limit).toList();
+    page.forEach(d -> {
+      String state = state(d);
       ObjectNode o = list.addObject().put("uid", d.id).put("name", d.projectName).put("projectId", d.projectId)
           .put("url", d.url).put("created", d.createdAt).put("createdAt", d.createdAt).put("type", "LAMBDAS")
-          .put("inspectorUrl", inspector(d)).put("state", state(d)).put("readyState", state(d));
+          .put("inspectorUrl", inspector(d)).put("state", state).put("readyState", state);
       o.putObject("creator").put("uid", "usr_fake").put("username", "fake");
       o.set("meta", json().valueToTree(d.meta));
       o.put("target", d.target);
+      aliasFields(o, d, state, true);
     });
-    body.putObject("pagination").put("count", Math.min(limit, matching.size())).putNull("next").putNull("prev");
+    ObjectNode pagination = body.putObject("pagination").put("count", page.size());
+    if (matching.size() > page.size()) {
+      pagination.put("next", page.get(page.size() - 1).createdAt);
+    } else {
+      pagination.putNull("next");
+    }
+    pagination.putNull("prev");
     return FakeResponse.json(200, body);
   }
 
@@ -663,6 +871,11 @@ public final class VercelFake extends FakeBackend {
     if (d == null) {
       return error(404, "not_found", "The deployment was not found");
     }
+    Project p = projects.get(d.projectId);
+    if (p != null && d.id.equals(p.productionId)) {
+      // nothing is aliased any more: the domains answer 404 DEPLOYMENT_NOT_FOUND until another is promoted
+      p.productionId = null;
+    }
     return FakeResponse.json(200, newObject().put("uid", d.id).put("state", "DELETED"));
   }
 
@@ -670,9 +883,7 @@ public final class VercelFake extends FakeBackend {
     if (d.fixedState != null) {
       return d.fixedState;
     }
-    long phase = phaseTime == null
-        ? d.polls / pollsPerPhase
-        : Duration.between(d.started, clock.instant()).toMillis() / Math.max(1, phaseTime.toMillis());
+    long phase = phase(d);
     if (phase <= 0) {
       return "QUEUED";
     }
@@ -680,7 +891,148 @@ public final class VercelFake extends FakeBackend {
       return "BUILDING";
     }
     d.fixedState = d.failCode == null ? "READY" : "ERROR";
+    d.readyPhase = phase;
+    if (d.fixedState.equals("READY") && !"production".equals(d.target)) {
+      // previews get their automatic aliases (branch and commit URLs) as they become READY
+      d.aliasAssignedAt = now();
+    }
     return d.fixedState;
+  }
+
+  private long phase(Deployment d) {
+    return phaseTime == null
+        ? d.polls / pollsPerPhase
+        : Duration.between(d.started, clock.instant()).toMillis() / Math.max(1, phaseTime.toMillis());
+  }
+
+  /**
+   * Aliases a READY production deployment {@link #aliasPhases} after it became READY: {@code aliasAssigned} is
+   * set after READY, not with it (the V6 finding; the SDK models {@code aliasAssigned}, {@code aliasError} and
+   * {@code readySubstate} separately), and only then does the project's domain serve it. With automatic
+   * assignment off it stays {@code STAGED}.
+   */
+  private void settleAlias(Deployment d) {
+    if (!"production".equals(d.target) || !"READY".equals(state(d)) || d.aliasAssignedAt != null
+        || d.aliasErrorCode != null || d.staged || phase(d) < d.readyPhase + aliasPhases) {
+      return;
+    }
+    Project p = projects.get(d.projectId);
+    if (d.aliasFailCode != null) {
+      d.aliasErrorCode = d.aliasFailCode;
+      d.aliasErrorMessage = d.aliasFailMessage;
+    } else if (p == null || !p.autoAssign) {
+      d.staged = true;
+    } else {
+      d.aliasAssignedAt = now();
+      p.productionId = d.id;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ promotion
+
+  /**
+   * {@code POST /v10/projects/{projectId}/promote/{deploymentId}}: "Points all production domains for a project
+   * to the given deploy ... does NOT rebuild" (spec). Only a READY production deployment of that project can be
+   * promoted this way (vercel/vercel packages/cli/src/commands/promote/request-promote.ts rebuilds any other).
+   * The job is reported in the project's {@code lastAliasRequest} and completes on the second read of the
+   * project; it also turns automatic assignment back on.
+   */
+  private FakeResponse promote(FakeRequest req) {
+    Project p = find(req.pathParam("projectId"));
+    if (p == null) {
+      return error(404, "not_found", "Project not found");
+    }
+    Deployment d = deployments.get(req.pathParam("deploymentId"));
+    if (d == null || !d.projectId.equals(p.id)) {
+      return error(404, "not_found", "The deployment was not found");
+    }
+    if (!"READY".equals(state(d))) {
+      return error(400, "deployment_not_ready", "The deployment is " + state(d) + " and cannot be promoted");
+    }
+    if (!"production".equals(d.target)) {
+      return error(400, "bad_request", "This deployment is not a production deployment and cannot be directly promoted");
+    }
+    AliasRequest r = new AliasRequest();
+    r.from = p.productionId == null ? d.id : p.productionId;
+    r.to = d.id;
+    r.requestedAt = now();
+    r.status = d.id.equals(p.productionId) ? "skipped" : "pending";
+    p.aliasRequest = r;
+    return FakeResponse.empty(202);
+  }
+
+  private void advancePromotion(Project p) {
+    AliasRequest r = p.aliasRequest;
+    if (r == null || !(r.status.equals("pending") || r.status.equals("in-progress"))) {
+      return;
+    }
+    if (r.status.equals("pending")) {
+      r.status = "in-progress";
+      return;
+    }
+    Deployment d = deployments.get(r.to);
+    if (d == null) {
+      r.status = "failed";
+      return;
+    }
+    r.status = "succeeded";
+    p.productionId = d.id;
+    p.autoAssign = true;
+    d.staged = false;
+    if (d.aliasAssignedAt == null) {
+      d.aliasAssignedAt = now();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ domain configuration
+
+  /**
+   * {@code GET /v6/domains/{domain}/config}: {@code misconfigured} until a CNAME of the domain points at one
+   * of the recommended CNAMEs, or an A record at one of the recommended IPv4s, as {@link #dnsLookup} resolves
+   * them. The rank-1 CNAME is per project, like {@code d1d4fc829fe7bc7c.vercel-dns-017.com}
+   * (vercel.com/docs/domains/working-with-domains/add-a-domain), with {@code cname.vercel-dns.com} at rank 2.
+   */
+  private FakeResponse domainConfig(FakeRequest req) {
+    String domain = req.pathParam("domain").toLowerCase(Locale.ROOT);
+    Project p = req.query("projectIdOrName").map(this::find).orElse(null);
+    if (p == null) {
+      p = projects.values().stream().filter(x -> x.domains.containsKey(domain)).findFirst().orElse(null);
+    }
+    List<String> cnames = p == null ? List.of(GENERIC_CNAME) : List.of(p.cname, GENERIC_CNAME);
+    List<String> ips = List.of(RECOMMENDED_IPV4, LEGACY_IPV4);
+    String configuredBy = null;
+    for (String target : dnsLookup.apply("CNAME", domain)) {
+      if (cnames.contains(stripDot(target))) {
+        configuredBy = "CNAME";
+      }
+    }
+    for (String address : dnsLookup.apply("A", domain)) {
+      if (configuredBy == null && ips.contains(address.trim())) {
+        configuredBy = "A";
+      }
+    }
+    ObjectNode o = newObject();
+    if (configuredBy == null) {
+      o.putNull("configuredBy");
+    } else {
+      o.put("configuredBy", configuredBy);
+    }
+    o.putArray("acceptedChallenges").add("http-01");
+    ArrayNode rc = o.putArray("recommendedCNAME");
+    for (int i = 0; i < cnames.size(); i++) {
+      rc.addObject().put("rank", i + 1).put("value", cnames.get(i));
+    }
+    ArrayNode ri = o.putArray("recommendedIPv4");
+    for (int i = 0; i < ips.size(); i++) {
+      ri.addObject().put("rank", i + 1).putArray("value").add(ips.get(i));
+    }
+    o.put("misconfigured", configuredBy == null);
+    return FakeResponse.json(200, o);
+  }
+
+  private static String stripDot(String name) {
+    String n = name.trim().toLowerCase(Locale.ROOT);
+    return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
   }
 
   private Deployment findDeployment(String idOrUrl) {
@@ -703,13 +1055,38 @@ public final class VercelFake extends FakeBackend {
         .put("outputDirectory", p.outputDirectory).put("rootDirectory", p.rootDirectory);
     ArrayNode env = o.putArray("env");
     p.env.forEach(e -> env.add(render(e)));
+    o.put("autoAssignCustomDomains", p.autoAssign);
+    Deployment serving = p.productionId == null ? null : deployments.get(p.productionId);
+    if (serving != null) {
+      ObjectNode t = o.putObject("targets").putObject("production").put("id", serving.id)
+          .put("createdAt", serving.createdAt).put("createdIn", "sfo1").put("deploymentHostname", serving.url)
+          .put("name", serving.projectName).put("plan", "pro").put("private", true).put("readyState", state(serving))
+          .put("type", "LAMBDAS").put("url", serving.url).put("userId", "usr_fake");
+      t.putObject("creator").put("uid", "usr_fake").put("username", "fake").put("email", "fake@example.com");
+      if (serving.aliasAssignedAt != null) {
+        t.put("aliasAssigned", serving.aliasAssignedAt);
+      }
+      ArrayNode alias = t.putArray("alias");
+      p.domains.keySet().forEach(alias::add);
+    }
+    if (p.aliasRequest != null) {
+      o.putObject("lastAliasRequest").put("fromDeploymentId", p.aliasRequest.from)
+          .put("toDeploymentId", p.aliasRequest.to).put("jobStatus", p.aliasRequest.status)
+          .put("requestedAt", p.aliasRequest.requestedAt).put("type", "promote");
+    }
     return o;
   }
 
+  /**
+   * A variable as list responses (and the project's {@code env[]}) show it: the value is ciphertext whatever
+   * the type, {@code plain} included, with {@code decrypted: false}, even with {@code ?decrypt=true}
+   * (vercel/vercel#9072 "always returns encrypted values"; vercel/sdk#118); the comment is in clear.
+   */
   private ObjectNode render(Env e) {
+    String ciphertext = Base64.getEncoder().encodeToString(("v2:" + e.id + ":" + e.updatedAt + ":" + e.value.length())
+        .getBytes(StandardCharsets.UTF_8));
     ObjectNode o = newObject().put("type", e.type).put("id", e.id).put("key", e.key)
-        .put("value", "plain".equals(e.type) ? e.value : "eyJ2IjoiZW5jcnlwdGVkIn0=")
-        .put("decrypted", false).put("createdAt", e.createdAt).put("updatedAt", e.updatedAt);
+        .put("value", ciphertext).put("decrypted", false).put("createdAt", e.createdAt).put("updatedAt", e.updatedAt);
     ArrayNode target = o.putArray("target");
     e.target.forEach(target::add);
     if (e.gitBranch != null) {
@@ -737,19 +1114,44 @@ public final class VercelFake extends FakeBackend {
     String s = state(d);
     ObjectNode o = newObject().put("id", d.id).put("name", d.projectName).put("url", d.url).put("createdAt", d.createdAt)
         .put("readyState", s).put("status", s).put("type", "LAMBDAS").put("version", 2).put("public", false)
-        .put("aliasAssigned", s.equals("READY")).put("bootedAt", d.createdAt).put("buildingAt", d.createdAt)
+        .put("bootedAt", d.createdAt).put("buildingAt", d.createdAt)
         .put("buildSkipped", false).put("source", "cli").put("target", d.target);
+    aliasFields(o, d, s, false);
     o.putObject("creator").put("uid", "usr_fake").put("username", "fake");
     o.set("meta", json().valueToTree(d.meta));
     o.putArray("regions").add("iad1");
     o.putObject("project").put("id", d.projectId).put("name", d.projectName);
     if (s.equals("READY")) {
-      o.put("ready", d.createdAt + 1000).put("readySubstate", "PROMOTED");
+      o.put("ready", d.createdAt + 1000);
     }
     if (s.equals("ERROR")) {
       o.put("errorCode", d.failCode).put("errorMessage", d.failMessage).put("errorStep", "build");
     }
     return o;
+  }
+
+  /**
+   * {@code aliasAssigned}, {@code aliasError} and {@code readySubstate}. {@code GET}/{@code POST /v13/deployments}
+   * declare {@code aliasAssigned} a boolean; the list and the project's {@code targets} a timestamp or boolean.
+   */
+  private void aliasFields(ObjectNode o, Deployment d, String state, boolean timestamp) {
+    if (d.aliasAssignedAt != null && timestamp) {
+      o.put("aliasAssigned", d.aliasAssignedAt);
+    } else {
+      o.put("aliasAssigned", d.aliasAssignedAt != null);
+    }
+    if (d.aliasErrorCode != null) {
+      o.putObject("aliasError").put("code", d.aliasErrorCode).put("message", d.aliasErrorMessage);
+    } else {
+      o.putNull("aliasError");
+    }
+    if (state.equals("READY") && "production".equals(d.target)) {
+      if (d.staged) {
+        o.put("readySubstate", "STAGED");
+      } else if (d.aliasAssignedAt != null) {
+        o.put("readySubstate", "PROMOTED");
+      }
+    }
   }
 
   /** The full form {@code POST /v13/deployments} and cancel answer. */
@@ -811,6 +1213,7 @@ public final class VercelFake extends FakeBackend {
     p.id = "prj_" + randomId(28);
     p.name = name;
     p.createdAt = now();
+    p.cname = hex(16) + ".vercel-dns-017.com";
     projects.put(p.id, p);
     return p;
   }
@@ -849,7 +1252,13 @@ public final class VercelFake extends FakeBackend {
     d.url = p.name + "-" + randomId(9).toLowerCase(Locale.ROOT) + "." + deploymentHost;
     d.meta = new LinkedHashMap<>(meta);
     d.target = "production".equals(target) || "staging".equals(target) ? target : null;
-    d.createdAt = now();
+    // strictly increasing, so that paging with until=<createdAt of the last item> never skips one
+    d.createdAt = Math.max(now(), lastCreatedAt + 1);
+    lastCreatedAt = d.createdAt;
+    if ("production".equals(d.target)) {
+      d.aliasFailCode = aliasFailCode;
+      d.aliasFailMessage = aliasFailMessage;
+    }
     d.started = clock.instant();
     d.failCode = failCode;
     d.failMessage = failMessage;
@@ -876,6 +1285,14 @@ public final class VercelFake extends FakeBackend {
     return clock.millis();
   }
 
+  private String hex(int length) {
+    StringBuilder sb = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      sb.append(Character.forDigit(random.nextInt(16), 16));
+    }
+    return sb.toString();
+  }
+
   private String randomId(int length) {
     StringBuilder sb = new StringBuilder(length);
     for (int i = 0; i < length; i++) {
@@ -897,8 +1314,20 @@ public final class VercelFake extends FakeBackend {
     String installCommand;
     String outputDirectory;
     String rootDirectory;
+    String cname;
+    boolean deployed;
+    boolean autoAssign = true;
+    String productionId;
+    AliasRequest aliasRequest;
     final List<Env> env = new ArrayList<>();
     final Map<String, Domain> domains = new LinkedHashMap<>();
+  }
+
+  private static final class AliasRequest {
+    String from;
+    String to;
+    String status;
+    long requestedAt;
   }
 
   private static final class Env {
@@ -935,5 +1364,12 @@ public final class VercelFake extends FakeBackend {
     String fixedState;
     String failCode;
     String failMessage;
+    long readyPhase;
+    Long aliasAssignedAt;
+    boolean staged;
+    String aliasFailCode;
+    String aliasFailMessage;
+    String aliasErrorCode;
+    String aliasErrorMessage;
   }
 }

@@ -37,7 +37,10 @@ class VercelFakeTest {
     Answer got = http.get("/v9/projects/acme-demo-site");
     assertThat(got.status()).isEqualTo(200);
     assertThat(got.json().get("id").asText()).isEqualTo(id);
-    assertThat(got.json().get("env").get(0).get("value").asText()).isEqualTo("tw:acme/demo/site@0123456789ab");
+    String envId = got.json().at("/env/0/id").asText();
+    assertThat(got.json().at("/env/0/value").asText()).isNotEqualTo("tw:acme/demo/site@0123456789ab");
+    assertThat(http.get("/v1/projects/" + id + "/env/" + envId).json().get("value").asText())
+        .isEqualTo("tw:acme/demo/site@0123456789ab");
     assertThat(http.delete("/v9/projects/" + id).status()).isEqualTo(204);
     assertThat(http.get("/v9/projects/" + id).status()).isEqualTo(404);
     assertThat(http.delete("/v9/projects/" + id).status()).isEqualTo(404);
@@ -86,7 +89,7 @@ class VercelFakeTest {
   @Test
   void aDeploymentAdvancesFromQueuedThroughBuildingToReadyAsItIsPolled() {
     String project = createProject("acme-demo-site");
-    Answer created = http.post("/v13/deployments", "{\"name\":\"acme-demo-site\",\"project\":\"" + project + "\","
+    Answer created = http.post("/v13/deployments?skipAutoDetectionConfirmation=1", "{\"name\":\"acme-demo-site\",\"project\":\"" + project + "\","
         + "\"files\":[{\"file\":\"index.html\",\"data\":\"<h1>hi</h1>\",\"encoding\":\"utf-8\"}],"
         + "\"meta\":{\"tenantwrightOwner\":\"tw:acme/demo/deploy@0123456789ab\"},\"target\":\"production\"}");
     assertThat(created.status()).isEqualTo(200);
@@ -111,7 +114,7 @@ class VercelFakeTest {
   void aFailingBuildEndsInErrorWithItsCodeAndMessage() {
     String project = createProject("acme-demo-site");
     fake.failBuilds("BUILD_FAILED", "npm run build exited with 1").deploymentPhases(2);
-    String id = http.post("/v13/deployments", "{\"name\":\"acme-demo-site\",\"project\":\"" + project + "\","
+    String id = http.post("/v13/deployments?skipAutoDetectionConfirmation=1", "{\"name\":\"acme-demo-site\",\"project\":\"" + project + "\","
         + "\"gitSource\":{\"type\":\"github\",\"org\":\"acme\",\"repo\":\"site\",\"ref\":\"main\"}}").json()
         .get("id").asText();
 
@@ -131,7 +134,7 @@ class VercelFakeTest {
     try (VercelFake timed = new VercelFake(clock).deploymentPhaseTime(Duration.ofSeconds(10))) {
       JsonClient c = new JsonClient(timed.baseUrl(), VercelFake.TOKEN);
       String project = c.post("/v11/projects", "{\"name\":\"timed\"}").json().get("id").asText();
-      String id = c.post("/v13/deployments", "{\"name\":\"timed\",\"project\":\"" + project + "\","
+      String id = c.post("/v13/deployments?skipAutoDetectionConfirmation=1", "{\"name\":\"timed\",\"project\":\"" + project + "\","
           + "\"files\":[{\"file\":\"a.txt\",\"data\":\"a\"}]}").json().get("id").asText();
 
       List<String> states = new ArrayList<>();
@@ -171,7 +174,7 @@ class VercelFakeTest {
   @Test
   void aRunningDeploymentCanBeCancelled() {
     String project = createProject("acme-demo-site");
-    String id = http.post("/v13/deployments", "{\"name\":\"acme-demo-site\",\"project\":\"" + project + "\","
+    String id = http.post("/v13/deployments?skipAutoDetectionConfirmation=1", "{\"name\":\"acme-demo-site\",\"project\":\"" + project + "\","
         + "\"files\":[{\"file\":\"index.html\",\"data\":\"x\"}]}").json().get("id").asText();
 
     Answer cancelled = http.send("PATCH", "/v12/deployments/" + id + "/cancel", null);
@@ -239,12 +242,197 @@ class VercelFakeTest {
     fake.putProject("planted", "tw:acme/demo/site@000000000000");
     fake.projectFixtures(name -> name.endsWith("-fixture") ? "tw:" + name + "/demo/site@000000000000" : null);
 
-    assertThat(http.get("/v9/projects/planted").json().at("/env/0/value").asText())
+    assertThat(http.get("/v9/projects/planted").json().at("/env/0/comment").asText())
         .isEqualTo("tw:acme/demo/site@000000000000");
     assertThat(http.get("/v9/projects/t1-fixture").status()).isEqualTo(200);
     assertThat(http.get("/v9/projects/unknown").status()).isEqualTo(404);
     assertThat(fake.liveObjects()).filteredOn(s -> s.startsWith("project ")).hasSize(2);
     assertThat(Map.of("planted", fake.projectId("planted").isPresent())).containsEntry("planted", true);
+    fake.assertContractRespected();
+  }
+
+  String deploy(String project, String target) {
+    Answer a = http.post("/v13/deployments?skipAutoDetectionConfirmation=1", "{\"name\":\"acme-demo-site\",\"project\":\""
+        + project + "\"," + (target == null ? "" : "\"target\":\"" + target + "\",")
+        + "\"files\":[{\"file\":\"index.html\",\"data\":\"x\"}]}");
+    assertThat(a.status()).as(String.valueOf(a.json())).isEqualTo(200);
+    return a.json().get("id").asText();
+  }
+
+  Answer poll(String id) {
+    return http.get("/v13/deployments/" + id);
+  }
+
+  @Test
+  void v2_listsReturnEveryValueEncryptedAndOnlyTheReadByIdDecryptsIt() {
+    createProject("acme-demo-site");
+    http.post("/v10/projects/acme-demo-site/env?upsert=true", "[{\"key\":\"MODE\",\"value\":\"blue\",\"type\":\"plain\","
+        + "\"target\":[\"production\"],\"comment\":\"tw:acme/demo/env@0123456789ab\"}]");
+
+    Answer listed = http.get("/v10/projects/acme-demo-site/env?decrypt=true");
+    assertThat(listed.json().get("envs")).allSatisfy(e -> {
+      assertThat(e.get("value").asText()).doesNotContain("blue").doesNotStartWith("tw:");
+      assertThat(e.get("decrypted").asBoolean()).isFalse();
+    });
+    assertThat(listed.json().at("/envs/1/comment").asText()).isEqualTo("tw:acme/demo/env@0123456789ab");
+    Answer one = http.get("/v1/projects/acme-demo-site/env/" + listed.json().at("/envs/1/id").asText());
+    assertThat(one.json().get("value").asText()).isEqualTo("blue");
+    assertThat(one.json().get("decrypted").asBoolean()).isTrue();
+    fake.assertContractRespected();
+  }
+
+  @Test
+  void v3_theFirstDeploymentOfAProjectNeedsProjectSettingsOrTheSkipFlag() {
+    String project = createProject("acme-demo-site");
+    String files = "\"files\":[{\"file\":\"index.html\",\"data\":\"x\"}]";
+
+    Answer refused = http.post("/v13/deployments", "{\"name\":\"acme-demo-site\",\"project\":\"" + project + "\"," + files + "}");
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.json().at("/error/code").asText()).isEqualTo("missing_project_settings");
+    Answer withSettings = http.post("/v13/deployments", "{\"name\":\"acme-demo-site\",\"project\":\"" + project + "\","
+        + "\"projectSettings\":{\"framework\":\"nextjs\"}," + files + "}");
+    assertThat(withSettings.status()).isEqualTo(200);
+    assertThat(http.post("/v13/deployments", "{\"name\":\"acme-demo-site\",\"project\":\"" + project + "\"," + files + "}")
+        .status()).as("only the first deployment needs them").isEqualTo(200);
+    fake.assertContractRespected();
+  }
+
+  @Test
+  void v6_aProductionDeploymentIsAliasedAPhaseAfterItIsReadyAndOnlyThenServesTheDomain() {
+    String project = createProject("acme-demo-site");
+    fake.putDomain(project, "shop.acme.example");
+    String first = deploy(project, "production");
+    List<String> seen = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Answer a = poll(first);
+      seen.add(a.json().get("readyState").asText() + "/" + a.json().get("aliasAssigned").asText());
+    }
+    assertThat(seen).containsExactly("BUILDING/false", "READY/false", "READY/true");
+    assertThat(fake.servedDeployment("shop.acme.example")).contains(first);
+    assertThat(http.get("/v9/projects/" + project).json().at("/targets/production/id").asText()).isEqualTo(first);
+
+    String second = deploy(project, "production");
+    poll(second);
+    assertThat(poll(second).json().get("readyState").asText()).isEqualTo("READY");
+    assertThat(fake.servedDeployment("shop.acme.example")).as("READY, not yet aliased").contains(first);
+    assertThat(poll(second).json().get("readySubstate").asText()).isEqualTo("PROMOTED");
+    assertThat(fake.servedDeployment("shop.acme.example")).contains(second);
+    fake.assertContractRespected();
+  }
+
+  @Test
+  void v1_aFailedBuildOrAFailedAliasingLeavesThePreviousDeploymentServing() {
+    String project = createProject("acme-demo-site");
+    fake.putDomain(project, "shop.acme.example");
+    String first = deploy(project, "production");
+    for (int i = 0; i < 4; i++) {
+      poll(first);
+    }
+    fake.failBuilds("BUILD_FAILED", "npm run build exited with 1");
+    String broken = deploy(project, "production");
+    for (int i = 0; i < 5; i++) {
+      poll(broken);
+    }
+    fake.succeedBuilds().failAliasing("cert_missing", "Could not issue a certificate");
+    String unaliased = deploy(project, "production");
+    for (int i = 0; i < 5; i++) {
+      poll(unaliased);
+    }
+
+    assertThat(poll(broken).json().get("readyState").asText()).isEqualTo("ERROR");
+    assertThat(poll(unaliased).json().at("/aliasError/code").asText()).isEqualTo("cert_missing");
+    assertThat(fake.servedDeployment("shop.acme.example")).contains(first);
+    assertThat(http.delete("/v13/deployments/" + first).status()).isEqualTo(200);
+    assertThat(fake.servedDeployment("shop.acme.example")).as("deleting the live deployment takes the site down")
+        .isEmpty();
+    fake.assertContractRespected();
+  }
+
+  @Test
+  void v1_promotingAnEarlierProductionDeploymentServesItAgainWithoutARebuild() {
+    String project = createProject("acme-demo-site");
+    fake.putDomain(project, "shop.acme.example");
+    String first = deploy(project, "production");
+    String second = deploy(project, "production");
+    for (int i = 0; i < 4; i++) {
+      poll(first);
+      poll(second);
+    }
+    assertThat(fake.servedDeployment("shop.acme.example")).contains(second);
+    String preview = deploy(project, null);
+
+    assertThat(http.post("/v10/projects/" + project + "/promote/" + first, null).status()).isEqualTo(202);
+    assertThat(http.get("/v9/projects/" + project).json().at("/lastAliasRequest/jobStatus").asText())
+        .isEqualTo("in-progress");
+    assertThat(fake.servedDeployment("shop.acme.example")).contains(second);
+    assertThat(http.get("/v9/projects/" + project).json().at("/lastAliasRequest/jobStatus").asText())
+        .isEqualTo("succeeded");
+    assertThat(fake.servedDeployment("shop.acme.example")).contains(first);
+    assertThat(http.post("/v10/projects/" + project + "/promote/" + preview, null).status()).isEqualTo(400);
+    assertThat(fake.deploymentCount()).isEqualTo(3);
+    fake.assertContractRespected();
+  }
+
+  @Test
+  void v1_withAutomaticAssignmentOffANewProductionDeploymentStaysStagedUntilPromoted() {
+    String project = createProject("acme-demo-site");
+    fake.putDomain(project, "shop.acme.example");
+    fake.disableAutoAssign(project);
+    String id = deploy(project, "production");
+    for (int i = 0; i < 4; i++) {
+      poll(id);
+    }
+
+    assertThat(poll(id).json().get("readySubstate").asText()).isEqualTo("STAGED");
+    assertThat(fake.servedDeployment("shop.acme.example")).isEmpty();
+    http.post("/v10/projects/" + project + "/promote/" + id, null);
+    http.get("/v9/projects/" + project);
+    assertThat(http.get("/v9/projects/" + project).json().get("autoAssignCustomDomains").asBoolean()).isTrue();
+    assertThat(fake.servedDeployment("shop.acme.example")).contains(id);
+    fake.assertContractRespected();
+  }
+
+  @Test
+  void v5_aDomainIsConfiguredOnceItsCnamePointsAtARecommendedTarget() {
+    String project = createProject("acme-demo-site");
+    http.post("/v10/projects/acme-demo-site/domains", "{\"name\":\"shop.acme.example\"}");
+    Map<String, String> cnames = new java.util.HashMap<>();
+    fake.dnsLookup((type, name) -> type.equals("CNAME") && cnames.containsKey(name) ? List.of(cnames.get(name)) : List.of());
+
+    Answer before = http.get("/v6/domains/shop.acme.example/config?projectIdOrName=" + project);
+    assertThat(before.json().get("misconfigured").asBoolean()).isTrue();
+    assertThat(before.json().get("configuredBy").isNull()).isTrue();
+    String recommended = before.json().at("/recommendedCNAME/0/value").asText();
+    assertThat(recommended).isEqualTo(fake.recommendedCname(project)).endsWith(".vercel-dns-017.com");
+    assertThat(before.json().at("/recommendedIPv4/0/value/0").asText()).isEqualTo(VercelFake.RECOMMENDED_IPV4);
+    cnames.put("shop.acme.example", recommended + ".");
+    Answer after = http.get("/v6/domains/shop.acme.example/config");
+    assertThat(after.json().get("misconfigured").asBoolean()).isFalse();
+    assertThat(after.json().get("configuredBy").asText()).isEqualTo("CNAME");
+    fake.assertContractRespected();
+  }
+
+  @Test
+  void v7_deploymentsAreListedByTargetAndPagedWithUntil() {
+    String project = createProject("acme-demo-site");
+    List<String> production = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      production.add(deploy(project, "production"));
+      deploy(project, null);
+    }
+
+    List<String> paged = new ArrayList<>();
+    String until = "";
+    while (true) {
+      Answer page = http.get("/v6/deployments?projectId=" + project + "&target=production&limit=2" + until);
+      page.json().get("deployments").forEach(d -> paged.add(d.get("uid").asText()));
+      if (page.json().at("/pagination/next").isNull()) {
+        break;
+      }
+      until = "&until=" + page.json().at("/pagination/next").asLong();
+    }
+    java.util.Collections.reverse(production);
+    assertThat(paged).containsExactlyElementsOf(production);
     fake.assertContractRespected();
   }
 }

@@ -39,8 +39,12 @@ class VercelSpecCopyTest {
             "/v6/deployments",
             "/v10/projects/{idOrName}/domains",
             "/v9/projects/{idOrName}/domains/{domain}",
-            "/v9/projects/{idOrName}/domains/{domain}/verify")
+            "/v9/projects/{idOrName}/domains/{domain}/verify",
+            "/v1/projects/{idOrName}/env/{id}",
+            "/v10/projects/{projectId}/promote/{deploymentId}",
+            "/v6/domains/{domain}/config")
         .with(SpecPatch.of("vercel-unused-operations", VercelSpecCopyTest::dropUnusedOperations))
+        .with(SpecPatch.of("vercel-overlapping-env-alternatives", VercelSpecCopyTest::envAlternativesOverlap))
         .with(SpecPatch.of("vercel-undeclared-404", VercelSpecCopyTest::declareNotFound))
         .with(SpecPatch.of("vercel-error-bodies", VercelSpecCopyTest::declareErrorBodies))
         .with(SpecPatch.of("strip-docs", doc -> TestSpecs.stripDocs(doc, "x-speakeasy-name-override")));
@@ -61,6 +65,19 @@ class VercelSpecCopyTest {
   }
 
   /**
+   * {@code GET /v1/projects/{idOrName}/env/{id}} answers one of three {@code oneOf} alternatives that differ
+   * only in optional properties, so any variable with a value matches two or three of them and no answer could
+   * satisfy {@code oneOf}: they are alternatives of an {@code anyOf}.
+   */
+  static void envAlternativesOverlap(ObjectNode doc) {
+    JsonNode schema = doc.path("paths").path("/v1/projects/{idOrName}/env/{id}").path("get").path("responses")
+        .path("200").path("content").path("application/json").path("schema");
+    if (schema instanceof ObjectNode o && o.has("oneOf")) {
+      o.set("anyOf", o.remove("oneOf"));
+    }
+  }
+
+  /**
    * Vercel answers 404 {@code not_found} for a missing project or domain on reads and deletes, but the
    * document declares no 404 there.
    */
@@ -71,7 +88,9 @@ class VercelSpecCopyTest {
         "/v9/projects/{idOrName}/domains/{domain}/verify", "post",
         "/v10/projects/{idOrName}/env", "get post",
         "/v10/projects/{idOrName}/domains", "post",
-        "/v12/deployments/{id}/cancel", "patch");
+        "/v12/deployments/{id}/cancel", "patch",
+        "/v1/projects/{idOrName}/env/{id}", "get",
+        "/v10/projects/{projectId}/promote/{deploymentId}", "post");
     ops.forEach((path, methods) -> {
       for (String m : methods.split(" ")) {
         JsonNode responses = doc.path("paths").path(path).path(m).path("responses");

@@ -22,6 +22,7 @@ public final class Names {
   private static final Pattern COMPOSE_PROJECT = Pattern.compile("[a-z0-9][a-z0-9_-]*");
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?");
   private static final Pattern VERCEL_PROJECT = Pattern.compile("[a-z0-9._-]+");
+  private static final Pattern VERCEL_PROJECT_ID = Pattern.compile("prj_[A-Za-z0-9]{1,64}");
   private static final Pattern INCUS_INSTANCE = Pattern.compile("[A-Za-z]([A-Za-z0-9-]*[A-Za-z0-9])?");
   private static final Pattern ENV_VAR = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -84,7 +85,28 @@ public final class Names {
     if (value.contains("---")) {
       throw invalid(field, value, "is not a valid Vercel project name: it must not contain '---'");
     }
+    if (value.equals(".") || value.equals("..")) {
+      // it would be a dot segment in /v9/projects/{idOrName}
+      throw invalid(field, value, "is not a valid Vercel project name: it must not be '.' or '..'");
+    }
     return value;
+  }
+
+  /**
+   * A reference to a Vercel project as the API's {@code {idOrName}} takes it: a project id
+   * ({@code prj_} and letters or digits) or a {@linkplain #vercelProject project name}.
+   */
+  public static String vercelProjectIdOrName(String field, String value) {
+    requirePresent(field, value);
+    if (VERCEL_PROJECT_ID.matcher(value).matches()) {
+      return value;
+    }
+    try {
+      return vercelProject(field, value);
+    } catch (PermanentException e) {
+      throw invalid(field, value, "is neither a Vercel project id (prj_...) nor a valid project name: use ${<project"
+          + " resource>.id}, or a name of lowercase letters, digits, '.', '_' and '-'");
+    }
   }
 
   /**

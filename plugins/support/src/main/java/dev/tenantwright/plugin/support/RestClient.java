@@ -42,7 +42,9 @@ import okhttp3.Response;
  * {@linkplain RestRequest#expect(int...) expects}) and otherwise throws the SPI's exceptions, classified
  * in one place: 429 → {@link RetryableException#rateLimited} honouring {@code Retry-After}; 5xx →
  * {@link RetryableException}, outcome unknown unless the method was GET or HEAD; other 4xx →
- * {@link PermanentException} carrying method, path, status and the backend's own message; a refused
+ * {@link PermanentException} carrying method, path, status and the backend's own message; a path with a
+ * {@code .} or {@code ..} segment → {@link PermanentException} before anything is sent (build paths from
+ * tenant-supplied ids with {@link RestRequest#pathOf}); a refused
  * connection or unknown host → retryable with a known outcome; a timeout after the request went out →
  * retryable with an unknown outcome (known for GET). Plugins never classify statuses themselves.
  *
@@ -254,7 +256,15 @@ public final class RestClient {
       path = path.substring(1);
     }
     if (!path.isEmpty()) {
-      url.addPathSegments(path);
+      // one segment at a time: OkHttp would resolve "." and ".." (v9/projects/../../v2/user is /v2/user) and
+      // addPathSegments would also split on '\\'; a dot segment is never a legitimate REST path here
+      for (String segment : path.split("/", -1)) {
+        if (segment.equals(".") || segment.equals("..")) {
+          throw new PermanentException(name + ": " + request.method() + " " + request.path()
+              + ": refusing a path with the segment '" + segment + "'");
+        }
+        url.addPathSegment(segment);
+      }
     }
     Set<String> own = new HashSet<>();
     for (Map.Entry<String, String> q : request.queryParameters()) {

@@ -1,6 +1,7 @@
 package dev.tenantwright.plugin.support;
 
 import dev.tenantwright.spi.Nullable;
+import dev.tenantwright.spi.PermanentException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,6 +77,56 @@ public final class RestRequest {
       throw new IllegalArgumentException("pass query parameters with query(name, value), not in the path: " + path);
     }
     return new RestRequest(method.toUpperCase(Locale.ROOT), path, List.of(), Map.of(), null, null, null, Set.of(), null);
+  }
+
+  /**
+   * A path from a template whose {@code {placeholders}} are replaced, in order, by {@code values}, each of
+   * which must be exactly one path segment: not empty, not {@code .} or {@code ..}, without {@code /},
+   * {@code \\}, {@code ?} or {@code #}. Every other character is sent percent-encoded. Use it for ids and names that come from
+   * specs, outputs or backend answers, so none can reach another endpoint.
+   *
+   * <pre>{@code
+   * RestRequest.get(RestRequest.pathOf("/v9/projects/{idOrName}/env/{id}", project, envId))
+   * }</pre>
+   *
+   * @throws PermanentException naming the value when one is not a single path segment
+   * @throws IllegalArgumentException when the number of values differs from the number of placeholders
+   */
+  public static String pathOf(String template, Object... values) {
+    Objects.requireNonNull(template, "template");
+    StringBuilder out = new StringBuilder(template.length() + 32);
+    int used = 0;
+    int i = 0;
+    while (i < template.length()) {
+      int open = template.indexOf('{', i);
+      if (open < 0) {
+        out.append(template, i, template.length());
+        break;
+      }
+      int close = template.indexOf('}', open);
+      if (close < 0) {
+        throw new IllegalArgumentException("unclosed placeholder in " + template);
+      }
+      if (used == values.length) {
+        throw new IllegalArgumentException(template + " has more placeholders than the " + values.length + " value(s) given");
+      }
+      out.append(template, i, open).append(segment(template, values[used++]));
+      i = close + 1;
+    }
+    if (used != values.length) {
+      throw new IllegalArgumentException(template + " has " + used + " placeholder(s) but " + values.length
+          + " value(s) were given");
+    }
+    return out.toString();
+  }
+
+  private static String segment(String template, Object value) {
+    String v = value == null ? "" : value.toString();
+    if (v.isEmpty() || v.equals(".") || v.equals("..") || v.chars().anyMatch(c -> c == '/' || c == '\\' || c == '?' || c == '#')) {
+      throw new PermanentException("\"" + v + "\" cannot be used as a path segment of " + template
+          + ": it must be a non-empty id or name without '/', '\\', '?' or '#' and not '.' or '..'");
+    }
+    return v;
   }
 
   /** A GET request. */

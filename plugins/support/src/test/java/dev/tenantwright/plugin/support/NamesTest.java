@@ -59,6 +59,19 @@ class NamesTest {
   }
 
   @Test
+  void sec14_aVercelProjectNameOrIdIsNeverADotSegment() {
+    assertThatThrownBy(() -> Names.vercelProject("name", "..")).hasMessageContaining("'.' or '..'");
+    assertThatThrownBy(() -> Names.vercelProject("name", ".")).hasMessageContaining("'.' or '..'");
+    assertThat(Names.vercelProjectIdOrName("project", "prj_12HKQaOmR5t5Uy6vdcQsNIiZgHGB"))
+        .isEqualTo("prj_12HKQaOmR5t5Uy6vdcQsNIiZgHGB");
+    assertThat(Names.vercelProjectIdOrName("project", "acme-live-site")).isEqualTo("acme-live-site");
+    for (String bad : new String[] {"..", "../../v2/user", "prj_a/b", "acme site", "prj_a b"}) {
+      assertThatThrownBy(() -> Names.vercelProjectIdOrName("project", bad)).as(bad)
+          .isInstanceOf(PermanentException.class).hasMessageStartingWith("field 'project': ");
+    }
+  }
+
+  @Test
   void checksIncusInstanceNames() {
     assertThat(Names.incusInstance("instance", "Acme-erp-1")).isEqualTo("Acme-erp-1");
     assertThatThrownBy(() -> Names.incusInstance("instance", "1acme")).hasMessageContaining("starting with a letter");

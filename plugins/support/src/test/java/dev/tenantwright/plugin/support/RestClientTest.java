@@ -210,6 +210,86 @@ class RestClientTest {
   }
 
   @Test
+  void s1_aRateLimitWithoutRetryAfterWaitsUntilXRateLimitResetInEpochSeconds() {
+    // Vercel documents X-RateLimit-Reset (epoch seconds), not Retry-After, on its 429s
+    backend.stubFor(post("/v13/deployments").willReturn(aResponse().withStatus(429)
+        .withHeader("X-RateLimit-Limit", "100").withHeader("X-RateLimit-Remaining", "0")
+        .withHeader("X-RateLimit-Reset", Long.toString(Instant.parse("2026-01-01T03:00:00Z").getEpochSecond()))));
+    Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+
+    RestClient client = client().newBuilder().clock(clock).build();
+    RetryableException e = catchThrowableOfType(RetryableException.class, () -> client.post("/v13/deployments", Map.of()));
+
+    assertThat(e.retryAfter()).contains(Duration.ofHours(3));
+  }
+
+  @Test
+  void s1_aRateLimitWithoutHeadersWaitsUntilTheResetInVercelsErrorBody() {
+    long reset = Instant.parse("2026-01-01T00:10:00Z").getEpochSecond();
+    backend.stubFor(post("/v13/deployments").willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json")
+        .withBody("{\"error\":{\"code\":\"rate_limited\",\"message\":\"Too many deployments\",\"limit\":{\"remaining\":0,"
+            + "\"reset\":" + reset + ",\"resetMs\":" + reset * 1000 + ",\"total\":100}}}")));
+    Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+
+    RestClient client = client().newBuilder().clock(clock).build();
+    RetryableException e = catchThrowableOfType(RetryableException.class, () -> client.post("/v13/deployments", Map.of()));
+
+    assertThat(e.retryAfter()).contains(Duration.ofMinutes(10));
+    assertThat(e).hasMessageContaining("Too many deployments");
+  }
+
+  @Test
+  void s1_aRateLimitWithoutRetryAfterReadsTheResetOfCloudflaresRatelimitHeader() {
+    backend.stubFor(get("/zones").willReturn(aResponse().withStatus(429)
+        .withHeader("Ratelimit", "\"default\";r=0;t=42").withHeader("Ratelimit-Policy", "\"burst\";q=1200;w=300")));
+
+    assertThat(catchThrowableOfType(RetryableException.class, () -> client().get("/zones")).retryAfter())
+        .contains(Duration.ofSeconds(42));
+  }
+
+  @Test
+  void s1_retryAfterWinsOverTheResetHeadersAndAResetInThePastMeansNoWait() {
+    Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+    backend.stubFor(get("/a").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "4")
+        .withHeader("X-RateLimit-Reset", Long.toString(Instant.parse("2026-01-01T05:00:00Z").getEpochSecond()))));
+    backend.stubFor(get("/b").willReturn(aResponse().withStatus(429)
+        .withHeader("X-RateLimit-Reset", Long.toString(Instant.parse("2025-12-31T23:00:00Z").getEpochSecond()))));
+
+    RestClient client = client().newBuilder().clock(clock).build();
+
+    assertThat(catchThrowableOfType(RetryableException.class, () -> client.get("/a")).retryAfter())
+        .contains(Duration.ofSeconds(4));
+    assertThat(catchThrowableOfType(RetryableException.class, () -> client.get("/b")).retryAfter())
+        .contains(Duration.ZERO);
+  }
+
+  @Test
+  void sec14_aDotSegmentInAPathIsRefusedBeforeAnythingIsSent() {
+    backend.stubFor(any(anyUrl()).willReturn(okJson("{}")));
+
+    assertThatThrownBy(() -> client().get("/v9/projects/../../v2/user"))
+        .isInstanceOf(PermanentException.class).hasMessageContaining("'..'");
+    assertThatThrownBy(() -> client().delete("/v9/projects/./x"))
+        .isInstanceOf(PermanentException.class).hasMessageContaining("'.'");
+    assertThat(backend.getAllServeEvents()).isEmpty();
+  }
+
+  @Test
+  void sec14_pathOfSendsEachValueAsOneSegmentAndRefusesValuesThatAreNot() {
+    backend.stubFor(any(anyUrl()).willReturn(okJson("{}")));
+
+    client().call(RestRequest.get(RestRequest.pathOf("/v9/projects/{idOrName}/env/{id}", "my app", "%2e%2e")));
+
+    backend.verify(getRequestedFor(urlEqualTo("/v9/projects/my%20app/env/%252e%252e")));
+    for (String bad : new String[] {"..", ".", "", "../../v2/user", "a/b", "a\\..", "x?teamId=other", "a#b"}) {
+      assertThatThrownBy(() -> RestRequest.pathOf("/v9/projects/{idOrName}", bad))
+          .as(bad).isInstanceOf(PermanentException.class).hasMessageContaining("path segment");
+    }
+    assertThatThrownBy(() -> RestRequest.pathOf("/v9/projects/{idOrName}", "a", "b"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void serverErrorOnPostIsRetryableWithUnknownOutcome() {
     backend.stubFor(
         post("/v13/deployments")

@@ -1,9 +1,11 @@
 package dev.tenantwright.plugin.vercel;
 
+import dev.tenantwright.plugin.support.Names;
 import dev.tenantwright.spi.Nullable;
 import dev.tenantwright.spi.PermanentException;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * What a {@code vercel.deployment} deploys: either inline files or a git source, to a project made by this
@@ -13,17 +15,29 @@ import java.util.Set;
  * @param target {@code production}, {@code staging}, or a custom environment; default preview
  * @param files the files to upload inline (small sites, generated content); exclusive with {@code gitSource}
  * @param gitSource the commit to build; exclusive with {@code files}
+ * @param envRevision the revision of the project's variables this deployment must be built with, normally
+ *     {@code ${site-env.revision}}: Vercel applies variables only to new deployments, so referring to it makes
+ *     a change of the variables plan an update of the deployment, which builds a new one. Recorded in the
+ *     deployment's {@code meta}; at most 64 letters, digits, {@code .}, {@code _}, {@code :} and {@code -}
  */
 public record DeploymentSpec(
     String project,
     @Nullable String target,
     @Nullable List<InlineFile> files,
-    @Nullable GitSource gitSource) {
+    @Nullable GitSource gitSource,
+    @Nullable String envRevision) {
+
+  private static final Pattern REVISION = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
   /** Validates every field. */
   public DeploymentSpec {
     if (project == null || project.isBlank()) {
       throw new PermanentException("field 'project': must name the project, e.g. ${site.id}");
+    }
+    Names.vercelProjectIdOrName("project", project);
+    if (envRevision != null && !REVISION.matcher(envRevision).matches()) {
+      throw new PermanentException("field 'envRevision': must be at most 64 letters, digits, '.', '_', ':' and '-',"
+          + " normally ${<env resource>.revision}");
     }
     if ((files == null || files.isEmpty()) == (gitSource == null)) {
       throw new PermanentException("fields 'files' and 'gitSource': give exactly one of them");

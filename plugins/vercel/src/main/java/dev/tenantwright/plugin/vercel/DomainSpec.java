@@ -31,6 +31,7 @@ public record DomainSpec(
     if (project == null || project.isBlank()) {
       throw new PermanentException("field 'project': must name the project, e.g. ${site.id}");
     }
+    Names.vercelProjectIdOrName("project", project);
     Names.hostname("name", name);
     if (redirect != null) {
       Names.hostname("redirect", redirect);

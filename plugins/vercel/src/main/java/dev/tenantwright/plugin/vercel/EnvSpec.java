@@ -37,6 +37,7 @@ public record EnvSpec(
     if (project == null || project.isBlank()) {
       throw new PermanentException("field 'project': must name the project, e.g. ${site.id}");
     }
+    Names.vercelProjectIdOrName("project", project);
     if (vars == null || vars.isEmpty()) {
       throw new PermanentException("field 'vars': must hold at least one variable");
     }

@@ -2,6 +2,7 @@ package dev.tenantwright.plugin.vercel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tenantwright.plugin.support.RestResponse;
+import dev.tenantwright.plugin.vercel.internal.DomainConfig;
 import dev.tenantwright.plugin.vercel.internal.Ownership;
 import dev.tenantwright.plugin.vercel.internal.VercelApi;
 import dev.tenantwright.spi.CreateResult;
@@ -9,7 +10,6 @@ import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.ResourceType;
 import dev.tenantwright.spi.StepContext;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.pf4j.Extension;
@@ -21,14 +21,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Vercel keeps no free-form field on a project domain, so the ownership marker lives in a plain project
  * variable {@code TENANTWRIGHT_DOMAIN_<hash of the domain>} (target {@code development}, never part of a
- * build), written before the domain is added. create reads {@code GET /v9/projects/{id}/domains/{domain}}
+ * build) — in its comment, which list answers return in clear, and its value — written before the domain is
+ * added. create reads {@code GET /v9/projects/{id}/domains/{domain}}
  * first: a domain already on the project is CREATED or ADOPTED by its marker and otherwise a
  * {@link PermanentException}; a new one is added with {@code POST /v10/projects/{id}/domains}, where Vercel's
  * 400 "already on this project" converges by reading the domain again and a 409 (another project holds it) is
  * a permanent error with Vercel's message. A domain added unverified is verified once with
  * {@code POST .../verify}; while its TXT challenge is unmet it stays unverified and the outputs carry the
- * challenge ({@code txtName}, {@code txtValue}) for a {@code cloudflare.txt-verification}. delete removes the
- * domain ({@code DELETE /v9/projects/{id}/domains/{domain}}, 404 is gone) and then its marker variable.
+ * challenge ({@code txtName}, {@code txtValue}) for a {@code cloudflare.txt-verification}. Then the domain's
+ * configuration is read once ({@code GET /v6/domains/{domain}/config}): the outputs say whether it is
+ * {@code configured} and carry the records Vercel recommends ({@code recommendedCNAME},
+ * {@code recommendedIPv4}) for the DNS record that points the domain at Vercel. This type does not wait for
+ * the DNS: the record is made after it, from its outputs; a {@code vercel.domain-check} placed after the
+ * record waits until Vercel sees it. delete removes the domain
+ * ({@code DELETE /v9/projects/{id}/domains/{domain}}, 404 is gone) and then its marker variable.
  *
  * <p>Stateless and thread-safe.
  */
@@ -61,7 +67,13 @@ public final class VercelDomainType implements ResourceType<DomainSpec, DomainOu
     CreateResult.Origin origin;
     JsonNode domain;
     if (existing.isPresent()) {
-      Optional<String> marker = Ownership.plainValue(api.envs(project.id()), key);
+      Optional<JsonNode> markerVar = Ownership.find(api.envs(project.id()), key);
+      Optional<String> marker = markerVar.flatMap(v -> Ownership.marker(api, project.id(), v));
+      if (marker.isPresent() && ctx.belongsHere(marker.get()) && !Ownership.markedInComment(markerVar.get())) {
+        // written by an earlier version, which kept the marker in the value only
+        Ownership.writeMarker(api, project.id(), key, marker.get(), "domain " + spec.name() + " on project "
+            + project.name());
+      }
       if (marker.isPresent() && ctx.isOurs(marker.get())) {
         origin = CreateResult.Origin.CREATED;
       } else if (marker.isPresent() && ctx.belongsHere(marker.get())) {
@@ -73,7 +85,8 @@ public final class VercelDomainType implements ResourceType<DomainSpec, DomainOu
       }
       domain = existing.get();
     } else {
-      writeMarker(api, project, key, spec.name(), ctx);
+      Ownership.writeMarker(api, project.id(), key, ctx.ownershipMarker(),
+          "domain " + spec.name() + " on project " + project.name());
       ctx.progress().report(40, "adding domain " + spec.name() + " to Vercel project " + project.name());
       domain = add(api, project, key, spec, ctx);
       origin = CreateResult.Origin.CREATED;
@@ -82,7 +95,7 @@ public final class VercelDomainType implements ResourceType<DomainSpec, DomainOu
       domain = api.verifyDomain(project.id(), spec.name()).orElse(domain);
       LOG.debug("domain {} is {}verified", spec.name(), domain.path("verified").asBoolean() ? "" : "not yet ");
     }
-    return new CreateResult<>(outputs(domain, project.id()), origin);
+    return new CreateResult<>(outputs(domain, project.id(), config(api, spec.name(), project.id())), origin);
   }
 
   @Override
@@ -93,11 +106,11 @@ public final class VercelDomainType implements ResourceType<DomainSpec, DomainOu
       return Optional.empty();
     }
     String projectId = p.get().path("id").asText();
-    Optional<String> marker = Ownership.plainValue(api.envs(projectId), Ownership.domainKey(spec.name()));
+    Optional<String> marker = marker(api, projectId, Ownership.domainKey(spec.name()));
     if (marker.isEmpty() || !ctx.belongsHere(marker.get())) {
       return Optional.empty();
     }
-    return api.domain(projectId, spec.name()).map(d -> outputs(d, projectId));
+    return api.domain(projectId, spec.name()).map(d -> outputs(d, projectId, config(api, spec.name(), projectId)));
   }
 
   @Override
@@ -107,9 +120,8 @@ public final class VercelDomainType implements ResourceType<DomainSpec, DomainOu
       return;
     }
     String key = Ownership.domainKey(outputs.name());
-    List<JsonNode> envs = api.envs(outputs.projectId());
-    Optional<JsonNode> markerVar = envs.stream().filter(e -> key.equals(e.path("key").asText())).findFirst();
-    Optional<String> marker = markerVar.map(e -> e.path("value").asText());
+    Optional<JsonNode> markerVar = Ownership.find(api.envs(outputs.projectId()), key);
+    Optional<String> marker = markerVar.flatMap(v -> Ownership.marker(api, outputs.projectId(), v));
     boolean onProject = api.domain(outputs.projectId(), outputs.name()).isPresent();
     if (onProject && !marker.map(ctx::belongsHere).orElse(false)) {
       throw new PermanentException("vercel: refusing to remove domain " + outputs.name() + " from project "
@@ -118,7 +130,7 @@ public final class VercelDomainType implements ResourceType<DomainSpec, DomainOu
     if (onProject) {
       api.deleteDomain(outputs.projectId(), outputs.name());
     }
-    if (markerVar.isPresent() && ctx.belongsHere(marker.get())) {
+    if (markerVar.isPresent() && marker.map(ctx::belongsHere).orElse(false)) {
       api.deleteEnv(outputs.projectId(), markerVar.get().path("id").asText());
     }
   }
@@ -152,30 +164,23 @@ public final class VercelDomainType implements ResourceType<DomainSpec, DomainOu
     throw new IllegalStateException("unreachable: " + r);
   }
 
-  private static void writeMarker(VercelApi api, Ownership.Project project, String key, String domain, StepContext ctx) {
-    Map<String, Object> v = new LinkedHashMap<>();
-    v.put("key", key);
-    v.put("value", ctx.ownershipMarker());
-    v.put("type", "plain");
-    v.put("target", Ownership.MARKER_TARGET);
-    v.put("comment", "Tenantwright ownership marker of domain " + domain);
-    VercelApi.Upserted r = api.upsertEnvs(project.id(), List.of(v));
-    if (!r.failed().isEmpty()) {
-      JsonNode f = r.failed().get(0);
-      throw new PermanentException("vercel: cannot record the ownership of domain " + domain + " on project "
-          + project.name() + ": [" + f.path("code").asText() + "] " + f.path("message").asText());
-    }
+  /** The marker of the domain's marker variable {@code key}, if the variable exists and holds one. */
+  private static Optional<String> marker(VercelApi api, String projectId, String key) {
+    return Ownership.find(api.envs(projectId), key).flatMap(v -> Ownership.marker(api, projectId, v));
   }
 
   private static void removeMarker(VercelApi api, String projectId, String key, StepContext ctx) {
-    for (JsonNode e : api.envs(projectId)) {
-      if (key.equals(e.path("key").asText()) && ctx.isOurs(e.path("value").asText())) {
-        api.deleteEnv(projectId, e.path("id").asText());
-      }
+    Optional<JsonNode> var = Ownership.find(api.envs(projectId), key);
+    if (var.isPresent() && Ownership.marker(api, projectId, var.get()).map(ctx::isOurs).orElse(false)) {
+      api.deleteEnv(projectId, var.get().path("id").asText());
     }
   }
 
-  private static DomainOutputs outputs(JsonNode d, String projectId) {
+  private static DomainConfig config(VercelApi api, String domain, String projectId) {
+    return DomainConfig.of(api.domainConfig(domain, projectId));
+  }
+
+  private static DomainOutputs outputs(JsonNode d, String projectId, DomainConfig config) {
     boolean verified = d.path("verified").asBoolean(false);
     JsonNode txt = null;
     for (JsonNode v : d.path("verification")) {
@@ -186,7 +191,8 @@ public final class VercelDomainType implements ResourceType<DomainSpec, DomainOu
     }
     return new DomainOutputs(d.path("name").asText(), projectId, d.path("apexName").asText(), verified,
         verified || txt == null ? null : txt.path("domain").asText(),
-        verified || txt == null ? null : txt.path("value").asText());
+        verified || txt == null ? null : txt.path("value").asText(), config.configured(), config.recommendedCNAME(),
+        config.recommendedIPv4());
   }
 
   private static VercelApi api(StepContext ctx) {

@@ -1,6 +1,8 @@
 package dev.tenantwright.plugin.vercel;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tenantwright.plugin.support.SupportJson;
 import dev.tenantwright.plugin.vercel.internal.Ownership;
 import dev.tenantwright.plugin.vercel.internal.VercelApi;
 import dev.tenantwright.spi.CreateResult;
@@ -8,6 +10,8 @@ import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.ResourceType;
 import dev.tenantwright.spi.StepContext;
 import dev.tenantwright.spi.Updatable;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -17,6 +21,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.pf4j.Extension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * and the step fails naming each refusal. The result is ADOPTED only when every variable already belonged to
  * an earlier run of this resource. update upserts again and removes variables dropped from the spec. delete
  * removes the variables by id, skipping any whose comment is no longer ours; a project that is gone is success.
+ *
+ * <p>Vercel applies variables only to deployments made after they change. The outputs' {@code revision} — a
+ * keyed hash of names, values, targets and branch, never the values — changes with them; a
+ * {@code vercel.deployment} that refers to it is planned for an update when the variables change, and builds
+ * a new deployment with them.
  *
  * <p>Stateless and thread-safe.
  */
@@ -89,7 +100,7 @@ public final class VercelEnvType implements ResourceType<EnvSpec, EnvOutputs>, U
       api.deleteEnv(project.id(), id);
     }
     Map<String, String> ids = upsert(api, project, spec, ctx, preexisting);
-    EnvOutputs outputs = new EnvOutputs(project.id(), ids);
+    EnvOutputs outputs = new EnvOutputs(project.id(), ids, revision(spec, api.config()));
     return allAdopted ? CreateResult.adopted(outputs) : CreateResult.created(outputs);
   }
 
@@ -110,7 +121,7 @@ public final class VercelEnvType implements ResourceType<EnvSpec, EnvOutputs>, U
         ids.put(key, e.path("id").asText());
       }
     }
-    return ids.isEmpty() ? Optional.empty() : Optional.of(new EnvOutputs(projectId, ids));
+    return ids.isEmpty() ? Optional.empty() : Optional.of(new EnvOutputs(projectId, ids, revision(spec, api.config())));
   }
 
   @Override
@@ -188,6 +199,31 @@ public final class VercelEnvType implements ResourceType<EnvSpec, EnvOutputs>, U
         continue;
       }
       api.deleteEnv(projectId, id);
+    }
+  }
+
+  /**
+   * HMAC-SHA256, keyed with the API token, of the variables as a build sees them (names, values, targets,
+   * branch), as 16 hex characters. Keyed so that a weak value cannot be recovered from the journal by trying
+   * candidates; the type is left out, since it does not change what a build sees.
+   */
+  static String revision(EnvSpec spec, VercelConfig config) {
+    Map<String, Object> what = new TreeMap<>();
+    Map<String, String> values = new TreeMap<>();
+    spec.vars().forEach((k, v) -> values.put(k, v.reveal()));
+    what.put("vars", values);
+    what.put("target", spec.effectiveTarget());
+    if (spec.gitBranch() != null) {
+      what.put("gitBranch", spec.gitBranch());
+    }
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(("tenantwright vercel.env revision " + config.token().reveal())
+          .getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      byte[] sum = mac.doFinal(SupportJson.mapper().writeValueAsBytes(what));
+      return Ownership.hex(sum).substring(0, 16);
+    } catch (JsonProcessingException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot compute the revision of the variables", e);
     }
   }
 

@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * made it, ADOPTED when an earlier run of this resource did, and is otherwise a {@link PermanentException}
  * naming the conflict. A new project is made by {@code POST /v11/projects} with the marker variable in the
  * same call, so no project ever exists without its marker; a 409 (someone took the name meanwhile) is judged
- * the same way. delete ({@code DELETE /v9/projects/{id}}) removes the project with its variables, domains and
- * deployments, treats 404 as gone, and refuses a project whose marker is no longer this resource's.
+ * the same way. The marker is then also written to the variable's comment, which — unlike its value — list
+ * answers return in clear ({@link Ownership}); a project found without it gets it then. delete
+ * ({@code DELETE /v9/projects/{id}}) removes the project with its variables, domains and deployments, treats
+ * 404 as gone, and refuses a project whose marker is no longer this resource's.
  *
  * <p>Stateless and thread-safe.
  */
@@ -60,7 +62,9 @@ public final class VercelProjectType implements ResourceType<ProjectSpec, Projec
     ctx.progress().report(30, "creating Vercel project " + name);
     Optional<JsonNode> made = api.createProject(body(spec, name, ctx));
     if (made.isPresent()) {
-      LOG.debug("created Vercel project {} ({})", name, made.get().path("id").asText());
+      String id = made.get().path("id").asText();
+      LOG.debug("created Vercel project {} ({})", name, id);
+      Ownership.writeMarker(api, id, Ownership.OWNER_KEY, ctx.ownershipMarker(), "project " + name);
       return CreateResult.created(outputs(made.get()));
     }
     JsonNode holder = api.project(name).orElseThrow(() -> new PermanentException("vercel: the project name '" + name
@@ -94,11 +98,15 @@ public final class VercelProjectType implements ResourceType<ProjectSpec, Projec
 
   private static CreateResult<ProjectOutputs> judge(VercelApi api, JsonNode project, StepContext ctx) {
     Optional<String> marker = Ownership.projectMarker(api, project);
-    if (marker.isPresent() && ctx.isOurs(marker.get())) {
-      return CreateResult.created(outputs(project));
-    }
     if (marker.isPresent() && ctx.belongsHere(marker.get())) {
-      return CreateResult.adopted(outputs(project));
+      String id = project.path("id").asText();
+      boolean inComment = Ownership.find(project.path("env"), Ownership.OWNER_KEY).map(Ownership::markedInComment)
+          .orElse(false);
+      if (!inComment) {
+        // made before the comment was written (a crash in between, or an earlier plugin version)
+        Ownership.writeMarker(api, id, Ownership.OWNER_KEY, marker.get(), "project " + project.path("name").asText());
+      }
+      return ctx.isOurs(marker.get()) ? CreateResult.created(outputs(project)) : CreateResult.adopted(outputs(project));
     }
     throw new PermanentException("vercel: project '" + project.path("name").asText() + "' ("
         + project.path("id").asText() + ") already exists and is not managed by this resource ("

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 class VercelDeploymentConformanceTest extends ResourceTypeConformance<DeploymentSpec, DeploymentOutputs> {
 
   static final DeploymentSpec SAME_CONTENT = new DeploymentSpec("any", "production",
-      List.of(new DeploymentSpec.InlineFile("index.html", "<h1>hello</h1>", null)), null);
+      List.of(new DeploymentSpec.InlineFile("index.html", "<h1>hello</h1>", null)), null, null);
 
   final VercelFake fake = new VercelFake().projectFixtures(Fixtures.projects());
 
@@ -61,7 +61,7 @@ class VercelDeploymentConformanceTest extends ResourceTypeConformance<Deployment
   @Override
   protected void plantOwnedObject(String resourceName, String marker) {
     fake.putDeployment(Fixtures.projectOf(resourceName), Map.of(Ownership.META_OWNER, marker,
-        Ownership.META_DIGEST, VercelDeploymentType.digest(SAME_CONTENT)), "READY");
+        Ownership.META_DIGEST, VercelDeploymentType.digest(SAME_CONTENT)), "READY", "production");
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.tenantwright.spi.StepContext;
 import dev.tenantwright.testkit.Fault;
 import dev.tenantwright.testkit.TestStepContext;
 import dev.tenantwright.testkit.vercel.VercelFake;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -119,6 +120,34 @@ class VercelDomainTypeTest {
     assertThat(fake.domains(projectId)).isEmpty();
     assertThat(fake.envKeys(projectId)).containsExactly(VercelFake.OWNER_KEY);
     assertThat(type.read(spec, null, ctx)).isEmpty();
+  }
+
+  @Test
+  void v2_theDomainMarkerIsKeptInItsVariablesCommentSoDeleteCanTellItIsOurs() {
+    StepContext ctx = ctx("run-1");
+    DomainOutputs out = type.create(spec, ctx).outputs();
+
+    assertThat(fake.envComment(projectId, Ownership.domainKey(DOMAIN))).contains(ctx.ownershipMarker());
+    assertThat(type.read(spec, null, ctx)).isPresent();
+    assertThat(type.create(spec, ctx("run-2")).origin()).isEqualTo(CreateResult.Origin.ADOPTED);
+    type.delete(spec, out, ctx);
+    assertThat(fake.domains(projectId)).isEmpty();
+    assertThat(fake.envKeys(projectId)).containsExactly(VercelFake.OWNER_KEY);
+  }
+
+  @Test
+  void v5_theDomainOutputsTheRecordsVercelRecommendsAndWhetherItIsConfigured() {
+    DomainOutputs out = type.create(spec, ctx("run-1")).outputs();
+
+    assertThat(out.recommendedCNAME()).isEqualTo(fake.recommendedCname(projectId));
+    assertThat(out.recommendedIPv4()).isEqualTo(VercelFake.RECOMMENDED_IPV4);
+    assertThat(out.configured()).isFalse();
+    assertThat(fake.requests(VercelFake.DOMAIN_CONFIG)).singleElement()
+        .satisfies(c -> assertThat(c.query()).contains("projectIdOrName=" + projectId));
+
+    fake.dnsLookup((type, name) -> type.equals("CNAME") && name.equals(DOMAIN) ? List.of(out.recommendedCNAME())
+        : List.of());
+    assertThat(type.read(spec, out, ctx("run-1"))).map(DomainOutputs::configured).contains(true);
   }
 
   @Test

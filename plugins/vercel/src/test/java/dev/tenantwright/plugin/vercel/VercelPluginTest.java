@@ -30,6 +30,7 @@ class VercelPluginTest {
     return Tenantwright.builder().embedded(dir.resolve("data")).classpathPlugins(false)
         .resourceType(new VercelProjectType()).resourceType(new VercelEnvType())
         .resourceType(new VercelDeploymentType()).resourceType(new VercelDomainType())
+        .resourceType(new VercelDomainCheckType())
         .resourceType(new CloudflareDnsRecordType()).resourceType(new CloudflareTxtVerificationType())
         .pluginConfig("vercel", Map.of("token", "t"))
         .pluginConfig("cloudflare", Map.of("token", "t", "zoneId", "023e105f4ecef8ad9ca31a8372d0c353"));
@@ -44,6 +45,7 @@ class VercelPluginTest {
     try (Tenantwright tw = Tenantwright.builder().embedded(dir.resolve("data")).plugins(plugins)
         .classpathPlugins(false).build()) {
       assertThat(tw.resourceTypes()).contains("vercel.project", "vercel.env", "vercel.deployment", "vercel.domain",
+          "vercel.domain-check",
           "cloudflare.dns-record", "cloudflare.txt-verification");
     }
   }
@@ -61,7 +63,7 @@ class VercelPluginTest {
   void theClientSiteExampleLoadsWithBothPluginsTypesRegistered() {
     Blueprint bp = Blueprint.fromYaml(EXAMPLE);
     assertThat(bp.resources()).extracting(r -> r.type()).containsExactly("vercel.project", "vercel.env",
-        "vercel.deployment", "vercel.domain", "cloudflare.dns-record", "http.health-check");
+        "vercel.deployment", "vercel.domain", "cloudflare.dns-record", "vercel.domain-check", "http.health-check");
 
     try (Tenantwright tw = withAllTypes().blueprint(bp).build()) {
       assertThat(tw.blueprints()).contains("vercel-site");

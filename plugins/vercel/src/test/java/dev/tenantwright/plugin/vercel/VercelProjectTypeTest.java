@@ -13,6 +13,7 @@ import dev.tenantwright.testkit.TestStepContext;
 import dev.tenantwright.testkit.vercel.VercelFake;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -132,6 +133,30 @@ class VercelProjectTypeTest {
 
     assertThat(type.create(spec, ctx("run-1")).origin()).isEqualTo(CreateResult.Origin.CREATED);
     assertThat(fake.liveObjects()).filteredOn(s -> s.startsWith("project ")).hasSize(1);
+  }
+
+  @Test
+  void v2_theMarkerIsKeptInTheOwnerVariablesCommentWhichListsReturnInClear() {
+    StepContext ctx = ctx("run-1");
+    ProjectOutputs out = type.create(spec, ctx).outputs();
+
+    assertThat(fake.envComment("acme-demo-site", VercelFake.OWNER_KEY)).contains(ctx.ownershipMarker());
+    assertThat(type.read(spec, null, ctx)).contains(out);
+    assertThat(type.create(spec, ctx("run-2")).origin()).isEqualTo(CreateResult.Origin.ADOPTED);
+    type.delete(spec, out, ctx);
+    assertThat(fake.projectId("acme-demo-site")).isEmpty();
+  }
+
+  @Test
+  void v2_aProjectMarkedOnlyInItsVariablesValueIsRecognisedByReadingTheVariableById() {
+    String id = fake.putProject("acme-demo-site", null);
+    String earlier = ctx("run-0").ownershipMarker();
+    fake.putEnv(id, VercelFake.OWNER_KEY, earlier, "plain", List.of("development"), null);
+
+    assertThat(type.create(spec, ctx("run-1")).origin()).isEqualTo(CreateResult.Origin.ADOPTED);
+    assertThat(fake.calls(VercelFake.GET_ENV)).isPositive();
+    assertThat(fake.envComment(id, VercelFake.OWNER_KEY)).as("the marker is copied to the comment").contains(earlier);
+    assertThat(fake.envValue(id, VercelFake.OWNER_KEY)).contains(earlier);
   }
 
   @Test

@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 class VercelSiteTest {
 
   static final String DOMAIN = "shop.example.com";
+  static final String PROJECT = "acme-shop-live-site";
 
   @TempDir
   Path dir;
@@ -54,6 +56,7 @@ class VercelSiteTest {
   final AtomicInteger healthChecks = new AtomicInteger();
   HttpServer site;
   Tenantwright tw;
+  Tenant tenant;
 
   @BeforeEach
   void start() throws IOException {
@@ -99,12 +102,15 @@ class VercelSiteTest {
         .maxAttempts(maxAttempts)
         .build();
     vercel.requireTeam("team_acme");
+    // Vercel sees the domain configured once Cloudflare holds a record pointing at a recommended target
+    vercel.dnsLookup((type, name) -> cloudflare.records().stream()
+        .filter(r -> r.type().equals(type) && r.name().equals(name)).map(CloudflareFake.DnsRecord::content).toList());
     return tw;
   }
 
   Run provision(Tenantwright tw) {
-    Tenant t = tw.tenants().create(NewTenant.company("ACME Shop").email("ops@acme.example"));
-    return tw.environments().provision(t.id(), EnvironmentKind.LIVE, RunOptions.defaults()
+    tenant = tw.tenants().create(NewTenant.company("ACME Shop").email("ops@acme.example"));
+    return tw.environments().provision(tenant.id(), EnvironmentKind.LIVE, RunOptions.defaults()
         .parameter("domain", DOMAIN)
         .parameter("health-url", "http://127.0.0.1:" + site.getAddress().getPort() + "/health")
         .parameter("git-org", "acme")
@@ -125,7 +131,7 @@ class VercelSiteTest {
     assertThat(cloudflare.records()).singleElement().satisfies(r -> {
       assertThat(r.type()).isEqualTo("CNAME");
       assertThat(r.name()).isEqualTo(DOMAIN);
-      assertThat(r.content()).isEqualTo("cname.vercel-dns.com");
+      assertThat(r.content()).as("the domain's recommended CNAME (V5)").isEqualTo(vercel.recommendedCname(PROJECT));
       assertThat(r.comment()).startsWith("tw:acme-shop/live/dns@");
     });
     assertThat(healthChecks.get()).isPositive();
@@ -181,5 +187,93 @@ class VercelSiteTest {
     assertThat(cloudflare.records()).hasSize(1);
     assertThat(vercel.requests()).anySatisfy(c -> assertThat(c.status()).isEqualTo(429));
     assertThat(cloudflare.requests()).anySatisfy(c -> assertThat(c.status()).isEqualTo(429));
+  }
+
+  Run update(RunOptions options) {
+    return tw.environments().update(tenant.id(), "live", options).await(Duration.ofMinutes(2));
+  }
+
+  /** What the domain serves after every Vercel call from now on. */
+  List<Optional<String>> watchWhatTheDomainServes() {
+    List<Optional<String>> served = new CopyOnWriteArrayList<>();
+    vercel.afterEachCall(n -> served.add(vercel.servedDeployment(DOMAIN)));
+    return served;
+  }
+
+  @Test
+  void v1_aRedeployKeepsTheOldDeploymentServingUntilTheNewOneIsAliased() throws IOException {
+    assertThat(provision(open(5)).state()).isEqualTo(RunState.SUCCEEDED);
+    String old = vercel.servedDeployment(DOMAIN).orElseThrow();
+    List<Optional<String>> served = watchWhatTheDomainServes();
+
+    Run run = update(RunOptions.defaults().parameter("git-ref", "v2"));
+
+    assertThat(run.state()).as(run.error()).isEqualTo(RunState.SUCCEEDED);
+    String now = vercel.servedDeployment(DOMAIN).orElseThrow();
+    assertThat(now).isNotEqualTo(old);
+    assertThat(served).as("the site was never down").allSatisfy(s -> assertThat(s).isPresent())
+        .as("the old deployment served while the new one built").contains(Optional.of(old));
+    assertThat(vercel.deploymentIds(PROJECT)).as("the old deployment is kept for a rollback").containsExactly(old, now);
+  }
+
+  @Test
+  void v1_aRedeployRunWithoutAnyChangeBuildsAgainAndKeepsTheSiteUp() throws IOException {
+    assertThat(provision(open(5)).state()).isEqualTo(RunState.SUCCEEDED);
+    String old = vercel.servedDeployment(DOMAIN).orElseThrow();
+    List<Optional<String>> served = watchWhatTheDomainServes();
+
+    Run run = tw.environments().redeploy(tenant.id(), "live", RunOptions.defaults()).await(Duration.ofMinutes(2));
+
+    assertThat(run.state()).as(run.error()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(vercel.servedDeployment(DOMAIN)).isPresent().get().isNotEqualTo(old);
+    assertThat(served).allSatisfy(s -> assertThat(s).isPresent());
+    assertThat(vercel.deploymentIds(PROJECT)).hasSize(2).contains(old);
+  }
+
+  @Test
+  void v1_aFailedBuildDuringARedeployLeavesTheOldDeploymentServing() throws IOException {
+    assertThat(provision(open(5)).state()).isEqualTo(RunState.SUCCEEDED);
+    String old = vercel.servedDeployment(DOMAIN).orElseThrow();
+    List<Optional<String>> served = watchWhatTheDomainServes();
+    vercel.failBuilds("BUILD_FAILED", "Command \"npm run build\" exited with 1");
+
+    Run run = update(RunOptions.defaults().parameter("git-ref", "v2"));
+
+    assertThat(run.state()).isIn(RunState.FAILED, RunState.ROLLED_BACK);
+    assertThat(run.error()).contains("BUILD_FAILED");
+    assertThat(served).isNotEmpty().allSatisfy(s -> assertThat(s).contains(old));
+    assertThat(vercel.deploymentIds(PROJECT)).contains(old);
+  }
+
+  @Test
+  void v1_whenALaterStepFailsTheRollbackServesThePreviousDeploymentAgain() throws IOException {
+    assertThat(provision(open(5)).state()).isEqualTo(RunState.SUCCEEDED);
+    String old = vercel.servedDeployment(DOMAIN).orElseThrow();
+    List<Optional<String>> served = watchWhatTheDomainServes();
+
+    Run run = update(RunOptions.defaults().parameter("git-ref", "v2").parameter("health-url", "ftp://127.0.0.1/"));
+
+    assertThat(run.state()).as(run.error()).isEqualTo(RunState.ROLLED_BACK);
+    assertThat(run.steps()).filteredOn(s -> s.name().equals("deploy")).extracting(StepStatus::state)
+        .containsExactly(StepState.COMPENSATED);
+    assertThat(vercel.servedDeployment(DOMAIN)).contains(old);
+    assertThat(served).as("the site was never down").allSatisfy(s -> assertThat(s).isPresent());
+    assertThat(vercel.deploymentIds(PROJECT)).as("the rolled-back deployment is deleted").containsExactly(old);
+  }
+
+  @Test
+  void v4_anEnvironmentVariableChangeReachesTheSiteThroughANewDeployment() throws IOException {
+    assertThat(provision(open(5)).state()).isEqualTo(RunState.SUCCEEDED);
+    String old = vercel.servedDeployment(DOMAIN).orElseThrow();
+
+    Run run = update(RunOptions.defaults().parameter("api-url", "https://api-v2.example.com"));
+
+    assertThat(run.state()).as(run.error()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(vercel.envValue(PROJECT, "API_URL")).contains("https://api-v2.example.com");
+    String now = vercel.servedDeployment(DOMAIN).orElseThrow();
+    assertThat(now).as("a new deployment, built with the new value, serves the site").isNotEqualTo(old);
+    String revision = vercel.deploymentMeta(now).get("tenantwrightEnvRevision");
+    assertThat(revision).isNotBlank().isNotEqualTo(vercel.deploymentMeta(old).get("tenantwrightEnvRevision"))
+        .doesNotContain("api-v2");
   }
 }

@@ -1,5 +1,6 @@
 package dev.tenantwright.plugin.support.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tenantwright.plugin.support.BackendError;
 import dev.tenantwright.plugin.support.ErrorDecoder;
 import dev.tenantwright.plugin.support.RestResponse;
@@ -26,8 +27,12 @@ import java.util.Optional;
  * The one place that turns an HTTP failure into the SPI's exceptions, so every plugin fails the same way.
  *
  * <ul>
- *   <li>429 → {@link RetryableException#rateLimited} after {@code Retry-After} (delta-seconds or HTTP-date),
- *       else after the client's default;
+ *   <li>429 → {@link RetryableException#rateLimited} after {@code Retry-After} (delta-seconds or HTTP-date);
+ *       without one, until the reset a backend announces otherwise — {@code X-RateLimit-Reset} (Vercel, GitHub:
+ *       epoch seconds; a small number is read as seconds from now), Vercel's error body
+ *       {@code error.limit.reset} (epoch seconds), or the IETF draft's {@code Ratelimit: "name";r=0;t=<seconds>}
+ *       (Cloudflare) — else after the client's default. A quota that resets hours later thus says so, and the
+ *       engine fails the step at once instead of spending its attempts;
  *   <li>408 → retryable, the request was not processed;
  *   <li>5xx → retryable; the outcome is unknown unless the method is GET or HEAD;
  *   <li>other 4xx, 1xx, 3xx → {@link PermanentException};
@@ -80,7 +85,7 @@ public final class ErrorClassifier {
     String what = clientName + ": " + response.method() + " " + response.path() + " returned " + status;
     String said = backendMessage(response);
     if (status == 429) {
-      Duration wait = retryAfter(response).orElse(defaultRetryAfter);
+      Duration wait = rateLimitWait(response).orElse(defaultRetryAfter);
       return RetryableException.rateLimited(redact(what + " (rate limited, retry after " + wait.toMillis() + " ms)" + said), wait);
     }
     if (status == 408) {
@@ -145,6 +150,74 @@ public final class ErrorClassifier {
 
   private Optional<Duration> retryAfter(RestResponse response) {
     return response.header("Retry-After").flatMap(v -> parseRetryAfter(v, clock.instant()));
+  }
+
+  /** How long a 429 asks to wait: {@code Retry-After} first, then the reset the backend announces. */
+  private Optional<Duration> rateLimitWait(RestResponse response) {
+    Instant now = clock.instant();
+    return retryAfter(response)
+        // Vercel: "X-RateLimit-Reset: epoch seconds" (vercel.com/docs/rest-api, "Rate limits")
+        .or(() -> response.header("X-RateLimit-Reset").flatMap(v -> parseReset(v, now)))
+        // Vercel: {"error":{"code":"rate_limited","limit":{"remaining","reset","resetMs","total"}}}
+        .or(() -> bodyReset(response, now))
+        // Cloudflare (developers.cloudflare.com/fundamentals/api/reference/limits): Ratelimit: "default";r=0;t=30
+        .or(() -> response.header("Ratelimit").flatMap(ErrorClassifier::parseRatelimitT));
+  }
+
+  private static Optional<Duration> bodyReset(RestResponse response, Instant now) {
+    try {
+      JsonNode reset = response.json().path("error").path("limit").path("reset");
+      return reset.isNumber() || reset.isTextual() ? parseReset(reset.asText(), now) : Optional.empty();
+    } catch (RuntimeException e) {
+      // not JSON: no reset to read
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Parses a rate-limit reset: epoch seconds when it is at least 10^9 (a date after 2001), else seconds from
+   * {@code now}, as some APIs send. A reset in the past means zero.
+   *
+   * @return the wait, or empty when the value is not a non-negative integer
+   */
+  public static Optional<Duration> parseReset(String value, Instant now) {
+    String v = value.trim();
+    if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(Character::isDigit)) {
+      return Optional.empty();
+    }
+    long n = Long.parseLong(v);
+    if (n < 1_000_000_000L) {
+      return Optional.of(Duration.ofSeconds(n));
+    }
+    Duration d = Duration.between(now, Instant.ofEpochSecond(n));
+    return Optional.of(d.isNegative() ? Duration.ZERO : d);
+  }
+
+  /**
+   * Reads the largest {@code t=} (seconds until the window resets) of a {@code Ratelimit} header with
+   * exhausted items ({@code r=0}), or of all items when none says {@code r=0}.
+   */
+  public static Optional<Duration> parseRatelimitT(String header) {
+    long exhausted = -1;
+    long any = -1;
+    for (String item : header.split(",")) {
+      long t = -1;
+      boolean empty = false;
+      for (String param : item.split(";")) {
+        String p = param.trim();
+        if (p.startsWith("t=") && p.length() > 2 && p.length() < 20 && p.substring(2).chars().allMatch(Character::isDigit)) {
+          t = Long.parseLong(p.substring(2));
+        } else if (p.equals("r=0")) {
+          empty = true;
+        }
+      }
+      any = Math.max(any, t);
+      if (empty) {
+        exhausted = Math.max(exhausted, t);
+      }
+    }
+    long t = exhausted >= 0 ? exhausted : any;
+    return t < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(t));
   }
 
   /**

@@ -33,4 +33,21 @@ class ErrorClassifierTest {
     assertThat(ErrorClassifier.parseRetryAfter("-5", NOW)).isEmpty();
     assertThat(ErrorClassifier.parseRetryAfter("99999999999999999999999", NOW)).isEmpty();
   }
+
+  @Test
+  void s1_readsARateLimitResetAsEpochSecondsOrAsSecondsFromNow() {
+    assertThat(ErrorClassifier.parseReset(Long.toString(NOW.getEpochSecond() + 3600), NOW)).contains(Duration.ofHours(1));
+    assertThat(ErrorClassifier.parseReset("30", NOW)).contains(Duration.ofSeconds(30));
+    assertThat(ErrorClassifier.parseReset(Long.toString(NOW.getEpochSecond() - 10), NOW)).contains(Duration.ZERO);
+    assertThat(ErrorClassifier.parseReset("Tue Feb 16 2021", NOW)).isEmpty();
+    assertThat(ErrorClassifier.parseReset("99999999999999999999999", NOW)).isEmpty();
+  }
+
+  @Test
+  void s1_readsTheResetOfTheExhaustedItemOfARatelimitHeader() {
+    assertThat(ErrorClassifier.parseRatelimitT("\"default\";r=50;t=30")).contains(Duration.ofSeconds(30));
+    assertThat(ErrorClassifier.parseRatelimitT("\"burst\";r=3;t=5, \"daily\";r=0;t=7200"))
+        .contains(Duration.ofHours(2));
+    assertThat(ErrorClassifier.parseRatelimitT("\"default\";r=0")).isEmpty();
+  }
 }

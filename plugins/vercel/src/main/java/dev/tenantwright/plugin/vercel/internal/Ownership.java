@@ -6,16 +6,24 @@ import dev.tenantwright.spi.StepContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Where the plugin keeps ownership markers in Vercel, which has no labels: a project carries its marker in
  * the plain environment variable {@value #OWNER_KEY} (target {@code development} only, so it never reaches a
- * build); environment variables carry it in their {@code comment}; deployments in {@code meta.}{@value #META_OWNER};
- * a domain in the project variable {@code TENANTWRIGHT_DOMAIN_<hash of the domain>}. Every place is one the
- * API stores and returns.
+ * build); a domain in the project variable {@code TENANTWRIGHT_DOMAIN_<hash of the domain>}; other environment
+ * variables in their {@code comment}; deployments in {@code meta.}{@value #META_OWNER}.
+ *
+ * <p>Markers are read from places the API returns in clear. Listing variables returns their values
+ * encrypted, {@code plain} ones included (vercel/vercel#9072, vercel/sdk#118), so a marker variable keeps the
+ * marker in its {@code comment} too, and the comment is what is read. {@code POST /v11/projects} cannot set
+ * a comment, so a new project's marker variable gets its comment in a second call; until then (a crash in
+ * between), and for variables written by earlier versions of the plugin, the marker is read from the value
+ * with {@code GET /v1/projects/{idOrName}/env/{id}}, the one call that decrypts, and copied to the comment.
  *
  * <p>Variables, deployments and domains are only ever put on a project made by this same tenant and
  * environment ({@link #requireManagedHere}). Stateless.
@@ -30,32 +38,75 @@ public final class Ownership {
   public static final String META_OWNER = "tenantwrightOwner";
   /** The deployment meta key holding the digest of what was deployed. */
   public static final String META_DIGEST = "tenantwrightDigest";
+  /** The deployment meta key holding the revision of the variables the deployment was built with. */
+  public static final String META_ENV_REVISION = "tenantwrightEnvRevision";
   /** The only target of marker variables: never part of a preview or production build. */
   public static final List<String> MARKER_TARGET = List.of("development");
+  /** How every marker starts ({@code tw:<tenant>/<environment>/<resource>@<hash>}). */
+  private static final String MARKER_PREFIX = "tw:";
 
   private Ownership() {}
 
-  /** A project as the other types need it: id, name and its variables as the GET returned them. */
+  /** A project as the other types need it: id, name and the GET's answer. */
   public record Project(String id, String name, JsonNode json) {}
 
   /** The marker kept in a project's {@value #OWNER_KEY}, if any. */
   public static Optional<String> projectMarker(VercelApi api, JsonNode project) {
+    String id = project.path("id").asText();
     JsonNode env = project.get("env");
-    if (env != null && env.isArray()) {
-      return plainValue(env, OWNER_KEY);
-    }
-    return api.envs(project.path("id").asText()).stream()
-        .filter(e -> OWNER_KEY.equals(e.path("key").asText())).map(e -> e.path("value").asText()).findFirst();
+    Optional<JsonNode> var = env != null && env.isArray() ? find(env, OWNER_KEY) : find(api.envs(id), OWNER_KEY);
+    return var.flatMap(v -> marker(api, id, v));
   }
 
-  /** The value of a plain project variable in a list of variables, if present. */
-  public static Optional<String> plainValue(Iterable<JsonNode> env, String key) {
+  /** The project variable {@code key} in a list of variables, if present. */
+  public static Optional<JsonNode> find(Iterable<JsonNode> env, String key) {
     for (JsonNode e : env) {
-      if (key.equals(e.path("key").asText()) && e.hasNonNull("value")) {
-        return Optional.of(e.get("value").asText());
+      if (key.equals(e.path("key").asText())) {
+        return Optional.of(e);
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The marker a marker variable holds: its comment when that is a marker, else its value read by id (the
+   * list's value is ciphertext).
+   */
+  public static Optional<String> marker(VercelApi api, String projectId, JsonNode var) {
+    String comment = var.hasNonNull("comment") ? var.get("comment").asText() : "";
+    if (comment.startsWith(MARKER_PREFIX)) {
+      return Optional.of(comment);
+    }
+    return api.env(projectId, var.path("id").asText())
+        .filter(e -> e.hasNonNull("value"))
+        .map(e -> e.get("value").asText())
+        .filter(v -> v.startsWith(MARKER_PREFIX));
+  }
+
+  /** Whether a marker variable already carries its marker in its comment. */
+  public static boolean markedInComment(JsonNode var) {
+    return var.hasNonNull("comment") && var.get("comment").asText().startsWith(MARKER_PREFIX);
+  }
+
+  /**
+   * Writes a marker variable — {@code marker} as both value and comment, type {@code plain}, target
+   * {@code development} — with one upsert.
+   *
+   * @throws PermanentException when Vercel refuses it, naming what it was for
+   */
+  public static void writeMarker(VercelApi api, String projectId, String key, String marker, String what) {
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("key", key);
+    v.put("value", marker);
+    v.put("type", "plain");
+    v.put("target", MARKER_TARGET);
+    v.put("comment", marker);
+    VercelApi.Upserted r = api.upsertEnvs(projectId, List.of(v));
+    if (!r.failed().isEmpty()) {
+      JsonNode f = r.failed().get(0);
+      throw new PermanentException("vercel: cannot record the ownership of " + what + ": [" + f.path("code").asText()
+          + "] " + f.path("message").asText());
+    }
   }
 
   /**
@@ -95,14 +146,18 @@ public final class Ownership {
 
   private static String sha256(String text) {
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      StringBuilder sb = new StringBuilder();
-      for (byte b : d) {
-        sb.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-      }
-      return sb.toString();
+      return hex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
+  }
+
+  /** Lowercase hex of {@code bytes}. */
+  public static String hex(byte[] bytes) {
+    StringBuilder sb = new StringBuilder(bytes.length * 2);
+    for (byte b : bytes) {
+      sb.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+    }
+    return sb.toString();
   }
 }
