@@ -60,7 +60,7 @@ class IncusInstanceIT {
   InstanceSpec spec(int hostPort, List<InitCommand> init) {
     return new InstanceSpec(incus.image, null, null, null, null, null, "1", "128MiB",
         Map.of("CUSTOMER_ID", "acme", "COMPANY_NAME", "ACME Corporation"), Map.of("ADMIN_PASSWORD", ADMIN_PASSWORD),
-        null, init, List.of(Expose.tcp(hostPort, 8080)));
+        null, init, List.of(Expose.tcp(hostPort, 8080)), null, null, null);
   }
 
   HttpResponse<String> get(String url) throws IOException, InterruptedException {

@@ -56,7 +56,7 @@ class IncusInstanceTypeTest {
   static InstanceSpec erp(List<InitCommand> init) {
     return new InstanceSpec("test-image", null, null, null, null, null, "1", "256MiB",
         Map.of("CUSTOMER_ID", "acme", "COMPANY_NAME", "ACME Corporation"), Map.of("ADMIN_PASSWORD", ADMIN_PASSWORD),
-        Map.of("boot.autostart", "true"), init, List.of(Expose.tcp(24001, 8080)));
+        Map.of("boot.autostart", "true"), init, List.of(Expose.tcp(24001, 8080)), null, null, null);
   }
 
   static InstanceSpec erp() {
@@ -306,7 +306,7 @@ class IncusInstanceTypeTest {
   @Test
   void aFailedCreateOperationIsPermanent() {
     InstanceSpec unknownImage = new InstanceSpec("no-such-image", null, null, null, null, null, null, null, null,
-        null, null, null, null);
+        null, null, null, null, null, null, null);
 
     assertThatThrownBy(() -> type.create(unknownImage, ctx))
         .isInstanceOf(PermanentException.class)
@@ -407,14 +407,109 @@ class IncusInstanceTypeTest {
   @Test
   void anImageFingerprintAndARemoteImageAreSentAsTheirSources() {
     type.create(new InstanceSpec(null, IncusFake.DEFAULT_IMAGE_FINGERPRINT.substring(0, 12), null, null, null,
-        null, null, null, null, null, null, null, null), ctx);
+        null, null, null, null, null, null, null, null, null, null, null), ctx);
     assertThat(fake.requests(IncusFake.CREATE_INSTANCE).get(0).body())
         .contains("\"source\":{\"type\":\"image\",\"fingerprint\":\"abe2ce11c7e0\"}");
 
     type.create(new InstanceSpec("debian/12", null, "https://images.linuxcontainers.org", null, null, null, null,
-        null, null, null, null, null, null), ctx.newBuilder().step("web").build());
+        null, null, null, null, null, null, null, null, null), ctx.newBuilder().step("web").build());
     assertThat(fake.requests(IncusFake.CREATE_INSTANCE).get(1).body()).contains("\"alias\":\"debian/12\"",
         "\"server\":\"https://images.linuxcontainers.org\"", "\"protocol\":\"simplestreams\"", "\"mode\":\"pull\"");
+  }
+
+  // ------------------------------------------------------------------------------------------ review findings
+
+  static InstanceSpec vm(List<InitCommand> init) {
+    return new InstanceSpec("test-image", null, null, null, "virtual-machine", null, "2", "1GiB",
+        Map.of("CUSTOMER_ID", "acme"), null, null, init, null, null, null, null);
+  }
+
+  @Test
+  void i2_initCommandsOfAVirtualMachineWaitForItsAgentInsteadOfFailing() {
+    fake.vmAgentStartsAfter(3);
+
+    CreateResult<InstanceOutputs> result = type.create(vm(List.of(InitCommand.of("/bin/touch", "/srv/initialised"))),
+        ctx);
+
+    assertThat(result.outputs().status()).isEqualTo("Running");
+    assertThat(instance().files()).containsKey("/srv/initialised");
+    assertThat(instance().snapshots()).containsExactly(IncusInstanceType.BASELINE);
+    assertThat(fake.requests(IncusFake.EXEC)).hasSize(4);
+    assertThat(ctx.pauses()).isNotEmpty();
+  }
+
+  @Test
+  void i2_aVirtualMachineWhoseAgentNeverComesUpIsRetryableAtTheDeadlineAndKept() {
+    fake.vmAgentStartsAfter(1_000_000);
+
+    assertThatThrownBy(() -> type.create(vm(List.of(InitCommand.of("/bin/true"))), ticking(Duration.ofSeconds(20))))
+        .isInstanceOfSatisfying(RetryableException.class, e -> assertThat(e)
+            .hasMessageContaining("VM agent isn't currently running"));
+    assertThat(fake.instance("default", NAME)).as("the VM is still booting: not half-made, not deleted").isPresent();
+  }
+
+  @Test
+  void i5_aCreateStillRunningInIncusIsWaitedForAndNeverStartedOrDeleted() {
+    fake.operationsRunFor(1_000_000);
+    assertThatThrownBy(() -> type.create(erp(), ticking(Duration.ofSeconds(2))))
+        .isInstanceOfSatisfying(RetryableException.class, e -> assertThat(e.outcomeUnknown()).isTrue());
+
+    // The next attempt finds the record while Incus still unpacks the image: it must wait, not start or delete it.
+    assertThatThrownBy(() -> type.create(erp(), ticking(Duration.ofSeconds(2))))
+        .isInstanceOfSatisfying(RetryableException.class, e -> assertThat(e).hasMessageContaining("still creating"));
+    assertThat(fake.instance("default", NAME)).isPresent();
+    assertThat(fake.calls(IncusFake.PUT_STATE)).isZero();
+    assertThat(fake.calls(IncusFake.DELETE_INSTANCE)).isZero();
+
+    fake.operationsRunFor(0).finishRunningOperations();
+    assertThat(type.create(erp(), ctx).origin()).isEqualTo(CreateResult.Origin.CREATED);
+    assertThat(fake.calls(IncusFake.CREATE_INSTANCE)).isEqualTo(1);
+    assertThat(instance().snapshots()).containsExactly(IncusInstanceType.BASELINE);
+  }
+
+  @Test
+  void i5_aRemoteImageStillDownloadingIsNotCreatedASecondTime() {
+    InstanceSpec remote = new InstanceSpec("debian/12", null, "https://images.linuxcontainers.org", null, null, null,
+        null, null, null, null, null, List.of(InitCommand.of("/bin/true")), null, null, null, null);
+    fake.operationsRunFor(1_000_000);
+    assertThatThrownBy(() -> type.create(remote, ticking(Duration.ofSeconds(2))))
+        .isInstanceOf(RetryableException.class);
+    assertThat(fake.instance("default", NAME)).as("Incus writes the record after the download").isEmpty();
+
+    assertThatThrownBy(() -> type.create(remote, ticking(Duration.ofSeconds(2))))
+        .isInstanceOfSatisfying(RetryableException.class, e -> assertThat(e).hasMessageContaining("still creating"));
+    assertThat(fake.calls(IncusFake.CREATE_INSTANCE)).isEqualTo(1);
+
+    fake.operationsRunFor(0).finishRunningOperations();
+    assertThat(type.create(remote, ctx).origin()).isEqualTo(CreateResult.Origin.CREATED);
+    assertThat(fake.calls(IncusFake.CREATE_INSTANCE)).isEqualTo(1);
+  }
+
+  @Test
+  void i5_deleteWaitsForACreateIncusIsStillRunningInsteadOfFailingPermanently() {
+    fake.operationsRunFor(1_000_000);
+    assertThatThrownBy(() -> type.create(erp(), ticking(Duration.ofSeconds(2)))).isInstanceOf(RetryableException.class);
+
+    assertThatThrownBy(() -> type.delete(erp(), null, ticking(Duration.ofSeconds(2))))
+        .isInstanceOfSatisfying(RetryableException.class, e -> assertThat(e).hasMessageContaining("still creating"));
+    assertThat(fake.instance("default", NAME)).isPresent();
+
+    fake.operationsRunFor(0).finishRunningOperations();
+    type.delete(erp(), null, ctx);
+    fake.assertNothingLeaked();
+  }
+
+  @Test
+  void i6_aProjectWhoseDefaultProfileHasNoRootDiskIsExplainedBeforeAnythingIsCreated() {
+    fake.project("tenants", Map.of());
+    IncusConfig tenants = new IncusConfig(null, fake.baseUrl(), null, null, null, "tenants", null, null, null, null);
+
+    assertThatThrownBy(() -> type.create(erp(), ctx.newBuilder().config(tenants).build()))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("no root disk")
+        .hasMessageContaining("project tenants")
+        .hasMessageContaining("features.profiles");
+    assertThat(fake.calls(IncusFake.CREATE_INSTANCE)).isZero();
   }
 
   /** A user of the instance writes data after provisioning. */
