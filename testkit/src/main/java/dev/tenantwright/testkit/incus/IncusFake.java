@@ -584,6 +584,10 @@ public final class IncusFake extends FakeBackend {
     if (configProblem != null) {
       return accepted(op.fail(500, "Failed creating instance record: " + configProblem));
     }
+    // Incus records the image an instance was made from among its own (volatile) keys.
+    config.put("volatile.base_image", remote ? UUID.nameUUIDFromBytes(source.toString().getBytes(
+        java.nio.charset.StandardCharsets.UTF_8)).toString().replace("-", "") + "00000000000000000000000000000000"
+        : imageFingerprint(source));
     Inst inst = new Inst(project, name, type, profileNames, config, devices);
     inst.description = body.path("description").asText("");
     // The driver validates the devices, its profiles' among them, while it creates the instance, inside the
@@ -1227,7 +1231,6 @@ public final class IncusFake extends FakeBackend {
     ObjectNode o = newObject().put("architecture", "x86_64");
     ObjectNode config = o.putObject("config");
     i.config.forEach(config::put);
-    config.put("volatile.base_image", DEFAULT_IMAGE_FINGERPRINT);
     putDevices(o.putObject("devices"), i.devices);
     o.put("ephemeral", false);
     ArrayNode ps = o.putArray("profiles");
@@ -1371,6 +1374,15 @@ public final class IncusFake extends FakeBackend {
   private FakeResponse snapshotNotFound(Inst inst, String name) {
     return errorResponse(404, "Failed to fetch snapshot \"" + name + "\" of instance \"" + inst.name
         + "\" in project \"" + inst.project + "\": Instance_snapshot not found");
+  }
+
+  private String imageFingerprint(JsonNode source) {
+    String alias = source.path("alias").asText("");
+    if (!alias.isEmpty()) {
+      return images.get(alias);
+    }
+    String prefix = source.path("fingerprint").asText("");
+    return images.values().stream().filter(f -> f.startsWith(prefix)).findFirst().orElse(prefix);
   }
 
   private boolean imageKnown(JsonNode source) {

@@ -19,6 +19,8 @@ import dev.tenantwright.testkit.incus.IncusFake;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -446,6 +448,48 @@ class IncusInstanceTypeTest {
         .isInstanceOfSatisfying(RetryableException.class, e -> assertThat(e)
             .hasMessageContaining("VM agent isn't currently running"));
     assertThat(fake.instance("default", NAME)).as("the VM is still booting: not half-made, not deleted").isPresent();
+  }
+
+  static InstanceSpec withReadiness(List<String> readiness) {
+    InstanceSpec base = erp();
+    return new InstanceSpec(base.image(), null, null, null, null, null, base.cpu(), base.memory(), base.environment(),
+        base.initSecrets(), base.config(), base.init(), base.expose(), readiness, null, null);
+  }
+
+  @Test
+  void i2_initCommandsWaitUntilTheReadinessCommandSucceeds() {
+    AtomicInteger checks = new AtomicInteger();
+    fake.onExec((call, files) -> call.programName().equals("systemctl")
+        ? (checks.incrementAndGet() < 3 ? ExecResult.output(1, "", "starting") : ExecResult.output(0, "running", ""))
+        : IncusFake.BUILT_IN.handle(call, files));
+
+    type.create(withReadiness(List.of("systemctl", "is-system-running", "--wait")), ctx);
+
+    assertThat(fake.execs()).extracting(ExecCall::programName)
+        .containsExactly("systemctl", "systemctl", "systemctl", "mkdir", "init");
+    assertThat(ctx.pauses()).contains(Duration.ofSeconds(1), Duration.ofSeconds(2));
+    assertThat(instance().snapshots()).containsExactly(IncusInstanceType.BASELINE);
+  }
+
+  @Test
+  void i2_anInstanceThatNeverGetsReadyIsRetryableKeptAndFinishedByTheNextAttempt() {
+    AtomicBoolean ready = new AtomicBoolean();
+    fake.onExec((call, files) -> call.programName().equals("cloud-init")
+        ? ExecResult.output(ready.get() ? 0 : 1, "", "status: running")
+        : IncusFake.BUILT_IN.handle(call, files));
+    InstanceSpec spec = withReadiness(List.of("cloud-init", "status", "--wait"));
+
+    assertThatThrownBy(() -> type.create(spec, ticking(Duration.ofSeconds(20))))
+        .isInstanceOfSatisfying(RetryableException.class, e -> assertThat(e)
+            .hasMessageContaining("is not ready by the step's deadline")
+            .hasMessageContaining("readiness check (cloud-init) exited with code 1")
+            .hasMessageContaining("status: running"));
+    assertThat(instance().snapshots()).isEmpty();
+    assertThat(fake.execs()).extracting(ExecCall::programName).containsOnly("cloud-init");
+
+    ready.set(true);
+    assertThat(type.create(spec, ctx).origin()).isEqualTo(CreateResult.Origin.CREATED);
+    assertThat(instance().snapshots()).containsExactly(IncusInstanceType.BASELINE);
   }
 
   @Test
