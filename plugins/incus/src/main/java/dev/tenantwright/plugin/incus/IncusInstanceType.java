@@ -240,11 +240,10 @@ public final class IncusInstanceType implements ResourceType<InstanceSpec, Insta
     String name = name(ctx);
     refuseReplacement(name, spec, previous);
     ctx.progress().report(10, "updating instance " + name);
-    IncusInstance inst = converge(name, spec, previous, config, api, ctx);
+    converge(name, spec, previous, config, api, ctx);
     InstanceState state = api.state(name).orElseThrow(() -> gone(name, api));
     ctx.progress().report(100, "instance " + name + " is up to date");
-    return outputs(name, spec, config, api, new InstanceState(state.status().isEmpty() ? inst.status() : state.status(),
-        state.ipv4()));
+    return outputs(name, spec, config, api, state);
   }
 
   /**
@@ -262,8 +261,8 @@ public final class IncusInstanceType implements ResourceType<InstanceSpec, Insta
     compare(changed, "storagePool", spec.storagePool(), previous.storagePool());
     if (!changed.isEmpty()) {
       throw new PermanentException("incus.instance " + name + ": " + String.join(", ", changed)
-          + " cannot change in place: Incus makes an instance from its image once, as a container or a VM, on one storage "
-          + "pool, and changing that means a new instance with a new root file system (the customer's data would "
+          + " cannot change in place: Incus makes an instance from its image once, as a container or a VM, on one "
+          + "storage pool, and changing that means a new instance with a new root file system (the customer's data would "
           + "be lost). Keep the previous value for this environment, or replace the instance deliberately: destroy "
           + "and provision the environment again, or give the resource a new name in the blueprint (a new "
           + "instance is made and the old one deleted, which needs an approval on live)");
@@ -315,7 +314,7 @@ public final class IncusInstanceType implements ResourceType<InstanceSpec, Insta
 
   private static PermanentException gone(String name, IncusApi api) {
     return new PermanentException("incus: instance " + name + " does not exist in project " + api.project()
-        + " (deleted outside Tenantwright?); there is nothing to update");
+        + " (deleted outside Tenantwright?); there is nothing to change");
   }
 
   // ------------------------------------------------------------------------------------------ provisioning
@@ -452,15 +451,13 @@ public final class IncusInstanceType implements ResourceType<InstanceSpec, Insta
       ctx.progress().report(8, "Incus is still creating instance " + name + "; waiting for it");
       LOG.info("incus: instance {} is still being created by operation {}; waiting for it", name, id);
       try {
-        api.await(id, "create instance " + name, ctx);
+        api.awaitRunning(id, "create instance " + name, ctx);
       } catch (OperationFailedException e) {
         LOG.info("incus: the earlier create of {} failed ({}); carrying on", name, e.error());
       } catch (RetryableException e) {
-        if (e.getMessage().contains("vanished")) {
-          continue;
-        }
         throw new RetryableException("incus: Incus is still creating instance " + name + " (operation " + id
-            + "); it is neither started nor deleted meanwhile: " + e.getMessage(), e.retryAfter().orElse(null), true, e);
+            + "); it is neither started nor deleted meanwhile: " + e.getMessage(), e.retryAfter().orElse(null), true,
+            e);
       }
     }
   }
@@ -613,8 +610,9 @@ public final class IncusInstanceType implements ResourceType<InstanceSpec, Insta
         .put("description", "Tenantwright " + ctx.tenant().id() + "/" + ctx.environment().name() + "/"
             + ctx.stepName());
     spec.profiles().forEach(body.putArray("profiles")::add);
-    Map<String, Map<String, String>> devices = InstanceChange.devices(spec, config,
-        profileRoot == null ? null : profileRoot.getKey(), profileRoot == null ? null : profileRoot.getValue().get("pool"));
+    Map<String, Map<String, String>> devices = profileRoot == null
+        ? InstanceChange.devices(spec, config, null, null)
+        : InstanceChange.devices(spec, config, profileRoot.getKey(), profileRoot.getValue().get("pool"));
     ObjectNode cfg = body.putObject("config");
     InstanceChange.config(spec, devices.keySet()).forEach(cfg::put);
     cfg.put(InstanceSpec.OWNER_KEY, ctx.ownershipMarker());

@@ -365,16 +365,21 @@ public final class IncusApi {
       }
       throw new PermanentException("incus: " + what + ": the answer named no operation");
     }
-    return await(id, what, ctx);
+    return follow(id, what, ctx, false).orElseThrow();
   }
 
   /**
-   * Waits for a running operation by its id, as {@link #await(RestResponse, String, StepContext)} does.
+   * Waits for an operation found running (by {@link #runningCreates}), as
+   * {@link #await(RestResponse, String, StepContext)} waits for one it started.
    *
-   * @throws RetryableException also when the operation is not known (any more): it ended over five seconds
-   *     ago, or never existed
+   * @return the finished operation, or empty when Incus no longer knows it (it ended more than about five
+   *     seconds ago) or it was cancelled
    */
-  public Operation await(String id, String what, StepContext ctx) {
+  public Optional<Operation> awaitRunning(String id, String what, StepContext ctx) {
+    return follow(id, what, ctx, true);
+  }
+
+  private Optional<Operation> follow(String id, String what, StepContext ctx, boolean goneIsDone) {
     int failures = 0;
     while (true) {
       ctx.checkCancelled();
@@ -400,6 +405,9 @@ public final class IncusApi {
         continue;
       }
       if (r.status() == 404) {
+        if (goneIsDone) {
+          return Optional.empty();
+        }
         throw new RetryableException("incus: " + what + ": operation " + id + " vanished before its result was read",
             null, true, null);
       }
@@ -412,11 +420,15 @@ public final class IncusApi {
       switch (code) {
         case 200 -> {
           LOG.debug("incus: {} done (operation {})", what, id);
-          return Operation.from(op);
+          return Optional.of(Operation.from(op));
         }
         case 400 -> throw new OperationFailedException(what, op.path("err").asText("unknown error"));
-        case 401 -> throw new RetryableException("incus: " + what + ": operation " + id + " was cancelled",
-            null, true, null);
+        case 401 -> {
+          if (goneIsDone) {
+            return Optional.empty();
+          }
+          throw new RetryableException("incus: " + what + ": operation " + id + " was cancelled", null, true, null);
+        }
         default -> LOG.debug("incus: {} still running (operation {}, status {})", what, id, code);
       }
     }
