@@ -1115,7 +1115,7 @@ public final class IncusFake extends FakeBackend {
   private FakeResponse listOperations(FakeRequest req) {
     boolean all = req.query("all-projects").map(Boolean::parseBoolean).orElse(false);
     String project = project(req);
-    findOperation("");
+    forgetOldOperations();
     ObjectNode byStatus = newObject();
     for (Op op : operations.values()) {
       if (!all && !op.project.equals(project)) {
@@ -1155,9 +1155,13 @@ public final class IncusFake extends FakeBackend {
 
   /** The operation, unless it finished longer ago than the retention (then it is forgotten, as in Incus). */
   private Op findOperation(String id) {
+    forgetOldOperations();
+    return operations.get(id);
+  }
+
+  private void forgetOldOperations() {
     Instant now = Instant.now();
     operations.values().removeIf(op -> op.finishedAt != null && !now.isBefore(op.finishedAt.plus(retention)));
-    return operations.get(id);
   }
 
   /** The operation has ended: its deferred effect (a remote create) happens now. */

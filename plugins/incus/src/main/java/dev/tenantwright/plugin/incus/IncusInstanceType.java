@@ -13,6 +13,7 @@ import dev.tenantwright.plugin.support.Names;
 import dev.tenantwright.plugin.support.SupportJson;
 import dev.tenantwright.spi.CreateResult;
 import dev.tenantwright.spi.CreateResult.Origin;
+import dev.tenantwright.spi.Nullable;
 import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.Resettable;
 import dev.tenantwright.spi.ResourceType;
@@ -261,11 +262,11 @@ public final class IncusInstanceType implements ResourceType<InstanceSpec, Insta
     compare(changed, "storagePool", spec.storagePool(), previous.storagePool());
     if (!changed.isEmpty()) {
       throw new PermanentException("incus.instance " + name + ": " + String.join(", ", changed)
-          + " cannot change in place: Incus makes an instance from its image once, as a container or a VM, on one "
-          + "storage pool, and changing that means a new instance with a new root file system (the customer's data would "
-          + "be lost). Keep the previous value for this environment, or replace the instance deliberately: destroy "
-          + "and provision the environment again, or give the resource a new name in the blueprint (a new "
-          + "instance is made and the old one deleted, which needs an approval on live)");
+          + " cannot change in place: Incus makes an instance from its image once, as a container or a VM, on "
+          + "one storage pool, and changing that means a new instance with a new root file system (the "
+          + "customer's data would be lost). Keep the previous value for this environment, or replace the "
+          + "instance deliberately: destroy and provision the environment again, or give the resource a new name "
+          + "in the blueprint (a new instance is made and the old one deleted, which needs an approval on live)");
     }
   }
 
@@ -470,7 +471,7 @@ public final class IncusInstanceType implements ResourceType<InstanceSpec, Insta
    * @return the root disk device of the profiles (name and keys), or null when they have none and the spec
    *     names a storage pool itself
    */
-  private static Map.Entry<String, Map<String, String>> preflight(InstanceSpec spec, IncusApi api) {
+  private static @Nullable Map.Entry<String, Map<String, String>> preflight(InstanceSpec spec, IncusApi api) {
     Map<String, Map<String, String>> devices = new LinkedHashMap<>();
     for (String profile : spec.profiles()) {
       devices.putAll(api.profileDevices(profile).orElseThrow(() -> new PermanentException(
@@ -603,7 +604,7 @@ public final class IncusInstanceType implements ResourceType<InstanceSpec, Insta
   }
 
   private static ObjectNode createRequest(String name, InstanceSpec spec, IncusConfig config,
-      Map.Entry<String, Map<String, String>> profileRoot, StepContext ctx) {
+      @Nullable Map.Entry<String, Map<String, String>> profileRoot, StepContext ctx) {
     ObjectNode body = SupportJson.mapper().createObjectNode()
         .put("name", name)
         .put("type", spec.type())
