@@ -33,13 +33,21 @@ import java.util.regex.Pattern;
  * A stateful fake of the Incus REST API (the parts a provisioning plugin uses), answering with Incus's own
  * envelopes and quirks as Incus 6.0 shows them.
  *
- * <p><b>What it models.</b> Projects; instances with config, devices, profiles, status and an IPv4 address on
- * the bridge; proxy devices (a host port taken by another running instance makes start fail); exec with
+ * <p><b>What it models.</b> Projects, with their own (initially empty) {@code default} profile when
+ * {@code features.profiles} is on, as {@code POST /1.0/projects} makes them; profiles; instances (containers and
+ * virtual machines) with config, devices, profiles, status and an IPv4 address on the bridge; proxy devices (a
+ * host port taken by another running instance makes start fail; a VM accepts only NAT proxies); exec with
  * recorded output files and exit codes; snapshots and restore of config, devices, profiles and a small file
- * system; operations. Every change is asynchronous as in Incus: the request answers 202 with a
- * {@code Location} header and an {@code async} envelope, and {@code GET /1.0/operations/{id}/wait} tells the
- * outcome. The change itself happens when the request is handled, so a client that never waits still
- * changed the backend.
+ * system; the instance ETag ({@code GET} answers it, {@code PUT} and {@code PATCH} check {@code If-Match} and
+ * answer 412 on a mismatch); {@code PATCH} as a merge of config keys (an empty value unsets one) and whole
+ * devices; operations, and the list of operations. Changes that Incus makes in an operation are asynchronous
+ * as in Incus: the request answers 202 with a {@code Location} header and an {@code async} envelope, and
+ * {@code GET /1.0/operations/{id}/wait} tells the outcome; {@code PATCH} is synchronous, as in Incus. The change
+ * itself happens when the request is handled, so a client that never waits still changed the backend — except
+ * for a create from a remote image ({@code source.server}) while operations are kept running: Incus downloads
+ * the image before it writes the instance record, so the instance appears only when the operation ends.
+ * While its create operation runs, an instance is "busy": start, stop, delete, snapshot and restore fail with
+ * Incus's {@code Instance is busy running a "create" operation}.
  *
  * <p><b>Quirks, on by default.</b> Creating an existing instance answers a synchronous 500 "Instance "x"
  * already exists" ({@link #duplicateCreateFailsInOperation(boolean)} switches to Incus 6.0's actual
@@ -53,7 +61,10 @@ import java.util.regex.Pattern;
  * <p><b>Test hooks.</b> {@link #onExec(ExecHandler)} decides what commands do (the {@link #BUILT_IN} handler
  * understands {@code touch}, {@code rm}, {@code test -e}, {@code cat}, {@code true} and {@code false});
  * {@link #failNextOperation(String, String)} fails the operation of the next call on a route;
- * {@link #operationsRunFor(int)} keeps operations running for a number of waits;
+ * {@link #operationsRunFor(int)} keeps operations running for a number of waits and
+ * {@link #finishRunningOperations()} ends them; {@link #vmAgentStartsAfter(int)} makes a started VM's agent
+ * answer exec only after some attempts; {@link #changeInstance(String, String, Map)} changes an instance's
+ * config behind the client's back (a concurrent writer);
  * {@link #afterEachCall(IntConsumer)} is told after each call took effect; the inherited HTTP
  * {@linkplain #inject faults}, counters and leak view work as for every fake. Every request and every answer
  * the handlers give is validated against {@link #contract()}, a reduced copy of Incus's
@@ -85,8 +96,8 @@ public final class IncusFake extends FakeBackend {
       "/1.0/instances", "/recursion1/1.0/instances", "/1.0/instances/{name}", "/1.0/instances/{name}/state",
       "/1.0/instances/{name}/exec", "/1.0/instances/{name}/logs/exec-output/{filename}",
       "/1.0/instances/{name}/snapshots", "/recursion1/1.0/instances/{name}/snapshots",
-      "/1.0/instances/{name}/snapshots/{snapshot}", "/1.0/operations/{id}", "/1.0/operations/{id}/wait",
-      "/1.0/projects", "/1.0/projects/{name}");
+      "/1.0/instances/{name}/snapshots/{snapshot}", "/1.0/operations", "/1.0/operations/{id}",
+      "/1.0/operations/{id}/wait", "/1.0/profiles/{name}", "/1.0/projects", "/1.0/projects/{name}");
 
   /**
    * Repairs of Incus's document beyond {@link SpecPatch#incusNullable()}, applied when {@link #SPEC_RESOURCE}
@@ -127,10 +138,14 @@ public final class IncusFake extends FakeBackend {
   public static final String GET_SNAPSHOT = "GET /1.0/instances/{name}/snapshots/{snapshot}";
   /** Route key: delete a snapshot. */
   public static final String DELETE_SNAPSHOT = "DELETE /1.0/instances/{name}/snapshots/{snapshot}";
+  /** Route key: list the operations (their URLs by status). */
+  public static final String LIST_OPERATIONS = "GET /1.0/operations";
   /** Route key: read an operation. */
   public static final String GET_OPERATION = "GET /1.0/operations/{id}";
   /** Route key: wait for an operation. */
   public static final String WAIT_OPERATION = "GET /1.0/operations/{id}/wait";
+  /** Route key: read a profile. */
+  public static final String GET_PROFILE = "GET /1.0/profiles/{name}";
   /** Route key: create a project. */
   public static final String CREATE_PROJECT = "POST /1.0/projects";
   /** Route key: read a project. */
@@ -159,6 +174,18 @@ public final class IncusFake extends FakeBackend {
   private static final Set<String> CONFIG_PREFIXES = Set.of("environment.", "user.", "limits.", "security.", "boot.",
       "raw.", "linux.", "snapshots.", "cloud-init.", "image.", "volatile.", "migration.", "nvidia.", "cluster.");
   private static final Set<String> INSTANCE_ACTIONS = Set.of("start", "stop", "restart", "freeze", "unfreeze");
+  /**
+   * The config keys Incus changes on a running VM (internal/server/instance/drivers/driver_qemu.go, {@code Update}:
+   * {@code liveUpdateKeys}); {@code limits.cpu} too when the CPU count stays a plain number (CPU hotplug).
+   */
+  private static final Set<String> VM_LIVE_KEYS = Set.of("cluster.evacuate", "limits.memory", "security.agent.metrics",
+      "security.csm", "security.protection.delete", "security.protection.start", "security.guestapi",
+      "security.secureboot", "limits.memory.oom_priority");
+  /** ... and {@code liveUpdateKeyPrefixes} of the same function. */
+  private static final List<String> VM_LIVE_PREFIXES = List.of("boot.", "cloud-init.", "environment.", "image.",
+      "snapshots.", "user.", "volatile.");
+  /** Incus's text for an exec while a VM's agent is not up (driver_qemu.go {@code errQemuAgentOffline}). */
+  public static final String VM_AGENT_OFFLINE = "VM agent isn't currently running";
 
   // ------------------------------------------------------------------------------------------ state
 
@@ -166,7 +193,9 @@ public final class IncusFake extends FakeBackend {
   private final Map<String, Inst> instances = new LinkedHashMap<>();
   private final Map<String, Op> operations = new LinkedHashMap<>();
   private final Map<String, String> images = new LinkedHashMap<>();
-  private final Map<String, Map<String, Map<String, String>>> profiles = new LinkedHashMap<>();
+  /** Project name to profile name to devices; a project without features.profiles uses the default project's. */
+  private final Map<String, Map<String, Map<String, Map<String, String>>>> profiles = new LinkedHashMap<>();
+  private final Map<String, Op> pendingCreates = new LinkedHashMap<>();
   private final List<ExecCall> execs = new ArrayList<>();
   private final List<OpFault> opFaults = new ArrayList<>();
   private ExecHandler execHandler = BUILT_IN;
@@ -175,6 +204,7 @@ public final class IncusFake extends FakeBackend {
   private boolean errorEnvelopeWaits = true;
   private boolean duplicateInOperation;
   private int nextAddress = 10;
+  private int vmAgentDelay;
 
   /** A fake with the default project, profile and image, validating against {@link #contract()}. */
   public IncusFake() {
@@ -184,7 +214,12 @@ public final class IncusFake extends FakeBackend {
 
     route("GET", "/1.0/instances", this::listInstances);
     route("POST", "/1.0/instances", this::createInstance);
-    route("GET", "/1.0/instances/{name}", req -> sync(instanceJson(require(req))));
+    route("GET", "/1.0/instances/{name}", req -> {
+      Inst inst = require(req);
+      // The answer carries the instance's ETag (quoted), as every ETag-able GET of Incus does
+      // (internal/server/response/response.go: w.Header().Set("ETag", fmt.Sprintf("\"%s\"", etag))).
+      return sync(instanceJson(inst)).withHeader("ETag", "\"" + etag(inst) + "\"");
+    });
     route("PUT", "/1.0/instances/{name}", this::putInstance);
     route("PATCH", "/1.0/instances/{name}", this::patchInstance);
     route("DELETE", "/1.0/instances/{name}", this::deleteInstance);
@@ -201,11 +236,13 @@ public final class IncusFake extends FakeBackend {
       return s == null ? snapshotNotFound(inst, req.pathParam("snapshot")) : sync(snapshotJson(inst, s));
     });
     route("DELETE", "/1.0/instances/{name}/snapshots/{snapshot}", this::deleteSnapshot);
+    route("GET", "/1.0/operations", this::listOperations);
     route("GET", "/1.0/operations/{id}", req -> {
       Op op = findOperation(req.pathParam("id"));
       return op == null ? errorResponse(404, "Operation not found") : sync(opJson(op, op.finished()));
     });
     route("GET", "/1.0/operations/{id}/wait", this::waitOperation);
+    route("GET", "/1.0/profiles/{name}", this::getProfile);
     route("POST", "/1.0/projects", this::createProject);
     route("GET", "/1.0/projects/{name}", req -> {
       ObjectNode p = projects.get(req.pathParam("name"));
@@ -232,15 +269,85 @@ public final class IncusFake extends FakeBackend {
     return this;
   }
 
-  /** Adds (or replaces) a profile with its devices, device name to keys. */
+  /** Adds (or replaces) a profile of the default project with its devices, device name to keys. */
   public synchronized IncusFake profile(String name, Map<String, Map<String, String>> devices) {
-    profiles.put(Objects.requireNonNull(name, "name"), copyDevices(devices));
+    return profile("default", name, devices);
+  }
+
+  /**
+   * Adds (or replaces) a profile of a project with its own profiles ({@code features.profiles=true}, or the
+   * default project), with its devices, device name to keys.
+   */
+  public synchronized IncusFake profile(String project, String name, Map<String, Map<String, String>> devices) {
+    Map<String, Map<String, Map<String, String>>> own = profiles.get(Objects.requireNonNull(project, "project"));
+    if (own == null) {
+      throw new IllegalArgumentException("project " + project + " has no profiles of its own (features.profiles)");
+    }
+    own.put(Objects.requireNonNull(name, "name"), copyDevices(devices));
     return this;
   }
 
-  /** Adds a project, as {@code POST /1.0/projects} would. */
+  /**
+   * Adds a project that shares the default project's images and profiles, as
+   * {@code incus project create NAME -c features.images=false -c features.profiles=false} makes it.
+   */
   public synchronized IncusFake project(String name) {
-    projects.putIfAbsent(Objects.requireNonNull(name, "name"), projectJson(name, Map.of()));
+    return project(name, Map.of("features.images", "false", "features.profiles", "false"));
+  }
+
+  /**
+   * Adds a project as {@code POST /1.0/projects} with this config would: a feature it does not name is on
+   * (Incus's initial value), and with {@code features.profiles} on the project gets its own, empty
+   * {@code default} profile — no root disk, no network card.
+   */
+  public synchronized IncusFake project(String name, Map<String, String> config) {
+    if (!projects.containsKey(Objects.requireNonNull(name, "name"))) {
+      addProject(name, config, "");
+    }
+    return this;
+  }
+
+  /**
+   * Makes a started virtual machine's agent answer only from the given exec attempt on: the first
+   * {@code execAttempts} execs after each start fail their operation with {@value #VM_AGENT_OFFLINE}, as Incus
+   * answers until {@code incus-agent} is up in the guest (its address comes from the DHCP lease before that).
+   * 0 (the default) means the agent is there at once.
+   */
+  public synchronized IncusFake vmAgentStartsAfter(int execAttempts) {
+    if (execAttempts < 0) {
+      throw new IllegalArgumentException("execAttempts must not be negative");
+    }
+    this.vmAgentDelay = execAttempts;
+    return this;
+  }
+
+  /** Ends every operation that is still running, with its result, as if Incus had finished the work now. */
+  public synchronized IncusFake finishRunningOperations() {
+    for (Op op : operations.values()) {
+      if (!op.finished()) {
+        op.pollsLeft = 0;
+        finish(op);
+      }
+    }
+    return this;
+  }
+
+  /**
+   * Changes config keys of an instance directly, as another client would (its ETag changes); an empty value
+   * removes the key.
+   */
+  public synchronized IncusFake changeInstance(String project, String name, Map<String, String> config) {
+    Inst inst = instances.get(key(project, name));
+    if (inst == null) {
+      throw new IllegalArgumentException("no instance " + project + "/" + name);
+    }
+    config.forEach((k, v) -> {
+      if (v.isEmpty()) {
+        inst.config.remove(k);
+      } else {
+        inst.config.put(k, v);
+      }
+    });
     return this;
   }
 
@@ -379,6 +486,8 @@ public final class IncusFake extends FakeBackend {
     errorEnvelopeWaits = true;
     duplicateInOperation = false;
     nextAddress = 10;
+    vmAgentDelay = 0;
+    pendingCreates.clear();
     defaults();
   }
 
@@ -436,16 +545,13 @@ public final class IncusFake extends FakeBackend {
     } else {
       profileNames.add("default");
     }
+    Map<String, Map<String, Map<String, String>>> known = profilesOf(project);
     for (String p : profileNames) {
-      if (!profiles.containsKey(p)) {
+      if (!known.containsKey(p)) {
         return errorResponse(500, "Requested profile \"" + p + "\" doesn't exist");
       }
     }
     Map<String, Map<String, String>> devices = devices(body.path("devices"));
-    String deviceProblem = validateDevices(devices);
-    if (deviceProblem != null) {
-      return errorResponse(400, deviceProblem);
-    }
     Inst existing = instances.get(key(project, name));
     if (existing != null && !duplicateInOperation) {
       return errorResponse(500, "Instance \"" + name + "\" already exists");
@@ -453,6 +559,11 @@ public final class IncusFake extends FakeBackend {
     Op op = newOp("Creating instance", "instances", project, name, CREATE_INSTANCE);
     if (op.failed()) {
       return accepted(op);
+    }
+    if (creating(project, name)) {
+      // The first create holds the instance's operation lock until it ends
+      // (internal/server/instance/instance_utils.go CreateInternal: operationlock.Create(..., ActionCreate, ...)).
+      return accepted(op.fail(500, "Instance is busy running a \"create\" operation"));
     }
     if (existing != null) {
       return accepted(op.fail(500, "Failed creating instance record: Add instance info to the database: Failed to "
@@ -473,10 +584,44 @@ public final class IncusFake extends FakeBackend {
     if (configProblem != null) {
       return accepted(op.fail(500, "Failed creating instance record: " + configProblem));
     }
+    // Incus records the image an instance was made from among its own (volatile) keys.
+    config.put("volatile.base_image", remote ? UUID.nameUUIDFromBytes(source.toString().getBytes(
+        java.nio.charset.StandardCharsets.UTF_8)).toString().replace("-", "") + "00000000000000000000000000000000"
+        : imageFingerprint(source));
     Inst inst = new Inst(project, name, type, profileNames, config, devices);
     inst.description = body.path("description").asText("");
+    // The driver validates the devices, its profiles' among them, while it creates the instance, inside the
+    // operation (driver_lxc.go / driver_qemu.go create: "Invalid devices: %w"; a missing root disk is
+    // instance.ErrNoRootDisk).
+    String deviceProblem = validateDevices(inst.devices, inst.vm());
+    if (deviceProblem == null && inst.expandedDevices().values().stream()
+        .noneMatch(d -> "disk".equals(d.get("type")) && "/".equals(d.get("path")))) {
+      deviceProblem = "Failed detecting root disk device: No root device could be found";
+    }
+    if (deviceProblem != null) {
+      return accepted(op.fail(500, "Invalid devices: " + deviceProblem));
+    }
+    boolean start = body.path("start").asBoolean(false);
+    Runnable made = () -> {
+      instances.put(key(project, name), inst);
+      if (start) {
+        start(inst);
+      }
+    };
+    if (remote && op.pollsLeft > 0) {
+      // A remote image is downloaded before the instance record is written (cmd/incusd/instances_post.go
+      // createFromImage: ImageDownload, then instanceCreateFromImage): until the operation ends, the instance
+      // is not there. The name is taken meanwhile: a second create fails on the operation lock.
+      pendingCreates.put(key(project, name), op);
+      op.onFinish = () -> {
+        pendingCreates.remove(key(project, name));
+        made.run();
+      };
+      return accepted(op);
+    }
+    inst.creating = op;
     instances.put(key(project, name), inst);
-    if (body.path("start").asBoolean(false)) {
+    if (start) {
       String failure = start(inst);
       if (failure != null) {
         return accepted(op.fail(500, failure));
@@ -493,6 +638,9 @@ public final class IncusFake extends FakeBackend {
       Op op = newOp("Restoring snapshot", "instances", inst.project, inst.name, PUT_INSTANCE);
       if (op.failed()) {
         return accepted(op);
+      }
+      if (busy(inst) != null) {
+        return accepted(op.fail(500, busy(inst)));
       }
       String snapName = restore.contains("/") ? restore.substring(restore.indexOf('/') + 1) : restore;
       Snap snap = inst.snapshots.get(snapName);
@@ -513,49 +661,140 @@ public final class IncusFake extends FakeBackend {
       }
       return accepted(op);
     }
-    Map<String, Map<String, String>> devices = devices(body.path("devices"));
-    String deviceProblem = validateDevices(devices);
-    if (deviceProblem != null) {
-      return errorResponse(400, deviceProblem);
+    // A full update: the ETag is checked before anything else (cmd/incusd/instance_put.go instancePut:
+    // localUtil.EtagCheck(r, inst.ETag()) -> response.PreconditionFailed), then the driver's Update runs in an
+    // operation and replaces config, devices and profiles as given.
+    FakeResponse stale = checkEtag(req, inst);
+    if (stale != null) {
+      return stale;
     }
     Op op = newOp("Updating instance", "instances", inst.project, inst.name, PUT_INSTANCE);
     if (op.failed()) {
       return accepted(op);
     }
     Map<String, String> config = new LinkedHashMap<>();
-    body.path("config").properties().forEach(e -> config.put(e.getKey(), e.getValue().asText()));
-    String configProblem = validateConfig(config);
-    if (configProblem != null) {
-      return accepted(op.fail(400, configProblem));
-    }
-    inst.config = config;
-    inst.devices = devices;
+    body.path("config").properties().forEach(e -> {
+      if (!e.getValue().asText().isEmpty()) {
+        config.put(e.getKey(), e.getValue().asText());
+      }
+    });
+    List<String> ps = new ArrayList<>();
     if (body.path("profiles").isArray()) {
-      List<String> ps = new ArrayList<>();
       body.path("profiles").forEach(p -> ps.add(p.asText()));
-      inst.profiles = ps;
+    } else {
+      ps.addAll(inst.profiles);
     }
-    return accepted(op);
+    String problem = update(inst, config, devices(body.path("devices")), ps);
+    return problem == null ? accepted(op) : accepted(op.fail(500, problem));
   }
 
+  /**
+   * A partial update, modelled on cmd/incusd/instance_patch.go {@code instancePatch}: the ETag is checked first
+   * (412 on a mismatch); config keys in the body are set and every other local key is kept, a key sent with
+   * an empty value is removed (internal/server/db/cluster/config.mapper.go {@code CreateConfig}: "An empty
+   * value means we are unsetting this key"); a device in the body replaces the local device of that name and
+   * every other local device is kept (so PATCH cannot remove a device); profiles are replaced when sent. The
+   * driver's Update runs synchronously: its failures (invalid config or devices, a key a running VM cannot
+   * change) pass through {@code response.SmartError} and answer 500 with the text, and nothing changes (the
+   * update reverts itself).
+   */
   private FakeResponse patchInstance(FakeRequest req) {
     Inst inst = require(req);
-    JsonNode body = req.json();
-    Map<String, String> config = new LinkedHashMap<>(inst.config);
-    body.path("config").properties().forEach(e -> config.put(e.getKey(), e.getValue().asText()));
-    String configProblem = validateConfig(config);
-    if (configProblem != null) {
-      return errorResponse(400, configProblem);
+    FakeResponse stale = checkEtag(req, inst);
+    if (stale != null) {
+      return stale;
     }
+    JsonNode body = req.json();
+    if (!body.path("restore").asText("").isEmpty()) {
+      return errorResponse(400, "Can't call PATCH in restore mode");
+    }
+    Map<String, String> config = new LinkedHashMap<>(inst.config);
+    body.path("config").properties().forEach(e -> {
+      if (e.getValue().asText().isEmpty()) {
+        config.remove(e.getKey());
+      } else {
+        config.put(e.getKey(), e.getValue().asText());
+      }
+    });
     Map<String, Map<String, String>> devices = copyDevices(inst.devices);
     devices.putAll(devices(body.path("devices")));
-    String deviceProblem = validateDevices(devices);
+    List<String> ps = new ArrayList<>(inst.profiles);
+    if (body.path("profiles").isArray()) {
+      ps.clear();
+      body.path("profiles").forEach(p -> ps.add(p.asText()));
+    }
+    String problem = update(inst, config, devices, ps);
+    return problem == null ? emptySync(200) : errorResponse(500, problem);
+  }
+
+  /**
+   * The driver's Update (driver_lxc.go / driver_qemu.go): validates, refuses on a running VM a change of a key
+   * that is not live-updatable, re-checks proxy host ports of a running instance, and applies all or nothing.
+   *
+   * @return Incus's error text, or null when the instance was changed
+   */
+  private String update(Inst inst, Map<String, String> config, Map<String, Map<String, String>> devices,
+      List<String> profileNames) {
+    String configProblem = validateConfig(config);
+    if (configProblem != null) {
+      return "Invalid config: " + configProblem;
+    }
+    Map<String, Map<String, Map<String, String>>> known = profilesOf(inst.project);
+    for (String p : profileNames) {
+      if (!known.containsKey(p)) {
+        return "Requested profile '" + p + "' doesn't exist";
+      }
+    }
+    String deviceProblem = validateDevices(devices, inst.vm());
     if (deviceProblem != null) {
-      return errorResponse(400, deviceProblem);
+      return "Invalid devices: " + deviceProblem;
+    }
+    Inst next = new Inst(inst.project, inst.name, inst.type, profileNames, config, devices);
+    Map<String, String> oldRoot = rootDisk(inst.expandedDevices());
+    Map<String, String> newRoot = rootDisk(next.expandedDevices());
+    if (newRoot == null) {
+      return "Invalid root disk device: No root device could be found";
+    }
+    if (oldRoot != null && !Objects.equals(oldRoot.get("pool"), newRoot.get("pool"))) {
+      // driver_lxc.go / driver_qemu.go Update: "Cannot update root disk device pool name to %q"
+      return "Cannot update root disk device pool name to \"" + newRoot.get("pool") + "\"";
+    }
+    if (inst.vm() && inst.running()) {
+      Set<String> changed = new LinkedHashSet<>(inst.config.keySet());
+      changed.addAll(config.keySet());
+      changed.removeIf(k -> Objects.equals(inst.config.get(k), config.get(k)));
+      for (String k : changed) {
+        boolean live = VM_LIVE_KEYS.contains(k) || VM_LIVE_PREFIXES.stream().anyMatch(k::startsWith)
+            || k.equals("limits.cpu") && plainNumber(inst.config.get("limits.cpu")) && plainNumber(config.get("limits.cpu"));
+        if (!live) {
+          return "Key \"" + k + "\" cannot be updated when VM is running";
+        }
+      }
+    }
+    if (inst.running()) {
+      String taken = portConflict(next);
+      if (taken != null) {
+        return taken;
+      }
     }
     inst.config = config;
     inst.devices = devices;
-    return emptySync(200);
+    inst.profiles = new ArrayList<>(profileNames);
+    return null;
+  }
+
+  private static boolean plainNumber(String value) {
+    return value == null || value.matches("[0-9]+");
+  }
+
+  /** 412 when the request's {@code If-Match} names another ETag (internal/server/util/http.go EtagCheck). */
+  private FakeResponse checkEtag(FakeRequest req, Inst inst) {
+    Optional<String> match = req.header("If-Match").map(m -> m.replace("\"", "")).filter(m -> !m.isEmpty());
+    String current = etag(inst);
+    if (match.isPresent() && !match.get().equals(current)) {
+      return errorResponse(412, "ETag doesn't match: " + current + " vs " + match.get());
+    }
+    return null;
   }
 
   private FakeResponse deleteInstance(FakeRequest req) {
@@ -569,9 +808,14 @@ public final class IncusFake extends FakeBackend {
       return errorResponse(400, "Instance is running");
     }
     Op op = newOp("Deleting instance", "instances", inst.project, inst.name, DELETE_INSTANCE);
-    if (!op.failed()) {
-      instances.remove(key(inst.project, inst.name));
+    if (op.failed()) {
+      return accepted(op);
     }
+    if (busy(inst) != null) {
+      // driver_lxc.go Delete: operationlock.CreateWaitGet(..., ActionDelete, nil, ...) fails on the create's lock.
+      return accepted(op.fail(500, busy(inst)));
+    }
+    instances.remove(key(inst.project, inst.name));
     return accepted(op);
   }
 
@@ -592,6 +836,11 @@ public final class IncusFake extends FakeBackend {
     Op op = newOp(description, "instances", inst.project, inst.name, PUT_STATE);
     if (op.failed()) {
       return accepted(op);
+    }
+    if (busy(inst) != null) {
+      // Start, stop, ... take the instance's operation lock (driver_lxc.go Start: operationlock.CreateWaitGet),
+      // which the running create holds.
+      return accepted(op.fail(500, busy(inst)));
     }
     switch (action) {
       case "start" -> {
@@ -670,6 +919,12 @@ public final class IncusFake extends FakeBackend {
     if (op.failed()) {
       return accepted(op);
     }
+    if (inst.vm() && inst.agentWaits > 0) {
+      // A VM's commands run through incus-agent in the guest; until it is up, the exec operation fails
+      // (driver_qemu.go Exec -> getAgentClient: errQemuAgentOffline "VM agent isn't currently running").
+      inst.agentWaits--;
+      return accepted(op.fail(400, VM_AGENT_OFFLINE));
+    }
     ExecCall call = new ExecCall(inst.project, inst.name, command, env, requested,
         body.hasNonNull("cwd") ? body.path("cwd").asText() : null,
         body.hasNonNull("user") ? body.path("user").asInt() : null,
@@ -738,6 +993,9 @@ public final class IncusFake extends FakeBackend {
     if (op.failed()) {
       return accepted(op);
     }
+    if (busy(inst) != null) {
+      return accepted(op.fail(500, busy(inst)));
+    }
     if (inst.snapshots.containsKey(name)) {
       return accepted(op.fail(500, "Snapshot \"" + inst.name + "/" + name + "\" already exists"));
     }
@@ -771,10 +1029,27 @@ public final class IncusFake extends FakeBackend {
     }
     Map<String, String> config = new LinkedHashMap<>();
     body.path("config").properties().forEach(e -> config.put(e.getKey(), e.getValue().asText()));
-    ObjectNode p = projectJson(name, config);
-    p.put("description", body.path("description").asText(""));
-    projects.put(name, p);
+    addProject(name, config, body.path("description").asText(""));
     return emptySync(201);
+  }
+
+  /**
+   * Adds a project as cmd/incusd/api_project.go {@code projectsPost} does: every feature not named is set to
+   * "true" (its initial value), and a project with its own profiles gets an empty {@code default} profile
+   * ({@code projectCreateDefaultProfile}): no root disk, no network card.
+   */
+  private void addProject(String name, Map<String, String> given, String description) {
+    Map<String, String> config = new LinkedHashMap<>(given);
+    config.putIfAbsent("features.images", "true");
+    config.putIfAbsent("features.profiles", "true");
+    ObjectNode p = projectJson(name, config);
+    p.put("description", description);
+    projects.put(name, p);
+    if ("true".equals(config.get("features.profiles"))) {
+      Map<String, Map<String, Map<String, String>>> own = new LinkedHashMap<>();
+      own.put("default", new LinkedHashMap<>());
+      profiles.put(name, own);
+    }
   }
 
   private FakeResponse deleteProject(FakeRequest req) {
@@ -791,10 +1066,67 @@ public final class IncusFake extends FakeBackend {
     }
     instances.values().removeIf(i -> i.project.equals(name));
     projects.remove(name);
+    profiles.remove(name);
     return emptySync(200);
   }
 
+  // ------------------------------------------------------------------------------------------ profiles
+
+  private FakeResponse getProfile(FakeRequest req) {
+    String project = project(req);
+    if (!projects.containsKey(project)) {
+      return projectNotFound(project);
+    }
+    String name = req.pathParam("name");
+    Map<String, Map<String, String>> devices = profilesOf(project).get(name);
+    if (devices == null) {
+      return errorResponse(404, "Profile not found");
+    }
+    ObjectNode o = newObject().put("name", name).put("description", name.equals("default") ? "Default Incus profile" : "");
+    o.putObject("config");
+    putDevices(o.putObject("devices"), devices);
+    ArrayNode usedBy = o.putArray("used_by");
+    for (Inst i : instances.values()) {
+      if (i.project.equals(project) && i.profiles.contains(name)) {
+        usedBy.add(instanceUrl(i));
+      }
+    }
+    o.put("project", profileProject(project));
+    return sync(o);
+  }
+
+  /** The project whose profiles {@code project} uses: itself with features.profiles, else the default project. */
+  private String profileProject(String project) {
+    return profiles.containsKey(project) ? project : "default";
+  }
+
+  private Map<String, Map<String, Map<String, String>>> profilesOf(String project) {
+    return profiles.getOrDefault(profileProject(project), Map.of());
+  }
+
   // ------------------------------------------------------------------------------------------ operations
+
+  /**
+   * The operations of a project as URLs grouped by lower-case status ({@code running}, {@code success},
+   * {@code failure}), as cmd/incusd/operations.go {@code operationsGet} answers without recursion. (With
+   * recursion Incus answers the same map with operation objects, not the list its document declares; the
+   * fake serves only the URL form.)
+   */
+  private FakeResponse listOperations(FakeRequest req) {
+    boolean all = req.query("all-projects").map(Boolean::parseBoolean).orElse(false);
+    String project = project(req);
+    forgetOldOperations();
+    ObjectNode byStatus = newObject();
+    for (Op op : operations.values()) {
+      if (!all && !op.project.equals(project)) {
+        continue;
+      }
+      String status = !op.finished() ? "running" : op.failed() ? "failure" : "success";
+      ArrayNode urls = byStatus.has(status) ? (ArrayNode) byStatus.get(status) : byStatus.putArray(status);
+      urls.add("/1.0/operations/" + op.id);
+    }
+    return sync(byStatus);
+  }
 
   private FakeResponse waitOperation(FakeRequest req) {
     String timeout = req.query("timeout").orElse("-1");
@@ -810,7 +1142,7 @@ public final class IncusFake extends FakeBackend {
     if (op.pollsLeft > 0) {
       op.pollsLeft--;
       if (op.pollsLeft == 0) {
-        op.finishedAt = Instant.now();
+        finish(op);
       }
       return sync(opJson(op, false));
     }
@@ -823,13 +1155,29 @@ public final class IncusFake extends FakeBackend {
 
   /** The operation, unless it finished longer ago than the retention (then it is forgotten, as in Incus). */
   private Op findOperation(String id) {
-    Instant now = Instant.now();
-    operations.values().removeIf(op -> op.finishedAt != null && !now.isBefore(op.finishedAt.plus(retention)));
+    forgetOldOperations();
     return operations.get(id);
   }
 
+  private void forgetOldOperations() {
+    Instant now = Instant.now();
+    operations.values().removeIf(op -> op.finishedAt != null && !now.isBefore(op.finishedAt.plus(retention)));
+  }
+
+  /** The operation has ended: its deferred effect (a remote create) happens now. */
+  private void finish(Op op) {
+    op.finishedAt = Instant.now();
+    if (op.onFinish != null && !op.failed()) {
+      Runnable effect = op.onFinish;
+      op.onFinish = null;
+      effect.run();
+    } else if (op.failed()) {
+      pendingCreates.values().removeIf(pending -> pending == op);
+    }
+  }
+
   private Op newOp(String description, String resourceKind, String project, String instance, String route) {
-    Op op = new Op(UUID.randomUUID().toString(), description, runningPolls);
+    Op op = new Op(UUID.randomUUID().toString(), description, runningPolls, project);
     op.resources.put(resourceKind, List.of("/1.0/instances/" + instance + projectSuffix(project)));
     operations.put(op.id, op);
     for (Iterator<OpFault> it = opFaults.iterator(); it.hasNext(); ) {
@@ -876,7 +1224,7 @@ public final class IncusFake extends FakeBackend {
         .put("operation", "/1.0/operations/" + op.id).put("error_code", 0).put("error", "");
     body.set("metadata", opJson(op, false));
     if (op.pollsLeft == 0 && op.finishedAt == null) {
-      op.finishedAt = Instant.now();
+      finish(op);
     }
     return FakeResponse.json(202, body).withHeader("Location", "/1.0/operations/" + op.id);
   }
@@ -887,7 +1235,6 @@ public final class IncusFake extends FakeBackend {
     ObjectNode o = newObject().put("architecture", "x86_64");
     ObjectNode config = o.putObject("config");
     i.config.forEach(config::put);
-    config.put("volatile.base_image", DEFAULT_IMAGE_FINGERPRINT);
     putDevices(o.putObject("devices"), i.devices);
     o.put("ephemeral", false);
     ArrayNode ps = o.putArray("profiles");
@@ -993,11 +1340,13 @@ public final class IncusFake extends FakeBackend {
   }
 
   private void defaults() {
-    projects.put("default", projectJson("default", Map.of()));
+    projects.put("default", projectJson("default", Map.of("features.images", "true", "features.profiles", "true")));
     images.put(DEFAULT_IMAGE, DEFAULT_IMAGE_FINGERPRINT);
-    profiles.put("default", copyDevices(Map.of(
+    Map<String, Map<String, Map<String, String>>> own = new LinkedHashMap<>();
+    own.put("default", copyDevices(Map.of(
         "root", Map.of("type", "disk", "path", "/", "pool", "default"),
         "eth0", Map.of("type", "nic", "name", "eth0", "network", "incusbr0"))));
+    profiles.put("default", own);
   }
 
   private Inst require(FakeRequest req) {
@@ -1031,6 +1380,15 @@ public final class IncusFake extends FakeBackend {
         + "\" in project \"" + inst.project + "\": Instance_snapshot not found");
   }
 
+  private String imageFingerprint(JsonNode source) {
+    String alias = source.path("alias").asText("");
+    if (!alias.isEmpty()) {
+      return images.get(alias);
+    }
+    String prefix = source.path("fingerprint").asText("");
+    return images.values().stream().filter(f -> f.startsWith(prefix)).findFirst().orElse(prefix);
+  }
+
   private boolean imageKnown(JsonNode source) {
     String alias = source.path("alias").asText("");
     String fingerprint = source.path("fingerprint").asText("");
@@ -1042,9 +1400,21 @@ public final class IncusFake extends FakeBackend {
 
   /** Starts an instance; returns Incus's error when a proxy's host address is taken, else null. */
   private String start(Inst inst) {
+    String taken = portConflict(inst);
+    if (taken != null) {
+      return taken;
+    }
+    inst.status = "Running";
+    inst.agentWaits = inst.vm() ? vmAgentDelay : 0;
+    assignAddress(inst);
+    return null;
+  }
+
+  /** Incus's error when a proxy of {@code inst} listens where a proxy of another running instance does. */
+  private String portConflict(Inst inst) {
     Set<String> taken = new LinkedHashSet<>();
     for (Inst other : instances.values()) {
-      if (other != inst && !other.stopped()) {
+      if (other != inst && !other.name.equals(inst.name) && !other.stopped()) {
         for (Map<String, String> d : other.expandedDevices().values()) {
           if ("proxy".equals(d.get("type"))) {
             taken.add(d.get("listen"));
@@ -1060,9 +1430,44 @@ public final class IncusFake extends FakeBackend {
             + listen.substring(0, listen.indexOf(':')) + " " + hostPort + ": bind: address already in use";
       }
     }
-    inst.status = "Running";
-    assignAddress(inst);
     return null;
+  }
+
+  /** Whether a create of that instance is still running (the record may not be written yet). */
+  private boolean creating(String project, String name) {
+    Op pending = pendingCreates.get(key(project, name));
+    Inst inst = instances.get(key(project, name));
+    return pending != null && !pending.finished() || inst != null && busy(inst) != null;
+  }
+
+  /** Incus's error for an instance whose create operation still holds its lock, else null. */
+  private static String busy(Inst inst) {
+    return inst.creating != null && !inst.creating.finished()
+        ? "Instance is busy running a \"create\" operation" : null;
+  }
+
+  /** The root disk among devices (a disk at path /), or null (internal/instance/device.go GetRootDiskDevice). */
+  private static Map<String, String> rootDisk(Map<String, Map<String, String>> devices) {
+    return devices.values().stream().filter(d -> "disk".equals(d.get("type")) && "/".equals(d.get("path")))
+        .findFirst().orElse(null);
+  }
+
+  /**
+   * The instance's ETag: a SHA-256 over what Incus puts into it (internal/server/instance/drivers/driver_common.go
+   * {@code ETag}: architecture, ephemeral, profiles, sorted local devices, sorted local config "k=v"), hex as
+   * internal/server/util/http.go {@code EtagHash} writes it. Any change of config, devices or profiles changes it.
+   */
+  private static String etag(Inst inst) {
+    StringBuilder b = new StringBuilder("x86_64|false|").append(inst.profiles).append('|');
+    new java.util.TreeMap<>(inst.devices).forEach((name, keys) -> b.append(name).append(new java.util.TreeMap<>(keys)));
+    new java.util.TreeMap<>(inst.config).forEach((k, v) -> b.append('|').append(k).append('=').append(v));
+    try {
+      byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(hash);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private void assignAddress(Inst inst) {
@@ -1087,27 +1492,43 @@ public final class IncusFake extends FakeBackend {
     return null;
   }
 
-  private static String validateDevices(Map<String, Map<String, String>> devices) {
+  /** The first device problem as Incus words it (without the "Invalid devices: " prefix), or null. */
+  private static String validateDevices(Map<String, Map<String, String>> devices, boolean vm) {
     for (Map.Entry<String, Map<String, String>> d : devices.entrySet()) {
       Map<String, String> keys = d.getValue();
       String type = keys.get("type");
-      if (type == null) {
-        return "Invalid devices: Device validation failed for \"" + d.getKey() + "\": Missing device type";
+      String failed = "Device validation failed for \"" + d.getKey() + "\": ";
+      if (type == null || type.isEmpty()) {
+        return failed + "Missing device type";
       }
       if (type.equals("proxy")) {
         for (String k : List.of("listen", "connect")) {
           String v = keys.get(k);
           if (v == null || !PROXY_ADDRESS.matcher(v).matches()) {
-            return "Invalid devices: Device validation failed for \"" + d.getKey() + "\": Invalid value for device option \""
-                + k + "\": " + v;
+            return failed + "Invalid value for device option \"" + k + "\": " + v;
           }
         }
         for (String k : keys.keySet()) {
           if (!Set.of("type", "listen", "connect", "bind", "nat", "proxy_protocol", "security.uid", "security.gid",
               "uid", "gid", "mode").contains(k)) {
-            return "Invalid devices: Device validation failed for \"" + d.getKey() + "\": Invalid device option \"" + k
-                + "\"";
+            return failed + "Invalid device option \"" + k + "\"";
           }
+        }
+        if (vm && !"true".equals(keys.get("nat"))) {
+          // internal/server/device/proxy.go validateConfig; doc/reference/devices_proxy.md: "VMs (NAT mode only)".
+          return failed + "Only NAT mode is supported for proxies on VM instances";
+        }
+      }
+      if (type.equals("disk")) {
+        for (String k : keys.keySet()) {
+          if (!Set.of("type", "path", "pool", "size", "source", "readonly", "limits.read", "limits.write", "limits.max",
+              "boot.priority", "initial.zfs.blocksize").contains(k)) {
+            return failed + "Invalid device option \"" + k + "\"";
+          }
+        }
+        String size = keys.get("size");
+        if (size != null && !MEMORY.matcher(size).matches()) {
+          return failed + "Invalid value for device option \"size\": " + size;
         }
       }
     }
@@ -1227,6 +1648,10 @@ public final class IncusFake extends FakeBackend {
     Map<String, Map<String, String>> devices;
     String status = "Stopped";
     String ipv4;
+    /** The create operation, while it runs the instance is busy. */
+    Op creating;
+    /** Exec attempts a started VM's agent still refuses. */
+    int agentWaits;
     Map<String, String> files = new LinkedHashMap<>();
     final Map<String, String> logs = new LinkedHashMap<>();
     final Map<String, Snap> snapshots = new LinkedHashMap<>();
@@ -1253,6 +1678,10 @@ public final class IncusFake extends FakeBackend {
       return status.equals("Frozen");
     }
 
+    boolean vm() {
+      return type.equals("virtual-machine");
+    }
+
     boolean hasNic() {
       return expandedDevices().values().stream().anyMatch(d -> "nic".equals(d.get("type")));
     }
@@ -1260,7 +1689,7 @@ public final class IncusFake extends FakeBackend {
     Map<String, Map<String, String>> expandedDevices() {
       Map<String, Map<String, String>> out = new LinkedHashMap<>();
       for (String p : profiles) {
-        out.putAll(IncusFake.this.profiles.getOrDefault(p, Map.of()));
+        out.putAll(profilesOf(project).getOrDefault(p, Map.of()));
       }
       out.putAll(devices);
       return out;
@@ -1289,6 +1718,9 @@ public final class IncusFake extends FakeBackend {
   private static final class Op {
     final String id;
     final String description;
+    final String project;
+    /** What happens when the operation ends successfully, for a change Incus makes only at its end. */
+    Runnable onFinish;
     final Instant createdAt = Instant.now();
     final Map<String, List<String>> resources = new LinkedHashMap<>();
     int pollsLeft;
@@ -1297,10 +1729,11 @@ public final class IncusFake extends FakeBackend {
     int errorCode;
     ObjectNode metadata;
 
-    Op(String id, String description, int polls) {
+    Op(String id, String description, int polls, String project) {
       this.id = id;
       this.description = description;
       this.pollsLeft = polls;
+      this.project = project;
     }
 
     boolean failed() {

@@ -259,4 +259,153 @@ class IncusFakeTest {
     assertThat(violations).anySatisfy(v -> assertThat(v).contains("/name"));
     assertThat(violations).anySatisfy(v -> assertThat(v).contains("/ephemeral"));
   }
+
+  Answer call(String method, String path, String body, String ifMatch) {
+    try {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(fake.baseUrl() + path)).timeout(Duration.ofSeconds(10))
+          .method(method, HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json")
+          .header("If-Match", ifMatch);
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Answer(r.statusCode(), r.body().startsWith("{") ? JSON.readTree(r.body()) : null, r);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  String etag(String instance) {
+    return call("GET", "/1.0/instances/" + instance, null).raw().headers().firstValue("ETag").orElseThrow();
+  }
+
+  @Test
+  void patchMergesConfigUnsetsEmptyKeysKeepsOtherDevicesAndHonoursTheEtag() {
+    created();
+    String etag = etag("c1");
+    assertThat(etag).startsWith("\"").endsWith("\"").hasSize(66);
+
+    Answer patched = call("PATCH", "/1.0/instances/c1", "{\"config\":{\"limits.memory\":\"1GiB\",\"environment.FOO\":\"\"},"
+        + "\"devices\":{\"tw-tcp-24002\":{\"type\":\"proxy\",\"listen\":\"tcp:127.0.0.1:24002\","
+        + "\"connect\":\"tcp:127.0.0.1:80\"}}}", etag);
+    assertThat(patched.status()).as(patched.raw().body()).isEqualTo(200);
+    FakeInstance inst = fake.instance("default", "c1").orElseThrow();
+    assertThat(inst.config()).containsEntry("limits.memory", "1GiB").containsEntry("user.tenantwright.owner", "tw:x")
+        .doesNotContainKey("environment.FOO");
+    assertThat(inst.devices()).containsOnlyKeys("tw-tcp-24001", "tw-tcp-24002");
+
+    Answer stale = call("PATCH", "/1.0/instances/c1", "{\"config\":{\"limits.memory\":\"2GiB\"}}", etag);
+    assertThat(stale.status()).isEqualTo(412);
+    assertThat(stale.body().path("error").asText()).startsWith("ETag doesn't match: ");
+    assertThat(call("PUT", "/1.0/instances/c1", "{\"config\":{}}", etag).status()).isEqualTo(412);
+    assertThat(fake.instance("default", "c1").orElseThrow().config()).containsEntry("limits.memory", "1GiB");
+
+    Answer invalid = call("PATCH", "/1.0/instances/c1", "{\"config\":{\"limits.memory\":\"lots\"}}", etag("c1"));
+    assertThat(invalid.status()).isEqualTo(500);
+    assertThat(invalid.body().path("error").asText()).isEqualTo("Invalid config: Invalid value: lots");
+    fake.assertContractRespected();
+  }
+
+  @Test
+  void aFullPutReplacesConfigAndDevicesSoItCanRemoveADevice() {
+    created();
+    JsonNode waited = run("PUT", "/1.0/instances/c1", "{\"config\":{\"user.tenantwright.owner\":\"tw:x\"},"
+        + "\"devices\":{},\"profiles\":[\"default\"]}");
+    assertThat(waited.path("metadata").path("status_code").asInt()).isEqualTo(200);
+    FakeInstance inst = fake.instance("default", "c1").orElseThrow();
+    assertThat(inst.devices()).isEmpty();
+    assertThat(inst.config()).containsOnlyKeys("user.tenantwright.owner");
+    fake.assertContractRespected();
+  }
+
+  static final String VM_BODY = CREATE_BODY.replace("\"type\":\"container\"", "\"type\":\"virtual-machine\"");
+
+  @Test
+  void aVirtualMachineTakesOnlyNatProxiesAndLiveUpdatableKeysWhileRunning() {
+    JsonNode refused = run("POST", "/1.0/instances", VM_BODY);
+    assertThat(refused.path("error").asText()).isEqualTo("Invalid devices: Device validation failed for "
+        + "\"tw-tcp-24001\": Only NAT mode is supported for proxies on VM instances");
+    assertThat(fake.liveObjects()).isEmpty();
+
+    run("POST", "/1.0/instances", VM_BODY.replace(",\"devices\":{\"tw-tcp-24001\":{\"type\":\"proxy\","
+        + "\"listen\":\"tcp:127.0.0.1:24001\",\"connect\":\"tcp:127.0.0.1:8080\"}}", ""));
+    run("PUT", "/1.0/instances/c1/state", "{\"action\":\"start\"}");
+    assertThat(call("PATCH", "/1.0/instances/c1", "{\"config\":{\"limits.memory\":\"2GiB\","
+        + "\"environment.A\":\"b\",\"limits.cpu\":\"2\"}}", etag("c1")).status()).isEqualTo(200);
+    Answer nesting = call("PATCH", "/1.0/instances/c1", "{\"config\":{\"security.nesting\":\"true\"}}", etag("c1"));
+    assertThat(nesting.status()).isEqualTo(500);
+    assertThat(nesting.body().path("error").asText()).isEqualTo("Key \"security.nesting\" cannot be updated when VM is running");
+    assertThat(fake.instance("default", "c1").orElseThrow().config()).containsEntry("limits.memory", "2GiB")
+        .doesNotContainKey("security.nesting");
+    fake.assertContractRespected();
+  }
+
+  @Test
+  void aStartedVirtualMachinesAgentAnswersExecOnlyAfterTheConfiguredAttempts() {
+    fake.vmAgentStartsAfter(2);
+    run("POST", "/1.0/instances", VM_BODY.replace("\"tw-tcp-24001\":{\"type\":\"proxy\",", "\"tw-tcp-24001\":{\"type\":\"proxy\",\"nat\":\"true\","));
+    run("PUT", "/1.0/instances/c1/state", "{\"action\":\"start\"}");
+    String exec = "{\"command\":[\"true\"],\"record-output\":true}";
+    assertThat(run("POST", "/1.0/instances/c1/exec", exec).path("error").asText()).isEqualTo("VM agent isn't currently running");
+    assertThat(run("POST", "/1.0/instances/c1/exec", exec).path("error").asText()).isEqualTo("VM agent isn't currently running");
+    assertThat(run("POST", "/1.0/instances/c1/exec", exec).path("metadata").path("metadata").path("return").asInt()).isZero();
+    assertThat(call("GET", "/1.0/instances/c1/state", null).body().path("metadata").path("network").path("eth0")
+        .path("addresses").get(0).path("address").asText()).as("the DHCP lease is there before the agent").startsWith("10.77.0.");
+    fake.assertContractRespected();
+  }
+
+  @Test
+  void anInstanceIsBusyWhileItsCreateOperationRunsAndTheOperationIsListed() {
+    fake.operationsRunFor(1_000);
+    Answer create = call("POST", "/1.0/instances", CREATE_BODY);
+    String op = create.body().path("operation").asText();
+    fake.operationsRunFor(0);
+    assertThat(call("GET", "/1.0/operations", null).body().path("metadata").path("running"))
+        .extracting(JsonNode::asText).containsExactly(op);
+    assertThat(call("GET", "/1.0/operations/" + op.substring(op.lastIndexOf('/') + 1), null).body().path("metadata")
+        .path("resources").path("instances").get(0).asText()).isEqualTo("/1.0/instances/c1");
+    assertThat(run("PUT", "/1.0/instances/c1/state", "{\"action\":\"start\"}").path("error").asText())
+        .isEqualTo("Instance is busy running a \"create\" operation");
+    assertThat(run("DELETE", "/1.0/instances/c1", null).path("error").asText())
+        .isEqualTo("Instance is busy running a \"create\" operation");
+
+    fake.finishRunningOperations();
+    assertThat(call("GET", "/1.0/operations", null).body().path("metadata").has("running")).isFalse();
+    assertThat(run("PUT", "/1.0/instances/c1/state", "{\"action\":\"start\"}").path("metadata").path("status_code")
+        .asInt()).isEqualTo(200);
+    fake.assertContractRespected();
+  }
+
+  @Test
+  void anInstanceFromARemoteImageAppearsOnlyWhenItsCreateOperationEnds() {
+    fake.operationsRunFor(1);
+    Answer create = call("POST", "/1.0/instances", CREATE_BODY.replace("\"alias\":\"test-image\"",
+        "\"alias\":\"debian/12\",\"server\":\"https://images.linuxcontainers.org\",\"protocol\":\"simplestreams\",\"mode\":\"pull\""));
+    assertThat(call("GET", "/1.0/instances/c1", null).status()).isEqualTo(404);
+    fake.operationsRunFor(0);
+    assertThat(run("POST", "/1.0/instances", CREATE_BODY).path("error").asText())
+        .isEqualTo("Instance is busy running a \"create\" operation");
+
+    call("GET", create.body().path("operation").asText() + "/wait?timeout=1", null);
+    assertThat(call("GET", "/1.0/instances/c1", null).status()).isEqualTo(200);
+    fake.assertContractRespected();
+  }
+
+  @Test
+  void aNewProjectWithItsOwnProfilesHasAnEmptyDefaultProfileSoACreateFindsNoRootDisk() {
+    assertThat(call("POST", "/1.0/projects", "{\"name\":\"p2\"}").status()).isEqualTo(201);
+    JsonNode profile = call("GET", "/1.0/profiles/default?project=p2", null).body().path("metadata");
+    assertThat(profile.path("devices").isEmpty()).isTrue();
+    assertThat(profile.path("project").asText()).isEqualTo("p2");
+    assertThat(call("GET", "/1.0/profiles/default", null).body().path("metadata").path("devices").has("root")).isTrue();
+    assertThat(call("GET", "/1.0/profiles/nope", null).status()).isEqualTo(404);
+
+    JsonNode failed = run("POST", "/1.0/instances?project=p2", CREATE_BODY);
+    assertThat(failed.path("error").asText())
+        .isEqualTo("Invalid devices: Failed detecting root disk device: No root device could be found");
+    fake.project("p3");
+    assertThat(call("GET", "/1.0/profiles/default?project=p3", null).body().path("metadata").path("devices").has("root"))
+        .as("a project without features.profiles uses the default project's").isTrue();
+    fake.assertContractRespected();
+  }
 }

@@ -36,7 +36,9 @@ import java.util.regex.Pattern;
  *     SEC1 EC or PKCS#1 RSA); required for https
  * @param serverCertFingerprint the SHA-256 fingerprint of the server's certificate (hex, colons allowed),
  *     as {@code incus info} prints it; when absent the JVM's trust store decides (PKI mode)
- * @param project the Incus project instances live in; default {@code default}. It must exist.
+ * @param project the Incus project instances live in; default {@code default}. It must exist, and the profiles
+ *     instances use there must give them a root disk: a project made with Incus's defaults
+ *     ({@code features.profiles=true}) has its own, empty {@code default} profile. Every create checks this first.
  * @param listenAddress the host address proxy devices listen on unless an {@code expose} entry says
  *     otherwise; default {@code 127.0.0.1}, so nothing is published to the network by accident; use
  *     {@code 0.0.0.0} to publish on every interface

@@ -15,8 +15,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * What an {@code incus.instance} should be: the image, limits, environment, init commands and exposed ports
- * of one container (or VM).
+ * What an {@code incus.instance} should be: the image, limits, environment, init commands, readiness check,
+ * exposed ports and root disk of one container (or VM).
  *
  * <p>The instance's name is not part of the spec: it is {@code StepContext.resourceName()}
  * ({@code <tenant>-<environment>-<resource>}), so every attempt and every run finds the same instance. Every
@@ -32,20 +32,27 @@ import java.util.regex.Pattern;
  *     memory: 1GiB
  *     environment: {CUSTOMER_ID: "${tenant.id}", COMPANY_NAME: "${tenant.name}"}
  *     initSecrets: {ADMIN_PASSWORD: "${secrets.admin-password}"}
+ *     readiness: [systemctl, is-system-running, --wait]
  *     init:
  *       - command: [/opt/erp/bin/init-tenant, --customer, "${tenant.id}"]
  *     expose:
  *       - {hostPort: "${port.port}", containerPort: 8080}
+ *     rootSize: 20GiB
  * }</pre>
+ *
+ * <p>Which fields an update changes in place and which need a new instance is the type's business
+ * ({@link IncusInstanceType#update}); in short, {@code image}, {@code fingerprint}, {@code imageServer},
+ * {@code imageProtocol}, {@code type} and {@code storagePool} are fixed once the instance exists.
  *
  * @param image the alias of a local image (or, with {@code imageServer}, of a remote one); this or
  *     {@code fingerprint} is required
  * @param fingerprint the fingerprint (or a unique prefix of at least 12 hex digits) of a local image
  * @param imageServer a remote image server to pull {@code image} from, e.g.
- *     {@code https://images.linuxcontainers.org}
+ *     {@code https://images.linuxcontainers.org}; https only (the image becomes the customer's system)
  * @param imageProtocol the remote server's protocol, {@code simplestreams} (default with a server) or
  *     {@code incus}
- * @param type {@code container} (default) or {@code virtual-machine}
+ * @param type {@code container} (default) or {@code virtual-machine}; a VM cannot have {@code expose} entries
+ *     (Incus proxies into a VM only in NAT mode, which needs a static address per VM)
  * @param profiles the profiles to apply, in order; default {@code [default]} (root disk and network)
  * @param cpu {@code limits.cpu}: a number of CPUs ({@code 2}) or a CPU set ({@code 0-1,3})
  * @param memory {@code limits.memory}: e.g. {@code 512MiB}, {@code 2GB} or {@code 50%}
@@ -53,10 +60,17 @@ import java.util.regex.Pattern;
  *     stored in the instance's configuration (visible to whoever can read it)
  * @param initSecrets secret variables passed only to the init commands; never stored in the instance
  * @param config further raw instance configuration, e.g. {@code security.nesting: "true"}; keys under
- *     {@code user.tenantwright.} are reserved, and {@code environment.*} / {@code limits.cpu|memory} belong in
- *     their own fields
+ *     {@code user.tenantwright.} and {@code volatile.} are reserved, {@code environment.*} /
+ *     {@code limits.cpu|memory} belong in their own fields, and keys that reach the host ({@code raw.*},
+ *     {@code security.privileged}, {@code linux.kernel_modules}, ...; see {@link #HOST_KEYS}) are refused
  * @param init commands run in order inside the started instance before its baseline snapshot is taken
- * @param expose host ports forwarded into the instance by proxy devices
+ * @param expose host ports forwarded into the instance by proxy devices (containers only)
+ * @param readiness a command run in the started instance, before the init commands, until it exits 0 (or the
+ *     step's deadline passes), e.g. {@code [systemctl, is-system-running, --wait]} or
+ *     {@code [cloud-init, status, --wait]}; none by default
+ * @param rootSize the size of the instance's root disk, e.g. {@code 20GiB} ({@code size} of an instance-level
+ *     root disk device over the profile's); default the profile's
+ * @param storagePool the storage pool of the root disk; default the profile's
  */
 public record InstanceSpec(
     @Nullable String image,
@@ -71,10 +85,32 @@ public record InstanceSpec(
     @Nullable Map<String, Secret> initSecrets,
     @Nullable Map<String, String> config,
     @Nullable List<InitCommand> init,
-    @Nullable List<Expose> expose) {
+    @Nullable List<Expose> expose,
+    @Nullable List<String> readiness,
+    @Nullable String rootSize,
+    @Nullable String storagePool) {
 
   /** The config key holding the ownership marker on every instance the plugin creates. */
   public static final String OWNER_KEY = "user.tenantwright.owner";
+
+  /**
+   * Config keys and prefixes refused in {@code config} because they reach the host: they disable the user-id
+   * mapping ({@code security.privileged}), pass raw LXC/QEMU/AppArmor/seccomp/idmap settings ({@code raw.*}),
+   * load host kernel modules, pick host id ranges ({@code security.idmap.base|size}), loosen or intercept
+   * system calls on the host's behalf ({@code security.syscalls.*}), delegate BPF, relabel SELinux, or hold up
+   * the host's shutdown ({@code boot.host_shutdown_*}). Every other {@code security.*} key is refused too unless
+   * listed in {@link #ALLOWED_SECURITY_KEYS}. An operator who needs one of them sets it in an Incus profile
+   * and names the profile in {@code profiles}.
+   */
+  public static final List<String> HOST_KEYS = List.of("security.privileged", "raw.", "linux.kernel_modules",
+      "security.idmap.base", "security.idmap.size", "security.syscalls.", "security.bpffs.", "security.delegate_bpf",
+      "security.selinux.", "boot.host_shutdown_");
+
+  /** The {@code security.*} keys {@code config} may set: none of them lets the instance reach the host. */
+  public static final List<String> ALLOWED_SECURITY_KEYS = List.of("security.nesting", "security.idmap.isolated",
+      "security.protection.delete", "security.protection.start", "security.protection.shift",
+      "security.secureboot", "security.csm", "security.agent.metrics", "security.guestapi", "security.devlxd",
+      "security.sev", "security.sev.policy.es", "security.iommu");
 
   private static final Pattern IMAGE_ALIAS = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:-]{0,254}");
   private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{12,64}");
@@ -86,6 +122,9 @@ public record InstanceSpec(
   private static final Pattern IPV4 =
       Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+  private static final Pattern DISK_SIZE =
+      Pattern.compile("[0-9]+(\\.[0-9]+)?(B|kB|MB|GB|TB|PB|EB|KiB|MiB|GiB|TiB|PiB|EiB)?");
+  private static final Pattern POOL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
 
   /** Validates every field and copies the collections. */
   public InstanceSpec {
@@ -108,9 +147,10 @@ public record InstanceSpec(
       if (image == null) {
         throw invalid("imageServer", "a remote image is named by its alias: set 'image'");
       }
-      String lower = imageServer.toLowerCase(Locale.ROOT);
-      if (!lower.startsWith("https://") && !lower.startsWith("http://")) {
-        throw invalid("imageServer", "must be an http(s) URL");
+      if (!imageServer.toLowerCase(Locale.ROOT).startsWith("https://") || imageServer.length() <= "https://".length()) {
+        // The image becomes the customer's whole system: fetched over plain http, anyone on the path could
+        // replace it.
+        throw invalid("imageServer", "must be an https:// URL");
       }
       imageProtocol = imageProtocol == null ? "simplestreams" : imageProtocol;
     }
@@ -155,6 +195,10 @@ public record InstanceSpec(
       if (key.startsWith("user.tenantwright.") || key.startsWith("volatile.")) {
         throw invalid("config." + key, "is reserved");
       }
+      if (reachesHost(key)) {
+        throw invalid("config." + key, "can reach the Incus host (privileged, raw or host-wide settings are not "
+            + "accepted from a blueprint); set it in an Incus profile you manage and list that profile in 'profiles'");
+      }
       if (key.startsWith("environment.") || key.equals("limits.cpu") || key.equals("limits.memory")) {
         throw invalid("config." + key, "belongs in the field '" + (key.startsWith("environment.")
             ? "environment" : key.substring("limits.".length())) + "'");
@@ -171,6 +215,40 @@ public record InstanceSpec(
         throw invalid("expose", "host port " + x.hostPort() + "/" + x.protocol() + " is exposed twice");
       }
     }
+    if (type.equals("virtual-machine") && !expose.isEmpty()) {
+      // doc/reference/devices_proxy.md: "supported for both containers (NAT and non-NAT modes) and VMs (NAT mode
+      // only)"; NAT mode needs a static address on the VM's NIC and a specific host listen address.
+      throw invalid("expose", "a virtual-machine cannot have host ports: Incus proxies into a VM only in NAT mode, "
+          + "which needs a static address on the VM's network card; route to the VM's address (${<resource>.ipv4}) "
+          + "instead, e.g. with a traefik.route, or use type 'container'");
+    }
+    readiness = readiness == null ? List.of() : List.copyOf(readiness);
+    if (!readiness.isEmpty()) {
+      for (String arg : readiness) {
+        if (arg == null || arg.indexOf('\0') >= 0) {
+          throw invalid("readiness", "arguments must be non-null and free of NUL characters");
+        }
+      }
+      if (readiness.get(0).isBlank()) {
+        throw invalid("readiness", "the program must not be blank");
+      }
+    }
+    if (rootSize != null && !DISK_SIZE.matcher(rootSize).matches()) {
+      throw invalid("rootSize", "\"" + rootSize + "\" is not a disk size such as 20GiB or 500GB");
+    }
+    if (storagePool != null && !POOL.matcher(storagePool).matches()) {
+      throw invalid("storagePool", "\"" + storagePool + "\" is not a valid storage pool name");
+    }
+  }
+
+  /** Whether a config key is one of {@link #HOST_KEYS}, or a {@code security.*} key not explicitly allowed. */
+  static boolean reachesHost(String key) {
+    for (String k : HOST_KEYS) {
+      if (k.endsWith(".") || k.endsWith("_") ? key.startsWith(k) : key.equals(k) || key.startsWith(k + ".")) {
+        return true;
+      }
+    }
+    return key.startsWith("security.") && !ALLOWED_SECURITY_KEYS.contains(key);
   }
 
   /**
@@ -272,8 +350,11 @@ public record InstanceSpec(
     }
   }
 
-  /** The devices and config keys this spec sets on the instance, for the create request. */
-  Map<String, String> instanceConfig(String marker) {
+  /**
+   * The config keys this spec sets on the instance: the raw {@code config}, {@code environment.*} and the
+   * limits (without the ownership marker and the plugin's bookkeeping keys).
+   */
+  Map<String, String> managedConfig() {
     Map<String, String> out = new LinkedHashMap<>(config);
     environment.forEach((k, v) -> out.put("environment." + k, v));
     if (cpu != null) {
@@ -282,7 +363,6 @@ public record InstanceSpec(
     if (memory != null) {
       out.put("limits.memory", memory);
     }
-    out.put(OWNER_KEY, marker);
     return out;
   }
 

@@ -108,7 +108,7 @@ class IncusHttpsIT {
     TestStepContext ctx = TestStepContext.builder().step("tls").run("it-run").config(config)
         .budget(Duration.ofMinutes(3)).realTime().build();
     InstanceSpec spec = new InstanceSpec(incus.image, null, null, null, null, null, null, null, null, null, null,
-        List.of(InitCommand.of("/bin/touch", "/srv-ready")), null);
+        List.of(InitCommand.of("/bin/touch", "/srv-ready")), null, null, null, null);
 
     CreateResult<InstanceOutputs> created = new IncusInstanceType().create(spec, ctx);
 

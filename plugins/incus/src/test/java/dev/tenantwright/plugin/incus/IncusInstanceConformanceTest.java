@@ -16,7 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 /**
  * Runs the plugin conformance kit on {@code incus.instance} against the Incus fake. The parameters include an
  * init command with a generated secret, so the kit also checks that the secret never leaks. No host port is
- * exposed: the kit provisions many tenants side by side, and one fixed port cannot serve them all.
+ * exposed: the kit provisions many tenants side by side, and one fixed port cannot serve them all. The type is
+ * updatable, so the kit also checks that an update changes the instance in place and converges.
  */
 class IncusInstanceConformanceTest extends ResourceTypeConformance<InstanceSpec, InstanceOutputs> {
 
@@ -42,6 +43,19 @@ class IncusInstanceConformanceTest extends ResourceTypeConformance<InstanceSpec,
         "image", IncusFake.DEFAULT_IMAGE,
         "memory", "256MiB",
         "environment", Map.of("CUSTOMER_ID", "${tenant.id}"),
+        "initSecrets", Map.of("ADMIN_PASSWORD", "${secrets.conformance}"),
+        "init", List.of(Map.of("command", List.of("/bin/touch", "/srv/initialised"))));
+  }
+
+  /** More memory, one variable changed and one added, a raw key: all applied in place by one PATCH. */
+  @Override
+  protected Map<String, Object> updatedParams() {
+    return Map.of(
+        "image", IncusFake.DEFAULT_IMAGE,
+        "memory", "1GiB",
+        "cpu", "2",
+        "environment", Map.of("CUSTOMER_ID", "${tenant.id}", "PLAN", "gold"),
+        "config", Map.of("snapshots.schedule", "@daily"),
         "initSecrets", Map.of("ADMIN_PASSWORD", "${secrets.conformance}"),
         "init", List.of(Map.of("command", List.of("/bin/touch", "/srv/initialised"))));
   }

@@ -60,7 +60,7 @@ class IncusInstanceIT {
   InstanceSpec spec(int hostPort, List<InitCommand> init) {
     return new InstanceSpec(incus.image, null, null, null, null, null, "1", "128MiB",
         Map.of("CUSTOMER_ID", "acme", "COMPANY_NAME", "ACME Corporation"), Map.of("ADMIN_PASSWORD", ADMIN_PASSWORD),
-        null, init, List.of(Expose.tcp(hostPort, 8080)));
+        null, init, List.of(Expose.tcp(hostPort, 8080)), null, null, null);
   }
 
   HttpResponse<String> get(String url) throws IOException, InterruptedException {
@@ -122,6 +122,45 @@ class IncusInstanceIT {
     assertThat(incus.instances()).isEmpty();
     assertThat(type.read(spec, out, ctx)).isEmpty();
     await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> get(out.url())).isInstanceOf(ConnectException.class));
+  }
+
+  @Test
+  void updatesLimitsEnvironmentAndTheHostPortInPlaceWithoutTouchingDataAndUpdatesBack() {
+    int port = RealIncus.freePort();
+    int otherPort = RealIncus.freePort();
+    TestStepContext ctx = ctx("upd");
+    InstanceSpec before = spec(port, List.of(InitCommand.of("/bin/cp", "/proc/sys/kernel/hostname", "/www/instance.txt")));
+    InstanceOutputs created = type.create(before, ctx).outputs();
+    assertThat(served(created.url())).contains("tenantwright-busybox ok");
+    assertThat(incus.exec(created.name(), "/bin/touch", "/root/customer-data").exitCode()).isZero();
+    InstanceSpec after = new InstanceSpec(incus.image, null, null, null, null, null, "1", "192MiB",
+        Map.of("CUSTOMER_ID", "acme", "PLAN", "gold"), Map.of("ADMIN_PASSWORD", ADMIN_PASSWORD), null, before.init(),
+        List.of(Expose.tcp(otherPort, 8080)), null, null, null);
+
+    InstanceOutputs updated = type.update(after, before, created, ctx);
+
+    assertThat(updated.url()).isEqualTo("http://127.0.0.1:" + otherPort + "/");
+    assertThat(served(updated.url())).contains("tenantwright-busybox ok");
+    await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> get(created.url()))
+        .isInstanceOf(ConnectException.class));
+    IncusInstance inst = incus.api().instance(created.name()).orElseThrow();
+    assertThat(inst.config()).containsEntry("limits.memory", "192MiB").containsEntry("environment.PLAN", "gold")
+        .doesNotContainKey("environment.COMPANY_NAME");
+    assertThat(incus.exec(created.name(), "/usr/bin/env").stdout()).contains("PLAN=gold")
+        .doesNotContain("COMPANY_NAME");
+    assertThat(incus.exec(created.name(), "/usr/bin/test", "-e", "/root/customer-data").exitCode())
+        .as("the update never touches the instance's data").isZero();
+    assertThat(inst.running()).isTrue();
+
+    // The engine's rollback: the same call with the specs swapped.
+    InstanceOutputs restored = type.update(before, after, updated, ctx);
+    assertThat(restored.url()).isEqualTo(created.url());
+    assertThat(served(restored.url())).contains("tenantwright-busybox ok");
+    assertThat(incus.api().instance(created.name()).orElseThrow().config()).containsEntry("limits.memory", "128MiB")
+        .containsEntry("environment.COMPANY_NAME", "ACME Corporation").doesNotContainKey("environment.PLAN");
+
+    type.delete(before, restored, ctx);
+    assertThat(incus.instances()).doesNotContain(created.name());
   }
 
   @Test

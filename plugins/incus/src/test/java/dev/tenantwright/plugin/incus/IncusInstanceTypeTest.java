@@ -19,6 +19,8 @@ import dev.tenantwright.testkit.incus.IncusFake;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,7 +58,7 @@ class IncusInstanceTypeTest {
   static InstanceSpec erp(List<InitCommand> init) {
     return new InstanceSpec("test-image", null, null, null, null, null, "1", "256MiB",
         Map.of("CUSTOMER_ID", "acme", "COMPANY_NAME", "ACME Corporation"), Map.of("ADMIN_PASSWORD", ADMIN_PASSWORD),
-        Map.of("boot.autostart", "true"), init, List.of(Expose.tcp(24001, 8080)));
+        Map.of("boot.autostart", "true"), init, List.of(Expose.tcp(24001, 8080)), null, null, null);
   }
 
   static InstanceSpec erp() {
@@ -306,7 +308,7 @@ class IncusInstanceTypeTest {
   @Test
   void aFailedCreateOperationIsPermanent() {
     InstanceSpec unknownImage = new InstanceSpec("no-such-image", null, null, null, null, null, null, null, null,
-        null, null, null, null);
+        null, null, null, null, null, null, null);
 
     assertThatThrownBy(() -> type.create(unknownImage, ctx))
         .isInstanceOf(PermanentException.class)
@@ -407,14 +409,151 @@ class IncusInstanceTypeTest {
   @Test
   void anImageFingerprintAndARemoteImageAreSentAsTheirSources() {
     type.create(new InstanceSpec(null, IncusFake.DEFAULT_IMAGE_FINGERPRINT.substring(0, 12), null, null, null,
-        null, null, null, null, null, null, null, null), ctx);
+        null, null, null, null, null, null, null, null, null, null, null), ctx);
     assertThat(fake.requests(IncusFake.CREATE_INSTANCE).get(0).body())
         .contains("\"source\":{\"type\":\"image\",\"fingerprint\":\"abe2ce11c7e0\"}");
 
     type.create(new InstanceSpec("debian/12", null, "https://images.linuxcontainers.org", null, null, null, null,
-        null, null, null, null, null, null), ctx.newBuilder().step("web").build());
+        null, null, null, null, null, null, null, null, null), ctx.newBuilder().step("web").build());
     assertThat(fake.requests(IncusFake.CREATE_INSTANCE).get(1).body()).contains("\"alias\":\"debian/12\"",
         "\"server\":\"https://images.linuxcontainers.org\"", "\"protocol\":\"simplestreams\"", "\"mode\":\"pull\"");
+  }
+
+  // ------------------------------------------------------------------------------------------ review findings
+
+  static InstanceSpec vm(List<InitCommand> init) {
+    return new InstanceSpec("test-image", null, null, null, "virtual-machine", null, "2", "1GiB",
+        Map.of("CUSTOMER_ID", "acme"), null, null, init, null, null, null, null);
+  }
+
+  @Test
+  void i2_initCommandsOfAVirtualMachineWaitForItsAgentInsteadOfFailing() {
+    fake.vmAgentStartsAfter(3);
+
+    CreateResult<InstanceOutputs> result = type.create(vm(List.of(InitCommand.of("/bin/touch", "/srv/initialised"))),
+        ctx);
+
+    assertThat(result.outputs().status()).isEqualTo("Running");
+    assertThat(instance().files()).containsKey("/srv/initialised");
+    assertThat(instance().snapshots()).containsExactly(IncusInstanceType.BASELINE);
+    assertThat(fake.requests(IncusFake.EXEC)).hasSize(4);
+    assertThat(ctx.pauses()).isNotEmpty();
+  }
+
+  @Test
+  void i2_aVirtualMachineWhoseAgentNeverComesUpIsRetryableAtTheDeadlineAndKept() {
+    fake.vmAgentStartsAfter(1_000_000);
+
+    assertThatThrownBy(() -> type.create(vm(List.of(InitCommand.of("/bin/true"))), ticking(Duration.ofSeconds(20))))
+        .isInstanceOfSatisfying(RetryableException.class, e -> assertThat(e)
+            .hasMessageContaining("VM agent isn't currently running"));
+    assertThat(fake.instance("default", NAME)).as("the VM is still booting: not half-made, not deleted").isPresent();
+  }
+
+  static InstanceSpec withReadiness(List<String> readiness) {
+    InstanceSpec base = erp();
+    return new InstanceSpec(base.image(), null, null, null, null, null, base.cpu(), base.memory(), base.environment(),
+        base.initSecrets(), base.config(), base.init(), base.expose(), readiness, null, null);
+  }
+
+  @Test
+  void i2_initCommandsWaitUntilTheReadinessCommandSucceeds() {
+    AtomicInteger checks = new AtomicInteger();
+    fake.onExec((call, files) -> call.programName().equals("systemctl")
+        ? (checks.incrementAndGet() < 3 ? ExecResult.output(1, "", "starting") : ExecResult.output(0, "running", ""))
+        : IncusFake.BUILT_IN.handle(call, files));
+
+    type.create(withReadiness(List.of("systemctl", "is-system-running", "--wait")), ctx);
+
+    assertThat(fake.execs()).extracting(ExecCall::programName)
+        .containsExactly("systemctl", "systemctl", "systemctl", "mkdir", "init");
+    assertThat(ctx.pauses()).contains(Duration.ofSeconds(1), Duration.ofSeconds(2));
+    assertThat(instance().snapshots()).containsExactly(IncusInstanceType.BASELINE);
+  }
+
+  @Test
+  void i2_anInstanceThatNeverGetsReadyIsRetryableKeptAndFinishedByTheNextAttempt() {
+    AtomicBoolean ready = new AtomicBoolean();
+    fake.onExec((call, files) -> call.programName().equals("cloud-init")
+        ? ExecResult.output(ready.get() ? 0 : 1, "", "status: running")
+        : IncusFake.BUILT_IN.handle(call, files));
+    InstanceSpec spec = withReadiness(List.of("cloud-init", "status", "--wait"));
+
+    assertThatThrownBy(() -> type.create(spec, ticking(Duration.ofSeconds(20))))
+        .isInstanceOfSatisfying(RetryableException.class, e -> assertThat(e)
+            .hasMessageContaining("is not ready by the step's deadline")
+            .hasMessageContaining("readiness check (cloud-init) exited with code 1")
+            .hasMessageContaining("status: running"));
+    assertThat(instance().snapshots()).isEmpty();
+    assertThat(fake.execs()).extracting(ExecCall::programName).containsOnly("cloud-init");
+
+    ready.set(true);
+    assertThat(type.create(spec, ctx).origin()).isEqualTo(CreateResult.Origin.CREATED);
+    assertThat(instance().snapshots()).containsExactly(IncusInstanceType.BASELINE);
+  }
+
+  @Test
+  void i5_aCreateStillRunningInIncusIsWaitedForAndNeverStartedOrDeleted() {
+    fake.operationsRunFor(1_000_000);
+    assertThatThrownBy(() -> type.create(erp(), ticking(Duration.ofSeconds(2))))
+        .isInstanceOfSatisfying(RetryableException.class, e -> assertThat(e.outcomeUnknown()).isTrue());
+
+    // The next attempt finds the record while Incus still unpacks the image: it must wait, not start or delete it.
+    assertThatThrownBy(() -> type.create(erp(), ticking(Duration.ofSeconds(2))))
+        .isInstanceOfSatisfying(RetryableException.class, e -> assertThat(e).hasMessageContaining("still creating"));
+    assertThat(fake.instance("default", NAME)).isPresent();
+    assertThat(fake.calls(IncusFake.PUT_STATE)).isZero();
+    assertThat(fake.calls(IncusFake.DELETE_INSTANCE)).isZero();
+
+    fake.operationsRunFor(0).finishRunningOperations();
+    assertThat(type.create(erp(), ctx).origin()).isEqualTo(CreateResult.Origin.CREATED);
+    assertThat(fake.calls(IncusFake.CREATE_INSTANCE)).isEqualTo(1);
+    assertThat(instance().snapshots()).containsExactly(IncusInstanceType.BASELINE);
+  }
+
+  @Test
+  void i5_aRemoteImageStillDownloadingIsNotCreatedASecondTime() {
+    InstanceSpec remote = new InstanceSpec("debian/12", null, "https://images.linuxcontainers.org", null, null, null,
+        null, null, null, null, null, List.of(InitCommand.of("/bin/true")), null, null, null, null);
+    fake.operationsRunFor(1_000_000);
+    assertThatThrownBy(() -> type.create(remote, ticking(Duration.ofSeconds(2))))
+        .isInstanceOf(RetryableException.class);
+    assertThat(fake.instance("default", NAME)).as("Incus writes the record after the download").isEmpty();
+
+    assertThatThrownBy(() -> type.create(remote, ticking(Duration.ofSeconds(2))))
+        .isInstanceOfSatisfying(RetryableException.class, e -> assertThat(e).hasMessageContaining("still creating"));
+    assertThat(fake.calls(IncusFake.CREATE_INSTANCE)).isEqualTo(1);
+
+    fake.operationsRunFor(0).finishRunningOperations();
+    assertThat(type.create(remote, ctx).origin()).isEqualTo(CreateResult.Origin.CREATED);
+    assertThat(fake.calls(IncusFake.CREATE_INSTANCE)).isEqualTo(1);
+  }
+
+  @Test
+  void i5_deleteWaitsForACreateIncusIsStillRunningInsteadOfFailingPermanently() {
+    fake.operationsRunFor(1_000_000);
+    assertThatThrownBy(() -> type.create(erp(), ticking(Duration.ofSeconds(2)))).isInstanceOf(RetryableException.class);
+
+    assertThatThrownBy(() -> type.delete(erp(), null, ticking(Duration.ofSeconds(2))))
+        .isInstanceOfSatisfying(RetryableException.class, e -> assertThat(e).hasMessageContaining("still creating"));
+    assertThat(fake.instance("default", NAME)).isPresent();
+
+    fake.operationsRunFor(0).finishRunningOperations();
+    type.delete(erp(), null, ctx);
+    fake.assertNothingLeaked();
+  }
+
+  @Test
+  void i6_aProjectWhoseDefaultProfileHasNoRootDiskIsExplainedBeforeAnythingIsCreated() {
+    fake.project("tenants", Map.of());
+    IncusConfig tenants = new IncusConfig(null, fake.baseUrl(), null, null, null, "tenants", null, null, null, null);
+
+    assertThatThrownBy(() -> type.create(erp(), ctx.newBuilder().config(tenants).build()))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("no root disk")
+        .hasMessageContaining("project tenants")
+        .hasMessageContaining("features.profiles");
+    assertThat(fake.calls(IncusFake.CREATE_INSTANCE)).isZero();
   }
 
   /** A user of the instance writes data after provisioning. */

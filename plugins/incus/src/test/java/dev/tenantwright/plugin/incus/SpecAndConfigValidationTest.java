@@ -15,7 +15,7 @@ class SpecAndConfigValidationTest {
 
   static InstanceSpec spec(String image, String fingerprint, String cpu, String memory, Map<String, String> env,
       Map<String, String> config, List<Expose> expose) {
-    return new InstanceSpec(image, fingerprint, null, null, null, null, cpu, memory, env, null, config, null, expose);
+    return new InstanceSpec(image, fingerprint, null, null, null, null, cpu, memory, env, null, config, null, expose, null, null, null);
   }
 
   @Test
@@ -104,6 +104,38 @@ class SpecAndConfigValidationTest {
         .hasMessageContaining("field 'project'");
     assertThatThrownBy(() -> new IncusConfig(null, null, null, null, null, null, "any", null, null, null))
         .hasMessageContaining("field 'listenAddress'");
+  }
+
+  @Test
+  void i1_aVirtualMachineCannotExposePortsThroughNonNatProxies() {
+    assertThatThrownBy(() -> new InstanceSpec("erp", null, null, null, "virtual-machine", null, null, null, null, null,
+        null, null, List.of(Expose.tcp(24001, 8080)), null, null, null))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("field 'expose'")
+        .hasMessageContaining("virtual-machine")
+        .hasMessageContaining("NAT");
+  }
+
+  @Test
+  void sec17_configKeysThatReachTheHostAreRefused() {
+    for (String key : List.of("security.privileged", "raw.lxc", "raw.idmap", "raw.apparmor", "raw.seccomp", "raw.qemu",
+        "linux.kernel_modules", "security.idmap.base", "security.idmap.size", "security.syscalls.intercept.mount",
+        "security.syscalls.deny_default", "boot.host_shutdown_timeout", "security.selinux.domain")) {
+      assertThatThrownBy(() -> spec("erp", null, null, null, null, Map.of(key, "true"), null)).as(key)
+          .isInstanceOf(PermanentException.class)
+          .hasMessageContaining("field 'config." + key + "'");
+    }
+    assertThat(spec("erp", null, null, null, null, Map.of("security.nesting", "true", "boot.autostart", "true",
+        "limits.processes", "500", "security.idmap.isolated", "true", "user.erp.plan", "gold"), null).config())
+        .hasSize(5);
+  }
+
+  @Test
+  void sec17_aRemoteImageServerMustBeHttps() {
+    assertThatThrownBy(() -> new InstanceSpec("debian/12", null, "http://images.example.com", null, null, null, null,
+        null, null, null, null, null, null, null, null, null))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("field 'imageServer': must be an https:// URL");
   }
 
   @Test

@@ -12,6 +12,8 @@ import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.StepContext;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * passes, so the loop reads the body: status code 200 is success, 400 failure (with {@code err}), 401
  * cancelled, anything else "still running". Incus 6.0 also answers a failed operation's wait with an error
  * envelope ({@code {"type":"error","error":...}}) in that HTTP 200; both are reported as
- * {@link OperationFailedException}. HTTP statuses themselves are classified by the {@code RestClient}.
+ * {@link OperationFailedException}. HTTP statuses themselves are classified by the {@code RestClient}, except
+ * where Incus's own answers need reading: an update's 412 (stale ETag) and 500 (Incus answers every failed
+ * update with 500 and its reason, see {@link #patch}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -61,13 +65,124 @@ public final class IncusApi {
     return project;
   }
 
-  /** The instance, or empty when it does not exist. */
+  /** The instance with the answer's ETag, or empty when it does not exist. */
   public Optional<IncusInstance> instance(String name) {
     RestResponse r = rest.call(RestRequest.get(instancePath(name)).expect(404));
     if (r.status() == 404) {
       return Optional.empty();
     }
-    return Optional.of(IncusInstance.from(r.json().path("metadata")));
+    return Optional.of(IncusInstance.from(r.json().path("metadata"), r.header("ETag").orElse(null)));
+  }
+
+  /**
+   * Changes some of an instance's config keys, devices or profiles in place, synchronously, if it is still at
+   * {@code etag}: {@code PATCH /1.0/instances/{name}} with {@code If-Match}. Incus merges the body into the
+   * instance (cmd/incusd/instance_patch.go): a config key sent with an empty value is removed, a device sent
+   * replaces the device of that name, keys and devices not sent stay; it cannot remove a device.
+   *
+   * @param body an {@code InstancePut} with only what changes
+   * @return false when the instance changed since {@code etag} was read (412: nothing was applied)
+   * @throws RetryableException when the instance is busy with another operation (nothing was applied)
+   * @throws PermanentException when Incus refuses the change, with its reason (e.g. "Key "security.nesting"
+   *     cannot be updated when VM is running"); Incus reverts a failed update, so nothing was applied
+   */
+  public boolean patch(String name, @Nullable String etag, ObjectNode body, String what) {
+    RestRequest req = RestRequest.patch(instancePath(name), body).expect(412, 500);
+    if (etag != null) {
+      req = req.header("If-Match", "\"" + etag + "\"");
+    }
+    RestResponse r = rest.call(req);
+    if (r.status() == 412) {
+      return false;
+    }
+    if (r.status() == 500) {
+      refusedUpdate(r, name, what);
+    }
+    return true;
+  }
+
+  /**
+   * Replaces an instance's config, devices and profiles as a whole, if it is still at {@code etag}:
+   * {@code PUT /1.0/instances/{name}} with {@code If-Match}, then waits for the operation. Used only to remove
+   * a device, which {@link #patch} cannot do.
+   *
+   * @param body a complete {@code InstancePut}: every local config key (volatile ones included) and device to keep
+   * @return false when the instance changed since {@code etag} was read (412: nothing was applied)
+   * @throws OperationFailedException when Incus refuses the change, with its reason
+   */
+  public boolean replace(String name, @Nullable String etag, ObjectNode body, String what, StepContext ctx) {
+    RestRequest req = RestRequest.put(instancePath(name), body).expect(412);
+    if (etag != null) {
+      req = req.header("If-Match", "\"" + etag + "\"");
+    }
+    RestResponse r = rest.call(req);
+    if (r.status() == 412) {
+      return false;
+    }
+    await(r, what, ctx);
+    return true;
+  }
+
+  /**
+   * Reads an update's 500. Incus answers every failure of the driver's Update through
+   * {@code response.SmartError}, which makes a plain error a 500 with its text, after the update reverted
+   * itself; "busy" (another operation holds the instance) passes, anything else is the change being refused.
+   */
+  private static void refusedUpdate(RestResponse r, String name, String what) {
+    String message = r.error().map(BackendError::message).orElse("HTTP 500");
+    if (message.toLowerCase(Locale.ROOT).contains("busy")) {
+      throw new RetryableException("incus: " + what + ": instance " + name + " is busy: " + message, null, false, null);
+    }
+    throw new OperationFailedException(what, message);
+  }
+
+  /**
+   * The ids of the create operations of this instance that are still running in Incus — a create from an
+   * earlier attempt that outlived its step (a remote image still downloading, a large image still unpacking).
+   * Read as {@code GET /1.0/operations} (URLs by status) and one {@code GET /1.0/operations/{id}} per running
+   * operation; an operation that finished meanwhile is skipped.
+   */
+  public List<String> runningCreates(String name) {
+    JsonNode running = rest.call(RestRequest.get("/1.0/operations")).json().path("metadata").path("running");
+    List<String> ids = new ArrayList<>();
+    String path = instancePath(name);
+    for (JsonNode url : running) {
+      String id = operationId(url.asText(""));
+      if (id.isEmpty()) {
+        continue;
+      }
+      RestResponse r = rest.call(RestRequest.get("/1.0/operations/" + id).expect(404));
+      if (r.status() == 404) {
+        continue;
+      }
+      JsonNode op = r.json().path("metadata");
+      boolean ours = false;
+      for (JsonNode res : op.path("resources").path("instances")) {
+        String u = res.asText("");
+        int q = u.indexOf('?');
+        ours |= (q < 0 ? u : u.substring(0, q)).equals(path);
+      }
+      // The description of operationtype.InstanceCreate (internal/server/db/operationtype/operation_type.go).
+      if (ours && "Creating instance".equals(op.path("description").asText()) && op.path("status_code").asInt() < 200) {
+        ids.add(id);
+      }
+    }
+    return ids;
+  }
+
+  /** The devices of a profile in the project, or empty when the project has no such profile. */
+  public Optional<Map<String, Map<String, String>>> profileDevices(String profile) {
+    RestResponse r = rest.call(RestRequest.get("/1.0/profiles/" + profile).expect(404));
+    if (r.status() == 404) {
+      return Optional.empty();
+    }
+    Map<String, Map<String, String>> devices = new LinkedHashMap<>();
+    r.json().path("metadata").path("devices").properties().forEach(d -> {
+      Map<String, String> keys = new LinkedHashMap<>();
+      d.getValue().properties().forEach(k -> keys.put(k.getKey(), k.getValue().asText()));
+      devices.put(d.getKey(), keys);
+    });
+    return Optional.of(devices);
   }
 
   /**
@@ -243,17 +358,28 @@ public final class IncusApi {
     if (ref.isEmpty()) {
       ref = accepted.header("Location").orElse("");
     }
-    int q = ref.indexOf('?');
-    if (q >= 0) {
-      ref = ref.substring(0, q);
-    }
-    String id = ref.substring(ref.lastIndexOf('/') + 1);
+    String id = operationId(ref);
     if (id.isEmpty()) {
       if ("sync".equals(body.path("type").asText())) {
         return Operation.from(SupportJson.mapper().createObjectNode().put("status_code", 200));
       }
       throw new PermanentException("incus: " + what + ": the answer named no operation");
     }
+    return follow(id, what, ctx, false).orElseThrow();
+  }
+
+  /**
+   * Waits for an operation found running (by {@link #runningCreates}), as
+   * {@link #await(RestResponse, String, StepContext)} waits for one it started.
+   *
+   * @return the finished operation, or empty when Incus no longer knows it (it ended more than about five
+   *     seconds ago) or it was cancelled
+   */
+  public Optional<Operation> awaitRunning(String id, String what, StepContext ctx) {
+    return follow(id, what, ctx, true);
+  }
+
+  private Optional<Operation> follow(String id, String what, StepContext ctx, boolean goneIsDone) {
     int failures = 0;
     while (true) {
       ctx.checkCancelled();
@@ -279,6 +405,9 @@ public final class IncusApi {
         continue;
       }
       if (r.status() == 404) {
+        if (goneIsDone) {
+          return Optional.empty();
+        }
         throw new RetryableException("incus: " + what + ": operation " + id + " vanished before its result was read",
             null, true, null);
       }
@@ -291,11 +420,15 @@ public final class IncusApi {
       switch (code) {
         case 200 -> {
           LOG.debug("incus: {} done (operation {})", what, id);
-          return Operation.from(op);
+          return Optional.of(Operation.from(op));
         }
         case 400 -> throw new OperationFailedException(what, op.path("err").asText("unknown error"));
-        case 401 -> throw new RetryableException("incus: " + what + ": operation " + id + " was cancelled",
-            null, true, null);
+        case 401 -> {
+          if (goneIsDone) {
+            return Optional.empty();
+          }
+          throw new RetryableException("incus: " + what + ": operation " + id + " was cancelled", null, true, null);
+        }
         default -> LOG.debug("incus: {} still running (operation {}, status {})", what, id, code);
       }
     }
@@ -303,6 +436,13 @@ public final class IncusApi {
 
   private static String instancePath(String name) {
     return "/1.0/instances/" + name;
+  }
+
+  /** The id at the end of an operation URL, without query; empty when there is none. */
+  private static String operationId(String ref) {
+    int q = ref.indexOf('?');
+    String path = q >= 0 ? ref.substring(0, q) : ref;
+    return path.substring(path.lastIndexOf('/') + 1);
   }
 
   private static boolean says(RestResponse r, String fragment) {

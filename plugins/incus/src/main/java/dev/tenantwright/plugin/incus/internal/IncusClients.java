@@ -2,13 +2,13 @@ package dev.tenantwright.plugin.incus.internal;
 
 import dev.tenantwright.plugin.incus.IncusConfig;
 import dev.tenantwright.plugin.support.RestClient;
+import dev.tenantwright.plugin.support.internal.SharedHttp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
-import okhttp3.OkHttpClient;
 
 /**
  * Builds one {@link IncusApi} per distinct {@link IncusConfig} and keeps it, so every step of every run
@@ -49,7 +49,10 @@ public final class IncusClients {
         if (tls.pinned()) {
           // The pinned certificate is the whole trust decision: Incus's self-signed certificates rarely name
           // the host or address they are reached at, so the host-name check would refuse a trusted server.
-          b.okHttpClient(new OkHttpClient.Builder().hostnameVerifier((host, session) -> true).build());
+          // Derived from the shared client, not a fresh OkHttpClient.Builder: that one has OkHttp's default
+          // retryOnConnectionFailure(true) and would silently re-send a POST (an exec, a create) lost on a
+          // stale pooled connection; the shared one never does, and shares the host's connection pool.
+          b.okHttpClient(SharedHttp.base().newBuilder().hostnameVerifier((host, session) -> true).build());
         }
       }
     }
