@@ -105,6 +105,7 @@ public final class FakeDns implements AutoCloseable {
   private final Map<String, Failure> failures = new LinkedHashMap<>();
   private final List<Source> sources = new CopyOnWriteArrayList<>();
   private final List<String> queries = new ArrayList<>();
+  private final List<Socket> connections = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   /** Starts a server on a free port of {@code 127.0.0.1}, UDP and TCP. */
@@ -240,7 +241,7 @@ public final class FakeDns implements AutoCloseable {
     return queries.stream().filter(q -> q.endsWith(suffix)).count();
   }
 
-  /** Stops both listeners. */
+  /** Stops both listeners and closes the TCP connections still open. */
   @Override
   public void close() {
     closed = true;
@@ -249,6 +250,13 @@ public final class FakeDns implements AutoCloseable {
       tcp.close();
     } catch (IOException ignored) {
       // closing a listening socket does not fail in a way a caller could act on
+    }
+    for (Socket s : connections) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // the connection is gone either way
+      }
     }
   }
 
@@ -408,6 +416,7 @@ public final class FakeDns implements AutoCloseable {
     while (!closed) {
       try {
         Socket s = tcp.accept();
+        connections.add(s);
         start("fake-dns-tcp-conn", () -> serveTcp(s));
       } catch (IOException stopped) {
         return;
@@ -439,6 +448,8 @@ public final class FakeDns implements AutoCloseable {
       }
     } catch (IOException | RuntimeException e) {
       // the client went away
+    } finally {
+      connections.remove(s);
     }
   }
 

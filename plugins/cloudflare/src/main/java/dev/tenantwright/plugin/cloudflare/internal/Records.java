@@ -66,7 +66,9 @@ public final class Records {
    * Finds or creates the record: CREATED when this step made it (now or in an earlier attempt), ADOPTED when
    * an earlier run of this resource did.
    *
-   * @throws PermanentException when a record without our marker is identical or holds the name
+   * @param shareTxt whether a TXT record may join TXT records of its name that this resource does not own
+   * @throws PermanentException when a record without our marker is identical or holds the name, or is a TXT
+   *     record of the same name and {@code shareTxt} is false
    */
   public static CreateResult<ApiRecord> ensure(ZoneRecords api, Desired want, StepContext ctx, boolean shareTxt) {
     int limit = api.commentLimit();
