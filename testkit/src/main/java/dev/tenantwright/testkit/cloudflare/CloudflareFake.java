@@ -9,12 +9,14 @@ import dev.tenantwright.testkit.FakeResponse;
 import dev.tenantwright.testkit.OpenApiContract;
 import dev.tenantwright.testkit.RouteHandler;
 import dev.tenantwright.testkit.SpecReducer;
+import dev.tenantwright.testkit.dns.FakeDns;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,17 +31,23 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
- * A stateful fake of Cloudflare's DNS records API v4 ({@code /client/v4/zones/{zone_id}/dns_records}): list
- * with filters, create, read, patch, overwrite and delete records in one or more zones.
+ * A stateful fake of Cloudflare's API v4 for DNS: zones ({@code GET /zones?name=}, {@code GET /zones/{zone_id}})
+ * and their records ({@code /zones/{zone_id}/dns_records}: list with filters, create, read, patch, overwrite and
+ * delete), in one or more zones.
  *
  * <p>It behaves as BACKENDS.md §5 describes: every answer is the envelope {@code {success, errors, messages,
  * result, result_info}} (result_info on lists); a record identical to an existing one (type, name, content) is
  * refused with 400 and code 81058 (or 81057, see {@link #identicalCode(int)}); a CNAME where an A, AAAA or CNAME
  * exists is 400 + 81053, an A or AAAA where a CNAME exists 400 + 81054; a missing record is 404 + 81044;
  * invalid content (an A record that is not IPv4), a TTL outside 1 or 60–86400, a proxied TXT record and a
- * comment over {@linkplain #commentLimit(int) 100 characters} are 400s. Names are stored as lower-case FQDNs
- * ({@code @} is the zone apex, a relative name gets the zone appended). Requests need
+ * comment over {@linkplain #commentLimit(int) 100 characters} are 400s; a name outside the zone the record is
+ * sent to is 400 + 1004. Names are stored as lower-case FQDNs ({@code @} is the zone apex, a single label gets
+ * the zone appended). A proxied record's TTL is always stored as 1 (automatic). Requests need
  * {@code Authorization: Bearer} {@link #TOKEN} (else 403 + 10000) and a known zone (else 400 + 7003).
+ *
+ * <p>{@link #dns()} is what Cloudflare's name servers answer for the records of the fake's <em>active</em> zones
+ * (proxied names answer Cloudflare's anycast addresses, an apex CNAME is flattened): plug it into a
+ * {@link FakeDns} to make records resolvable.
  *
  * <p>Every exchange is validated against a reduced copy of Cloudflare's published OpenAPI document
  * ({@link #contract()}); tests call {@link #assertContractRespected()} to fail on a non-conforming request.
@@ -51,9 +59,11 @@ import java.util.regex.Pattern;
  * state is synchronized. Close it after use.
  *
  * <pre>{@code
- * try (CloudflareFake cloudflare = new CloudflareFake()) {
+ * try (CloudflareFake cloudflare = new CloudflareFake(); FakeDns dns = new FakeDns()) {
+ *   cloudflare.zone("9a7806061c88ada191ed06f989cc3dac", "customer.example.net");
  *   String foreign = cloudflare.putRecord("A", "www.example.com", "198.51.100.7", null);
- *   // point the plugin at cloudflare.baseUrl(), zone CloudflareFake.ZONE_ID, token CloudflareFake.TOKEN
+ *   dns.source(cloudflare.dns());
+ *   // point the plugin at cloudflare.baseUrl(), token CloudflareFake.TOKEN, resolvers [dns.address()]
  *   cloudflare.assertContractRespected();
  * }
  * }</pre>
@@ -72,6 +82,10 @@ public final class CloudflareFake extends FakeBackend {
   /** Class-path location of the reduced OpenAPI document. */
   public static final String SPEC_RESOURCE = "/dev/tenantwright/testkit/specs/cloudflare/cloudflare-dns-openapi-reduced.json";
 
+  /** Route key: list or search zones. */
+  public static final String LIST_ZONES = "GET /zones";
+  /** Route key: one zone's details. */
+  public static final String GET_ZONE = "GET /zones/{zone_id}";
   /** Route key: list records. */
   public static final String LIST = "GET /zones/{zone_id}/dns_records";
   /** Route key: create a record. */
@@ -85,14 +99,27 @@ public final class CloudflareFake extends FakeBackend {
   /** Route key: delete a record. */
   public static final String DELETE = "DELETE /zones/{zone_id}/dns_records/{dns_record_id}";
 
+  /**
+   * The IPv4 address {@link #dns()} answers for a proxied name: one of Cloudflare's anycast addresses (the one
+   * Cloudflare's own docs use in examples), since proxied records are answered with Cloudflare's addresses,
+   * never the origin's (developers.cloudflare.com/dns/proxy-status/).
+   */
+  public static final String PROXY_IPV4 = "104.16.132.229";
+
+  /** The IPv6 address {@link #dns()} answers for a proxied name. */
+  public static final String PROXY_IPV6 = "2606:4700::6810:84e5";
+
   private static final Set<String> PROXIABLE = Set.of("A", "AAAA", "CNAME");
+  private static final Set<String> ZONE_STATUSES = Set.of("initializing", "pending", "active", "moved");
   private static final Pattern IPV4 =
       Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
   private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]+");
-  private static final Pattern HOST = Pattern.compile("([a-z0-9_]([a-z0-9_-]*[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?");
+  /** A host name; a record name may also start with the wildcard label {@code *}. */
+  private static final Pattern HOST =
+      Pattern.compile("(\\*\\.)?([a-z0-9_]([a-z0-9_-]*[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?");
 
   private final Clock clock;
-  private final Map<String, String> zones = new LinkedHashMap<>();
+  private final Map<String, Zone> zones = new LinkedHashMap<>();
   private final Map<String, Rec> records = new LinkedHashMap<>();
   private Random random = new Random(11);
   private String token = TOKEN;
@@ -108,7 +135,13 @@ public final class CloudflareFake extends FakeBackend {
   public CloudflareFake(Clock clock) {
     super("cloudflare", "/client/v4");
     this.clock = Objects.requireNonNull(clock, "clock");
-    zones.put(ZONE_ID, ZONE_NAME);
+    zones.put(ZONE_ID, new Zone(ZONE_ID, ZONE_NAME, "active", clock.instant().truncatedTo(ChronoUnit.MICROS)));
+    route("GET", "/zones", this::listZones);
+    route("GET", "/zones/{zone_id}", req -> {
+      ObjectNode body = envelope();
+      body.set("result", render(zones.get(req.pathParam("zone_id"))));
+      return FakeResponse.json(200, body);
+    });
     route("GET", "/zones/{zone_id}/dns_records", this::list);
     route("POST", "/zones/{zone_id}/dns_records", this::create);
     route("GET", "/zones/{zone_id}/dns_records/{dns_record_id}", req -> withRecord(req, r -> single(r)));
@@ -123,7 +156,7 @@ public final class CloudflareFake extends FakeBackend {
     validateAgainst(contract());
   }
 
-  /** The reduced Cloudflare DNS OpenAPI document every exchange is validated against (built once per JVM). */
+  /** The reduced Cloudflare OpenAPI document every exchange is validated against (built once per JVM). */
   public static OpenApiContract contract() {
     return OpenApiContract.load(CloudflareFake.class.getResource(SPEC_RESOURCE), SpecReducer.keeping());
   }
@@ -136,9 +169,21 @@ public final class CloudflareFake extends FakeBackend {
     return this;
   }
 
-  /** Adds a zone. */
-  public synchronized CloudflareFake zone(String zoneId, String zoneName) {
-    zones.put(Objects.requireNonNull(zoneId, "zoneId"), zoneName.toLowerCase(Locale.ROOT));
+  /** Adds an active zone. */
+  public CloudflareFake zone(String zoneId, String zoneName) {
+    return zone(zoneId, zoneName, "active");
+  }
+
+  /**
+   * Adds a zone in a given status: {@code active}, or {@code pending} (added to Cloudflare, but its name servers
+   * not yet switched, so Cloudflare does not answer for it), {@code initializing} or {@code moved}.
+   */
+  public synchronized CloudflareFake zone(String zoneId, String zoneName, String status) {
+    if (!ZONE_STATUSES.contains(status)) {
+      throw new IllegalArgumentException("status must be one of " + ZONE_STATUSES);
+    }
+    zones.put(Objects.requireNonNull(zoneId, "zoneId"), new Zone(zoneId, zoneName.toLowerCase(Locale.ROOT), status,
+        clock.instant().truncatedTo(ChronoUnit.MICROS)));
     return this;
   }
 
@@ -163,24 +208,33 @@ public final class CloudflareFake extends FakeBackend {
   // ------------------------------------------------------------------------------------ planting and views
 
   /**
-   * Puts a record in the first zone, bypassing the API's duplicate checks; {@code comment} may be null.
-   * Returns its id.
+   * Puts a record, bypassing the API's duplicate checks, into the zone whose name is the longest suffix of
+   * {@code name} (the first zone when none is: a relative name then gets that zone appended); {@code comment}
+   * may be null. Returns its id.
    */
   public synchronized String putRecord(String type, String name, String content, String comment) {
-    Rec r = newRecord(ZONE_ID, type, fqdn(ZONE_ID, name), content);
+    String n = name.toLowerCase(Locale.ROOT);
+    String zoneId = zones.values().stream()
+        .filter(z -> n.equals(z.name) || n.endsWith("." + z.name))
+        .max(Comparator.comparingInt(z -> z.name.length()))
+        .map(z -> z.id).orElse(ZONE_ID);
+    Rec r = newRecord(zoneId, type, fqdn(zoneId, name), content);
     r.comment = comment;
+    if (r.proxied) {
+      r.ttl = 1;
+    }
     records.put(r.id, r);
     return r.id;
   }
 
   /** One record as the fake holds it. */
   public record DnsRecord(String id, String type, String name, String content, boolean proxied, int ttl,
-      String comment) {}
+      String comment, String zoneId) {}
 
   /** Every record, in creation order. */
   public synchronized List<DnsRecord> records() {
     return records.values().stream()
-        .map(r -> new DnsRecord(r.id, r.type, r.name, r.content, r.proxied, r.ttl, r.comment)).toList();
+        .map(r -> new DnsRecord(r.id, r.type, r.name, r.content, r.proxied, r.ttl, r.comment, r.zoneId)).toList();
   }
 
   /** The record with this id, if it exists. */
@@ -193,6 +247,58 @@ public final class CloudflareFake extends FakeBackend {
     String n = name.toLowerCase(Locale.ROOT);
     return records.values().stream().anyMatch(r -> r.type.equals("TXT") && r.name.equals(n)
         && unquote(r.content).equals(unquote(value)));
+  }
+
+  /**
+   * What Cloudflare's name servers answer, for {@link FakeDns#source(FakeDns.Source)}: the records of the fake's
+   * {@code active} zones (a pending zone's name servers are not Cloudflare's yet, so nothing there resolves). TXT
+   * content is served without the quotes the API may show. A name with a proxied A, AAAA or CNAME record answers
+   * {@link #PROXY_IPV4} / {@link #PROXY_IPV6} for every A/AAAA question and no CNAME: once one record of a name is
+   * proxied, Cloudflare treats all its address records as proxied (developers.cloudflare.com/dns/proxy-status/).
+   * A CNAME at a zone apex is always flattened: it answers the target's addresses when the target is in an
+   * active zone of the fake, and never a CNAME (developers.cloudflare.com/dns/cname-flattening/).
+   */
+  public FakeDns.Source dns() {
+    return this::answer;
+  }
+
+  private synchronized List<String> answer(String name, String type) {
+    return answer(name, type, 0);
+  }
+
+  private List<String> answer(String name, String type, int depth) {
+    Optional<Zone> zone = zones.values().stream()
+        .filter(z -> z.status.equals("active") && (name.equals(z.name) || name.endsWith("." + z.name)))
+        .max(Comparator.comparingInt(z -> z.name.length()));
+    if (zone.isEmpty() || depth > 8) {
+      return List.of();
+    }
+    List<Rec> here = records.values().stream().filter(r -> r.zoneId.equals(zone.get().id) && r.name.equals(name))
+        .toList();
+    boolean proxied = here.stream().anyMatch(r -> r.proxied && PROXIABLE.contains(r.type));
+    boolean apex = name.equals(zone.get().name);
+    List<String> out = new ArrayList<>();
+    switch (type) {
+      case "TXT" -> here.stream().filter(r -> r.type.equals("TXT")).forEach(r -> out.add(unquote(r.content)));
+      case "A", "AAAA" -> {
+        if (proxied) {
+          out.add(type.equals("A") ? PROXY_IPV4 : PROXY_IPV6);
+        } else {
+          here.stream().filter(r -> r.type.equals(type)).forEach(r -> out.add(r.content));
+          if (apex) {
+            here.stream().filter(r -> r.type.equals("CNAME"))
+                .forEach(r -> out.addAll(answer(r.content.toLowerCase(Locale.ROOT), type, depth + 1)));
+          }
+        }
+      }
+      case "CNAME" -> {
+        if (!proxied && !apex) {
+          here.stream().filter(r -> r.type.equals("CNAME")).forEach(r -> out.add(r.content.toLowerCase(Locale.ROOT)));
+        }
+      }
+      default -> { }
+    }
+    return out;
   }
 
   /** One line per record: type, name, content and comment. */
@@ -240,12 +346,51 @@ public final class CloudflareFake extends FakeBackend {
       if (!req.header("Authorization").orElse("").equals("Bearer " + token)) {
         return failure(403, 10000, "Authentication error");
       }
-      if (!zones.containsKey(req.pathParam("zone_id"))) {
+      if (template.contains("{zone_id}") && !zones.containsKey(req.pathParam("zone_id"))) {
         return failure(400, 7003, "Could not route to /zones/" + req.pathParam("zone_id")
-            + "/dns_records, perhaps your object identifier is invalid?");
+            + (template.contains("dns_records") ? "/dns_records" : "") + ", perhaps your object identifier is invalid?");
       }
       return handler.handle(req);
     });
+  }
+
+  /**
+   * {@code GET /zones}: {@code name} matches exactly (case-insensitively) unless it carries one of the operators
+   * the API documents ({@code contains:}, {@code starts_with:}, {@code ends_with:}, {@code not_equal:},
+   * {@code equal:}); {@code status} filters; {@code page} and {@code per_page} (default 20) page the result.
+   */
+  private FakeResponse listZones(FakeRequest req) {
+    Predicate<Zone> filter = z -> true;
+    Optional<String> name = req.query("name");
+    if (name.isPresent()) {
+      String q = name.get().toLowerCase(Locale.ROOT);
+      int colon = q.indexOf(':');
+      String op = colon < 0 ? "equal" : q.substring(0, colon);
+      String v = colon < 0 ? q : q.substring(colon + 1);
+      filter = switch (op) {
+        case "contains" -> z -> z.name.contains(v);
+        case "starts_with" -> z -> z.name.startsWith(v);
+        case "ends_with" -> z -> z.name.endsWith(v);
+        case "not_equal" -> z -> !z.name.equals(v);
+        case "equal" -> z -> z.name.equals(v);
+        default -> z -> z.name.equals(q);
+      };
+    }
+    Optional<String> status = req.query("status");
+    if (status.isPresent()) {
+      filter = filter.and(z -> z.status.equals(status.get()));
+    }
+    int page = req.query("page").map(Integer::parseInt).orElse(1);
+    int perPage = req.query("per_page").map(Integer::parseInt).orElse(20);
+    List<Zone> all = zones.values().stream().filter(filter).toList();
+    int from = Math.min(all.size(), (page - 1) * perPage);
+    List<Zone> slice = all.subList(from, Math.min(all.size(), from + perPage));
+    ObjectNode body = envelope();
+    ArrayNode result = body.putArray("result");
+    slice.forEach(z -> result.add(render(z)));
+    body.putObject("result_info").put("page", page).put("per_page", perPage).put("count", slice.size())
+        .put("total_count", all.size()).put("total_pages", Math.max(1, (all.size() + perPage - 1) / perPage));
+    return FakeResponse.json(200, body);
   }
 
   private FakeResponse withRecord(FakeRequest req, Function<Rec, FakeResponse> then) {
@@ -344,7 +489,10 @@ public final class CloudflareFake extends FakeBackend {
     if (body.has("comment")) {
       r.comment = body.get("comment").isNull() ? null : body.get("comment").asText();
     }
-    String zoneName = zones.get(r.zoneId);
+    String zoneName = zones.get(r.zoneId).name;
+    // The API reference: "name: Complete DNS record name, including the zone name"
+    // (developers.cloudflare.com/api/resources/dns/subresources/records/methods/create/); a name outside the
+    // zone is a DNS validation error (code 1004, as the audit of the plugin recorded it).
     if (!r.name.equals(zoneName) && !r.name.endsWith("." + zoneName) || !HOST.matcher(r.name).matches()) {
       return failure(400, 1004, "DNS Validation Error: the name " + r.name + " is not valid in zone " + zoneName);
     }
@@ -377,6 +525,11 @@ public final class CloudflareFake extends FakeBackend {
     if (r.ttl != 1 && (r.ttl < 60 || r.ttl > 86400)) {
       return failure(400, 9021, "Invalid TTL. Must be between 60 and 86400 seconds, or 1 for automatic.");
     }
+    if (r.proxied) {
+      // "By default, all proxied records have a TTL of Auto ... This value cannot be edited."
+      // (developers.cloudflare.com/dns/manage-dns-records/reference/ttl/): the record keeps TTL 1 whatever was sent.
+      r.ttl = 1;
+    }
     if (r.comment != null && r.comment.length() > commentLimit) {
       return failure(400, 9101, "DNS record comment is too long: " + r.comment.length() + " characters, at most "
           + commentLimit + " allowed on this plan.");
@@ -408,7 +561,7 @@ public final class CloudflareFake extends FakeBackend {
   }
 
   private ObjectNode render(Rec r) {
-    ObjectNode o = newObject().put("id", r.id).put("zone_id", r.zoneId).put("zone_name", zones.get(r.zoneId))
+    ObjectNode o = newObject().put("id", r.id).put("zone_id", r.zoneId).put("zone_name", zones.get(r.zoneId).name)
         .put("type", r.type).put("name", r.name).put("content", r.content)
         .put("proxiable", PROXIABLE.contains(r.type)).put("proxied", r.proxied).put("ttl", r.ttl)
         .put("created_on", r.createdOn.toString()).put("modified_on", r.modifiedOn.toString());
@@ -419,6 +572,27 @@ public final class CloudflareFake extends FakeBackend {
     }
     o.putArray("tags");
     o.putObject("meta").put("auto_added", false).put("source", "primary");
+    return o;
+  }
+
+  /** A zone as {@code GET /zones} shows it: every field the spec requires, plus {@code status} and {@code type}. */
+  private ObjectNode render(Zone z) {
+    ObjectNode o = newObject().put("id", z.id).put("name", z.name).put("status", z.status).put("paused", false)
+        .put("type", "full").put("development_mode", 0);
+    o.putArray("name_servers").add("bob.ns.cloudflare.com").add("lola.ns.cloudflare.com");
+    o.putNull("original_name_servers");
+    o.putNull("original_registrar");
+    o.putNull("original_dnshost");
+    o.put("created_on", z.createdOn.toString()).put("modified_on", z.createdOn.toString());
+    if (z.status.equals("active")) {
+      o.put("activated_on", z.createdOn.toString());
+    } else {
+      o.putNull("activated_on");
+    }
+    o.putObject("owner").put("id", "c2547eb745079dac9320b638f5e225cf").put("type", "user").put("name", "Example Org");
+    o.putObject("account").put("id", "372e67954025e0ba6aaa6d586b9e0b59").put("name", "Example Account Name");
+    o.putObject("meta").put("step", 2).put("custom_certificate_quota", 0).put("page_rule_quota", 3)
+        .put("phishing_detected", false);
     return o;
   }
 
@@ -453,8 +627,12 @@ public final class CloudflareFake extends FakeBackend {
     return r;
   }
 
+  /**
+   * The FQDN a request's name stands for: {@code @} (or nothing) is the apex and a single label is relative to the
+   * zone, as in Cloudflare's dashboard; any other name is taken as written.
+   */
   private String fqdn(String zone, String name) {
-    String zoneName = zones.get(zone);
+    String zoneName = zones.get(zone).name;
     String n = name.toLowerCase(Locale.ROOT);
     while (n.endsWith(".")) {
       n = n.substring(0, n.length() - 1);
@@ -462,12 +640,14 @@ public final class CloudflareFake extends FakeBackend {
     if (n.equals("@") || n.isEmpty()) {
       return zoneName;
     }
-    return n.equals(zoneName) || n.endsWith("." + zoneName) ? n : n + "." + zoneName;
+    return n.contains(".") ? n : n + "." + zoneName;
   }
 
   private static String unquote(String s) {
     return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
   }
+
+  private record Zone(String id, String name, String status, Instant createdOn) {}
 
   private static final class Rec {
     String id;

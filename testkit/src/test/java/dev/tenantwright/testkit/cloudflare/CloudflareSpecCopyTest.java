@@ -23,9 +23,10 @@ class CloudflareSpecCopyTest {
   static final Path COPY =
       Path.of("src/main/resources/dev/tenantwright/testkit/specs/cloudflare/cloudflare-dns-openapi-reduced.json");
 
-  /** The DNS record paths the Cloudflare plugin calls, with the stock Cloudflare repairs. */
+  /** The zone and DNS record paths the Cloudflare plugin calls, with the stock Cloudflare repairs. */
   static SpecReducer reducer() {
-    return SpecReducer.cloudflare("/zones/{zone_id}/dns_records", "/zones/{zone_id}/dns_records/{dns_record_id}")
+    return SpecReducer.cloudflare("/zones", "/zones/{zone_id}", "/zones/{zone_id}/dns_records",
+            "/zones/{zone_id}/dns_records/{dns_record_id}")
         .with(SpecPatch.of("cloudflare-typeless-content", CloudflareSpecCopyTest::typeContent))
         .with(SpecPatch.of("cloudflare-failure-bodies", CloudflareSpecCopyTest::failureBodies))
         .with(SpecPatch.of("strip-docs",

@@ -1,5 +1,6 @@
 package dev.tenantwright.plugin.cloudflare;
 
+import dev.tenantwright.spi.Nullable;
 import java.util.Objects;
 
 /**
@@ -11,8 +12,10 @@ import java.util.Objects;
  * @param content the content
  * @param proxied whether Cloudflare proxies the record
  * @param ttl the TTL, 1 meaning automatic
+ * @param zoneId the zone the record is in; null in outputs recorded by versions that knew one zone only
  */
-public record DnsRecordOutputs(String id, String type, String name, String content, boolean proxied, int ttl) {
+public record DnsRecordOutputs(String id, String type, String name, String content, boolean proxied, int ttl,
+    @Nullable String zoneId) {
 
   /** Validates presence. */
   public DnsRecordOutputs {
@@ -20,5 +23,10 @@ public record DnsRecordOutputs(String id, String type, String name, String conte
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(content, "content");
+  }
+
+  /** Outputs without a recorded zone, as versions that knew one zone only recorded them. */
+  public DnsRecordOutputs(String id, String type, String name, String content, boolean proxied, int ttl) {
+    this(id, type, name, content, proxied, ttl, null);
   }
 }

@@ -14,6 +14,7 @@ import dev.tenantwright.testkit.TestStepContext;
 import dev.tenantwright.testkit.cloudflare.CloudflareFake;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -90,16 +91,6 @@ class CloudflareDnsRecordTypeTest {
         .isInstanceOf(PermanentException.class)
         .hasMessageContaining("81053")
         .hasMessageContaining("held by A www.example.com -> 198.51.100.8");
-    assertThat(fake.records()).hasSize(2);
-  }
-
-  @Test
-  void aTxtRecordMayJoinOtherTxtRecordsOfTheSameName() {
-    fake.putRecord("TXT", "example.com", "v=spf1 -all", null);
-    CreateResult<DnsRecordOutputs> made =
-        type.create(new DnsRecordSpec("TXT", "example.com", "site-verification=abc", null, null), ctx("run-1"));
-
-    assertThat(made.origin()).isEqualTo(CreateResult.Origin.CREATED);
     assertThat(fake.records()).hasSize(2);
   }
 
@@ -212,5 +203,68 @@ class CloudflareDnsRecordTypeTest {
     assertThatThrownBy(() -> new DnsRecordSpec("TXT", "a.example.com", "x", null, 5))
         .hasMessageContaining("field 'ttl'");
     assertThat(fake.totalCalls()).isZero();
+  }
+
+  @Test
+  void cf3_aProxiedRecordKeepsTheAutomaticTtlAndConvergesWithoutAPatch() {
+    StepContext ctx = ctx("run-1");
+    DnsRecordSpec proxied = new DnsRecordSpec("A", "app.example.com", "198.51.100.4", true, 300);
+    CreateResult<DnsRecordOutputs> made = type.create(proxied, ctx);
+
+    assertThat(made.outputs().ttl()).isEqualTo(1);
+    type.create(proxied, ctx);
+    assertThat(type.update(proxied, proxied, made.outputs(), ctx)).isEqualTo(made.outputs());
+    type.create(proxied, ctx("run-2"));
+    assertThat(fake.calls(CloudflareFake.PATCH)).as("no endless TTL drift").isZero();
+    assertThat(fake.records()).singleElement().satisfies(r -> assertThat(r.ttl()).isEqualTo(1));
+
+    DnsRecordSpec dnsOnly = new DnsRecordSpec("A", "app.example.com", "198.51.100.4", false, 300);
+    assertThat(type.update(dnsOnly, proxied, made.outputs(), ctx).ttl()).as("DNS-only keeps its TTL").isEqualTo(300);
+  }
+
+  @Test
+  void cf4_changingTheTypeAtTheSameNameDeletesTheOldRecordFirstWhenTheTypesExcludeEachOther() {
+    StepContext ctx = ctx("run-1");
+    DnsRecordSpec a = new DnsRecordSpec("A", "app.example.com", "198.51.100.4", false, null);
+    DnsRecordOutputs made = type.create(a, ctx).outputs();
+
+    DnsRecordOutputs changed = type.update(cname("app.example.com"), a, made, ctx);
+
+    assertThat(changed.type()).isEqualTo("CNAME");
+    assertThat(fake.records()).singleElement().satisfies(r -> {
+      assertThat(r.type()).isEqualTo("CNAME");
+      assertThat(r.comment()).isEqualTo(ctx.ownershipMarker());
+    });
+    List<String> order = fake.requests().stream().map(c -> c.method()).filter(m -> !m.equals("GET")).toList();
+    assertThat(order).as("delete the A record, then create the CNAME").containsExactly("POST", "DELETE", "POST");
+
+    DnsRecordOutputs back = type.update(a, cname("app.example.com"), changed, ctx);
+    assertThat(back.type()).isEqualTo("A");
+    assertThat(fake.records()).singleElement().satisfies(r -> assertThat(r.type()).isEqualTo("A"));
+  }
+
+  @Test
+  void cf4_aTypeThatMayShareTheNameIsCreatedBeforeTheOldRecordIsDeleted() {
+    StepContext ctx = ctx("run-1");
+    DnsRecordSpec a = new DnsRecordSpec("A", "app.example.com", "198.51.100.4", false, null);
+    DnsRecordOutputs made = type.create(a, ctx).outputs();
+
+    type.update(new DnsRecordSpec("AAAA", "app.example.com", "2001:db8::4", false, null), a, made, ctx);
+
+    List<String> order = fake.requests().stream().map(c -> c.method()).filter(m -> !m.equals("GET")).toList();
+    assertThat(order).as("no gap: the AAAA record exists before the A record goes")
+        .containsExactly("POST", "POST", "DELETE");
+    assertThat(fake.records()).singleElement().satisfies(r -> assertThat(r.type()).isEqualTo("AAAA"));
+  }
+
+  @Test
+  void cf5_anApexCnameIsAcceptedWhenTheApexIsAllowedAndCloudflareFlattensIt() {
+    config.put("allowApex", true);
+    fake.putRecord("A", "origin.example.com", "198.51.100.4", null);
+
+    type.create(new DnsRecordSpec("CNAME", "example.com", "origin.example.com", false, null), ctx("run-1"));
+
+    assertThat(fake.dns().lookup("example.com", "CNAME")).as("resolvers never see an apex CNAME").isEmpty();
+    assertThat(fake.dns().lookup("example.com", "A")).containsExactly("198.51.100.4");
   }
 }

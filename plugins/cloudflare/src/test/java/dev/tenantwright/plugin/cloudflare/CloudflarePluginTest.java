@@ -13,6 +13,7 @@ import dev.tenantwright.testkit.TestStepContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,10 +49,61 @@ class CloudflarePluginTest {
   }
 
   @Test
-  void aMissingZoneIdIsRefusedNamingTheField() {
-    StepContext ctx = TestStepContext.builder().step("dns").config("cloudflare", Map.of("token", "t")).build();
+  void theReadmeConfigurationForSeveralZonesBindsAsShown() throws IOException {
+    String token = "cloudflare-api-token";
+    // SEVERAL-ZONES-BEGIN
+    Map<String, Object> cloudflare = Map.of(
+        "token", token,                                                  // DNS Write + Zone Read
+        "allowedZones", List.of("sites.example.com", "customers.example.net"),
+        "allowApex", true,                                               // customers bring whole domains
+        "resolvers", List.of("1.1.1.1:53", "[2606:4700:4700::1111]:53"),
+        "resolverTimeout", "3s");
+    Tenantwright.Builder host = Tenantwright.builder().pluginConfig("cloudflare", cloudflare);
+    // SEVERAL-ZONES-END
+    ReadmeSnippets.assertShows(Path.of("README.md"), "## Several zones",
+        Path.of("src/test/java/dev/tenantwright/plugin/cloudflare/CloudflarePluginTest.java"), "SEVERAL-ZONES");
+
+    CloudflareConfig bound = bind(cloudflare);
+    assertThat(bound.allowedZoneNames()).containsExactly("sites.example.com", "customers.example.net");
+    assertThat(bound.apexAllowed()).isTrue();
+    assertThat(bound.wildcardAllowed()).isFalse();
+    assertThat(bound.resolverAddresses()).hasSize(2);
+    try (Tenantwright tw = host.embedded(dir.resolve("data")).classpathPlugins(false)
+        .resourceType(new CloudflareDnsRecordType()).build()) {
+      assertThat(tw.resourceTypes()).contains("cloudflare.dns-record");
+    }
+  }
+
+  @Test
+  void aMissingTokenIsRefusedNamingTheField() {
+    StepContext ctx = TestStepContext.builder().step("dns").config("cloudflare", Map.of("zoneId", "abc")).build();
 
     assertThatThrownBy(() -> ctx.config(CloudflareConfig.class))
-        .isInstanceOf(PermanentException.class).hasMessageContaining("zoneId");
+        .isInstanceOf(PermanentException.class).hasMessageContaining("token");
+  }
+
+  @Test
+  void invalidZonesAndResolversAreRefusedNamingTheFieldWithoutAnyDnsLookup() {
+    assertThatThrownBy(() -> bind(Map.of("token", "t", "zoneName", "example.com")))
+        .isInstanceOf(PermanentException.class).hasMessageContaining("zoneName");
+    assertThatThrownBy(() -> bind(Map.of("token", "t", "allowedZones", List.of("Example.com"))))
+        .isInstanceOf(PermanentException.class).hasMessageContaining("allowedZones");
+    assertThatThrownBy(() -> bind(Map.of("token", "t", "allowedZones", List.of("com"))))
+        .isInstanceOf(PermanentException.class).hasMessageContaining("allowedZones");
+    assertThatThrownBy(() -> bind(Map.of("token", "t", "resolvers", List.of("dns.google:53"))))
+        .isInstanceOf(PermanentException.class).hasMessageContaining("resolvers").hasMessageContaining("dns.google");
+    assertThatThrownBy(() -> bind(Map.of("token", "t", "resolvers", List.of("1.1.1.300"))))
+        .isInstanceOf(PermanentException.class).hasMessageContaining("resolvers");
+    assertThatThrownBy(() -> bind(Map.of("token", "t", "resolvers", List.of("1.1.1.1:70000"))))
+        .isInstanceOf(PermanentException.class).hasMessageContaining("port");
+
+    CloudflareConfig ok = bind(Map.of("token", "t", "resolvers",
+        List.of("1.1.1.1", "127.0.0.1:5353", "[2606:4700:4700::1111]:53", "2001:db8::1")));
+    assertThat(ok.resolverAddresses()).extracting(a -> a.getPort()).containsExactly(53, 5353, 53, 53);
+    assertThat(ok.resolverAddresses().get(3).getAddress().getHostAddress()).isEqualTo("2001:db8:0:0:0:0:0:1");
+  }
+
+  static CloudflareConfig bind(Map<String, ?> section) {
+    return TestStepContext.builder().step("dns").config("cloudflare", section).build().config(CloudflareConfig.class);
   }
 }

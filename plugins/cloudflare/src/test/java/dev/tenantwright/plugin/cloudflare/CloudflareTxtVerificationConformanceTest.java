@@ -5,17 +5,22 @@ import dev.tenantwright.spi.ResourceType;
 import dev.tenantwright.testkit.Fault;
 import dev.tenantwright.testkit.cloudflare.CloudflareFake;
 import dev.tenantwright.testkit.conformance.ResourceTypeConformance;
+import dev.tenantwright.testkit.dns.FakeDns;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterEach;
 
-/** {@code cloudflare.txt-verification} (managed) against the plugin conformance kit, on the Cloudflare fake. */
+/**
+ * {@code cloudflare.txt-verification} (managed) against the plugin conformance kit, on the Cloudflare fake, with a
+ * {@link FakeDns} answering what Cloudflare's name servers would.
+ */
 class CloudflareTxtVerificationConformanceTest
     extends ResourceTypeConformance<TxtVerificationSpec, TxtVerificationOutputs> {
 
   final CloudflareFake fake = new CloudflareFake();
+  final FakeDns dns = new FakeDns().source(fake.dns());
 
   @AfterEach
   void everyRequestFollowedTheContract() {
@@ -23,8 +28,9 @@ class CloudflareTxtVerificationConformanceTest
   }
 
   @AfterEach
-  void closeFake() {
+  void closeFakes() {
     fake.close();
+    dns.close();
   }
 
   static String name(String resourceName) {
@@ -48,7 +54,7 @@ class CloudflareTxtVerificationConformanceTest
   @Override
   protected Map<String, Map<String, Object>> pluginConfig() {
     return Map.of("cloudflare", Map.of("token", CloudflareFake.TOKEN, "zoneId", CloudflareFake.ZONE_ID,
-        "baseUrl", fake.baseUrl(), "timeout", "5s"));
+        "baseUrl", fake.baseUrl(), "timeout", "5s", "resolvers", List.of(dns.address())));
   }
 
   @Override

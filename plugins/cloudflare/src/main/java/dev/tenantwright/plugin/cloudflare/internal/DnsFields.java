@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  */
 public final class DnsFields {
 
+  private static final Pattern ZONE_ID = Pattern.compile("[A-Za-z0-9]{1,32}");
   private static final Pattern LABEL = Pattern.compile("[a-z0-9_]([a-z0-9_-]*[a-z0-9])?");
   private static final Pattern IPV4 =
       Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
@@ -19,7 +20,8 @@ public final class DnsFields {
 
   /**
    * A record name: a fully qualified, lower-case name of 1–63 character labels; labels may hold {@code _}
-   * ({@code _vercel.example.com}, {@code _acme-challenge...}) and the first may be {@code *}.
+   * ({@code _vercel.example.com}, {@code _acme-challenge...}) and the first may be {@code *}. Whether such a name
+   * may be written is the configuration's call ({@code NamePolicy}).
    */
   public static String recordName(String field, String value) {
     if (value == null || value.isEmpty()) {
@@ -66,6 +68,14 @@ public final class DnsFields {
         }
       }
       default -> throw invalid("type", type, "is not supported: use A, AAAA, CNAME or TXT");
+    }
+    return value;
+  }
+
+  /** A zone identifier, when given: up to 32 letters and digits (it becomes a path segment of every call). */
+  public static String zoneId(String field, String value) {
+    if (value != null && !ZONE_ID.matcher(value).matches()) {
+      throw invalid(field, value, "is not a Cloudflare zone identifier: up to 32 letters and digits");
     }
     return value;
   }

@@ -4,18 +4,20 @@ import dev.tenantwright.spi.CreateResult;
 import dev.tenantwright.spi.Nullable;
 import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.StepContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Converges one DNS record, the logic both resource types share: look the record up by type and name, adopt
- * it only when its comment carries a marker of this resource, refuse any foreign record that is identical or
- * holds the name, create it with the marker as comment, and delete only a recorded id whose comment is still
- * ours.
+ * Converges one DNS record in one zone, the logic both resource types share: look the record up by type and name,
+ * adopt it only when its comment carries a marker of this resource, refuse any foreign record that is identical,
+ * holds the name, or (for TXT, unless allowed) would share the name, create it with the marker as comment, and
+ * delete only a recorded id whose comment is still ours.
  *
  * <p>Stateless; thread-safe.
  */
@@ -33,9 +35,26 @@ public final class Records {
    * @param name the fully qualified name
    * @param content the content
    * @param proxied whether to proxy; null for types that cannot be proxied
-   * @param ttl the TTL, 1 for automatic
+   * @param ttl the TTL, 1 for automatic (always 1 for a proxied record)
    */
   public record Desired(String type, String name, String content, @Nullable Boolean proxied, int ttl) {
+
+    /**
+     * A record as a spec asks for it. A proxied record's TTL is always automatic at Cloudflare ("By default, all
+     * proxied records have a TTL of Auto ... This value cannot be edited.",
+     * developers.cloudflare.com/dns/manage-dns-records/reference/ttl/), so another TTL is replaced by 1, with a
+     * log line, rather than patched forever.
+     */
+    public static Desired of(String type, String name, String content, @Nullable Boolean proxied,
+        @Nullable Integer ttl) {
+      int wanted = ttl == null ? 1 : ttl;
+      if (Boolean.TRUE.equals(proxied) && wanted != 1) {
+        LOG.info("DNS record {} {} is proxied, so Cloudflare keeps its TTL automatic; ttl {} is not used", type, name,
+            wanted);
+        wanted = 1;
+      }
+      return new Desired(type, name, content, proxied, wanted);
+    }
 
     /** {@code "CNAME shop.example.com -> cname.vercel-dns.com"}, for messages. */
     public String describe() {
@@ -47,9 +66,11 @@ public final class Records {
    * Finds or creates the record: CREATED when this step made it (now or in an earlier attempt), ADOPTED when
    * an earlier run of this resource did.
    *
-   * @throws PermanentException when a record without our marker is identical or holds the name
+   * @param shareTxt whether a TXT record may join TXT records of its name that this resource does not own
+   * @throws PermanentException when a record without our marker is identical or holds the name, or is a TXT
+   *     record of the same name and {@code shareTxt} is false
    */
-  public static CreateResult<ApiRecord> ensure(CloudflareApi api, Desired want, StepContext ctx) {
+  public static CreateResult<ApiRecord> ensure(ZoneRecords api, Desired want, StepContext ctx, boolean shareTxt) {
     int limit = api.commentLimit();
     for (int round = 1; round <= 2; round++) {
       List<ApiRecord> found = api.list(want.type(), want.name());
@@ -58,14 +79,14 @@ public final class Records {
         ApiRecord r = converge(api, mine.get(), want);
         return CommentMarkers.isOurs(ctx, r.comment(), limit) ? CreateResult.created(r) : CreateResult.adopted(r);
       }
-      refuseForeign(found, want, ctx, limit);
+      refuseForeign(found, want, ctx, limit, shareTxt);
       ctx.progress().report(50, "creating DNS record " + want.describe());
-      CloudflareApi.Created created = api.create(body(want, CommentMarkers.comment(ctx.ownershipMarker(), limit)));
+      ZoneRecords.Created created = api.create(body(want, CommentMarkers.comment(ctx.ownershipMarker(), limit)));
       if (created.record() != null) {
         LOG.debug("created DNS record {}", created.record().describe());
         return CreateResult.created(created.record());
       }
-      if (created.refusal() == CloudflareApi.HOST_TAKEN || created.refusal() == CloudflareApi.CNAME_TAKEN) {
+      if (created.refusal() == ZoneRecords.HOST_TAKEN || created.refusal() == ZoneRecords.CNAME_TAKEN) {
         throw conflict(api, want, created);
       }
       // 81057/81058: an identical record appeared since we looked; look again and decide on what is there.
@@ -76,12 +97,12 @@ public final class Records {
   }
 
   /** The record of this resource among those of the spec's type and name, if there is one. */
-  public static Optional<ApiRecord> find(CloudflareApi api, Desired want, StepContext ctx) {
+  public static Optional<ApiRecord> find(ZoneRecords api, Desired want, StepContext ctx) {
     return pickMine(api.list(want.type(), want.name()), want, ctx, api.commentLimit());
   }
 
   /** The recorded record, if it still exists and still carries a marker of this resource. */
-  public static Optional<ApiRecord> read(CloudflareApi api, String id, StepContext ctx) {
+  public static Optional<ApiRecord> read(ZoneRecords api, String id, StepContext ctx) {
     return api.get(id).filter(r -> CommentMarkers.belongsHere(ctx, r.comment(), api.commentLimit()));
   }
 
@@ -90,7 +111,7 @@ public final class Records {
    *
    * @throws PermanentException when the record at that id no longer carries a marker of this resource
    */
-  public static void delete(CloudflareApi api, String id, StepContext ctx) {
+  public static void delete(ZoneRecords api, String id, StepContext ctx) {
     Optional<ApiRecord> r = api.get(id);
     if (r.isEmpty()) {
       return;
@@ -105,11 +126,15 @@ public final class Records {
     }
   }
 
-  /** Patches the record when its content, proxying or TTL differ from {@code want}; keeps its comment. */
-  public static ApiRecord converge(CloudflareApi api, ApiRecord r, Desired want) {
+  /**
+   * Patches the record when its content, proxying or TTL differ from {@code want}; keeps its comment. The TTL of a
+   * proxied record is not compared: Cloudflare keeps it automatic whatever is sent.
+   */
+  public static ApiRecord converge(ZoneRecords api, ApiRecord r, Desired want) {
+    boolean proxied = Boolean.TRUE.equals(want.proxied());
     boolean same = r.plainContent().equals(ApiRecord.unquote(want.content()))
         && (want.proxied() == null || want.proxied().equals(r.proxied()))
-        && Objects.equals(r.ttl(), want.ttl());
+        && (proxied || Objects.equals(r.ttl() == null ? 1 : r.ttl(), want.ttl()));
     if (same) {
       return r;
     }
@@ -133,7 +158,9 @@ public final class Records {
     return Optional.ofNullable(best);
   }
 
-  private static void refuseForeign(List<ApiRecord> found, Desired want, StepContext ctx, int limit) {
+  private static void refuseForeign(List<ApiRecord> found, Desired want, StepContext ctx, int limit,
+      boolean shareTxt) {
+    List<ApiRecord> sharing = new ArrayList<>();
     for (ApiRecord r : found) {
       if (!r.type().equals(want.type()) || CommentMarkers.belongsHere(ctx, r.comment(), limit)) {
         continue;
@@ -146,10 +173,30 @@ public final class Records {
         throw new PermanentException("cloudflare: DNS record " + want.describe() + " conflicts with " + r.describe()
             + ", which is not managed by this resource (" + markerText(r) + ")");
       }
+      sharing.add(r);
     }
+    if (sharing.isEmpty()) {
+      return;
+    }
+    String others = sharing.stream().map(r -> r.describe() + " [" + markerText(r) + "]")
+        .collect(Collectors.joining(", "));
+    if (!shareTxt) {
+      throw new PermanentException("cloudflare: TXT record " + want.describe() + " would join TXT records of the same"
+          + " name that this resource does not manage: " + others + "; refused unless the cloudflare plugin"
+          + " configuration sets allowSharedTxt: true");
+    }
+    LOG.info("TXT record {} joins TXT records this resource does not manage: {}", want.describe(), others);
   }
 
-  private static PermanentException conflict(CloudflareApi api, Desired want, CloudflareApi.Created refused) {
+  /**
+   * Whether records of these two types cannot share a name at Cloudflare: a CNAME excludes A, AAAA and CNAME
+   * records ("A/AAAA records cannot exist on the same name as CNAME records", the create operation's notes).
+   */
+  public static boolean exclusive(String a, String b) {
+    return EXCLUSIVE.contains(a) && EXCLUSIVE.contains(b) && (a.equals("CNAME") || b.equals("CNAME"));
+  }
+
+  private static PermanentException conflict(ZoneRecords api, Desired want, ZoneRecords.Created refused) {
     StringBuilder holders = new StringBuilder();
     for (ApiRecord r : api.list(null, want.name())) {
       if (EXCLUSIVE.contains(r.type())) {
