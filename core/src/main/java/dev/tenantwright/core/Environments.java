@@ -73,4 +73,12 @@ public interface Environments {
   List<Environment> list(String tenantId);
 
   Optional<Environment> find(String tenantId, String environment);
+
+  /**
+   * The name a resource of this environment has (or will have) in its backend — the name plugins get from
+   * {@code StepContext.resourceName()}: {@code tenant--environment--resource}, cut and hashed beyond 63
+   * characters; environments created before names became unambiguous keep {@code tenant-environment-resource}.
+   * For finding a tenant's objects in a backend's own console.
+   */
+  String backendName(String tenantId, String environment, String resource);
 }

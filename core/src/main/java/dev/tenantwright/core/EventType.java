@@ -8,6 +8,8 @@ public enum EventType {
   TENANT_DELETING,
   TENANT_DELETED,
   POLICY_REFUSED,
+  /** A tenant proved it owns a custom domain. */
+  DOMAIN_VERIFIED,
   RUN_QUEUED,
   RUN_STARTED,
   STEP_STARTED,

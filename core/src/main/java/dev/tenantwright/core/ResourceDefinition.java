@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  *     .build();
  * }</pre>
  *
- * @param name unique within the blueprint; {@code ^[a-z][a-z0-9-]{0,39}$}, not {@code tenant}, {@code env},
+ * @param name unique within the blueprint; {@code ^[a-z][a-z0-9-]{0,39}$} without {@code --} or a trailing {@code -}, not {@code tenant}, {@code env},
  *     {@code vars} or {@code secrets}
  * @param type the resource type or provisioning step, e.g. {@code compose.project} or {@code secret}
  * @param params the parameters bound to the type's spec record; never null
@@ -76,9 +76,10 @@ public record ResourceDefinition(
     BiConsumer<String, String> report = (field, message) -> problems.add(new Problem(null, resource, field, message));
     if (name == null) {
       report.accept("name", "required field missing");
-    } else if (!NAME.matcher(name).matches()) {
+    } else if (!NAME.matcher(name).matches() || name.contains("--") || name.endsWith("-")) {
       report.accept("name", "'" + name + "' is not a valid resource name: use 1 to 40 lower-case letters, "
-          + "digits and '-', starting with a letter");
+          + "digits and single '-' between them, starting with a letter (backend names join tenant, environment and "
+          + "resource with '--')");
     } else if (Interpolator.NAMESPACES.contains(name)) {
       report.accept("name", "'" + name + "' is reserved for ${" + name + ".*} expressions; choose another name");
     }

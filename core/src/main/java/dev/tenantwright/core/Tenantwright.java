@@ -68,6 +68,20 @@ public final class Tenantwright implements AutoCloseable {
     return runtime.runs();
   }
 
+  /** Custom domains: proving that a tenant owns one before its resources may use it. */
+  public Domains domains() {
+    return runtime.domains();
+  }
+
+  /**
+   * After a key rotation ({@link Builder#secretKey} set to the new key, {@link Builder#retiredSecretKey} to the old
+   * one): re-seals every stored secret with the new key, each still bound to its place. Safe to run while runs
+   * execute and to run again; afterwards the retired key can be dropped. Returns the number of rows rewritten.
+   */
+  public int resealSecrets() {
+    return runtime.resealSecrets();
+  }
+
   /** Adds a listener until the returned handle is closed. */
   public AutoCloseable subscribe(Listener listener) {
     return runtime.subscribe(listener);
@@ -132,6 +146,11 @@ public final class Tenantwright implements AutoCloseable {
     private BlueprintSelector blueprintSelector;
     private int maxProvisionAttempts = 3;
     private Duration leaseDuration = Duration.ofSeconds(30);
+    private final List<byte[]> retiredSecretKeys = new ArrayList<>();
+    private final List<String> platformDomains = new ArrayList<>();
+    private final List<String> reservedHostNames = new ArrayList<>();
+    private final List<String> dnsResolvers = new ArrayList<>();
+    private final List<String> egressAllowed = new ArrayList<>();
     private final Map<String, Integer> sharedBackendConcurrency = new LinkedHashMap<>();
 
     Builder() {}
@@ -168,6 +187,11 @@ public final class Tenantwright implements AutoCloseable {
       blueprintSelector = c.blueprintSelector();
       maxProvisionAttempts = c.maxProvisionAttempts();
       leaseDuration = c.leaseDuration();
+      retiredSecretKeys.addAll(c.retiredSecretKeys());
+      platformDomains.addAll(c.platformDomains());
+      reservedHostNames.addAll(c.reservedHostNames());
+      dnsResolvers.addAll(c.dnsResolvers());
+      egressAllowed.addAll(c.egressAllowed());
       sharedBackendConcurrency.putAll(c.sharedBackendConcurrency());
     }
 
@@ -188,6 +212,58 @@ public final class Tenantwright implements AutoCloseable {
     /** The 32-byte host key that encrypts stored secrets (AES-256-GCM). */
     public Builder secretKey(byte[] key) {
       this.secretKey = Objects.requireNonNull(key, "key").clone();
+      return this;
+    }
+
+    /**
+     * An earlier host key, after a rotation: values it sealed still open (new ones are sealed with the current
+     * key), and {@link Tenantwright#resealSecrets()} moves them to the current key, after which it can be removed.
+     */
+    public Builder retiredSecretKey(byte[] key) {
+      retiredSecretKeys.add(Objects.requireNonNull(key, "key").clone());
+      return this;
+    }
+
+    /**
+     * Domains under which the platform gives tenants host names (e.g. {@code sites.example.com}): a tenant may use
+     * any free name under them, except the domain itself and reserved names. Any other name a resource answers
+     * for is a custom domain, usable only once the tenant proved it owns it ({@link Tenantwright#domains()}).
+     */
+    public Builder platformDomains(String... domains) {
+      for (String d : domains) {
+        platformDomains.add(Objects.requireNonNull(d, "domain"));
+      }
+      return this;
+    }
+
+    /**
+     * Names no tenant may use: a label (reserved directly under every platform domain) or a full name. Added to
+     * the built-in list ({@code www}, {@code api}, {@code admin}, {@code mail}, {@code login} …).
+     */
+    public Builder reservedHostNames(String... names) {
+      for (String n : names) {
+        reservedHostNames.add(Objects.requireNonNull(n, "name"));
+      }
+      return this;
+    }
+
+    /** DNS servers ({@code host:port}) asked when verifying a custom domain; by default the system's. */
+    public Builder dnsResolvers(String... servers) {
+      for (String s : servers) {
+        dnsResolvers.add(Objects.requireNonNull(s, "server"));
+      }
+      return this;
+    }
+
+    /**
+     * Host names, addresses or CIDR ranges that URLs taken from parameters (health checks, certificate checks)
+     * may reach even though they are loopback, link-local or private — a sandbox on 127.0.0.1, a test server. By
+     * default such addresses are refused, so a tenant cannot make the engine probe the host's own network.
+     */
+    public Builder egressAllow(String... entries) {
+      for (String e : entries) {
+        egressAllowed.add(Objects.requireNonNull(e, "entry"));
+      }
       return this;
     }
 
@@ -397,7 +473,8 @@ public final class Tenantwright implements AutoCloseable {
           blueprintDirs, blueprints, defaultBlueprint, resourceTypes, steps, pluginConfigs, listeners, commandRunner,
           secrets, portFrom, portTo, maxParallelSteps, backendConcurrency, stepTimeout, maxAttempts, backoffBase,
           backoffCap, clock, owner, recoverOnStart, planLimits, policies, blueprintSelector, maxProvisionAttempts,
-          leaseDuration, sharedBackendConcurrency);
+          leaseDuration, sharedBackendConcurrency, retiredSecretKeys, platformDomains, reservedHostNames, dnsResolvers,
+          egressAllowed);
     }
 
     /**

@@ -47,6 +47,11 @@ import javax.sql.DataSource;
  * @param maxProvisionAttempts how many failed provisioning attempts {@code retry} allows
  * @param leaseDuration how long a run stays claimed by an engine without a heartbeat (PostgreSQL)
  * @param sharedBackendConcurrency per-backend limits that hold across every engine on the database
+ * @param retiredSecretKeys earlier host keys: values sealed with them still open, {@code resealSecrets()} moves them
+ * @param platformDomains domains under which the platform gives tenants host names (no ownership proof needed)
+ * @param reservedHostNames names no tenant may use, added to the built-in reserved labels
+ * @param dnsResolvers DNS servers ({@code host:port}) for domain verification; empty: the system's
+ * @param egressAllowed hosts, addresses and CIDR ranges URLs from parameters may reach although they are private
  */
 public record TenantwrightConfig(
     Path embeddedDir,
@@ -80,7 +85,12 @@ public record TenantwrightConfig(
     BlueprintSelector blueprintSelector,
     int maxProvisionAttempts,
     Duration leaseDuration,
-    Map<String, Integer> sharedBackendConcurrency) {
+    Map<String, Integer> sharedBackendConcurrency,
+    List<byte[]> retiredSecretKeys,
+    List<String> platformDomains,
+    List<String> reservedHostNames,
+    List<String> dnsResolvers,
+    List<String> egressAllowed) {
 
   /** Copies the collections. */
   public TenantwrightConfig {
@@ -96,6 +106,11 @@ public record TenantwrightConfig(
     planLimits = Map.copyOf(planLimits);
     policies = List.copyOf(policies);
     sharedBackendConcurrency = Map.copyOf(sharedBackendConcurrency);
+    retiredSecretKeys = retiredSecretKeys.stream().map(byte[]::clone).toList();
+    platformDomains = List.copyOf(platformDomains);
+    reservedHostNames = List.copyOf(reservedHostNames);
+    dnsResolvers = List.copyOf(dnsResolvers);
+    egressAllowed = List.copyOf(egressAllowed);
   }
 
   /** A builder holding this configuration, to change it. */

@@ -74,10 +74,10 @@ abstract class EngineContract extends EngineContractSupport {
     assertThat(done.state()).isEqualTo(RunState.SUCCEEDED);
     assertThat(done.percent()).isEqualTo(100);
     assertThat(done.steps()).extracting(StepStatus::state).containsOnly(StepState.SUCCEEDED);
-    assertThat(backend.objects).containsOnlyKeys("abc-corporation-demo-a", "abc-corporation-demo-b",
-        "abc-corporation-demo-c", "abc-corporation-demo-d");
-    assertThat(backend.objects.get("abc-corporation-demo-a").value()).isEqualTo("hello from ABC Corporation");
-    assertThat(backend.objects.get("abc-corporation-demo-b").value()).isEqualTo("after abc-corporation-demo-a");
+    assertThat(backend.objects).containsOnlyKeys("abc-corporation--demo--a", "abc-corporation--demo--b",
+        "abc-corporation--demo--c", "abc-corporation--demo--d");
+    assertThat(backend.objects.get("abc-corporation--demo--a").value()).isEqualTo("hello from ABC Corporation");
+    assertThat(backend.objects.get("abc-corporation--demo--b").value()).isEqualTo("after abc-corporation--demo--a");
     assertThat(backend.log.indexOf("create:a")).isLessThan(backend.log.indexOf("create:b"));
     assertThat(backend.log.indexOf("create:b")).isLessThan(backend.log.indexOf("create:c"));
 
@@ -158,7 +158,7 @@ abstract class EngineContract extends EngineContractSupport {
 
     assertThat(done.state()).isEqualTo(RunState.FAILED);
     assertThat(done.error()).contains("needs attention").contains("a (mem.object)").contains("a is locked");
-    assertThat(backend.objects).containsOnlyKeys("abc-corporation-demo-a");
+    assertThat(backend.objects).containsOnlyKeys("abc-corporation--demo--a");
     assertThat(done.steps()).filteredOn(s -> s.name().equals("a")).extracting(StepStatus::state)
         .containsExactly(StepState.COMPENSATION_FAILED);
     assertThat(done.events()).extracting(Event::type).contains(EventType.STEP_COMPENSATION_FAILED, EventType.RUN_FAILED);
@@ -166,27 +166,27 @@ abstract class EngineContract extends EngineContractSupport {
 
   @Test
   void rollbackNeverDeletesAnAdoptedObject() {
-    backend.preExisting("abc-corporation-demo-a", "tw:abc-corporation/demo/a@0000earlier00", "kept");
+    backend.preExisting("abc-corporation--demo--a", "tw:abc-corporation/demo/a@0000earlier00", "kept");
     backend.fail("c", "create", Phase.BEFORE, 1, () -> new PermanentException("mem: quota exceeded"));
     Tenantwright tw = open(chain());
     Run done = tw.environments().provision(abc(tw).id(), EnvironmentKind.DEMO).await(WAIT);
 
     assertThat(done.state()).isEqualTo(RunState.ROLLED_BACK);
     assertThat(done.steps()).filteredOn(s -> s.name().equals("a")).extracting(StepStatus::origin).containsExactly("ADOPTED");
-    assertThat(backend.objects).containsOnlyKeys("abc-corporation-demo-a");
-    assertThat(backend.objects.get("abc-corporation-demo-a").value()).isEqualTo("kept");
+    assertThat(backend.objects).containsOnlyKeys("abc-corporation--demo--a");
+    assertThat(backend.objects.get("abc-corporation--demo--a").value()).isEqualTo("kept");
     assertThat(backend.deletes()).doesNotContain("a");
   }
 
   @Test
   void aForeignObjectWithTheSameNameIsAConflictNotAnAdoption() {
-    backend.preExisting("abc-corporation-demo-d", "someone-else", "theirs");
+    backend.preExisting("abc-corporation--demo--d", "someone-else", "theirs");
     Tenantwright tw = open(chain());
     Run done = tw.environments().provision(abc(tw).id(), EnvironmentKind.DEMO).await(WAIT);
 
     assertThat(done.state()).isEqualTo(RunState.ROLLED_BACK);
     assertThat(done.error()).contains("belongs to someone else");
-    assertThat(backend.objects).containsOnlyKeys("abc-corporation-demo-d");
+    assertThat(backend.objects).containsOnlyKeys("abc-corporation--demo--d");
   }
 
   @Test
@@ -228,8 +228,22 @@ abstract class EngineContract extends EngineContractSupport {
     assertThat(tw.environments().provision(t.id(), EnvironmentKind.DEMO, key).id()).isEqualTo(first.id());
     assertThat(tw.runs().list(t.id(), "demo")).hasSize(1);
     assertThat(backend.creates.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
-    assertThatThrownBy(() -> tw.environments().provision(t.id(), EnvironmentKind.LIVE, key))
-        .isInstanceOf(ConflictException.class).hasMessageContaining("signup-4711");
+  }
+
+  /** SEC15: a key names a run within its environment only, and reusing it elsewhere in it reveals nothing. */
+  @Test
+  void sec15_anIdempotencyKeyIsScopedToItsEnvironmentAndAClashRevealsNoOtherRun() {
+    Tenantwright tw = open(chain());
+    Tenant t = abc(tw);
+    RunOptions key = RunOptions.defaults().idempotencyKey("signup-4711");
+    Run demo = tw.environments().provision(t.id(), EnvironmentKind.DEMO, key).await(WAIT);
+    Run live = tw.environments().provision(t.id(), EnvironmentKind.LIVE, key).await(WAIT);
+
+    assertThat(live.id()).as("the same key in another environment is another run").isNotEqualTo(demo.id());
+    assertThat(live.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThatThrownBy(() -> tw.environments().destroy(t.id(), "demo", key))
+        .isInstanceOf(ConflictException.class).hasMessageContaining("signup-4711")
+        .hasMessageNotContaining(demo.id()).hasMessageNotContaining("PROVISION");
   }
 
   @Test
@@ -328,7 +342,7 @@ abstract class EngineContract extends EngineContractSupport {
 
     Run updated = tw.environments().update(t.id(), "demo", hi).await(WAIT);
     assertThat(updated.state()).isEqualTo(RunState.SUCCEEDED);
-    assertThat(backend.objects.get("abc-corporation-demo-a").value()).isEqualTo("hi from ABC Corporation");
+    assertThat(backend.objects.get("abc-corporation--demo--a").value()).isEqualTo("hi from ABC Corporation");
     assertThat(backend.log).filteredOn(l -> l.startsWith("update:")).containsExactlyInAnyOrder("update:a", "update:b");
     assertThat(tw.environments().plan(t.id(), "demo", RunKind.UPDATE, RunOptions.defaults()).isEmpty()).isTrue();
   }
@@ -366,7 +380,7 @@ abstract class EngineContract extends EngineContractSupport {
     Run run = again.environments().update(t.id(), "demo", RunOptions.defaults()).await(WAIT);
 
     assertThat(run.state()).isEqualTo(RunState.ROLLED_BACK);
-    assertThat(backend.objects.get("abc-corporation-demo-d").value()).isEqualTo("d");
+    assertThat(backend.objects.get("abc-corporation--demo--d").value()).isEqualTo("d");
     assertThat(again.environments().find(t.id(), "demo").orElseThrow().state()).isEqualTo(EnvironmentState.READY);
   }
 
@@ -380,8 +394,8 @@ abstract class EngineContract extends EngineContractSupport {
     Tenant t = abc(tw);
     tw.environments().provision(t.id(), EnvironmentKind.DEMO).await(WAIT);
     tw.environments().provision(t.id(), EnvironmentKind.LIVE).await(WAIT);
-    String demoPort = backend.objects.get("abc-corporation-demo-app").value();
-    String livePort = backend.objects.get("abc-corporation-live-app").value();
+    String demoPort = backend.objects.get("abc-corporation--demo--app").value();
+    String livePort = backend.objects.get("abc-corporation--live--app").value();
     assertThat(demoPort).isNotEqualTo(livePort);
     assertThat(List.of(demoPort, livePort)).containsExactlyInAnyOrder("30000", "30001");
 
@@ -392,7 +406,7 @@ abstract class EngineContract extends EngineContractSupport {
     tw.environments().destroy(t.id(), "demo", RunOptions.defaults()).await(WAIT);
     Run retried = tw.environments().createTest(t.id(), "full", RunOptions.defaults()).await(WAIT);
     assertThat(retried.state()).isEqualTo(RunState.SUCCEEDED);
-    assertThat(backend.objects.get("abc-corporation-test-full-app").value()).isEqualTo(demoPort);
+    assertThat(backend.objects.get("abc-corporation--test-full--app").value()).isEqualTo(demoPort);
   }
 
   @Test

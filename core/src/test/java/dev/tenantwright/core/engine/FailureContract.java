@@ -83,7 +83,7 @@ abstract class FailureContract extends EngineContractSupport {
     assertThat(done.error()).contains("needs attention").contains("a (fixed.object)").contains("replaced");
     Environment demo = tw.environments().find(t.id(), "demo").orElseThrow();
     assertThat(demo.state()).isEqualTo(EnvironmentState.FAILED);
-    assertThat(backend.objects.get("abc-corporation-demo-a").value()).as("the new object is kept").isEqualTo("a-2");
+    assertThat(backend.objects.get("abc-corporation--demo--a").value()).as("the new object is kept").isEqualTo("a-2");
     assertThat(demo.resources()).extracting(Environment.Resource::name).contains("a", "b");
   }
 
@@ -105,7 +105,7 @@ abstract class FailureContract extends EngineContractSupport {
 
     assertThat(done.state()).as(String.valueOf(done.error())).isEqualTo(RunState.ROLLED_BACK);
     assertThat(step(done, "x").orElseThrow().state()).isEqualTo(StepState.SKIPPED);
-    assertThat(backend.objects).containsKey("abc-corporation-demo-x");
+    assertThat(backend.objects).containsKey("abc-corporation--demo--x");
     Environment demo = tw.environments().find(t.id(), "demo").orElseThrow();
     assertThat(demo.state()).isEqualTo(EnvironmentState.READY);
     assertThat(demo.blueprint()).isEqualTo("shape-1");
@@ -126,7 +126,7 @@ abstract class FailureContract extends EngineContractSupport {
 
     assertThat(done.state()).as(String.valueOf(done.error())).isEqualTo(RunState.ROLLED_BACK);
     assertThat(step(done, "a").orElseThrow().state()).isEqualTo(StepState.COMPENSATED);
-    assertThat(backend.objects.get("abc-corporation-demo-a").value()).isEqualTo("a-1");
+    assertThat(backend.objects.get("abc-corporation--demo--a").value()).isEqualTo("a-1");
     assertThat(tw.environments().find(t.id(), "demo").orElseThrow().state()).isEqualTo(EnvironmentState.READY);
     assertThat(tw.environments().plan(t.id(), "demo", dev.tenantwright.core.RunKind.UPDATE, RunOptions.defaults()).steps())
         .extracting(dev.tenantwright.core.Plan.Step::action).containsOnly(StepAction.NOOP);
@@ -148,7 +148,7 @@ abstract class FailureContract extends EngineContractSupport {
 
     assertThat(done.state()).as(String.valueOf(done.error())).isEqualTo(RunState.SUCCEEDED);
     assertThat(backend.log).contains("delete:a", "label:a");
-    assertThat(backend.objects.get("abc-corporation-demo-a").value()).isEqualTo("labelled");
+    assertThat(backend.objects.get("abc-corporation--demo--a").value()).isEqualTo("labelled");
     assertThat(tw.environments().find(t.id(), "demo").orElseThrow().resources())
         .extracting(Environment.Resource::type).containsExactly("label.object");
   }
@@ -168,7 +168,7 @@ abstract class FailureContract extends EngineContractSupport {
 
     assertThat(again.state()).isEqualTo(RunState.ROLLED_BACK);
     assertThat(tw.environments().find(t.id(), "demo").orElseThrow().state()).isEqualTo(EnvironmentState.READY);
-    assertThat(backend.objects.get("abc-corporation-demo-a").value()).isEqualTo("a-1");
+    assertThat(backend.objects.get("abc-corporation--demo--a").value()).isEqualTo("a-1");
   }
 
   @Test
@@ -209,7 +209,7 @@ abstract class FailureContract extends EngineContractSupport {
     assertThat(done.state()).isEqualTo(RunState.FAILED);
     assertThat(done.error()).contains("settings (mem.object): left behind").contains("503")
         .contains("site (mem.object): kept").doesNotContain("domain (mem.object)");
-    assertThat(backend.objects).containsOnlyKeys("abc-corporation-demo-site", "abc-corporation-demo-settings");
+    assertThat(backend.objects).containsOnlyKeys("abc-corporation--demo--site", "abc-corporation--demo--settings");
     assertThat(tw.environments().find(t.id(), "demo").orElseThrow().resources())
         .extracting(Environment.Resource::name).containsExactlyInAnyOrder("site", "settings");
 

@@ -70,15 +70,15 @@ abstract class LifecycleContract extends EngineContractSupport {
         .isEqualTo(RunState.SUCCEEDED);
     assertThat(tw.environments().list(t.id())).extracting(Environment::name).containsExactly("test-alpha", "test-beta");
 
-    backend.scribble("abc-corporation-test-alpha-cache", "hot");
-    backend.scribble("abc-corporation-test-alpha-db", "customer rows");
+    backend.scribble("abc-corporation--test-alpha--cache", "hot");
+    backend.scribble("abc-corporation--test-alpha--db", "customer rows");
     Run reset = tw.environments().reset(t.id(), "test-alpha", RunOptions.defaults()).await(WAIT);
     assertThat(reset.state()).isEqualTo(RunState.SUCCEEDED);
     assertThat(reset.steps()).extracting(StepStatus::name, StepStatus::action).contains(
         org.assertj.core.groups.Tuple.tuple("cache", StepAction.RESET), org.assertj.core.groups.Tuple.tuple("db", StepAction.REPLACE));
-    assertThat(backend.objects.get("abc-corporation-test-alpha-cache").value()).isEqualTo("cold");
-    assertThat(backend.objects.get("abc-corporation-test-alpha-db").value()).isEqualTo("empty");
-    assertThat(backend.objects.get("abc-corporation-test-beta-cache").value()).isEqualTo("cold");
+    assertThat(backend.objects.get("abc-corporation--test-alpha--cache").value()).isEqualTo("cold");
+    assertThat(backend.objects.get("abc-corporation--test-alpha--db").value()).isEqualTo("empty");
+    assertThat(backend.objects.get("abc-corporation--test-beta--cache").value()).isEqualTo("cold");
 
     assertThat(tw.environments().destroy(t.id(), "test-beta", RunOptions.defaults()).await(WAIT).state())
         .isEqualTo(RunState.SUCCEEDED);
@@ -149,16 +149,16 @@ abstract class LifecycleContract extends EngineContractSupport {
     Tenantwright tw = open(store().blueprint(shop()));
     Tenant t = abc(tw);
     tw.environments().provision(t.id(), EnvironmentKind.LIVE).await(WAIT);
-    backend.scribble("abc-corporation-live-db", "real customer rows");
+    backend.scribble("abc-corporation--live--db", "real customer rows");
     tw.environments().createTest(t.id(), "newui", RunOptions.defaults().parameter("greeting", "bonjour")).await(WAIT);
-    backend.scribble("abc-corporation-test-newui-db", "test rows");
+    backend.scribble("abc-corporation--test-newui--db", "test rows");
 
     Run promoted = tw.environments().promote(t.id(), "test-newui", RunOptions.defaults().actor("carol")).await(WAIT);
 
     assertThat(promoted.kind()).isEqualTo(RunKind.PROMOTE);
     assertThat(promoted.state()).as(String.valueOf(promoted.error())).isEqualTo(RunState.SUCCEEDED);
-    assertThat(backend.objects.get("abc-corporation-live-app").value()).isEqualTo("bonjour");
-    assertThat(backend.objects.get("abc-corporation-live-db").value()).isEqualTo("real customer rows");
+    assertThat(backend.objects.get("abc-corporation--live--app").value()).isEqualTo("bonjour");
+    assertThat(backend.objects.get("abc-corporation--live--db").value()).isEqualTo("real customer rows");
     assertThat(promoted.steps()).filteredOn(s -> s.name().equals("db")).extracting(StepStatus::action)
         .containsExactly(StepAction.NOOP);
     assertThat(promoted.events().get(0).message()).contains("from test-newui");
@@ -179,9 +179,9 @@ abstract class LifecycleContract extends EngineContractSupport {
 
     assertThat(promoted.state()).as(String.valueOf(promoted.error())).isEqualTo(RunState.SUCCEEDED);
     assertThat(promoted.steps()).extracting(StepStatus::action).containsExactly(StepAction.PROMOTE);
-    assertThat(backend.log).contains("promote:deployment from abc-corporation-test-rc-deployment");
-    assertThat(backend.objects.get("abc-corporation-live-deployment").value()).isEqualTo("promoted:build-2");
-    assertThat(backend.objects.get("abc-corporation-test-rc-deployment").value()).isEqualTo("build-2");
+    assertThat(backend.log).contains("promote:deployment from abc-corporation--test-rc--deployment");
+    assertThat(backend.objects.get("abc-corporation--live--deployment").value()).isEqualTo("promoted:build-2");
+    assertThat(backend.objects.get("abc-corporation--test-rc--deployment").value()).isEqualTo("build-2");
   }
 
   @Test
@@ -197,7 +197,7 @@ abstract class LifecycleContract extends EngineContractSupport {
         .resource("app", "mem.object", r -> r.param("value", "x"))
         .resource("health", "http.health-check", r -> r.param("url", "http://127.0.0.1:" + port + "/").param("timeout", "5s"))
         .build();
-    Tenantwright tw = open(store().blueprint(checked));
+    Tenantwright tw = open(store().blueprint(checked).egressAllow("127.0.0.1"));
     Tenant t = abc(tw);
     tw.environments().provision(t.id(), EnvironmentKind.LIVE).await(WAIT);
     tw.environments().provision(t.id(), EnvironmentKind.DEMO).await(WAIT);
@@ -347,10 +347,10 @@ abstract class LifecycleContract extends EngineContractSupport {
     for (Tenant t : List.of(maker, agency, shop, plain)) {
       assertThat(tw.environments().provision(t.id(), EnvironmentKind.DEMO).await(WAIT).state()).isEqualTo(RunState.SUCCEEDED);
     }
-    assertThat(backend.objects.get("maker-demo-erp").value()).isEqualTo("erp:mrp,quality:manufacturing");
-    assertThat(backend.objects.get("agency-demo-erp").value()).isEqualTo("erp:projects,timesheets:services");
-    assertThat(backend.objects.get("shop-demo-site").value()).isEqualTo("site:shop");
-    assertThat(backend.objects.get("plain-demo-site").value()).isEqualTo("site:plain");
+    assertThat(backend.objects.get("maker--demo--erp").value()).isEqualTo("erp:mrp,quality:manufacturing");
+    assertThat(backend.objects.get("agency--demo--erp").value()).isEqualTo("erp:projects,timesheets:services");
+    assertThat(backend.objects.get("shop--demo--site").value()).isEqualTo("site:shop");
+    assertThat(backend.objects.get("plain--demo--site").value()).isEqualTo("site:plain");
     assertThat(tw.environments().find(maker.id(), "demo").orElseThrow().blueprint()).isEqualTo("erp");
   }
 }

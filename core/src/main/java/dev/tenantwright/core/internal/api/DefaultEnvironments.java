@@ -23,11 +23,12 @@ import dev.tenantwright.core.RunOptions;
 import dev.tenantwright.core.ValidationException;
 import dev.tenantwright.core.internal.engine.Engine;
 import dev.tenantwright.core.internal.engine.Engine.StartRequest;
+import dev.tenantwright.core.internal.engine.Naming;
 import dev.tenantwright.core.internal.engine.PreparedRun;
 import dev.tenantwright.core.internal.journal.Journal;
 import dev.tenantwright.core.internal.journal.Records.EnvironmentRecord;
 import dev.tenantwright.core.internal.journal.Records.ResourceRecord;
-import dev.tenantwright.core.internal.json.SecretCodec;
+import dev.tenantwright.core.internal.json.JournalCodec;
 import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.spi.Secret;
 import dev.tenantwright.spi.TenantwrightException;
@@ -76,8 +77,9 @@ final class DefaultEnvironments implements Environments {
 
   @Override
   public Run createTest(String tenantId, String name, RunOptions options) {
-    if (name == null || !TEST_NAME.matcher(name).matches()) {
-      throw new ValidationException("name", "a test instance name is 1-20 of [a-z0-9-], starting with a letter");
+    if (name == null || !TEST_NAME.matcher(name).matches() || !Naming.isNamePart(name)) {
+      throw new ValidationException("name", "a test instance name is 1-20 of [a-z0-9-], starting with a letter, "
+          + "without '--' or a trailing '-'");
     }
     return start(tenantId, "test-" + name, EnvironmentKind.TEST, RunKind.PROVISION, options);
   }
@@ -201,6 +203,14 @@ final class DefaultEnvironments implements Environments {
   }
 
   @Override
+  public String backendName(String tenantId, String environment, String resource) {
+    kindOf(environment);
+    int naming = journal.environment(tenantId + "/" + environment)
+        .filter(e -> e.state() != EnvironmentState.DESTROYED).map(EnvironmentRecord::naming).orElse(Naming.CURRENT);
+    return Naming.resourceName(tenantId, environment, resource, naming);
+  }
+
+  @Override
   public List<Environment> list(String tenantId) {
     return journal.environments(tenantId).stream().map(this::environment).toList();
   }
@@ -220,7 +230,7 @@ final class DefaultEnvironments implements Environments {
     String envId = tenantId + "/" + environment;
     for (int attempt = 1; ; attempt++) {
       if (req.idempotencyKey() != null) {
-        Optional<RunRecord> same = journal.runByKey(req.idempotencyKey());
+        Optional<RunRecord> same = journal.runByKey(envId, req.idempotencyKey());
         if (same.isPresent()) {
           return RunHandle.load(journal, engine, Engine.sameOperation(same.get(), envId, req));
         }
@@ -282,7 +292,7 @@ final class DefaultEnvironments implements Environments {
       return EnvironmentKind.LIVE;
     }
     if (environment != null && environment.startsWith("test-")
-        && TEST_NAME.matcher(environment.substring(5)).matches()) {
+        && TEST_NAME.matcher(environment.substring(5)).matches() && Naming.isNamePart(environment.substring(5))) {
       return EnvironmentKind.TEST;
     }
     throw new ValidationException("environment", "'" + environment + "' is not demo, live or test-<name>");
@@ -295,27 +305,6 @@ final class DefaultEnvironments implements Environments {
   }
 
   private static Environment.Resource resource(ResourceRecord r) {
-    Map<String, Object> outputs;
-    try {
-      outputs = mask(PLAIN.readValue(r.outputsJson(), new TypeReference<Map<String, Object>>() {}));
-    } catch (IOException ex) {
-      throw new TenantwrightException("corrupt outputs of resource " + r.name(), ex);
-    }
-    return new Environment.Resource(r.name(), r.type(), r.origin().name(), outputs);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> mask(Map<String, Object> in) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    in.forEach((k, v) -> {
-      if (v instanceof String s && s.startsWith(SecretCodec.PREFIX)) {
-        out.put(k, Secret.MASK);
-      } else if (v instanceof Map<?, ?> m) {
-        out.put(k, mask((Map<String, Object>) m));
-      } else {
-        out.put(k, v);
-      }
-    });
-    return out;
+    return new Environment.Resource(r.name(), r.type(), r.origin().name(), JournalCodec.masked(r.outputsJson()));
   }
 }

@@ -8,6 +8,7 @@ import dev.tenantwright.core.internal.journal.Records.EnvironmentRecord;
 import dev.tenantwright.core.internal.journal.Records.ResourceRecord;
 import dev.tenantwright.core.internal.journal.Records.TenantRecord;
 import dev.tenantwright.core.internal.json.JournalCodec;
+import dev.tenantwright.core.internal.json.Scopes;
 import dev.tenantwright.core.internal.plugins.PluginConfigs;
 import dev.tenantwright.core.internal.plugins.TypeHandle;
 import dev.tenantwright.core.internal.plugins.TypeRegistry;
@@ -60,13 +61,14 @@ final class PromotionCheck {
       if (!"http.health-check".equals(rec.type()) || type.isEmpty()) {
         continue;
       }
-      Object out = codec.readSealed(rec.outputsJson(), type.get().outputType());
+      Object out = codec.read(rec.outputsJson(), type.get().outputType(),
+          Scopes.resource(rec.environmentId(), rec.name(), "outputs"));
       Object url = field(out, "url");
       Object spec = codec.bind(Map.of("url", String.valueOf(url), "timeout", "10s"), type.get().specType());
       EngineStepContext ctx = new EngineStepContext(tenant,
           new EnvironmentInfo(env.tenantId(), env.name(), env.kind()), "health-" + Naming.runId(), rec.name(),
           type.get().backend(), 1, clock.instant().plus(Duration.ofSeconds(15)), clock, () -> false,
-          (pct, msg) -> {}, n -> Optional.ofNullable(hostSecrets.get(n)), commands, configs);
+          (pct, msg) -> {}, n -> Optional.ofNullable(hostSecrets.get(n)), commands, configs, env.naming());
       try {
         if (type.get().read(spec, out, ctx).isEmpty()) {
           failing.add(rec.name() + " (" + url + ")");

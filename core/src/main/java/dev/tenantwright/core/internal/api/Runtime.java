@@ -1,6 +1,7 @@
 package dev.tenantwright.core.internal.api;
 
 import dev.tenantwright.core.Blueprint;
+import dev.tenantwright.core.Domains;
 import dev.tenantwright.core.Environments;
 import dev.tenantwright.core.Listener;
 import dev.tenantwright.core.Runs;
@@ -14,7 +15,11 @@ import dev.tenantwright.core.internal.engine.Engine;
 import dev.tenantwright.core.internal.engine.EngineOptions;
 import dev.tenantwright.core.internal.engine.EventBus;
 import dev.tenantwright.core.internal.journal.Database;
+import dev.tenantwright.core.internal.engine.HostNames;
 import dev.tenantwright.core.internal.journal.BackendSlots;
+import dev.tenantwright.core.internal.journal.HostNameRegistry;
+import dev.tenantwright.core.internal.net.DnsTxt;
+import dev.tenantwright.core.internal.net.EgressPolicy;
 import dev.tenantwright.core.internal.journal.Journal;
 import dev.tenantwright.core.internal.journal.Leases;
 import dev.tenantwright.core.internal.journal.Ports;
@@ -58,10 +63,14 @@ public final class Runtime {
   private final DefaultTenants tenants;
   private final DefaultEnvironments environments;
   private final DefaultRuns runs;
+  private final DefaultDomains domains;
+  private final Resealer resealer;
 
   private Runtime(Database database, PluginHost plugins, Engine engine, EventBus bus, TypeRegistry types,
       Map<String, Blueprint> blueprints, Journal journal, PolicyGate gate, PromotionCheck promotion,
-      TenantwrightConfig config) {
+      DefaultDomains domains, Resealer resealer, TenantwrightConfig config) {
+    this.domains = domains;
+    this.resealer = resealer;
     this.database = database;
     this.plugins = plugins;
     this.engine = engine;
@@ -97,14 +106,14 @@ public final class Runtime {
             : SecretCipher.loadOrCreateKey(config.secretKeyFile() != null ? config.secretKeyFile() : dir.resolve("secret.key"));
       }
       opened.add(db);
-      SecretCipher cipher = new SecretCipher(key);
+      SecretCipher cipher = new SecretCipher(key, config.retiredSecretKeys());
       Journal journal = new Journal(db);
       Leases leases = new Leases(db);
       PluginHost host = PluginHost.start(config.pluginsDir(), config.classpathPlugins());
       opened.add(host);
       DefaultTypeRegistry.Builder reg = DefaultTypeRegistry.builder()
           .addResourceTypes(CoreTypes.create(new Ports(db), new PortRange(config.portFrom(), config.portTo()),
-              CoreTypes.defaultHttpClient()), "core")
+              CoreTypes.defaultHttpClient(), new EgressPolicy(config.egressAllowed())), "core")
           .addResourceTypes(config.resourceTypes(), "host");
       for (ProvisioningStep<?, ?> s : config.steps()) {
         reg.addStep(s, "host");
@@ -120,11 +129,20 @@ public final class Runtime {
           config.leaseDuration(), config.clock(), config.sharedBackendConcurrency(), Duration.ofSeconds(30));
       CommandRunner commands = config.commandRunner() != null ? config.commandRunner() : new ProcessCommandRunner();
       PluginConfigs pluginConfigs = new PluginConfigs(config.pluginConfigs());
+      HostNameRegistry registry = new HostNameRegistry(db);
+      List<String> reserved = new ArrayList<>(HostNames.DEFAULT_RESERVED);
+      reserved.addAll(config.reservedHostNames());
+      HostNames hostNames = new HostNames(registry, config.platformDomains(), reserved);
       Engine engine = new Engine(options, journal, leases, new BackendSlots(db), types,
-          name -> Optional.ofNullable(blueprints.get(name)), pluginConfigs, commands, config.secrets(), cipher, bus);
+          name -> Optional.ofNullable(blueprints.get(name)), pluginConfigs, commands, config.secrets(), cipher, bus,
+          hostNames);
+      DefaultDomains domains = new DefaultDomains(journal, registry, hostNames, cipher,
+          new DnsTxt(config.dnsResolvers()), bus, config.clock());
+      Resealer resealer = new Resealer(db.sql(), new JournalCodec(cipher));
       PromotionCheck promotion = new PromotionCheck(journal, types, new JournalCodec(cipher), config.clock(), commands,
           pluginConfigs, config.secrets());
-      Runtime rt = new Runtime(db, host, engine, bus, types, blueprints, journal, gate, promotion, config);
+      Runtime rt = new Runtime(db, host, engine, bus, types, blueprints, journal, gate, promotion, domains, resealer,
+          config);
       if (config.recoverOnStart()) {
         engine.recover();
       }
@@ -196,6 +214,15 @@ public final class Runtime {
 
   public Runs runs() {
     return runs;
+  }
+
+  public Domains domains() {
+    return domains;
+  }
+
+  /** Moves every sealed value to the primary key; returns the number of rows rewritten. */
+  public int resealSecrets() {
+    return resealer.reseal();
   }
 
   public AutoCloseable subscribe(Listener listener) {

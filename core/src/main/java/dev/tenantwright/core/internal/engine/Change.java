@@ -54,10 +54,13 @@ final class Change {
     return this;
   }
 
-  /** Deletes the step's resource row (no-op in the journal when there is none). */
+  /** Deletes the step's resource row (no-op in the journal when there is none), freeing the names it held. */
   Change noRow(StepExec s) {
     if (s.row != null) {
       batch.deleteResource(s.row.environmentId(), s.name());
+      if (HostNames.declares(s.type.specType()) || s.beforeType != null && HostNames.declares(s.beforeType.specType())) {
+        batch.releaseHostNames(s.row.environmentId(), s.name(), java.util.Set.of());
+      }
     }
     onCommit.add(() -> s.row = null);
     return this;

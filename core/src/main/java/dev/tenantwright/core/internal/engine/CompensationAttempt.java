@@ -4,6 +4,7 @@ import dev.tenantwright.core.EventType;
 import dev.tenantwright.core.StepAction;
 import dev.tenantwright.core.StepState;
 import dev.tenantwright.core.internal.journal.Records.ResourceRecord;
+import dev.tenantwright.core.internal.json.Scopes;
 import dev.tenantwright.core.internal.plugins.TypeHandle;
 import dev.tenantwright.spi.CreateResult;
 import dev.tenantwright.spi.CreateResult.Origin;
@@ -134,7 +135,8 @@ final class CompensationAttempt {
         Object restored = run.specs.outputs(s.name());
         ResourceRecord b = s.before;
         c.row(s, new ResourceRecord(b.environmentId(), b.name(), b.type(), b.origin(), b.paramsJson(), b.specHash(),
-            restored == null ? b.outputsJson() : run.codec.writeSealed(restored, run.redactor::redact),
+            restored == null ? b.outputsJson()
+                : run.codec.write(restored, Scopes.resource(b.environmentId(), b.name(), "outputs"), run.redactor::redact),
             run.now().toEpochMilli(), b.resolvedJson()));
       } else if (s.action() == StepAction.CREATE || "deleted".equals(outcome) || s.row != s.before) {
         // the object is gone (or, for a created step, an adopted one is no longer ours to track); a replace whose

@@ -23,6 +23,7 @@ import dev.tenantwright.core.internal.journal.Records.StepRecord;
 import dev.tenantwright.core.internal.journal.Records.TenantRecord;
 import dev.tenantwright.core.internal.journal.SecretCipher;
 import dev.tenantwright.core.internal.json.JournalCodec;
+import dev.tenantwright.core.internal.json.Scopes;
 import dev.tenantwright.core.internal.plugins.PluginConfigs;
 import dev.tenantwright.core.internal.plugins.TypeHandle;
 import dev.tenantwright.core.internal.plugins.TypeRegistry;
@@ -106,6 +107,7 @@ public final class Engine {
   private final Watchdog watchdog;
   private final BackendPermits permits;
   private final LeaseKeeper leaseKeeper;
+  private final HostNames hostNames;
   private final Map<String, RunExecution> active = new ConcurrentHashMap<>();
   /** Executions that stopped (abandoned or fenced) while calls of theirs were still in a backend. */
   private final Map<String, RunExecution> draining = new ConcurrentHashMap<>();
@@ -116,7 +118,7 @@ public final class Engine {
 
   public Engine(EngineOptions options, Journal journal, Leases leases, BackendSlots slots, TypeRegistry types,
       Function<String, Optional<Blueprint>> blueprints, PluginConfigs configs, CommandRunner commands,
-      Map<String, Secret> hostSecrets, SecretCipher cipher, EventBus bus) {
+      Map<String, Secret> hostSecrets, SecretCipher cipher, EventBus bus, HostNames hostNames) {
     this.options = options;
     this.journal = journal;
     this.leases = leases;
@@ -137,6 +139,7 @@ public final class Engine {
     this.watchdog = new Watchdog(timers, options.clock());
     this.permits = new BackendPermits(options, slots, () -> stopped);
     this.leaseKeeper = new LeaseKeeper(this, leases, options);
+    this.hostNames = hostNames;
   }
 
   /** Plans runs for this engine's journal and blueprints. */
@@ -181,9 +184,11 @@ public final class Engine {
     String why = r.approval() != null ? r.approval().reason() : r.reason();
     RunSpec spec = new RunSpec(p.blueprint().name(), p.vars(), actor, why, waits, hashes, previous, r.source(),
         existingEnv.map(EnvironmentRecord::blueprint).orElse(null),
-        existingEnv.map(e -> codec.readParams(e.parametersJson())).orElse(Map.of()), p.sourceRows(),
+        existingEnv.map(e -> codec.readParams(e.parametersJson(), Scopes.parameters(e.id()))).orElse(Map.of()),
+        p.sourceRows(),
         existingEnv.map(EnvironmentRecord::state).orElse(null));
-    RunRecord run = new RunRecord(runId, envId, p.tenant().id(), r.runKind(), RunState.RUNNING, key, codec.write(spec),
+    RunRecord run = new RunRecord(runId, envId, p.tenant().id(), r.runKind(), RunState.RUNNING, key,
+        codec.write(spec, Scopes.run(runId)),
         stepRecords.size(), options.owner(), now.plus(options.leaseDuration()).toEpochMilli(), 1, null, nowMs, nowMs,
         null, null);
     EnvironmentState envState = switch (r.runKind()) {
@@ -195,9 +200,12 @@ public final class Engine {
     EnvironmentRecord env;
     try {
       env = existingEnv
-          .map(e -> e.withBlueprint(p.blueprint().name(), codec.write(p.vars()), nowMs).moveTo(envState, e.lastError(), nowMs))
+          .map(e -> e.withBlueprint(p.blueprint().name(), codec.write(p.vars(), Scopes.parameters(envId)), nowMs)
+              .withNaming(e.state() == EnvironmentState.DESTROYED ? Naming.CURRENT : e.naming())
+              .moveTo(envState, e.lastError(), nowMs))
           .orElseGet(() -> new EnvironmentRecord(envId, p.tenant().id(), r.environment(), r.kind(), envState,
-              p.blueprint().name(), codec.write(p.vars()), null, nowMs, nowMs, 0));
+              p.blueprint().name(), codec.write(p.vars(), Scopes.parameters(envId)), null, nowMs, nowMs, 0,
+              Naming.CURRENT));
     } catch (IllegalStateException busy) {
       throw new ConflictException("environment '" + r.environment() + "' of tenant '" + p.tenant().id() + "' is "
           + existingEnv.map(EnvironmentRecord::state).orElse(null) + "; a " + r.runKind() + " cannot start now");
@@ -244,7 +252,7 @@ public final class Engine {
 
   private RunRecord alreadyStarted(JournalException e, StartRequest r, String key, String envId, String tenantId) {
     if (r.idempotencyKey() != null) {
-      Optional<RunRecord> same = journal.runByKey(key);
+      Optional<RunRecord> same = journal.runByKey(envId, key);
       if (same.isPresent()) {
         return sameOperation(same.get(), envId, r);
       }
@@ -275,7 +283,7 @@ public final class Engine {
   RunExecution execution(RunRecord run, EnvironmentRecord env, TenantRecord tenant, Blueprint bp, RunSpec spec,
       List<StepRecord> stepRecords, long generation, Map<String, ResourceRecord> current) {
     TenantInfo info = info(tenant);
-    Redactor redactor = new Redactor();
+    Redactor redactor = new Redactor(configs::boundSecrets);
     StepSpecs specs = new StepSpecs(info, new EnvironmentInfo(env.tenantId(), env.name(), env.kind()), bp, spec,
         hostSecrets, codec, redactor);
     for (ResourceRecord row : current.values()) {
@@ -321,8 +329,7 @@ public final class Engine {
     try {
       TenantRecord tenant = journal.tenant(fresh.tenantId()).orElseThrow();
       EnvironmentRecord env = journal.environment(fresh.environmentId()).orElseThrow();
-      RunSpec stored = codec.read(fresh.optionsJson(), RunSpec.class);
-      RunSpec spec = stored.withVars(codec.withSecrets(stored.vars()), codec.withSecrets(stored.previousVars()));
+      RunSpec spec = codec.read(fresh.optionsJson(), RunSpec.class, Scopes.run(fresh.id()));
       Blueprint bp = blueprints.apply(spec.blueprint()).orElseThrow(() -> new NotFoundException(
           "blueprint '" + spec.blueprint() + "' is no longer registered"));
       RunExecution exec = execution(fresh, env, tenant, bp, spec, journal.steps(fresh.id()), generation,
@@ -596,6 +603,10 @@ public final class Engine {
 
   Watchdog watchdog() {
     return watchdog;
+  }
+
+  HostNames hostNames() {
+    return hostNames;
   }
 
   BackendPermits permits() {

@@ -36,10 +36,20 @@ public final class EngineStepContext implements StepContext {
   private final Function<String, Optional<Secret>> secrets;
   private final CommandRunner commands;
   private final PluginConfigs configs;
+  private final int naming;
 
+  /** A context for an environment whose resources are named with the current scheme. */
+  public EngineStepContext(TenantInfo tenant, EnvironmentInfo environment, String runId, String stepName,
+      String backend, int attempt, Instant deadline, Clock clock, BooleanSupplier cancelled, ProgressReporter progress,
+      Function<String, Optional<Secret>> secrets, CommandRunner commands, PluginConfigs configs) {
+    this(tenant, environment, runId, stepName, backend, attempt, deadline, clock, cancelled, progress, secrets, commands,
+        configs, Naming.CURRENT);
+  }
+
+  /** A context whose resource names follow {@code naming} (see {@link Naming}). */
   public EngineStepContext(TenantInfo tenant, EnvironmentInfo environment, String runId, String stepName, String backend,
       int attempt, Instant deadline, Clock clock, BooleanSupplier cancelled, ProgressReporter progress,
-      Function<String, Optional<Secret>> secrets, CommandRunner commands, PluginConfigs configs) {
+      Function<String, Optional<Secret>> secrets, CommandRunner commands, PluginConfigs configs, int naming) {
     this.tenant = tenant;
     this.environment = environment;
     this.runId = runId;
@@ -53,6 +63,7 @@ public final class EngineStepContext implements StepContext {
     this.secrets = secrets;
     this.commands = commands;
     this.configs = configs;
+    this.naming = naming;
   }
 
   @Override
@@ -82,7 +93,7 @@ public final class EngineStepContext implements StepContext {
 
   @Override
   public String resourceName() {
-    return Naming.resourceName(tenant.id(), environment.name(), stepName);
+    return Naming.resourceName(tenant.id(), environment.name(), stepName, naming);
   }
 
   @Override

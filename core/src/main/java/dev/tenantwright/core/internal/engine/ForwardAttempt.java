@@ -3,8 +3,10 @@ package dev.tenantwright.core.internal.engine;
 import dev.tenantwright.core.EventType;
 import dev.tenantwright.core.StepAction;
 import dev.tenantwright.core.StepState;
+import dev.tenantwright.core.internal.journal.JournalException;
 import dev.tenantwright.core.internal.journal.Records.ResourceRecord;
 import dev.tenantwright.core.internal.journal.Records.StepRecord;
+import dev.tenantwright.core.internal.json.Scopes;
 import dev.tenantwright.core.internal.plugins.TypeHandle;
 import dev.tenantwright.spi.CreateResult;
 import dev.tenantwright.spi.CreateResult.Origin;
@@ -12,6 +14,7 @@ import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.RetryableException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +61,22 @@ final class ForwardAttempt {
       return false;
     }
     Instant now = run.now();
+    Set<String> names = Set.of();
+    if (action != StepAction.DELETE && HostNames.declares(s.type.specType())) {
+      // the names the resource answers for are the tenant's before the backend is called
+      names = HostNames.of(resolved.spec());
+      try {
+        run.engine.hostNames().claim(run.tenant.id(), run.environmentId(), s.name(), names, now.toEpochMilli());
+      } catch (PermanentException e) {
+        synchronized (run.lock) {
+          run.commit(run.failStep(run.change(), s, run.describe(e), false));
+        }
+        return false;
+      } catch (JournalException e) {
+        throw new RunExecution.JournalDown(e);
+      }
+    }
+    Set<String> claimed = names;
     int attempt = s.rec.attempt() + 1;
     boolean inDoubt = s.rec.inDoubt();
     long deadlineMs;
@@ -97,7 +116,7 @@ final class ForwardAttempt {
       fail("passed its deadline of " + run.timeout(s), true);
       return false;
     }
-    succeed(action, resolved, result);
+    succeed(action, resolved, result, claimed);
     return false;
   }
 
@@ -150,7 +169,8 @@ final class ForwardAttempt {
       }
       case PROMOTE -> {
         ResourceRecord source = run.spec.sourceRows().get(s.name());
-        Object sourceOutputs = run.codec.readSealed(source.outputsJson(), t.outputType());
+        Object sourceOutputs = run.codec.read(source.outputsJson(), t.outputType(),
+            Scopes.resource(source.environmentId(), source.name(), "outputs"));
         return t.promote(spec, recorded, run.specs.source(source, t), sourceOutputs, ctx);
       }
       case NOOP -> {
@@ -176,7 +196,8 @@ final class ForwardAttempt {
     }
     TypeHandle old = s.beforeType != null ? s.beforeType : s.type;
     Object oldSpec = run.specs.recorded(row, old, s.name());
-    Object oldOutputs = run.codec.readSealed(row.outputsJson(), old.outputType());
+    Object oldOutputs = run.codec.read(row.outputsJson(), old.outputType(),
+        Scopes.resource(row.environmentId(), row.name(), "outputs"));
     old.delete(oldSpec, oldOutputs, ctx);
     synchronized (run.lock) {
       run.commit(run.change().noRow(s).then(() -> run.specs.removeOutputs(s.name()))
@@ -184,7 +205,7 @@ final class ForwardAttempt {
     }
   }
 
-  private void succeed(StepAction action, StepSpecs.Resolved resolved, Object result) {
+  private void succeed(StepAction action, StepSpecs.Resolved resolved, Object result, Set<String> names) {
     synchronized (run.lock) {
       long now = run.now().toEpochMilli();
       Change c = run.change();
@@ -206,11 +227,17 @@ final class ForwardAttempt {
                 ? "promoted from " + run.spec.source() : "reset to its baseline";
           }
           run.specs.putOutputs(s.name(), out);
-          outJson = run.codec.writeSealed(out, run.redactor::redact);
+          outJson = run.codec.write(out, Scopes.resource(run.environmentId(), s.name(), "outputs"), run.redactor::redact);
           String resolvedJson = resolved.values() == null ? (s.row != null ? s.row.resolvedJson() : null)
-              : run.codec.writeSealed(resolved.values(), run.redactor::redact);
+              : run.codec.write(resolved.values(), Scopes.resource(run.environmentId(), s.name(), "resolved"),
+                  run.redactor::redact);
           c.row(s, new ResourceRecord(run.environmentId(), s.name(), s.rec.type(), origin, paramsJson(), s.hash,
               outJson, now, resolvedJson));
+          if (HostNames.declares(s.type.specType())
+              || s.beforeType != null && HostNames.declares(s.beforeType.specType())) {
+            // names the previous spec used and this one no longer does are free again
+            c.batch.releaseHostNames(run.environmentId(), s.name(), names);
+          }
         }
         case DELETE -> {
           c.noRow(s).then(() -> run.specs.removeOutputs(s.name()));
@@ -226,7 +253,7 @@ final class ForwardAttempt {
 
   private String paramsJson() {
     if (s.paramsJson == null) {
-      s.paramsJson = s.def != null ? run.codec.write(s.def.params())
+      s.paramsJson = s.def != null ? run.codec.write(s.def.params(), Scopes.resource(run.environmentId(), s.name(), "params"))
           : s.row != null ? s.row.paramsJson() : s.before.paramsJson();
     }
     return s.paramsJson;

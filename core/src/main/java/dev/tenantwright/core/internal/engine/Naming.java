@@ -81,12 +81,34 @@ public final class Naming {
     return random(20);
   }
 
+  /** The naming scheme of environments created before names became unambiguous. */
+  public static final int LEGACY = 1;
+
+  /** The naming scheme of new environments: {@code tenant--environment--resource}. */
+  public static final int CURRENT = 2;
+
+  private static final java.util.regex.Pattern NOT_NAME = java.util.regex.Pattern.compile("[^a-z0-9-]");
+
   /**
-   * A backend-safe name for a resource: {@code tenant-environment-resource}, lowercase, at most 63 characters;
-   * longer ones are cut and end in a short hash so they stay unique and deterministic.
+   * A backend-safe name for a resource under the current scheme: {@code tenant--environment--resource}, lowercase,
+   * at most 63 characters; longer ones are cut and end in a short hash so they stay unique and deterministic.
+   * Tenant ids, environment names and resource names never contain {@code --}, so the separator makes the name
+   * unambiguous: no two tenants can ever get the same name (tenant {@code acme} with test instance {@code demo} and
+   * tenant {@code acme-test} with its demo no longer meet in {@code acme-test-demo-site}).
    */
   public static String resourceName(String tenantId, String environment, String resource) {
-    String full = (tenantId + "-" + environment + "-" + resource).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    return resourceName(tenantId, environment, resource, CURRENT);
+  }
+
+  /**
+   * A backend-safe name under {@code scheme}: {@link #CURRENT}, or {@link #LEGACY}
+   * ({@code tenant-environment-resource}) for environments made before names became unambiguous, so that their
+   * objects are found again.
+   */
+  public static String resourceName(String tenantId, String environment, String resource, int scheme) {
+    String sep = scheme == LEGACY ? "-" : "--";
+    String full = NOT_NAME.matcher((tenantId + sep + environment + sep + resource).toLowerCase(Locale.ROOT))
+        .replaceAll("-");
     if (full.length() <= 63) {
       return full;
     }
@@ -98,19 +120,32 @@ public final class Naming {
     return head + "-" + h;
   }
 
+  /** Whether {@code part} can be part of an unambiguous name: no {@code --}, no leading or trailing hyphen. */
+  public static boolean isNamePart(String part) {
+    return part != null && !part.isEmpty() && !part.contains("--") && !part.startsWith("-") && !part.endsWith("-");
+  }
+
   /** The first {@code chars} hex characters of SHA-256 of {@code text}. */
   public static String hash(String text, int chars) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    {
+      MessageDigest sha = SHA256.get();
+      sha.reset();
+      byte[] d = sha.digest(text.getBytes(StandardCharsets.UTF_8));
       StringBuilder sb = new StringBuilder();
       for (byte b : d) {
         sb.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
       }
       return sb.substring(0, chars);
+    }
+  }
+
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
+  });
 
   private static String random(int n) {
     char[] c = new char[n];

@@ -13,6 +13,16 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Redactor {
 
   private final Set<String> values = ConcurrentHashMap.newKeySet();
+  private final java.util.function.Supplier<java.util.Collection<Secret>> more;
+
+  Redactor() {
+    this(java.util.List::of);
+  }
+
+  /** Also removes the secrets {@code more} supplies at the time (the plugins' configuration, bound lazily). */
+  Redactor(java.util.function.Supplier<java.util.Collection<Secret>> more) {
+    this.more = more;
+  }
 
   void add(Secret secret) {
     if (secret != null && secret.length() >= 4) {
@@ -21,7 +31,13 @@ final class Redactor {
   }
 
   String redact(String text) {
-    if (text == null || values.isEmpty()) {
+    if (text == null) {
+      return text;
+    }
+    for (Secret s : more.get()) {
+      add(s);
+    }
+    if (values.isEmpty()) {
       return text;
     }
     String out = text;

@@ -15,6 +15,7 @@ import dev.tenantwright.core.internal.journal.Records.EventRecord;
 import dev.tenantwright.core.internal.journal.Records.RunRecord;
 import dev.tenantwright.core.internal.journal.Records.StepRecord;
 import dev.tenantwright.core.internal.json.JournalCodec;
+import dev.tenantwright.core.internal.json.Scopes;
 import dev.tenantwright.spi.CreateResult.Origin;
 import dev.tenantwright.spi.EnvironmentInfo;
 import dev.tenantwright.spi.TenantInfo;
@@ -485,8 +486,9 @@ final class RunExecution {
     long now = now().toEpochMilli();
     RunRecord to = run.moveTo(RunState.SUCCEEDED, null, now);
     EnvironmentState envState = run.kind() == RunKind.DESTROY ? EnvironmentState.DESTROYED : EnvironmentState.READY;
-    commit(change().run(run, to).environment(env.moveTo(envState, null, now))
-        .event(EventType.RUN_SUCCEEDED, null, run.kind() == RunKind.DESTROY ? "destroyed" : "ready")
+    Change c = change().run(run, to).environment(env.moveTo(envState, null, now));
+    releaseUnusedNames(c);
+    commit(c.event(EventType.RUN_SUCCEEDED, null, run.kind() == RunKind.DESTROY ? "destroyed" : "ready")
         .then(() -> finished = true));
     engine.finished(this);
     done.complete(RunState.SUCCEEDED);
@@ -522,14 +524,25 @@ final class RunExecution {
     if (run.kind() != RunKind.DESTROY) {
       // the run's blueprint and parameters did not take: the environment keeps what it had before
       envTo = envTo.withBlueprint(spec.previousBlueprint() != null ? spec.previousBlueprint() : env.blueprint(),
-          codec.write(spec.previousVars()), now);
+          codec.write(spec.previousVars(), Scopes.parameters(env.id())), now);
     }
-    commit(change().run(run, to).environment(envTo)
-        .event(end == RunState.ROLLED_BACK ? EventType.RUN_ROLLED_BACK : EventType.RUN_FAILED, null,
+    Change c = change().run(run, to).environment(envTo);
+    releaseUnusedNames(c);
+    commit(c.event(end == RunState.ROLLED_BACK ? EventType.RUN_ROLLED_BACK : EventType.RUN_FAILED, null,
             end == RunState.ROLLED_BACK ? "rolled back: " + error : "failed, needs attention: " + error)
         .then(() -> finished = true));
     engine.finished(this);
     done.complete(end);
+  }
+
+  /** Names claimed for resources the environment does not have in the end (a step that never got its object). */
+  private void releaseUnusedNames(Change c) {
+    for (StepExec s : steps.values()) {
+      if (HostNames.declares(s.type.specType())) {
+        c.batch.releaseOrphanHostNames(env.id());
+        return;
+      }
+    }
   }
 
   /** What a rolled-back step left that needs attention, or null. */
@@ -684,7 +697,7 @@ final class RunExecution {
   EngineStepContext context(StepExec s, int attempt, Instant deadline) {
     return new EngineStepContext(tenant, envInfo, run.id(), s.name(), s.type.backend(), attempt, deadline,
         engine.options().clock(), () -> cancelRequested || isStopped(), (pct, msg) -> progress(s, pct, msg),
-        specs::secret, engine.commands(), engine.configs());
+        specs::secret, engine.commands(), engine.configs(), env.naming());
   }
 
   /** Runs a backend call with a watchdog that interrupts it at the deadline. */

@@ -13,6 +13,7 @@ import dev.tenantwright.core.internal.journal.Records.ResourceRecord;
 import dev.tenantwright.core.internal.journal.Records.RunRecord;
 import dev.tenantwright.core.internal.journal.Records.TenantRecord;
 import dev.tenantwright.core.internal.json.JournalCodec;
+import dev.tenantwright.core.internal.json.Scopes;
 import dev.tenantwright.core.internal.plugins.TypeRegistry;
 import dev.tenantwright.spi.TenantInfo;
 import java.util.LinkedHashMap;
@@ -64,7 +65,7 @@ public final class RunPlanner {
     if (r.source() != null) {
       EnvironmentRecord source = journal.environment(tenant.id() + "/" + r.source()).orElseThrow(
           () -> new NotFoundException("environment '" + r.source() + "' of tenant '" + tenant.id() + "' does not exist"));
-      sourceVars = codec.readParams(source.parametersJson());
+      sourceVars = codec.readParams(source.parametersJson(), Scopes.parameters(source.id()));
       sourceBlueprint = source.blueprint();
       sourceRows = byName(journal.resources(source.id()));
     }
@@ -77,7 +78,7 @@ public final class RunPlanner {
         .orElseThrow(() -> new NotFoundException("blueprint '" + bpName + "' is not registered"));
     Map<String, Object> vars = new LinkedHashMap<>(bp.vars());
     Map<String, Object> carried = sourceVars != null ? sourceVars
-        : env.map(e -> codec.readParams(e.parametersJson())).orElse(Map.of());
+        : env.map(e -> codec.readParams(e.parametersJson(), Scopes.parameters(e.id()))).orElse(Map.of());
     carried.forEach((k, v) -> {
       if (bp.vars().containsKey(k)) {
         vars.put(k, v);
@@ -140,7 +141,7 @@ public final class RunPlanner {
     List<RunRecord> runs = journal.runs(environmentId);
     for (int i = runs.size() - 1; i >= 0; i--) {
       if (runs.get(i).kind() == RunKind.PROVISION) {
-        return codec.withSecrets(codec.read(runs.get(i).optionsJson(), RunSpec.class).vars());
+        return codec.read(runs.get(i).optionsJson(), RunSpec.class, Scopes.run(runs.get(i).id())).vars();
       }
     }
     return Map.of();

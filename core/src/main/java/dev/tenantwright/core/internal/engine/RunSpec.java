@@ -42,10 +42,4 @@ record RunSpec(
     previousVars = previousVars == null ? Map.of() : previousVars;
     sourceRows = sourceRows == null ? Map.of() : sourceRows;
   }
-
-  /** The same spec with its sealed variables opened. */
-  RunSpec withVars(Map<String, Object> openVars, Map<String, Object> openPreviousVars) {
-    return new RunSpec(blueprint, openVars, actor, reason, waits, hashes, previous, source, previousBlueprint,
-        openPreviousVars, sourceRows, previousState);
-  }
 }

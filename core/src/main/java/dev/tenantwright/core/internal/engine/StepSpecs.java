@@ -7,6 +7,7 @@ import dev.tenantwright.core.internal.blueprint.Interpolator;
 import dev.tenantwright.core.internal.blueprint.Resolver;
 import dev.tenantwright.core.internal.journal.Records.ResourceRecord;
 import dev.tenantwright.core.internal.json.JournalCodec;
+import dev.tenantwright.core.internal.json.Scopes;
 import dev.tenantwright.core.internal.plugins.TypeHandle;
 import dev.tenantwright.spi.EnvironmentInfo;
 import dev.tenantwright.spi.PermanentException;
@@ -77,7 +78,7 @@ final class StepSpecs {
 
   /** Reads a stored row's outputs into its type's output record and remembers them. */
   Object load(ResourceRecord row, TypeHandle type) {
-    Object out = codec.readSealed(row.outputsJson(), type.outputType());
+    Object out = codec.read(row.outputsJson(), type.outputType(), Scopes.resource(row.environmentId(), row.name(), "outputs"));
     putOutputs(row.name(), out);
     return out;
   }
@@ -99,20 +100,22 @@ final class StepSpecs {
   Object recorded(ResourceRecord row, TypeHandle type, String name) {
     if (row.resolvedJson() != null) {
       try {
-        return codec.readSealed(row.resolvedJson(), type.specType());
+        return codec.read(row.resolvedJson(), type.specType(), Scopes.resource(row.environmentId(), name, "resolved"));
       } catch (RuntimeException unreadable) {
         // written for another type (a type change) or an older spec record: resolve the parameters instead
       }
     }
-    return resolve(name, codec.readParams(row.paramsJson()), type, true).spec();
+    return resolve(name, codec.readParams(row.paramsJson(), Scopes.resource(row.environmentId(), name, "params")), type,
+        true).spec();
   }
 
   /** A promotion source's spec, resolved with the variables being promoted. */
   Object source(ResourceRecord row, TypeHandle type) {
     if (row.resolvedJson() != null) {
-      return codec.readSealed(row.resolvedJson(), type.specType());
+      return codec.read(row.resolvedJson(), type.specType(), Scopes.resource(row.environmentId(), row.name(), "resolved"));
     }
-    return resolve(row.name(), codec.readParams(row.paramsJson()), type, false).spec();
+    return resolve(row.name(), codec.readParams(row.paramsJson(),
+        Scopes.resource(row.environmentId(), row.name(), "params")), type, false).spec();
   }
 
   private Resolved resolve(String name, Map<String, Object> params, TypeHandle type, boolean previousVars) {

@@ -132,8 +132,9 @@ public final class Journal {
       insertRun(c, run);
       if (environmentExists) {
         int n = Sql.update(c, "UPDATE tw_environment SET state = ?, blueprint = ?, parameters = ?, last_error = ?,"
-                + " updated_at = ?, version = version + 1 WHERE id = ? AND version = ?", env.state(), env.blueprint(),
-            env.parametersJson(), env.lastError(), env.updatedAt(), env.id(), env.version());
+                + " updated_at = ?, naming = ?, version = version + 1 WHERE id = ? AND version = ?", env.state(),
+            env.blueprint(), env.parametersJson(), env.lastError(), env.updatedAt(), env.naming(), env.id(),
+            env.version());
         if (n != 1) {
           throw new JournalException(Reason.ENVIRONMENT_CHANGED, "environment " + env.id()
               + " changed since the run was planned", null);
@@ -197,8 +198,10 @@ public final class Journal {
     return sql.read(c -> Sql.one(c, "SELECT * FROM tw_run WHERE id = ?", Journal::run, id));
   }
 
-  public Optional<RunRecord> runByKey(String key) {
-    return sql.read(c -> Sql.one(c, "SELECT * FROM tw_run WHERE idempotency_key = ?", Journal::run, key));
+  /** The run an idempotency key started in an environment (keys are scoped to their environment). */
+  public Optional<RunRecord> runByKey(String environmentId, String key) {
+    return sql.read(c -> Sql.one(c, "SELECT * FROM tw_run WHERE environment_id = ? AND idempotency_key = ?",
+        Journal::run, environmentId, key));
   }
 
   public Optional<RunRecord> activeRun(String environmentId) {
@@ -361,6 +364,18 @@ public final class Journal {
       return this;
     }
 
+    /** Releases the host names a resource no longer uses (all of them when {@code keep} is empty). */
+    public Batch releaseHostNames(String environmentId, String resource, java.util.Set<String> keep) {
+      ops.add(c -> HostNameRegistry.release(c, environmentId, resource, keep));
+      return this;
+    }
+
+    /** Releases the host names held for resources the environment no longer has. */
+    public Batch releaseOrphanHostNames(String environmentId) {
+      ops.add(c -> HostNameRegistry.releaseOrphans(c, environmentId));
+      return this;
+    }
+
     /** Inserts an audit event. */
     public Batch event(EventRecord e) {
       ops.add(c -> insertEvent(c, e));
@@ -389,8 +404,9 @@ public final class Journal {
 
   private static void insertEnvironment(Connection c, EnvironmentRecord e) throws SQLException {
     Sql.update(c, "INSERT INTO tw_environment (id, tenant_id, name, kind, state, blueprint, parameters, last_error,"
-            + " created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", e.id(), e.tenantId(),
-        e.name(), e.kind(), e.state(), e.blueprint(), e.parametersJson(), e.lastError(), e.createdAt(), e.updatedAt());
+            + " created_at, updated_at, version, naming) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)", e.id(),
+        e.tenantId(), e.name(), e.kind(), e.state(), e.blueprint(), e.parametersJson(), e.lastError(), e.createdAt(),
+        e.updatedAt(), e.naming());
   }
 
   static void insertEvent(Connection c, EventRecord e) throws SQLException {
@@ -427,7 +443,7 @@ public final class Journal {
     return new EnvironmentRecord(rs.getString("id"), rs.getString("tenant_id"), rs.getString("name"),
         EnvironmentKind.valueOf(rs.getString("kind")), EnvironmentState.valueOf(rs.getString("state")),
         rs.getString("blueprint"), rs.getString("parameters"), rs.getString("last_error"),
-        rs.getLong("created_at"), rs.getLong("updated_at"), rs.getLong("version"));
+        rs.getLong("created_at"), rs.getLong("updated_at"), rs.getLong("version"), rs.getInt("naming"));
   }
 
   private static ResourceRecord resource(ResultSet rs) throws SQLException {

@@ -17,6 +17,8 @@ public class JournalException extends TenantwrightException {
     ACTIVE_RUN_EXISTS,
     IDEMPOTENCY_KEY_TAKEN,
     PORT_TAKEN,
+    /** A host name belongs to another tenant or another environment. */
+    HOSTNAME_TAKEN,
     /** A row was not in the state the change started from. */
     STALE_STATE,
     /** This engine no longer holds the run's lease. */
@@ -59,6 +61,9 @@ public class JournalException extends TenantwrightException {
     }
     if (m.contains("tw_run_key_uk")) {
       return new JournalException(Reason.IDEMPOTENCY_KEY_TAKEN, "idempotency key already used", sql);
+    }
+    if (m.contains("tw_hostname")) {
+      return new JournalException(Reason.HOSTNAME_TAKEN, "host name already belongs to another environment", sql);
     }
     if (m.contains("tw_port")) {
       return new JournalException(Reason.PORT_TAKEN, "port already allocated", sql);

@@ -37,10 +37,11 @@ public final class Records {
   /**
    * A row of {@code tw_environment}; {@code id} is {@code tenantId/name}. {@code version} grows by one with every
    * write, so a run planned from one version is refused when the environment changed before it started.
+   * {@code naming} is the scheme its resources' backend names follow (see {@code Naming}).
    */
   public record EnvironmentRecord(
       String id, String tenantId, String name, EnvironmentKind kind, EnvironmentState state, String blueprint,
-      String parametersJson, String lastError, long createdAt, long updatedAt, long version) {
+      String parametersJson, String lastError, long createdAt, long updatedAt, long version, int naming) {
 
     /** Moves to {@code next} (the same state is allowed: a rewrite), recording {@code error} (null clears it). */
     public EnvironmentRecord moveTo(EnvironmentState next, String error, long now) {
@@ -48,12 +49,19 @@ public final class Records {
         throw new IllegalStateException("illegal environment transition " + state + " -> " + next + " for " + id);
       }
       return new EnvironmentRecord(id, tenantId, name, kind, next, blueprint, parametersJson, error, createdAt, now,
-          version);
+          version, naming);
+    }
+
+    /** The same environment with its resources named by another scheme (a destroyed one starts afresh). */
+    public EnvironmentRecord withNaming(int scheme) {
+      return new EnvironmentRecord(id, tenantId, name, kind, state, blueprint, parametersJson, lastError, createdAt,
+          updatedAt, version, scheme);
     }
 
     /** The same environment running another blueprint with other parameters. */
     public EnvironmentRecord withBlueprint(String bp, String params, long now) {
-      return new EnvironmentRecord(id, tenantId, name, kind, state, bp, params, lastError, createdAt, now, version);
+      return new EnvironmentRecord(id, tenantId, name, kind, state, bp, params, lastError, createdAt, now, version,
+          naming);
     }
   }
 

@@ -10,29 +10,45 @@ import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.tenantwright.spi.Secret;
 import java.io.IOException;
+import java.util.function.UnaryOperator;
 
 /**
- * Builds the Jackson mappers core uses to bind specs and configuration and to store outputs.
+ * Builds the Jackson mappers core uses to bind specs and configuration and to read and write the journal.
  *
- * <p>{@link Secret} is handled specially: while converting between in-memory values (a {@link TokenBuffer})
- * it passes through untouched; when written as JSON text it is sealed by the {@link SecretCodec}; when read,
- * a sealed string is opened and a plain string (from configuration) is wrapped. Mappers are thread-safe.
+ * <p>{@link Secret} is handled specially: between in-memory values (a {@link TokenBuffer}, a tree) it passes
+ * through as itself; it is never written as JSON text by a mapper — only {@link JournalCodec} seals it, bound to
+ * the place it is stored — and text is never taken for a sealed value by its look. Mappers are thread-safe.
  */
 public final class Json {
 
   private Json() {}
 
-  /** A mapper whose text output seals secrets with {@code codec}. */
-  public static ObjectMapper mapper(SecretCodec codec) {
+  /** A mapper for binding specs and configuration: text bound to a {@code Secret} field becomes that secret. */
+  public static ObjectMapper bindingMapper() {
+    return mapper(UnaryOperator.identity());
+  }
+
+  /**
+   * The journal's mapper. {@code legacy} turns text found where a field's type is {@code Secret} into the
+   * secret's value: it opens tokens of the first sealing format, which carried no type.
+   */
+  static ObjectMapper storeMapper(UnaryOperator<String> legacy) {
+    return mapper(legacy);
+  }
+
+  private static ObjectMapper mapper(UnaryOperator<String> secretText) {
     SimpleModule secrets = new SimpleModule("tenantwright-secrets");
-    secrets.addSerializer(Secret.class, new SecretSerializer(codec));
-    secrets.addDeserializer(Secret.class, new SecretDeserializer(codec));
+    secrets.addSerializer(Secret.class, new SecretSerializer());
+    secrets.addDeserializer(Secret.class, new SecretDeserializer(secretText));
     secrets.addDeserializer(String.class, new NoSecretInStrings());
     return JsonMapper.builder()
         .addModule(new JavaTimeModule())
@@ -43,24 +59,14 @@ public final class Json {
         .build();
   }
 
-  /** A mapper for binding only: writing a secret as text with it throws. */
-  public static ObjectMapper bindingMapper() {
-    return mapper(SecretCodec.REFUSE);
-  }
-
+  /** Keeps a secret as itself in memory; refuses to write it as text (only the journal codec seals). */
   private static final class SecretSerializer extends JsonSerializer<Secret> {
-    private final SecretCodec codec;
-
-    SecretSerializer(SecretCodec codec) {
-      this.codec = codec;
-    }
-
     @Override
     public void serialize(Secret value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
       if (gen instanceof TokenBuffer) {
         gen.writeEmbeddedObject(value);
       } else {
-        gen.writeString(codec.seal(value));
+        throw new IllegalStateException("refusing to write a secret as plain JSON text");
       }
     }
   }
@@ -70,9 +76,9 @@ public final class Json {
    * revealed, leak through toString and logs). Such fields must be of type {@link Secret}; a secret inside a
    * longer text (a connection string) is interpolated as text on purpose.
    */
-  private static final class NoSecretInStrings extends com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer<String> {
+  private static final class NoSecretInStrings extends StdScalarDeserializer<String> {
     private static final long serialVersionUID = 1L;
-    private final transient JsonDeserializer<?> plain = com.fasterxml.jackson.databind.deser.std.StringDeserializer.instance;
+    private final transient JsonDeserializer<?> plain = StringDeserializer.instance;
 
     NoSecretInStrings() {
       super(String.class);
@@ -81,18 +87,18 @@ public final class Json {
     @Override
     public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
       if (p.currentToken() == JsonToken.VALUE_EMBEDDED_OBJECT && p.getEmbeddedObject() instanceof Secret) {
-        throw com.fasterxml.jackson.databind.exc.InvalidFormatException.from(p,
-            "a secret can only be bound to a field of type Secret, not text", Secret.MASK, String.class);
+        throw InvalidFormatException.from(p, "a secret can only be bound to a field of type Secret, not text",
+            Secret.MASK, String.class);
       }
       return (String) plain.deserialize(p, ctxt);
     }
   }
 
   private static final class SecretDeserializer extends JsonDeserializer<Secret> {
-    private final SecretCodec codec;
+    private final UnaryOperator<String> text;
 
-    SecretDeserializer(SecretCodec codec) {
-      this.codec = codec;
+    SecretDeserializer(UnaryOperator<String> text) {
+      this.text = text;
     }
 
     @Override
@@ -105,8 +111,7 @@ public final class Json {
         return (Secret) ctxt.handleUnexpectedToken(Secret.class, p);
       }
       if (p.currentToken() == JsonToken.VALUE_STRING) {
-        String text = p.getText();
-        return text.startsWith(SecretCodec.PREFIX) ? codec.open(text) : Secret.of(text);
+        return Secret.of(text.apply(p.getText()));
       }
       return (Secret) ctxt.handleUnexpectedToken(Secret.class, p);
     }

@@ -45,6 +45,7 @@ public final class PluginConfigs {
 
   private final Map<String, Map<String, Object>> sections;
   private final ConcurrentHashMap<Key, Object> bound = new ConcurrentHashMap<>();
+  private final Set<Secret> secrets = ConcurrentHashMap.newKeySet();
 
   /**
    * Takes the sections as the host loaded them (from YAML, properties or code).
@@ -92,9 +93,37 @@ public final class PluginConfigs {
       if (value == null) {
         throw new PermanentException("plugin config '" + backend + "': does not bind to " + type.getSimpleName());
       }
+      collectSecrets(value);
       return value;
     } catch (IllegalArgumentException e) {
       throw translate(backend, type, e);
+    }
+  }
+
+  /**
+   * Every secret in the configuration bound so far (the values of the plugins' {@code Secret} fields): the engine
+   * removes them from every message it stores or logs, since a backend may echo a token it was sent.
+   */
+  public Collection<Secret> boundSecrets() {
+    return Collections.unmodifiableSet(secrets);
+  }
+
+  private void collectSecrets(Object value) {
+    if (value instanceof Secret s) {
+      secrets.add(s);
+    } else if (value instanceof Map<?, ?> m) {
+      m.values().forEach(this::collectSecrets);
+    } else if (value instanceof Collection<?> c) {
+      c.forEach(this::collectSecrets);
+    } else if (value != null && value.getClass().isRecord()) {
+      for (RecordComponent rc : value.getClass().getRecordComponents()) {
+        try {
+          rc.getAccessor().setAccessible(true);
+          collectSecrets(rc.getAccessor().invoke(value));
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
+      }
     }
   }
 

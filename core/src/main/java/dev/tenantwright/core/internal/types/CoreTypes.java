@@ -1,9 +1,10 @@
 package dev.tenantwright.core.internal.types;
 
+import dev.tenantwright.core.internal.net.EgressPolicy;
 import dev.tenantwright.spi.ResourceType;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
+import okhttp3.OkHttpClient;
 
 /**
  * The resource types core contributes to every registry: {@code secret}, {@code port} and
@@ -11,8 +12,8 @@ import java.util.List;
  *
  * <pre>{@code
  * DefaultTypeRegistry.builder()
- *     .addResourceTypes(CoreTypes.create(journal.ports(), PortRange.DEFAULT, CoreTypes.defaultHttpClient()),
- *         TypeHandles.CORE)
+ *     .addResourceTypes(CoreTypes.create(ports, PortRange.DEFAULT, CoreTypes.defaultHttpClient(),
+ *         EgressPolicy.DEFAULT), TypeHandles.CORE)
  * }</pre>
  */
 public final class CoreTypes {
@@ -24,18 +25,21 @@ public final class CoreTypes {
    *
    * @param ports the port lease store (the journal)
    * @param range the range {@code port} allocates from when a spec does not narrow it
-   * @param http the client health checks use; it should not follow redirects
+   * @param http the client health checks use
+   * @param egress where URLs from parameters may connect
    */
-  public static List<ResourceType<?, ?>> create(PortAllocator ports, PortRange range, HttpClient http) {
-    return List.of(new SecretType(), new PortType(ports, range), new HealthCheckType(http));
+  public static List<ResourceType<?, ?>> create(PortAllocator ports, PortRange range, OkHttpClient http,
+      EgressPolicy egress) {
+    return List.of(new SecretType(), new PortType(ports, range), new HealthCheckType(http, egress));
   }
 
-  /** A client for health checks: 5-second connect timeout, redirects not followed, HTTP/1.1. */
-  public static HttpClient defaultHttpClient() {
-    return HttpClient.newBuilder()
+  /** A client for health checks: 5-second connect timeout, redirects not followed, never re-sent. */
+  public static OkHttpClient defaultHttpClient() {
+    return new OkHttpClient.Builder()
         .connectTimeout(Duration.ofSeconds(5))
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .version(HttpClient.Version.HTTP_1_1)
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .retryOnConnectionFailure(false)
         .build();
   }
 }

@@ -6,20 +6,20 @@ import dev.tenantwright.spi.Resettable;
 import dev.tenantwright.spi.ResourceType;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.StepContext;
+import dev.tenantwright.core.internal.net.EgressPolicy;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
 
 /**
  * The {@code http.health-check} type: waits until a URL answers healthy — the last step of most
@@ -49,11 +49,22 @@ public final class HealthCheckType implements ResourceType<HealthCheckSpec, Heal
   /** How much of the body is searched for the expected text. */
   static final int BODY_LIMIT = 64 * 1024;
 
-  private final HttpClient http;
+  private final OkHttpClient http;
+  private final EgressPolicy egress;
 
-  /** Creates the type; {@code http} should not follow redirects, so that a 3xx is seen as such. */
-  public HealthCheckType(HttpClient http) {
-    this.http = Objects.requireNonNull(http, "http");
+  /**
+   * Creates the type. Requests go through {@code http} (it should not follow redirects, so that a 3xx is seen as
+   * such), connecting only to addresses {@code egress} allows: a tenant cannot make the engine probe loopback,
+   * link-local or private addresses unless the host allowed them.
+   */
+  public HealthCheckType(OkHttpClient http, EgressPolicy egress) {
+    this.egress = Objects.requireNonNull(egress, "egress");
+    this.http = Objects.requireNonNull(http, "http").newBuilder()
+        .dns(egress::resolve)
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .retryOnConnectionFailure(false)
+        .build();
   }
 
   @Override
@@ -121,53 +132,52 @@ public final class HealthCheckType implements ResourceType<HealthCheckSpec, Heal
     // A health check creates nothing.
   }
 
-  /** One GET; never throws for an unhealthy or unreachable target, only when interrupted. */
+  /** One GET; never throws for an unhealthy or unreachable target, only when interrupted or refused by policy. */
   private Probe probe(HealthCheckSpec spec, Duration left) {
     Duration timeout = left.compareTo(MAX_REQUEST) > 0 ? MAX_REQUEST : left;
     if (timeout.compareTo(MIN_REQUEST) < 0) {
       timeout = MIN_REQUEST;
     }
-    HttpRequest request = HttpRequest.newBuilder(spec.uri())
-        .GET()
-        .timeout(timeout)
-        .header("User-Agent", "tenantwright-health-check")
-        .build();
-    HttpResponse.BodyHandler<String> body = spec.contains() == null
-        ? HttpResponse.BodyHandlers.replacing("")
-        : BoundedBody.handler(BODY_LIMIT);
-    CompletableFuture<HttpResponse<String>> future = http.sendAsync(request, body);
-    try {
-      HttpResponse<String> response = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      int status = response.statusCode();
+    HttpUrl url = HttpUrl.get(spec.uri().toString());
+    if (url.host().indexOf(':') >= 0 || url.host().matches("[0-9.]+")) {
+      // an address literal is not looked up, so the client's resolver never sees it: check it here
+      try {
+        egress.resolve(url.host());
+      } catch (UnknownHostException e) {
+        return new Probe(-1, "unknown host");
+      }
+    }
+    OkHttpClient client = http.newBuilder().callTimeout(timeout).build();
+    Request request = new Request.Builder().url(url).get().header("User-Agent", "tenantwright-health-check").build();
+    try (Response response = client.newCall(request).execute()) {
+      int status = response.code();
       if (!spec.accepts(status)) {
         return new Probe(status, "status " + status);
       }
-      if (spec.contains() != null && !response.body().contains(spec.contains())) {
+      if (spec.contains() != null && !BoundedBody.read(response, BODY_LIMIT).contains(spec.contains())) {
         return new Probe(status, "status " + status + " without the expected text");
       }
       return new Probe(status, null);
-    } catch (TimeoutException e) {
-      future.cancel(true);
+    } catch (InterruptedIOException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new CancellationException("interrupted while checking " + spec.describeUrl());
+      }
       return new Probe(-1, "no answer within " + describe(timeout));
-    } catch (ExecutionException e) {
-      return new Probe(-1, describeError(e.getCause(), timeout));
-    } catch (InterruptedException e) {
-      future.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new CancellationException("interrupted while checking " + spec.describeUrl());
+    } catch (PermanentException refused) {
+      throw refused;
+    } catch (IOException e) {
+      return new Probe(-1, describeError(e));
     }
   }
 
-  private static String describeError(Throwable error, Duration timeout) {
-    if (error instanceof HttpTimeoutException) {
-      return "no answer within " + describe(timeout);
-    }
+  private static String describeError(IOException error) {
     if (error instanceof ConnectException) {
       return "connection refused";
     }
-    String message = error == null ? null : error.getMessage();
-    return "error " + (error == null ? "unknown" : error.getClass().getSimpleName())
-        + (message == null ? "" : ": " + message);
+    if (error instanceof UnknownHostException) {
+      return "unknown host";
+    }
+    return "error " + error.getClass().getSimpleName();
   }
 
   private static int percent(Instant start, Instant now, Duration budget) {

@@ -64,7 +64,7 @@ class RecordsTest {
   @Test
   void anEnvironmentFollowsItsStateMachine() {
     EnvironmentRecord env = new EnvironmentRecord("t/demo", "t", "demo", EnvironmentKind.DEMO, EnvironmentState.READY,
-        "bp", "{}", null, 0, 0, 0);
+        "bp", "{}", null, 0, 0, 0, 2);
     assertThat(env.moveTo(EnvironmentState.UPDATING, null, 1).moveTo(EnvironmentState.READY, null, 2).state())
         .isEqualTo(EnvironmentState.READY);
     assertThatThrownBy(() -> env.moveTo(EnvironmentState.PROVISIONING, null, 1))

@@ -21,7 +21,7 @@ class DefaultTypeRegistryTest {
   void listsCoreHostAndPluginTypesInNameOrder() {
     TypeRegistry registry = DefaultTypeRegistry.builder()
         .addResourceTypes(CoreTypes.create(new InMemoryPortAllocator(), PortRange.DEFAULT,
-            CoreTypes.defaultHttpClient()), TypeHandles.CORE)
+            CoreTypes.defaultHttpClient(), dev.tenantwright.core.internal.net.EgressPolicy.DEFAULT), TypeHandles.CORE)
         .addStep(new TestTypes.Step("host.register-tenant"), TypeHandles.HOST)
         .add(TypeHandles.forResource(new TestTypes.Plain("vercel.project"), "tenantwright.vercel"))
         .build();

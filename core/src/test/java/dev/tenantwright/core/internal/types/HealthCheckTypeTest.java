@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.tenantwright.core.internal.net.EgressPolicy;
 import dev.tenantwright.spi.CreateResult;
 import dev.tenantwright.spi.PermanentException;
 import java.io.IOException;
@@ -22,7 +23,9 @@ import org.junit.jupiter.api.Test;
 
 class HealthCheckTypeTest {
 
-  private final HealthCheckType type = new HealthCheckType(CoreTypes.defaultHttpClient());
+  /** The tests' server listens on loopback, which the host allows here as a sandbox would. */
+  private final HealthCheckType type = new HealthCheckType(CoreTypes.defaultHttpClient(),
+      new EgressPolicy(List.of("127.0.0.1")));
   private final AtomicInteger calls = new AtomicInteger();
   private HttpServer server;
 
@@ -199,5 +202,42 @@ class HealthCheckTypeTest {
     assertThat(DurationText.parse("2m")).isEqualTo(Duration.ofMinutes(2));
     assertThat(DurationText.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
     assertThat(DurationText.parse("PT45S")).isEqualTo(Duration.ofSeconds(45));
+  }
+
+  // ------------------------------------------------------------------------------------------ SEC7: egress
+
+  private static HealthCheckSpec spec(String url) {
+    return new HealthCheckSpec(url, null, "5s", null, null);
+  }
+
+  @Test
+  void sec7_aLoopbackUrlIsRefusedByDefaultAndNothingIsSent() throws IOException {
+    String url = serve(healthyAfter(0));
+    HealthCheckType strict = new HealthCheckType(CoreTypes.defaultHttpClient(), EgressPolicy.DEFAULT);
+
+    assertThatThrownBy(() -> strict.create(spec(url), FakeStepContext.create()))
+        .isInstanceOf(PermanentException.class).hasMessageContaining("loopback").hasMessageContaining("egressAllow");
+    assertThat(calls).as("no request reached the host's own service").hasValue(0);
+  }
+
+  @Test
+  void sec7_aNameThatResolvesToLoopbackIsRefusedAfterResolution() throws IOException {
+    String url = serve(healthyAfter(0)).replace("127.0.0.1", "localhost");
+    HealthCheckType strict = new HealthCheckType(CoreTypes.defaultHttpClient(), EgressPolicy.DEFAULT);
+
+    assertThatThrownBy(() -> strict.create(spec(url), FakeStepContext.create()))
+        .isInstanceOf(PermanentException.class).hasMessageContaining("localhost");
+    assertThat(calls).hasValue(0);
+  }
+
+  @Test
+  void sec7_metadataPrivateAndMappedAddressesAreRefused() {
+    HealthCheckType strict = new HealthCheckType(CoreTypes.defaultHttpClient(), EgressPolicy.DEFAULT);
+    for (String url : List.of("http://169.254.169.254/latest/meta-data/", "http://10.1.2.3/", "http://192.168.0.1/",
+        "http://172.16.5.4/", "http://100.64.0.1/", "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://0.0.0.0/",
+        "http://[fd00::1]/")) {
+      assertThatThrownBy(() -> strict.read(spec(url), null, FakeStepContext.create())).as(url)
+          .isInstanceOf(PermanentException.class).hasMessageContaining("refusing to connect");
+    }
   }
 }
