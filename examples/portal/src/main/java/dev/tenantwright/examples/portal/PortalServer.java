@@ -13,6 +13,7 @@ import dev.tenantwright.core.NotFoundException;
 import dev.tenantwright.core.PolicyViolationException;
 import dev.tenantwright.core.RunOptions;
 import dev.tenantwright.core.Tenant;
+import dev.tenantwright.core.TenantState;
 import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.core.ValidationException;
 import dev.tenantwright.examples.portal.Pages.SignupForm;
@@ -328,10 +329,20 @@ final class PortalServer implements AutoCloseable {
     html(ex, 200, pages.checkInbox(email));
   }
 
-  /** The tenant that owns the address (tenant e-mails are unique and stored lower-case). */
+  /**
+   * The tenant that owns the address (tenant e-mails are unique and stored lower-case), unless it is being
+   * or has been deleted. Reads the tenant list: fine for an example, a host with many tenants looks the address
+   * up in its own user table.
+   */
   private Optional<Tenant> owner(String email) {
     String address = email.strip().toLowerCase(Locale.ROOT);
-    return tw.tenants().list().stream().filter(t -> t.email().equalsIgnoreCase(address)).findFirst();
+    return tw.tenants().list().stream().filter(t -> t.email().equalsIgnoreCase(address)).filter(PortalServer::open)
+        .findFirst();
+  }
+
+  /** Whether people may still sign in to the tenant (not being deleted, nor deleted). */
+  private static boolean open(Tenant t) {
+    return t.state() == TenantState.ACTIVE || t.state() == TenantState.SUSPENDED;
   }
 
   /**
@@ -398,7 +409,7 @@ final class PortalServer implements AutoCloseable {
       return;
     }
     Optional<Tenant> tenant = accounts.redeemLink(fields.get().getOrDefault("token", ""))
-        .flatMap(id -> tw.tenants().find(id));
+        .flatMap(id -> tw.tenants().find(id)).filter(PortalServer::open);
     if (tenant.isEmpty()) {
       html(ex, 400, pages.message("This link does not work any more",
           "A sign-in link works once, within " + access.linkLifetime().toMinutes() + " minutes. Ask for a new "
@@ -531,7 +542,7 @@ final class PortalServer implements AutoCloseable {
       }
       return Optional.empty();
     }
-    if (!s.get().owns(pageId) || tw.tenants().find(s.get().tenantId()).isEmpty()) {
+    if (!s.get().owns(pageId) || tw.tenants().find(s.get().tenantId()).filter(PortalServer::open).isEmpty()) {
       if (page) {
         notFound(ex);
       } else {
