@@ -8,7 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,16 +24,10 @@ public final class OutboxMailer implements Mailer {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxMailer.class);
 
   private final Path file;
-  private final Clock clock;
 
   /** Writes to {@code file}, created on the first mail. */
   public OutboxMailer(Path file) {
-    this(file, Clock.systemUTC());
-  }
-
-  OutboxMailer(Path file, Clock clock) {
     this.file = file;
-    this.clock = clock;
   }
 
   /** The file the mail goes to. */
@@ -43,7 +38,7 @@ public final class OutboxMailer implements Mailer {
   @Override
   public synchronized void send(Mail mail) {
     String text = "To: " + mail.to() + "\nDate: " + DateTimeFormatter.RFC_1123_DATE_TIME.format(
-        clock.instant().atZone(java.time.ZoneOffset.UTC)) + "\nSubject: " + mail.subject() + "\n\n" + mail.text()
+        ZonedDateTime.now(ZoneOffset.UTC)) + "\nSubject: " + mail.subject() + "\n\n" + mail.text()
         + "\n\n----------------------------------------------------------------------\n";
     try {
       try {

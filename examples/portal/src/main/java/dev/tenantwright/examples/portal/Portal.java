@@ -268,7 +268,7 @@ public final class Portal implements AutoCloseable {
       Access access = settings.access();
       accounts = Accounts.open(settings.dataDir(), clock, access.linkLifetime(), access.sessionLifetime());
       Mailer mailer = settings.mailer() != null ? settings.mailer()
-          : new OutboxMailer(settings.dataDir().resolve("outbox.txt"));
+          : new OutboxMailer(settings.dataDir().resolve("outbox.txt").toAbsolutePath().normalize());
       PortalServer server = new PortalServer(tw, accounts, mailer, clock, settings.sandbox(), MAX_PROVISION_ATTEMPTS,
           settings.parameters(), access, new InetSocketAddress(settings.bindAddress(), settings.port()));
       server.start();

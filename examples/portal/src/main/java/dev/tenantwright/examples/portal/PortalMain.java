@@ -104,7 +104,8 @@ public final class PortalMain implements Callable<Integer> {
         .withSamplePace(Duration.ofMillis(samplePaceMillis))
         .withAccess(Portal.Access.defaults().withAllowedHosts(allowedHosts).withPublicUrl(publicUrl)
             .withTrustedProxies(trustedProxies));
-    OutboxMailer mailer = new OutboxMailer(outbox != null ? outbox : data.resolve("outbox.txt"));
+    OutboxMailer mailer = new OutboxMailer((outbox != null ? outbox : data.resolve("outbox.txt")).toAbsolutePath()
+        .normalize());
     settings = settings.withMailer(mailer);
     Portal portal = Portal.start(settings);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
