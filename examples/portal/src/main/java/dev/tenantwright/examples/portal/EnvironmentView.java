@@ -54,13 +54,15 @@ record EnvironmentView(
   /** A web address of the environment: the resource it comes from and the URL. */
   record Link(String resource, String url) {}
 
-  static EnvironmentView of(Tenantwright tw, String tenantId, String environment, int maxProvisionAttempts) {
-    return of(tw, tenantId, environment, maxProvisionAttempts, events -> { });
+  /** The view of the environment, on the page at {@code pagePath} (e.g. {@code /t/<page id>}). */
+  static EnvironmentView of(Tenantwright tw, String tenantId, String pagePath, String environment,
+      int maxProvisionAttempts) {
+    return of(tw, tenantId, pagePath, environment, maxProvisionAttempts, events -> { });
   }
 
   /** Builds the view and hands the events of the run it shows to {@code shown}. */
-  static EnvironmentView of(Tenantwright tw, String tenantId, String environment, int maxProvisionAttempts,
-      Consumer<List<Event>> shown) {
+  static EnvironmentView of(Tenantwright tw, String tenantId, String pagePath, String environment,
+      int maxProvisionAttempts, Consumer<List<Event>> shown) {
     EnvironmentStatus s = tw.environments().status(tenantId, environment);
     boolean finished = s.runState() == null || s.runState().isTerminal();
     boolean failed = s.state() == EnvironmentState.FAILED;
@@ -93,7 +95,7 @@ record EnvironmentView(
       }
     }
     int retriesLeft = Math.max(0, maxProvisionAttempts - s.failedAttempts());
-    String base = "/tenants/" + tenantId + "/environments/" + environment;
+    String base = pagePath + "/environments/" + environment;
     return new EnvironmentView(environment, s.kind().name(), s.state().name(), label(s), s.runId(),
         s.runState() == null ? null : s.runState().name(), finished, s.percent(), step, message,
         List.copyOf(log.subList(Math.max(0, log.size() - LOG_LINES), log.size())),

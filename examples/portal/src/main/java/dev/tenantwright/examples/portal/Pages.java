@@ -18,10 +18,18 @@ final class Pages {
   static final Map<String, String> INDUSTRIES = industries();
 
   private final boolean sandbox;
+  private final String outbox;
+  private final long linkMinutes;
 
-  /** {@code sandbox}: whether the SANDBOX backend is in use (the pages then say so). */
-  Pages(boolean sandbox) {
+  /**
+   * {@code sandbox}: whether the SANDBOX backend is in use (the pages then say so); {@code outbox}: where the
+   * example's mailer writes, said on the pages of a SANDBOX portal, or null; {@code linkMinutes}: how long a
+   * sign-in link works.
+   */
+  Pages(boolean sandbox, String outbox, long linkMinutes) {
     this.sandbox = sandbox;
+    this.outbox = outbox;
+    this.linkMinutes = linkMinutes;
   }
 
   /** What the person typed into the sign-up form. */
@@ -63,6 +71,7 @@ final class Pages {
             </div>
             <button type="submit" id="launch" class="primary">Launch</button>
           </form>
+          <p class="foot">Already signed up? <a href="/signin">Sign in</a></p>
           %s
         </section>
         """.formatted(
@@ -73,7 +82,63 @@ final class Pages {
         sandbox ? "<p class=\"hint\"><span class=\"tag\">SANDBOX</span> A company name containing “"
             + escape(SampleData.FAIL_MARKER) + "” makes the demo's sample-data step fail once, to show the "
             + "rollback and the Retry button.</p>" : "");
-    return layout("Sign up", body);
+    return layout("Sign up", body, null);
+  }
+
+  /** The sign-in form: an e-mail address, to which a sign-in link is sent. */
+  String signin(String email, String error, String banner) {
+    String body = """
+        <section class="card signup">
+          <h1>Sign in</h1>
+          <p class="lead">Enter the e-mail address you signed up with: we send you a link that signs you in.</p>
+          %s
+          <form method="post" action="/signin" novalidate>
+            %s
+            <button type="submit" id="send-link" class="primary">Send me a link</button>
+          </form>
+          <p class="foot">New here? <a href="/">Start your trial</a></p>
+        </section>
+        """.formatted(banner == null ? "" : "<p class=\"banner\" role=\"alert\">" + escape(banner) + "</p>",
+        input("email", "Work e-mail", "email", "email", email,
+            error == null ? Map.of() : Map.of("email", error)));
+    return layout("Sign in", body, null);
+  }
+
+  /**
+   * What every sign-up and sign-in request is answered with, whether the address is new, known or another
+   * company's: the mail says which it was (security finding SEC5).
+   */
+  String checkInbox(String email) {
+    String body = """
+        <section class="card">
+          <h1>Check your inbox</h1>
+          <p class="lead">If <b>%s</b> can receive mail, a message with a sign-in link is on its way to it. The link
+          works once, within %d minutes.</p>
+          <p>Nothing arrived? Check the spam folder, or <a href="/signin">ask for a new link</a>.</p>
+          %s
+        </section>
+        """.formatted(escape(email), linkMinutes, sandbox && outbox != null
+        ? "<p class=\"hint\"><span class=\"tag\">SANDBOX</span> This portal has no mail server: the message is "
+            + "written to <code>" + escape(outbox) + "</code>.</p>" : "");
+    return layout("Check your inbox", body, null);
+  }
+
+  /**
+   * The page a mailed link opens: a button that signs in. Opening the link does not use it up, so a mail
+   * scanner that fetches links ahead of the person cannot spend it.
+   */
+  String confirm(String token) {
+    String body = """
+        <section class="card">
+          <h1>Sign in</h1>
+          <p class="lead">Press the button to sign in on this browser.</p>
+          <form method="post" action="/signin/confirm">
+            <input type="hidden" name="token" value="%s">
+            <button type="submit" id="signin" class="primary">Sign in</button>
+          </form>
+        </section>
+        """.formatted(escape(token));
+    return layout("Sign in", body, null);
   }
 
   private static String input(String name, String label, String type, String autocomplete, String value,
@@ -90,28 +155,27 @@ final class Pages {
   }
 
   /** The provisioning page of a tenant: one card per environment, kept up to date by /static/portal.js. */
-  String tenant(Tenant t, List<EnvironmentView> environments, String notice) {
+  String tenant(Tenant t, String pagePath, String csrf, List<EnvironmentView> environments, String notice) {
     StringBuilder cards = new StringBuilder();
-    environments.forEach(v -> cards.append(card(v)));
+    environments.forEach(v -> cards.append(card(v, csrf)));
     String industry = INDUSTRIES.getOrDefault(t.attributes().getOrDefault("industry", ""), "");
     String body = """
         <section class="tenant">
           <h1>%s</h1>
           <p class="lead">Tenant <code>%s</code> · %s%s <span id="connection" class="connection"></span></p>
           %s
-          <div id="environments" class="environments" data-events="/tenants/%2$s/events">
+          <div id="environments" class="environments" data-events="%s/events">
           %s
           </div>
-          <p class="foot"><a href="/">Sign up another company</a></p>
         </section>
         """.formatted(escape(t.displayName()), escape(t.id()), escape(t.email()),
         industry.isEmpty() ? "" : " · " + escape(industry),
         notice == null ? "" : "<p class=\"banner\" role=\"alert\">" + escape(notice) + "</p>",
-        environments.isEmpty() ? "<p>No environments yet.</p>" : cards);
-    return layout(t.displayName(), body);
+        escape(pagePath), environments.isEmpty() ? "<p>No environments yet.</p>" : cards);
+    return layout(t.displayName(), body, csrf);
   }
 
-  private static String card(EnvironmentView v) {
+  private static String card(EnvironmentView v, String csrf) {
     StringBuilder links = new StringBuilder();
     for (EnvironmentView.Link l : v.links()) {
       links.append("<li><a class=\"site-link\" href=\"").append(escape(l.url())).append("\">Open ")
@@ -139,6 +203,7 @@ final class Pages {
               <div class="failure"%14$s>
                 <p class="error">%15$s</p>
                 <form method="post" action="%16$s" class="retry-form"%17$s>
+                  <input type="hidden" name="csrf" value="%22$s">
                   <button type="submit" class="retry primary">Retry</button>
                   <span class="retries-left">%18$s</span>
                 </form>
@@ -151,7 +216,8 @@ final class Pages {
         escape(v.step()), escape(v.message()), log, v.links().isEmpty() ? " hidden" : "", links,
         failed ? "" : " hidden", escape(v.error() == null ? "" : v.error()), escape(v.retryUrl()),
         v.canRetry() ? "" : " hidden", escape(retriesLeft(v.retriesLeft())),
-        failed && v.retriesLeft() == 0 ? "" : " hidden", Portal.MAX_PROVISION_ATTEMPTS, escape(v.statusUrl()));
+        failed && v.retriesLeft() == 0 ? "" : " hidden", Portal.MAX_PROVISION_ATTEMPTS, escape(v.statusUrl()),
+        escape(csrf));
   }
 
   private static String title(EnvironmentView v) {
@@ -174,13 +240,15 @@ final class Pages {
     return n == 1 ? "1 retry left" : n + " retries left";
   }
 
-  /** A small page for a missing tenant or a bad request. */
+  /** A small page for a missing page or a bad request. */
   String message(String title, String text) {
     return layout(title, "<section class=\"card\"><h1>" + escape(title) + "</h1><p>" + escape(text)
-        + "</p><p><a href=\"/\">Back to the sign-up form</a></p></section>");
+        + "</p><p><a href=\"/\">Back to the sign-up form</a> · <a href=\"/signin\">Sign in</a></p></section>",
+        null);
   }
 
-  private String layout(String title, String body) {
+  /** {@code csrf}: the session's CSRF token when someone is signed in (the header then has Sign out), else null. */
+  private String layout(String title, String body, String csrf) {
     return """
         <!doctype html>
         <html lang="en">
@@ -194,7 +262,7 @@ final class Pages {
         <body>
           <header class="top">
             <a class="brand" href="/">Tenantwright <span>portal</span></a>
-            %s
+            %s%s
           </header>
           <main>
         %s
@@ -205,6 +273,9 @@ final class Pages {
         """.formatted(escape(title),
         sandbox ? "<span class=\"sandbox\" title=\"Every site runs inside this portal process on 127.0.0.1\">"
             + "SANDBOX</span>" : "",
+        csrf == null ? "" : "<form method=\"post\" action=\"/signout\" class=\"signout\"><input type=\"hidden\" "
+            + "name=\"csrf\" value=\"" + escape(csrf) + "\"><button type=\"submit\" id=\"signout\">Sign out</button>"
+            + "</form>",
         body,
         sandbox ? "SANDBOX backend: every site runs inside this portal process on 127.0.0.1; nothing leaves this "
             + "machine." : "Provisioned by Tenantwright.");

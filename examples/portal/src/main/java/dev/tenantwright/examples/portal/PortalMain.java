@@ -1,9 +1,12 @@
 package dev.tenantwright.examples.portal;
 
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -47,6 +50,24 @@ public final class PortalMain implements Callable<Integer> {
       + "{tenant} and {environment} in VALUE become the tenant id and environment name (repeatable)")
   Map<String, String> parameters = new LinkedHashMap<>();
 
+  @Option(names = "--allowed-host", paramLabel = "HOST[:PORT]", description = "another Host name the portal "
+      + "answers to, besides the bound address, 127.0.0.1, localhost and [::1] with its port (repeatable); "
+      + "requests for any other name are refused (DNS rebinding)")
+  List<String> allowedHosts = new ArrayList<>();
+
+  @Option(names = "--public-url", paramLabel = "URL", description = "the address people use, e.g. "
+      + "https://portal.example.com/ behind a TLS proxy: sign-in links start with it, its host is allowed, "
+      + "https makes the session cookie Secure")
+  URI publicUrl;
+
+  @Option(names = "--trusted-proxy", paramLabel = "ADDR", description = "address of a reverse proxy whose "
+      + "X-Forwarded-For names the client, for the per-client limits (repeatable)")
+  List<String> trustedProxies = new ArrayList<>();
+
+  @Option(names = "--outbox", description = "file the portal's mail (sign-in links) is written to; it has no "
+      + "mail server (default: outbox.txt in --data)")
+  Path outbox;
+
   @Option(names = "--sample-pace", description = "SANDBOX sample data: pause per batch of 5 records in ms "
       + "(default: ${DEFAULT-VALUE})", defaultValue = "250")
   long samplePaceMillis;
@@ -60,6 +81,11 @@ public final class PortalMain implements Callable<Integer> {
 
   /** Starts the portal and serves until the process is stopped. */
   public static void main(String[] args) {
+    // The JDK server reads a request on a pool thread: give up on one that has not arrived in 30 s, so slow
+    // clients cannot hold every thread (read once, when the server starts).
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", "30");
+    }
     int code = new CommandLine(new PortalMain(System.out)).execute(args);
     if (code != 0) {
       System.exit(code);
@@ -75,7 +101,12 @@ public final class PortalMain implements Callable<Integer> {
         .withPort(port)
         .withBackends(plugins, blueprints, blueprint, config)
         .withParameters(parameters)
-        .withSamplePace(Duration.ofMillis(samplePaceMillis));
+        .withSamplePace(Duration.ofMillis(samplePaceMillis))
+        .withAccess(Portal.Access.defaults().withAllowedHosts(allowedHosts).withPublicUrl(publicUrl)
+            .withTrustedProxies(trustedProxies));
+    OutboxMailer mailer = new OutboxMailer((outbox != null ? outbox : data.resolve("outbox.txt")).toAbsolutePath()
+        .normalize());
+    settings = settings.withMailer(mailer);
     Portal portal = Portal.start(settings);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       portal.close();
@@ -85,6 +116,7 @@ public final class PortalMain implements Callable<Integer> {
     out.println(settings.sandbox()
         ? "Backend: SANDBOX (sites run inside this process on 127.0.0.1; nothing leaves this machine)"
         : "Blueprint: " + settings.blueprint());
+    out.println("Mail: no mail server; sign-in links are written to " + mailer.file().toAbsolutePath());
     out.println("Stop with Ctrl-C.");
     stop.await();
     return 0;

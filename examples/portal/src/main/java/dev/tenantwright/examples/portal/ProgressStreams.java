@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * tenant, then one {@code progress} event per engine event (step n of m, percent, message), and a fresh
  * {@code environment} snapshot whenever a run starts or ends (with the links, or the error and whether a
  * retry is allowed). A comment line every 15 seconds keeps the connection open and notices a closed page.
- * Thread-safe.
+ *
+ * <p>Each open stream holds an HTTP thread, so streams are capped: in all, below the thread pool's size so
+ * that pages always get a thread, and per client address, so that one client's idle connections cannot
+ * take every stream (security finding SEC5). Thread-safe.
  */
 final class ProgressStreams implements AutoCloseable {
 
@@ -49,26 +52,61 @@ final class ProgressStreams implements AutoCloseable {
   private final ObjectMapper json;
   private final int maxProvisionAttempts;
   private final int maxStreams;
+  private final int maxStreamsPerClient;
   private final Set<BlockingQueue<Event>> open = ConcurrentHashMap.newKeySet();
+  private final Map<String, Integer> perClient = new HashMap<>();
+  private int reserved;
   private volatile boolean closed;
 
-  ProgressStreams(Tenantwright tw, ObjectMapper json, int maxProvisionAttempts, int maxStreams) {
+  ProgressStreams(Tenantwright tw, ObjectMapper json, int maxProvisionAttempts, int maxStreams,
+      int maxStreamsPerClient) {
     this.tw = tw;
     this.json = json;
     this.maxProvisionAttempts = maxProvisionAttempts;
     this.maxStreams = maxStreams;
+    this.maxStreamsPerClient = maxStreamsPerClient;
   }
 
   /**
    * Streams the tenant's events to the exchange until the page goes away or the portal stops; blocks the
-   * calling HTTP thread for that long.
+   * calling HTTP thread for that long. {@code pagePath} is the page's address (for the links in the views),
+   * {@code client} the client's address; a client over its share gets 429, everyone when all streams are
+   * taken 503, both with {@code Retry-After}.
    */
-  void stream(HttpExchange exchange, String tenantId) throws IOException {
-    if (closed || open.size() >= maxStreams) {
+  void stream(HttpExchange exchange, String tenantId, String pagePath, String client) throws IOException {
+    int refused = reserve(client);
+    if (refused != 0) {
       exchange.getResponseHeaders().set("Retry-After", "5");
-      exchange.sendResponseHeaders(503, -1);
+      exchange.sendResponseHeaders(refused, -1);
       return;
     }
+    try {
+      stream(exchange, tenantId, pagePath);
+    } finally {
+      release(client);
+    }
+  }
+
+  /** Takes a stream for the client: 0, or the status to refuse with. */
+  private synchronized int reserve(String client) {
+    if (closed || reserved >= maxStreams) {
+      return 503;
+    }
+    int mine = perClient.getOrDefault(client, 0);
+    if (mine >= maxStreamsPerClient) {
+      return 429;
+    }
+    perClient.put(client, mine + 1);
+    reserved++;
+    return 0;
+  }
+
+  private synchronized void release(String client) {
+    perClient.computeIfPresent(client, (c, n) -> n <= 1 ? null : n - 1);
+    reserved--;
+  }
+
+  private void stream(HttpExchange exchange, String tenantId, String pagePath) throws IOException {
     BlockingQueue<Event> queue = new LinkedBlockingQueue<>(QUEUE_LIMIT);
     AtomicBoolean lagging = new AtomicBoolean();
     open.add(queue);
@@ -87,7 +125,7 @@ final class ProgressStreams implements AutoCloseable {
       OutputStream out = exchange.getResponseBody();
       write(out, "retry: 2000\n\n");
       Map<String, Set<String>> shown = new HashMap<>();
-      snapshots(out, tenantId, shown);
+      snapshots(out, tenantId, pagePath, shown);
       while (!closed) {
         Event event = queue.poll(KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
         if (event == CLOSE) {
@@ -96,13 +134,13 @@ final class ProgressStreams implements AutoCloseable {
         if (lagging.getAndSet(false)) {
           // The page fell more than QUEUE_LIMIT events behind: drop them and send where things stand now.
           queue.clear();
-          snapshots(out, tenantId, shown);
+          snapshots(out, tenantId, pagePath, shown);
         } else if (event == null) {
           write(out, ": keep-alive\n\n");
         } else if (!shown.getOrDefault(event.environment(), Set.of()).contains(key(event))) {
           send(out, "progress", progress(event));
           if (SNAPSHOT_AFTER.contains(event.type())) {
-            snapshot(out, tenantId, event.environment(), shown);
+            snapshot(out, tenantId, pagePath, event.environment(), shown);
           }
         }
       }
@@ -121,9 +159,10 @@ final class ProgressStreams implements AutoCloseable {
     }
   }
 
-  private void snapshots(OutputStream out, String tenantId, Map<String, Set<String>> shown) throws IOException {
+  private void snapshots(OutputStream out, String tenantId, String pagePath, Map<String, Set<String>> shown)
+      throws IOException {
     for (Environment env : tw.environments().list(tenantId)) {
-      snapshot(out, tenantId, env.name(), shown);
+      snapshot(out, tenantId, pagePath, env.name(), shown);
     }
   }
 
@@ -131,9 +170,9 @@ final class ProgressStreams implements AutoCloseable {
    * Sends where the environment stands, remembering which events the snapshot already contains: events
    * queued while it was taken are then not shown twice.
    */
-  private void snapshot(OutputStream out, String tenantId, String environment, Map<String, Set<String>> shown)
-      throws IOException {
-    EnvironmentView view = EnvironmentView.of(tw, tenantId, environment, maxProvisionAttempts,
+  private void snapshot(OutputStream out, String tenantId, String pagePath, String environment,
+      Map<String, Set<String>> shown) throws IOException {
+    EnvironmentView view = EnvironmentView.of(tw, tenantId, pagePath, environment, maxProvisionAttempts,
         events -> shown.put(environment, events.stream().map(ProgressStreams::key).collect(Collectors.toSet())));
     send(out, "environment", view);
   }

@@ -42,7 +42,8 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 final class HeadlessChromium implements AutoCloseable {
 
-  static final Path BINARY = Path.of("/usr/bin/chromium");
+  /** Debian's launcher, or another Chromium named by the system property {@code portal.chromium}. */
+  static final Path BINARY = Path.of(System.getProperty("portal.chromium", "/usr/bin/chromium"));
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
   private final ObjectMapper json = new ObjectMapper();

@@ -17,12 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The portal end to end in Debian's headless Chromium: what a person sees and clicks — the sign-up form,
- * progress reaching 100 %, the links to the environments and the sandbox site behind them; a failing
- * blueprint's error and a successful Retry. Screenshots of the key moments go to
- * {@code target/screenshots/}.
+ * "check your inbox", the mailed sign-in link (read from a recording mailer) and its Sign in button, progress
+ * reaching 100 %, the links to the environments and the sandbox site behind them; a failing blueprint's error
+ * and a successful Retry. Screenshots of the key moments go to {@code target/screenshots/}.
  *
  * <p>Run by failsafe in the {@code it} profile ({@code .ci/run} installs {@code chromium} first); skipped when
- * {@code /usr/bin/chromium} is missing.
+ * {@code /usr/bin/chromium} (or the binary named by {@code -Dportal.chromium}) is missing.
  */
 class PortalBrowserIT {
 
@@ -33,14 +33,16 @@ class PortalBrowserIT {
   static Path data;
 
   private static final HeldRuns held = new HeldRuns();
+  private static final RecordingMailer mail = new RecordingMailer();
   private static Portal portal;
   private static HeadlessChromium browser;
 
   @BeforeAll
   static void start() throws IOException {
-    assumeTrue(Files.isExecutable(HeadlessChromium.BINARY),
-        "Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium): browser test skipped");
-    portal = Portal.start(Portal.Settings.defaults(data).withSamplePace(Duration.ofMillis(50)), held);
+    assumeTrue(Files.isExecutable(HeadlessChromium.BINARY), "Debian's chromium is not installed at "
+        + HeadlessChromium.BINARY + " (apt-get install chromium): browser test skipped");
+    portal = Portal.start(Portal.Settings.defaults(data).withSamplePace(Duration.ofMillis(50)).withMailer(mail),
+        held);
     browser = HeadlessChromium.launch(Path.of("target", "chromium.log"));
   }
 
@@ -72,8 +74,14 @@ class PortalBrowserIT {
 
     browser.click("#launch");
 
-    browser.awaitPath("/tenants/abc-corporation");
+    browser.awaitPath("/signup");
+    assertThat(browser.visibleText("h1")).isEqualTo("Check your inbox");
+    assertThat(browser.visibleText()).contains("ops@abc.example", "works once, within 15 minutes");
+    screenshot("02-check-your-inbox");
+    assertThat(held.isWaiting("abc-corporation", "demo")).as("nothing is provisioned before the sign-in").isFalse();
+    signInWithTheMailedLink("ops@abc.example");
     assertThat(browser.visibleText("h1")).isEqualTo("ABC Corporation");
+    assertThat(browser.location()).doesNotContain("abc-corporation");
     // The demo is held at its last step: the page shows it in progress, from the event stream.
     await("the demo in progress").atMost(RUN_TIMEOUT).ignoreExceptions().untilAsserted(() -> {
       assertThat(held.isWaiting("abc-corporation", "demo")).isTrue();
@@ -81,7 +89,7 @@ class PortalBrowserIT {
           "loading 25 sample records");
       assertThat(browser.visibleText("#env-demo .links")).isEmpty();
     });
-    screenshot("02-provisioning-in-progress");
+    screenshot("03-provisioning-in-progress");
 
     held.release("abc-corporation", "demo");
 
@@ -93,7 +101,7 @@ class PortalBrowserIT {
     });
     assertThat(browser.visibleText("#env-demo .log")).contains("loaded 25 of 25 sample records");
     assertThat(browser.visibleText("#env-demo .failure")).isEmpty();
-    screenshot("03-provisioned-with-links");
+    screenshot("04-provisioned-with-links");
 
     String demoSite = browser.attribute("#env-demo a.site-link", "href");
     String liveSite = browser.attribute("#env-live a.site-link", "href");
@@ -103,7 +111,7 @@ class PortalBrowserIT {
         .until(() -> browser.location().equals(demoSite) && browser.visibleText().contains("SANDBOX SITE"));
     assertThat(browser.visibleText()).contains("Welcome to ABC Corporation", "Environment demo",
         "25 sample records loaded");
-    screenshot("04-demo-sandbox-site");
+    screenshot("05-demo-sandbox-site");
 
     browser.open(URI.create(liveSite));
     assertThat(browser.visibleText()).contains("Welcome to ABC Corporation", "Environment live", "No sample data");
@@ -116,7 +124,8 @@ class PortalBrowserIT {
     browser.type("#email", "ops@failfast.example");
     browser.select("#industry", "retail");
     browser.click("#launch");
-    browser.awaitPath("/tenants/fail-fast-ltd");
+    browser.awaitPath("/signup");
+    signInWithTheMailedLink("ops@failfast.example");
 
     await("the demo failed and rolled back").atMost(RUN_TIMEOUT).ignoreExceptions().untilAsserted(() -> {
       assertThat(browser.visibleText("#env-demo")).contains("Failed",
@@ -125,7 +134,7 @@ class PortalBrowserIT {
       assertThat(browser.visibleText("#env-demo .links")).isEmpty();
       assertThat(browser.visibleText("#env-live")).contains("100 %", "Open live site");
     });
-    screenshot("05-failed-with-retry");
+    screenshot("06-failed-with-retry");
 
     browser.click("#env-demo button.retry");
 
@@ -134,7 +143,7 @@ class PortalBrowserIT {
           .doesNotContain("sample data import failed");
       assertThat(browser.visibleText("#env-demo .failure")).isEmpty();
     });
-    screenshot("06-retry-succeeded");
+    screenshot("07-retry-succeeded");
     assertThat(portal.tenantwright().environments().status("fail-fast-ltd", "demo").failedAttempts()).isZero();
   }
 
@@ -152,7 +161,35 @@ class PortalBrowserIT {
             .isEqualTo("'globex at example' is not a valid e-mail address."));
     assertThat(browser.evaluate("document.querySelector('#company').value").asText()).isEqualTo("Globex Inc");
     assertThat(browser.visibleText("#company-error")).isEmpty();
-    screenshot("07-invalid-email");
+    screenshot("08-invalid-email");
+  }
+
+  @Test
+  void signingOutLeavesThePageBehindTheSignInForm() {
+    browser.open(portal.uri());
+    browser.type("#company", "Sign Out Co");
+    browser.type("#email", "ops@signout.example");
+    browser.select("#industry", "other");
+    browser.click("#launch");
+    browser.awaitPath("/signup");
+    signInWithTheMailedLink("ops@signout.example");
+    String page = browser.location();
+
+    browser.click("#signout");
+
+    browser.awaitPath("/signin");
+    browser.open(URI.create(page));
+    assertThat(browser.visibleText()).contains("Sign in to see this page").doesNotContain("Sign Out Co");
+  }
+
+  /** Opens the link mailed to the address, as the person would from their inbox, and presses Sign in. */
+  private static void signInWithTheMailedLink(String email) {
+    String link = await("the sign-in mail to " + email).atMost(RUN_TIMEOUT).ignoreExceptions()
+        .until(() -> RecordingMailer.link(mail.last(email)), l -> true);
+    browser.open(URI.create(link));
+    assertThat(browser.visibleText()).contains("Press the button to sign in");
+    browser.click("#signin");
+    browser.awaitPath("/t/");
   }
 
   private static void screenshot(String name) {

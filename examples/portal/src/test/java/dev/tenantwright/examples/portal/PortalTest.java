@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,21 +17,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The portal over plain HTTP, as a browser would see it: forms, pages, the event stream, the status JSON and
- * retry. {@code PortalBrowserIT} drives the same flows in headless Chromium.
+ * The portal over plain HTTP, as a browser would see it: forms, sign-in through the mailed link, pages, the
+ * event stream, the status JSON and retry. {@code PortalBrowserIT} drives the same flows in headless Chromium;
+ * {@code PortalSecurityTest} covers who may see and do what.
  */
 class PortalTest {
 
@@ -43,12 +41,16 @@ class PortalTest {
   static Path data;
 
   private static final HeldRuns held = new HeldRuns();
+  private static final RecordingMailer mail = new RecordingMailer();
   private static Portal portal;
   private static HttpClient http;
 
   @BeforeAll
   static void start() throws IOException {
-    portal = Portal.start(Portal.Settings.defaults(data).withSamplePace(Duration.ZERO), held);
+    // Every test signs up from 127.0.0.1: limits high enough for all of them (PortalSecurityTest tests the limits).
+    Portal.RateLimit plenty = new Portal.RateLimit(1000, Duration.ofHours(1));
+    portal = Portal.start(Portal.Settings.defaults(data).withSamplePace(Duration.ZERO).withMailer(mail)
+        .withAccess(Portal.Access.defaults().withSignupLimits(plenty, plenty, plenty)), held);
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER).build();
   }
@@ -68,30 +70,43 @@ class PortalTest {
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("Content-Security-Policy")).get().asString().contains("script-src 'self'");
     assertThat(page.body()).contains("name=\"company\"", "name=\"email\"", "<select id=\"industry\"",
-        ">Launch</button>", ">SANDBOX</span>");
+        ">Launch</button>", ">SANDBOX</span>", "<a href=\"/signin\">Sign in</a>");
   }
 
   @Test
-  void aSignupRedirectsToTheProvisioningPageAndProvisionsDemoAndLive() throws Exception {
-    HttpResponse<String> signup = signup("Initech LLC", "ops@initech.example", "services");
+  void aSignupMailsASignInLinkAndTheFirstSignInProvisionsDemoAndLive() throws Exception {
+    Visitor initech = visitor();
 
-    assertThat(signup.statusCode()).isEqualTo(303);
-    assertThat(signup.headers().firstValue("Location")).contains("/tenants/initech-llc");
-    awaitState("initech-llc", "demo", "READY");
-    awaitState("initech-llc", "live", "READY");
+    HttpResponse<String> signup = initech.signup("Initech LLC", "ops@initech.example", "services");
+
+    assertThat(signup.statusCode()).isEqualTo(200);
+    assertThat(signup.body()).contains("Check your inbox", "ops@initech.example", "works once, within 15 minutes");
+    Mailer.Mail welcome = mail.last("ops@initech.example");
+    assertThat(welcome.subject()).isEqualTo("Welcome: sign in to set up Initech LLC");
+    assertThat(welcome.text()).contains(portal.uri() + "signin/confirm?token=");
+    assertThat(portal.tenantwright().environments().list("initech-llc")).as("nothing before the address is proven")
+        .isEmpty();
+
+    String page = initech.signIn("ops@initech.example");
+
+    assertThat(page).matches("/t/[A-Za-z0-9_-]{22}");
+    awaitState(initech, page, "demo", "READY");
+    awaitState(initech, page, "live", "READY");
     assertThat(portal.tenantwright().tenants().get("initech-llc").attributes()).containsEntry("industry", "services");
-    String page = get("/tenants/initech-llc").body();
-    assertThat(page).contains("Initech LLC", "100 %", "Your demo environment is ready", "Open demo site",
-        "Your live environment is ready", "Open live site");
+    assertThat(initech.get(page).body()).contains("Initech LLC", "ops@initech.example", "100 %",
+        "Your demo environment is ready", "Open demo site", "Your live environment is ready", "Open live site",
+        ">Sign out</button>");
   }
 
   @Test
   void theEventStreamReportsEachStepWithPercentUntilBothEnvironmentsAreReady() throws Exception {
     held.hold("globex-inc", "demo");
-    signup("Globex Inc", "ops@globex.example", "manufacturing");
+    Visitor globex = visitor();
+    globex.signup("Globex Inc", "ops@globex.example", "manufacturing");
+    String page = globex.signIn("ops@globex.example");
     await().atMost(RUN_TIMEOUT).until(() -> held.isWaiting("globex-inc", "demo"));
 
-    HttpResponse<InputStream> stream = http.send(request("/tenants/globex-inc/events").build(),
+    HttpResponse<InputStream> stream = globex.http.send(globex.request(page + "/events").build(),
         HttpResponse.BodyHandlers.ofInputStream());
     assertThat(stream.headers().firstValue("Content-Type")).get().asString().startsWith("text/event-stream");
     List<Sse> events;
@@ -118,15 +133,18 @@ class PortalTest {
     JsonNode ready = events.get(events.size() - 1).data();
     assertThat(ready.path("percent").asInt()).isEqualTo(100);
     assertThat(ready.path("links").get(0).path("url").asText()).startsWith("http://127.0.0.1:");
+    assertThat(ready.path("retryUrl").asText()).isEqualTo(page + "/environments/demo/retry");
   }
 
   @Test
   void aPageOpenedMidRunShowsTheCurrentStepAndTheLatestMessages() throws Exception {
     held.hold("cyberdyne-systems", "demo");
-    signup("Cyberdyne Systems", "ops@cyberdyne.example", "manufacturing");
+    Visitor cyberdyne = visitor();
+    cyberdyne.signup("Cyberdyne Systems", "ops@cyberdyne.example", "manufacturing");
+    String pagePath = cyberdyne.signIn("ops@cyberdyne.example");
     await().atMost(RUN_TIMEOUT).until(() -> held.isWaiting("cyberdyne-systems", "demo"));
 
-    String page = get("/tenants/cyberdyne-systems").body();
+    String page = cyberdyne.get(pagePath).body();
     held.release("cyberdyne-systems", "demo");
 
     assertThat(page).contains("<span class=\"badge\">Provisioning</span>", "80 %",
@@ -136,11 +154,13 @@ class PortalTest {
 
   @Test
   void theStatusEndpointShowsTheEnvironmentAndLinksToItsSandboxSite() throws Exception {
-    signup("Umbrella Corp", "ops@umbrella.example", "healthcare");
-    awaitState("umbrella-corp", "demo", "READY");
-    awaitState("umbrella-corp", "live", "READY");
+    Visitor umbrella = visitor();
+    umbrella.signup("Umbrella Corp", "ops@umbrella.example", "healthcare");
+    String page = umbrella.signIn("ops@umbrella.example");
+    awaitState(umbrella, page, "demo", "READY");
+    awaitState(umbrella, page, "live", "READY");
 
-    HttpResponse<String> response = get("/tenants/umbrella-corp/environments/demo/status");
+    HttpResponse<String> response = umbrella.get(page + "/environments/demo/status");
     assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
     JsonNode demo = JSON.readTree(response.body());
     assertThat(demo.path("state").asText()).isEqualTo("READY");
@@ -150,14 +170,14 @@ class PortalTest {
     String demoSite = demo.path("links").get(0).path("url").asText();
     assertThat(getAbsolute(demoSite).body()).contains("SANDBOX SITE", "Welcome to Umbrella Corp",
         "25 sample records loaded");
-    JsonNode live = status("umbrella-corp", "live");
+    JsonNode live = status(umbrella, page, "live");
     assertThat(getAbsolute(live.path("links").get(0).path("url").asText()).body())
         .contains("Welcome to Umbrella Corp", "No sample data");
   }
 
   @Test
   void anInvalidEmailIsShownNextToTheEmailFieldAndTheFormKeepsWhatWasTyped() throws Exception {
-    HttpResponse<String> response = signup("Hooli", "not-an-email", "retail");
+    HttpResponse<String> response = visitor().signup("Hooli", "not-an-email", "retail");
 
     assertThat(response.statusCode()).isEqualTo(422);
     assertThat(response.body())
@@ -170,7 +190,7 @@ class PortalTest {
 
   @Test
   void aCompanyNameWithoutLettersIsShownNextToTheCompanyField() throws Exception {
-    HttpResponse<String> response = signup("!!!", "ops@bang.example", "retail");
+    HttpResponse<String> response = visitor().signup("!!!", "ops@bang.example", "retail");
 
     assertThat(response.statusCode()).isEqualTo(422);
     assertThat(response.body())
@@ -179,7 +199,7 @@ class PortalTest {
 
   @Test
   void aMissingIndustryIsShownNextToTheIndustryField() throws Exception {
-    HttpResponse<String> response = signup("Vandelay Industries", "ops@vandelay.example", "");
+    HttpResponse<String> response = visitor().signup("Vandelay Industries", "ops@vandelay.example", "");
 
     assertThat(response.statusCode()).isEqualTo(422);
     assertThat(response.body())
@@ -188,71 +208,117 @@ class PortalTest {
   }
 
   @Test
-  void aSecondCompanyWithTheSameEmailGetsAFriendlyMessage() throws Exception {
-    signup("Soylent Corp", "ops@soylent.example", "other");
+  void aSecondCompanyWithTheSameEmailIsAnsweredAsUsualAndTheMailTellsTheOwner() throws Exception {
+    visitor().signup("Soylent Corp", "ops@soylent.example", "other");
 
-    HttpResponse<String> response = signup("Soylent Green", "ops@soylent.example", "other");
+    HttpResponse<String> response = visitor().signup("Soylent Green", "ops@soylent.example", "other");
 
-    assertThat(response.statusCode()).isEqualTo(409);
-    assertThat(response.body()).contains("This e-mail address already belongs to another company",
-        "Already registered for another company.");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("Check your inbox");
+    Mailer.Mail told = mail.last("ops@soylent.example");
+    assertThat(told.subject()).isEqualTo("Someone tried to sign up with your address");
+    assertThat(told.text()).contains("\"Soylent Green\"", "already belongs to the account of Soylent Corp",
+        "nothing new was created");
     assertThat(portal.tenantwright().tenants().find("soylent-green")).isEmpty();
+    Visitor owner = visitor();
+    String page = owner.signIn("ops@soylent.example");
+    assertThat(owner.get(page).body()).as("the link signs the owner in to its own account")
+        .contains("<h1>Soylent Corp</h1>");
   }
 
   @Test
-  void aRepeatedSignupShowsTheSameTenantAgain() throws Exception {
-    signup("Stark Industries", "ops@stark.example", "manufacturing");
+  void aRepeatedSignupMailsASignInLinkToTheSameTenant() throws Exception {
+    Visitor first = visitor();
+    first.signup("Stark Industries", "ops@stark.example", "manufacturing");
+    String page = first.signIn("ops@stark.example");
 
-    HttpResponse<String> again = signup("Stark Industries", "ops@stark.example", "manufacturing");
+    HttpResponse<String> again = visitor().signup("Stark Industries", "ops@stark.example", "manufacturing");
 
-    assertThat(again.statusCode()).isEqualTo(303);
-    assertThat(again.headers().firstValue("Location")).contains("/tenants/stark-industries");
-    awaitState("stark-industries", "demo", "READY");
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(mail.last("ops@stark.example").subject()).isEqualTo("Sign in to Stark Industries");
+    assertThat(visitor().signIn("ops@stark.example")).isEqualTo(page);
+    awaitState(first, page, "demo", "READY");
     assertThat(portal.tenantwright().runs().list("stark-industries", "demo")).hasSize(1);
+  }
+
+  @Test
+  void aKnownAddressCanAskForANewSignInLink() throws Exception {
+    Visitor wayne = visitor();
+    wayne.signup("Wayne Enterprises", "ops@wayne.example", "other");
+    String page = wayne.signIn("ops@wayne.example");
+
+    HttpResponse<String> asked = visitor().post("/signin", Map.of("email", "OPS@wayne.example"), wayne.origin());
+
+    assertThat(asked.statusCode()).isEqualTo(200);
+    assertThat(asked.body()).contains("Check your inbox");
+    assertThat(mail.last("ops@wayne.example").subject()).isEqualTo("Sign in to Wayne Enterprises");
+    Visitor laptop = visitor();
+    assertThat(laptop.signIn("ops@wayne.example")).isEqualTo(page);
+    assertThat(laptop.get(page).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void signingOutEndsTheSession() throws Exception {
+    Visitor acme = visitor();
+    acme.signup("Acme Anvils", "ops@anvils.example", "other");
+    String page = acme.signIn("ops@anvils.example");
+
+    HttpResponse<String> out = acme.post("/signout", Map.of("csrf", acme.csrf(page)), acme.origin());
+
+    assertThat(out.statusCode()).isEqualTo(303);
+    assertThat(acme.get(page).statusCode()).isEqualTo(401);
   }
 
   @Test
   void userInputIsEscapedOnEveryPage() throws Exception {
     String company = "<script>alert(\"x\")</script> & Co";
-    HttpResponse<String> signup = signup(company, "ops@script.example", "other");
-    String tenantPath = signup.headers().firstValue("Location").orElseThrow();
+    Visitor script = visitor();
+    script.signup(company, "ops@script.example", "other");
+    String tenantPath = script.signIn("ops@script.example");
 
-    String page = get(tenantPath).body();
+    String page = script.get(tenantPath).body();
     assertThat(page).contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co")
         .doesNotContain("<script>alert");
-    String form = signup("Acme", "<img src=x onerror=alert(1)>", "other").body();
+    String form = visitor().signup("Acme", "<img src=x onerror=alert(1)>", "other").body();
     assertThat(form).contains("value=\"&lt;img src=x onerror=alert(1)&gt;\"").doesNotContain("<img");
   }
 
   @Test
   void aFailedDemoShowsItsErrorAndARetryProvisionsIt() throws Exception {
-    signup("Fail Safe Ltd", "ops@failsafe.example", "retail");
-    awaitState("fail-safe-ltd", "demo", "FAILED");
-    awaitState("fail-safe-ltd", "live", "READY");
+    Visitor failSafe = visitor();
+    failSafe.signup("Fail Safe Ltd", "ops@failsafe.example", "retail");
+    String page = failSafe.signIn("ops@failsafe.example");
+    awaitState(failSafe, page, "demo", "FAILED");
+    awaitState(failSafe, page, "live", "READY");
 
-    JsonNode failed = status("fail-safe-ltd", "demo");
+    JsonNode failed = status(failSafe, page, "demo");
     assertThat(failed.path("runState").asText()).isEqualTo("ROLLED_BACK");
     assertThat(failed.path("lastError").asText()).contains("sample data import failed", "first attempt only");
     assertThat(failed.path("links")).isEmpty();
-    String page = get("/tenants/fail-safe-ltd").body();
-    assertThat(page).contains("sample data import failed")
-        .contains("<form method=\"post\" action=\"/tenants/fail-safe-ltd/environments/demo/retry\" "
-            + "class=\"retry-form\">");
+    String html = failSafe.get(page).body();
+    String csrf = failSafe.csrf(page);
+    assertThat(html).contains("sample data import failed")
+        .containsPattern("<form method=\"post\" action=\"" + page + "/environments/demo/retry\" class=\"retry-form\">"
+            + "\\s*<input type=\"hidden\" name=\"csrf\" value=\"" + csrf + "\">");
 
-    HttpResponse<String> retry = post("/tenants/fail-safe-ltd/environments/demo/retry", Map.of(), null);
+    HttpResponse<String> retry = failSafe.post(page + "/environments/demo/retry", Map.of("csrf", csrf),
+        failSafe.origin());
 
     assertThat(retry.statusCode()).isEqualTo(303);
-    assertThat(retry.headers().firstValue("Location")).contains("/tenants/fail-safe-ltd");
-    awaitState("fail-safe-ltd", "demo", "READY");
-    assertThat(status("fail-safe-ltd", "demo").path("links")).hasSize(1);
+    assertThat(retry.headers().firstValue("Location")).contains(page);
+    awaitState(failSafe, page, "demo", "READY");
+    assertThat(status(failSafe, page, "demo").path("links")).hasSize(1);
   }
 
   @Test
   void retryingAnEnvironmentThatIsNotFailedIsRefusedWithAMessage() throws Exception {
-    signup("Wonka Industries", "ops@wonka.example", "other");
-    awaitState("wonka-industries", "live", "READY");
+    Visitor wonka = visitor();
+    wonka.signup("Wonka Industries", "ops@wonka.example", "other");
+    String page = wonka.signIn("ops@wonka.example");
+    awaitState(wonka, page, "live", "READY");
 
-    HttpResponse<String> retry = post("/tenants/wonka-industries/environments/live/retry", Map.of(), null);
+    HttpResponse<String> retry = wonka.post(page + "/environments/live/retry", Map.of("csrf", wonka.csrf(page)),
+        wonka.origin());
 
     assertThat(retry.statusCode()).isEqualTo(409);
     assertThat(retry.body()).contains("Not retried: environment &#39;live&#39; is READY");
@@ -260,8 +326,8 @@ class PortalTest {
 
   @Test
   void aFormPostedFromAnotherSiteIsRefused() throws Exception {
-    HttpResponse<String> response = post("/signup", form("Evil Corp", "ops@evil.example", "other"),
-        "http://evil.example");
+    HttpResponse<String> response = visitor().post("/signup", Map.of("company", "Evil Corp", "email",
+        "ops@evil.example", "industry", "other"), "http://evil.example");
 
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(portal.tenantwright().tenants().find("evil-corp")).isEmpty();
@@ -279,39 +345,15 @@ class PortalTest {
   }
 
   @Test
-  void anUnknownTenantIsNotFound() throws Exception {
+  void anAddressThatIsNoPageIsNotFound() throws Exception {
     assertThat(get("/tenants/nobody").statusCode()).isEqualTo(404);
-    assertThat(get("/tenants/nobody/events").statusCode()).isEqualTo(404);
-    HttpResponse<String> status = get("/tenants/nobody/environments/demo/status");
-    assertThat(status.statusCode()).isEqualTo(404);
-    assertThat(JSON.readTree(status.body()).path("error").asText()).contains("does not exist");
+    assertThat(get("/nothing-here").statusCode()).isEqualTo(404);
   }
 
   // ------------------------------------------------------------------------------------------ helpers
 
-  private static Map<String, String> form(String company, String email, String industry) {
-    Map<String, String> f = new LinkedHashMap<>();
-    f.put("company", company);
-    f.put("email", email);
-    f.put("industry", industry);
-    return f;
-  }
-
-  private static HttpResponse<String> signup(String company, String email, String industry) throws Exception {
-    return post("/signup", form(company, email, industry), portal.uri().toString().replaceAll("/$", ""));
-  }
-
-  private static HttpResponse<String> post(String path, Map<String, String> fields, String origin) throws Exception {
-    String body = fields.entrySet().stream()
-        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-            + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-        .collect(Collectors.joining("&"));
-    HttpRequest.Builder request = request(path).header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
-    if (origin != null) {
-      request.header("Origin", origin);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  private static Visitor visitor() {
+    return new Visitor(portal, mail);
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
@@ -326,13 +368,13 @@ class PortalTest {
     return HttpRequest.newBuilder(portal.uri().resolve(path)).timeout(Duration.ofSeconds(30));
   }
 
-  private static JsonNode status(String tenant, String environment) throws Exception {
-    return JSON.readTree(get("/tenants/" + tenant + "/environments/" + environment + "/status").body());
+  private static JsonNode status(Visitor visitor, String page, String environment) throws Exception {
+    return JSON.readTree(visitor.get(page + "/environments/" + environment + "/status").body());
   }
 
-  private static void awaitState(String tenant, String environment, String state) {
-    await(tenant + "/" + environment + " " + state).atMost(RUN_TIMEOUT).ignoreExceptions()
-        .until(() -> status(tenant, environment).path("state").asText(), state::equals);
+  private static void awaitState(Visitor visitor, String page, String environment, String state) {
+    await(page + "/" + environment + " " + state).atMost(RUN_TIMEOUT).ignoreExceptions()
+        .until(() -> status(visitor, page, environment).path("state").asText(), state::equals);
   }
 
   /** One server-sent event. */
