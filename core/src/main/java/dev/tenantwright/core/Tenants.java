@@ -43,6 +43,16 @@ public interface Tenants {
    */
   Tenant delete(String id, RunOptions options, java.time.Duration timeout);
 
-  /** The tenant's audit trail: every event of every run of its environments, oldest first. */
+  /**
+   * The tenant's audit trail: every event of every run of its environments, oldest first. The trail is never
+   * pruned, so a long-lived tenant's is long; pages and views should use {@link #history(String, int)}.
+   */
   List<Event> history(String tenantId);
+
+  /**
+   * The newest {@code limit} events of the tenant's audit trail, oldest first.
+   *
+   * @throws IllegalArgumentException when {@code limit} is not positive
+   */
+  List<Event> history(String tenantId, int limit);
 }

@@ -57,6 +57,15 @@ public interface StepContext {
   String resourceName();
 
   /**
+   * The start every backend name of this tenant environment shares (its resources' {@link #resourceName()}s begin
+   * with it), e.g. {@code acme--demo--}: for checking that a name a spec refers to — another resource's service,
+   * volume or project — belongs to this environment and not to another tenant's. Tenant ids and environment names
+   * never contain the separator, so no other environment's names start with it. (Environments created before 0.2
+   * use {@code acme-demo-}, which is not unambiguous: a check on it is only as strong as the old names were.)
+   */
+  String backendNamePrefix();
+
+  /**
    * The ownership marker to store on objects this resource creates (a label, comment, config key), at most
    * 140 characters of {@code [a-z0-9:/@.-]}: {@code tw:<tenant>/<environment>/<resource>@<hash of the
    * idempotency key>}. An existing object whose marker does not {@linkplain #belongsHere belong here} is

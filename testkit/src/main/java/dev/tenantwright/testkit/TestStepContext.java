@@ -141,6 +141,11 @@ public final class TestStepContext implements StepContext {
   }
 
   @Override
+  public String backendNamePrefix() {
+    return Naming.prefix(b.tenant, b.environment, Naming.CURRENT);
+  }
+
+  @Override
   public String ownershipMarker() {
     return prefix() + "@" + Naming.hash(idempotencyKey(), 12);
   }

@@ -134,7 +134,7 @@ class ReadmeExampleTest {
     // STEP-CONTEXT-BEGIN
     TestStepContext ctx = TestStepContext.builder().tenant("acme").step("site").budget(Duration.ofMinutes(1))
         .config("vercel", Map.of("token", "t")).build();                    // bound as the engine binds it
-    assertThat(ctx.resourceName()).isEqualTo("acme-demo-site");
+    assertThat(ctx.resourceName()).isEqualTo("acme--demo--site");
     assertThat(ctx.inRun("run-2").belongsHere(ctx.ownershipMarker())).isTrue();       // adopt, don't duplicate
     assertThat(ctx.forTenant("globex").belongsHere(ctx.ownershipMarker())).isFalse(); // a conflict
     ctx.pause(Duration.ofSeconds(45));                                      // returns at once: the clock moves

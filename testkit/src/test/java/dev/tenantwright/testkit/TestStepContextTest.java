@@ -21,7 +21,7 @@ class TestStepContextTest {
   void markersTellThisRunFromAnEarlierRunAndFromAnotherTenant() {
     TestStepContext ctx = TestStepContext.builder().tenant("acme").step("site").build();
     String marker = ctx.ownershipMarker();
-    assertThat(ctx.resourceName()).isEqualTo("acme-demo-site");
+    assertThat(ctx.resourceName()).isEqualTo("acme--demo--site");
     assertThat(ctx.isOurs(marker)).isTrue();
     assertThat(ctx.inRun("run-2").isOurs(marker)).isFalse();
     assertThat(ctx.inRun("run-2").belongsHere(marker)).isTrue();
@@ -52,7 +52,7 @@ class TestStepContextTest {
     ctx.pause(Duration.ofSeconds(5));
     TestStepContext other = ctx.newBuilder().step("db").config("second").build();
 
-    assertThat(other.resourceName()).isEqualTo("acme-demo-db");
+    assertThat(other.resourceName()).isEqualTo("acme--demo--db");
     assertThat(other.config(String.class)).isEqualTo("second");
     assertThat(ctx.config(String.class)).isEqualTo("first");
     assertThat(other.pauses()).isEmpty();

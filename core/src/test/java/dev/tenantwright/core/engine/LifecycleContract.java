@@ -258,6 +258,10 @@ abstract class LifecycleContract extends EngineContractSupport {
         EventType.TENANT_DELETING, EventType.TENANT_DELETED);
     assertThat(history).filteredOn(e -> e.type() == EventType.TENANT_DELETING).first()
         .satisfies(e -> assertThat(e.message()).contains("approved by dave: customer churned"));
+    assertThat(tw.tenants().history(t.id(), 2)).as("the newest two, oldest first")
+        .containsExactlyElementsOf(history.subList(history.size() - 2, history.size()));
+    assertThatThrownBy(() -> tw.tenants().history(t.id(), 0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("limit");
   }
 
   @Test

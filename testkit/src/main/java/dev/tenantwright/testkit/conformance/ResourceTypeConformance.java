@@ -100,6 +100,14 @@ public abstract class ResourceTypeConformance<S, O> {
   /** The blueprint name of the resource under test. */
   public static final String SUBJECT = "subject";
 
+  /**
+   * The platform domains the kit's engine is configured with: host names in {@link #params()} under one of them
+   * (e.g. {@code shop.example.com}) are the platform's to give out, so a subject with a route, DNS record or domain
+   * needs no ownership proof. Use {@link #configure} to add others.
+   */
+  public static final List<String> PLATFORM_DOMAINS = List.of("example.com", "example.org", "example.net",
+      "example.test");
+
   private static final Duration WAIT = Duration.ofMinutes(2);
   private static final int MAX_CRASH_POINTS = 15;
 
@@ -117,7 +125,9 @@ public abstract class ResourceTypeConformance<S, O> {
 
   /**
    * Valid blueprint parameters for one resource of the type. A value may be {@code "${secrets.conformance}"}
-   * to receive a generated secret (the kit then checks it never leaks).
+   * to receive a generated secret (the kit then checks it never leaks). The kit provisions many tenants side by
+   * side, and a host name belongs to the first tenant that uses it, so make names differ per tenant, under one of
+   * {@link #PLATFORM_DOMAINS}: {@code "${tenant.id}.example.com"}.
    */
   protected abstract Map<String, Object> params();
 
@@ -423,6 +433,8 @@ public abstract class ResourceTypeConformance<S, O> {
     Tenantwright.Builder b = Tenantwright.builder()
         .embedded(dir)
         .classpathPlugins(false)
+        .platformDomains(PLATFORM_DOMAINS.toArray(String[]::new))
+        .egressAllow("127.0.0.1", "::1", "localhost")
         .resourceType(type())
         .step(new Tripwire())
         .secret("conformance", secret)

@@ -84,8 +84,9 @@ final class DefaultTenants implements Tenants {
     }
     String requested = req.requestedSlug();
     if (requested != null && !Naming.isSlug(requested)) {
-      throw new ValidationException("slug", "'" + Text.quote(requested) + "' must be a DNS label of at most "
-          + Naming.MAX_SLUG + " lowercase letters, digits and single hyphens, starting with a letter");
+      throw new ValidationException("slug", "'" + Text.quote(requested) + "' must be a DNS label of "
+          + Naming.MIN_SLUG + " to " + Naming.MAX_SLUG + " lowercase letters, digits and single hyphens, starting with"
+          + " a letter");
     }
     String base = requested != null ? requested : Naming.slug(company);
     if (base.isEmpty()) {
@@ -131,8 +132,9 @@ final class DefaultTenants implements Tenants {
     if (sameSignup) {
       return tenant(existing);
     }
-    throw new ConflictException("the e-mail " + email + " already owns tenant '" + existing.id()
-        + "'; sign in to that account or use another e-mail");
+    // Generic on purpose: naming the other tenant would tell whoever typed the address which company owns it.
+    throw new ConflictException("the e-mail is already registered to another tenant; sign in to that account or"
+        + " use another e-mail");
   }
 
   @Override
@@ -236,6 +238,15 @@ final class DefaultTenants implements Tenants {
   public List<Event> history(String tenantId) {
     get(tenantId);
     return journal.tenantEvents(tenantId).stream().map(Events::of).toList();
+  }
+
+  @Override
+  public List<Event> history(String tenantId, int limit) {
+    if (limit <= 0) {
+      throw new IllegalArgumentException("limit must be positive, got " + limit);
+    }
+    get(tenantId);
+    return journal.latestTenantEvents(tenantId, limit).stream().map(Events::of).toList();
   }
 
   static Tenant tenant(TenantRecord r) {

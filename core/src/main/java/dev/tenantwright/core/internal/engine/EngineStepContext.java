@@ -97,6 +97,11 @@ public final class EngineStepContext implements StepContext {
   }
 
   @Override
+  public String backendNamePrefix() {
+    return Naming.prefix(tenant.id(), environment.name(), naming);
+  }
+
+  @Override
   public String ownershipMarker() {
     return markerPrefix() + "@" + Naming.hash(idempotencyKey(), 12);
   }

@@ -4,6 +4,9 @@ import dev.tenantwright.core.internal.journal.HostNameRegistry;
 import dev.tenantwright.core.internal.journal.JournalException;
 import dev.tenantwright.spi.HostName;
 import dev.tenantwright.spi.PermanentException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -59,21 +62,52 @@ public final class HostNames {
     if (!type.isRecord()) {
       return false;
     }
+    if (!nameMethods(type).isEmpty()) {
+      return true;
+    }
     for (RecordComponent rc : type.getRecordComponents()) {
       if (rc.isAnnotationPresent(HostName.class)) {
         return true;
       }
-      Class<?> t = rc.getType();
-      if (t.isRecord() && t != type && scan(t)) {
-        return true;
-      }
-      if (Collection.class.isAssignableFrom(t) && rc.getGenericType() instanceof java.lang.reflect.ParameterizedType p
-          && p.getActualTypeArguments()[0] instanceof Class<?> element && element.isRecord() && element != type
-          && scan(element)) {
-        return true;
+      for (Class<?> inner : nested(rc)) {
+        if (inner != type && scan(inner)) {
+          return true;
+        }
       }
     }
     return false;
+  }
+
+  /** The record types a component holds: itself, or the elements of a collection or the values of a map. */
+  private static List<Class<?>> nested(RecordComponent rc) {
+    Class<?> t = rc.getType();
+    if (t.isRecord()) {
+      return List.of(t);
+    }
+    if (rc.getGenericType() instanceof ParameterizedType p) {
+      java.lang.reflect.Type[] args = p.getActualTypeArguments();
+      java.lang.reflect.Type element = Collection.class.isAssignableFrom(t) ? args[0]
+          : Map.class.isAssignableFrom(t) ? args[1] : null;
+      if (element instanceof Class<?> c && c.isRecord()) {
+        return List.of(c);
+      }
+    }
+    return List.of();
+  }
+
+  /**
+   * A spec's public no-argument methods marked {@link HostName} — for a name that counts only sometimes, such as a
+   * record name only when the resource creates the record.
+   */
+  private static List<Method> nameMethods(Class<?> type) {
+    List<Method> out = new java.util.ArrayList<>();
+    for (Method m : type.getMethods()) {
+      if (m.isAnnotationPresent(HostName.class) && m.getParameterCount() == 0 && !Modifier.isStatic(m.getModifiers())
+          && type.isAssignableFrom(m.getDeclaringClass())) {
+        out.add(m);
+      }
+    }
+    return out;
   }
 
   /** The host names in a bound spec: every {@link HostName} field, also inside nested records and collections. */
@@ -97,13 +131,33 @@ public final class HostNames {
       m.values().forEach(v -> collect(v, false, out));
     } else if (value.getClass().isRecord()) {
       for (RecordComponent rc : value.getClass().getRecordComponents()) {
-        try {
-          rc.getAccessor().setAccessible(true);
-          collect(rc.getAccessor().invoke(value), rc.isAnnotationPresent(HostName.class), out);
-        } catch (ReflectiveOperationException e) {
-          throw new IllegalStateException("cannot read " + rc.getName() + " of " + value.getClass().getSimpleName(), e);
-        }
+        collect(read(rc.getAccessor(), value), rc.isAnnotationPresent(HostName.class), out);
       }
+      for (Method m : nameMethods(value.getClass())) {
+        if (m.getDeclaringClass().isRecord() && isAccessor(m)) {
+          continue;
+        }
+        collect(read(m, value), true, out);
+      }
+    }
+  }
+
+  private static boolean isAccessor(Method m) {
+    for (RecordComponent rc : m.getDeclaringClass().getRecordComponents()) {
+      if (rc.getAccessor().equals(m)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Object read(Method accessor, Object target) {
+    try {
+      accessor.setAccessible(true);
+      return accessor.invoke(target);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot read " + accessor.getName() + " of " + target.getClass().getSimpleName(),
+          e.getCause() == null ? e : e.getCause());
     }
   }
 

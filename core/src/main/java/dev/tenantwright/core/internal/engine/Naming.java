@@ -19,6 +19,13 @@ public final class Naming {
   /** The longest tenant slug, leaving room in 63-character DNS labels for environment and resource names. */
   public static final int MAX_SLUG = 40;
 
+  /**
+   * The shortest slug. A two-letter id would put {@code --} at the third and fourth place of its backend names
+   * ({@code hp--demo--site}), which DNS reserves for encoded labels ({@code xn--}, RFC 5891 §4.2.3.1) and which
+   * certificate authorities refuse.
+   */
+  public static final int MIN_SLUG = 3;
+
   private Naming() {}
 
   /**
@@ -52,6 +59,9 @@ public final class Naming {
     if (!Character.isLetter(s.charAt(0))) {
       s = "t-" + s;
     }
+    if (s.length() < MIN_SLUG) {
+      s = s + "-t";
+    }
     if (s.length() > MAX_SLUG) {
       s = s.substring(0, MAX_SLUG);
       while (s.endsWith("-")) {
@@ -63,7 +73,7 @@ public final class Naming {
 
   /** Whether {@code s} is a valid tenant slug (as {@link #slug} makes them). */
   public static boolean isSlug(String s) {
-    return s != null && s.length() <= MAX_SLUG && s.matches("[a-z]([a-z0-9-]*[a-z0-9])?") && !s.contains("--");
+    return s != null && s.length() >= MIN_SLUG && s.length() <= MAX_SLUG && s.matches("[a-z]([a-z0-9-]*[a-z0-9])?") && !s.contains("--");
   }
 
   /** {@code base} with a short random suffix, for a slug that is already taken. */
@@ -118,6 +128,24 @@ public final class Naming {
       head = head.substring(0, head.length() - 1);
     }
     return head + "-" + h;
+  }
+
+  /**
+   * The start every name {@link #resourceName(String, String, String, int)} gives the environment's resources
+   * shares: {@code tenant--environment--} (or {@code tenant-environment-} for {@link #LEGACY}), cut like long names
+   * are cut so that it is still a prefix of a shortened name.
+   */
+  public static String prefix(String tenantId, String environment, int scheme) {
+    String sep = scheme == LEGACY ? "-" : "--";
+    String full = NOT_NAME.matcher((tenantId + sep + environment + sep).toLowerCase(Locale.ROOT)).replaceAll("-");
+    if (full.length() <= 63 - 9) {
+      return full;
+    }
+    String head = full.substring(0, 63 - 9);
+    while (head.endsWith("-")) {
+      head = head.substring(0, head.length() - 1);
+    }
+    return head;
   }
 
   /** Whether {@code part} can be part of an unambiguous name: no {@code --}, no leading or trailing hyphen. */

@@ -232,6 +232,12 @@ public final class Journal {
         tenantId));
   }
 
+  /** The newest {@code limit} events of a tenant, oldest first. */
+  public List<EventRecord> latestTenantEvents(String tenantId, int limit) {
+    return sql.read(c -> Sql.list(c, "SELECT * FROM (SELECT * FROM tw_event WHERE tenant_id = ? ORDER BY id DESC"
+        + " LIMIT ?) latest ORDER BY id", Journal::event, tenantId, limit));
+  }
+
   /**
    * Records a cancel request from any engine: moves a QUEUED or RUNNING run to CANCELLING with its event. The
    * engine that executes the run (or takes it over later) rolls it back.

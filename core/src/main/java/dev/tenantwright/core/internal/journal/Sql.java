@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * number of times with a short, jittered backoff. A lost connection during {@code COMMIT} leaves the outcome
  * unknown: such a transaction is retried only when it is idempotent; otherwise the caller gets
  * {@link Reason#UNKNOWN_OUTCOME} and must re-read the journal (the engine abandons the run and resumes it from
- * what was committed). Past the retries the caller gets {@link Reason#UNAVAILABLE}.
+ * what was committed). Past the retries the caller gets {@link Reason#UNAVAILABLE}. On H2 a commit counts as done
+ * only once it is in the database file (see {@link #Sql(DataSource, int, long, String)}); a failure on the way
+ * there is a failure during {@code COMMIT}.
  *
  * <p>Thread-safe; holds no connection between calls.
  */
@@ -49,11 +52,22 @@ public final class Sql {
   private final DataSource dataSource;
   private final int attempts;
   private final long backoffMillis;
+  private final String flush;
 
   Sql(DataSource dataSource, int attempts, long backoffMillis) {
+    this(dataSource, attempts, backoffMillis, null);
+  }
+
+  /**
+   * @param flush a statement run after every commit, before the commit counts as done — H2's {@code CHECKPOINT},
+   *     which writes the committed state to the database file (H2 itself writes it in the background, so a process
+   *     killed right after a commit would lose it); null for none
+   */
+  Sql(DataSource dataSource, int attempts, long backoffMillis, String flush) {
     this.dataSource = dataSource;
     this.attempts = attempts;
     this.backoffMillis = backoffMillis;
+    this.flush = flush;
   }
 
   /** Runs {@code work} in one transaction; retries it only where it surely did not commit. */
@@ -86,6 +100,11 @@ public final class Sql {
           T result = work.apply(c);
           committing = true;
           c.commit();
+          if (flush != null) {
+            try (Statement s = c.createStatement()) {
+              s.execute(flush);
+            }
+          }
           return result;
         } catch (SQLException | RuntimeException e) {
           rollbackQuietly(c);

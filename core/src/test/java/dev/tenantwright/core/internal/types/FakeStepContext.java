@@ -137,6 +137,11 @@ public final class FakeStepContext implements StepContext {
   }
 
   @Override
+  public String backendNamePrefix() {
+    return tenant.id() + "-" + environment.name() + "-";
+  }
+
+  @Override
   public String ownershipMarker() {
     return "tw:" + tenant.id() + "/" + environment.name() + "/" + stepName + "@run-1";
   }

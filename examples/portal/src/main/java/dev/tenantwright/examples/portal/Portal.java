@@ -46,10 +46,13 @@ public final class Portal implements AutoCloseable {
    * @param access who may reach the portal under which name, and how much of it one client may use
    * @param mailer where sign-in links go; null for an {@link OutboxMailer} writing {@code outbox.txt} in
    *     {@code dataDir}
+   * @param platformDomains the domains under which the platform gives tenants host names (a route's host, a DNS
+   *     record): names under them need no proof of ownership, any other name is a custom domain the tenant must
+   *     verify first
    */
   public record Settings(Path dataDir, String bindAddress, int port, Path pluginsDir, Path blueprintsDir,
       String blueprint, Map<String, Map<String, Object>> pluginConfig, Map<String, String> parameters,
-      Duration samplePace, Access access, Mailer mailer) {
+      Duration samplePace, Access access, Mailer mailer, List<String> platformDomains) {
 
     /** Checks the values and copies the configuration. */
     public Settings {
@@ -62,49 +65,55 @@ public final class Portal implements AutoCloseable {
       }
       pluginConfig = Map.copyOf(pluginConfig == null ? Map.of() : pluginConfig);
       parameters = Map.copyOf(parameters == null ? Map.of() : parameters);
+      platformDomains = List.copyOf(platformDomains == null ? List.of() : platformDomains);
     }
 
     /** The defaults: journal in {@code dataDir}, 127.0.0.1, any free port, the SANDBOX backend, {@link Access#defaults()}. */
     public static Settings defaults(Path dataDir) {
       return new Settings(dataDir, "127.0.0.1", 0, null, null, null, Map.of(), Map.of(), Duration.ofMillis(250),
-          Access.defaults(), null);
+          Access.defaults(), null, List.of());
     }
 
     public Settings withPort(int newPort) {
       return new Settings(dataDir, bindAddress, newPort, pluginsDir, blueprintsDir, blueprint, pluginConfig,
-          parameters, samplePace, access, mailer);
+          parameters, samplePace, access, mailer, platformDomains);
     }
 
     public Settings withBindAddress(String address) {
       return new Settings(dataDir, address, port, pluginsDir, blueprintsDir, blueprint, pluginConfig, parameters,
-          samplePace, access, mailer);
+          samplePace, access, mailer, platformDomains);
     }
 
     /** Real backends: plugin jars, blueprints, the blueprint of new environments and the backends' configuration. */
     public Settings withBackends(Path plugins, Path blueprints, String defaultBlueprint,
         Map<String, Map<String, Object>> config) {
       return new Settings(dataDir, bindAddress, port, plugins, blueprints, defaultBlueprint, config, parameters,
-          samplePace, access, mailer);
+          samplePace, access, mailer, platformDomains);
     }
 
     public Settings withParameters(Map<String, String> values) {
       return new Settings(dataDir, bindAddress, port, pluginsDir, blueprintsDir, blueprint, pluginConfig, values,
-          samplePace, access, mailer);
+          samplePace, access, mailer, platformDomains);
     }
 
     public Settings withSamplePace(Duration pace) {
       return new Settings(dataDir, bindAddress, port, pluginsDir, blueprintsDir, blueprint, pluginConfig,
-          parameters, pace, access, mailer);
+          parameters, pace, access, mailer, platformDomains);
     }
 
     public Settings withAccess(Access newAccess) {
       return new Settings(dataDir, bindAddress, port, pluginsDir, blueprintsDir, blueprint, pluginConfig,
-          parameters, samplePace, newAccess, mailer);
+          parameters, samplePace, newAccess, mailer, platformDomains);
     }
 
     public Settings withMailer(Mailer newMailer) {
       return new Settings(dataDir, bindAddress, port, pluginsDir, blueprintsDir, blueprint, pluginConfig,
-          parameters, samplePace, access, newMailer);
+          parameters, samplePace, access, newMailer, platformDomains);
+    }
+
+    public Settings withPlatformDomains(List<String> domains) {
+      return new Settings(dataDir, bindAddress, port, pluginsDir, blueprintsDir, blueprint, pluginConfig,
+          parameters, samplePace, access, mailer, domains);
     }
 
     /** Whether new environments use the bundled SANDBOX blueprint. */
@@ -261,6 +270,10 @@ public final class Portal implements AutoCloseable {
       builder.blueprints(settings.blueprintsDir());
     }
     settings.pluginConfig().forEach(builder::pluginConfig);
+    builder.platformDomains(settings.platformDomains().toArray(String[]::new));
+    if (settings.sandbox()) {
+      builder.egressAllow("127.0.0.1");   // the sandbox sites answer their health checks on loopback
+    }
     Tenantwright tw = builder.build();
     Accounts accounts = null;
     try {

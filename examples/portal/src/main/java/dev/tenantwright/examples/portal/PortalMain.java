@@ -50,6 +50,11 @@ public final class PortalMain implements Callable<Integer> {
       + "{tenant} and {environment} in VALUE become the tenant id and environment name (repeatable)")
   Map<String, String> parameters = new LinkedHashMap<>();
 
+  @Option(names = "--platform-domain", paramLabel = "DOMAIN", description = "a domain under which the platform "
+      + "gives tenants host names, e.g. sites.example.com (repeatable); any other name a run uses must be a custom "
+      + "domain its tenant has verified")
+  List<String> platformDomains = new ArrayList<>();
+
   @Option(names = "--allowed-host", paramLabel = "HOST[:PORT]", description = "another Host name the portal "
       + "answers to, besides the bound address, 127.0.0.1, localhost and [::1] with its port (repeatable); "
       + "requests for any other name are refused (DNS rebinding)")
@@ -101,6 +106,7 @@ public final class PortalMain implements Callable<Integer> {
         .withPort(port)
         .withBackends(plugins, blueprints, blueprint, config)
         .withParameters(parameters)
+        .withPlatformDomains(platformDomains)
         .withSamplePace(Duration.ofMillis(samplePaceMillis))
         .withAccess(Portal.Access.defaults().withAllowedHosts(allowedHosts).withPublicUrl(publicUrl)
             .withTrustedProxies(trustedProxies));

@@ -166,8 +166,8 @@ final class Commands {
       printer().line("Attributes: " + t.attributes());
       printer().line("Environments:");
       s.tw().environments().list(t.id()).forEach(printer()::environment);
-      printer().line("History:");
-      s.tw().tenants().history(t.id()).forEach(e ->
+      printer().line("History (newest 200):");
+      s.tw().tenants().history(t.id(), 200).forEach(e ->
           printer().line("  %s %-18s %-13s %s", e.at(), e.type(), e.environment() == null ? "" : e.environment(),
               e.message()));
       return 0;

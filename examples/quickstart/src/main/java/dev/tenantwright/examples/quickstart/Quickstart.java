@@ -107,6 +107,8 @@ public final class Quickstart implements Callable<Integer> {
         QuickstartConfig c = QuickstartConfig.read(config);
         printer.line("Backend: REAL - plugins " + c.plugins().keySet() + " configured by " + config.toAbsolutePath());
         c.plugins().forEach(b::pluginConfig);
+        b.platformDomains(c.platformDomains().toArray(String[]::new));
+        b.egressAllow(c.egressAllow().toArray(String[]::new));
         if (c.pluginsDir() != null) {
           b.plugins(c.pluginsDir());
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,6 +15,9 @@ import java.util.Map;
  *   vercel: {token: ..., teamId: ...}
  *   cloudflare: {token: ..., zoneId: ...}
  *   compose: {rootDir: /srv/sites}
+ * platformDomains: [sites.example.com]     # names under it are the platform's to give out; others need a
+ *                                          # verified custom domain
+ * egressAllow: []                          # optional: private addresses health checks may reach
  * pluginsDir: /opt/tenantwright/plugins   # optional: plugin jars besides those on the classpath
  * blueprints: /opt/tenantwright/blueprints # optional: more blueprints besides the bundled one
  * defaultBlueprint: quickstart            # optional
@@ -23,14 +27,19 @@ import java.util.Map;
  * @param pluginsDir a folder of plugin jars, or null
  * @param blueprints a folder of blueprint YAML files, or null
  * @param defaultBlueprint the blueprint runs use when none is named, or null for the bundled one
+ * @param platformDomains the domains under which the platform gives tenants names
+ * @param egressAllow hosts, addresses or CIDR ranges URLs from parameters may reach although private
  *
  * <p>An unknown key is an error, so a misspelt one is not silently ignored.
  */
 record QuickstartConfig(
-    Map<String, Map<String, Object>> plugins, Path pluginsDir, Path blueprints, String defaultBlueprint) {
+    Map<String, Map<String, Object>> plugins, Path pluginsDir, Path blueprints, String defaultBlueprint,
+    List<String> platformDomains, List<String> egressAllow) {
 
   QuickstartConfig {
     plugins = plugins == null ? Map.of() : Map.copyOf(plugins);
+    platformDomains = platformDomains == null ? List.of() : List.copyOf(platformDomains);
+    egressAllow = egressAllow == null ? List.of() : List.copyOf(egressAllow);
   }
 
   /** Reads the file; relative folders are taken relative to the file's own folder. */
@@ -40,6 +49,6 @@ record QuickstartConfig(
     return new QuickstartConfig(c.plugins(),
         c.pluginsDir() == null ? null : base.resolve(c.pluginsDir()),
         c.blueprints() == null ? null : base.resolve(c.blueprints()),
-        c.defaultBlueprint());
+        c.defaultBlueprint(), c.platformDomains(), c.egressAllow());
   }
 }

@@ -42,6 +42,8 @@ final class Sandbox implements AutoCloseable {
   Tenantwright.Builder configure(Tenantwright.Builder builder) {
     return builder
         .commandRunner(runner)
+        .platformDomains(CloudflareFake.ZONE_NAME)  // DNS names in the sandbox zone are the platform's to give out
+        .egressAllow("127.0.0.1")                   // the sandbox sites answer health checks on loopback
         .pluginConfig("vercel", Map.of("token", VercelFake.TOKEN, "baseUrl", vercel.baseUrl(),
             "pollInterval", "20ms", "maxPollInterval", "100ms"))
         .pluginConfig("cloudflare", Map.of("token", CloudflareFake.TOKEN, "zoneId", CloudflareFake.ZONE_ID,
@@ -57,13 +59,17 @@ final class Sandbox implements AutoCloseable {
         "compose    fake `docker compose` (FakeDockerCompose), sites in " + composeSites);
   }
 
-  /** What the fakes still hold for one environment (its objects' names start with {@code tenant-environment}). */
+  /**
+   * What the fakes still hold for one environment: objects named {@code tenant--environment--resource} and DNS
+   * records named {@code environment.tenant.zone}.
+   */
   List<String> leftovers(String tenantId, String environment) {
-    String marker = tenantId + "-" + environment;
+    String backendName = tenantId + "--" + environment + "--";
+    String dnsName = " " + environment + "." + tenantId + ".";
     List<String> out = new ArrayList<>();
     Stream.of(vercel.liveObjects(), cloudflare.liveObjects(), compose.liveObjects())
         .flatMap(c -> c.stream())
-        .filter(s -> s.contains(marker + "-") || s.contains(marker + "."))
+        .filter(s -> s.contains(backendName) || s.contains(dnsName))
         .forEach(out::add);
     return out;
   }

@@ -63,9 +63,9 @@ class QuickstartTest {
     String out = demo();
 
     assertThat(out).containsPattern("site \\(sandbox server\\) +http://127\\.0\\.0\\.1:\\d+/")
-        .containsPattern("deployment +https://abc-corporation-live-web-\\w+\\.vercel\\.app")
-        .contains("DNS name               abc-corporation-demo.example.com")
-        .contains("DNS name               abc-corporation-test-checkout.example.com")
+        .containsPattern("deployment +https://abc-corporation--live--web-\\w+\\.vercel\\.app")
+        .contains("DNS name               demo.abc-corporation.example.com")
+        .contains("DNS name               test-checkout.abc-corporation.example.com")
         .containsPattern("compose app +http://127\\.0\\.0\\.1:\\d+");
     assertThat(out.substring(out.indexOf("Access URLs"))).doesNotContain("test-broken");
   }

@@ -47,7 +47,7 @@ class RealBackendsTest {
           dns:
             type: cloudflare.dns-record
             needs: [deploy]
-            params: {type: CNAME, name: "${tenant.id}-${env.name}.example.com", content: cname.vercel-dns.com}
+            params: {type: CNAME, name: "${env.name}.${tenant.id}.example.com", content: cname.vercel-dns.com}
         """);
     Path config = dir.resolve("tenantwright.yaml");
     Files.writeString(config, """
@@ -56,6 +56,7 @@ class RealBackendsTest {
           cloudflare: {token: %s, zoneId: %s, baseUrl: "%s"}
         blueprints: blueprints
         defaultBlueprint: site
+        platformDomains: [example.com]
         """.formatted(VercelFake.TOKEN, vercel.baseUrl(), CloudflareFake.TOKEN, CloudflareFake.ZONE_ID,
         cloudflare.baseUrl()));
     return config;
@@ -72,9 +73,9 @@ class RealBackendsTest {
     assertThat(created).contains("Backend: REAL").doesNotContain("SANDBOX").contains("globex-inc");
     assertThat(live).contains("PROVISION of globex-inc/live -> SUCCEEDED");
     assertThat(test).contains("PROVISION of globex-inc/test-qa -> SUCCEEDED");
-    assertThat(vercel.projectId("globex-inc-live-web")).isPresent();
+    assertThat(vercel.projectId("globex-inc--live--web")).isPresent();
     assertThat(cloudflare.records()).extracting(CloudflareFake.DnsRecord::name)
-        .containsExactlyInAnyOrder("globex-inc-live.example.com", "globex-inc-test-qa.example.com");
+        .containsExactlyInAnyOrder("live.globex-inc.example.com", "test-qa.globex-inc.example.com");
 
     String promoted = QuickstartTest.run(0, concat(on, "promote", "globex-inc", "test-qa", "--approve", "alice"));
 
@@ -83,9 +84,9 @@ class RealBackendsTest {
     String destroyed = QuickstartTest.run(0, concat(on, "test", "destroy", "globex-inc", "test-qa"));
 
     assertThat(destroyed).contains("DESTROY of globex-inc/test-qa -> SUCCEEDED");
-    assertThat(vercel.projectId("globex-inc-test-qa-web")).isEmpty();
+    assertThat(vercel.projectId("globex-inc--test-qa--web")).isEmpty();
     assertThat(cloudflare.records()).extracting(CloudflareFake.DnsRecord::name)
-        .containsExactly("globex-inc-live.example.com");
+        .containsExactly("live.globex-inc.example.com");
   }
 
   private static String[] concat(String[] a, String... b) {

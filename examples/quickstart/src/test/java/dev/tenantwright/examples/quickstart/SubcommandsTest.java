@@ -49,14 +49,14 @@ class SubcommandsTest {
     assertThat(cli("tenants", "show", "abc-corporation"))
         .contains("Attributes: {industry=manufacturing}")
         .containsPattern("live +LIVE +READY")
-        .contains("History:");
+        .contains("History (newest 200):");
   }
 
   @Test
   void envListShowsEachEnvironmentWithItsResources() {
     assertThat(cli("env", "list", "abc-corporation"))
         .containsPattern("test-checkout +TEST +READY")
-        .containsPattern("dns +cloudflare.dns-record +CREATED .*name=abc-corporation-test-checkout.example.com");
+        .containsPattern("dns +cloudflare.dns-record +CREATED .*name=test-checkout.abc-corporation.example.com");
   }
 
   @Test

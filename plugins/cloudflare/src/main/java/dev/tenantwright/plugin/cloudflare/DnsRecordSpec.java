@@ -1,6 +1,7 @@
 package dev.tenantwright.plugin.cloudflare;
 
 import dev.tenantwright.plugin.cloudflare.internal.DnsFields;
+import dev.tenantwright.spi.HostName;
 import dev.tenantwright.spi.Nullable;
 import dev.tenantwright.spi.PermanentException;
 import java.util.Set;
@@ -18,7 +19,7 @@ import java.util.Set;
  * @param ttl seconds, 60–86400, or 1 for automatic (the default); not used when proxied
  * @param zoneId the zone to write the record to; default: the configured zone, or the zone found from the name
  */
-public record DnsRecordSpec(String type, String name, String content, @Nullable Boolean proxied, @Nullable Integer ttl,
+public record DnsRecordSpec(String type, @HostName String name, String content, @Nullable Boolean proxied, @Nullable Integer ttl,
     @Nullable String zoneId) {
 
   private static final Set<String> TYPES = Set.of("A", "AAAA", "CNAME", "TXT");

@@ -2,6 +2,7 @@ package dev.tenantwright.plugin.cloudflare;
 
 import dev.tenantwright.plugin.cloudflare.internal.DnsFields;
 import dev.tenantwright.plugin.support.Durations;
+import dev.tenantwright.spi.HostName;
 import dev.tenantwright.spi.Nullable;
 import java.time.Duration;
 
@@ -45,6 +46,15 @@ public record TxtVerificationSpec(
   public TxtVerificationSpec(String name, String value, @Nullable Boolean manage, @Nullable String timeout,
       @Nullable String interval) {
     this(name, value, manage, timeout, interval, null);
+  }
+
+  /**
+   * The name the tenant's environment holds while this resource exists: the record's name when the resource creates
+   * it, none when it only waits for a record someone else publishes.
+   */
+  @HostName
+  public @Nullable String createdName() {
+    return managed() ? name : null;
   }
 
   /** Whether the record is created and deleted by this resource. */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 /** {@code cloudflare.dns-record} against the plugin conformance kit, on the Cloudflare fake. */
 class CloudflareDnsRecordConformanceTest extends ResourceTypeConformance<DnsRecordSpec, DnsRecordOutputs> {
 
-  static final String SUFFIX = "-demo-" + SUBJECT;
+  static final String SUFFIX = "--demo--" + SUBJECT;
 
   final CloudflareFake fake = new CloudflareFake();
 

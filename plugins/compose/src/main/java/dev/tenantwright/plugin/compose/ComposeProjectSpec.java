@@ -1,6 +1,7 @@
 package dev.tenantwright.plugin.compose;
 
 import dev.tenantwright.plugin.support.Names;
+import dev.tenantwright.spi.HostName;
 import dev.tenantwright.spi.Nullable;
 import dev.tenantwright.spi.Secret;
 import java.util.ArrayList;
@@ -297,7 +298,7 @@ public record ComposeProjectSpec(
    * @param redirectToHttps whether plain HTTP redirects to HTTPS; default the plugin's setting
    */
   public record Route(
-      String host,
+      @HostName String host,
       @Nullable String pathPrefix,
       int port,
       @Nullable Boolean stripPrefix,

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ComposeFindingsTest {
 
-  static final String PROJECT = "acme-demo-site";
+  static final String PROJECT = "acme--demo--site";
 
   @TempDir
   Path root;

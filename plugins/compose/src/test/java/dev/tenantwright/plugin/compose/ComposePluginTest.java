@@ -40,6 +40,7 @@ class ComposePluginTest {
     Blueprint readme = Blueprint.fromYaml("README.md", ReadmeSnippets.firstYamlBlock(Path.of("README.md")));
 
     try (Tenantwright tw = Tenantwright.builder()
+        .platformDomains("acme.example")
         .embedded(tmp.resolve("data"))
         .plugins(plugins)
         .classpathPlugins(false)
@@ -54,7 +55,7 @@ class ComposePluginTest {
           RunOptions.defaults().parameter("domain", "shop.acme.example")).await(Duration.ofMinutes(1));
 
       assertThat(done.state()).as(String.valueOf(done.error())).isEqualTo(RunState.SUCCEEDED);
-      String project = t.id() + "-demo-site";
+      String project = t.id() + "--demo--site";
       Path folder = sites.resolve(project);
       String yaml = Files.readString(folder.resolve("compose.yaml"));
       assertThat(SchemaValidator.compose().validateYaml(yaml)).isEmpty();

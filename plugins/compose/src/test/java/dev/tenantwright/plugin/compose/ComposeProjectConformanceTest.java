@@ -73,7 +73,7 @@ class ComposeProjectConformanceTest extends ResourceTypeConformance<ComposeProje
             "ports", List.of(Map.of("target", 8080)),
             "healthcheck", Map.of("test", List.of("wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/")),
             "volumes", Map.of("data", "/data"),
-            "route", Map.of("host", "shop.example.com", "port", 8080))));
+            "route", Map.of("host", "${tenant.id}.example.com", "port", 8080))));
   }
 
   @Override

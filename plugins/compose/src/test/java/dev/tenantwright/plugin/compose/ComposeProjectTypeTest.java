@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ComposeProjectTypeTest {
 
-  static final String PROJECT = "acme-demo-site";
+  static final String PROJECT = "acme--demo--site";
 
   @TempDir
   Path root;

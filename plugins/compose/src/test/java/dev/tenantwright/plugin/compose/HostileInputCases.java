@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 abstract class HostileInputCases {
 
-  static final String PROJECT = "acme-demo-site";
+  static final String PROJECT = "acme--demo--site";
   static final String HOST_SECRET = "the-host-process-secret";
 
   /** Values a sign-up user can type; control characters other than line breaks are refused at the API. */

@@ -77,7 +77,7 @@ class WebsiteBlueprintTest {
     site.start();
     site.stubFor(get("/").willReturn(aResponse().withStatus(200).withBody("tenantwright-busybox ok")));
     Path dynamic = Files.createDirectories(tmp.resolve("traefik-dynamic"));
-    traefik = new TraefikFake(dynamic).throttle(Duration.ofMillis(100)).knownService("acme-shop-demo-site-web@docker")
+    traefik = new TraefikFake(dynamic).throttle(Duration.ofMillis(100)).knownService("acme-shop--demo--site-web@docker")
         .validateWith(SchemaValidator.traefik()::validateYaml);
     sites = tmp.resolve("sites");
     Path plugins = tmp.resolve("plugins");
@@ -85,6 +85,8 @@ class WebsiteBlueprintTest {
     PluginJars.build(TraefikPlugin.class, plugins);
     PluginJars.build(CloudflarePlugin.class, plugins);
     tw = Tenantwright.builder()
+        .platformDomains("example.com")
+        .egressAllow("127.0.0.1")
         .embedded(tmp.resolve("data"))
         .plugins(plugins)
         .classpathPlugins(false)
@@ -115,8 +117,8 @@ class WebsiteBlueprintTest {
   @Test
   void aSiteIsProvisionedRedeployedByASignedWebhookAndDestroyedWithoutLeavingAnything() throws Exception {
     Tenant t = tw.tenants().create(NewTenant.company("Acme Shop").email("ops@acme-shop.example"));
-    String project = t.id() + "-demo-site";
-    assertThat(project).isEqualTo("acme-shop-demo-site");
+    String project = t.id() + "--demo--site";
+    assertThat(project).isEqualTo("acme-shop--demo--site");
 
     Run provisioned = tw.environments().provision(t.id(), EnvironmentKind.DEMO, RunOptions.defaults()
         .parameter("domain", DOMAIN).parameter("server-ip", "203.0.113.10")).await(WAIT);
@@ -141,9 +143,9 @@ class WebsiteBlueprintTest {
     assertThat(runner.invocations()).allSatisfy(c -> assertThat(c.argv().toString()).doesNotContain(
         web.environment().get("DB_PASSWORD")).doesNotContain(web.environment().get("APP_KEY")));
 
-    String routeFile = Files.readString(traefik.directory().resolve("acme-shop-demo-www.yml"));
+    String routeFile = Files.readString(traefik.directory().resolve("acme-shop--demo--www.yml"));
     assertThat(SchemaValidator.traefik().validateYaml(routeFile)).isEmpty();
-    assertThat(traefik.router("acme-shop-demo-www@file")).hasValueSatisfying(r ->
+    assertThat(traefik.router("acme-shop--demo--www@file")).hasValueSatisfying(r ->
         assertThat(r.get("status").asText()).isEqualTo("enabled"));
     assertThat(cloudflare.liveObjects()).hasSize(2).anySatisfy(r -> assertThat(r).startsWith(
         "dns A " + DOMAIN + " -> 203.0.113.10")).anySatisfy(r -> assertThat(r).startsWith(
@@ -187,7 +189,7 @@ class WebsiteBlueprintTest {
     assertThat(traefik.liveObjects()).as("route files").isEmpty();
     assertThat(cloudflare.liveObjects()).as("DNS records").isEmpty();
     assertThat(folder).as("the site folder with its .env").doesNotExist();
-    assertThat(traefik.router("acme-shop-demo-www@file")).isEmpty();
+    assertThat(traefik.router("acme-shop--demo--www@file")).isEmpty();
     assertThat(compose.validatedFiles()).as("every compose file Compose read was checked").hasSizeGreaterThan(2);
     assertThat(traefik.validatedFiles()).as("every route file Traefik loaded was checked").isPositive();
     assertThat(traefik.loadErrors()).isEmpty();

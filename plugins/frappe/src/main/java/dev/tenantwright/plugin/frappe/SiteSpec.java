@@ -1,6 +1,7 @@
 package dev.tenantwright.plugin.frappe;
 
 import dev.tenantwright.plugin.support.Names;
+import dev.tenantwright.spi.HostName;
 import dev.tenantwright.spi.Nullable;
 import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.Secret;
@@ -43,7 +44,7 @@ import java.util.regex.Pattern;
  *     there is none); default true
  */
 public record SiteSpec(
-    @Nullable String site,
+    @HostName @Nullable String site,
     Secret adminPassword,
     @Nullable List<String> apps,
     @Nullable Map<String, Object> config,

@@ -40,6 +40,7 @@ class ErpSignupUseCaseTest {
   @BeforeEach
   void start() {
     tw = Tenantwright.builder()
+        .platformDomains("erp.example.com")
         .embedded(dir)
         .classpathPlugins(false)
         .resourceType(new FrappeSiteType())
@@ -109,7 +110,7 @@ class ErpSignupUseCaseTest {
 
     assertThatThrownBy(() -> tw.tenants().create(NewTenant.company("Acme Two").email("OPS@acme.example")
         .slug("acme-two")))
-        .isInstanceOf(ConflictException.class).hasMessageContaining("already owns tenant 'acme'");
+        .isInstanceOf(ConflictException.class).hasMessageContaining("already registered to another tenant");
     assertThat(tw.tenants().list()).extracting(Tenant::id).containsExactly("acme");
     assertThat(runner.invocations()).isEmpty();
   }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 class FrappeSiteTypeTest {
 
-  static final String SITE = "acme-demo-site.erp.example.test";
+  static final String SITE = "acme--demo--site.erp.example.test";
 
   final FakeBench fake = TestConfigs.fakeBench();
   final FakeCommandRunner runner = fake.attachTo(new FakeCommandRunner());

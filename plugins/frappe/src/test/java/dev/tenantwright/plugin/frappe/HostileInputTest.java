@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Hostile names and values never change the argv's shape and never reach a shell. */
 class HostileInputTest {
 
-  static final String SITE = "acme-demo-site.erp.example.test";
+  static final String SITE = "acme--demo--site.erp.example.test";
 
   @TempDir
   Path dir;

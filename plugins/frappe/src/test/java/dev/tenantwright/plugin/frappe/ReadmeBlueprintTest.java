@@ -36,6 +36,7 @@ class ReadmeBlueprintTest {
     FakeBench fake = TestConfigs.fakeBench();
     FakeCommandRunner runner = fake.attachTo(new FakeCommandRunner());
     try (Tenantwright tw = Tenantwright.builder().embedded(dir.resolve("data")).plugins(plugins)
+        .platformDomains("erp.example.com")
         .classpathPlugins(false).pluginConfig("frappe", TestConfigs.local()).commandRunner(runner)
         .blueprint(blueprint).build()) {
       assertThat(tw.resourceTypes()).contains("frappe.site");
@@ -84,6 +85,7 @@ class ReadmeBlueprintTest {
     // CONFIG-BEGIN
     Tenantwright tw = Tenantwright.builder()
         .plugins(Path.of("plugins"))
+        .platformDomains("erp.example.com")              // site names under it are the platform's to give out
         .pluginConfig("frappe", Map.of(
             "transport", "docker",
             "container", "frappe-backend",

@@ -78,6 +78,7 @@ class SecretHandlingTest {
     List<String> logs;
     try (LogLines captured = new LogLines();
         Tenantwright tw = Tenantwright.builder().embedded(dir).classpathPlugins(false)
+            .platformDomains("erp.example.test")
             .resourceType(new FrappeSiteType()).step(new RegisterTenant())
             .pluginConfig("frappe", config).commandRunner(runner)
             .secret("admin", Secret.of(admin)).secret("userpw", Secret.of(USER_PW))
@@ -102,7 +103,8 @@ class SecretHandlingTest {
       Run conflict = tw.environments().provision(other.id(), EnvironmentKind.DEMO).await(Duration.ofMinutes(1));
       assertThat(conflict.state()).as("another tenant asking for the same site name is refused")
           .isEqualTo(RunState.ROLLED_BACK);
-      assertThat(conflict.error()).contains("already exists and is not this resource's");
+      assertThat(conflict.error()).as("the host-name registry refuses it before bench is asked")
+          .contains("host name '" + SITE + "' belongs to another tenant");
 
       Run destroyed = tw.environments().destroy(t.id(), "demo", RunOptions.defaults()).await(Duration.ofMinutes(1));
       assertThat(destroyed.state()).as(destroyed.error()).isEqualTo(RunState.SUCCEEDED);

@@ -72,15 +72,15 @@ class ErpBlueprintIT {
       Map<String, Object> erp = demo.resource("erp").outputs();
       String url = (String) erp.get("url");
       assertThat(url).isEqualTo("http://127.0.0.1:" + demo.resource("port").outputs().get("port") + "/");
-      assertThat(incus.instances()).containsExactly("abc-corporation-demo-erp");
+      assertThat(incus.instances()).containsExactly("abc-corporation--demo--erp");
 
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
       String hostname = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
           .until(() -> http.send(HttpRequest.newBuilder(URI.create(url + "instance.txt")).build(),
               HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() == 200)
           .body();
-      assertThat(hostname.strip()).isEqualTo("abc-corporation-demo-erp");
-      assertThat(incus.exec("abc-corporation-demo-erp", "/usr/bin/env").stdout())
+      assertThat(hostname.strip()).isEqualTo("abc-corporation--demo--erp");
+      assertThat(incus.exec("abc-corporation--demo--erp", "/usr/bin/env").stdout())
           .contains("CUSTOMER_ID=abc-corporation", "COMPANY_NAME=ABC Corporation", "ERP_ENVIRONMENT=demo");
 
       Run destroyed = tw.environments().destroy(abc.id(), "demo", RunOptions.defaults()).await(WAIT);

@@ -80,11 +80,11 @@ class ErpBlueprintTest {
       Environment env = tw.environments().find(abc.id(), "demo").orElseThrow();
       Map<String, Object> erp = env.resource("erp").outputs();
       int port = ((Number) env.resource("port").outputs().get("port")).intValue();
-      assertThat(erp).containsEntry("name", "abc-corporation-demo-erp")
+      assertThat(erp).containsEntry("name", "abc-corporation--demo--erp")
           .containsEntry("status", "Running")
           .containsEntry("url", "http://127.0.0.1:" + port + "/");
 
-      FakeInstance instance = fake.instance("default", "abc-corporation-demo-erp").orElseThrow();
+      FakeInstance instance = fake.instance("default", "abc-corporation--demo--erp").orElseThrow();
       assertThat(instance.config()).containsEntry("environment.CUSTOMER_ID", "abc-corporation")
           .containsEntry("environment.COMPANY_NAME", "ABC Corporation")
           .containsEntry("environment.CONTACT_EMAIL", "ops@abc.example")
@@ -94,7 +94,7 @@ class ErpBlueprintTest {
           .satisfies(d -> assertThat(d).containsEntry("listen", "tcp:127.0.0.1:" + port)
               .containsEntry("connect", "tcp:127.0.0.1:8080"));
       assertThat(instance.snapshots()).containsExactly(IncusInstanceType.BASELINE);
-      assertThat(fake.execs()).filteredOn(c -> c.instance().equals("abc-corporation-demo-erp"))
+      assertThat(fake.execs()).filteredOn(c -> c.instance().equals("abc-corporation--demo--erp"))
           .extracting(ExecCall::command)
           .containsExactly(List.of("/bin/mkdir", "-p", "/srv/erp/data"),
               List.of("/bin/cp", "/proc/sys/kernel/hostname", "/www/instance.txt"));
@@ -103,7 +103,7 @@ class ErpBlueprintTest {
           .get("url");
       assertThat(qaUrl).startsWith("http://127.0.0.1:").isNotEqualTo(erp.get("url"));
       assertThat(fake.instances()).extracting(FakeInstance::name)
-          .containsExactlyInAnyOrder("abc-corporation-demo-erp", "abc-corporation-test-qa-erp");
+          .containsExactlyInAnyOrder("abc-corporation--demo--erp", "abc-corporation--test-qa--erp");
 
       assertThat(tw.environments().destroy(abc.id(), "test-qa", RunOptions.defaults()).await(WAIT).state())
           .isEqualTo(RunState.SUCCEEDED);

@@ -114,7 +114,7 @@ class IncusHttpsIT {
 
     assertThat(created.outputs().status()).isEqualTo("Running");
     assertThat(created.outputs().project()).isEqualTo(incus.project);
-    assertThat(incus.instances()).containsExactly("acme-demo-tls");
+    assertThat(incus.instances()).containsExactly("acme--demo--tls");
     new IncusInstanceType().delete(spec, created.outputs(), ctx);
     assertThat(incus.instances()).isEmpty();
   }
@@ -122,7 +122,7 @@ class IncusHttpsIT {
   @Test
   void aServerWhoseCertificateIsNotThePinnedOneIsRefused() {
     String wrong = "00".repeat(32);
-    assertThatThrownBy(() -> IncusClients.build(https(wrong)).instance("acme-demo-tls"))
+    assertThatThrownBy(() -> IncusClients.build(https(wrong)).instance("acme--demo--tls"))
         .isInstanceOf(PermanentException.class)
         .hasRootCauseMessage("the Incus server's certificate (SHA-256 " + serverFingerprint
             + ") is not the pinned one (serverCertFingerprint)");

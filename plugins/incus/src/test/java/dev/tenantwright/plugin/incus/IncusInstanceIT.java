@@ -85,7 +85,7 @@ class IncusInstanceIT {
 
     InstanceOutputs out = created.outputs();
     assertThat(created.origin()).isEqualTo(CreateResult.Origin.CREATED);
-    assertThat(out.name()).isEqualTo("acme-demo-erp");
+    assertThat(out.name()).isEqualTo("acme--demo--erp");
     assertThat(out.project()).isEqualTo(incus.project);
     assertThat(out.status()).isEqualTo("Running");
     assertThat(out.ipv4()).startsWith(incus.bridgePrefix());
@@ -93,7 +93,7 @@ class IncusInstanceIT {
 
     // The container's httpd, through the proxy device on the host port.
     assertThat(served(out.url())).contains("tenantwright-busybox ok");
-    assertThat(served(out.url() + "instance.txt").strip()).isEqualTo("acme-demo-erp");
+    assertThat(served(out.url() + "instance.txt").strip()).isEqualTo("acme--demo--erp");
     // The customer's variables are in the instance; the init secret is not.
     assertThat(incus.exec(out.name(), "/usr/bin/env").stdout())
         .contains("CUSTOMER_ID=acme", "COMPANY_NAME=ACME Corporation")
@@ -104,7 +104,7 @@ class IncusInstanceIT {
 
     // A second create converges on the same container.
     assertThat(type.create(spec, ctx).origin()).isEqualTo(CreateResult.Origin.CREATED);
-    assertThat(incus.instances()).containsExactly("acme-demo-erp");
+    assertThat(incus.instances()).containsExactly("acme--demo--erp");
     assertThat(type.read(spec, null, ctx)).get().extracting(InstanceOutputs::url).isEqualTo(out.url());
 
     // Data written after provisioning is gone after a reset; the port still answers.
@@ -171,10 +171,10 @@ class IncusInstanceIT {
 
     assertThatThrownBy(() -> type.create(spec, ctx))
         .isInstanceOf(PermanentException.class)
-        .hasMessageContaining("init command 2 of 2 (/bin/ls) in instance acme-demo-broken exited with code 1")
+        .hasMessageContaining("init command 2 of 2 (/bin/ls) in instance acme--demo--broken exited with code 1")
         .hasMessageContaining("No such file or directory")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(ADMIN_PASSWORD.reveal()));
-    assertThat(incus.instances()).doesNotContain("acme-demo-broken");
+    assertThat(incus.instances()).doesNotContain("acme--demo--broken");
   }
 
   @Test
@@ -186,7 +186,7 @@ class IncusInstanceIT {
         .isInstanceOf(PermanentException.class)
         .hasMessageContaining("init command 1 of 1 (/opt/erp/bin/no-such-program)")
         .hasMessageContaining("Command not found");
-    assertThat(incus.instances()).doesNotContain("acme-demo-missing");
+    assertThat(incus.instances()).doesNotContain("acme--demo--missing");
   }
 
   @Test
@@ -194,15 +194,15 @@ class IncusInstanceIT {
     TestStepContext ctx = ctx("foreign");
     InstanceSpec spec = spec(RealIncus.freePort(), List.of());
     type.create(spec, ctx("foreign"));
-    TestStepContext stranger = ctx("foreign").newBuilder().tenant("other").resourceName("acme-demo-foreign").build();
+    TestStepContext stranger = ctx("foreign").newBuilder().tenant("other").resourceName("acme--demo--foreign").build();
 
     assertThatThrownBy(() -> type.create(spec, stranger))
         .isInstanceOf(PermanentException.class)
         .hasMessageContaining("already exists in project " + incus.project);
     type.delete(spec, null, stranger);
-    assertThat(incus.instances()).contains("acme-demo-foreign");
+    assertThat(incus.instances()).contains("acme--demo--foreign");
 
     type.delete(spec, null, ctx);
-    assertThat(incus.instances()).doesNotContain("acme-demo-foreign");
+    assertThat(incus.instances()).doesNotContain("acme--demo--foreign");
   }
 }

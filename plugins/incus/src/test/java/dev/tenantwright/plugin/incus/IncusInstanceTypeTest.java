@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 class IncusInstanceTypeTest {
 
-  static final String NAME = "acme-demo-erp";
+  static final String NAME = "acme--demo--erp";
   static final Secret ADMIN_PASSWORD = Secret.of("s3cret-Admin-Pw");
 
   final IncusFake fake = new IncusFake();
@@ -224,9 +224,9 @@ class IncusInstanceTypeTest {
 
     assertThatThrownBy(() -> type.create(erp(), second))
         .isInstanceOf(PermanentException.class)
-        .hasMessageContaining("start instance acme-demo-erp2 failed")
+        .hasMessageContaining("start instance acme--demo--erp2 failed")
         .hasMessageContaining("address already in use");
-    assertThat(fake.instance("default", "acme-demo-erp2")).isEmpty();
+    assertThat(fake.instance("default", "acme--demo--erp2")).isEmpty();
   }
 
   @Test

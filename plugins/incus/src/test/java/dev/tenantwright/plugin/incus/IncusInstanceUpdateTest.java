@@ -324,7 +324,7 @@ class IncusInstanceUpdateTest {
       Tenant t = tw.tenants().create(NewTenant.company("ACME Corporation").email("ops@acme.example"));
       Run live = tw.environments().provision(t.id(), EnvironmentKind.LIVE).await(Duration.ofMinutes(1));
       assertThat(live.state()).as(String.valueOf(live.error())).isEqualTo(RunState.SUCCEEDED);
-      String name = t.id() + "-live-erp";
+      String name = t.id() + "--live--erp";
       IncusClients.forConfig(new IncusConfig(null, fake.baseUrl(), null, null, null, null, null, null, 0, null))
           .exec(name, List.of("/bin/touch", "/srv/erp/customer.db"), Map.of(), null, null, null, "data", ctx);
       long execs = fake.calls(IncusFake.EXEC);
@@ -350,7 +350,7 @@ class IncusInstanceUpdateTest {
       Tenant t = tw.tenants().create(NewTenant.company("ACME Corporation").email("ops@acme.example"));
       Run demo = tw.environments().provision(t.id(), EnvironmentKind.DEMO).await(Duration.ofMinutes(1));
       assertThat(demo.state()).as(String.valueOf(demo.error())).isEqualTo(RunState.SUCCEEDED);
-      String name = t.id() + "-demo-erp";
+      String name = t.id() + "--demo--erp";
       Map<String, String> before = fake.instance("default", name).orElseThrow().config();
 
       // erp updates in place, then the helper's image change is refused: the run rolls back.

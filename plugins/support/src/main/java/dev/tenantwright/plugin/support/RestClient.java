@@ -10,6 +10,8 @@ import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.Secret;
 import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +35,8 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
 
 /**
  * A client for one backend's REST API that every HTTP plugin uses, so that all of them authenticate, time
@@ -69,6 +73,12 @@ public final class RestClient {
 
   private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
   private static final byte[] EMPTY = new byte[0];
+
+  /**
+   * The largest response body read into memory (16 MiB). No API answer we use comes near it; a larger one is a
+   * misbehaving or hostile server, refused rather than buffered.
+   */
+  public static final long MAX_RESPONSE_BYTES = 16L << 20;
   /** Methods OkHttp refuses to send without a body; an absent body becomes an empty one. */
   private static final Set<String> BODY_REQUIRED = Set.of("POST", "PUT", "PATCH", "PROPPATCH", "REPORT");
 
@@ -148,6 +158,18 @@ public final class RestClient {
     return new Builder();
   }
 
+  private String boundedBody(RestRequest request, Response r) throws IOException {
+    ResponseBody body = r.body();
+    BufferedSource source = body.source();
+    if (source.request(MAX_RESPONSE_BYTES + 1)) {
+      throw new PermanentException(name + ": " + request.method() + " " + request.path() + " answered "
+          + r.code() + " with a body larger than " + MAX_RESPONSE_BYTES + " bytes; refused without reading it");
+    }
+    MediaType type = body.contentType();
+    Charset charset = type == null ? null : type.charset(null);
+    return source.readString(charset == null ? StandardCharsets.UTF_8 : charset);
+  }
+
   /** A builder holding this client's configuration, to derive a variant (another token, a longer timeout). */
   public Builder newBuilder() {
     return new Builder(this);
@@ -189,7 +211,7 @@ public final class RestClient {
     RestResponse response;
     try (Response r = call.execute()) {
       response =
-          new RestResponse(request.method(), request.path(), r.code(), headers(r), r.body().string(), classifier);
+          new RestResponse(request.method(), request.path(), r.code(), headers(r), boundedBody(request, r), classifier);
     } catch (IOException e) {
       throw classifier.classify(request.method(), request.path(), e, progress.requestSent());
     }

@@ -133,6 +133,21 @@ class RestClientTest {
   }
 
   @Test
+  void sec13_aResponseBodyLargerThanTheLimitIsRefusedWithoutBufferingIt() {
+    byte[] huge = new byte[(int) RestClient.MAX_RESPONSE_BYTES + 1];
+    java.util.Arrays.fill(huge, (byte) 'a');
+    backend.stubFor(get("/v6/deployments").willReturn(aResponse().withStatus(200).withBody(huge)));
+    byte[] limit = new byte[(int) RestClient.MAX_RESPONSE_BYTES];
+    java.util.Arrays.fill(limit, (byte) 'b');
+    backend.stubFor(get("/v6/exactly").willReturn(aResponse().withStatus(200).withBody(limit)));
+
+    assertThatThrownBy(() -> client().get("/v6/deployments"))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("vercel: GET /v6/deployments answered 200 with a body larger than 16777216 bytes");
+    assertThat(client().get("/v6/exactly").body()).hasSize((int) RestClient.MAX_RESPONSE_BYTES);
+  }
+
+  @Test
   void refusesABodyThatDoesNotDecodeWithAPermanentError() {
     backend.stubFor(get("/v9/projects/web").willReturn(okJson("[1,2]")));
 

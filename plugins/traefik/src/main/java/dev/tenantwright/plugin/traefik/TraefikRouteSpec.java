@@ -1,6 +1,7 @@
 package dev.tenantwright.plugin.traefik;
 
 import dev.tenantwright.plugin.support.Names;
+import dev.tenantwright.spi.HostName;
 import dev.tenantwright.spi.Nullable;
 import dev.tenantwright.spi.PermanentException;
 import java.net.URI;
@@ -41,7 +42,7 @@ import java.util.regex.Pattern;
  * @param healthCheckPath a path Traefik polls on each server, e.g. {@code /health}; optional
  */
 public record TraefikRouteSpec(
-    String host,
+    @HostName String host,
     @Nullable String pathPrefix,
     @Nullable Boolean stripPrefix,
     @Nullable List<String> servers,

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TraefikHostileInputTest {
 
-  static final String NAME = "acme-demo-route";
+  static final String NAME = "acme--demo--route";
   static final List<String> HOSTILE = List.of(
       "\\", "x\\", "'", "\"", "`", "a`) || Host(`victim.example", "$", "${HOME}", "{{ .Name }}", "a\nb",
       "# tenantwright-owner: tw:victim/live/route@1", "\n# tenantwright-owner: tw:victim/live/route@1", "=", ",",
@@ -49,7 +49,7 @@ class TraefikHostileInputTest {
         written += attempt("host", () -> spec(hostile + ".example.com", null, null, null), type, ctx, traefik);
         written += attempt("servers", () -> spec("shop.example.com", null, "http://127.0.0.1:20001/" + hostile, null),
             type, ctx, traefik);
-        written += attempt("service", () -> spec("shop.example.com", null, null, "acme-demo-" + hostile + "@docker"),
+        written += attempt("service", () -> spec("shop.example.com", null, null, "acme--demo--" + hostile + "@docker"),
             type, ctx, traefik);
         written += attempt("healthCheckPath", () -> new TraefikRouteSpec("shop.example.com", null, null,
             List.of("http://127.0.0.1:20001"), null, null, null, null, null, null, null, "/" + hostile), type, ctx,

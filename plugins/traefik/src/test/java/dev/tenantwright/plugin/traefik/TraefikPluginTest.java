@@ -41,6 +41,7 @@ class TraefikPluginTest {
     try (TraefikFake traefik = new TraefikFake(dynamic).reloadAfterCalls(1).throttle(Duration.ofMillis(100))
             .validateWith(SchemaValidator.traefik()::validateYaml);
         Tenantwright tw = Tenantwright.builder()
+            .platformDomains("acme.example")
             .embedded(tmp.resolve("data"))
             .plugins(plugins)
             .classpathPlugins(false)
@@ -56,9 +57,9 @@ class TraefikPluginTest {
           RunOptions.defaults().parameter("domain", "shop.acme.example")).await(Duration.ofMinutes(1));
 
       assertThat(done.state()).as(String.valueOf(done.error())).isEqualTo(RunState.SUCCEEDED);
-      Path file = dynamic.resolve(t.id() + "-demo-route.yml");
+      Path file = dynamic.resolve(t.id() + "--demo--route.yml");
       assertThat(SchemaValidator.traefik().validateYaml(Files.readString(file))).isEmpty();
-      assertThat(traefik.router(t.id() + "-demo-route@file")).hasValueSatisfying(r -> {
+      assertThat(traefik.router(t.id() + "--demo--route@file")).hasValueSatisfying(r -> {
         assertThat(r.get("status").asText()).isEqualTo("enabled");
         assertThat(r.get("rule").asText()).isEqualTo("Host(`shop.acme.example`) && PathPrefix(`/shop`)");
       });

@@ -54,12 +54,12 @@ class TraefikRouteConformanceTest extends ResourceTypeConformance<TraefikRouteSp
 
   @Override
   protected Map<String, Object> params() {
-    return Map.of("host", "shop.example.com", "servers", List.of("http://127.0.0.1:20001"));
+    return Map.of("host", "${tenant.id}.example.com", "servers", List.of("http://127.0.0.1:20001"));
   }
 
   @Override
   protected Map<String, Object> updatedParams() {
-    return Map.of("host", "shop.example.com", "pathPrefix", "/v2", "stripPrefix", true,
+    return Map.of("host", "${tenant.id}.example.com", "pathPrefix", "/v2", "stripPrefix", true,
         "servers", List.of("http://127.0.0.1:20001", "http://127.0.0.1:20002"));
   }
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TraefikRouteTypeTest {
 
-  static final String NAME = "acme-demo-route";
+  static final String NAME = "acme--demo--route";
   /** The test servers listen on the host itself: allowed explicitly (SEC7). */
   static final List<String> LOOPBACK = List.of("127.0.0.1/32");
 
@@ -138,19 +138,19 @@ class TraefikRouteTypeTest {
 
   @Test
   void aRouterTraefikDisablesIsPermanentAndTheWrittenFileIsRemoved() {
-    TraefikRouteSpec toDocker = new TraefikRouteSpec("shop.acme.example", null, null, null, "acme-demo-site-web@docker",
+    TraefikRouteSpec toDocker = new TraefikRouteSpec("shop.acme.example", null, null, null, "acme--demo--site-web@docker",
         null, null, false, null, null, null, null);
 
     assertThatThrownBy(() -> type.create(toDocker, ctx))
         .isInstanceOf(PermanentException.class)
         .hasMessageContaining("router " + NAME + "@file is disabled")
-        .hasMessageContaining("the service \"acme-demo-site-web@docker\" does not exist");
+        .hasMessageContaining("the service \"acme--demo--site-web@docker\" does not exist");
     assertThat(file()).doesNotExist();
     assertThat(traefik.liveObjects()).isEmpty();
 
-    traefik.knownService("acme-demo-site-web@docker");
+    traefik.knownService("acme--demo--site-web@docker");
     TraefikRouteOutputs out = type.create(toDocker, ctx).outputs();
-    assertThat(out.service()).isEqualTo("acme-demo-site-web@docker");
+    assertThat(out.service()).isEqualTo("acme--demo--site-web@docker");
     assertThat(out.routers()).containsExactly(NAME + "@file");
   }
 
@@ -374,18 +374,18 @@ class TraefikRouteTypeTest {
   void sec7_internalServicesAndOtherEnvironmentsServicesAreRefused() {
     TestStepContext noDocker = ctx.newBuilder().config(new TraefikConfig(dir.toString(), traefik.baseUrl(), null, null,
         null, null, "le", null, 5, 100, LOOPBACK, null)).build();
-    traefik.knownService("acme-demo-site-web@docker").knownService("other-demo-site-web@docker");
-    for (String service : List.of("api@internal", "dashboard@internal", "acme-demo-site-web@docker")) {
+    traefik.knownService("acme--demo--site-web@docker").knownService("other--demo--site-web@docker");
+    for (String service : List.of("api@internal", "dashboard@internal", "acme--demo--site-web@docker")) {
       assertThatThrownBy(() -> type.create(toService(service), noDocker)).as(service)
           .isInstanceOf(PermanentException.class).hasMessageContaining("field 'service'");
     }
-    for (String service : List.of("other-demo-site-web@docker", "other-demo-route", "acme-live-site-web@docker")) {
+    for (String service : List.of("other--demo--site-web@docker", "other--demo--route", "acme--live--site-web@docker")) {
       assertThatThrownBy(() -> type.create(toService(service), ctx)).as(service)
           .isInstanceOf(PermanentException.class).hasMessageContaining("not a service of this environment");
     }
     assertThat(file()).doesNotExist();
-    assertThat(type.create(toService("acme-demo-site-web@docker"), ctx).outputs().service())
-        .isEqualTo("acme-demo-site-web@docker");
+    assertThat(type.create(toService("acme--demo--site-web@docker"), ctx).outputs().service())
+        .isEqualTo("acme--demo--site-web@docker");
   }
 
   static TraefikRouteSpec toService(String service) {

@@ -1,6 +1,7 @@
 package dev.tenantwright.plugin.vercel;
 
 import dev.tenantwright.plugin.support.Names;
+import dev.tenantwright.spi.HostName;
 import dev.tenantwright.spi.Nullable;
 import dev.tenantwright.spi.PermanentException;
 import java.util.Set;
@@ -18,7 +19,7 @@ import java.util.Set;
  */
 public record DomainSpec(
     String project,
-    String name,
+    @HostName String name,
     @Nullable String redirect,
     @Nullable Integer redirectStatusCode,
     @Nullable String gitBranch,

@@ -15,11 +15,11 @@ final class Fixtures {
   /** The project every tenant's env, deployment and domain go to: made by the tenant's {@code site} resource. */
   static final String PROJECT = "${tenant.id}-demo-site";
 
-  private static final String SUFFIX = "-demo-" + ResourceTypeConformance.SUBJECT;
+  private static final String SUFFIX = "--demo--" + ResourceTypeConformance.SUBJECT;
 
   private Fixtures() {}
 
-  /** The tenant id in a conformance resource name {@code <tenant>-demo-subject}. */
+  /** The tenant id in a conformance resource name {@code <tenant>--demo--subject}. */
   static String tenantOf(String resourceName) {
     return resourceName.substring(0, resourceName.length() - SUFFIX.length());
   }

@@ -56,14 +56,14 @@ class VercelDeploymentTypeTest {
 
     assertThat(made.origin()).isEqualTo(CreateResult.Origin.CREATED);
     assertThat(made.outputs().readyState()).isEqualTo("READY");
-    assertThat(made.outputs().url()).startsWith("acme-demo-site-").endsWith(".vercel.app");
+    assertThat(made.outputs().url()).startsWith("acme--demo--site-").endsWith(".vercel.app");
     assertThat(made.outputs().inspectorUrl()).startsWith("https://vercel.com/");
     assertThat(fake.calls(VercelFake.GET_DEPLOYMENT)).as("four polls to READY, two more until aliased").isEqualTo(6);
     assertThat(ctx.progressReports()).filteredOn(p -> p.contains(made.outputs().id()))
         .containsExactly("10% deployment " + made.outputs().id() + " is QUEUED",
             "50% deployment " + made.outputs().id() + " is BUILDING",
             "80% deployment " + made.outputs().id() + " is READY",
-            "100% deployment " + made.outputs().id() + " serves the production domains of project acme-demo-site");
+            "100% deployment " + made.outputs().id() + " serves the production domains of project acme--demo--site");
   }
 
   @Test

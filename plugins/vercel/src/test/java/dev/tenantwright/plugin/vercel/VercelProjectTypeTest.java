@@ -41,9 +41,9 @@ class VercelProjectTypeTest {
     CreateResult<ProjectOutputs> made = type.create(spec, ctx);
 
     assertThat(made.origin()).isEqualTo(CreateResult.Origin.CREATED);
-    assertThat(made.outputs().name()).isEqualTo("acme-demo-site");
+    assertThat(made.outputs().name()).isEqualTo("acme--demo--site");
     assertThat(made.outputs().id()).startsWith("prj_");
-    assertThat(fake.envValue("acme-demo-site", VercelFake.OWNER_KEY)).contains(ctx.ownershipMarker());
+    assertThat(fake.envValue("acme--demo--site", VercelFake.OWNER_KEY)).contains(ctx.ownershipMarker());
     assertThat(fake.calls(VercelFake.CREATE_PROJECT)).isEqualTo(1);
   }
 
@@ -61,18 +61,18 @@ class VercelProjectTypeTest {
 
   @Test
   void aProjectOfThatNameWithoutOurMarkerIsAConflictNamingIt() {
-    fake.putProject("acme-demo-site", null);
+    fake.putProject("acme--demo--site", null);
 
     assertThatThrownBy(() -> type.create(spec, ctx("run-1")))
         .isInstanceOf(PermanentException.class)
-        .hasMessageContaining("acme-demo-site")
+        .hasMessageContaining("acme--demo--site")
         .hasMessageContaining("no ownership marker");
   }
 
   @Test
   void aNameTakenBetweenTheLookupAndTheCreateIsJudgedByItsMarker() {
     fake.inject(Fault.status(404).on(VercelFake.GET_PROJECT).times(1));
-    fake.putProject("acme-demo-site", "tw:other/demo/site@000000000000");
+    fake.putProject("acme--demo--site", "tw:other/demo/site@000000000000");
 
     assertThatThrownBy(() -> type.create(spec, ctx("run-1")))
         .isInstanceOf(PermanentException.class).hasMessageContaining("tw:other/demo/site");
@@ -92,11 +92,11 @@ class VercelProjectTypeTest {
 
   @Test
   void deleteRefusesAProjectThatNoLongerCarriesOurMarker() {
-    String id = fake.putProject("acme-demo-site", "tw:someone/else/site@000000000000");
+    String id = fake.putProject("acme--demo--site", "tw:someone/else/site@000000000000");
 
-    assertThatThrownBy(() -> type.delete(spec, new ProjectOutputs(id, "acme-demo-site", "team_fake"), ctx("run-1")))
+    assertThatThrownBy(() -> type.delete(spec, new ProjectOutputs(id, "acme--demo--site", "team_fake"), ctx("run-1")))
         .isInstanceOf(PermanentException.class).hasMessageContaining("refusing");
-    assertThat(fake.projectId("acme-demo-site")).isPresent();
+    assertThat(fake.projectId("acme--demo--site")).isPresent();
   }
 
   @Test
@@ -140,16 +140,16 @@ class VercelProjectTypeTest {
     StepContext ctx = ctx("run-1");
     ProjectOutputs out = type.create(spec, ctx).outputs();
 
-    assertThat(fake.envComment("acme-demo-site", VercelFake.OWNER_KEY)).contains(ctx.ownershipMarker());
+    assertThat(fake.envComment("acme--demo--site", VercelFake.OWNER_KEY)).contains(ctx.ownershipMarker());
     assertThat(type.read(spec, null, ctx)).contains(out);
     assertThat(type.create(spec, ctx("run-2")).origin()).isEqualTo(CreateResult.Origin.ADOPTED);
     type.delete(spec, out, ctx);
-    assertThat(fake.projectId("acme-demo-site")).isEmpty();
+    assertThat(fake.projectId("acme--demo--site")).isEmpty();
   }
 
   @Test
   void v2_aProjectMarkedOnlyInItsVariablesValueIsRecognisedByReadingTheVariableById() {
-    String id = fake.putProject("acme-demo-site", null);
+    String id = fake.putProject("acme--demo--site", null);
     String earlier = ctx("run-0").ownershipMarker();
     fake.putEnv(id, VercelFake.OWNER_KEY, earlier, "plain", List.of("development"), null);
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.tenantwright.core.Blueprint;
+import dev.tenantwright.core.DomainChallenge;
 import dev.tenantwright.core.Event;
 import dev.tenantwright.core.EventType;
 import dev.tenantwright.core.NewTenant;
@@ -19,6 +20,7 @@ import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.testkit.Fault;
 import dev.tenantwright.testkit.PluginJars;
 import dev.tenantwright.testkit.cloudflare.CloudflareFake;
+import dev.tenantwright.testkit.dns.FakeDns;
 import dev.tenantwright.testkit.vercel.VercelFake;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -45,13 +47,14 @@ import org.junit.jupiter.api.io.TempDir;
 class VercelSiteTest {
 
   static final String DOMAIN = "shop.example.com";
-  static final String PROJECT = "acme-shop-live-site";
+  static final String PROJECT = "acme-shop--live--site";
 
   @TempDir
   Path dir;
 
   final VercelFake vercel = new VercelFake();
   final CloudflareFake cloudflare = new CloudflareFake();
+  final FakeDns dns = new FakeDns();
   final List<Event> events = new CopyOnWriteArrayList<>();
   final AtomicInteger healthChecks = new AtomicInteger();
   HttpServer site;
@@ -82,6 +85,7 @@ class VercelSiteTest {
     cloudflare.assertContractRespected();
     vercel.close();
     cloudflare.close();
+    dns.close();
   }
 
   Tenantwright open(int maxAttempts) throws IOException {
@@ -97,6 +101,8 @@ class VercelSiteTest {
             "pollInterval", "5ms", "maxPollInterval", "20ms"))
         .pluginConfig("cloudflare", Map.of("token", CloudflareFake.TOKEN, "zoneId", CloudflareFake.ZONE_ID,
             "baseUrl", cloudflare.baseUrl()))
+        .dnsResolvers(dns.address())
+        .egressAllow("127.0.0.1")
         .listener(events::add)
         .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
         .maxAttempts(maxAttempts)
@@ -110,6 +116,14 @@ class VercelSiteTest {
 
   Run provision(Tenantwright tw) {
     tenant = tw.tenants().create(NewTenant.company("ACME Shop").email("ops@acme.example"));
+    // the customer proves it owns its domain: the TXT record the host shows it, published in its DNS
+    DomainChallenge challenge = tw.domains().challenge(tenant.id(), DOMAIN);
+    dns.txt(challenge.recordName(), challenge.value());
+    assertThat(tw.domains().verify(tenant.id(), DOMAIN)).isTrue();
+    return start(tw);
+  }
+
+  Run start(Tenantwright tw) {
     return tw.environments().provision(tenant.id(), EnvironmentKind.LIVE, RunOptions.defaults()
         .parameter("domain", DOMAIN)
         .parameter("health-url", "http://127.0.0.1:" + site.getAddress().getPort() + "/health")
@@ -124,9 +138,9 @@ class VercelSiteTest {
     assertThat(run.state()).as(run.error()).isEqualTo(RunState.SUCCEEDED);
     assertThat(run.steps()).extracting(StepStatus::state).containsOnly(StepState.SUCCEEDED);
     assertThat(vercel.liveObjects()).filteredOn(s -> s.startsWith("project ")).singleElement().asString()
-        .endsWith("acme-shop-live-site");
-    assertThat(vercel.envKeys("acme-shop-live-site")).contains("API_URL", "TENANT_ID");
-    assertThat(vercel.domains("acme-shop-live-site")).containsExactly(DOMAIN);
+        .endsWith("acme-shop--live--site");
+    assertThat(vercel.envKeys("acme-shop--live--site")).contains("API_URL", "TENANT_ID");
+    assertThat(vercel.domains("acme-shop--live--site")).containsExactly(DOMAIN);
     assertThat(vercel.deploymentCount()).isEqualTo(1);
     assertThat(cloudflare.records()).singleElement().satisfies(r -> {
       assertThat(r.type()).isEqualTo("CNAME");
@@ -139,6 +153,26 @@ class VercelSiteTest {
     assertThat(events).filteredOn(e -> e.type() == EventType.STEP_PROGRESS && "deploy".equals(e.step()))
         .extracting(Event::message).anySatisfy(m -> assertThat(m).contains("is BUILDING"))
         .anySatisfy(m -> assertThat(m).contains("is READY"));
+  }
+
+  @Test
+  void sec4_aCustomDomainItsTenantHasNotVerifiedIsRefusedBeforeAnyBackendIsCalled() throws IOException {
+    Tenantwright tw = open(5);
+    tenant = tw.tenants().create(NewTenant.company("ACME Shop").email("ops@acme.example"));
+    Tenant other = tw.tenants().create(NewTenant.company("Mallory Ltd").email("m@mallory.example"));
+    DomainChallenge theirs = tw.domains().challenge(other.id(), DOMAIN);
+    dns.txt(theirs.recordName(), theirs.value());
+    assertThat(tw.domains().verify(other.id(), DOMAIN)).isTrue();
+    // the record another tenant published proves nothing for this one
+    assertThat(tw.domains().verify(tenant.id(), DOMAIN)).isFalse();
+
+    Run run = start(tw);
+
+    assertThat(run.state()).isEqualTo(RunState.ROLLED_BACK);
+    assertThat(run.error()).contains("'" + DOMAIN + "' is a custom domain tenant 'acme-shop' has not verified");
+    assertThat(vercel.domains(PROJECT)).isEmpty();
+    assertThat(vercel.requests()).noneMatch(c -> c.path().contains("/domains"));
+    assertThat(cloudflare.calls(CloudflareFake.CREATE)).isZero();
   }
 
   @Test
@@ -181,8 +215,8 @@ class VercelSiteTest {
     assertThat(run.state()).as(run.error()).isEqualTo(RunState.SUCCEEDED);
     assertThat(run.steps()).extracting(StepStatus::attempts).anySatisfy(a -> assertThat(a).isGreaterThan(1));
     assertThat(vercel.liveObjects()).filteredOn(s -> s.startsWith("project ")).hasSize(1);
-    assertThat(vercel.envKeys("acme-shop-live-site")).doesNotHaveDuplicates().hasSize(4);
-    assertThat(vercel.domains("acme-shop-live-site")).containsExactly(DOMAIN);
+    assertThat(vercel.envKeys("acme-shop--live--site")).doesNotHaveDuplicates().hasSize(4);
+    assertThat(vercel.domains("acme-shop--live--site")).containsExactly(DOMAIN);
     assertThat(vercel.deploymentCount()).isEqualTo(1);
     assertThat(cloudflare.records()).hasSize(1);
     assertThat(vercel.requests()).anySatisfy(c -> assertThat(c.status()).isEqualTo(429));

@@ -84,24 +84,11 @@ public final class Targets {
     if (provider.equals("internal")) {
       return;
     }
-    String prefix = environmentPrefix(ctx);
+    String prefix = ctx.backendNamePrefix();
     if (!name.startsWith(prefix)) {
       throw invalid("service", service + " is not a service of this environment (its name must start with "
           + prefix + ")");
     }
-  }
-
-  /**
-   * The start every backend name of this tenant environment shares: {@code <tenant>-<environment>-}, in the
-   * engine's naming (lower case, other characters '-', cut where long names are cut to make room for a hash).
-   */
-  static String environmentPrefix(StepContext ctx) {
-    String full = (ctx.tenant().id() + "-" + ctx.environment().name() + "-").toLowerCase(Locale.ROOT)
-        .replaceAll("[^a-z0-9-]", "-");
-    if (full.length() <= 54) {
-      return full;
-    }
-    return full.substring(0, 54).replaceAll("-+$", "");
   }
 
   private static InetAddress literal(String host, String server) {
