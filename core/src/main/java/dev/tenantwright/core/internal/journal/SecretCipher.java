@@ -35,8 +35,8 @@ import javax.crypto.spec.SecretKeySpec;
  * rotated — new values are sealed with the primary key, values sealed with a retired key still open, and
  * {@code Tenantwright.resealSecrets()} moves them to the primary key. Every token is bound (GCM associated data)
  * to where it is stored — tenant, environment, row and field — so a token copied into another row, another
- * tenant's parameters or another field does not open. Tokens of the first format ({@code enc:v1:…}, no key id,
- * no binding) still open where a field's type says it holds a secret.
+ * tenant's parameters or another field does not open. Text is never opened: the journal marks what it
+ * sealed with a type of its own, so a token a tenant pastes into a parameter stays the text it typed.
  *
  * <p>Also computes keyed hashes (HMAC-SHA256) of resolved specs, which may contain secrets, for change detection.
  * Thread-safe; ciphers and MACs are kept per thread.
@@ -44,7 +44,6 @@ import javax.crypto.spec.SecretKeySpec;
 public final class SecretCipher {
 
   /** The prefix of first-format tokens. */
-  public static final String V1 = "enc:v1:";
   private static final String V2 = "v2.";
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int NONCE = 12;
@@ -184,9 +183,6 @@ public final class SecretCipher {
    *     message never contains the token
    */
   public Secret open(String token, String binding) {
-    if (token.startsWith(V1)) {
-      return openV1(token);
-    }
     String[] parts = token.split("\\.", 3);
     if (parts.length != 3 || !parts[0].equals("v2")) {
       throw new TenantwrightException("not a sealed value");
@@ -210,26 +206,7 @@ public final class SecretCipher {
 
   /** Whether {@code token} was sealed with a key other than the primary one (it should be re-sealed). */
   public boolean needsReseal(String token) {
-    return token.startsWith(V1) || !token.startsWith(V2 + primaryId + ".");
-  }
-
-  private Secret openV1(String sealed) {
-    byte[] all;
-    try {
-      all = Base64.getDecoder().decode(sealed.substring(V1.length()));
-    } catch (IllegalArgumentException e) {
-      throw new TenantwrightException("cannot decrypt a stored secret: corrupt journal", e);
-    }
-    for (SecretKeySpec key : keys.values()) {
-      try {
-        Cipher c = ciphers.get();
-        c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, all, 0, NONCE));
-        return Secret.of(new String(c.doFinal(all, NONCE, all.length - NONCE), StandardCharsets.UTF_8));
-      } catch (GeneralSecurityException | IllegalArgumentException wrongKey) {
-        // try the next key
-      }
-    }
-    throw new TenantwrightException("cannot decrypt a stored secret: wrong host key or corrupt journal");
+    return !token.startsWith(V2 + primaryId + ".");
   }
 
   private static Cipher newCipher() {

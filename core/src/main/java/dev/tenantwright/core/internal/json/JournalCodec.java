@@ -39,13 +39,10 @@ public final class JournalCodec {
   static final String TEXT = "$text";
 
   private final SecretCipher cipher;
-  private final ObjectMapper store;
-  private final ObjectMapper binder;
+  private final ObjectMapper store = Json.bindingMapper();
 
   public JournalCodec(SecretCipher cipher) {
     this.cipher = cipher;
-    this.store = Json.storeMapper(token -> token.startsWith(SecretCipher.V1) ? cipher.open(token, "").reveal() : token);
-    this.binder = Json.bindingMapper();
   }
 
   /**
@@ -89,7 +86,7 @@ public final class JournalCodec {
 
   /** Binds a resolved parameter map into a spec record (never writing a secret anywhere). */
   public Object bind(Object resolved, Class<?> type) {
-    return binder.convertValue(resolved, type);
+    return store.convertValue(resolved, type);
   }
 
   /**
@@ -217,9 +214,6 @@ public final class JournalCodec {
       ArrayNode out = JsonNodeFactory.instance.arrayNode();
       a.forEach(n -> out.add(mask(n)));
       return out;
-    }
-    if (node.isTextual() && node.asText().startsWith(SecretCipher.V1)) {
-      return TextNode.valueOf(Secret.MASK);
     }
     return node;
   }

@@ -19,7 +19,6 @@ import com.fasterxml.jackson.databind.util.TokenBuffer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.tenantwright.spi.Secret;
 import java.io.IOException;
-import java.util.function.UnaryOperator;
 
 /**
  * Builds the Jackson mappers core uses to bind specs and configuration and to read and write the journal.
@@ -34,21 +33,9 @@ public final class Json {
 
   /** A mapper for binding specs and configuration: text bound to a {@code Secret} field becomes that secret. */
   public static ObjectMapper bindingMapper() {
-    return mapper(UnaryOperator.identity());
-  }
-
-  /**
-   * The journal's mapper. {@code legacy} turns text found where a field's type is {@code Secret} into the
-   * secret's value: it opens tokens of the first sealing format, which carried no type.
-   */
-  static ObjectMapper storeMapper(UnaryOperator<String> legacy) {
-    return mapper(legacy);
-  }
-
-  private static ObjectMapper mapper(UnaryOperator<String> secretText) {
     SimpleModule secrets = new SimpleModule("tenantwright-secrets");
     secrets.addSerializer(Secret.class, new SecretSerializer());
-    secrets.addDeserializer(Secret.class, new SecretDeserializer(secretText));
+    secrets.addDeserializer(Secret.class, new SecretDeserializer());
     secrets.addDeserializer(String.class, new NoSecretInStrings());
     return JsonMapper.builder()
         .addModule(new JavaTimeModule())
@@ -95,12 +82,6 @@ public final class Json {
   }
 
   private static final class SecretDeserializer extends JsonDeserializer<Secret> {
-    private final UnaryOperator<String> text;
-
-    SecretDeserializer(UnaryOperator<String> text) {
-      this.text = text;
-    }
-
     @Override
     public Secret deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
       if (p.currentToken() == JsonToken.VALUE_EMBEDDED_OBJECT) {
@@ -111,7 +92,7 @@ public final class Json {
         return (Secret) ctxt.handleUnexpectedToken(Secret.class, p);
       }
       if (p.currentToken() == JsonToken.VALUE_STRING) {
-        return Secret.of(text.apply(p.getText()));
+        return Secret.of(p.getText());
       }
       return (Secret) ctxt.handleUnexpectedToken(Secret.class, p);
     }
