@@ -21,9 +21,9 @@ for form in "${forms[@]}"; do
     chaos)  # backend faults, restarts and several engines on one PostgreSQL journal
       "${MVN[@]}" -pl testkit -am test -Dtest='*EngineChaosTest' -Dchaos.tenants=200 -Dchaos.restarts=10 ;;
     fuzz)   # hostile tenant input and blueprint YAML
-      "${MVN[@]}" -pl core test -Dtest='*FuzzTest' -Dfuzz.cases=200000 ;;
+      "${MVN[@]}" -pl core -am test -Dtest='*FuzzTest' -Dfuzz.cases=200000 ;;
     crash)  # commits the H2 journal reported survive SIGKILL of the process, over many lives of one file
-      "${MVN[@]}" -pl core test -Dtest='H2CrashDurabilityTest' -Djournal.crash.lives=25 ;;
+      "${MVN[@]}" -pl core -am test -Dtest='H2CrashDurabilityTest' -Djournal.crash.lives=25 ;;
     *) echo "unknown form '$form' (kill9, faults, chaos, fuzz, crash)" >&2; exit 2 ;;
   esac
 done

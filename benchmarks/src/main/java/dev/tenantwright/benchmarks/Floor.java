@@ -11,7 +11,8 @@ import java.util.concurrent.Future;
 /**
  * The durable floor of a journaled step, measured on the engine's own database: one {@code INSERT} and one
  * commit for the step's intent (RUNNING, before the side effect) and one of each for its result (SUCCEEDED,
- * after it) — two committed writes on one connection, which no journal that survives a crash can beat.
+ * after it) — two committed writes on one connection, which no journal that survives a crash can beat. A commit
+ * counts as done as the engine counts it: on H2 only after the {@code CHECKPOINT} that writes it to the file.
  *
  * <p>Owns its connection; not thread-safe.
  */
@@ -19,11 +20,19 @@ public final class Floor implements AutoCloseable {
 
   private final Connection connection;
   private final PreparedStatement insert;
+  private final Statement flush;
+  private final String afterCommit;
   private long seq;
 
-  /** Prepares the floor table (once per database) and the statement on {@code connection}, which it closes. */
-  public Floor(Connection connection) throws SQLException {
+  /**
+   * Prepares the floor table (once per database) and the statement on {@code connection}, which it closes.
+   *
+   * @param afterCommit the statement the journal runs after each commit on this store ({@link BenchStore#afterCommit})
+   *     or null
+   */
+  public Floor(Connection connection, String afterCommit) throws SQLException {
     this.connection = connection;
+    this.afterCommit = afterCommit;
     connection.setAutoCommit(true);
     try (Statement s = connection.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS bench_floor (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
@@ -31,6 +40,7 @@ public final class Floor implements AutoCloseable {
     }
     connection.setAutoCommit(false);
     this.insert = connection.prepareStatement("INSERT INTO bench_floor (run_id, step, state, at) VALUES (?, ?, ?, ?)");
+    this.flush = connection.createStatement();
   }
 
   /** One step's two committed writes. */
@@ -47,6 +57,9 @@ public final class Floor implements AutoCloseable {
     insert.setLong(4, System.currentTimeMillis());
     insert.executeUpdate();
     connection.commit();
+    if (afterCommit != null) {
+      flush.execute(afterCommit);
+    }
   }
 
   /** Runs {@code steps} steps and returns the mean microseconds per step. */

@@ -103,7 +103,7 @@ public final class Harness {
             .blueprint(Blueprints.chain("chain1", "bench.noop", 1))
             .blueprint(Blueprints.chain("chain" + CHAIN, "bench.noop", CHAIN))
             .blueprint(Blueprints.independent("wide" + CHAIN, "bench.noop", CHAIN)));
-        Floor floor = new Floor(store.floorConnection())) {
+        Floor floor = new Floor(store.floorConnection(), store.afterCommit())) {
       for (int i = 0; i < warm; i++) {
         d.provisionOnce("chain1");
         d.provisionOnce("chain" + CHAIN);
@@ -195,7 +195,7 @@ public final class Harness {
     Blueprint six = six("six", "bench.noop");
     try (BenchStore store = BenchStore.open(storeName);
         Driver d = new Driver(store.builder().resourceType(BenchTypes.noop()).blueprint(six));
-        Floor floor = new Floor(store.floorConnection())) {
+        Floor floor = new Floor(store.floorConnection(), store.afterCommit())) {
       double floorUs = 0;
       double bestSeconds = Double.MAX_VALUE;
       int rounds = quick ? 2 : 4;

@@ -48,7 +48,7 @@ public class JournalFloorBenchmark {
     db = BenchStore.open(store);
     driver = new Driver(db.builder().resourceType(BenchTypes.noop())
         .blueprint(Blueprints.independent("bp", "bench.noop", 1)));
-    floor = new Floor(db.floorConnection());
+    floor = new Floor(db.floorConnection(), db.afterCommit());
   }
 
   /** One step's intent and result, each committed. */
