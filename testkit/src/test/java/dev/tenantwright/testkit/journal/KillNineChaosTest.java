@@ -94,7 +94,14 @@ class KillNineChaosTest {
       Thread reader = new Thread(() -> read(host, reported, inconsistent, ready, done));
       reader.setDaemon(true);
       reader.start();
-      assertThat(ready.await(120, TimeUnit.SECONDS)).as("host life " + life + " started").isTrue();
+      if (!ready.await(120, TimeUnit.SECONDS)) {
+        Path dump = logs.resolve("host-life-" + life + "-threads.txt");
+        new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+            String.valueOf(host.pid()), "Thread.print").redirectErrorStream(true).redirectOutput(dump.toFile())
+            .start().waitFor(60, TimeUnit.SECONDS);
+        host.destroyForcibly();
+        throw new AssertionError("host life " + life + " did not start within 120 s; its threads: " + dump);
+      }
       if (last) {
         assertThat(done.await(10, TimeUnit.MINUTES)).as("the last life finished every tenant").isTrue();
         assertThat(host.waitFor(60, TimeUnit.SECONDS)).isTrue();

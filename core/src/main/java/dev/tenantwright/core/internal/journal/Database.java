@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * over one file, still lost committed rows about once in 20 kills, always after the store had begun to reuse
  * freed space inside the file (on restart H2 then recovers from an older chunk). The embedded store therefore
  * opens with {@code WRITE_DELAY=0} (no background writer) and {@code REUSE_SPACE=FALSE} (new chunks always go to
- * the end of the file), with which the same probe lost nothing. The price is a file that grows while the engine
+ * the end of the file), with which the same probe lost nothing; and {@link Sql} runs H2's write transactions one
+ * at a time, because the kill -9 chaos test reopened a file written while another transaction was open with a
+ * run row that no transaction could lock again (H2 spun in {@code UPDATE tw_run} at start-up). The price is a file that grows while the engine
  * runs (by about 10 KiB per commit until H2 drops the chunks it no longer needs, which it then never reuses);
  * H2 compacts it for up to 200 ms when the engine closes, and it is compacted fully when it is opened over
  * {@value #COMPACT_OVER_BYTES} bytes (after a crash, or a long run). A process crash then loses nothing; a power loss may lose the last commits, because the

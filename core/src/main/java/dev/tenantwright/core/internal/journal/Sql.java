@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * {@link Reason#UNKNOWN_OUTCOME} and must re-read the journal (the engine abandons the run and resumes it from
  * what was committed). Past the retries the caller gets {@link Reason#UNAVAILABLE}. On H2 a commit counts as done
  * only once it is in the database file (see {@link #Sql(DataSource, int, long, String)}); a failure on the way
- * there is a failure during {@code COMMIT}.
+ * there is a failure during {@code COMMIT}; and write transactions run one at a time, so that what H2 writes to
+ * its file never holds another transaction's uncommitted changes.
  *
  * <p>Thread-safe; holds no connection between calls.
  */
@@ -53,6 +55,8 @@ public final class Sql {
   private final int attempts;
   private final long backoffMillis;
   private final String flush;
+  /** Held by a write transaction from its first statement to its flush, when there is a flush (H2). */
+  private final ReentrantLock writes = new ReentrantLock(true);
 
   Sql(DataSource dataSource, int attempts, long backoffMillis) {
     this(dataSource, attempts, backoffMillis, null);
@@ -61,7 +65,10 @@ public final class Sql {
   /**
    * @param flush a statement run after every commit, before the commit counts as done — H2's {@code CHECKPOINT},
    *     which writes the committed state to the database file (H2 itself writes it in the background, so a process
-   *     killed right after a commit would lose it); null for none
+   *     killed right after a commit would lose it); null for none. With a flush, write transactions are
+   *     serialised: a {@code CHECKPOINT} taken while another transaction had uncommitted changes wrote them to the
+   *     file, and after a kill -9 H2 reopened such a file with a row it could never lock again (the engine's
+   *     start-up spun in {@code UPDATE tw_run} for minutes — found by the kill -9 chaos test)
    */
   Sql(DataSource dataSource, int attempts, long backoffMillis, String flush) {
     this.dataSource = dataSource;
@@ -86,6 +93,20 @@ public final class Sql {
   }
 
   private <T> T run(Work<T> work, boolean transactional, boolean idempotent) {
+    boolean serial = transactional && flush != null;
+    if (serial) {
+      writes.lock();
+    }
+    try {
+      return attempt(work, transactional, idempotent);
+    } finally {
+      if (serial) {
+        writes.unlock();
+      }
+    }
+  }
+
+  private <T> T attempt(Work<T> work, boolean transactional, boolean idempotent) {
     for (int attempt = 1; ; attempt++) {
       boolean committing = false;
       try (Connection c = dataSource.getConnection()) {

@@ -38,6 +38,49 @@ class SqlTest {
     assertThat(Sql.rolledBack(new SQLException("gone", "08006"))).isFalse();
   }
 
+  /**
+   * With a flush (H2's CHECKPOINT), no write transaction starts while another is open: a checkpoint taken during
+   * another's transaction wrote its uncommitted changes, and H2 reopened such a file after kill -9 with a row no
+   * transaction could lock again. Reads still run beside a write.
+   */
+  @Test
+  void withAFlushWriteTransactionsRunOneAtATimeAndReadsBesideThem() throws Exception {
+    Sql sql = new Sql(h2(), 3, 1, "CHECKPOINT");
+    java.util.concurrent.CountDownLatch inFirst = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    AtomicInteger open = new AtomicInteger();
+    AtomicInteger overlapped = new AtomicInteger();
+    Thread first = new Thread(() -> sql.transaction(c -> {
+      open.incrementAndGet();
+      inFirst.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      open.decrementAndGet();
+      return null;
+    }));
+    first.start();
+    inFirst.await();
+    Thread second = new Thread(() -> sql.transaction(c -> {
+      if (open.get() > 0) {
+        overlapped.incrementAndGet();
+      }
+      return null;
+    }));
+    second.start();
+    second.join(300);
+    assertThat(second.isAlive()).as("the second write waits for the first").isTrue();
+    Integer read = sql.read(c -> 7);
+    assertThat(read).as("a read does not wait").isEqualTo(7);
+    release.countDown();
+    first.join(5_000);
+    second.join(5_000);
+    assertThat(second.isAlive()).isFalse();
+    assertThat(overlapped).hasValue(0);
+  }
+
   @Test
   void aTransientFailureBeforeTheCommitIsRetriedAndSucceeds() {
     AtomicInteger calls = new AtomicInteger();
