@@ -7,8 +7,8 @@ import java.util.List;
 import okhttp3.OkHttpClient;
 
 /**
- * The resource types core contributes to every registry: {@code secret}, {@code port} and
- * {@code http.health-check}.
+ * The resource types core contributes to every registry: {@code secret}, {@code port}, {@code http.health-check}
+ * and {@code tls.certificate}.
  *
  * <pre>{@code
  * DefaultTypeRegistry.builder()
@@ -26,11 +26,12 @@ public final class CoreTypes {
    * @param ports the port lease store (the journal)
    * @param range the range {@code port} allocates from when a spec does not narrow it
    * @param http the client health checks use
-   * @param egress where URLs from parameters may connect
+   * @param egress where URLs and addresses from parameters may connect (health and certificate checks)
    */
   public static List<ResourceType<?, ?>> create(PortAllocator ports, PortRange range, OkHttpClient http,
       EgressPolicy egress) {
-    return List.of(new SecretType(), new PortType(ports, range), new HealthCheckType(http, egress));
+    return List.of(new SecretType(), new PortType(ports, range), new HealthCheckType(http, egress),
+        new TlsCertificateType(egress));
   }
 
   /** A client for health checks: 5-second connect timeout, redirects not followed, never re-sent. */

@@ -7,13 +7,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses durations as blueprints write them — {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h},
- * {@code 1m30s} — and, for completeness, ISO-8601 ({@code PT2M}).
+ * Parses durations as blueprints write them — {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code 7d},
+ * {@code 1m30s} — and, for completeness, ISO-8601 ({@code PT2M}). A day is 24 hours.
  */
 final class DurationText {
 
-  private static final Pattern WHOLE = Pattern.compile("(\\d+(ms|s|m|h))+");
-  private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
+  private static final Pattern WHOLE = Pattern.compile("(\\d+(ms|s|m|h|d))+");
+  private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   private DurationText() {}
 
@@ -34,14 +34,19 @@ final class DurationText {
     } else if (WHOLE.matcher(t).matches()) {
       d = Duration.ZERO;
       Matcher m = PART.matcher(t);
-      while (m.find()) {
-        long n = Long.parseLong(m.group(1));
-        d = d.plus(switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          default -> Duration.ofHours(n);
-        });
+      try {
+        while (m.find()) {
+          long n = Long.parseLong(m.group(1));
+          d = d.plus(switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+          });
+        }
+      } catch (ArithmeticException tooLong) {
+        throw new IllegalArgumentException("too long", tooLong);
       }
     } else {
       throw new IllegalArgumentException("not a duration");

@@ -27,7 +27,8 @@ class DefaultTypeRegistryTest {
         .build();
 
     assertThat(registry.all()).extracting(TypeHandle::type)
-        .containsExactly("host.register-tenant", "http.health-check", "port", "secret", "vercel.project");
+        .containsExactly("host.register-tenant", "http.health-check", "port", "secret", "tls.certificate",
+            "vercel.project");
     assertThat(registry.find("vercel.project")).get()
         .satisfies(h -> assertThat(h.origin()).isEqualTo("tenantwright.vercel"))
         .satisfies(h -> assertThat(h.backend()).isEqualTo("vercel"));

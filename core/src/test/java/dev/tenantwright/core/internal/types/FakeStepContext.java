@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntConsumer;
 
 /**
  * A {@link StepContext} for unit tests: its clock only moves when the step pauses, so waiting costs no wall
@@ -63,6 +64,7 @@ public final class FakeStepContext implements StepContext {
   private final List<Duration> pauses = new CopyOnWriteArrayList<>();
   private final List<Report> reports = new CopyOnWriteArrayList<>();
   private volatile boolean cancelled;
+  private volatile IntConsumer onPause = n -> { };
 
   private FakeStepContext(String tenantId, String environmentName, String stepName, Duration deadlineIn) {
     this.tenant = new TenantInfo(tenantId, "ACME Corp", "ops@acme.example", "starter", Map.of());
@@ -94,6 +96,15 @@ public final class FakeStepContext implements StepContext {
   /** Every progress report, in order. */
   public List<Report> reports() {
     return List.copyOf(reports);
+  }
+
+  /**
+   * Runs {@code action} each time the step pauses, with the pause's 1-based number, before the clock moves: a test
+   * can change the world between a step's tries.
+   */
+  public FakeStepContext onPause(IntConsumer action) {
+    this.onPause = action;
+    return this;
   }
 
   /** Cancels the run. */
@@ -176,6 +187,7 @@ public final class FakeStepContext implements StepContext {
   public void pause(Duration duration) {
     checkCancelled();
     pauses.add(duration);
+    onPause.accept(pauses.size());
     Instant until = clock.instant().plus(duration);
     if (until.isAfter(deadline)) {
       clock.advance(Duration.between(clock.instant(), deadline));

@@ -28,6 +28,7 @@ import dev.tenantwright.testkit.ReadmeSnippets;
 import dev.tenantwright.testkit.cloudflare.CloudflareFake;
 import dev.tenantwright.testkit.compose.FakeDockerCompose;
 import dev.tenantwright.testkit.compose.FakeDockerCompose.ContainerView;
+import dev.tenantwright.testkit.tls.FakeTls;
 import dev.tenantwright.testkit.traefik.TraefikFake;
 import java.net.URLEncoder;
 import java.io.ByteArrayInputStream;
@@ -66,6 +67,8 @@ class WebsiteBlueprintTest {
   final FakeCommandRunner runner = new FakeCommandRunner().on(compose);
   final CloudflareFake cloudflare = new CloudflareFake();
   final WireMockServer site = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort());
+  /** Traefik's HTTPS entry point, once ACME has issued the certificates of both routes. */
+  final FakeTls https = FakeTls.serving(DOMAIN, "www." + DOMAIN);
   final Secret webhookSecret = Secret.of("webhook-shared-secret");
   final List<String> audit = new ArrayList<>();
   TraefikFake traefik;
@@ -112,6 +115,7 @@ class WebsiteBlueprintTest {
     traefik.close();
     cloudflare.close();
     site.stop();
+    https.close();
   }
 
   @Test
@@ -121,12 +125,16 @@ class WebsiteBlueprintTest {
     assertThat(project).isEqualTo("acme-shop--demo--site");
 
     Run provisioned = tw.environments().provision(t.id(), EnvironmentKind.DEMO, RunOptions.defaults()
-        .parameter("domain", DOMAIN).parameter("server-ip", "203.0.113.10")).await(WAIT);
+        .parameter("domain", DOMAIN).parameter("server-ip", "203.0.113.10")
+        .parameter("tls-connect", https.address()).parameter("tls-port", https.port())
+        .parameter("tls-trust", https.caPem().replace('\n', ' '))).await(WAIT);
 
     assertThat(provisioned.state()).as(String.valueOf(provisioned.error())).isEqualTo(RunState.SUCCEEDED);
     assertThat(provisioned.steps()).extracting(StepStatus::name).containsExactlyInAnyOrder("db-password", "app-key",
-        "port", "site", "dns", "dns-www", "www", "health");
+        "port", "site", "dns", "dns-www", "www", "tls", "tls-www", "health");
     assertThat(provisioned.steps()).extracting(StepStatus::state).containsOnly(StepState.SUCCEEDED);
+    assertThat(https.handshakes()).as("both certificates were checked, each by its name")
+        .containsExactlyInAnyOrder(DOMAIN, "www." + DOMAIN);
 
     Path folder = sites.resolve(project);
     String yaml = Files.readString(folder.resolve("compose.yaml"));
@@ -202,6 +210,17 @@ class WebsiteBlueprintTest {
     assertThat(blueprint.resource("site").orElseThrow().needs()).as("site carries a Traefik route for ${domain}")
         .contains("dns");
     assertThat(blueprint.resource("www").orElseThrow().needs()).as("www routes www.${domain}").contains("dns-www");
+  }
+
+  @Test
+  void theRunEndsOnlyAfterTheCertificatesOfBothRoutesAreChecked() throws Exception {
+    Blueprint blueprint = Blueprint.fromYaml(BLUEPRINT);
+
+    assertThat(blueprint.resource("tls").orElseThrow().type()).isEqualTo("tls.certificate");
+    assertThat(blueprint.resource("tls").orElseThrow().needs()).as("the router of ${domain} is in site")
+        .contains("site");
+    assertThat(blueprint.resource("tls-www").orElseThrow().needs()).contains("www");
+    assertThat(blueprint.resource("health").orElseThrow().needs()).contains("tls", "tls-www");
   }
 
   @Test

@@ -63,7 +63,11 @@ class VercelPluginTest {
   void theClientSiteExampleLoadsWithBothPluginsTypesRegistered() {
     Blueprint bp = Blueprint.fromYaml(EXAMPLE);
     assertThat(bp.resources()).extracting(r -> r.type()).containsExactly("vercel.project", "vercel.env",
-        "vercel.deployment", "vercel.domain", "cloudflare.dns-record", "vercel.domain-check", "http.health-check");
+        "vercel.deployment", "vercel.domain", "cloudflare.dns-record", "vercel.domain-check", "tls.certificate",
+        "http.health-check");
+    assertThat(bp.resource("tls").orElseThrow().needs()).as("Vercel issues the certificate once the domain is ready")
+        .contains("domain-ready");
+    assertThat(bp.resource("health").orElseThrow().needs()).contains("tls");
 
     try (Tenantwright tw = withAllTypes().blueprint(bp).build()) {
       assertThat(tw.blueprints()).contains("vercel-site");

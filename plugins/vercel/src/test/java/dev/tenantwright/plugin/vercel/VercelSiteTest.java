@@ -21,6 +21,7 @@ import dev.tenantwright.testkit.Fault;
 import dev.tenantwright.testkit.PluginJars;
 import dev.tenantwright.testkit.cloudflare.CloudflareFake;
 import dev.tenantwright.testkit.dns.FakeDns;
+import dev.tenantwright.testkit.tls.FakeTls;
 import dev.tenantwright.testkit.vercel.VercelFake;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -55,6 +56,8 @@ class VercelSiteTest {
   final VercelFake vercel = new VercelFake();
   final CloudflareFake cloudflare = new CloudflareFake();
   final FakeDns dns = new FakeDns();
+  /** The client's domain served over HTTPS, once Vercel has issued its certificate. */
+  final FakeTls https = FakeTls.serving(DOMAIN);
   final List<Event> events = new CopyOnWriteArrayList<>();
   final AtomicInteger healthChecks = new AtomicInteger();
   HttpServer site;
@@ -86,6 +89,7 @@ class VercelSiteTest {
     vercel.close();
     cloudflare.close();
     dns.close();
+    https.close();
   }
 
   Tenantwright open(int maxAttempts) throws IOException {
@@ -127,6 +131,9 @@ class VercelSiteTest {
     return tw.environments().provision(tenant.id(), EnvironmentKind.LIVE, RunOptions.defaults()
         .parameter("domain", DOMAIN)
         .parameter("health-url", "http://127.0.0.1:" + site.getAddress().getPort() + "/health")
+        .parameter("tls-connect", https.address())
+        .parameter("tls-port", https.port())
+        .parameter("tls-trust", https.caPem().replace('\n', ' '))
         .parameter("git-org", "acme")
         .parameter("git-repo", "shop")).await(Duration.ofMinutes(2));
   }
@@ -149,6 +156,7 @@ class VercelSiteTest {
       assertThat(r.comment()).startsWith("tw:acme-shop/live/dns@");
     });
     assertThat(healthChecks.get()).isPositive();
+    assertThat(https.handshakes()).as("the certificate of the domain was checked").containsExactly(DOMAIN);
     assertThat(vercel.requests()).allSatisfy(c -> assertThat(c.query()).contains("teamId=team_acme"));
     assertThat(events).filteredOn(e -> e.type() == EventType.STEP_PROGRESS && "deploy".equals(e.step()))
         .extracting(Event::message).anySatisfy(m -> assertThat(m).contains("is BUILDING"))
