@@ -21,7 +21,7 @@ import java.util.TreeMap;
  *
  * <pre>{@code
  * TypeRegistry types = DefaultTypeRegistry.builder()
- *     .addResourceTypes(CoreTypes.create(ports, PortRange.DEFAULT, http), TypeHandles.CORE)
+ *     .addResourceTypes(CoreTypes.create(ports, PortRange.DEFAULT, http, egress), TypeHandles.CORE)
  *     .addResourceType(new MyHostType(), TypeHandles.HOST)
  *     .addAll(pluginHost.types())
  *     .build();

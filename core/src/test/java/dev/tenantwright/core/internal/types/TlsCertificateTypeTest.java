@@ -88,7 +88,7 @@ class TlsCertificateTypeTest {
   }
 
   @Test
-  void keepsWaitingWhileTheServerPresentsItsDefaultCertificateThenFailsSayingItIsForOtherNames() throws Exception {
+  void t2_keepsWaitingWhileTheServerPresentsItsDefaultCertificateThenFailsSayingItIsForOtherNames() throws Exception {
     TlsServer server = serve(certs.traefikDefault);
     FakeStepContext ctx = FakeStepContext.create();
 
