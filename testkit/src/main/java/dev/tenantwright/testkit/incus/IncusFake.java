@@ -428,6 +428,7 @@ public final class IncusFake extends FakeBackend {
     instances.put(key(project, name), inst);
     if (running) {
       inst.status = "Running";
+      inst.boot();
       assignAddress(inst);
     }
     for (String s : snapshots) {
@@ -907,12 +908,11 @@ public final class IncusFake extends FakeBackend {
     }
     Map<String, String> requested = new LinkedHashMap<>();
     body.path("environment").properties().forEach(e -> requested.put(e.getKey(), e.getValue().asText()));
-    Map<String, String> env = new LinkedHashMap<>();
-    inst.config.forEach((k, v) -> {
-      if (k.startsWith("environment.")) {
-        env.put(k.substring("environment.".length()), v);
-      }
-    });
+    // What a command sees: the environment the instance booted with, then its current environment.* keys. A key
+    // unset since the boot stays visible until the next restart — measured on Incus 6.0.4 (`incus config unset
+    // c environment.B` then `incus exec c -- env` still prints B), while set and changed keys show at once.
+    Map<String, String> env = new LinkedHashMap<>(inst.bootEnvironment);
+    env.putAll(Inst.environment(inst.config));
     env.putAll(requested);
     Op op = newOp("Executing command", "instances", inst.project, inst.name, EXEC);
     op.resources.put("containers", List.of(instanceUrl(inst)));
@@ -1405,6 +1405,7 @@ public final class IncusFake extends FakeBackend {
       return taken;
     }
     inst.status = "Running";
+    inst.boot();
     inst.agentWaits = inst.vm() ? vmAgentDelay : 0;
     assignAddress(inst);
     return null;
@@ -1652,6 +1653,8 @@ public final class IncusFake extends FakeBackend {
     Op creating;
     /** Exec attempts a started VM's agent still refuses. */
     int agentWaits;
+    /** The {@code environment.*} values the instance last started with. */
+    Map<String, String> bootEnvironment = Map.of();
     Map<String, String> files = new LinkedHashMap<>();
     final Map<String, String> logs = new LinkedHashMap<>();
     final Map<String, Snap> snapshots = new LinkedHashMap<>();
@@ -1668,6 +1671,21 @@ public final class IncusFake extends FakeBackend {
 
     boolean running() {
       return status.equals("Running");
+    }
+
+    /** Records the environment the instance starts with. */
+    void boot() {
+      bootEnvironment = environment(config);
+    }
+
+    static Map<String, String> environment(Map<String, String> config) {
+      Map<String, String> env = new LinkedHashMap<>();
+      config.forEach((k, v) -> {
+        if (k.startsWith("environment.")) {
+          env.put(k.substring("environment.".length()), v);
+        }
+      });
+      return env;
     }
 
     boolean stopped() {

@@ -150,6 +150,25 @@ class IncusFakeTest {
     fake.assertContractRespected();
   }
 
+  /** As Incus 6.0.4 does: a removed environment key stays visible to exec until the instance restarts. */
+  @Test
+  void aRemovedEnvironmentKeyStaysVisibleToExecUntilTheNextRestart() {
+    created();
+    assertThat(call("PATCH", "/1.0/instances/c1", "{\"config\":{\"environment.OLD\":\"1\"}}").status())
+        .isEqualTo(200);
+    run("PUT", "/1.0/instances/c1/state", "{\"action\":\"start\"}");
+    fake.onExec((call, files) -> ExecResult.output(0, call.environment().toString(), ""));
+    assertThat(call("PATCH", "/1.0/instances/c1", "{\"config\":{\"environment.OLD\":\"\",\"environment.NEW\":\"2\"}}")
+        .status()).isEqualTo(200);
+    run("POST", "/1.0/instances/c1/exec", "{\"command\":[\"env\"],\"record-output\":true}");
+    assertThat(fake.execs().get(0).environment()).containsEntry("OLD", "1").containsEntry("NEW", "2");
+
+    run("PUT", "/1.0/instances/c1/state", "{\"action\":\"restart\"}");
+    run("POST", "/1.0/instances/c1/exec", "{\"command\":[\"env\"],\"record-output\":true}");
+    assertThat(fake.execs().get(1).environment()).doesNotContainKey("OLD").containsEntry("NEW", "2");
+    fake.assertContractRespected();
+  }
+
   @Test
   void restoringASnapshotBringsBackFilesAndDevicesAndKeepsItRunning() {
     created();

@@ -228,7 +228,8 @@ public final class IncusInstanceType implements ResourceType<InstanceSpec, Insta
    * changes: the instance is neither restarted nor re-initialised (init commands and {@code initSecrets} shape a
    * new instance only), and its file system is not touched. A change Incus applies to new processes only (most
    * of all {@code environment.*} for processes started at boot, some {@code security.*} keys) takes effect at
-   * the instance's next restart; {@code exec} sees new environment variables at once.
+   * the instance's next restart; {@code exec} sees new and changed environment variables at once, but keeps
+   * seeing a removed one until the restart (Incus 6.0.4, measured).
    *
    * @throws PermanentException when a field that cannot change in place changed (naming it and how to replace
    *     the instance), when the instance is gone or not this resource's, or when Incus refuses the change (its
