@@ -5,6 +5,7 @@ import dev.tenantwright.spi.Nullable;
 import dev.tenantwright.spi.ResourceType;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.StepContext;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -50,6 +51,20 @@ public final class BenchTypes {
           Thread.currentThread().interrupt();
           throw new RetryableException("interrupted while sleeping", e);
         }
+        return super.create(spec, ctx);
+      }
+    };
+  }
+
+  /**
+   * {@code bench.poll}: create waits {@code millis} in {@code ctx.pause}, as a plugin waits between polls of a
+   * deployment or an operation.
+   */
+  public static ResourceType<Spec, Out> poll() {
+    return new Base("bench.poll") {
+      @Override
+      public CreateResult<Out> create(Spec spec, StepContext ctx) {
+        ctx.pause(Duration.ofMillis(spec.millis() == null ? 0 : spec.millis()));
         return super.create(spec, ctx);
       }
     };

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -26,13 +27,15 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.tenantwright.benchmarks.Harness [--quick] [--stores h2,postgres]
- *     [--tenants 50] [--in-flight 200]
+ *     [--tenants 50] [--in-flight 200] [--slow 1000,10000] [--only slow]
  * </pre>
  *
  * <p>Figures: engine overhead per journaled step against two committed inserts on the same database;
  * throughput of N tenants × 6 steps against that floor; wall time of a DAG of sleeping steps against its
  * critical path and its sequential sum; backend calls per provisioning against the minimum; builder-to-ready
- * with plugin jars; heap per in-flight run.
+ * with plugin jars; heap per in-flight run; N runs whose one step waits 5 s in its backend ({@code ctx.pause}) on
+ * the default settings, against 5 s, with the JVM's peak platform threads and heap ({@code --only slow} runs just
+ * that figure, {@code --slow} sets the N).
  */
 public final class Harness {
 
@@ -44,12 +47,16 @@ public final class Harness {
   private final List<String> stores;
   private final int tenants;
   private final int inFlight;
+  private final List<Integer> slow;
+  private final String only;
 
-  private Harness(boolean quick, List<String> stores, int tenants, int inFlight) {
+  private Harness(boolean quick, List<String> stores, int tenants, int inFlight, List<Integer> slow, String only) {
     this.quick = quick;
     this.stores = stores;
     this.tenants = tenants;
     this.inFlight = inFlight;
+    this.slow = slow;
+    this.only = only;
   }
 
   /** Runs the harness; see the class comment for the options. */
@@ -58,20 +65,24 @@ public final class Harness {
     List<String> stores = List.of("h2", "postgres");
     int tenants = 50;
     int inFlight = 200;
+    List<Integer> slow = List.of(1000);
+    String only = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
         case "--stores" -> stores = Arrays.asList(args[++i].split(","));
         case "--tenants" -> tenants = Integer.parseInt(args[++i]);
         case "--in-flight" -> inFlight = Integer.parseInt(args[++i]);
+        case "--slow" -> slow = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+        case "--only" -> only = args[++i];
         default -> {
           System.err.println("unknown option " + args[i]
-              + "; use --quick, --stores h2,postgres, --tenants N, --in-flight N");
+              + "; use --quick, --stores h2,postgres, --tenants N, --in-flight N, --slow N,N, --only slow");
           System.exit(2);
         }
       }
     }
-    new Harness(quick, stores, tenants, inFlight).run();
+    new Harness(quick, stores, tenants, inFlight, slow, only).run();
   }
 
   private void run() throws Exception {
@@ -79,16 +90,23 @@ public final class Harness {
         Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
         System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("os.name"),
         System.getProperty("os.version"));
-    startup();
-    for (String store : stores) {
-      journalCounts(store);
-      overhead(store);
-      throughput(store);
+    if (!"slow".equals(only)) {
+      startup();
+      for (String store : stores) {
+        journalCounts(store);
+        overhead(store);
+        throughput(store);
+      }
+      criticalPath();
+      apiCalls();
+      for (String store : stores) {
+        heap(store);
+      }
     }
-    criticalPath();
-    apiCalls();
     for (String store : stores) {
-      heap(store);
+      for (int n : slow) {
+        slowSteps(store, n);
+      }
     }
     print();
   }
@@ -353,6 +371,48 @@ public final class Harness {
     }
     tw.close(Duration.ZERO);
     return elapsed;
+  }
+
+  // ---------------------------------------------------------------- slow steps in flight
+
+  /**
+   * {@code n} tenants whose one step waits 5 s in its backend, started at once on the default settings: wall time
+   * from the first start to the last end against the 5 s one run takes, the JVM's peak platform threads (virtual
+   * threads are not counted) and the heap the runs took. Tenants are created before the clock starts.
+   */
+  private void slowSteps(String storeName, int n) throws InterruptedException {
+    int waitMs = 5000;
+    try (BenchStore store = BenchStore.open(storeName);
+        Driver d = new Driver(store.builder().resourceType(BenchTypes.poll())
+            .blueprint(Blueprint.builder("slow")
+                .resource("deploy", "bench.poll", r -> r.param("millis", waitMs))
+                .build()))) {
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        ids.add(d.tenant("Slow " + i));
+      }
+      MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long heapBefore = settledHeap(memory);
+      int threadsBefore = threads.getThreadCount();
+      threads.resetPeakThreadCount();
+      long t0 = System.nanoTime();
+      List<String> runs = new ArrayList<>();
+      for (String id : ids) {
+        runs.add(d.startDemo(id, "slow"));
+      }
+      long started = System.nanoTime() - t0;
+      long heapPeak = memory.getHeapMemoryUsage().getUsed();
+      d.awaitAll(runs);
+      double wall = (System.nanoTime() - t0) / 1e6;
+      int peak = threads.getPeakThreadCount();
+      heapPeak = Math.max(heapPeak, memory.getHeapMemoryUsage().getUsed());
+      row("in-flight slow steps: " + n + " runs × 5 s wait", storeName, fmt(wall) + " ms wall",
+          ratio(wall, waitMs), "÷ 5 s; starting them took " + fmt(started / 1e6) + " ms; peak platform threads "
+              + peak + " (" + threadsBefore + " before); heap used up to " + ((heapPeak - heapBefore) >> 20)
+              + " MiB more; Java " + Runtime.version().feature()
+              + (Runtime.version().feature() >= 24 ? " (virtual threads)" : " (platform pool of 16)"));
+    }
   }
 
   // ---------------------------------------------------------------- heap per in-flight run

@@ -102,6 +102,7 @@ public final class Engine {
   private final EventBus bus;
   private final RunPlanner planner;
   private final Backoff backoff;
+  private final StepThreads stepThreads;
   private final ExecutorService workers;
   private final ScheduledExecutorService timers;
   private final Watchdog watchdog;
@@ -131,7 +132,8 @@ public final class Engine {
     this.bus = bus;
     this.planner = new RunPlanner(journal, types, blueprints, new SpecHasher(cipher, this.hostSecrets), codec);
     this.backoff = new Backoff(options.backoffBase(), options.backoffCap());
-    this.workers = Executors.newFixedThreadPool(options.maxParallelSteps(), threads("tenantwright-step"));
+    this.stepThreads = StepThreads.create(options.maxParallelSteps(), threads("tenantwright-step"));
+    this.workers = stepThreads.executor();
     ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(1, threads("tenantwright-timer"));
     // every backend call arms a deadline watchdog that is cancelled when the call returns: drop those at once
     timerPool.setRemoveOnCancelPolicy(true);
@@ -619,6 +621,10 @@ public final class Engine {
 
   PluginConfigs configs() {
     return configs;
+  }
+
+  StepThreads stepThreads() {
+    return stepThreads;
   }
 
   ScheduledExecutorService timers() {

@@ -37,6 +37,7 @@ public final class EngineStepContext implements StepContext {
   private final CommandRunner commands;
   private final PluginConfigs configs;
   private final int naming;
+  private final StepThreads.Waiting waiting;
 
   /** A context for an environment whose resources are named with the current scheme. */
   public EngineStepContext(TenantInfo tenant, EnvironmentInfo environment, String runId, String stepName,
@@ -46,10 +47,19 @@ public final class EngineStepContext implements StepContext {
         configs, Naming.CURRENT);
   }
 
-  /** A context whose resource names follow {@code naming} (see {@link Naming}). */
+  /** A context whose resource names follow {@code naming} (see {@link Naming}), outside the engine's step slots. */
   public EngineStepContext(TenantInfo tenant, EnvironmentInfo environment, String runId, String stepName, String backend,
       int attempt, Instant deadline, Clock clock, BooleanSupplier cancelled, ProgressReporter progress,
       Function<String, Optional<Secret>> secrets, CommandRunner commands, PluginConfigs configs, int naming) {
+    this(tenant, environment, runId, stepName, backend, attempt, deadline, clock, cancelled, progress, secrets, commands,
+        configs, naming, StepThreads.Waiting.NONE);
+  }
+
+  /** A context of a step that holds one of the engine's running slots, which it leaves while it pauses. */
+  EngineStepContext(TenantInfo tenant, EnvironmentInfo environment, String runId, String stepName, String backend,
+      int attempt, Instant deadline, Clock clock, BooleanSupplier cancelled, ProgressReporter progress,
+      Function<String, Optional<Secret>> secrets, CommandRunner commands, PluginConfigs configs, int naming,
+      StepThreads.Waiting waiting) {
     this.tenant = tenant;
     this.environment = environment;
     this.runId = runId;
@@ -64,6 +74,7 @@ public final class EngineStepContext implements StepContext {
     this.commands = commands;
     this.configs = configs;
     this.naming = naming;
+    this.waiting = waiting;
   }
 
   @Override
@@ -143,11 +154,14 @@ public final class EngineStepContext implements StepContext {
       throw new RetryableException("step '" + stepName + "' passed its deadline", null, false, null);
     }
     Duration wait = duration.compareTo(left) > 0 ? left : duration;
+    waiting.leave();
     try {
       Thread.sleep(Math.max(0, wait.toMillis()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CancellationException("step '" + stepName + "' was interrupted");
+    } finally {
+      waiting.reenter();
     }
     checkCancelled();
   }

@@ -335,7 +335,12 @@ final class RunExecution {
       if (!isStopped()) {
         mdc(s);
         try (BackendPermits.Permit permit = engine.permits().acquire(s.type.backend())) {
-          rescheduled = body.get();
+          enterRunning();
+          try {
+            rescheduled = body.get();
+          } finally {
+            engine.stepThreads().leave();
+          }
         }
       }
     } catch (Abandoned a) {
@@ -352,6 +357,16 @@ final class RunExecution {
       if (!rescheduled) {
         settle(s);
       }
+    }
+  }
+
+  /** Takes a running slot once the backend permit is held (see {@link StepThreads}). */
+  private void enterRunning() {
+    try {
+      engine.stepThreads().enter();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Abandoned();
     }
   }
 
@@ -697,7 +712,7 @@ final class RunExecution {
   EngineStepContext context(StepExec s, int attempt, Instant deadline) {
     return new EngineStepContext(tenant, envInfo, run.id(), s.name(), s.type.backend(), attempt, deadline,
         engine.options().clock(), () -> cancelRequested || isStopped(), (pct, msg) -> progress(s, pct, msg),
-        specs::secret, engine.commands(), engine.configs(), env.naming());
+        specs::secret, engine.commands(), engine.configs(), env.naming(), engine.stepThreads().waiting());
   }
 
   /** Runs a backend call with a watchdog that interrupts it at the deadline. */
