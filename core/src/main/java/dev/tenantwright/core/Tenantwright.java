@@ -152,6 +152,7 @@ public final class Tenantwright implements AutoCloseable {
     private final List<String> dnsResolvers = new ArrayList<>();
     private final List<String> egressAllowed = new ArrayList<>();
     private final Map<String, Integer> sharedBackendConcurrency = new LinkedHashMap<>();
+    private final Map<String, Double> backendRates = new LinkedHashMap<>();
 
     Builder() {}
 
@@ -193,6 +194,7 @@ public final class Tenantwright implements AutoCloseable {
       dnsResolvers.addAll(c.dnsResolvers());
       egressAllowed.addAll(c.egressAllowed());
       sharedBackendConcurrency.putAll(c.sharedBackendConcurrency());
+      backendRates.putAll(c.backendRates());
     }
 
     /** Keeps the journal in an embedded H2 database (and its key file) in {@code dir}: zero set-up, one process. */
@@ -380,6 +382,20 @@ public final class Tenantwright implements AutoCloseable {
     }
 
     /**
+     * At most {@code perSecond} step attempts against {@code backend} start per second in this engine, evenly
+     * spaced (e.g. {@code 2.0} for an API that allows 120 calls a minute and whose steps make one call each). A
+     * step waiting for its turn holds no running slot, and on Java 24+ no thread. It limits step attempts, not the
+     * HTTP calls a plugin makes inside one; a plugin still honours a backend's own 429 and {@code Retry-After}.
+     */
+    public Builder backendRate(String backend, double perSecond) {
+      if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
+        throw new ValidationException("backendRate." + backend, "must be a positive number of attempts per second");
+      }
+      backendRates.put(Objects.requireNonNull(backend, "backend"), perSecond);
+      return this;
+    }
+
+    /**
      * The default deadline of a step, all attempts together (default 10 minutes). Transient failures are retried
      * with back-off until it passes; an undo gets the same time again. A step resumed after a crash gets a fresh
      * deadline.
@@ -474,7 +490,7 @@ public final class Tenantwright implements AutoCloseable {
           secrets, portFrom, portTo, maxParallelSteps, backendConcurrency, stepTimeout, maxAttempts, backoffBase,
           backoffCap, clock, owner, recoverOnStart, planLimits, policies, blueprintSelector, maxProvisionAttempts,
           leaseDuration, sharedBackendConcurrency, retiredSecretKeys, platformDomains, reservedHostNames, dnsResolvers,
-          egressAllowed);
+          egressAllowed, backendRates);
     }
 
     /**

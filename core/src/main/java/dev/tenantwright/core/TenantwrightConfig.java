@@ -47,6 +47,7 @@ import javax.sql.DataSource;
  * @param maxProvisionAttempts how many failed provisioning attempts {@code retry} allows
  * @param leaseDuration how long a run stays claimed by an engine without a heartbeat (PostgreSQL)
  * @param sharedBackendConcurrency per-backend limits that hold across every engine on the database
+ * @param backendRates per-backend limits on how many step attempts start per second, in this engine
  * @param retiredSecretKeys earlier host keys: values sealed with them still open, {@code resealSecrets()} moves them
  * @param platformDomains domains under which the platform gives tenants host names (no ownership proof needed)
  * @param reservedHostNames names no tenant may use, added to the built-in reserved labels
@@ -90,7 +91,8 @@ public record TenantwrightConfig(
     List<String> platformDomains,
     List<String> reservedHostNames,
     List<String> dnsResolvers,
-    List<String> egressAllowed) {
+    List<String> egressAllowed,
+    Map<String, Double> backendRates) {
 
   /** Copies the collections. */
   public TenantwrightConfig {
@@ -106,6 +108,7 @@ public record TenantwrightConfig(
     planLimits = Map.copyOf(planLimits);
     policies = List.copyOf(policies);
     sharedBackendConcurrency = Map.copyOf(sharedBackendConcurrency);
+    backendRates = Map.copyOf(backendRates);
     retiredSecretKeys = retiredSecretKeys.stream().map(byte[]::clone).toList();
     platformDomains = List.copyOf(platformDomains);
     reservedHostNames = List.copyOf(reservedHostNames);

@@ -110,6 +110,35 @@ class WaitingHoldsNoThreadTest {
     }
   }
 
+  /** The same with a rate limit: steps waiting for their turn hold no thread and do not hold up another backend. */
+  @Test
+  void stepsWaitingForARateSlotHoldNoThreadAndDoNotDelayAnotherBackend() throws Exception {
+    assumeTrue(Runtime.version().feature() >= 24, "steps run on virtual threads from Java 24 on");
+    release.countDown();
+    Waiter throttled = new Waiter("wait.pause", new CountDownLatch(0));
+    Waiter free = new Waiter("free.busy", new CountDownLatch(0));
+    Blueprint freeBp = Blueprint.builder("free").resource("f", "free.busy", r -> r.param("millis", 5)).build();
+    try (Tenantwright tw = engine(throttled, 16,
+        b -> b.resourceType(free).blueprint(freeBp).defaultBlueprint("wait").backendRate("wait", 2))) {
+      int before = THREADS.getThreadCount();
+      List<Run> held = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        held.add(tw.environments().provision(tw.tenants().create(NewTenant.company("Rated " + i)
+            .email("r" + i + "@rated.example")).id(), EnvironmentKind.DEMO));
+      }
+      for (int i = 0; i < 30; i++) {
+        Run r = tw.environments().provision(tw.tenants().create(NewTenant.company("Free " + i)
+            .email("f" + i + "@free.example")).id(), EnvironmentKind.DEMO,
+            dev.tenantwright.core.RunOptions.defaults().blueprint("free"));
+        assertThat(r.await(Duration.ofMinutes(1)).state()).as("free run %d", i).isEqualTo(RunState.SUCCEEDED);
+      }
+      long waiting = held.stream().filter(r -> !tw.runs().get(r.id()).state().isTerminal()).count();
+      assertThat(waiting).as("rated runs still waiting for their turn (2 a second)").isGreaterThan(20);
+      assertThat(THREADS.getThreadCount() - before).as("platform threads added meanwhile").isLessThan(40);
+      tw.close(Duration.ZERO);
+    }
+  }
+
   @Test
   void atMostMaxParallelStepsRunBackendCodeAtOnce() throws Exception {
     assumeTrue(Runtime.version().feature() >= 24, "steps run on virtual threads from Java 24 on");

@@ -126,7 +126,8 @@ public final class Runtime {
       EngineOptions options = new EngineOptions(config.maxParallelSteps(), config.backendConcurrency(),
           config.stepTimeout(), config.maxAttempts(), config.backoffBase(), config.backoffCap(),
           Duration.ofMillis(500), config.owner() != null ? config.owner() : "engine-" + UUID.randomUUID(),
-          config.leaseDuration(), config.clock(), config.sharedBackendConcurrency(), Duration.ofSeconds(30));
+          config.leaseDuration(), config.clock(), config.sharedBackendConcurrency(), Duration.ofSeconds(30),
+          config.backendRates());
       CommandRunner commands = config.commandRunner() != null ? config.commandRunner() : new ProcessCommandRunner();
       PluginConfigs pluginConfigs = new PluginConfigs(config.pluginConfigs());
       HostNameRegistry registry = new HostNameRegistry(db);

@@ -13,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per-backend concurrency limits: an engine-local one (a fair semaphore) and one shared by every engine on the
- * database (permit rows in the journal, leased like runs). A step attempt holds a permit of its backend while
- * it runs. Thread-safe.
+ * Per-backend limits: an engine-local rate ({@link BackendRate}: attempts started per second), an engine-local
+ * concurrency limit (a fair semaphore) and one shared by every engine on the database (permit rows in the journal,
+ * leased like runs). A step attempt waits for its turn, then holds a permit of its backend while it runs.
+ * Thread-safe.
  */
 final class BackendPermits {
 
@@ -33,6 +34,7 @@ final class BackendPermits {
   private final BackendSlots slots;
   private final BooleanSupplier stopped;
   private final Map<String, Semaphore> local = new ConcurrentHashMap<>();
+  private final Map<String, BackendRate> rates = new ConcurrentHashMap<>();
   private final AtomicInteger holders = new AtomicInteger();
 
   BackendPermits(EngineOptions options, BackendSlots slots, BooleanSupplier stopped) {
@@ -40,16 +42,26 @@ final class BackendPermits {
     this.slots = slots;
     this.stopped = stopped;
     options.backendLimits().forEach((b, n) -> local.put(b, new Semaphore(n, true)));
+    options.backendRates().forEach((b, perSecond) -> rates.put(b, new BackendRate(perSecond)));
     options.sharedBackendLimits().forEach(slots::ensure);
   }
 
   /**
-   * Waits for a permit of {@code backend}.
+   * Waits for {@code backend}'s rate to allow another attempt, then for a permit of it.
    *
    * @throws RunExecution.Abandoned when interrupted or the engine stopped
    * @throws RunExecution.JournalDown when the shared permits cannot be read
    */
   Permit acquire(String backend) {
+    BackendRate rate = rates.get(backend);
+    if (rate != null) {
+      try {
+        rate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RunExecution.Abandoned();
+      }
+    }
     Semaphore s = local.get(backend);
     if (s != null) {
       try {

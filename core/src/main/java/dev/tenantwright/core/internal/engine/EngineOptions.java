@@ -19,6 +19,7 @@ import java.util.Map;
  * @param clock the clock
  * @param sharedBackendLimits per-backend limits that hold across every engine on the database
  * @param stallBackoff how long a run that cannot be resumed waits before an engine tries again
+ * @param backendRates per-backend step attempts started per second at most, evenly spaced
  */
 public record EngineOptions(
     int maxParallelSteps,
@@ -32,7 +33,8 @@ public record EngineOptions(
     Duration leaseDuration,
     Clock clock,
     Map<String, Integer> sharedBackendLimits,
-    Duration stallBackoff) {
+    Duration stallBackoff,
+    Map<String, Double> backendRates) {
 
   public EngineOptions {
     if (maxParallelSteps < 1) {
@@ -43,5 +45,6 @@ public record EngineOptions(
     }
     backendLimits = Map.copyOf(backendLimits);
     sharedBackendLimits = Map.copyOf(sharedBackendLimits);
+    backendRates = Map.copyOf(backendRates);
   }
 }
