@@ -162,7 +162,10 @@ public final class Quickstart implements Callable<Integer> {
           + "the Vercel, DNS and Compose entries live in the fakes)" : "") + ":");
       envs.stream().filter(e -> e.state() == EnvironmentState.READY).forEach(printer::accessUrls);
       printer.line("");
-      printer.line(allReady ? "All environments READY." : "Some environments are not READY (see above).");
+      printer.line(allReady ? "demo, live and test-checkout are READY." : "Some environments are not READY (see above).");
+      if (s.isSandbox() && brokenRolledBack) {
+        printer.line("test-broken rolled back as intended and stays FAILED until it is retried or destroyed.");
+      }
       return allReady && brokenRolledBack ? 0 : 1;
     }
   }

@@ -40,7 +40,8 @@ class QuickstartTest {
     String out = demo();
 
     assertThat(out).contains("Backend: SANDBOX").contains("SANDBOX vercel").contains("SANDBOX cloudflare")
-        .contains("SANDBOX compose").contains("id 'abc-corporation'").contains("All environments READY.");
+        .contains("SANDBOX compose").contains("id 'abc-corporation'").contains("demo, live and test-checkout are READY.")
+        .contains("test-broken rolled back as intended");
     assertThat(out).containsPattern("demo +DEMO +READY").containsPattern("live +LIVE +READY")
         .containsPattern("test-checkout +TEST +READY");
     assertThat(out).contains("vercel.deployment").contains("cloudflare.dns-record").contains("compose.project")
@@ -67,7 +68,8 @@ class QuickstartTest {
         .contains("DNS name               demo.abc-corporation.example.com")
         .contains("DNS name               test-checkout.abc-corporation.example.com")
         .containsPattern("compose app +http://127\\.0\\.0\\.1:\\d+");
-    assertThat(out.substring(out.indexOf("Access URLs"))).doesNotContain("test-broken");
+    assertThat(out.substring(out.indexOf("Access URLs"), out.indexOf("demo, live and test-checkout are READY.")))
+        .as("no access URLs for the rolled-back instance").doesNotContain("test-broken");
   }
 
   @Test
@@ -78,6 +80,6 @@ class QuickstartTest {
     assertThat(again).contains("Destroying demo from an earlier run first")
         .contains("Destroying test-broken from an earlier run first")
         .contains("Left in the sandbox for test-broken: nothing")
-        .contains("All environments READY.");
+        .contains("demo, live and test-checkout are READY.");
   }
 }
