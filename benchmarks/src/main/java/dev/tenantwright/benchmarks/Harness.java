@@ -383,7 +383,7 @@ public final class Harness {
   private void slowSteps(String storeName, int n) throws InterruptedException {
     int waitMs = 5000;
     try (BenchStore store = BenchStore.open(storeName);
-        Driver d = new Driver(store.builder().resourceType(BenchTypes.poll())
+        Driver d = new Driver(store.builder().resourceType(BenchTypes.poll()).virtualThreads(true)
             .blueprint(Blueprint.builder("slow")
                 .resource("deploy", "bench.poll", r -> r.param("millis", waitMs))
                 .build()))) {

@@ -167,7 +167,8 @@ class WaitingHoldsNoThreadTest {
     Blueprint bp = Blueprint.builder("wait")
         .resource("w", type.type(), r -> r.param("millis", millis))
         .build();
-    return more.apply(Stores.h2(dir).resourceType(type).blueprint(bp).maxParallelSteps(parallel)).build();
+    return more.apply(Stores.h2(dir).resourceType(type).blueprint(bp).maxParallelSteps(parallel)
+        .virtualThreads(true)).build();
   }
 
   /**

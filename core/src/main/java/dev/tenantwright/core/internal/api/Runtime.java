@@ -127,7 +127,7 @@ public final class Runtime {
           config.stepTimeout(), config.maxAttempts(), config.backoffBase(), config.backoffCap(),
           Duration.ofMillis(500), config.owner() != null ? config.owner() : "engine-" + UUID.randomUUID(),
           config.leaseDuration(), config.clock(), config.sharedBackendConcurrency(), Duration.ofSeconds(30),
-          config.backendRates());
+          config.backendRates(), config.virtualThreads());
       CommandRunner commands = config.commandRunner() != null ? config.commandRunner() : new ProcessCommandRunner();
       PluginConfigs pluginConfigs = new PluginConfigs(config.pluginConfigs());
       HostNameRegistry registry = new HostNameRegistry(db);

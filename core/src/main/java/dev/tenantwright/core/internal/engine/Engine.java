@@ -132,7 +132,8 @@ public final class Engine {
     this.bus = bus;
     this.planner = new RunPlanner(journal, types, blueprints, new SpecHasher(cipher, this.hostSecrets), codec);
     this.backoff = new Backoff(options.backoffBase(), options.backoffCap());
-    this.stepThreads = StepThreads.create(options.maxParallelSteps(), threads("tenantwright-step"));
+    this.stepThreads = StepThreads.create(options.maxParallelSteps(), threads("tenantwright-step"),
+        options.virtualThreads());
     this.workers = stepThreads.executor();
     ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(1, threads("tenantwright-timer"));
     // every backend call arms a deadline watchdog that is cancelled when the call returns: drop those at once

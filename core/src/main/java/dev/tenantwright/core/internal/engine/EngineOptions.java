@@ -20,6 +20,7 @@ import java.util.Map;
  * @param sharedBackendLimits per-backend limits that hold across every engine on the database
  * @param stallBackoff how long a run that cannot be resumed waits before an engine tries again
  * @param backendRates per-backend step attempts started per second at most, evenly spaced
+ * @param virtualThreads whether steps run on virtual threads where the JVM allows (Java 24+)
  */
 public record EngineOptions(
     int maxParallelSteps,
@@ -34,7 +35,8 @@ public record EngineOptions(
     Clock clock,
     Map<String, Integer> sharedBackendLimits,
     Duration stallBackoff,
-    Map<String, Double> backendRates) {
+    Map<String, Double> backendRates,
+    boolean virtualThreads) {
 
   public EngineOptions {
     if (maxParallelSteps < 1) {

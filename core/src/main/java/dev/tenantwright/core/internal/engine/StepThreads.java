@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * Where steps run, and how many may run backend code at once ({@code maxParallelSteps}).
  *
  * <p>A step spends most of its life waiting: for a backend permit, or in {@code StepContext.pause} while it polls a
- * deployment, a certificate or a health check. On Java 24 and later every step runs on
+ * deployment, a certificate or a health check. With {@code virtualThreads(true)}, on Java 24 and later, every step
+ * runs on
  * a virtual thread of its own, so such a wait holds no platform thread, and {@code maxParallelSteps} is a count of
  * <em>running</em> steps: a step takes a slot before it calls its backend, gives it back while it pauses and takes
  * one again after — ten thousand steps can wait at once, at most {@code maxParallelSteps} of them work. The library
@@ -61,9 +62,12 @@ final class StepThreads {
     this.running = running;
   }
 
-  /** Virtual threads where the JVM has them, else a fixed pool of {@code maxParallel} threads from {@code platform}. */
-  static StepThreads create(int maxParallel, ThreadFactory platform) {
-    ExecutorService virtual = virtualThreadPerTask("tenantwright-step-");
+  /**
+   * Virtual threads when {@code preferVirtual} and the JVM allows, else a fixed pool of {@code maxParallel} threads
+   * from {@code platform}.
+   */
+  static StepThreads create(int maxParallel, ThreadFactory platform, boolean preferVirtual) {
+    ExecutorService virtual = preferVirtual ? virtualThreadPerTask("tenantwright-step-") : null;
     if (virtual != null) {
       LOG.debug("steps run on virtual threads; at most {} run backend code at once", maxParallel);
       return new StepThreads(virtual, new Semaphore(maxParallel, true));

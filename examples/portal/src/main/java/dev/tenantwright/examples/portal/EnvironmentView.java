@@ -48,6 +48,8 @@ record EnvironmentView(
   static final int LOG_LINES = 6;
   private static final Set<EventType> ROLLBACK = EnumSet.of(EventType.STEP_COMPENSATING,
       EventType.STEP_COMPENSATED, EventType.STEP_COMPENSATION_FAILED);
+  private static final Set<EventType> ENDS = EnumSet.of(EventType.RUN_SUCCEEDED, EventType.RUN_ROLLED_BACK,
+      EventType.RUN_FAILED);
   private static final Pattern HOST_NAME =
       Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+");
 
@@ -64,13 +66,18 @@ record EnvironmentView(
   static EnvironmentView of(Tenantwright tw, String tenantId, String pagePath, String environment,
       int maxProvisionAttempts, Consumer<List<Event>> shown) {
     EnvironmentStatus s = tw.environments().status(tenantId, environment);
+    List<Event> events = s.runId() == null ? List.of()
+        : tw.runs().find(s.runId()).map(Run::events).orElse(List.of());
+    if (!(s.runState() == null || s.runState().isTerminal()) && events.stream().anyMatch(e -> ENDS.contains(e.type()))) {
+      // The run ended between the two reads: read the status again, so that the view is never older than the
+      // events it marks as shown (else the stream skips the run's end and the page stays "Provisioning").
+      s = tw.environments().status(tenantId, environment);
+    }
     boolean finished = s.runState() == null || s.runState().isTerminal();
     boolean failed = s.state() == EnvironmentState.FAILED;
     List<Link> links = s.state() == EnvironmentState.READY || s.state() == EnvironmentState.UPDATING
         ? tw.environments().find(tenantId, environment).map(EnvironmentView::links).orElse(List.of())
         : List.of();
-    List<Event> events = s.runId() == null ? List.of()
-        : tw.runs().find(s.runId()).map(Run::events).orElse(List.of());
     shown.accept(events);
     String step = "";
     String message = "";
