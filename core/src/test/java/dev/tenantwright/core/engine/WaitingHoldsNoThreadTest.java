@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,9 +51,13 @@ class WaitingHoldsNoThreadTest {
   /** Pausing steps poll until this opens, like a plugin polling a deployment until it is ready. */
   private final CountDownLatch release = new CountDownLatch(1);
 
+  @BeforeEach
+  void needsVirtualThreads() {
+    assumeTrue(Runtime.version().feature() >= 24, "steps run on virtual threads from Java 24 on");
+  }
+
   @Test
   void fourHundredStepsPausingAtOnceHoldNeitherAPlatformThreadNorARunningSlot() throws Exception {
-    assumeTrue(Runtime.version().feature() >= 24, "steps run on virtual threads from Java 24 on");
     int tenants = 400;
     CountDownLatch allPausing = new CountDownLatch(tenants);
     try (Tenantwright tw = engine(new Waiter("wait.pause", allPausing), 16)) {
@@ -80,7 +85,6 @@ class WaitingHoldsNoThreadTest {
    */
   @Test
   void aThrottledBackendDoesNotDelayAnotherBackendsSteps() throws Exception {
-    assumeTrue(Runtime.version().feature() >= 24, "steps run on virtual threads from Java 24 on");
     CountDownLatch first = new CountDownLatch(1);
     Waiter throttled = new Waiter("wait.pause", first);
     Waiter free = new Waiter("free.busy", new CountDownLatch(0));
@@ -113,7 +117,6 @@ class WaitingHoldsNoThreadTest {
   /** The same with a rate limit: steps waiting for their turn hold no thread and do not hold up another backend. */
   @Test
   void stepsWaitingForARateSlotHoldNoThreadAndDoNotDelayAnotherBackend() throws Exception {
-    assumeTrue(Runtime.version().feature() >= 24, "steps run on virtual threads from Java 24 on");
     release.countDown();
     Waiter throttled = new Waiter("wait.pause", new CountDownLatch(0));
     Waiter free = new Waiter("free.busy", new CountDownLatch(0));
@@ -141,7 +144,6 @@ class WaitingHoldsNoThreadTest {
 
   @Test
   void atMostMaxParallelStepsRunBackendCodeAtOnce() throws Exception {
-    assumeTrue(Runtime.version().feature() >= 24, "steps run on virtual threads from Java 24 on");
     Waiter busy = new Waiter("wait.busy", new CountDownLatch(0));
     try (Tenantwright tw = engine(busy, 4)) {
       List<Run> runs = new ArrayList<>();

@@ -55,21 +55,11 @@ final class BackendPermits {
   Permit acquire(String backend) {
     BackendRate rate = rates.get(backend);
     if (rate != null) {
-      try {
-        rate.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RunExecution.Abandoned();
-      }
+      RunExecution.Abandoned.unlessInterrupted(rate::await);
     }
     Semaphore s = local.get(backend);
     if (s != null) {
-      try {
-        s.acquire();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RunExecution.Abandoned();
-      }
+      RunExecution.Abandoned.unlessInterrupted(s::acquire);
     }
     Permit shared;
     try {
@@ -126,12 +116,8 @@ final class BackendPermits {
           }
         };
       }
-      try {
-        Thread.sleep(ThreadLocalRandom.current().nextLong(wait / 2, wait + 1));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RunExecution.Abandoned();
-      }
+      long pause = ThreadLocalRandom.current().nextLong(wait / 2, wait + 1);
+      RunExecution.Abandoned.unlessInterrupted(() -> Thread.sleep(pause));
       wait = Math.min(250, wait * 2);
     }
   }

@@ -54,6 +54,22 @@ final class RunExecution {
     Abandoned() {
       super("execution stopped", null, false, false);
     }
+
+    /** A wait that an interrupt (engine stop, cancel, deadline) ends. */
+    @FunctionalInterface
+    interface Wait {
+      void await() throws InterruptedException;
+    }
+
+    /** Waits; an interrupt abandons the execution, keeping the interrupt set. */
+    static void unlessInterrupted(Wait wait) {
+      try {
+        wait.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new Abandoned();
+      }
+    }
   }
 
   /** The journal could not record a transition (an outage, or an unknown commit outcome). */
@@ -335,7 +351,7 @@ final class RunExecution {
       if (!isStopped()) {
         mdc(s);
         try (BackendPermits.Permit permit = engine.permits().acquire(s.type.backend())) {
-          enterRunning();
+          Abandoned.unlessInterrupted(engine.stepThreads()::enter);
           try {
             rescheduled = body.get();
           } finally {
@@ -357,16 +373,6 @@ final class RunExecution {
       if (!rescheduled) {
         settle(s);
       }
-    }
-  }
-
-  /** Takes a running slot once the backend permit is held (see {@link StepThreads}). */
-  private void enterRunning() {
-    try {
-      engine.stepThreads().enter();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new Abandoned();
     }
   }
 
