@@ -14,7 +14,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -37,9 +39,19 @@ public abstract class BenchStore implements AutoCloseable {
 
   /** Opens a store by name: {@code h2} or {@code postgres}. */
   public static BenchStore open(String name) {
+    return "h2".equals(canonical(name)) ? new H2() : new Postgres();
+  }
+
+  /**
+   * The store a name means, without opening it: {@code h2} or {@code postgres} (also {@code pg},
+   * {@code postgresql}).
+   *
+   * @throws IllegalArgumentException for any other name
+   */
+  public static String canonical(String name) {
     return switch (name.toLowerCase(Locale.ROOT)) {
-      case "h2" -> new H2();
-      case "postgres", "pg", "postgresql" -> new Postgres();
+      case "h2" -> "h2";
+      case "postgres", "pg", "postgresql" -> "postgres";
       default -> throw new IllegalArgumentException("unknown store '" + name + "': use h2 or postgres");
     };
   }
@@ -56,6 +68,16 @@ public abstract class BenchStore implements AutoCloseable {
   /** A builder on {@code ds} (normally a wrapper of {@link #dataSource()}), without classpath plugins. */
   public Tenantwright.Builder builderOn(DataSource ds) {
     return Tenantwright.builder().dataSource(ds).secretKey(KEY).classpathPlugins(false);
+  }
+
+  /**
+   * Another pooled DataSource on the same database, as a second host would open: for several engines sharing
+   * one journal. Closed with the store.
+   *
+   * @throws UnsupportedOperationException on H2, whose file serves one engine
+   */
+  public DataSource newPool(int maxSize) {
+    throw new UnsupportedOperationException(name() + " serves one engine; several engines need PostgreSQL");
   }
 
   /** A new, unpooled connection to the same database, for the floor. */
@@ -150,6 +172,7 @@ public abstract class BenchStore implements AutoCloseable {
   static final class Postgres extends BenchStore {
     private final String url;
     private final HikariDataSource pool;
+    private final List<HikariDataSource> more = new ArrayList<>();
 
     Postgres() {
       EmbeddedPostgres pg = server();
@@ -160,12 +183,23 @@ public abstract class BenchStore implements AutoCloseable {
         throw new IllegalStateException("cannot create database " + db, e);
       }
       url = pg.getJdbcUrl("postgres", db);
+      pool = pool("tw-bench-" + db, 40);
+    }
+
+    private HikariDataSource pool(String name, int maxSize) {
       HikariConfig config = new HikariConfig();
       config.setJdbcUrl(url);
       config.setUsername("postgres");
-      config.setMaximumPoolSize(40);
-      config.setPoolName("tw-bench-" + db);
-      pool = new HikariDataSource(config);
+      config.setMaximumPoolSize(maxSize);
+      config.setPoolName(name);
+      return new HikariDataSource(config);
+    }
+
+    @Override
+    public DataSource newPool(int maxSize) {
+      HikariDataSource p = pool(pool.getPoolName() + "-" + (more.size() + 2), maxSize);
+      more.add(p);
+      return p;
     }
 
     private static synchronized EmbeddedPostgres server() {
@@ -231,6 +265,7 @@ public abstract class BenchStore implements AutoCloseable {
 
     @Override
     public void close() {
+      more.forEach(HikariDataSource::close);
       pool.close();
     }
   }

@@ -41,19 +41,16 @@ public final class BenchTypes {
 
   /** {@code bench.sleep}: create sleeps {@code millis} (a backend with a known latency). */
   public static ResourceType<Spec, Out> sleep() {
-    return new Base("bench.sleep") {
-      @Override
-      public CreateResult<Out> create(Spec spec, StepContext ctx) {
-        int ms = spec.millis() == null ? 0 : spec.millis();
-        try {
-          Thread.sleep(ms);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new RetryableException("interrupted while sleeping", e);
-        }
-        return super.create(spec, ctx);
-      }
-    };
+    return new Sleeping("bench.sleep", null);
+  }
+
+  /**
+   * A type named {@code type} whose create sleeps {@code millis}, on {@code backend} rather than on the part of
+   * its name before the dot: two of them give steps of the same cost on two backends that per-backend limits
+   * ({@code backendConcurrency}, {@code backendRate}) tell apart.
+   */
+  public static ResourceType<Spec, Out> sleepOn(String type, String backend) {
+    return new Sleeping(type, backend);
   }
 
   /**
@@ -179,6 +176,33 @@ public final class BenchTypes {
     /** Lets every blocked and future create finish. */
     public void release() {
       gate.countDown();
+    }
+  }
+
+  /** A type whose create sleeps {@code millis}, on its own backend when one is given. */
+  private static final class Sleeping extends Base {
+    private final @Nullable String backend;
+
+    Sleeping(String type, @Nullable String backend) {
+      super(type);
+      this.backend = backend;
+    }
+
+    @Override
+    public String backend() {
+      return backend != null ? backend : super.backend();
+    }
+
+    @Override
+    public CreateResult<Out> create(Spec spec, StepContext ctx) {
+      int ms = spec.millis() == null ? 0 : spec.millis();
+      try {
+        Thread.sleep(ms);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RetryableException("interrupted while sleeping", e);
+      }
+      return super.create(spec, ctx);
     }
   }
 

@@ -63,6 +63,15 @@ public final class Driver implements AutoCloseable {
         .id();
   }
 
+  /** Creates {@code n} tenants named {@code prefix 0} … and returns their ids, in order. */
+  public List<String> tenants(String prefix, int n) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ids.add(tenant(prefix + " " + i));
+    }
+    return ids;
+  }
+
   /**
    * Provisions a new test instance of the benchmark tenant with {@code blueprint} and waits for it to end.
    *

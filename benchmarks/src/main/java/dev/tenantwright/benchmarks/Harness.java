@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
@@ -27,20 +28,30 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.tenantwright.benchmarks.Harness [--quick] [--stores h2,postgres]
- *     [--tenants 50] [--in-flight 200] [--slow 1000,10000] [--only slow]
+ *     [--tenants 50] [--in-flight 200] [--slow 1000,10000] [--only peer,noop,throttled,slow]
  * </pre>
  *
  * <p>Figures: engine overhead per journaled step against two committed inserts on the same database;
  * throughput of N tenants × 6 steps against that floor; wall time of a DAG of sleeping steps against its
  * critical path and its sequential sum; backend calls per provisioning against the minimum; builder-to-ready
- * with plugin jars; heap per in-flight run; N runs whose one step waits 5 s in its backend ({@code ctx.pause}) on
- * the default settings, against 5 s, with the JVM's peak platform threads and heap ({@code --only slow} runs just
- * that figure, {@code --slow} sets the N).
+ * with plugin jars; heap per in-flight run; a free backend's steps beside a throttled one
+ * ({@link ThrottledFigure}); durable no-op steps per second on one engine and on 4 engines sharing one PostgreSQL
+ * ({@link NoopFigure}); the peer, db-scheduler, side by side on the same PostgreSQL ({@link PeerFigure}); N runs
+ * whose one step waits 5 s in its backend ({@code ctx.pause}) on the default settings, against 5 s, with the JVM's
+ * peak platform threads and heap ({@code --slow} sets the N).
+ *
+ * <p>{@code --only} takes a comma-separated list of the names in {@link #FIGURES} and runs just those, in the
+ * order of the full run. Figures that need PostgreSQL (the multi-engine form of {@code noop}, {@code peer}) run
+ * only when {@code --stores} includes it.
  */
 public final class Harness {
 
   private static final int CHAIN = 24;
   private static final PrintStream OUT = System.out;
+
+  /** The names {@code --only} accepts, in the order the full run takes them. */
+  static final List<String> FIGURES = List.of("startup", "journal", "overhead", "throughput", "critical-path",
+      "api-calls", "heap", "throttled", "noop", "peer", "slow");
 
   private final List<String[]> rows = new ArrayList<>();
   private final boolean quick;
@@ -48,9 +59,10 @@ public final class Harness {
   private final int tenants;
   private final int inFlight;
   private final List<Integer> slow;
-  private final String only;
+  private final Set<String> only;
 
-  private Harness(boolean quick, List<String> stores, int tenants, int inFlight, List<Integer> slow, String only) {
+  private Harness(boolean quick, List<String> stores, int tenants, int inFlight, List<Integer> slow,
+      Set<String> only) {
     this.quick = quick;
     this.stores = stores;
     this.tenants = tenants;
@@ -66,7 +78,7 @@ public final class Harness {
     int tenants = 50;
     int inFlight = 200;
     List<Integer> slow = List.of(1000);
-    String only = null;
+    Set<String> only = Set.copyOf(FIGURES);
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
@@ -74,13 +86,18 @@ public final class Harness {
         case "--tenants" -> tenants = Integer.parseInt(args[++i]);
         case "--in-flight" -> inFlight = Integer.parseInt(args[++i]);
         case "--slow" -> slow = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
-        case "--only" -> only = args[++i];
+        case "--only" -> only = Set.of(args[++i].split(","));
         default -> {
           System.err.println("unknown option " + args[i]
-              + "; use --quick, --stores h2,postgres, --tenants N, --in-flight N, --slow N,N, --only slow");
+              + "; use --quick, --stores h2,postgres, --tenants N, --in-flight N, --slow N,N, --only a,b with "
+              + String.join(", ", FIGURES));
           System.exit(2);
         }
       }
+    }
+    if (!FIGURES.containsAll(only)) {
+      System.err.println("unknown figure in --only " + String.join(",", only) + "; use " + String.join(", ", FIGURES));
+      System.exit(2);
     }
     new Harness(quick, stores, tenants, inFlight, slow, only).run();
   }
@@ -90,22 +107,55 @@ public final class Harness {
         Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
         System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("os.name"),
         System.getProperty("os.version"));
-    if (!"slow".equals(only)) {
+    if (only.contains("startup")) {
       startup();
-      for (String store : stores) {
+    }
+    for (String store : stores) {
+      if (only.contains("journal")) {
         journalCounts(store);
+      }
+      if (only.contains("overhead")) {
         overhead(store);
+      }
+      if (only.contains("throughput")) {
         throughput(store);
       }
+    }
+    if (only.contains("critical-path")) {
       criticalPath();
+    }
+    if (only.contains("api-calls")) {
       apiCalls();
-      for (String store : stores) {
+    }
+    for (String store : stores) {
+      if (only.contains("heap")) {
         heap(store);
       }
     }
+    boolean postgres = stores.stream().map(BenchStore::canonical).anyMatch("postgres"::equals);
     for (String store : stores) {
-      for (int n : slow) {
-        slowSteps(store, n);
+      if (only.contains("throttled")) {
+        new ThrottledFigure(this::row, quick).run(store);
+      }
+      if (only.contains("noop")) {
+        new NoopFigure(this::row, quick).oneEngine(store);
+      }
+    }
+    if (only.contains("noop") && postgres) {
+      new NoopFigure(this::row, quick).engines();
+    }
+    if (only.contains("peer")) {
+      if (postgres) {
+        new PeerFigure(this::row, quick).run();
+      } else {
+        OUT.println("  (peer skipped: db-scheduler is measured on PostgreSQL; add postgres to --stores)");
+      }
+    }
+    if (only.contains("slow")) {
+      for (String store : stores) {
+        for (int n : slow) {
+          slowSteps(store, n);
+        }
       }
     }
     print();
@@ -483,21 +533,21 @@ public final class Harness {
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
   }
 
-  private static double median(double[] values) {
+  static double median(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     int n = sorted.length;
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
   }
 
-  private static String fmt(double v) {
+  static String fmt(double v) {
     if (Math.abs(v) >= 100) {
       return String.format(Locale.ROOT, "%.0f", v);
     }
     return String.format(Locale.ROOT, Math.abs(v) >= 10 ? "%.1f" : "%.2f", v);
   }
 
-  private static String ratio(double value, double base) {
+  static String ratio(double value, double base) {
     return String.format(Locale.ROOT, "%.2f", value / base);
   }
 
