@@ -54,6 +54,8 @@ public final class MemoryBackend {
   /** How often a resource's create was entered while another create of the same resource was still running. */
   public final AtomicInteger doubleExecutions = new AtomicInteger();
   private final AtomicInteger maxRunning = new AtomicInteger();
+  /** When each create was entered ({@link System#nanoTime()}), in the order they were. */
+  public final java.util.Queue<Long> createStarts = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   /** The resource type, named {@code mem.object}. */
   public ResourceType<MemSpec, MemOut> type() {
@@ -266,6 +268,7 @@ public final class MemoryBackend {
 
     @Override
     public CreateResult<MemOut> create(MemSpec spec, StepContext ctx) {
+      createStarts.add(System.nanoTime());
       specsSeen.add(spec);
       if (!inflight.add(ctx.resourceName())) {
         doubleExecutions.incrementAndGet();

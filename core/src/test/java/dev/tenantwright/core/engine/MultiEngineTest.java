@@ -236,6 +236,44 @@ class MultiEngineTest {
     assertThat(backend.maxConcurrent()).as("calls to 'mem' at once across both engines").isEqualTo(2);
   }
 
+  /**
+   * A backend's rate holds across engines on PostgreSQL: two engines each configured for 5 attempts a second start
+   * 5 a second together, not 10. Each attempt starts no sooner than its reserved turn, and turns are taken one after
+   * another from the journal, so the k-th start (in time order) comes at least k turns after the first could have:
+   * a lower bound that a slow machine cannot break (it only starts later).
+   */
+  @Test
+  void aBackendRateHoldsAcrossEngines() {
+    DataSource ds = Stores.freshPostgres();
+    List<Tenantwright> engines = new ArrayList<>();
+    for (String owner : List.of("r1", "r2")) {
+      Tenantwright tw = Stores.on(ds).owner(owner).leaseDuration(LEASE).blueprint(pair()).resourceType(backend.type())
+          .backendRate("mem", 5).build();
+      opened.add(tw);
+      engines.add(tw);
+    }
+    List<Tenant> tenants = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      tenants.add(engines.get(i % 2).tenants().create(NewTenant.company("Rated " + i).email("r" + i + "@example.test")));
+    }
+    long t0 = System.nanoTime();
+    List<Run> runs = new ArrayList<>();
+    for (int i = 0; i < tenants.size(); i++) {
+      runs.add(engines.get(i % 2).environments().provision(tenants.get(i).id(), EnvironmentKind.DEMO));
+    }
+    for (Run r : runs) {
+      assertThat(r.await(WAIT).state()).isEqualTo(RunState.SUCCEEDED);
+    }
+    List<Long> starts = backend.createStarts.stream().sorted().toList();
+    assertThat(starts).hasSize(16);
+    long turn = 200_000_000L;
+    long slack = 20_000_000L; // clock granularity: the journal keeps turns in epoch microseconds of each engine's clock
+    for (int k = 0; k < starts.size(); k++) {
+      assertThat(starts.get(k) - t0).as("start %d of 16 at 5 a second across both engines", k + 1)
+          .isGreaterThanOrEqualTo(k * turn - slack);
+    }
+  }
+
   @Test
   void h2RefusesASecondEngineAndSaysWhy(@TempDir Path dir) {
     Tenantwright first = Stores.h2(dir).build();

@@ -23,16 +23,17 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * On Java 24 and later, a step that waits — in {@code ctx.pause} while it polls its backend, or for a
- * backend permit — holds no platform thread and no running slot: far more steps wait at once than
- * {@code maxParallelSteps}, while the JVM's platform threads stay few. Before, each waiting step held one of 16
- * platform threads, so 200 tenants whose one step waits 2 s took 26 s. (Needs Java 24 or later: the build runs it on
- * the Java 25 JDK when that is installed; on Java 17 it is skipped, because there steps run on platform threads.)
- * Counts, not times: how many steps wait at one moment, and how many platform threads the JVM has meanwhile.
+ * A step that waits holds no platform thread. Waiting for a backend permit or a rate slot happens before the step
+ * is handed to a worker, on every Java: the tests of limits run on Java 17's pool of platform threads too. Waiting
+ * in {@code ctx.pause} while a step polls its backend holds no thread on Java 24 and later, with virtual threads:
+ * far more steps wait at once than {@code maxParallelSteps}, while the JVM's platform threads stay few (those tests
+ * need Java 24+: the build runs this class on the Java 25 JDK as well when that is installed). Before, each
+ * waiting step held one of 16 platform threads, so 200 tenants whose one step waits 2 s took 26 s, and 16 steps
+ * queued for one throttled backend's permit held every worker. Counts, not times: how many steps wait at one
+ * moment, and how many platform threads the JVM has meanwhile.
  */
 class WaitingHoldsNoThreadTest {
 
@@ -51,13 +52,13 @@ class WaitingHoldsNoThreadTest {
   /** Pausing steps poll until this opens, like a plugin polling a deployment until it is ready. */
   private final CountDownLatch release = new CountDownLatch(1);
 
-  @BeforeEach
-  void needsVirtualThreads() {
+  private static void needsVirtualThreads() {
     assumeTrue(Runtime.version().feature() >= 24, "steps run on virtual threads from Java 24 on");
   }
 
   @Test
   void fourHundredStepsPausingAtOnceHoldNeitherAPlatformThreadNorARunningSlot() throws Exception {
+    needsVirtualThreads();
     int tenants = 400;
     CountDownLatch allPausing = new CountDownLatch(tenants);
     try (Tenantwright tw = engine(new Waiter("wait.pause", allPausing), 16)) {
@@ -144,6 +145,7 @@ class WaitingHoldsNoThreadTest {
 
   @Test
   void atMostMaxParallelStepsRunBackendCodeAtOnce() throws Exception {
+    needsVirtualThreads();
     Waiter busy = new Waiter("wait.busy", new CountDownLatch(0));
     try (Tenantwright tw = engine(busy, 4)) {
       List<Run> runs = new ArrayList<>();

@@ -2,8 +2,9 @@ package dev.tenantwright.core.internal.engine;
 
 /**
  * An engine-local rate limit of one backend: step attempts start at most {@code perSecond} times a second, evenly
- * spaced. Each caller reserves the next free start time and waits until it comes (in its own thread: on virtual
- * threads the wait costs no platform thread). Reservations are first come, first served. Thread-safe.
+ * spaced. Each caller reserves the next free start time and is dispatched when it comes (see
+ * {@link BackendPermits}); reservations are first come, first served, and an idle backend saves up no burst.
+ * Thread-safe.
  */
 final class BackendRate {
 
@@ -15,19 +16,12 @@ final class BackendRate {
     this.next = System.nanoTime();
   }
 
-  /**
-   * Waits for this caller's turn.
-   *
-   * @throws InterruptedException when interrupted while waiting (its turn is lost, which only leaves a gap)
-   */
-  void await() throws InterruptedException {
-    long at = reserve(System.nanoTime());
-    for (long left = at - System.nanoTime(); left > 0; left = at - System.nanoTime()) {
-      Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
-    }
+  /** The time between two starts, in microseconds (at least 1), for the rate shared through the journal. */
+  long spacingMicros() {
+    return Math.max(1, spacingNanos / 1000);
   }
 
-  /** The start time reserved for a caller arriving at {@code now}. */
+  /** The start time ({@link System#nanoTime()} scale) reserved for a caller arriving at {@code now}. */
   synchronized long reserve(long now) {
     long at = Math.max(now, next);
     next = at + spacingNanos;

@@ -35,7 +35,8 @@ final class CompensationAttempt {
   /** Runs the attempt; true when another one was scheduled (the step stays in flight). */
   boolean run() {
     Instant now = run.now();
-    synchronized (run.lock) {
+    run.lock.lock();
+    try {
       s.retry = null;
       s.compensationAttempts++;
       if (s.compensationDeadline == 0) {
@@ -47,6 +48,8 @@ final class CompensationAttempt {
         c.event(EventType.STEP_COMPENSATING, s, message());
       }
       run.commit(c);
+    } finally {
+      run.lock.unlock();
     }
     Instant deadline = Instant.ofEpochMilli(s.compensationDeadline);
     EngineStepContext ctx = run.context(s, s.compensationAttempts, deadline);
@@ -61,12 +64,15 @@ final class CompensationAttempt {
       int max = run.maxAttempts(s);
       Duration delay = run.engine.backoff().delay(s.compensationAttempts, e.retryAfter());
       if (s.compensationAttempts < max && run.now().plus(delay).isBefore(deadline)) {
-        synchronized (run.lock) {
+        run.lock.lock();
+        try {
           run.commit(run.change().event(EventType.STEP_RETRYING, s, "compensation attempt " + s.compensationAttempts
               + " failed (" + run.describe(e) + "); retrying in " + delay.toMillis() + " ms"));
           s.retryTask = () -> run.attempt(s, new CompensationAttempt(run, s)::run);
           s.retry = run.engine.schedule(delay, s.retryTask);
           return s.retry != null;
+        } finally {
+          run.lock.unlock();
         }
       }
       gaveUp((s.compensationAttempts >= max ? "gave up after " : "deadline reached after ")
@@ -128,7 +134,8 @@ final class CompensationAttempt {
   }
 
   private void compensated(String outcome) {
-    synchronized (run.lock) {
+    run.lock.lock();
+    try {
       Change c = run.change();
       boolean reverted = s.action() == StepAction.UPDATE || s.action() == StepAction.PROMOTE;
       if (reverted) {
@@ -145,6 +152,8 @@ final class CompensationAttempt {
       }
       run.commit(c.step(s, s.rec.compensated(run.now().toEpochMilli()))
           .event(EventType.STEP_COMPENSATED, s, outcome));
+    } finally {
+      run.lock.unlock();
     }
   }
 
@@ -169,10 +178,13 @@ final class CompensationAttempt {
         // cannot tell: it is left behind
       }
     }
-    synchronized (run.lock) {
+    run.lock.lock();
+    try {
       String msg = run.redactor.redact(why);
       run.commit(run.change().step(s, s.rec.compensationFailed(msg, run.now().toEpochMilli()))
           .event(EventType.STEP_COMPENSATION_FAILED, s, msg));
+    } finally {
+      run.lock.unlock();
     }
   }
 

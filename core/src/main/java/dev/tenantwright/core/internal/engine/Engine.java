@@ -140,7 +140,17 @@ public final class Engine {
     timerPool.setRemoveOnCancelPolicy(true);
     this.timers = timerPool;
     this.watchdog = new Watchdog(timers, options.clock());
-    this.permits = new BackendPermits(options, slots, () -> stopped);
+    this.permits = new BackendPermits(options, slots, new BackendPermits.Scheduling() {
+      @Override
+      public void submit(Runnable task) {
+        Engine.this.submit(task);
+      }
+
+      @Override
+      public void later(long nanos, Runnable task) {
+        schedule(Duration.ofNanos(nanos), task);
+      }
+    });
     this.leaseKeeper = new LeaseKeeper(this, leases, options);
     this.hostNames = hostNames;
   }
@@ -653,7 +663,7 @@ public final class Engine {
       return null;
     }
     try {
-      return timers.schedule(() -> submit(task), Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+      return timers.schedule(() -> submit(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       LOG.debug("engine stopped; retry dropped");
       return null;

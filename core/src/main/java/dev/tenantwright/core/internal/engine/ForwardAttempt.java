@@ -40,12 +40,15 @@ final class ForwardAttempt {
 
   /** Runs the attempt; true when another one was scheduled (the step stays in flight). */
   boolean run() {
-    synchronized (run.lock) {
+    run.lock.lock();
+    try {
       s.retry = null;
       if (run.failed()) {
         stopBecauseTheRunFailed();
         return false;
       }
+    } finally {
+      run.lock.unlock();
     }
     StepAction action = s.action();
     StepSpecs.Resolved resolved;
@@ -55,8 +58,11 @@ final class ForwardAttempt {
       resolved = action == StepAction.DELETE && row != null
           ? new StepSpecs.Resolved(null, run.specs.recorded(row, s.type, s.name())) : run.specs.resolve(s);
     } catch (PermanentException e) {
-      synchronized (run.lock) {
+      run.lock.lock();
+      try {
         run.commit(run.failStep(run.change(), s, run.describe(e), false));
+      } finally {
+        run.lock.unlock();
       }
       return false;
     }
@@ -68,8 +74,11 @@ final class ForwardAttempt {
       try {
         run.engine.hostNames().claim(run.tenant.id(), run.environmentId(), s.name(), names, now.toEpochMilli());
       } catch (PermanentException e) {
-        synchronized (run.lock) {
+        run.lock.lock();
+        try {
           run.commit(run.failStep(run.change(), s, run.describe(e), false));
+        } finally {
+          run.lock.unlock();
         }
         return false;
       } catch (JournalException e) {
@@ -80,7 +89,8 @@ final class ForwardAttempt {
     int attempt = s.rec.attempt() + 1;
     boolean inDoubt = s.rec.inDoubt();
     long deadlineMs;
-    synchronized (run.lock) {
+    run.lock.lock();
+    try {
       deadlineMs = s.rec.deadline() != null && !s.freshDeadline ? s.rec.deadline()
           : now.plus(run.timeout(s)).toEpochMilli();
       Change c = run.change().step(s, s.rec.running(attempt, deadlineMs, now.toEpochMilli()))
@@ -89,6 +99,8 @@ final class ForwardAttempt {
         c.event(EventType.STEP_STARTED, s, run.startMessage(s));
       }
       run.commit(c);
+    } finally {
+      run.lock.unlock();
     }
     Instant deadline = Instant.ofEpochMilli(deadlineMs);
     EngineStepContext ctx = run.context(s, attempt, deadline);
@@ -199,14 +211,18 @@ final class ForwardAttempt {
     Object oldOutputs = run.codec.read(row.outputsJson(), old.outputType(),
         Scopes.resource(row.environmentId(), row.name(), "outputs"));
     old.delete(oldSpec, oldOutputs, ctx);
-    synchronized (run.lock) {
+    run.lock.lock();
+    try {
       run.commit(run.change().noRow(s).then(() -> run.specs.removeOutputs(s.name()))
           .event(EventType.STEP_PROGRESS, s, "deleted the previous " + row.type() + " to replace it"));
+    } finally {
+      run.lock.unlock();
     }
   }
 
   private void succeed(StepAction action, StepSpecs.Resolved resolved, Object result, Set<String> names) {
-    synchronized (run.lock) {
+    run.lock.lock();
+    try {
       long now = run.now().toEpochMilli();
       Change c = run.change();
       String message;
@@ -248,6 +264,8 @@ final class ForwardAttempt {
       }
       StepRecord done = s.rec.succeeded(origin, outJson, now);
       run.commit(c.step(s, done).event(EventType.STEP_SUCCEEDED, s, message));
+    } finally {
+      run.lock.unlock();
     }
   }
 
@@ -263,7 +281,8 @@ final class ForwardAttempt {
     int max = run.maxAttempts(s);
     Duration delay = run.engine.backoff().delay(attempt, e.retryAfter());
     boolean again = attempt < max && run.now().plus(delay).isBefore(deadline);
-    synchronized (run.lock) {
+    run.lock.lock();
+    try {
       checkLive();
       if (!again || run.failed()) {
         String why = run.failed() ? "abandoned after another step failed: " + run.describe(e)
@@ -280,12 +299,17 @@ final class ForwardAttempt {
       s.retryTask = () -> run.attempt(s, new ForwardAttempt(run, s)::run);
       s.retry = run.engine.schedule(delay, s.retryTask);
       return s.retry != null;
+    } finally {
+      run.lock.unlock();
     }
   }
 
   private void fail(String message, boolean unknownOutcome) {
-    synchronized (run.lock) {
+    run.lock.lock();
+    try {
       run.commit(run.failStep(run.change(), s, message, unknownOutcome && s.action() != StepAction.NOOP));
+    } finally {
+      run.lock.unlock();
     }
   }
 

@@ -35,7 +35,7 @@ public final class Naming {
    * @return the slug, or an empty string when the name has no letters or digits
    */
   public static String slug(String companyName) {
-    String folded = Normalizer.normalize(companyName, Normalizer.Form.NFKD).replaceAll("\\p{M}+", "");
+    String folded = MARKS.matcher(Normalizer.normalize(companyName, Normalizer.Form.NFKD)).replaceAll("");
     folded = folded.replace("&", " and ").toLowerCase(Locale.ROOT);
     StringBuilder sb = new StringBuilder();
     boolean dash = false;
@@ -73,7 +73,7 @@ public final class Naming {
 
   /** Whether {@code s} is a valid tenant slug (as {@link #slug} makes them). */
   public static boolean isSlug(String s) {
-    return s != null && s.length() >= MIN_SLUG && s.length() <= MAX_SLUG && s.matches("[a-z]([a-z0-9-]*[a-z0-9])?") && !s.contains("--");
+    return s != null && s.length() >= MIN_SLUG && s.length() <= MAX_SLUG && SLUG.matcher(s).matches() && !s.contains("--");
   }
 
   /** {@code base} with a short random suffix, for a slug that is already taken. */
@@ -97,6 +97,8 @@ public final class Naming {
   /** The naming scheme of new environments: {@code tenant--environment--resource}. */
   public static final int CURRENT = 2;
 
+  private static final java.util.regex.Pattern MARKS = java.util.regex.Pattern.compile("\\p{M}+");
+  private static final java.util.regex.Pattern SLUG = java.util.regex.Pattern.compile("[a-z]([a-z0-9-]*[a-z0-9])?");
   private static final java.util.regex.Pattern NOT_NAME = java.util.regex.Pattern.compile("[^a-z0-9-]");
 
   /**

@@ -86,7 +86,7 @@ final class RunExecution {
   }
 
   final Engine engine;
-  final Object lock = new Object();
+  final RunLock lock;
   final TenantInfo tenant;
   final EnvironmentInfo envInfo;
   final RunSpec spec;
@@ -111,6 +111,7 @@ final class RunExecution {
   RunExecution(Engine engine, RunRecord run, EnvironmentRecord env, TenantInfo tenant, RunSpec spec,
       Map<String, StepExec> steps, StepSpecs specs, Redactor redactor, long generation) {
     this.engine = engine;
+    this.lock = new RunLock(engine::publish);
     this.journal = engine.journal();
     this.codec = engine.codec();
     this.generation = generation;
@@ -156,8 +157,11 @@ final class RunExecution {
   }
 
   RunState state() {
-    synchronized (lock) {
+    lock.lock();
+    try {
       return run.state();
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -167,8 +171,11 @@ final class RunExecution {
 
   /** Whether any of its steps is still calling a backend or waiting for a retry. */
   boolean busy() {
-    synchronized (lock) {
+    lock.lock();
+    try {
       return inFlight > 0;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -176,7 +183,8 @@ final class RunExecution {
 
   /** Marks steps interrupted by a crash as in doubt, then starts scheduling. */
   void start() {
-    synchronized (lock) {
+    lock.lock();
+    try {
       try {
         Change c = change();
         for (StepExec s : steps.values()) {
@@ -194,6 +202,8 @@ final class RunExecution {
       } catch (Abandoned a) {
         return;
       }
+    } finally {
+      lock.unlock();
     }
     pump();
   }
@@ -203,7 +213,8 @@ final class RunExecution {
    * back-off run now, so the rollback does not wait for them.
    */
   void cancelled(String message) {
-    synchronized (lock) {
+    lock.lock();
+    try {
       if (finished || stopped || cancelRequested) {
         return;
       }
@@ -216,6 +227,8 @@ final class RunExecution {
         failure = message;
       }
       hurryRetries();
+    } finally {
+      lock.unlock();
     }
     pump();
   }
@@ -252,7 +265,8 @@ final class RunExecution {
 
   private boolean stop() {
     List<StepExec> waiting = new ArrayList<>();
-    synchronized (lock) {
+    lock.lock();
+    try {
       if (stopped) {
         return false;
       }
@@ -261,8 +275,13 @@ final class RunExecution {
         if (s.retry != null && s.retry.cancel(false)) {
           s.retry = null;
           waiting.add(s);
+        } else if (s.ticket != null && s.ticket.cancel()) {
+          waiting.add(s);
         }
+        s.ticket = null;
       }
+    } finally {
+      lock.unlock();
     }
     waiting.forEach(this::settle);
     return true;
@@ -273,7 +292,8 @@ final class RunExecution {
   /** Schedules what can run now, starts the rollback or finishes the run. */
   void pump() {
     List<Runnable> toSubmit = new ArrayList<>();
-    synchronized (lock) {
+    lock.lock();
+    try {
       if (finished || isStopped()) {
         return;
       }
@@ -334,6 +354,8 @@ final class RunExecution {
       } catch (Abandoned a) {
         return;
       }
+    } finally {
+      lock.unlock();
     }
     for (Runnable r : toSubmit) {
       engine.submit(r);
@@ -341,22 +363,41 @@ final class RunExecution {
   }
 
   /**
-   * Runs one attempt on a worker: the attempt returns true when it scheduled another one (the step stays in
-   * flight), else the step is settled — whatever happened, so the run never waits for a step that will not
-   * come back.
+   * Starts one attempt of a step: first through its backend's limits ({@link BackendPermits}: waiting there holds no
+   * worker), then on a worker, where the attempt returns true when it scheduled another one (the step stays in
+   * flight), else the step is settled — whatever happened, so the run never waits for a step that will not come
+   * back.
    */
   void attempt(StepExec s, Supplier<Boolean> body) {
-    boolean rescheduled = false;
+    BackendPermits.Ticket ticket = engine.permits().ticket(s.type.backend(), permit -> run(s, body, permit));
+    boolean stoppedHere;
+    lock.lock();
     try {
+      stoppedHere = stopped;
+      if (!stoppedHere) {
+        s.ticket = ticket; // from here on stop() cancels it
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (stoppedHere) {
+      settle(s);
+      return;
+    }
+    ticket.start();
+  }
+
+  private void run(StepExec s, Supplier<Boolean> body, BackendPermits.Permit permit) {
+    boolean rescheduled = false;
+    try (permit) {
       if (!isStopped()) {
         mdc(s);
-        try (BackendPermits.Permit permit = engine.permits().acquire(s.type.backend())) {
-          Abandoned.unlessInterrupted(engine.stepThreads()::enter);
-          try {
-            rescheduled = body.get();
-          } finally {
-            engine.stepThreads().leave();
-          }
+        permit.check();
+        Abandoned.unlessInterrupted(engine.stepThreads()::enter);
+        try {
+          rescheduled = body.get();
+        } finally {
+          engine.stepThreads().leave();
         }
       }
     } catch (Abandoned a) {
@@ -377,7 +418,8 @@ final class RunExecution {
   }
 
   private void internalError(StepExec s, Throwable e) {
-    synchronized (lock) {
+    lock.lock();
+    try {
       try {
         String msg = "internal error: " + e;
         if (s.rec.state() == StepState.COMPENSATING) {
@@ -391,15 +433,20 @@ final class RunExecution {
       } catch (Abandoned | IllegalStateException ignored) {
         // nothing more can be recorded here; the journal decides on resume
       }
+    } finally {
+      lock.unlock();
     }
   }
 
   private void settle(StepExec s) {
-    synchronized (lock) {
+    lock.lock();
+    try {
       if (s.inFlight) {
         s.inFlight = false;
         inFlight--;
       }
+    } finally {
+      lock.unlock();
     }
     if (isStopped()) {
       engine.settled(this);
@@ -503,6 +550,18 @@ final class RunExecution {
 
   // ------------------------------------------------------------------------------------------ finishing
 
+  /**
+   * Signals the run's end once the listeners have had its last event: until then the engine still counts it as
+   * active, so a caller of {@code Run.await} waits for the signal rather than reading the journal, and finds that
+   * the listeners have every event of the run.
+   */
+  private void finishedAfterUnlock(RunState end) {
+    lock.afterUnlock(() -> {
+      engine.finished(this);
+      done.complete(end);
+    });
+  }
+
   private void finishSucceeded() {
     long now = now().toEpochMilli();
     RunRecord to = run.moveTo(RunState.SUCCEEDED, null, now);
@@ -511,8 +570,7 @@ final class RunExecution {
     releaseUnusedNames(c);
     commit(c.event(EventType.RUN_SUCCEEDED, null, run.kind() == RunKind.DESTROY ? "destroyed" : "ready")
         .then(() -> finished = true));
-    engine.finished(this);
-    done.complete(RunState.SUCCEEDED);
+    finishedAfterUnlock(RunState.SUCCEEDED);
   }
 
   private void finishRolledBack() {
@@ -552,8 +610,7 @@ final class RunExecution {
     commit(c.event(end == RunState.ROLLED_BACK ? EventType.RUN_ROLLED_BACK : EventType.RUN_FAILED, null,
             end == RunState.ROLLED_BACK ? "rolled back: " + error : "failed, needs attention: " + error)
         .then(() -> finished = true));
-    engine.finished(this);
-    done.complete(end);
+    finishedAfterUnlock(end);
   }
 
   /** Names claimed for resources the environment does not have in the end (a step that never got its object). */
@@ -605,7 +662,8 @@ final class RunExecution {
 
   /**
    * Records a change: writes it (fenced by this execution's lease) with its events, then applies it in memory
-   * and publishes the events. Called with the lock held.
+   * and queues the events for the listeners, who get them once the lock is released. Called with the lock
+   * held.
    *
    * @throws Abandoned when this execution stopped or lost its lease
    * @throws JournalDown when the journal could not be written
@@ -628,7 +686,7 @@ final class RunExecution {
       env = c.environment;
     }
     for (Event e : published) {
-      engine.publish(e);
+      lock.publishAfterUnlock(e);
     }
   }
 
@@ -671,8 +729,11 @@ final class RunExecution {
 
   /** Completion in percent: finished forward steps over all steps (100 when the run succeeded). */
   int percent() {
-    synchronized (lock) {
+    lock.lock();
+    try {
       return percent(run.state(), Map.of());
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -698,7 +759,8 @@ final class RunExecution {
   void progress(StepExec s, int pct, String message) {
     int clamped = Math.max(0, Math.min(100, pct));
     String msg = redactor.redact(message) + " (" + clamped + "%)";
-    synchronized (lock) {
+    lock.lock();
+    try {
       if (finished || isStopped()) {
         return;
       }
@@ -707,9 +769,11 @@ final class RunExecution {
         s.lastProgressWrite = now;
         commit(change().event(EventType.STEP_PROGRESS, s, msg));
       } else {
-        engine.publish(new Event(EventType.STEP_PROGRESS, tenant.id(), envInfo.name(), run.id(), s.name(),
+        lock.publishAfterUnlock(new Event(EventType.STEP_PROGRESS, tenant.id(), envInfo.name(), run.id(), s.name(),
             s.rec.seq() + 1, steps.size(), percent(run.state(), Map.of()), msg, spec.actor(), now()));
       }
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -47,6 +47,8 @@ final class StepExec {
   ScheduledFuture<?> retry;
   /** What the scheduled retry runs. */
   Runnable retryTask;
+  /** The attempt's way through its backend's limits, cancelled when the execution stops before it is let through. */
+  BackendPermits.Ticket ticket;
 
   StepExec(StepRecord rec, ResourceRecord row, ResourceDefinition def, TypeHandle type, TypeHandle beforeType,
       Set<String> waits, String hash, ResourceRecord before) {

@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * one again after — ten thousand steps can wait at once, at most {@code maxParallelSteps} of them work. The library
  * is built for Java 17, where there are no virtual threads: there (and on Java 21–23) steps run on a fixed pool of
  * {@code maxParallelSteps} platform threads, as before, and a pausing step keeps its thread. Not on 21–23 because
- * there a virtual thread blocked inside {@code synchronized} pins its carrier (fixed by JEP 491 in Java 24): a run's
- * journal writes happen under its monitor, and with H2's one-writer lock every carrier could end up pinned by a
- * thread waiting for a writer that has no carrier left to finish on.
+ * there a virtual thread blocked inside {@code synchronized} pins its carrier (fixed by JEP 491 in Java 24): the JDBC
+ * drivers block inside their own monitors, and with H2's one-writer lock every carrier could end up pinned by a
+ * thread waiting for a writer that has no carrier left to finish on. (The engine's own locks are
+ * {@code java.util.concurrent} locks, which never pin.)
  *
  * <p>Why virtual threads rather than a suspend-and-resume step contract: every plugin polls by calling
  * {@code ctx.pause(d)} inside {@code create}; virtual threads free the thread under that call without a change to

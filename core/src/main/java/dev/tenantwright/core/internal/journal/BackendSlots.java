@@ -1,9 +1,11 @@
 package dev.tenantwright.core.internal.journal;
 
 /**
- * Per-backend concurrency limits that hold across every engine on the database: one row of
+ * Per-backend limits that hold across every engine on the database. Concurrency: one row of
  * {@code tw_backend_slot} per permit, held by owning the row under a lease so that a dead engine's permits
- * come back. Thread-safe.
+ * come back. Rate (PostgreSQL only; on H2 there is one engine and the rate stays in memory): one row of
+ * {@code tw_backend_rate} per backend holding the next free start time, which each attempt moves on by the
+ * backend's spacing in one statement. Thread-safe.
  */
 public final class BackendSlots {
 
@@ -13,6 +15,37 @@ public final class BackendSlots {
   public BackendSlots(Database database) {
     this.sql = database.sql();
     this.singleEngine = database.dialect() == Database.Dialect.H2;
+  }
+
+  /** Whether rates are kept in the journal for every engine (PostgreSQL) rather than in each engine's memory. */
+  public boolean sharesRates() {
+    return !singleEngine;
+  }
+
+  /** Makes sure {@code backend} has a rate row. */
+  public void ensureRate(String backend) {
+    try {
+      sql.transaction(c -> Sql.update(c, "INSERT INTO tw_backend_rate (backend, next_at) VALUES (?, 0)"
+          + " ON CONFLICT (backend) DO NOTHING", backend));
+    } catch (JournalException raced) {
+      // a concurrent insert of the same row; ON CONFLICT covers all but a failed journal, which the first reserve
+      // reports
+    }
+  }
+
+  /**
+   * Reserves the next start of an attempt on {@code backend} for a caller arriving at {@code nowMicros} (epoch
+   * microseconds): the later of now and the row's next free start, which moves on by {@code spacingMicros}. One
+   * statement under the row's lock, so engines take their turns one after another. Run again after a lost commit it
+   * only leaves a gap in the rate, so it counts as idempotent.
+   *
+   * @return the reserved start, in epoch microseconds
+   */
+  public long reserveRate(String backend, long nowMicros, long spacingMicros) {
+    return sql.idempotentTransaction(c -> Sql.one(c, "UPDATE tw_backend_rate SET next_at = GREATEST(next_at, ?) + ?"
+        + " WHERE backend = ? RETURNING next_at - ?", rs -> rs.getLong(1), nowMicros, spacingMicros, backend,
+        spacingMicros).orElseThrow(() -> new JournalException(JournalException.Reason.FAILED,
+            "backend " + backend + " has no rate row", null)));
   }
 
   /** Makes sure {@code backend} has {@code permits} permit rows (never removes any). */

@@ -86,7 +86,9 @@ public final class Database implements AutoCloseable {
     try {
       Flyway.configure()
           .dataSource(dataSource)
-          .locations("classpath:dev/tenantwright/core/db")
+          .locations(dialect == Dialect.POSTGRESQL
+              ? new String[] {"classpath:dev/tenantwright/core/db", "classpath:dev/tenantwright/core/pgdb"}
+              : new String[] {"classpath:dev/tenantwright/core/db"})
           .table("tw_schema_history")
           .baselineOnMigrate(true)
           .baselineVersion("0")

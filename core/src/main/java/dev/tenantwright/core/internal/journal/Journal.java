@@ -47,9 +47,15 @@ public final class Journal {
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
   private final Sql sql;
+  /** Whether a run's transition can be written as one statement (PostgreSQL: data-modifying CTEs, tw_check). */
+  private final boolean oneStatement;
+  /** Runs' transitions that are ready together share a transaction. */
+  private final GroupCommit groups;
 
   public Journal(Database database) {
     this.sql = database.sql();
+    this.oneStatement = database.dialect() == Database.Dialect.POSTGRESQL;
+    this.groups = new GroupCommit(sql, 64);
   }
 
   /** The statement runner, for the lease, permit and port tables. */
@@ -269,16 +275,20 @@ public final class Journal {
   /**
    * Writes a batch of a run's changes in one transaction, but only while {@code owner} still holds the run's
    * lease at {@code generation}; the same statement extends the lease to {@code leaseUntil}. An engine that
-   * lost its lease (paused, partitioned, slow) is fenced out: nothing is written.
+   * lost its lease (paused, partitioned, slow) is fenced out: nothing is written. Batches of different runs that
+   * are committed at the same moment share a transaction ({@link GroupCommit}); each still gets its own outcome.
    *
    * @throws JournalException {@link Reason#STALE_LEASE} when the lease moved on
    */
   public void commitFenced(String runId, String owner, long generation, long leaseUntil, Batch batch) {
-    sql.transaction(c -> {
-      Leases.fence(c, runId, owner, generation, leaseUntil);
-      batch.apply(c);
-      return null;
-    });
+    if (oneStatement && batch.asOne) {
+      groups.commit(c -> batch.applyAsOne(c, runId, owner, generation, leaseUntil));
+    } else {
+      groups.commit(c -> {
+        Leases.fence(c, runId, owner, generation, leaseUntil);
+        batch.apply(c);
+      });
+    }
   }
 
   /** Starts an empty batch. */
@@ -299,7 +309,15 @@ public final class Journal {
       void apply(Connection c) throws SQLException;
     }
 
+    /** One row change as a statement that can stand in a data-modifying CTE; {@code what} names a required row. */
+    private record Piece(String sql, Object[] args, String what) {}
+
     private final List<Op> ops = new ArrayList<>(4);
+    private final List<Piece> pieces = new ArrayList<>(4);
+    /** The rows changed so far: a row changed twice cannot be written by one statement. */
+    private final java.util.Set<String> rows = new java.util.HashSet<>(8);
+    /** Whether every change so far has a {@link Piece} and no row is changed twice. */
+    private boolean asOne = true;
 
     private Batch() {}
 
@@ -309,18 +327,116 @@ public final class Journal {
       }
     }
 
+    /**
+     * {@code sql} changed so that it writes nothing unless the fence matched: every change reads the fence first, so
+     * a stale lease is reported as such (and not as, say, a duplicate key of a row the new owner wrote meanwhile).
+     */
+    private static String guarded(String sql) {
+      String fenced = "EXISTS (SELECT 1 FROM f)";
+      int values = sql.indexOf(" VALUES (");
+      if (values >= 0 && sql.endsWith(")")) {
+        return sql.substring(0, values) + " SELECT " + sql.substring(values + 9, sql.length() - 1) + " WHERE " + fenced;
+      }
+      if (!sql.contains(" WHERE ")) {
+        throw new IllegalStateException("a change without WHERE cannot be fenced: " + sql);
+      }
+      return sql + " AND " + fenced;
+    }
+
+    /** Adds a change that has both forms: statements run one by one, and a piece of the one-statement form. */
+    private Batch add(String row, String sql, String what, Object... args) {
+      ops.add(c -> {
+        int n = Sql.update(c, sql, args);
+        if (what != null) {
+          requireOne(n, what);
+        }
+      });
+      pieces.add(new Piece(sql, args, what));
+      if (row != null && !rows.add(row)) {
+        asOne = false;
+      }
+      return this;
+    }
+
+    /**
+     * Writes the batch and the lease fence as one statement (PostgreSQL): each change is a data-modifying CTE, and
+     * {@code tw_check} raises when the fence or a required row matched nothing, so the transaction rolls back as a
+     * whole. One round trip instead of one per statement; the changes run in the order they were added, because the
+     * check reads their counts in that order.
+     */
+    private void applyAsOne(Connection c, String runId, String owner, long generation, long leaseUntil)
+        throws SQLException {
+      StringBuilder q = new StringBuilder(256 + 128 * pieces.size())
+          .append("WITH f AS (UPDATE tw_run SET lease_until = ? WHERE id = ? AND owner = ? AND lease_generation = ?"
+              + " RETURNING 1)");
+      List<Object> args = new ArrayList<>(16 + 12 * pieces.size());
+      args.add(leaseUntil);
+      args.add(runId);
+      args.add(owner);
+      args.add(generation);
+      for (int i = 0; i < pieces.size(); i++) {
+        Piece p = pieces.get(i);
+        q.append(", o").append(i).append(" AS (").append(guarded(p.sql())).append(" RETURNING 1)");
+        args.addAll(java.util.Arrays.asList(p.args()));
+      }
+      q.append(" SELECT tw_check((SELECT count(*) FROM f), ARRAY[");
+      for (int i = 0; i < pieces.size(); i++) {
+        q.append(i == 0 ? "" : ", ").append("(SELECT count(*) FROM o").append(i).append(')');
+      }
+      q.append("]::BIGINT[], ARRAY[");
+      for (int i = 0; i < pieces.size(); i++) {
+        q.append(i == 0 ? "?" : ", ?");
+        args.add(pieces.get(i).what());
+      }
+      q.append("]::TEXT[])");
+      try (PreparedStatement ps = c.prepareStatement(q.toString())) {
+        Sql.bind(ps, args.toArray());
+        ps.executeQuery().close();
+      } catch (SQLException e) {
+        if ("TWL01".equals(e.getSQLState())) {
+          throw new JournalException(Reason.STALE_LEASE, "the lease of run " + runId + " (generation " + generation
+              + ") is no longer held by " + owner, e);
+        }
+        if ("TWS01".equals(e.getSQLState())) {
+          throw new JournalException(Reason.STALE_STATE, Sql.describe(e), e);
+        }
+        throw e;
+      }
+    }
+
     /** Moves a step from {@code from} to {@code to} (made by one of {@link StepRecord}'s transitions). */
     public Batch step(StepRecord from, StepRecord to) {
       if (to.state() != from.state() && !from.state().canMoveTo(to.state())) {
         throw new IllegalStateException("illegal step transition " + from.state() + " -> " + to.state());
       }
-      ops.add(c -> requireOne(Sql.update(c, "UPDATE tw_step SET state = ?, attempt = ?, deadline = ?, origin = ?,"
-              + " outputs = ?, error = ?, in_doubt = ?, started_at = ?, finished_at = ?"
-              + " WHERE run_id = ? AND name = ? AND state = ?", to.state(), to.attempt(), Sql.bigint(to.deadline()),
-          to.origin() == null ? null : to.origin().name(), to.outputsJson(), to.error(), to.inDoubt(),
-          Sql.bigint(to.startedAt()), Sql.bigint(to.finishedAt()), to.runId(), to.name(), from.state()),
-          "step " + to.runId() + "/" + to.name() + " in state " + from.state()));
-      return this;
+      // only the columns the transition changes: a step's outputs (the largest column) are written once
+      StringBuilder q = new StringBuilder("UPDATE tw_step SET state = ?");
+      List<Object> args = new ArrayList<>(12);
+      args.add(to.state());
+      String origin = to.origin() == null ? null : to.origin().name();
+      changed(q, args, "attempt", from.attempt(), to.attempt(), to.attempt());
+      changed(q, args, "deadline", from.deadline(), to.deadline(), Sql.bigint(to.deadline()));
+      changed(q, args, "origin", from.origin(), to.origin(), origin);
+      changed(q, args, "outputs", from.outputsJson(), to.outputsJson(), to.outputsJson());
+      changed(q, args, "error", from.error(), to.error(), to.error());
+      changed(q, args, "in_doubt", from.inDoubt(), to.inDoubt(), to.inDoubt());
+      changed(q, args, "started_at", from.startedAt(), to.startedAt(), Sql.bigint(to.startedAt()));
+      changed(q, args, "finished_at", from.finishedAt(), to.finishedAt(), Sql.bigint(to.finishedAt()));
+      q.append(" WHERE run_id = ? AND name = ? AND state = ?");
+      args.add(to.runId());
+      args.add(to.name());
+      args.add(from.state());
+      return add("step " + to.runId() + "/" + to.name(), q.toString(),
+          "step " + to.runId() + "/" + to.name() + " in state " + from.state(), args.toArray());
+    }
+
+    /** Sets {@code column} to {@code bound} when the value changed from {@code before} to {@code after}. */
+    private static void changed(StringBuilder q, List<Object> args, String column, Object before, Object after,
+        Object bound) {
+      if (!java.util.Objects.equals(before, after)) {
+        q.append(", ").append(column).append(" = ?");
+        args.add(bound);
+      }
     }
 
     /**
@@ -328,69 +444,74 @@ public final class Journal {
      * run. Owner, lease and generation are only changed by {@link Leases}.
      */
     public Batch run(RunRecord from, RunRecord to) {
-      ops.add(c -> requireOne(Sql.update(c, "UPDATE tw_run SET state = ?, active_environment = ?, error = ?,"
-              + " started_at = ?, finished_at = ?, stalled = NULL WHERE id = ? AND state = ?", to.state(),
+      // the fence of the one-statement form updates the same row: never combine them
+      asOne = false;
+      return add("run " + to.id(), "UPDATE tw_run SET state = ?, active_environment = ?, error = ?, started_at = ?,"
+              + " finished_at = ?, stalled = NULL WHERE id = ? AND state = ?",
+          "run " + to.id() + " in state " + from.state(), to.state(),
           to.state().isTerminal() ? null : to.environmentId(), to.error(), Sql.bigint(to.startedAt()),
-          Sql.bigint(to.finishedAt()), to.id(), from.state()), "run " + to.id() + " in state " + from.state()));
-      return this;
+          Sql.bigint(to.finishedAt()), to.id(), from.state());
     }
 
     /** Rewrites an environment row (its state changed through {@link EnvironmentRecord#moveTo}). */
     public Batch environment(EnvironmentRecord e) {
-      ops.add(c -> requireOne(Sql.update(c, "UPDATE tw_environment SET state = ?, blueprint = ?, parameters = ?,"
-              + " last_error = ?, updated_at = ?, version = version + 1 WHERE id = ?", e.state(), e.blueprint(),
-          e.parametersJson(), e.lastError(), e.updatedAt(), e.id()), "environment " + e.id()));
-      return this;
+      return add("environment " + e.id(), "UPDATE tw_environment SET state = ?, blueprint = ?, parameters = ?,"
+              + " last_error = ?, updated_at = ?, version = version + 1 WHERE id = ?", "environment " + e.id(),
+          e.state(), e.blueprint(), e.parametersJson(), e.lastError(), e.updatedAt(), e.id());
     }
 
     /** Rewrites a tenant's state. */
     public Batch tenant(TenantRecord t) {
-      ops.add(c -> requireOne(Sql.update(c, "UPDATE tw_tenant SET state = ?, updated_at = ? WHERE id = ?",
-          t.state(), t.updatedAt(), t.id()), "tenant " + t.id()));
-      return this;
+      return add("tenant " + t.id(), "UPDATE tw_tenant SET state = ?, updated_at = ? WHERE id = ?", "tenant " + t.id(),
+          t.state(), t.updatedAt(), t.id());
     }
 
     /** Inserts or rewrites a resource row. */
     public Batch resource(ResourceRecord r, boolean exists) {
-      ops.add(c -> requireOne(exists
-          ? Sql.update(c, "UPDATE tw_resource SET type = ?, origin = ?, params = ?, spec_hash = ?, outputs = ?,"
-              + " updated_at = ?, resolved = ? WHERE environment_id = ? AND name = ?", r.type(), r.origin(),
-              r.paramsJson(), r.specHash(), r.outputsJson(), r.updatedAt(), r.resolvedJson(), r.environmentId(),
-              r.name())
-          : Sql.update(c, "INSERT INTO tw_resource (environment_id, name, type, origin, params, spec_hash, outputs,"
-              + " updated_at, resolved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", r.environmentId(), r.name(), r.type(),
-              r.origin(), r.paramsJson(), r.specHash(), r.outputsJson(), r.updatedAt(), r.resolvedJson()),
-          "resource " + r.name()));
-      return this;
+      String row = "resource " + r.environmentId() + "/" + r.name();
+      return exists
+          ? add(row, "UPDATE tw_resource SET type = ?, origin = ?, params = ?, spec_hash = ?, outputs = ?,"
+              + " updated_at = ?, resolved = ? WHERE environment_id = ? AND name = ?", "resource " + r.name(), r.type(),
+              r.origin(), r.paramsJson(), r.specHash(), r.outputsJson(), r.updatedAt(), r.resolvedJson(),
+              r.environmentId(), r.name())
+          : add(row, "INSERT INTO tw_resource (environment_id, name, type, origin, params, spec_hash, outputs,"
+              + " updated_at, resolved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", "resource " + r.name(), r.environmentId(),
+              r.name(), r.type(), r.origin(), r.paramsJson(), r.specHash(), r.outputsJson(), r.updatedAt(),
+              r.resolvedJson());
     }
 
     /** Deletes a resource row (the object is gone from its backend, or no longer ours). */
     public Batch deleteResource(String environmentId, String name) {
-      ops.add(c -> Sql.update(c, "DELETE FROM tw_resource WHERE environment_id = ? AND name = ?", environmentId, name));
-      return this;
+      return add("resource " + environmentId + "/" + name,
+          "DELETE FROM tw_resource WHERE environment_id = ? AND name = ?", null, environmentId, name);
     }
 
     /** Releases the host names a resource no longer uses (all of them when {@code keep} is empty). */
     public Batch releaseHostNames(String environmentId, String resource, java.util.Set<String> keep) {
       ops.add(c -> HostNameRegistry.release(c, environmentId, resource, keep));
+      asOne = false;
       return this;
     }
 
     /** Releases the host names held for resources the environment no longer has. */
     public Batch releaseOrphanHostNames(String environmentId) {
       ops.add(c -> HostNameRegistry.releaseOrphans(c, environmentId));
+      asOne = false;
       return this;
     }
 
     /** Inserts an audit event. */
     public Batch event(EventRecord e) {
-      ops.add(c -> insertEvent(c, e));
-      return this;
+      if (e == null) {
+        return this;
+      }
+      return add(null, INSERT_EVENT, null, eventArgs(e));
     }
 
     /** Adds work of another journal table to the same transaction. */
     Batch raw(Op op) {
       ops.add(op);
+      asOne = false;
       return this;
     }
 
@@ -415,14 +536,19 @@ public final class Journal {
         e.updatedAt(), e.naming());
   }
 
+  private static final String INSERT_EVENT = "INSERT INTO tw_event (run_id, tenant_id, environment_id, step, type,"
+      + " step_index, step_count, percent, message, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  private static Object[] eventArgs(EventRecord e) {
+    return new Object[] {e.runId(), e.tenantId(), e.environmentId(), e.step(), e.type(), e.stepIndex(), e.stepCount(),
+        e.percent(), e.message(), e.actor(), e.at()};
+  }
+
   static void insertEvent(Connection c, EventRecord e) throws SQLException {
     if (e == null) {
       return;
     }
-    Sql.update(c, "INSERT INTO tw_event (run_id, tenant_id, environment_id, step, type, step_index, step_count,"
-            + " percent, message, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", e.runId(), e.tenantId(),
-        e.environmentId(), e.step(), e.type(), e.stepIndex(), e.stepCount(), e.percent(), e.message(), e.actor(),
-        e.at());
+    Sql.update(c, INSERT_EVENT, eventArgs(e));
   }
 
   private static String json(Map<String, String> map) {
