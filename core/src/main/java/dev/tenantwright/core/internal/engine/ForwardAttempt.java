@@ -263,7 +263,7 @@ final class ForwardAttempt {
         default -> message = "up to date";
       }
       StepRecord done = s.rec.succeeded(origin, outJson, now);
-      run.commit(c.step(s, done).event(EventType.STEP_SUCCEEDED, s, message));
+      run.commitSuccess(c.step(s, done).event(EventType.STEP_SUCCEEDED, s, message), s);
     } finally {
       run.lock.unlock();
     }

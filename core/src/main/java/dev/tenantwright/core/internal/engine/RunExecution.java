@@ -563,13 +563,39 @@ final class RunExecution {
   }
 
   private void finishSucceeded() {
+    commit(succeeded(change()));
+    finishedAfterUnlock(RunState.SUCCEEDED);
+  }
+
+  /** Adds the run's successful end to {@code c}: run and environment moved, names no longer used freed, event. */
+  private Change succeeded(Change c) {
     long now = now().toEpochMilli();
     RunRecord to = run.moveTo(RunState.SUCCEEDED, null, now);
     EnvironmentState envState = run.kind() == RunKind.DESTROY ? EnvironmentState.DESTROYED : EnvironmentState.READY;
-    Change c = change().run(run, to).environment(env.moveTo(envState, null, now));
+    c.run(run, to).environment(env.moveTo(envState, null, now));
     releaseUnusedNames(c);
-    commit(c.event(EventType.RUN_SUCCEEDED, null, run.kind() == RunKind.DESTROY ? "destroyed" : "ready")
-        .then(() -> finished = true));
+    return c.event(EventType.RUN_SUCCEEDED, null, run.kind() == RunKind.DESTROY ? "destroyed" : "ready")
+        .then(() -> finished = true);
+  }
+
+  /**
+   * Commits {@code c}, the success of step {@code s}; when nothing else of the run is left to do, the run's end goes
+   * into the same commit (one commit per run fewer than ending it separately). Called with the lock held.
+   */
+  void commitSuccess(Change c, StepExec s) {
+    boolean last = !failed && !cancelRequested && !rollbackStarted && !finished && inFlight == 1 && s.inFlight;
+    for (StepExec o : steps.values()) {
+      StepState st = o.rec.state();
+      if (o != s && st != StepState.SUCCEEDED && st != StepState.SKIPPED) {
+        last = false;
+        break;
+      }
+    }
+    if (!last) {
+      commit(c);
+      return;
+    }
+    commit(succeeded(c));
     finishedAfterUnlock(RunState.SUCCEEDED);
   }
 
@@ -675,7 +701,8 @@ final class RunExecution {
     List<Event> published = new ArrayList<>(c.events.size());
     RunState runState = c.run != null ? c.run.state() : run.state();
     for (Change.Pending p : c.events) {
-      published.add(event(c.batch, p, runState, c.next));
+      // a step's event counts the run's progress before the run's own end that may share the commit
+      published.add(event(c.batch, p, p.step() != null ? run.state() : runState, c.next));
     }
     engine.commit(this, c.batch);
     c.onCommit.forEach(Runnable::run);
