@@ -121,7 +121,7 @@ public abstract class BenchStore implements AutoCloseable {
 
     /** The embedded store's own settings (as core's {@code Database.embedded} opens it). */
     private String url() {
-      return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("tenantwright")
+      return "jdbc:h2:async:" + dir.toAbsolutePath().resolve("tenantwright")
           + ";LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64;WRITE_DELAY=0;REUSE_SPACE=FALSE";
     }
 

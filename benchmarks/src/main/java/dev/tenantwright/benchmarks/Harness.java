@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.tenantwright.benchmarks.Harness [--quick] [--stores h2,postgres]
- *     [--tenants 50] [--in-flight 200] [--slow 1000,10000] [--only peer,noop,throttled,slow]
+ *     [--tenants 50] [--in-flight 200] [--slow 1000,10000] [--callers 1,16] [--only peer,noop,throttled,slow]
  * </pre>
  *
  * <p>Figures: engine overhead per journaled step against two committed inserts on the same database;
@@ -38,7 +38,8 @@ import java.util.stream.Stream;
  * ({@link ThrottledFigure}); durable no-op steps per second on one engine and on 4 engines sharing one PostgreSQL
  * ({@link NoopFigure}); the peer, db-scheduler, side by side on the same PostgreSQL ({@link PeerFigure}); N runs
  * whose one step waits 5 s in its backend ({@code ctx.pause}) on the default settings, against 5 s, with the JVM's
- * peak platform threads and heap ({@code --slow} sets the N).
+ * peak platform threads and heap, the N runs started by one caller thread and by 16 at once, as a burst of sign-ups
+ * arrives on a web server's request threads ({@code --slow} sets the N, {@code --callers} the caller counts).
  *
  * <p>{@code --only} takes a comma-separated list of the names in {@link #FIGURES} and runs just those, in the
  * order of the full run. Figures that need PostgreSQL (the multi-engine form of {@code noop}, {@code peer}) run
@@ -59,15 +60,17 @@ public final class Harness {
   private final int tenants;
   private final int inFlight;
   private final List<Integer> slow;
+  private final List<Integer> slowCallers;
   private final Set<String> only;
 
   private Harness(boolean quick, List<String> stores, int tenants, int inFlight, List<Integer> slow,
-      Set<String> only) {
+      List<Integer> slowCallers, Set<String> only) {
     this.quick = quick;
     this.stores = stores;
     this.tenants = tenants;
     this.inFlight = inFlight;
     this.slow = slow;
+    this.slowCallers = slowCallers;
     this.only = only;
   }
 
@@ -78,6 +81,7 @@ public final class Harness {
     int tenants = 50;
     int inFlight = 200;
     List<Integer> slow = List.of(1000);
+    List<Integer> callers = List.of(1, 16);
     Set<String> only = Set.copyOf(FIGURES);
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -86,10 +90,11 @@ public final class Harness {
         case "--tenants" -> tenants = Integer.parseInt(args[++i]);
         case "--in-flight" -> inFlight = Integer.parseInt(args[++i]);
         case "--slow" -> slow = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+        case "--callers" -> callers = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
         case "--only" -> only = Set.of(args[++i].split(","));
         default -> {
           System.err.println("unknown option " + args[i]
-              + "; use --quick, --stores h2,postgres, --tenants N, --in-flight N, --slow N,N, --only a,b with "
+              + "; use --quick, --stores h2,postgres, --tenants N, --in-flight N, --slow N,N, --callers N,N, --only a,b with "
               + String.join(", ", FIGURES));
           System.exit(2);
         }
@@ -99,7 +104,7 @@ public final class Harness {
       System.err.println("unknown figure in --only " + String.join(",", only) + "; use " + String.join(", ", FIGURES));
       System.exit(2);
     }
-    new Harness(quick, stores, tenants, inFlight, slow, only).run();
+    new Harness(quick, stores, tenants, inFlight, slow, callers, only).run();
   }
 
   private void run() throws Exception {
@@ -154,7 +159,9 @@ public final class Harness {
     if (only.contains("slow")) {
       for (String store : stores) {
         for (int n : slow) {
-          slowSteps(store, n);
+          for (int c : slowCallers) {
+            slowSteps(store, n, c);
+          }
         }
       }
     }
@@ -428,12 +435,13 @@ public final class Harness {
   /**
    * {@code n} tenants whose one step waits 5 s in its backend, started at once on the default settings: wall time
    * from the first start to the last end against the 5 s one run takes, the JVM's peak platform threads (virtual
-   * threads are not counted) and the heap the runs took. Tenants are created before the clock starts.
+   * threads are not counted) and the heap the runs took, and how long {@code provision} took (p50, p99) with the
+   * runs started by {@code callers} threads at once. Tenants are created before the clock starts.
    */
-  private void slowSteps(String storeName, int n) throws InterruptedException {
+  private void slowSteps(String storeName, int n, int callers) throws Exception {
     int waitMs = 5000;
     try (BenchStore store = BenchStore.open(storeName);
-        Driver d = new Driver(store.builder().resourceType(BenchTypes.poll()).virtualThreads(true)
+        Driver d = new Driver(store.builder().resourceType(BenchTypes.poll())
             .blueprint(Blueprint.builder("slow")
                 .resource("deploy", "bench.poll", r -> r.param("millis", waitMs))
                 .build()))) {
@@ -446,22 +454,50 @@ public final class Harness {
       long heapBefore = settledHeap(memory);
       int threadsBefore = threads.getThreadCount();
       threads.resetPeakThreadCount();
+      String[] runs = new String[n];
+      long[] latencies = new long[n];
+      // the burst arrives on `callers` request threads (virtual where the JVM has them, so that they do not count as
+      // the engine's platform threads), each starting its share one after another
+      ExecutorService starters = callerThreads(callers);
       long t0 = System.nanoTime();
-      List<String> runs = new ArrayList<>();
-      for (String id : ids) {
-        runs.add(d.startDemo(id, "slow"));
+      List<java.util.concurrent.Future<?>> parts = new ArrayList<>();
+      for (int c = 0; c < callers; c++) {
+        int first = c;
+        parts.add(starters.submit(() -> {
+          for (int i = first; i < n; i += callers) {
+            long s0 = System.nanoTime();
+            runs[i] = d.startDemo(ids.get(i), "slow");
+            latencies[i] = System.nanoTime() - s0;
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : parts) {
+        f.get();
       }
       long started = System.nanoTime() - t0;
+      starters.shutdown();
       long heapPeak = memory.getHeapMemoryUsage().getUsed();
-      d.awaitAll(runs);
+      d.awaitAll(Arrays.asList(runs));
       double wall = (System.nanoTime() - t0) / 1e6;
       int peak = threads.getPeakThreadCount();
       heapPeak = Math.max(heapPeak, memory.getHeapMemoryUsage().getUsed());
-      row("in-flight slow steps: " + n + " runs × 5 s wait", storeName, fmt(wall) + " ms wall",
-          ratio(wall, waitMs), "÷ 5 s; starting them took " + fmt(started / 1e6) + " ms; peak platform threads "
-              + peak + " (" + threadsBefore + " before); heap used up to " + ((heapPeak - heapBefore) >> 20)
-              + " MiB more; Java " + Runtime.version().feature()
+      row("in-flight slow steps: " + n + " runs × 5 s wait, " + callers + (callers == 1 ? " caller" : " callers"),
+          storeName, fmt(wall) + " ms wall", ratio(wall, waitMs), "÷ 5 s; starting them took " + fmt(started / 1e6)
+              + " ms (provision() p50 " + fmt(Percentile.millis(latencies, 50)) + " ms, p99 "
+              + fmt(Percentile.millis(latencies, 99)) + " ms); peak platform threads " + peak + " (" + threadsBefore
+              + " before); heap used up to " + ((heapPeak - heapBefore) >> 20) + " MiB more; Java "
+              + Runtime.version().feature()
               + (Runtime.version().feature() >= 24 ? " (virtual threads)" : " (platform pool of 16)"));
+    }
+  }
+
+  /** {@code n} caller threads: virtual ones where the JVM has them (Java 21+), else platform threads. */
+  private static ExecutorService callerThreads(int n) {
+    try {
+      return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+    } catch (ReflectiveOperationException noVirtualThreads) {
+      return Executors.newFixedThreadPool(n);
     }
   }
 

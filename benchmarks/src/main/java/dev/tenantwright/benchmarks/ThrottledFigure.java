@@ -8,7 +8,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A throttled backend beside a free one: does a tight limit on one backend slow down the steps of another?
  *
- * <p>One engine on the default settings ({@code maxParallelSteps} 16, no virtual threads) with two resource
+ * <p>One engine on the default settings ({@code maxParallelSteps} 16; on Java 17 a pool of 16 platform threads) with two resource
  * types on two backends: {@code bench.free} on backend {@code free} and {@code bench.throttled} on backend
  * {@code throttled}, limited to 2 calls at a time ({@code backendConcurrency}) and 20 step starts a second
  * ({@code backendRate}). A free run is one step whose backend call sleeps 20 ms — a fast real backend, so that

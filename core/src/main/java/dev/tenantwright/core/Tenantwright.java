@@ -153,7 +153,7 @@ public final class Tenantwright implements AutoCloseable {
     private final List<String> egressAllowed = new ArrayList<>();
     private final Map<String, Integer> sharedBackendConcurrency = new LinkedHashMap<>();
     private final Map<String, Double> backendRates = new LinkedHashMap<>();
-    private boolean virtualThreads;
+    private boolean virtualThreads = true;
 
     Builder() {}
 
@@ -384,10 +384,10 @@ public final class Tenantwright implements AutoCloseable {
     }
 
     /**
-     * Runs steps on virtual threads (Java 24 and later; ignored before): a step waiting in {@code ctx.pause} or for
-     * a backend permit or rate slot then holds no platform thread and no {@code maxParallelSteps} slot, so
-     * thousands of slow steps can wait at once. Off by default while the engine's whole suite is not yet run on
-     * virtual threads (two timing-sensitive engine tests differ there).
+     * Whether steps run on virtual threads (Java 24 and later; ignored before, where steps run on a pool of
+     * {@code maxParallelSteps} platform threads). On by default: a step pausing in {@code ctx.pause} then holds no
+     * platform thread and no {@code maxParallelSteps} slot, so thousands of slow steps can wait at once. Turn it off
+     * to keep every step on the platform pool on any Java.
      */
     public Builder virtualThreads(boolean enabled) {
       this.virtualThreads = enabled;
@@ -397,8 +397,8 @@ public final class Tenantwright implements AutoCloseable {
     /**
      * At most {@code perSecond} step attempts against {@code backend} start per second in this engine, evenly
      * spaced (e.g. {@code 2.0} for an API that allows 120 calls a minute and whose steps make one call each). A
-     * step waiting for its turn holds no running slot, and with {@link #virtualThreads} no thread. It limits step attempts, not the
-     * HTTP calls a plugin makes inside one; a plugin still honours a backend's own 429 and {@code Retry-After}.
+     * step waiting for its turn holds no thread (limits are checked before a step reaches a worker). It limits step
+     * attempts, not the HTTP calls a plugin makes inside one; a plugin still honours a backend's own 429 and {@code Retry-After}.
      */
     public Builder backendRate(String backend, double perSecond) {
       if (!(perSecond > 0) || Double.isInfinite(perSecond)) {

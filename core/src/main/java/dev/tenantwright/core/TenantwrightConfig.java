@@ -48,7 +48,7 @@ import javax.sql.DataSource;
  * @param leaseDuration how long a run stays claimed by an engine without a heartbeat (PostgreSQL)
  * @param sharedBackendConcurrency per-backend limits that hold across every engine on the database
  * @param backendRates per-backend limits on how many step attempts start per second, in this engine
- * @param virtualThreads whether steps run on virtual threads where the JVM allows (Java 24+); off by default
+ * @param virtualThreads whether steps run on virtual threads where the JVM allows (Java 24+); on by default in the builder
  * @param retiredSecretKeys earlier host keys: values sealed with them still open, {@code resealSecrets()} moves them
  * @param platformDomains domains under which the platform gives tenants host names (no ownership proof needed)
  * @param reservedHostNames names no tenant may use, added to the built-in reserved labels

@@ -141,7 +141,12 @@ abstract class EngineContract extends EngineContractSupport {
     assertThat(done.error()).contains("step 'c'").contains("quota exceeded");
     assertThat(backend.objects).isEmpty();
     List<String> deletes = backend.deletes();
-    assertThat(deletes).containsExactlyInAnyOrder("a", "b", "d");
+    // d depends on nothing: it was created when its step ran before c failed, and is undone exactly then; a step
+    // not yet started when the run failed is never started
+    List<String> created = java.util.stream.Stream.of("a", "b", "d")
+        .filter(n -> backend.creates.containsKey(n) && backend.creates.get(n).get() > 0).toList();
+    assertThat(created).contains("a", "b");
+    assertThat(deletes).containsExactlyInAnyOrderElementsOf(created);
     assertThat(deletes.indexOf("b")).isLessThan(deletes.indexOf("a"));
     assertThat(tw.environments().find(t.id(), "demo").orElseThrow().state()).isEqualTo(EnvironmentState.FAILED);
     assertThat(tw.environments().find(t.id(), "demo").orElseThrow().resources()).isEmpty();

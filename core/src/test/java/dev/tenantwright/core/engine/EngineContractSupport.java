@@ -55,7 +55,7 @@ abstract class EngineContractSupport {
     @Override
     public DataSource dataSource() {
       JdbcDataSource ds = new JdbcDataSource();
-      ds.setURL("jdbc:h2:file:" + dir.toAbsolutePath().resolve("tenantwright"));
+      ds.setURL("jdbc:h2:async:" + dir.toAbsolutePath().resolve("tenantwright"));
       ds.setUser("tw");
       return ds;
     }

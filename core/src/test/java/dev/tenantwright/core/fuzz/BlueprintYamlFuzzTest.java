@@ -95,7 +95,7 @@ class BlueprintYamlFuzzTest {
   @BeforeEach
   void openStore() throws IOException {
     dir = Files.createTempDirectory("tw-fuzz-yaml");
-    pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("tenantwright").toAbsolutePath(), "tw", "");
+    pool = JdbcConnectionPool.create("jdbc:h2:async:" + dir.resolve("tenantwright").toAbsolutePath(), "tw", "");
   }
 
   @AfterEach

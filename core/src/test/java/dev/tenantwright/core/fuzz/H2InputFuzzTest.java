@@ -38,7 +38,7 @@ class H2InputFuzzTest extends InputFuzzContract {
   @Override
   DataSource dataSource() {
     JdbcDataSource ds = new JdbcDataSource();
-    ds.setURL("jdbc:h2:file:" + dir.toAbsolutePath().resolve("tenantwright"));
+    ds.setURL("jdbc:h2:async:" + dir.toAbsolutePath().resolve("tenantwright"));
     ds.setUser("tw");
     return ds;
   }

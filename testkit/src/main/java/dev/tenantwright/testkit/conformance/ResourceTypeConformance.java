@@ -542,7 +542,7 @@ public abstract class ResourceTypeConformance<S, O> {
 
   private String journalText() throws Exception {
     StringBuilder all = new StringBuilder();
-    try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.toAbsolutePath().resolve("tenantwright"),
+    try (Connection c = DriverManager.getConnection("jdbc:h2:async:" + dir.toAbsolutePath().resolve("tenantwright"),
         "tw", ""); Statement s = c.createStatement()) {
       for (String table : List.of("tw_tenant", "tw_environment", "tw_resource", "tw_run", "tw_step", "tw_event")) {
         try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {

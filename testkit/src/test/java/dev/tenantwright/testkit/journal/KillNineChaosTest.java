@@ -55,7 +55,7 @@ class KillNineChaosTest {
     Path data = dir.resolve("journal");
     Map<String, String> reported = chaos("h2:" + data);
     JdbcDataSource ds = new JdbcDataSource();
-    ds.setURL("jdbc:h2:file:" + data.toAbsolutePath().resolve("tenantwright"));
+    ds.setURL("jdbc:h2:async:" + data.toAbsolutePath().resolve("tenantwright"));
     ds.setUser("tw");
     verify(ds, reported);
   }

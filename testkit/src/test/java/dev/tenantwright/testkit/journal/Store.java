@@ -27,7 +27,8 @@ abstract class Store implements AutoCloseable {
   public abstract void close();
 
   static Store h2(Path dir) {
-    String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("tenantwright") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000";
+    // async: as the embedded store opens it (an interrupted thread would close a FileChannel-backed database)
+    String url = "jdbc:h2:async:" + dir.toAbsolutePath().resolve("tenantwright") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000";
     HikariConfig c = new HikariConfig();
     c.setJdbcUrl(url);
     c.setUsername("tw");

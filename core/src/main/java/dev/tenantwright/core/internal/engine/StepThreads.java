@@ -12,10 +12,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Where steps run, and how many may run backend code at once ({@code maxParallelSteps}).
  *
- * <p>A step spends most of its life waiting: for a backend permit, or in {@code StepContext.pause} while it polls a
- * deployment, a certificate or a health check. With {@code virtualThreads(true)}, on Java 24 and later, every step
- * runs on
- * a virtual thread of its own, so such a wait holds no platform thread, and {@code maxParallelSteps} is a count of
+ * <p>A step spends most of its life waiting: for a backend permit (that wait happens before the step gets here, see
+ * {@code BackendPermits}), or in {@code StepContext.pause} while it polls a deployment, a certificate or a health
+ * check. On Java 24 and later (unless {@code virtualThreads(false)}) every step runs on a virtual thread of its own,
+ * so such a wait holds no platform thread, and {@code maxParallelSteps} is a count of
  * <em>running</em> steps: a step takes a slot before it calls its backend, gives it back while it pauses and takes
  * one again after — ten thousand steps can wait at once, at most {@code maxParallelSteps} of them work. The library
  * is built for Java 17, where there are no virtual threads: there (and on Java 21–23) steps run on a fixed pool of

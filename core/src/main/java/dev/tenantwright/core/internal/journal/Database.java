@@ -148,7 +148,11 @@ public final class Database implements AutoCloseable {
 
   /** The JDBC URL of the embedded journal in {@code dir}: durable settings, see the class comment. */
   static String embeddedUrl(Path dir) {
-    return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("tenantwright")
+    // async: H2's file system on AsynchronousFileChannel, which an interrupt does not close. On the default
+    // FileChannel, a thread interrupted while H2 read or wrote the file (an engine closing its workers, a step's
+    // deadline) closed the channel and with it the whole database, for every connection, until the pool was rebuilt
+    // (found by the journal crash test: "The database has been closed" at the next engine's start).
+    return "jdbc:h2:async:" + dir.toAbsolutePath().resolve("tenantwright")
         + ";LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64;WRITE_DELAY=0;REUSE_SPACE=FALSE";
   }
 

@@ -122,7 +122,8 @@ public final class Journal {
    * <p>The environment row is written only if its version is still {@code env.version()} (the version the run
    * was planned from); otherwise nothing is written and {@link Reason#ENVIRONMENT_CHANGED} tells the caller to
    * plan again. With a {@code usage} check, the tenant row is locked first and the check sees the tenant's
-   * environments and resources as of this transaction, so concurrent starts cannot exceed a quota together.
+   * environments and resources as of this transaction, so concurrent starts cannot exceed a quota together (also
+   * when they share a transaction through group commit: each sees the others' rows before it).
    *
    * @throws JournalException {@link Reason#ACTIVE_RUN_EXISTS} when the environment has an active run,
    *     {@link Reason#IDEMPOTENCY_KEY_TAKEN} when the key was used before, {@link Reason#ENVIRONMENT_EXISTS} or
@@ -130,7 +131,8 @@ public final class Journal {
    */
   public void createRun(EnvironmentRecord env, boolean environmentExists, RunRecord run, List<StepRecord> steps,
       List<EventRecord> events, UsageCheck usage) {
-    sql.transaction(c -> {
+    // shares a transaction with runs started or moved on at the same moment (a burst of sign-ups): see GroupCommit
+    groups.commit(c -> {
       if (usage != null) {
         lockTenant(c, run.tenantId());
         usage.check(usage(c, run.tenantId()));
@@ -152,7 +154,6 @@ public final class Journal {
       for (EventRecord e : events) {
         insertEvent(c, e);
       }
-      return null;
     });
   }
 

@@ -94,6 +94,11 @@ public final class Sql {
 
   private <T> T run(Work<T> work, boolean transactional, boolean idempotent) {
     boolean serial = transactional && flush != null;
+    // An embedded H2 reads and writes its file on the calling thread, and a FileChannel touched by an interrupted
+    // thread closes — for every connection (H2's async: file system, which the embedded URL uses, is immune; a
+    // host's own H2 URL may not be). So on H2 the interrupt waits until the journal work is done: the caller sees it
+    // right after, as it would have a moment later.
+    boolean interrupted = flush != null && Thread.interrupted();
     if (serial) {
       writes.lock();
     }
@@ -102,6 +107,9 @@ public final class Sql {
     } finally {
       if (serial) {
         writes.unlock();
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }

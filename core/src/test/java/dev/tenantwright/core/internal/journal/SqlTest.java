@@ -190,4 +190,35 @@ class SqlTest {
       return false;
     }
   }
+
+  /**
+   * A thread whose interrupt flag is set (an engine closing its workers, a step's deadline) writes to the journal
+   * without closing an H2 file database: H2 touches the file on the calling thread, and a FileChannel used by an
+   * interrupted thread closes, taking the database down for every connection. The interrupt stays set for the caller.
+   */
+  @Test
+  void anInterruptedThreadsWriteLeavesTheH2FileOpenAndKeepsTheInterrupt(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) {
+    JdbcDataSource file = new JdbcDataSource();
+    file.setURL("jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0");
+    Sql sql = new Sql(file, 3, 1, "CHECKPOINT");
+    try (java.sql.Connection keepOpen = file.getConnection()) {
+      sql.transaction(c -> Sql.update(c, "CREATE TABLE t (id INT PRIMARY KEY)"));
+      Thread.currentThread().interrupt();
+      boolean flagAfter;
+      try {
+        for (int i = 0; i < 50; i++) {
+          int id = i;
+          sql.transaction(c -> Sql.update(c, "INSERT INTO t (id) VALUES (?)", id));
+        }
+      } finally {
+        flagAfter = Thread.interrupted();
+      }
+      assertThat(flagAfter).as("the interrupt is still there for the caller").isTrue();
+      int rows = sql.read(c -> Sql.one(c, "SELECT count(*) FROM t", rs -> rs.getInt(1)).orElseThrow());
+      assertThat(rows).as("rows written by the interrupted thread, read by a fresh one").isEqualTo(50);
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e);
+    }
+  }
 }
