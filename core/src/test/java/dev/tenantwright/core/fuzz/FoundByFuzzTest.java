@@ -181,4 +181,31 @@ class FoundByFuzzTest {
           .isEqualTo(dev.tenantwright.core.RunState.SUCCEEDED);
     }
   }
+
+  /**
+   * Found by the input fuzz (seed 20261122, case 9104): a request that reused an idempotency key without the
+   * parameter that had made the key's first run roll back got that rolled-back run back, as if it were the same
+   * request. A key sent again with other parameters is now refused; the same request still gets the same run.
+   */
+  @Test
+  void anIdempotencyKeyReusedWithOtherParametersIsRefusedAndTheSameRequestGetsTheSameRun() throws IOException {
+    Tenantwright tw = h2();
+    String tenant = tw.tenants().create(NewTenant.company("Acme").email("ops@acme.example")).id();
+    dev.tenantwright.core.Run first = tw.environments().createTest(tenant, "keyed",
+        RunOptions.defaults().idempotencyKey("k-1").parameter("size", true)).await(Duration.ofSeconds(30));
+    assertThat(first.state()).as("size=true is no number: the run rolls back")
+        .isEqualTo(dev.tenantwright.core.RunState.ROLLED_BACK);
+
+    dev.tenantwright.core.Run same = tw.environments().createTest(tenant, "keyed",
+        RunOptions.defaults().parameter("size", true).idempotencyKey("k-1"));
+    assertThatThrownBy(() -> tw.environments().createTest(tenant, "keyed", RunOptions.defaults().idempotencyKey("k-1")))
+        .isInstanceOf(dev.tenantwright.core.ConflictException.class).hasMessageContaining("k-1")
+        .hasMessageContaining("other parameters");
+    dev.tenantwright.core.Run plain = tw.environments().createTest(tenant, "keyed",
+        RunOptions.defaults().idempotencyKey("k-2")).await(Duration.ofSeconds(30));
+
+    assertThat(same.id()).as("the same request with the same key").isEqualTo(first.id());
+    assertThat(plain.state()).as("a new key without the bad parameter: " + plain.error())
+        .isEqualTo(dev.tenantwright.core.RunState.SUCCEEDED);
+  }
 }

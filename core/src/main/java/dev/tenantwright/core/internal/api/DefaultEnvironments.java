@@ -232,7 +232,7 @@ final class DefaultEnvironments implements Environments {
       if (req.idempotencyKey() != null) {
         Optional<RunRecord> same = journal.runByKey(envId, req.idempotencyKey());
         if (same.isPresent()) {
-          return RunHandle.load(journal, engine, Engine.sameOperation(same.get(), envId, req));
+          return RunHandle.load(journal, engine, engine.sameOperation(same.get(), envId, req));
         }
       }
       PreparedRun prepared = engine.planner().prepare(req);
@@ -255,6 +255,7 @@ final class DefaultEnvironments implements Environments {
       RunOptions options, String source) {
     String bp = options.blueprintName();
     Map<String, Object> params = options.parameters();
+    String asked = Engine.asked(runKind, environment, bp, params, source);
     Optional<EnvironmentRecord> env = journal.environment(tenantId + "/" + environment);
     boolean fresh = env.isEmpty() || env.get().state() == EnvironmentState.DESTROYED;
     if (bp == null && source == null && fresh) {
@@ -270,7 +271,7 @@ final class DefaultEnvironments implements Environments {
       }
     }
     return new StartRequest(tenantId, environment, kind, runKind, bp, params, options.idempotencyKey(),
-        options.actorName(), options.reasonText(), options.approvalGiven(), source);
+        options.actorName(), options.reasonText(), options.approvalGiven(), source, asked);
   }
 
   private String defaultBlueprint() {

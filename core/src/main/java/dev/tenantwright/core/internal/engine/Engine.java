@@ -79,7 +79,7 @@ public final class Engine {
   public record StartRequest(
       String tenantId, String environment, EnvironmentKind kind, RunKind runKind, String blueprint,
       Map<String, Object> parameters, String idempotencyKey, String actor, String reason, Approval approval,
-      String source) {}
+      String source, String asked) {}
 
   /** The environment changed between planning and starting: plan again. */
   public static final class StalePlanException extends TenantwrightException {
@@ -99,6 +99,7 @@ public final class Engine {
   private final CommandRunner commands;
   private final Map<String, Secret> hostSecrets;
   private final JournalCodec codec;
+  private final SecretCipher cipher;
   private final EventBus bus;
   private final RunPlanner planner;
   private final Backoff backoff;
@@ -129,6 +130,7 @@ public final class Engine {
     this.commands = commands;
     this.hostSecrets = Map.copyOf(hostSecrets);
     this.codec = new JournalCodec(cipher);
+    this.cipher = cipher;
     this.bus = bus;
     this.planner = new RunPlanner(journal, types, blueprints, new SpecHasher(cipher, this.hostSecrets), codec);
     this.backoff = new Backoff(options.backoffBase(), options.backoffCap());
@@ -199,7 +201,7 @@ public final class Engine {
         existingEnv.map(EnvironmentRecord::blueprint).orElse(null),
         existingEnv.map(e -> codec.readParams(e.parametersJson(), Scopes.parameters(e.id()))).orElse(Map.of()),
         p.sourceRows(),
-        existingEnv.map(EnvironmentRecord::state).orElse(null));
+        existingEnv.map(EnvironmentRecord::state).orElse(null), fingerprint(r));
     RunRecord run = new RunRecord(runId, envId, p.tenant().id(), r.runKind(), RunState.RUNNING, key,
         codec.write(spec, Scopes.run(runId)),
         stepRecords.size(), options.owner(), now.plus(options.leaseDuration()).toEpochMilli(), 1, null, nowMs, nowMs,
@@ -282,14 +284,55 @@ public final class Engine {
     }
   }
 
-  /** The run an idempotency key already started, if it is the same operation on the same environment. */
-  public static RunRecord sameOperation(RunRecord existing, String envId, StartRequest r) {
+  /**
+   * The run an idempotency key already started, if it is the same request: the same operation on the same
+   * environment with the same blueprint, parameters and source. A key sent again with other parameters is refused
+   * rather than answered with the earlier run (which ran with the earlier parameters — found by the input fuzz: a
+   * retry without a bad parameter got the earlier run, rolled back by that parameter).
+   */
+  public RunRecord sameOperation(RunRecord existing, String envId, StartRequest r) {
     if (!existing.environmentId().equals(envId) || existing.kind() != r.runKind()) {
       throw new ConflictException("idempotency key '" + r.idempotencyKey() + "' was already used for another "
           + "operation");
     }
+    String asked = codec.read(existing.optionsJson(), RunSpec.class, Scopes.run(existing.id())).request();
+    if (asked != null && r.asked() != null && !asked.equals(fingerprint(r))) {
+      throw new ConflictException("idempotency key '" + r.idempotencyKey() + "' was already used for the same "
+          + "operation with another blueprint or other parameters; use a new key for a different request");
+    }
     return existing;
   }
+
+  /**
+   * A keyed hash (the host key's MAC: parameters may hold secrets) of what the caller asked for ({@link #asked}).
+   */
+  private String fingerprint(StartRequest r) {
+    return r.asked() == null ? null : cipher.hash(r.asked());
+  }
+
+  /**
+   * What a caller asked for, as the caller gave it (before a default blueprint or a selector's parameters were
+   * filled in, which depend on the environment's state and so differ on a retry): the run kind, environment,
+   * blueprint, parameters and source, written so that the order parameters were given in does not matter.
+   */
+  public static String asked(RunKind kind, String environment, String blueprint, Map<String, Object> parameters,
+      String source) {
+    Map<String, Object> canonical = new java.util.TreeMap<>();
+    canonical.put("kind", kind.name());
+    canonical.put("environment", environment);
+    canonical.put("blueprint", blueprint);
+    canonical.put("source", source);
+    canonical.put("parameters", new java.util.TreeMap<>(parameters));
+    try {
+      return CANONICAL.writeValueAsString(canonical);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("parameters that were accepted cannot be written as JSON", e);
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL =
+      new com.fasterxml.jackson.databind.ObjectMapper()
+          .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
   // ------------------------------------------------------------------------------------------ executions
 

@@ -22,6 +22,8 @@ import java.util.Map;
  * @param sourceRows for a promotion: the source environment's resource rows, by name
  * @param previousState the environment's state before this run (restored by a clean rollback), or null for a
  *     new environment
+ * @param request a keyed hash of what the caller asked for (kind, environment, blueprint, parameters, source), so
+ *     that an idempotency key used again with a different request is refused; null in older journal rows
  */
 record RunSpec(
     String blueprint,
@@ -35,7 +37,8 @@ record RunSpec(
     String previousBlueprint,
     Map<String, Object> previousVars,
     Map<String, ResourceRecord> sourceRows,
-    EnvironmentState previousState) {
+    EnvironmentState previousState,
+    String request) {
 
   /** Older journal rows have no previous vars or source rows. */
   RunSpec {
