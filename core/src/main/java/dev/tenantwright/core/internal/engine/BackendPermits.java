@@ -163,7 +163,7 @@ final class BackendPermits {
         long nowMicros = TimeUnit.MILLISECONDS.toMicros(options.clock().millis());
         long startMicros = slots.reserveRate(backend, nowMicros, rates.get(backend).spacingMicros());
         at = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(startMicros - nowMicros);
-      } catch (JournalException e) {
+      } catch (RuntimeException e) {
         grant(failed(e));
         return;
       }
@@ -220,7 +220,7 @@ final class BackendPermits {
       int slot;
       try {
         slot = slots.acquire(backend, holder, now.toEpochMilli(), now.plus(options.leaseDuration()).toEpochMilli());
-      } catch (JournalException e) {
+      } catch (RuntimeException e) {
         grant(withLocal(failed(e)));
         return;
       }
@@ -274,11 +274,16 @@ final class BackendPermits {
     }
   }
 
-  private static Permit failed(JournalException e) {
+  /**
+   * A permit that was not granted because asking for it failed: the journal (the attempt then fails as on any
+   * journal outage) or anything else (an internal error of the step). Either way the step's attempt runs, sees the
+   * failure and settles, so a failed limit never leaves a step waiting forever.
+   */
+  private static Permit failed(RuntimeException e) {
     return new Permit() {
       @Override
       public void check() {
-        throw new RunExecution.JournalDown(e);
+        throw e instanceof JournalException j ? new RunExecution.JournalDown(j) : e;
       }
 
       @Override

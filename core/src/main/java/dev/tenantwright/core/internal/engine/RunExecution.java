@@ -384,7 +384,16 @@ final class RunExecution {
       settle(s);
       return;
     }
-    ticket.start();
+    try {
+      ticket.start();
+    } catch (RuntimeException e) {
+      if (ticket.cancel()) {
+        // not let through, and never will be: the step must still end, or the run would wait for it forever
+        LOG.error("internal error while step {} of run {} waited for its backend's limits", s.name(), run.id(), e);
+        internalError(s, e);
+        settle(s);
+      }
+    }
   }
 
   private void run(StepExec s, Supplier<Boolean> body, BackendPermits.Permit permit) {

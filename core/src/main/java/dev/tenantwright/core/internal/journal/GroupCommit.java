@@ -106,15 +106,27 @@ final class GroupCommit {
         } finally {
           lock.unlock();
         }
-        run(group);
-        lock.lock();
         try {
-          for (Pending p : group) {
-            p.done = true;
+          run(group);
+        } catch (Throwable t) {
+          // an Error in one caller's work: every part of the group gets an answer (none of it was committed, or
+          // whether it was is unknown) rather than waiting for a group that is no longer queued anywhere
+          RuntimeException failure = new JournalException(Reason.UNKNOWN_OUTCOME,
+              "the journal transaction failed: " + t, t);
+          group.forEach(p -> p.failure = p.failure != null ? p.failure : failure);
+          if (group.contains(me)) {
+            me.failure = t instanceof RuntimeException r ? r : failure;
           }
-          finished.signalAll();
         } finally {
-          lock.unlock();
+          lock.lock();
+          try {
+            for (Pending p : group) {
+              p.done = true;
+            }
+            finished.signalAll();
+          } finally {
+            lock.unlock();
+          }
         }
       }
     } finally {

@@ -117,6 +117,52 @@ class GroupCommitTest {
     assertThat(owners).containsExactly("first", "leader", "good", "good");
   }
 
+  /**
+   * An Error in one caller's work (a stack overflow in a statement builder, say) answers every caller of its group
+   * instead of leaving them waiting for a group that was already taken off the queue.
+   */
+  @Test
+  void anErrorInOnePartAnswersEveryCallerOfItsGroup() throws Exception {
+    GroupCommit groups = new GroupCommit(sql, 64);
+    CountDownLatch leaderInside = new CountDownLatch(1);
+    CountDownLatch othersQueued = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    Future<?> leader = pool.submit(() -> {
+      groups.commit(c -> {
+        leaderInside.countDown();
+        try {
+          othersQueued.await();
+        } catch (InterruptedException e) {
+          throw new java.sql.SQLException(e);
+        }
+      });
+      return null;
+    });
+    leaderInside.await();
+    Future<?> failing = pool.submit(() -> {
+      groups.commit(c -> {
+        throw new StackOverflowError("deep");
+      });
+      return null;
+    });
+    Future<?> bystander = pool.submit(() -> {
+      groups.commit(c -> Sql.update(c, "INSERT INTO t (id, owner) VALUES (20, 'bystander')"));
+      return null;
+    });
+    Thread.sleep(200); // both queue behind the leader and form one group
+    othersQueued.countDown();
+    leader.get(1, TimeUnit.MINUTES);
+    assertThatThrownBy(() -> failing.get(1, TimeUnit.MINUTES)).isInstanceOf(java.util.concurrent.ExecutionException.class);
+    try {
+      bystander.get(1, TimeUnit.MINUTES);
+    } catch (java.util.concurrent.ExecutionException told) {
+      assertThat(told.getCause()).isInstanceOf(JournalException.class);
+    }
+    pool.shutdown();
+    // whoever led the group, nobody is left waiting: a commit afterwards goes through
+    groups.commit(c -> Sql.update(c, "INSERT INTO t (id, owner) VALUES (21, 'after')"));
+  }
+
   private DataSource counting(JdbcDataSource target) {
     return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
         (p, m, a) -> {
