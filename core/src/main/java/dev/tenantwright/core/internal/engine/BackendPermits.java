@@ -110,12 +110,12 @@ final class BackendPermits {
     /** The local permit taken, given back on cancel or by the granted permit (whichever gets it first). */
     private final AtomicReference<Queue> localHeld = new AtomicReference<>();
     private long sharedWait = 10;
-    private final String holder;
+    /** This ticket's name on a shared permit row, made when a shared limit is first asked (most tickets never are). */
+    private String holder;
 
     private Ticket(String backend, Consumer<Permit> granted) {
       this.backend = backend;
       this.granted = granted;
-      this.holder = options.owner() + "#" + holders.incrementAndGet();
     }
 
     /** Starts the way through: a backend without limits is granted at once, on the calling thread. */
@@ -216,6 +216,10 @@ final class BackendPermits {
       if (cancelled()) {
         return;
       }
+      if (holder == null) {
+        holder = options.owner() + "#" + holders.incrementAndGet();
+      }
+      String holder = this.holder;
       Instant now = options.clock().instant();
       int slot;
       try {

@@ -94,6 +94,16 @@ final class GroupCommit {
     }
   }
 
+  /** How many commits wait in the queue for the next group (for tests that need a group formed). */
+  int queued() {
+    lock.lock();
+    try {
+      return queue.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private void lead(Pending me) {
     try {
       while (!me.done) {

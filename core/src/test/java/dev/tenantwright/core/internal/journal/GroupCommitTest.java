@@ -2,6 +2,7 @@ package dev.tenantwright.core.internal.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.tenantwright.core.internal.journal.JournalException.Reason;
 import java.lang.reflect.Proxy;
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
@@ -75,23 +77,10 @@ class GroupCommitTest {
   void aRefusedPartFailsAloneAndTheOthersInItsGroupCommit() throws Exception {
     sql.transaction(c -> Sql.update(c, "INSERT INTO t (id, owner) VALUES (1, 'first')"));
     GroupCommit groups = new GroupCommit(sql, 64);
-    CountDownLatch leaderInside = new CountDownLatch(1);
-    CountDownLatch othersQueued = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     // the first commit holds the lead while the three others queue up behind it, so they form one group
-    Future<?> leader = pool.submit(() -> {
-      groups.commit(c -> {
-        leaderInside.countDown();
-        try {
-          othersQueued.await();
-        } catch (InterruptedException e) {
-          throw new java.sql.SQLException(e);
-        }
-        Sql.update(c, "INSERT INTO t (id, owner) VALUES (10, 'leader')");
-      });
-      return null;
-    });
-    leaderInside.await();
+    CountDownLatch othersQueued = new CountDownLatch(1);
+    Future<?> leader = holdTheLead(groups, pool, othersQueued, "INSERT INTO t (id, owner) VALUES (10, 'leader')");
     Future<?> good1 = pool.submit(() -> {
       groups.commit(c -> Sql.update(c, "INSERT INTO t (id, owner) VALUES (11, 'good')"));
       return null;
@@ -104,7 +93,7 @@ class GroupCommitTest {
       groups.commit(c -> Sql.update(c, "INSERT INTO t (id, owner) VALUES (12, 'good')"));
       return null;
     });
-    Thread.sleep(200); // lets the three reach the queue; were one late, it would only commit in a group of its own
+    await().atMost(Duration.ofSeconds(30)).until(() -> groups.queued() == 3);
     othersQueued.countDown();
     leader.get(1, TimeUnit.MINUTES);
     good1.get(1, TimeUnit.MINUTES);
@@ -124,21 +113,9 @@ class GroupCommitTest {
   @Test
   void anErrorInOnePartAnswersEveryCallerOfItsGroup() throws Exception {
     GroupCommit groups = new GroupCommit(sql, 64);
-    CountDownLatch leaderInside = new CountDownLatch(1);
-    CountDownLatch othersQueued = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(3);
-    Future<?> leader = pool.submit(() -> {
-      groups.commit(c -> {
-        leaderInside.countDown();
-        try {
-          othersQueued.await();
-        } catch (InterruptedException e) {
-          throw new java.sql.SQLException(e);
-        }
-      });
-      return null;
-    });
-    leaderInside.await();
+    CountDownLatch othersQueued = new CountDownLatch(1);
+    Future<?> leader = holdTheLead(groups, pool, othersQueued, null);
     Future<?> failing = pool.submit(() -> {
       groups.commit(c -> {
         throw new StackOverflowError("deep");
@@ -149,7 +126,7 @@ class GroupCommitTest {
       groups.commit(c -> Sql.update(c, "INSERT INTO t (id, owner) VALUES (20, 'bystander')"));
       return null;
     });
-    Thread.sleep(200); // both queue behind the leader and form one group
+    await().atMost(Duration.ofSeconds(30)).until(() -> groups.queued() == 2);
     othersQueued.countDown();
     leader.get(1, TimeUnit.MINUTES);
     assertThatThrownBy(() -> failing.get(1, TimeUnit.MINUTES)).isInstanceOf(java.util.concurrent.ExecutionException.class);
@@ -161,6 +138,31 @@ class GroupCommitTest {
     pool.shutdown();
     // whoever led the group, nobody is left waiting: a commit afterwards goes through
     groups.commit(c -> Sql.update(c, "INSERT INTO t (id, owner) VALUES (21, 'after')"));
+  }
+
+  /**
+   * Starts a commit that holds the lead (its work waits for {@code release}, then runs {@code statement} if any), and
+   * returns once it is inside: whatever is committed meanwhile queues up behind it and forms the next group.
+   */
+  private static Future<?> holdTheLead(GroupCommit groups, ExecutorService pool, CountDownLatch release,
+      String statement) throws InterruptedException {
+    CountDownLatch inside = new CountDownLatch(1);
+    Future<?> leader = pool.submit(() -> {
+      groups.commit(c -> {
+        inside.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          throw new java.sql.SQLException(e);
+        }
+        if (statement != null) {
+          Sql.update(c, statement);
+        }
+      });
+      return null;
+    });
+    inside.await();
+    return leader;
   }
 
   private DataSource counting(JdbcDataSource target) {
