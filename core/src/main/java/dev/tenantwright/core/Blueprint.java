@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * and dependencies.
  *
  * <p>Written in YAML or with {@link #builder(String)}; both produce equal blueprints. Parameters may use
- * {@code ${tenant.id|name|email|plan}}, {@code ${tenant.attributes.KEY}}, {@code ${env.name|kind}},
+ * {@code ${tenant.id|name|email|plan}}, {@code ${tenant.attributes.KEY}}, {@code ${env.name|kind|site}},
  * {@code ${vars.NAME}}, {@code ${secrets.NAME}} and {@code ${RESOURCE.OUTPUT}}; <code>$${</code> writes a
  * literal <code>${</code>. Referencing another resource's output, or a {@code secret} resource through
  * {@code ${secrets.NAME}}, makes it a dependency, just like {@code needs}.

@@ -1,5 +1,6 @@
 package dev.tenantwright.core;
 
+import dev.tenantwright.core.internal.api.EnvironmentNames;
 import dev.tenantwright.spi.EnvironmentKind;
 import java.time.Instant;
 import java.util.List;
@@ -9,7 +10,8 @@ import java.util.Map;
  * One world of a tenant — its demo, a test instance or live — with the resources it owns.
  *
  * @param tenantId the owning tenant
- * @param name {@code demo}, {@code live} or {@code test-<name>}
+ * @param name {@code demo}, {@code live} or {@code test-<name>}, prefixed with {@code <site>-} outside the site
+ *     {@code main} (see {@link Environments})
  * @param kind the kind
  * @param state the state
  * @param blueprint the blueprint it was provisioned from
@@ -36,6 +38,11 @@ public record Environment(
    * @param outputs the outputs (secrets shown masked)
    */
   public record Resource(String name, String type, String origin, Map<String, Object> outputs) {}
+
+  /** The site the environment belongs to: {@code main}, or the prefix of its name. */
+  public String site() {
+    return EnvironmentNames.parse(name).site();
+  }
 
   /** The resource of that name, or null. */
   public Resource resource(String resourceName) {

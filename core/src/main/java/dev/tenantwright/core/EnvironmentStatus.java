@@ -26,4 +26,9 @@ public record EnvironmentStatus(
   public EnvironmentStatus {
     currentSteps = List.copyOf(currentSteps);
   }
+
+  /** The environment's status under the five names a sign-up page shows (PENDING … ROLLBACK): see there. */
+  public ActivationStatus activation() {
+    return ActivationStatus.of(state, runState);
+  }
 }

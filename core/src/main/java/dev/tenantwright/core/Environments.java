@@ -13,6 +13,16 @@ import java.util.Optional;
  * Run test = tw.environments().createTest(tenant.id(), "checkout", RunOptions.defaults());
  * demo.await(Duration.ofMinutes(5));
  * }</pre>
+ *
+ * <h2>Sites</h2>
+ * A tenant may own several <em>sites</em> — named worlds, e.g. a {@code shop} and a {@code blog} — each with its own
+ * demo, live and test instances and the same protection rules (live is never reset or destroyed without an approval,
+ * a site's test instance is promoted to that site's live). The first site is {@code main}; its environments are named
+ * {@code demo}, {@code live} and {@code test-<name>}. Another site's are {@code <site>-demo}, {@code <site>-live} and
+ * {@code <site>-test-<name>}: {@code provision(tenant, "shop", LIVE, options)} makes {@code shop-live}, and every
+ * method taking an environment name takes these. A site name is 1–20 of {@code [a-z0-9]} starting with a letter,
+ * not {@code demo}, {@code live}, {@code test} or {@code main}. {@link PlanLimits#maxSites} limits how many a plan
+ * allows.
  */
 public interface Environments {
 
@@ -29,8 +39,22 @@ public interface Environments {
    */
   Run provision(String tenantId, EnvironmentKind kind, RunOptions options);
 
+  /**
+   * Provisions the {@code demo} or {@code live} environment of a site ({@code <site>-demo}, {@code <site>-live}; the
+   * site {@code main} gives {@code demo} and {@code live}).
+   *
+   * @throws ValidationException naming {@code site} when it is not a site name
+   */
+  Run provision(String tenantId, String site, EnvironmentKind kind, RunOptions options);
+
   /** Creates the test instance {@code test-<name>}; {@code name} is 1–20 of {@code [a-z0-9-]}, starting with a letter. */
   Run createTest(String tenantId, String name, RunOptions options);
+
+  /** Creates the test instance {@code <site>-test-<name>} of a site ({@code test-<name>} for {@code main}). */
+  Run createTest(String tenantId, String site, String name, RunOptions options);
+
+  /** The tenant's sites that have an environment (destroyed ones aside): {@code main} first, then by name. */
+  List<String> sites(String tenantId);
 
   /** Brings an environment in line with its (possibly changed) blueprint and parameters. */
   Run update(String tenantId, String environment, RunOptions options);
@@ -51,7 +75,8 @@ public interface Environments {
   Run reset(String tenantId, String environment, RunOptions options);
 
   /**
-   * Promotes a READY test instance whose health checks pass to live: live is updated with the test
+   * Promotes a READY test instance whose health checks pass to its site's live ({@code shop-test-x} to
+   * {@code shop-live}): live is updated with the test
    * instance's validated configuration (blueprint and parameters) as a PROMOTE run. Data never moves:
    * no resource is copied, and a change that would replace or delete a data-bearing or destructive
    * resource on live needs an {@link Approval}.

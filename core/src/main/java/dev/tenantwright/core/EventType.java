@@ -7,6 +7,8 @@ public enum EventType {
   TENANT_RESUMED,
   TENANT_DELETING,
   TENANT_DELETED,
+  /** The tenant's plan changed (upgrade or downgrade). */
+  TENANT_PLAN_CHANGED,
   POLICY_REFUSED,
   /** A tenant proved it owns a custom domain. */
   DOMAIN_VERIFIED,

@@ -35,6 +35,18 @@ public interface Tenants {
   Tenant resume(String id, String actor);
 
   /**
+   * Moves the tenant to another plan (an upgrade or a downgrade). The new plan's {@link PlanLimits} are checked
+   * against what the tenant holds now, with its row locked so no run start slips in between; a plan it does not fit
+   * is refused naming the limit and nothing changes. Then every READY environment whose blueprint depends on the plan
+   * (through {@code ${tenant.plan}}, directly or in what it derives) gets an update run; the others are left alone.
+   *
+   * @throws ValidationException naming {@code plan} when the plan name is not 1-63 of {@code [a-z0-9-]}
+   * @throws PolicyViolationException when the tenant holds more than the new plan allows
+   * @throws ConflictException when the tenant is not ACTIVE
+   */
+  PlanChange changePlan(String tenantId, String plan, RunOptions options);
+
+  /**
    * Deletes the tenant: destroys every environment (live last, which needs {@code options}' approval), then
    * marks the tenant DELETED. Blocks until done or {@code timeout}.
    *

@@ -48,6 +48,9 @@ class LifecycleReadmeTest {
       Run promoted = tw.environments().promote(t.id(), "test-new-theme",                  // config to live, never data
           RunOptions.defaults().actor("alice")).await(timeout);
       tw.environments().destroy(t.id(), "test-new-theme", RunOptions.defaults()).await(timeout);
+      tw.environments().provision(t.id(), "blog", EnvironmentKind.LIVE,                    // a second site: blog-live
+          RunOptions.defaults()).await(timeout);
+      tw.tenants().changePlan(t.id(), "pro", RunOptions.defaults().actor("billing"));     // quotas re-checked
       tw.environments().reset(t.id(), "live",                                             // live needs an approval
           RunOptions.defaults().approval("alice", "CHG-1234 restore after incident")).await(timeout);
       Tenant gone = tw.tenants().delete(t.id(),                                            // live last, approved

@@ -87,6 +87,149 @@ abstract class LifecycleContract extends EngineContractSupport {
   }
 
   @Test
+  void aTenantOwnsSeveralSitesEachWithItsOwnTestInstancesAndLiveProtection() {
+    Tenantwright tw = open(store().blueprint(shop()));
+    Tenant t = abc(tw);
+    assertThat(tw.environments().provision(t.id(), "shop", EnvironmentKind.LIVE, RunOptions.defaults()).await(WAIT)
+        .environment()).isEqualTo("shop-live");
+    tw.environments().provision(t.id(), "blog", EnvironmentKind.LIVE, RunOptions.defaults()).await(WAIT);
+    tw.environments().provision(t.id(), EnvironmentKind.LIVE).await(WAIT);
+    Run test = tw.environments().createTest(t.id(), "shop", "newui", RunOptions.defaults().parameter("greeting", "hi"))
+        .await(WAIT);
+    assertThat(test.state()).as(String.valueOf(test.error())).isEqualTo(RunState.SUCCEEDED);
+
+    assertThat(tw.environments().list(t.id())).extracting(Environment::name, Environment::site, Environment::kind)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("shop-live", "shop", EnvironmentKind.LIVE),
+            org.assertj.core.groups.Tuple.tuple("blog-live", "blog", EnvironmentKind.LIVE),
+            org.assertj.core.groups.Tuple.tuple("live", "main", EnvironmentKind.LIVE),
+            org.assertj.core.groups.Tuple.tuple("shop-test-newui", "shop", EnvironmentKind.TEST));
+    assertThat(tw.environments().sites(t.id())).containsExactly("main", "blog", "shop");
+    assertThat(backend.objects).containsKeys("abc-corporation--shop-live--app", "abc-corporation--blog-live--app",
+        "abc-corporation--live--app", "abc-corporation--shop-test-newui--app");
+
+    // each site's live is protected on its own
+    assertThatThrownBy(() -> tw.environments().destroy(t.id(), "blog-live", RunOptions.defaults()))
+        .isInstanceOf(PolicyViolationException.class).hasMessageContaining("live-protection");
+    // a site's test instance is promoted to that site's live, and to no other
+    backend.scribble("abc-corporation--shop-live--db", "shop orders");
+    Run promoted = tw.environments().promote(t.id(), "shop-test-newui", RunOptions.defaults()).await(WAIT);
+    assertThat(promoted.state()).as(String.valueOf(promoted.error())).isEqualTo(RunState.SUCCEEDED);
+    assertThat(promoted.environment()).isEqualTo("shop-live");
+    assertThat(backend.objects.get("abc-corporation--shop-live--app").value()).isEqualTo("hi");
+    assertThat(backend.objects.get("abc-corporation--shop-live--db").value()).isEqualTo("shop orders");
+    assertThat(backend.objects.get("abc-corporation--blog-live--app").value()).isEqualTo("hello");
+    assertThat(backend.objects.get("abc-corporation--live--app").value()).isEqualTo("hello");
+    assertThat(tw.environments().status(t.id(), "shop-live").kind()).isEqualTo(EnvironmentKind.LIVE);
+
+    // deleting the tenant destroys every site's environments, lives last, with the one approval
+    tw.tenants().delete(t.id(), RunOptions.defaults().approval("dave", "churned"), WAIT);
+    assertThat(backend.objects.keySet()).noneMatch(k -> k.startsWith("abc-corporation--"));
+    assertThat(tw.environments().sites(t.id())).isEmpty();
+  }
+
+  @Test
+  void siteNamesThatCouldBeMistakenForAnotherEnvironmentAreRefusedNamingTheField() {
+    Tenantwright tw = open(store().blueprint(shop()));
+    Tenant t = abc(tw);
+    for (String bad : new String[] {"test", "demo", "live", "Shop", "my-shop", "", "9shop", "a".repeat(21), "shop\n"}) {
+      assertThatThrownBy(() -> tw.environments().provision(t.id(), bad, EnvironmentKind.DEMO, RunOptions.defaults()))
+          .as(bad).isInstanceOf(dev.tenantwright.core.ValidationException.class).hasMessageContaining("site");
+    }
+    assertThatThrownBy(() -> tw.environments().createTest(t.id(), "shop", "-x", RunOptions.defaults()))
+        .isInstanceOf(dev.tenantwright.core.ValidationException.class).hasMessageContaining("name");
+    for (String bad : new String[] {"shop", "shop-", "shop-prod", "shop-test-", "main-live", "test-live-x-", "-live"}) {
+      assertThatThrownBy(() -> tw.environments().status(t.id(), bad)).as(bad)
+          .isInstanceOf(dev.tenantwright.core.ValidationException.class).hasMessageContaining("environment");
+    }
+    // the main site's test instance named like another site's live stays a test instance of main
+    assertThat(tw.environments().createTest(t.id(), "shop-live", RunOptions.defaults()).await(WAIT).environment())
+        .isEqualTo("test-shop-live");
+    assertThat(tw.environments().find(t.id(), "test-shop-live").orElseThrow().site()).isEqualTo("main");
+    assertThat(tw.environments().find(t.id(), "shop-live")).isEmpty();
+    assertThat(backend.objects).isNotEmpty();
+  }
+
+  @Test
+  void aPlanLimitsItsSites() {
+    Tenantwright tw = open(store().blueprint(shop()).planLimits("starter", PlanLimits.unlimited().maxSites(2)));
+    Tenant t = tw.tenants().create(NewTenant.company("Starter Co").email("a@starter.example").plan("starter"));
+    tw.environments().provision(t.id(), EnvironmentKind.DEMO).await(WAIT);
+    tw.environments().provision(t.id(), "shop", EnvironmentKind.DEMO, RunOptions.defaults()).await(WAIT);
+    tw.environments().createTest(t.id(), "shop", "x", RunOptions.defaults()).await(WAIT);
+    int objects = backend.objects.size();
+    assertThatThrownBy(() -> tw.environments().provision(t.id(), "blog", EnvironmentKind.LIVE, RunOptions.defaults()))
+        .isInstanceOf(PolicyViolationException.class).hasMessageContaining("allows 2 sites")
+        .hasMessageContaining("[main, shop]");
+    assertThat(backend.objects).hasSize(objects);
+    assertThat(tw.environments().find(t.id(), "blog-live")).isEmpty();
+  }
+
+  @Test
+  void aPlanChangeRechecksTheQuotasAndUpdatesWhatDependsOnThePlan() {
+    Blueprint planned = Blueprint.builder("planned")
+        .resource("app", "mem.object", r -> r.param("value", "tier-${tenant.plan}"))
+        .resource("other", "mem.data", r -> r.param("value", "same for every plan"))
+        .build();
+    Tenantwright tw = open(store().blueprint(planned)
+        .planLimits("starter", PlanLimits.unlimited().maxTestInstances(1))
+        .planLimits("pro", PlanLimits.unlimited().maxTestInstances(3)));
+    Tenant t = tw.tenants().create(NewTenant.company("Growing Co").email("a@growing.example").plan("pro"));
+    tw.environments().provision(t.id(), EnvironmentKind.LIVE).await(WAIT);
+    tw.environments().createTest(t.id(), "a", RunOptions.defaults()).await(WAIT);
+    tw.environments().createTest(t.id(), "b", RunOptions.defaults()).await(WAIT);
+    assertThat(backend.objects.get("growing-co--live--app").value()).isEqualTo("tier-pro");
+
+    // a downgrade the tenant does not fit is refused, names the limit and changes nothing
+    assertThatThrownBy(() -> tw.tenants().changePlan(t.id(), "starter", RunOptions.defaults()))
+        .isInstanceOf(PolicyViolationException.class).hasMessageContaining("plan 'starter' allows 1 test instances")
+        .hasMessageContaining("has 2");
+    assertThat(tw.tenants().get(t.id()).plan()).isEqualTo("pro");
+    assertThat(backend.objects.get("growing-co--live--app").value()).isEqualTo("tier-pro");
+    assertThat(tw.tenants().history(t.id())).extracting(Event::type).contains(EventType.POLICY_REFUSED);
+    assertThatThrownBy(() -> tw.tenants().changePlan(t.id(), "Gold!", RunOptions.defaults()))
+        .isInstanceOf(dev.tenantwright.core.ValidationException.class).hasMessageContaining("plan");
+
+    tw.environments().destroy(t.id(), "test-b", RunOptions.defaults()).await(WAIT);
+    dev.tenantwright.core.PlanChange change = tw.tenants().changePlan(t.id(), "starter",
+        RunOptions.defaults().actor("billing"));
+    assertThat(change.previousPlan()).isEqualTo("pro");
+    assertThat(change.tenant().plan()).isEqualTo("starter");
+    assertThat(change.updates()).extracting(Run::environment).containsExactlyInAnyOrder("live", "test-a");
+    for (Run r : change.updates()) {
+      Run done = r.await(WAIT);
+      assertThat(done.state()).as(String.valueOf(done.error())).isEqualTo(RunState.SUCCEEDED);
+      assertThat(done.steps()).filteredOn(s -> s.name().equals("other")).extracting(StepStatus::action)
+          .containsExactly(StepAction.NOOP);
+    }
+    assertThat(backend.objects.get("growing-co--live--app").value()).isEqualTo("tier-starter");
+    assertThat(tw.tenants().history(t.id())).filteredOn(e -> e.type() == EventType.TENANT_PLAN_CHANGED)
+        .singleElement().satisfies(e -> assertThat(e.message()).contains("from pro to starter"));
+    // the same plan again changes nothing and starts nothing
+    assertThat(tw.tenants().changePlan(t.id(), "starter", RunOptions.defaults()).updates()).isEmpty();
+  }
+
+  @Test
+  void theStatusViewNamesTheActivationStatus() {
+    Tenantwright tw = open(store().blueprint(shop()));
+    Tenant t = abc(tw);
+    tw.environments().provision(t.id(), EnvironmentKind.DEMO).await(WAIT);
+    assertThat(tw.environments().status(t.id(), "demo").activation())
+        .isEqualTo(dev.tenantwright.core.ActivationStatus.COMPLETED);
+    backend.fail("db", "create", Phase.BEFORE, 1, () -> new PermanentException("disk full"));
+    tw.environments().createTest(t.id(), "x", RunOptions.defaults()).await(WAIT);
+    assertThat(tw.environments().status(t.id(), "test-x").activation())
+        .isEqualTo(dev.tenantwright.core.ActivationStatus.FAILED);
+    assertThat(dev.tenantwright.core.ActivationStatus.of(EnvironmentState.PROVISIONING, RunState.QUEUED))
+        .isEqualTo(dev.tenantwright.core.ActivationStatus.PENDING);
+    assertThat(dev.tenantwright.core.ActivationStatus.of(EnvironmentState.PROVISIONING, RunState.RUNNING))
+        .isEqualTo(dev.tenantwright.core.ActivationStatus.IN_PROGRESS);
+    assertThat(dev.tenantwright.core.ActivationStatus.of(EnvironmentState.PROVISIONING, RunState.ROLLING_BACK))
+        .isEqualTo(dev.tenantwright.core.ActivationStatus.ROLLBACK);
+    assertThat(dev.tenantwright.core.ActivationStatus.of(EnvironmentState.READY, RunState.ROLLED_BACK))
+        .isEqualTo(dev.tenantwright.core.ActivationStatus.COMPLETED);
+  }
+
+  @Test
   void aPlanQuotaRefusesBeforeAnySideEffectAndNamesTheLimit() {
     Tenantwright tw = open(store().blueprint(shop()).planLimits("starter",
         PlanLimits.unlimited().maxTestInstances(1).maxResources("mem.data", 2)));

@@ -38,12 +38,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** Starts environment runs through the engine and shows environments from the journal. */
 final class DefaultEnvironments implements Environments {
 
-  private static final Pattern TEST_NAME = Pattern.compile("[a-z][a-z0-9-]{0,19}");
   private static final ObjectMapper PLAIN = new ObjectMapper();
 
   private final Journal journal;
@@ -72,16 +70,35 @@ final class DefaultEnvironments implements Environments {
     if (kind == EnvironmentKind.TEST) {
       throw new ValidationException("kind", "test instances have names: use createTest(tenantId, name, options)");
     }
-    return start(tenantId, kind == EnvironmentKind.DEMO ? "demo" : "live", kind, RunKind.PROVISION, options);
+    return provision(tenantId, EnvironmentNames.MAIN, kind, options);
+  }
+
+  @Override
+  public Run provision(String tenantId, String site, EnvironmentKind kind, RunOptions options) {
+    if (kind == EnvironmentKind.TEST) {
+      throw new ValidationException("kind", "test instances have names: use createTest(tenantId, site, name, options)");
+    }
+    return start(tenantId, EnvironmentNames.name(site, kind, null), kind, RunKind.PROVISION, options);
   }
 
   @Override
   public Run createTest(String tenantId, String name, RunOptions options) {
-    if (name == null || !TEST_NAME.matcher(name).matches() || !Naming.isNamePart(name)) {
-      throw new ValidationException("name", "a test instance name is 1-20 of [a-z0-9-], starting with a letter, "
-          + "without '--' or a trailing '-'");
-    }
-    return start(tenantId, "test-" + name, EnvironmentKind.TEST, RunKind.PROVISION, options);
+    return createTest(tenantId, EnvironmentNames.MAIN, name, options);
+  }
+
+  @Override
+  public Run createTest(String tenantId, String site, String name, RunOptions options) {
+    return start(tenantId, EnvironmentNames.name(site, EnvironmentKind.TEST, name), EnvironmentKind.TEST,
+        RunKind.PROVISION, options);
+  }
+
+  @Override
+  public List<String> sites(String tenantId) {
+    return journal.environments(tenantId).stream().filter(e -> e.state() != EnvironmentState.DESTROYED)
+        .map(e -> EnvironmentNames.parse(e.name()).site()).distinct()
+        .sorted((a, b) -> a.equals(b) ? 0 : a.equals(EnvironmentNames.MAIN) ? -1 : b.equals(EnvironmentNames.MAIN) ? 1
+            : a.compareTo(b))
+        .toList();
   }
 
   @Override
@@ -127,11 +144,12 @@ final class DefaultEnvironments implements Environments {
     if (!failing.isEmpty()) {
       throw new PolicyViolationException("promote", "health checks of '" + testEnvironment + "' fail: " + failing);
     }
-    EnvironmentRecord live = existing(tenantId, "live");
+    String liveName = EnvironmentNames.liveOf(testEnvironment);
+    EnvironmentRecord live = existing(tenantId, liveName);
     if (live.state() != EnvironmentState.READY) {
-      throw new ConflictException("live is " + live.state() + "; promote needs a READY live environment");
+      throw new ConflictException(liveName + " is " + live.state() + "; promote needs a READY live environment");
     }
-    return start(tenantId, "live", EnvironmentKind.LIVE, RunKind.PROMOTE, options, testEnvironment);
+    return start(tenantId, liveName, EnvironmentKind.LIVE, RunKind.PROMOTE, options, testEnvironment);
   }
 
   @Override
@@ -286,17 +304,7 @@ final class DefaultEnvironments implements Environments {
   }
 
   static EnvironmentKind kindOf(String environment) {
-    if ("demo".equals(environment)) {
-      return EnvironmentKind.DEMO;
-    }
-    if ("live".equals(environment)) {
-      return EnvironmentKind.LIVE;
-    }
-    if (environment != null && environment.startsWith("test-")
-        && TEST_NAME.matcher(environment.substring(5)).matches() && Naming.isNamePart(environment.substring(5))) {
-      return EnvironmentKind.TEST;
-    }
-    throw new ValidationException("environment", "'" + environment + "' is not demo, live or test-<name>");
+    return EnvironmentNames.parse(environment).kind();
   }
 
   private Environment environment(EnvironmentRecord e) {

@@ -19,6 +19,9 @@ import dev.tenantwright.core.internal.text.Text;
 import dev.tenantwright.core.Environment;
 import dev.tenantwright.core.EnvironmentState;
 import dev.tenantwright.core.PolicyViolationException;
+import dev.tenantwright.core.StepAction;
+import dev.tenantwright.core.RunKind;
+import dev.tenantwright.core.PlanChange;
 import dev.tenantwright.core.Run;
 import dev.tenantwright.core.RunOptions;
 import dev.tenantwright.core.RunState;
@@ -46,8 +49,10 @@ final class DefaultTenants implements Tenants {
   private final Clock clock;
   private final EventBus bus;
   private final DefaultEnvironments environments;
+  private final PolicyGate gate;
 
-  DefaultTenants(Journal journal, Clock clock, EventBus bus, DefaultEnvironments environments) {
+  DefaultTenants(Journal journal, Clock clock, EventBus bus, DefaultEnvironments environments, PolicyGate gate) {
+    this.gate = gate;
     this.journal = journal;
     this.clock = clock;
     this.bus = bus;
@@ -171,6 +176,43 @@ final class DefaultTenants implements Tenants {
   }
 
   @Override
+  public PlanChange changePlan(String tenantId, String plan, RunOptions options) {
+    if (plan == null || !PLAN.matcher(plan).matches()) {
+      throw new ValidationException("plan", "must be 1-63 of [a-z0-9-], starting with a letter or digit");
+    }
+    TenantRecord t = record(tenantId);
+    if (t.state() != TenantState.ACTIVE) {
+      throw new ConflictException("tenant '" + tenantId + "' is " + t.state() + "; only an ACTIVE tenant changes plan");
+    }
+    String actor = options.approvalGiven() != null ? options.approvalGiven().by() : options.actorName();
+    if (!plan.equals(t.plan())) {
+      long now = clock.millis();
+      EventRecord ev = new EventRecord(0, null, tenantId, null, null, EventType.TENANT_PLAN_CHANGED, 0, 0, 100,
+          "plan changed from " + t.plan() + " to " + plan, actor, now);
+      try {
+        if (!journal.changePlan(tenantId, plan, now, gate.fits(tenantId, plan), ev)) {
+          throw new ConflictException("tenant '" + tenantId + "' is no longer ACTIVE; its plan was not changed");
+        }
+      } catch (PolicyViolationException e) {
+        EventRecord refused = new EventRecord(0, null, tenantId, null, null, EventType.POLICY_REFUSED, 0, 0, 0,
+            "refused plan change to " + plan + ": " + e.getMessage(), actor, clock.millis());
+        journal.commit(journal.batch().event(refused));
+        bus.publish(Events.of(refused));
+        throw e;
+      }
+      bus.publish(Events.of(ev));
+    }
+    List<Run> updates = new ArrayList<>();
+    for (Environment e : environments.list(tenantId)) {
+      if (e.state() == EnvironmentState.READY && environments.plan(tenantId, e.name(), RunKind.UPDATE, options).steps()
+          .stream().anyMatch(s -> s.action() != StepAction.NOOP)) {
+        updates.add(environments.update(tenantId, e.name(), options));
+      }
+    }
+    return new PlanChange(get(tenantId), t.plan(), updates);
+  }
+
+  @Override
   public Tenant delete(String id, RunOptions options, Duration timeout) {
     TenantRecord t = record(id);
     if (t.state() == TenantState.DELETED) {
@@ -209,10 +251,18 @@ final class DefaultTenants implements Tenants {
         failures.add(done.environment() + ": " + done.error());
       }
     }
-    if (failures.isEmpty() && hasLive) {
-      Run live = environments.destroy(id, "live", options).await(timeout);
-      if (live.state() != RunState.SUCCEEDED) {
-        failures.add("live: " + live.error());
+    if (failures.isEmpty()) {
+      List<Run> lives = new ArrayList<>();
+      for (Environment e : envs) {
+        if (e.kind() == EnvironmentKind.LIVE) {
+          lives.add(environments.destroy(id, e.name(), options));
+        }
+      }
+      for (Run r : lives) {
+        Run done = r.await(timeout);
+        if (done.state() != RunState.SUCCEEDED) {
+          failures.add(done.environment() + ": " + done.error());
+        }
       }
     }
     if (!failures.isEmpty()) {

@@ -28,6 +28,9 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.Optional;
 
 /**
@@ -88,6 +91,43 @@ final class PolicyGate {
     return usage -> quota(p, l, usage);
   }
 
+  /**
+   * The check that a tenant's holdings fit {@code plan}'s limits, for a plan change; run by the journal with the tenant
+   * locked. Refuses naming the first limit exceeded.
+   */
+  Journal.UsageCheck fits(String tenantId, String plan) {
+    PlanLimits l = limits.get(plan);
+    return usage -> {
+      if (l == null) {
+        return;
+      }
+      List<EnvironmentRecord> envs = usage.environments();
+      long tests = envs.stream().filter(e -> e.kind() == EnvironmentKind.TEST).count();
+      Set<String> sites = envs.stream().map(e -> EnvironmentNames.parse(e.name()).site())
+          .collect(Collectors.toCollection(TreeSet::new));
+      String who = "; tenant '" + tenantId + "' has ";
+      if (l.maxEnvironments() != null && envs.size() > l.maxEnvironments()) {
+        throw new PolicyViolationException("quota", "plan '" + plan + "' allows " + l.maxEnvironments()
+            + " environments" + who + envs.size());
+      }
+      if (l.maxTestInstances() != null && tests > l.maxTestInstances()) {
+        throw new PolicyViolationException("quota", "plan '" + plan + "' allows " + l.maxTestInstances()
+            + " test instances" + who + tests);
+      }
+      if (l.maxSites() != null && sites.size() > l.maxSites()) {
+        throw new PolicyViolationException("quota", "plan '" + plan + "' allows " + l.maxSites() + " sites" + who
+            + sites.size() + " " + sites);
+      }
+      for (Map.Entry<String, Integer> max : l.maxResourcesPerType().entrySet()) {
+        int n = usage.resourcesByType().getOrDefault(max.getKey(), 0);
+        if (n > max.getValue()) {
+          throw new PolicyViolationException("quota", "plan '" + plan + "' allows " + max.getValue() + " "
+              + max.getKey() + " resources" + who + n);
+        }
+      }
+    };
+  }
+
   /** Records a refusal in the tenant's audit trail. */
   void refused(StartRequest r, TenantRecord tenant, PolicyViolationException e) {
     long now = clock.millis();
@@ -145,6 +185,14 @@ final class PolicyGate {
     if (isNew && l.maxEnvironments() != null && envs.size() + 1 > l.maxEnvironments()) {
       throw new PolicyViolationException("quota", "plan '" + tenant.plan() + "' allows " + l.maxEnvironments()
           + " environments; tenant '" + tenant.id() + "' has " + envs.size());
+    }
+    if (isNew && l.maxSites() != null) {
+      String site = EnvironmentNames.parse(r.environment()).site();
+      Set<String> sites = envs.stream().map(e -> EnvironmentNames.parse(e.name()).site()).collect(Collectors.toSet());
+      if (!sites.contains(site) && sites.size() + 1 > l.maxSites()) {
+        throw new PolicyViolationException("quota", "plan '" + tenant.plan() + "' allows " + l.maxSites()
+            + " sites; tenant '" + tenant.id() + "' has " + sites.size() + " " + new TreeSet<>(sites));
+      }
     }
     if (isNew && r.kind() == EnvironmentKind.TEST && l.maxTestInstances() != null) {
       long tests = envs.stream().filter(e -> e.kind() == EnvironmentKind.TEST).count();

@@ -80,7 +80,7 @@ public final class Runtime {
     this.runs = new DefaultRuns(journal, engine);
     this.environments = new DefaultEnvironments(journal, engine, gate, promotion, blueprints, config.defaultBlueprint(),
         config.blueprintSelector(), config.maxProvisionAttempts());
-    this.tenants = new DefaultTenants(journal, config.clock(), bus, environments);
+    this.tenants = new DefaultTenants(journal, config.clock(), bus, environments, gate);
   }
 
   /** Opens and wires everything; on failure releases what was opened. */

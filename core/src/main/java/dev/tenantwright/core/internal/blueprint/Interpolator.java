@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * Finds and resolves the {@code ${...}} expressions in blueprint parameters.
  *
  * <p>Expressions: {@code ${tenant.id|name|email|plan}}, {@code ${tenant.attributes.KEY}},
- * {@code ${env.name|kind}}, {@code ${vars.NAME}}, {@code ${secrets.NAME}} and {@code ${RESOURCE.FIELD}} (an
+ * {@code ${env.name|kind|site}}, {@code ${vars.NAME}}, {@code ${secrets.NAME}} and {@code ${RESOURCE.FIELD}} (an
  * output field of another resource). <code>$${</code> writes a literal <code>${</code>. Map keys are never
  * interpolated; strings inside nested maps and lists are.
  *
@@ -38,7 +38,7 @@ public final class Interpolator {
   private static final Pattern OUTPUT_FIELD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern ATTRIBUTE_KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
   private static final Set<String> TENANT_FIELDS = Set.of("id", "name", "email", "plan");
-  private static final Set<String> ENV_FIELDS = Set.of("name", "kind");
+  private static final Set<String> ENV_FIELDS = Set.of("name", "kind", "site");
 
   /** The words that start a namespace and therefore cannot name a resource. */
   public static final Set<String> NAMESPACES = Set.of("tenant", "env", "vars", "secrets");
@@ -258,7 +258,7 @@ public final class Interpolator {
         if (ENV_FIELDS.contains(rest)) {
           return Reference.env(rest);
         }
-        throw new TenantwrightException(expr + ": unknown env field '" + rest + "' (known: name, kind)");
+        throw new TenantwrightException(expr + ": unknown env field '" + rest + "' (known: name, kind, site)");
       }
       case "vars" -> {
         if (VAR_NAME.matcher(rest).matches()) {

@@ -145,6 +145,7 @@ final class StepSpecs {
         return switch (field) {
           case "name" -> env.name();
           case "kind" -> env.kind().name().toLowerCase(Locale.ROOT);
+          case "site" -> env.site();
           default -> null;
         };
       }

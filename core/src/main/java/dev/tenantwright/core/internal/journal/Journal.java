@@ -157,6 +157,25 @@ public final class Journal {
     });
   }
 
+  /**
+   * Moves an ACTIVE tenant to {@code plan} in one transaction: locks its row, lets {@code check} refuse from what it
+   * holds now (so no run start slips in between), rewrites the plan and writes {@code event}.
+   *
+   * @return false when the tenant is not ACTIVE (nothing written)
+   */
+  public boolean changePlan(String tenantId, String plan, long now, UsageCheck check, EventRecord event) {
+    return sql.transaction(c -> {
+      lockTenant(c, tenantId);
+      check.check(usage(c, tenantId));
+      int n = Sql.update(c, "UPDATE tw_tenant SET plan = ?, updated_at = ? WHERE id = ? AND state = ?", plan, now,
+          tenantId, TenantState.ACTIVE);
+      if (n == 1) {
+        insertEvent(c, event);
+      }
+      return n == 1;
+    });
+  }
+
   private static void lockTenant(Connection c, String tenantId) throws SQLException {
     // an UPDATE locks the row on both databases (H2 and PostgreSQL), unlike SELECT … FOR UPDATE on H2's MVCC
     Sql.update(c, "UPDATE tw_tenant SET updated_at = updated_at WHERE id = ?", tenantId);
