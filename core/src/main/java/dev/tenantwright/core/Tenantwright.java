@@ -73,6 +73,11 @@ public final class Tenantwright implements AutoCloseable {
     return runtime.domains();
   }
 
+  /** The deliveries of the {@linkplain Builder#statusWebhook status webhooks}. */
+  public Webhooks webhooks() {
+    return runtime.webhooks();
+  }
+
   /**
    * After a key rotation ({@link Builder#secretKey} set to the new key, {@link Builder#retiredSecretKey} to the old
    * one): re-seals every stored secret with the new key, each still bound to its place. Safe to run while runs
@@ -154,6 +159,7 @@ public final class Tenantwright implements AutoCloseable {
     private final Map<String, Integer> sharedBackendConcurrency = new LinkedHashMap<>();
     private final Map<String, Double> backendRates = new LinkedHashMap<>();
     private boolean virtualThreads = true;
+    private final List<StatusWebhook> statusWebhooks = new ArrayList<>();
 
     Builder() {}
 
@@ -197,6 +203,7 @@ public final class Tenantwright implements AutoCloseable {
       sharedBackendConcurrency.putAll(c.sharedBackendConcurrency());
       backendRates.putAll(c.backendRates());
       virtualThreads = c.virtualThreads();
+      statusWebhooks.addAll(c.statusWebhooks());
     }
 
     /** Keeps the journal in an embedded H2 database (and its key file) in {@code dir}: zero set-up, one process. */
@@ -496,6 +503,15 @@ public final class Tenantwright implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sends run, environment and tenant state changes to a URL of the host's as signed JSON, retried and journaled
+     * (see {@link StatusWebhook}); may be given several times with different names.
+     */
+    public Builder statusWebhook(StatusWebhook webhook) {
+      statusWebhooks.add(java.util.Objects.requireNonNull(webhook, "webhook"));
+      return this;
+    }
+
     /** The configuration as an immutable value. */
     public TenantwrightConfig config() {
       return new TenantwrightConfig(embeddedDir, dataSource, secretKey, secretKeyFile, pluginsDir, classpathPlugins,
@@ -503,7 +519,7 @@ public final class Tenantwright implements AutoCloseable {
           secrets, portFrom, portTo, maxParallelSteps, backendConcurrency, stepTimeout, maxAttempts, backoffBase,
           backoffCap, clock, owner, recoverOnStart, planLimits, policies, blueprintSelector, maxProvisionAttempts,
           leaseDuration, sharedBackendConcurrency, retiredSecretKeys, platformDomains, reservedHostNames, dnsResolvers,
-          egressAllowed, backendRates, virtualThreads);
+          egressAllowed, backendRates, virtualThreads, statusWebhooks);
     }
 
     /**

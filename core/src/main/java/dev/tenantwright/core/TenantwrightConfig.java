@@ -54,6 +54,7 @@ import javax.sql.DataSource;
  * @param reservedHostNames names no tenant may use, added to the built-in reserved labels
  * @param dnsResolvers DNS servers ({@code host:port}) for domain verification; empty: the system's
  * @param egressAllowed hosts, addresses and CIDR ranges URLs from parameters may reach although they are private
+ * @param statusWebhooks URLs of the host's that receive state changes as signed JSON
  */
 public record TenantwrightConfig(
     Path embeddedDir,
@@ -94,7 +95,8 @@ public record TenantwrightConfig(
     List<String> dnsResolvers,
     List<String> egressAllowed,
     Map<String, Double> backendRates,
-    boolean virtualThreads) {
+    boolean virtualThreads,
+    List<StatusWebhook> statusWebhooks) {
 
   /** Copies the collections. */
   public TenantwrightConfig {
@@ -116,6 +118,7 @@ public record TenantwrightConfig(
     reservedHostNames = List.copyOf(reservedHostNames);
     dnsResolvers = List.copyOf(dnsResolvers);
     egressAllowed = List.copyOf(egressAllowed);
+    statusWebhooks = List.copyOf(statusWebhooks);
   }
 
   /** A builder holding this configuration, to change it. */

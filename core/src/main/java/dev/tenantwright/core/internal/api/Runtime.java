@@ -21,6 +21,7 @@ import dev.tenantwright.core.internal.journal.HostNameRegistry;
 import dev.tenantwright.core.internal.net.DnsTxt;
 import dev.tenantwright.core.internal.net.EgressPolicy;
 import dev.tenantwright.core.internal.journal.Journal;
+import dev.tenantwright.core.internal.webhooks.StatusWebhooks;
 import dev.tenantwright.core.internal.journal.Leases;
 import dev.tenantwright.core.internal.journal.Ports;
 import dev.tenantwright.core.internal.json.JournalCodec;
@@ -65,10 +66,12 @@ public final class Runtime {
   private final DefaultRuns runs;
   private final DefaultDomains domains;
   private final Resealer resealer;
+  private final StatusWebhooks webhooks;
 
   private Runtime(Database database, PluginHost plugins, Engine engine, EventBus bus, TypeRegistry types,
       Map<String, Blueprint> blueprints, Journal journal, PolicyGate gate, PromotionCheck promotion,
-      DefaultDomains domains, Resealer resealer, TenantwrightConfig config) {
+      DefaultDomains domains, Resealer resealer, StatusWebhooks webhooks, TenantwrightConfig config) {
+    this.webhooks = webhooks;
     this.domains = domains;
     this.resealer = resealer;
     this.database = database;
@@ -142,12 +145,16 @@ public final class Runtime {
       Resealer resealer = new Resealer(db.sql(), new JournalCodec(cipher));
       PromotionCheck promotion = new PromotionCheck(journal, types, new JournalCodec(cipher), config.clock(), commands,
           pluginConfigs, config.secrets());
+      StatusWebhooks webhooks = new StatusWebhooks(db.sql(), config.statusWebhooks(), config.clock(),
+          Duration.ofSeconds(1), Duration.ofSeconds(10));
+      opened.add(webhooks);
       Runtime rt = new Runtime(db, host, engine, bus, types, blueprints, journal, gate, promotion, domains, resealer,
-          config);
+          webhooks, config);
       if (config.recoverOnStart()) {
         engine.recover();
       }
       engine.startLeaseKeeping();
+      webhooks.start(bus);
       return rt;
     } catch (RuntimeException e) {
       for (int i = opened.size() - 1; i >= 0; i--) {
@@ -239,10 +246,18 @@ public final class Runtime {
     return List.copyOf(blueprints.keySet());
   }
 
-  /** Drains, then stops the engine, the plugins and the database. */
+  public StatusWebhooks webhooks() {
+    return webhooks;
+  }
+
+  /** Drains, then stops the engine, the webhook sender, the plugins and the database. */
   public void close(Duration drain) {
     try {
-      engine.close(drain);
+      try {
+        engine.close(drain);
+      } finally {
+        webhooks.close();
+      }
     } finally {
       try {
         plugins.close();
