@@ -22,6 +22,7 @@ import dev.tenantwright.core.internal.net.DnsTxt;
 import dev.tenantwright.core.internal.net.EgressPolicy;
 import dev.tenantwright.core.internal.journal.Journal;
 import dev.tenantwright.core.internal.webhooks.StatusWebhooks;
+import dev.tenantwright.core.internal.webhooks.WebhookCallType;
 import dev.tenantwright.core.internal.journal.Leases;
 import dev.tenantwright.core.internal.journal.Ports;
 import dev.tenantwright.core.internal.json.JournalCodec;
@@ -117,6 +118,7 @@ public final class Runtime {
       DefaultTypeRegistry.Builder reg = DefaultTypeRegistry.builder()
           .addResourceTypes(CoreTypes.create(new Ports(db), new PortRange(config.portFrom(), config.portTo()),
               CoreTypes.defaultHttpClient(), new EgressPolicy(config.egressAllowed())), "core")
+          .addResourceTypes(List.of(new WebhookCallType(config.statusWebhooks(), CoreTypes.defaultHttpClient())), "core")
           .addResourceTypes(config.resourceTypes(), "host");
       for (ProvisioningStep<?, ?> s : config.steps()) {
         reg.addStep(s, "host");

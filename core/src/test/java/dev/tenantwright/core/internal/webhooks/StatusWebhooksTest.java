@@ -256,6 +256,141 @@ class StatusWebhooksTest {
             + " VALUES (?, 'gap-co', 'TENANT_SUSPENDED', 0, 0, 0, 'suspended', ?)", id, at));
   }
 
+  /** A host step that fails while {@code fail} is set: for rollbacks. */
+  static final class Gate implements dev.tenantwright.spi.ProvisioningStep<Map<String, Object>, Map<String, Object>> {
+    volatile boolean fail;
+
+    @Override
+    public String type() {
+      return "host.gate";
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    @Override
+    public Class<Map<String, Object>> parametersType() {
+      return (Class) Map.class;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    @Override
+    public Class<Map<String, Object>> outputType() {
+      return (Class) Map.class;
+    }
+
+    @Override
+    public Map<String, Object> apply(Map<String, Object> parameters, dev.tenantwright.spi.StepContext ctx) {
+      if (fail) {
+        throw new dev.tenantwright.spi.PermanentException("the gate is shut");
+      }
+      return Map.of("open", true);
+    }
+
+    @Override
+    public void compensate(Map<String, Object> parameters, Map<String, Object> outputs,
+        dev.tenantwright.spi.StepContext ctx) {
+      // nothing was made
+    }
+  }
+
+  @Test
+  void aWebhookCallStepRegistersWithTheSecretOnlyInTheSignedBodyAndIsUndoneOnRollback() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    answer = () -> calls.incrementAndGet() == 1 ? 503 : 200;
+    Gate gate = new Gate();
+    Blueprint bp = Blueprint.fromYaml("test.yaml", """
+        blueprint: frappe-like
+        resources:
+          api-secret:
+            type: secret
+            params: {length: 40}
+          register:
+            type: webhook.call
+            params:
+              endpoint: master-db
+              event: tenant.registered
+              fields: {url: "https://${tenant.id}.erp.example.com", plan: "${tenant.plan}"}
+              secrets: {apiSecret: "${secrets.api-secret}"}
+          after:
+            type: host.gate
+            needs: [register]
+        """);
+    Tenantwright tw = Tenantwright.builder().embedded(dataDir).blueprint(bp).step(gate)
+        .statusWebhook(hook().events(Set.of(EventType.TENANT_DELETED))).build();
+    opened.add(tw);
+    Tenant t = tw.tenants().create(NewTenant.company("Signup Co").email("ops@signup.example"));
+    dev.tenantwright.core.Run run = tw.environments().provision(t.id(), EnvironmentKind.LIVE).await(WAIT);
+    assertThat(run.state()).as(String.valueOf(run.error())).isEqualTo(RunState.SUCCEEDED);
+
+    List<Received> calls1 = ofType("tenant.registered");
+    assertThat(calls1).hasSize(2).allSatisfy(r -> assertThat(r.valid()).isTrue());
+    assertThat(calls1.get(0).header(WebhookSignature.ID)).isEqualTo(calls1.get(1).header(WebhookSignature.ID));
+    JsonNode body = calls1.get(1).json();
+    assertThat(body.path("tenant").asText()).isEqualTo("signup-co");
+    assertThat(body.path("environment").asText()).isEqualTo("live");
+    assertThat(body.path("data").path("url").asText()).isEqualTo("https://signup-co.erp.example.com");
+    String apiSecret = body.path("data").path("apiSecret").asText();
+    assertThat(apiSecret).hasSize(40);
+    assertThat(journalText()).doesNotContain(apiSecret);
+
+    // a later failure rolls the registration back: the receiver is told to undo it
+    gate.fail = true;
+    Tenant u = tw.tenants().create(NewTenant.company("Undo Co").email("ops@undo.example"));
+    dev.tenantwright.core.Run failed = tw.environments().provision(u.id(), EnvironmentKind.LIVE).await(WAIT);
+    assertThat(failed.state()).isEqualTo(RunState.ROLLED_BACK);
+    List<Received> undone = ofType("tenant.registered.undone");
+    assertThat(undone).singleElement().satisfies(r -> {
+      assertThat(r.valid()).isTrue();
+      assertThat(r.json().path("tenant").asText()).isEqualTo("undo-co");
+      assertThat(r.json().has("data")).isFalse();
+    });
+    assertThat(journalText()).doesNotContain(apiSecret);
+  }
+
+  @Test
+  void aWebhookCallToAnEndpointTheHostDidNotConfigureFailsNamingTheField() {
+    Blueprint bp = Blueprint.fromYaml("test.yaml", """
+        blueprint: stray
+        resources:
+          register:
+            type: webhook.call
+            params: {endpoint: elsewhere, event: tenant.registered}
+        """);
+    Tenantwright tw = Tenantwright.builder().embedded(dataDir).blueprint(bp).statusWebhook(hook()).build();
+    opened.add(tw);
+    Tenant t = tw.tenants().create(NewTenant.company("Stray Co").email("ops@stray.example"));
+    dev.tenantwright.core.Run run = tw.environments().provision(t.id(), EnvironmentKind.LIVE).await(WAIT);
+    assertThat(run.state()).isEqualTo(RunState.ROLLED_BACK);
+    assertThat(run.error()).contains("endpoint").contains("elsewhere").contains("master-db");
+    assertThat(ofType("tenant.registered")).isEmpty();
+  }
+
+  /** Every text column of every journal table, for checks that a secret never reached it. */
+  private String journalText() throws Exception {
+    StringBuilder sb = new StringBuilder();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:h2:async:"
+        + dataDir.toAbsolutePath().resolve("tenantwright") + ";LOCK_TIMEOUT=10000;WRITE_DELAY=0;REUSE_SPACE=FALSE",
+        "tw", "")) {
+      List<String> tables = new ArrayList<>();
+      try (var rs = c.getMetaData().getTables(null, null, "TW_%", new String[] {"TABLE"})) {
+        while (rs.next()) {
+          tables.add(rs.getString("TABLE_NAME"));
+        }
+      }
+      assertThat(tables).contains("TW_STEP", "TW_EVENT", "TW_RESOURCE");
+      for (String table : tables) {
+        try (var st = c.createStatement(); var rs = st.executeQuery("SELECT * FROM " + table)) {
+          int n = rs.getMetaData().getColumnCount();
+          while (rs.next()) {
+            for (int i = 1; i <= n; i++) {
+              sb.append(rs.getString(i)).append('\n');
+            }
+          }
+        }
+      }
+    }
+    return sb.toString();
+  }
+
   @Test
   void aWebhookIsCheckedWhenConfigured() {
     assertThatThrownBy(() -> StatusWebhook.to("Master DB", url(), secret)).isInstanceOf(ValidationException.class)
