@@ -16,6 +16,8 @@ import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.testkit.FakeCommandRunner;
 import dev.tenantwright.testkit.frappe.FakeBench;
+import dev.tenantwright.testkit.webhooks.WebhookReceiver;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +34,7 @@ class ErpSignupUseCaseTest {
 
   final FakeBench fake = TestConfigs.fakeBench();
   final FakeCommandRunner runner = fake.attachTo(new FakeCommandRunner());
-  final RegisterTenant register = new RegisterTenant();
+  final WebhookReceiver masterDb = WebhookReceiver.start();
   @TempDir
   Path dir;
   Tenantwright tw;
@@ -44,7 +46,7 @@ class ErpSignupUseCaseTest {
         .embedded(dir)
         .classpathPlugins(false)
         .resourceType(new FrappeSiteType())
-        .step(register)
+        .statusWebhook(masterDb.statusWebhook("master-db"))
         .pluginConfig("frappe", TestConfigs.local())
         .commandRunner(runner)
         .blueprint(Blueprint.fromYaml(BLUEPRINT))
@@ -57,6 +59,7 @@ class ErpSignupUseCaseTest {
     if (tw != null) {
       tw.close(Duration.ZERO);
     }
+    masterDb.close();
   }
 
   Tenant signUp() {
@@ -78,10 +81,11 @@ class ErpSignupUseCaseTest {
     FakeBench.UserView user = site.users().get("ops@acme.example");
     assertThat(user.systemManager()).isTrue();
     assertThat(user.firstName()).isEqualTo("Acme Corp");
-    RegisterTenant.Params registered = register.customers.get("acme");
-    assertThat(registered.url()).isEqualTo("https://" + SITE);
-    assertThat(registered.apiKey()).isEqualTo(user.apiKey());
-    assertThat(registered.apiSecret().reveal()).isEqualTo(user.apiSecret());
+    JsonNode registered = masterDb.records("tenant.registered").get("acme/live");
+    assertThat(registered.path("url").asText()).isEqualTo("https://" + SITE);
+    assertThat(registered.path("apiKey").asText()).isEqualTo(user.apiKey());
+    assertThat(registered.path("apiSecret").asText()).isEqualTo(user.apiSecret());
+    assertThat(masterDb.refused()).isZero();
     assertThat(fake.backups()).hasSize(1);
     assertThat(site.schedulerActive()).as("so the welcome mail leaves the queue").isTrue();
   }
@@ -101,7 +105,7 @@ class ErpSignupUseCaseTest {
     assertThat(launch(signUp(), "signup-acme").id()).isEqualTo(run.id());
     assertThat(fake.sites()).containsExactly(SITE);
     assertThat(fake.history()).filteredOn(h -> h.endsWith(" new-site")).hasSize(1);
-    assertThat(register.customers).containsOnlyKeys("acme");
+    assertThat(masterDb.records("tenant.registered")).containsOnlyKeys("acme/live");
   }
 
   @Test
@@ -117,16 +121,16 @@ class ErpSignupUseCaseTest {
 
   @Test
   void aFailedRegistrationAfterTheSiteExistsDropsTheSiteAgain() {
-    register.refuse = true;
+    masterDb.answer("tenant.registered", 409);
 
     Run run = launch(signUp(), "signup-acme").await(WAIT);
 
     assertThat(run.state()).isEqualTo(RunState.ROLLED_BACK);
-    assertThat(run.error()).contains("the CRM refused");
+    assertThat(run.error()).contains("webhook 'master-db' answered 409 to tenant.registered");
     assertThat(step(run, "site").state()).isEqualTo(StepState.COMPENSATED);
     assertThat(fake.liveObjects()).isEmpty();
     assertThat(fake.archived()).containsExactly("archived/sites/" + SITE);
-    assertThat(register.customers).isEmpty();
+    assertThat(masterDb.records("tenant.registered")).isEmpty();
   }
 
   @Test
@@ -154,7 +158,7 @@ class ErpSignupUseCaseTest {
     assertThat(site.error()).contains("ran past its time limit").contains("stopped on the bench host");
     assertThat(fake.orphansRunning()).isZero();
     assertThat(fake.liveObjects()).isEmpty();
-    assertThat(register.customers).isEmpty();
+    assertThat(masterDb.records("tenant.registered")).isEmpty();
     assertThat(fake.history()).filteredOn(h -> h.endsWith(" new-site")).hasSize(3);
     assertThat(fake.history()).filteredOn(h -> h.endsWith(" drop-site")).hasSize(3);
   }
@@ -183,7 +187,7 @@ class ErpSignupUseCaseTest {
     assertThat(run.state()).as(run.error()).isEqualTo(RunState.SUCCEEDED);
     assertThat(fake.sites()).containsExactly(SITE);
     assertThat(fake.site(SITE).orElseThrow().complete()).isTrue();
-    assertThat(register.customers).containsOnlyKeys("acme");
+    assertThat(masterDb.records("tenant.registered")).containsOnlyKeys("acme/live");
   }
 
   static StepStatus step(Run run, String name) {

@@ -71,7 +71,7 @@ class ReadmeBlueprintTest {
     Blueprint erp = Blueprint.fromYaml(ErpSignupUseCaseTest.BLUEPRINT);
     assertThat(erp.name()).isEqualTo("erp-frappe");
     assertThat(erp.resource("site")).hasValueSatisfying(r -> assertThat(r.type()).isEqualTo("frappe.site"));
-    assertThat(erp.resource("register")).hasValueSatisfying(r -> assertThat(r.type()).isEqualTo("host.register-tenant"));
+    assertThat(erp.resource("register")).hasValueSatisfying(r -> assertThat(r.type()).isEqualTo("webhook.call"));
   }
 
   @Test
