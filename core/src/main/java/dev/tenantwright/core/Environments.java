@@ -95,6 +95,17 @@ public interface Environments {
   /** What {@link #provision} / {@link #update} would do now, without doing it. */
   Plan plan(String tenantId, String environment, RunKind kind, RunOptions options);
 
+  /**
+   * Whether {@code signatureHeader} signs {@code body} with a secret the environment generated — GitHub's
+   * {@code X-Hub-Signature-256} form, {@code sha256=} and the hex HMAC-SHA256 of the raw body, which Gitea, Forgejo and
+   * others send too. For a host's push-webhook endpoint: each environment's webhook gets its own generated secret (a
+   * {@code secret} resource, e.g. {@code webhook-secret}, that a {@code github.webhook} step registers), and the host
+   * checks a delivery against it without the secret ever leaving the SDK. Constant-time; false for any missing or
+   * malformed part, an unknown environment or a resource that is not a generated secret.
+   */
+  boolean verifySignature(String tenantId, String environment, String secretResource, byte[] body,
+      String signatureHeader);
+
   List<Environment> list(String tenantId);
 
   Optional<Environment> find(String tenantId, String environment);

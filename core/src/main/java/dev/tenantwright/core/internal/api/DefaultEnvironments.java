@@ -29,6 +29,8 @@ import dev.tenantwright.core.internal.journal.Journal;
 import dev.tenantwright.core.internal.journal.Records.EnvironmentRecord;
 import dev.tenantwright.core.internal.journal.Records.ResourceRecord;
 import dev.tenantwright.core.internal.json.JournalCodec;
+import dev.tenantwright.core.internal.json.Scopes;
+import dev.tenantwright.core.internal.types.SecretOutputs;
 import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.spi.Secret;
 import dev.tenantwright.spi.TenantwrightException;
@@ -52,9 +54,12 @@ final class DefaultEnvironments implements Environments {
   private final String defaultBlueprint;
   private final BlueprintSelector selector;
   private final int maxProvisionAttempts;
+  private final JournalCodec codec;
 
   DefaultEnvironments(Journal journal, Engine engine, PolicyGate gate, PromotionCheck promotion,
-      Map<String, Blueprint> blueprints, String defaultBlueprint, BlueprintSelector selector, int maxProvisionAttempts) {
+      Map<String, Blueprint> blueprints, String defaultBlueprint, BlueprintSelector selector, int maxProvisionAttempts,
+      JournalCodec codec) {
+    this.codec = codec;
     this.journal = journal;
     this.engine = engine;
     this.gate = gate;
@@ -226,6 +231,43 @@ final class DefaultEnvironments implements Environments {
     int naming = journal.environment(tenantId + "/" + environment)
         .filter(e -> e.state() != EnvironmentState.DESTROYED).map(EnvironmentRecord::naming).orElse(Naming.CURRENT);
     return Naming.resourceName(tenantId, environment, resource, naming);
+  }
+
+  @Override
+  public boolean verifySignature(String tenantId, String environment, String secretResource, byte[] body,
+      String signatureHeader) {
+    if (body == null || signatureHeader == null || !signatureHeader.startsWith("sha256=")
+        || signatureHeader.length() != 7 + 64) {
+      return false;
+    }
+    byte[] given;
+    try {
+      given = java.util.HexFormat.of().parseHex(signatureHeader.substring(7));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    Optional<EnvironmentRecord> env = journal.environment(tenantId + "/" + environment);
+    if (env.isEmpty() || env.get().state() == EnvironmentState.DESTROYED) {
+      return false;
+    }
+    Optional<ResourceRecord> rec = journal.resources(env.get().id()).stream()
+        .filter(r -> r.name().equals(secretResource) && r.type().equals("secret")).findFirst();
+    if (rec.isEmpty()) {
+      return false;
+    }
+    SecretOutputs out = codec.read(rec.get().outputsJson(), SecretOutputs.class,
+        Scopes.resource(rec.get().environmentId(), rec.get().name(), "outputs"));
+    if (out == null || out.value() == null) {
+      return false;
+    }
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(out.value().reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          "HmacSHA256"));
+      return java.security.MessageDigest.isEqual(mac.doFinal(body), given);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
   }
 
   @Override

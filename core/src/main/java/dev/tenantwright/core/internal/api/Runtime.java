@@ -71,7 +71,7 @@ public final class Runtime {
 
   private Runtime(Database database, PluginHost plugins, Engine engine, EventBus bus, TypeRegistry types,
       Map<String, Blueprint> blueprints, Journal journal, PolicyGate gate, PromotionCheck promotion,
-      DefaultDomains domains, Resealer resealer, StatusWebhooks webhooks, TenantwrightConfig config) {
+      DefaultDomains domains, Resealer resealer, StatusWebhooks webhooks, JournalCodec codec, TenantwrightConfig config) {
     this.webhooks = webhooks;
     this.domains = domains;
     this.resealer = resealer;
@@ -83,7 +83,7 @@ public final class Runtime {
     this.blueprints = blueprints;
     this.runs = new DefaultRuns(journal, engine);
     this.environments = new DefaultEnvironments(journal, engine, gate, promotion, blueprints, config.defaultBlueprint(),
-        config.blueprintSelector(), config.maxProvisionAttempts());
+        config.blueprintSelector(), config.maxProvisionAttempts(), codec);
     this.tenants = new DefaultTenants(journal, config.clock(), bus, environments, gate);
   }
 
@@ -151,7 +151,7 @@ public final class Runtime {
           Duration.ofSeconds(1), Duration.ofSeconds(10));
       opened.add(webhooks);
       Runtime rt = new Runtime(db, host, engine, bus, types, blueprints, journal, gate, promotion, domains, resealer,
-          webhooks, config);
+          webhooks, new JournalCodec(cipher), config);
       if (config.recoverOnStart()) {
         engine.recover();
       }
