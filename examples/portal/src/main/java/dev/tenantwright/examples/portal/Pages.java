@@ -17,17 +17,28 @@ final class Pages {
   /** The industries of the sign-up form: value → label. */
   static final Map<String, String> INDUSTRIES = industries();
 
+  /** What backs the portal, as the pages tell a person. */
+  enum Backend {
+    /** Real backends. */
+    REAL,
+    /** The bundled SANDBOX blueprint: tiny sites inside the portal process, and sample data that fails for "Fail". */
+    SANDBOX_SITES,
+    /** An example blueprint on the SANDBOX: the test kit's fakes inside the portal process. */
+    SANDBOX_FAKES
+  }
+
+  private final Backend backend;
   private final boolean sandbox;
   private final String outbox;
   private final long linkMinutes;
 
   /**
-   * {@code sandbox}: whether the SANDBOX backend is in use (the pages then say so); {@code outbox}: where the
-   * example's mailer writes, said on the pages of a SANDBOX portal, or null; {@code linkMinutes}: how long a
-   * sign-in link works.
+   * {@code backend}: what backs the portal (a SANDBOX one the pages say); {@code outbox}: where the example's mailer
+   * writes, said on the pages of a SANDBOX portal, or null; {@code linkMinutes}: how long a sign-in link works.
    */
-  Pages(boolean sandbox, String outbox, long linkMinutes) {
-    this.sandbox = sandbox;
+  Pages(Backend backend, String outbox, long linkMinutes) {
+    this.backend = backend;
+    this.sandbox = backend != Backend.REAL;
     this.outbox = outbox;
     this.linkMinutes = linkMinutes;
   }
@@ -79,7 +90,7 @@ final class Pages {
         input("company", "Company name", "text", "organization", form.company(), errors),
         input("email", "Work e-mail", "email", "email", form.email(), errors),
         errors.containsKey("industry") ? " invalid" : "", options, escape(errors.getOrDefault("industry", "")),
-        sandbox ? "<p class=\"hint\"><span class=\"tag\">SANDBOX</span> A company name containing “"
+        backend == Backend.SANDBOX_SITES ? "<p class=\"hint\"><span class=\"tag\">SANDBOX</span> A company name containing “"
             + escape(SampleData.FAIL_MARKER) + "” makes the demo's sample-data step fail once, to show the "
             + "rollback and the Retry button.</p>" : "");
     return layout("Sign up", body, null);
@@ -271,13 +282,16 @@ final class Pages {
         </body>
         </html>
         """.formatted(escape(title),
-        sandbox ? "<span class=\"sandbox\" title=\"Every site runs inside this portal process on 127.0.0.1\">"
-            + "SANDBOX</span>" : "",
+        sandbox ? "<span class=\"sandbox\" title=\"" + (backend == Backend.SANDBOX_SITES
+            ? "Every site runs inside this portal process on 127.0.0.1"
+            : "Every backend is a fake inside this portal process") + "\">SANDBOX</span>" : "",
         csrf == null ? "" : "<form method=\"post\" action=\"/signout\" class=\"signout\"><input type=\"hidden\" "
             + "name=\"csrf\" value=\"" + escape(csrf) + "\"><button type=\"submit\" id=\"signout\">Sign out</button>"
             + "</form>",
         body,
-        sandbox ? "SANDBOX backend: every site runs inside this portal process on 127.0.0.1; nothing leaves this "
-            + "machine." : "Provisioned by Tenantwright.");
+        backend == Backend.SANDBOX_SITES ? "SANDBOX backend: every site runs inside this portal process on 127.0.0.1; "
+            + "nothing leaves this machine."
+            : backend == Backend.SANDBOX_FAKES ? "SANDBOX backend: every backend is a fake from the test kit inside "
+            + "this portal process; nothing leaves this machine." : "Provisioned by Tenantwright.");
   }
 }

@@ -2,6 +2,9 @@ package dev.tenantwright.examples.portal;
 
 import dev.tenantwright.core.Blueprint;
 import dev.tenantwright.core.Tenantwright;
+import dev.tenantwright.examples.stories.Sandbox;
+import dev.tenantwright.examples.stories.Stories;
+import dev.tenantwright.examples.stories.Story;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,12 +17,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The running portal: a {@link Tenantwright} on an embedded H2 journal, the SANDBOX backend and the web
  * server, started together by {@link #start(Settings)} and stopped together by {@link #close()}.
+ *
+ * <p>The SANDBOX is either the bundled blueprint's tiny sites, or — with {@link Settings#blueprint()} naming one of
+ * {@code examples/blueprints} and no real backends configured — that example blueprint against the test kit's
+ * fakes, started in this process by its user story ({@link Stories}).
  */
 public final class Portal implements AutoCloseable {
 
@@ -37,7 +45,9 @@ public final class Portal implements AutoCloseable {
    * @param port the port, 0 for any free one
    * @param pluginsDir PF4J plugin jars for real backends, or null
    * @param blueprintsDir more blueprints (YAML), or null
-   * @param blueprint the blueprint of new environments; the bundled sandbox one unless set
+   * @param blueprint the blueprint of new environments; the bundled sandbox one unless set; without real
+   *     backends ({@code pluginsDir}, {@code blueprintsDir}, {@code pluginConfig}) one of {@code examples/blueprints}
+   *     (e.g. {@code vercel-site}) runs on the SANDBOX's fakes
    * @param pluginConfig configuration sections per backend, e.g. {@code compose → {rootDir: /srv/sites}}
    * @param parameters blueprint vars for every run the portal starts; {@code {tenant}} and {@code {environment}}
    *     in a value become the tenant id and environment name,
@@ -116,9 +126,31 @@ public final class Portal implements AutoCloseable {
           parameters, samplePace, access, mailer, domains);
     }
 
-    /** Whether new environments use the bundled SANDBOX blueprint. */
+    /** Whether the backend is a SANDBOX: the bundled blueprint's sites, or an example blueprint on fakes. */
     boolean sandbox() {
+      return sandboxSites() || exampleStory().isPresent();
+    }
+
+    /** Whether new environments use the bundled SANDBOX blueprint. */
+    boolean sandboxSites() {
       return blueprint == null || blueprint.equals(SANDBOX_BLUEPRINT);
+    }
+
+    /**
+     * The user story whose sandbox runs the example blueprint {@link #blueprint()}, when no real backends are
+     * configured.
+     */
+    Optional<Story> exampleStory() {
+      if (sandboxSites() || pluginsDir != null || blueprintsDir != null || !pluginConfig.isEmpty()) {
+        return Optional.empty();
+      }
+      return Stories.forBlueprint(blueprint);
+    }
+
+    /** What the pages say backs the portal. */
+    Pages.Backend backend() {
+      return sandboxSites() ? Pages.Backend.SANDBOX_SITES
+          : exampleStory().isPresent() ? Pages.Backend.SANDBOX_FAKES : Pages.Backend.REAL;
     }
   }
 
@@ -234,12 +266,14 @@ public final class Portal implements AutoCloseable {
 
   private final Tenantwright tw;
   private final SandboxSites sites;
+  private final Sandbox sandbox;
   private final Accounts accounts;
   private final PortalServer server;
 
-  private Portal(Tenantwright tw, SandboxSites sites, Accounts accounts, PortalServer server) {
+  private Portal(Tenantwright tw, SandboxSites sites, Sandbox sandbox, Accounts accounts, PortalServer server) {
     this.tw = tw;
     this.sites = sites;
+    this.sandbox = sandbox;
     this.accounts = accounts;
     this.server = server;
   }
@@ -255,6 +289,20 @@ public final class Portal implements AutoCloseable {
 
   /** Starts with a held sample-data step and a clock of the test's (rate limits, link and session lifetimes). */
   static Portal start(Settings settings, SampleData.Hold hold, Clock clock) throws IOException {
+    Story story = settings.exampleStory().orElse(null);
+    Sandbox sandbox = story == null ? null : Sandbox.start(story.backends());
+    try {
+      return start(settings, hold, clock, story, sandbox);
+    } catch (IOException | RuntimeException e) {
+      if (sandbox != null) {
+        sandbox.close();
+      }
+      throw e;
+    }
+  }
+
+  private static Portal start(Settings settings, SampleData.Hold hold, Clock clock, Story story, Sandbox sandbox)
+      throws IOException {
     SandboxSites sites = new SandboxSites();
     Tenantwright.Builder builder = Tenantwright.builder()
         .embedded(settings.dataDir())
@@ -271,8 +319,15 @@ public final class Portal implements AutoCloseable {
     }
     settings.pluginConfig().forEach(builder::pluginConfig);
     builder.platformDomains(settings.platformDomains().toArray(String[]::new));
-    if (settings.sandbox()) {
+    if (settings.sandboxSites()) {
       builder.egressAllow("127.0.0.1");   // the sandbox sites answer their health checks on loopback
+    }
+    // The plugins in the portal's jar serve the example blueprints' sandbox; real backends come from --plugins.
+    builder.classpathPlugins(false);
+    if (story != null) {
+      builder.blueprint(story.loadBlueprint());
+      story.hostSteps().forEach(builder::step);
+      sandbox.configure(builder);
     }
     Tenantwright tw = builder.build();
     Accounts accounts = null;
@@ -282,12 +337,15 @@ public final class Portal implements AutoCloseable {
       accounts = Accounts.open(settings.dataDir(), clock, access.linkLifetime(), access.sessionLifetime());
       Mailer mailer = settings.mailer() != null ? settings.mailer()
           : new OutboxMailer(settings.dataDir().resolve("outbox.txt").toAbsolutePath().normalize());
-      PortalServer server = new PortalServer(tw, accounts, mailer, clock, settings.sandbox(), MAX_PROVISION_ATTEMPTS,
-          settings.parameters(), access, new InetSocketAddress(settings.bindAddress(), settings.port()));
+      PortalServer server = new PortalServer(tw, accounts, mailer, clock, settings.backend(), MAX_PROVISION_ATTEMPTS,
+          settings.parameters(), story == null ? (tenant, env) -> Map.of()
+              : (tenant, env) -> story.parameters(sandbox, tenant, env),
+          access, new InetSocketAddress(settings.bindAddress(), settings.port()));
       server.start();
-      Portal portal = new Portal(tw, sites, accounts, server);
+      Portal portal = new Portal(tw, sites, sandbox, accounts, server);
       LOG.info("portal listening on {} (journal {}, {})", portal.uri(), settings.dataDir().toAbsolutePath(),
-          settings.sandbox() ? "SANDBOX backend" : "blueprint " + settings.blueprint());
+          settings.sandboxSites() ? "SANDBOX backend"
+              : story != null ? "SANDBOX backend for blueprint " + story.blueprint() : "blueprint " + settings.blueprint());
       return portal;
     } catch (IOException | RuntimeException e) {
       if (accounts != null) {
@@ -309,6 +367,11 @@ public final class Portal implements AutoCloseable {
     return tw;
   }
 
+  /** The fakes behind an example blueprint, or null (tests hold and inspect them). */
+  Sandbox sandbox() {
+    return sandbox;
+  }
+
   /** Stops the web server (ending open event streams), then the sign-in records, the engine and the sandbox sites. */
   @Override
   public void close() {
@@ -321,7 +384,13 @@ public final class Portal implements AutoCloseable {
         try {
           tw.close();
         } finally {
-          sites.close();
+          try {
+            sites.close();
+          } finally {
+            if (sandbox != null) {
+              sandbox.close();
+            }
+          }
         }
       }
     }

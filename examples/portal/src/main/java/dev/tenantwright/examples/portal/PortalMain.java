@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 /** Runs the portal until it is stopped (Ctrl-C): {@code java -jar tenantwright-portal.jar --port 8080}. */
 @Command(name = "tenantwright-portal", mixinStandardHelpOptions = true, version = "tenantwright portal 0.1",
     description = "A sign-up portal that provisions each new company's demo and live environments, "
-        + "with live progress. Runs on the SANDBOX backend unless --blueprint names another blueprint.")
+        + "with live progress. Runs on the SANDBOX backend unless real backends are configured: the bundled sites, "
+        + "or with --blueprint one of the example blueprints on the test kit's fakes.")
 public final class PortalMain implements Callable<Integer> {
 
   @Option(names = "--port", description = "HTTP port (default: ${DEFAULT-VALUE}; 0 for any free port)",
@@ -39,7 +40,8 @@ public final class PortalMain implements Callable<Integer> {
   Path blueprints;
 
   @Option(names = "--blueprint", description = "blueprint of new environments (default: the bundled "
-      + Portal.SANDBOX_BLUEPRINT + ")")
+      + Portal.SANDBOX_BLUEPRINT + "); without --plugins, --blueprints and --plugin-config, one of the example "
+      + "blueprints runs on the SANDBOX's fakes: vercel-site, erp-frappe, erp-incus, website-compose")
   String blueprint;
 
   @Option(names = "--plugin-config", description = "YAML file with one section per backend; ${VAR} is read "
@@ -119,9 +121,15 @@ public final class PortalMain implements Callable<Integer> {
       stop.countDown();
     }, "portal-shutdown"));
     out.println("Tenantwright portal on " + portal.uri() + " - journal " + data.toAbsolutePath());
-    out.println(settings.sandbox()
-        ? "Backend: SANDBOX (sites run inside this process on 127.0.0.1; nothing leaves this machine)"
-        : "Blueprint: " + settings.blueprint());
+    if (settings.sandboxSites()) {
+      out.println("Backend: SANDBOX (sites run inside this process on 127.0.0.1; nothing leaves this machine)");
+    } else if (portal.sandbox() != null) {
+      out.println("Backend: SANDBOX for blueprint " + settings.blueprint() + " (the test kit's fakes in this "
+          + "process on 127.0.0.1; nothing leaves this machine)");
+      portal.sandbox().describe().forEach(d -> out.println("  SANDBOX " + d));
+    } else {
+      out.println("Blueprint: " + settings.blueprint());
+    }
     out.println("Mail: no mail server; sign-in links are written to " + mailer.file().toAbsolutePath());
     out.println("Stop with Ctrl-C.");
     stop.await();

@@ -39,6 +39,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -97,6 +98,7 @@ final class PortalServer implements AutoCloseable {
   private final Pages pages;
   private final int maxProvisionAttempts;
   private final Map<String, String> parameters;
+  private final BiFunction<String, String, Map<String, Object>> sandboxParameters;
   private final Portal.Access access;
   private final Set<String> trustedProxies;
   private final RateLimiter perClient;
@@ -109,16 +111,22 @@ final class PortalServer implements AutoCloseable {
   private final HttpServer server;
   private final AllowedHosts allowedHosts;
 
-  PortalServer(Tenantwright tw, Accounts accounts, Mailer mailer, Clock clock, boolean sandbox,
-      int maxProvisionAttempts, Map<String, String> parameters, Portal.Access access, InetSocketAddress address)
-      throws IOException {
+  /**
+   * {@code parameters} are the configured blueprint vars (with {@code {tenant}} and {@code {environment}}),
+   * {@code sandboxParameters} what a SANDBOX story needs for a tenant's environment; the configured ones win.
+   */
+  PortalServer(Tenantwright tw, Accounts accounts, Mailer mailer, Clock clock, Pages.Backend backend,
+      int maxProvisionAttempts, Map<String, String> parameters,
+      BiFunction<String, String, Map<String, Object>> sandboxParameters, Portal.Access access,
+      InetSocketAddress address) throws IOException {
     this.tw = tw;
     this.accounts = accounts;
     this.mailer = mailer;
     this.parameters = Map.copyOf(parameters);
+    this.sandboxParameters = sandboxParameters;
     this.access = access;
     this.trustedProxies = Set.copyOf(access.trustedProxies());
-    this.pages = new Pages(sandbox, mailer instanceof OutboxMailer o ? o.file().toString() : null,
+    this.pages = new Pages(backend, mailer instanceof OutboxMailer o ? o.file().toString() : null,
         access.linkLifetime().toMinutes());
     this.maxProvisionAttempts = maxProvisionAttempts;
     this.perClient = new RateLimiter(access.signupsPerClient(), clock, CLIENTS_REMEMBERED);
@@ -460,9 +468,12 @@ final class PortalServer implements AutoCloseable {
     redirect(ex, "/signin");
   }
 
-  /** Options of a run the portal starts: the configured blueprint vars, for this tenant and environment. */
+  /** Options of a run the portal starts: the sandbox's and the configured blueprint vars, for this environment. */
   private RunOptions options(String tenantId, String environment) {
     RunOptions options = RunOptions.defaults().actor("portal");
+    for (Map.Entry<String, Object> p : sandboxParameters.apply(tenantId, environment).entrySet()) {
+      options = options.parameter(p.getKey(), p.getValue());
+    }
     for (Map.Entry<String, String> p : parameters.entrySet()) {
       options = options.parameter(p.getKey(),
           p.getValue().replace("{tenant}", tenantId).replace("{environment}", environment));

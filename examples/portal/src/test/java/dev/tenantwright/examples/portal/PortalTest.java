@@ -378,10 +378,10 @@ class PortalTest {
   }
 
   /** One server-sent event. */
-  private record Sse(String name, JsonNode data) {}
+  record Sse(String name, JsonNode data) {}
 
   /** Reads events until one matches (returning all read, that one last); gives up with the run timeout. */
-  private static List<Sse> readUntil(BufferedReader reader, Predicate<Sse> last) throws Exception {
+  static List<Sse> readUntil(BufferedReader reader, Predicate<Sse> last) throws Exception {
     CompletableFuture<List<Sse>> read = CompletableFuture.supplyAsync(() -> {
       List<Sse> events = new ArrayList<>();
       String name = "message";

@@ -9,6 +9,8 @@ import dev.tenantwright.core.RunKind;
 import dev.tenantwright.core.RunOptions;
 import dev.tenantwright.core.RunState;
 import dev.tenantwright.core.Tenant;
+import dev.tenantwright.examples.stories.Stories;
+import dev.tenantwright.examples.stories.Story;
 import dev.tenantwright.spi.EnvironmentKind;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -113,6 +115,32 @@ final class Commands {
     @Override
     public Integer call() throws IOException {
       return ((Quickstart) spec.root().userObject()).demo();
+    }
+  }
+
+  @Command(name = "story", description = "Lists the user stories, or runs one end to end in the sandbox.")
+  static final class StoryCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "STORY", description = "the story to run (none: list them)")
+    String name;
+
+    @Override
+    public Integer call() {
+      Quickstart root = (Quickstart) spec.root().userObject();
+      if (name == null) {
+        root.printer.line("User stories (run one with: story NAME):");
+        Stories.all().forEach(s -> root.printer.line("  %-12s %s", s.name(), s.description()));
+        return 0;
+      }
+      Story story = Stories.find(name).orElseThrow(() -> new ParameterException(spec.commandLine(),
+          "Unknown story '" + name + "': one of " + Stories.names()));
+      if (root.config != null) {
+        throw new ParameterException(spec.commandLine(), "Stories run in the sandbox: drop --config");
+      }
+      return new StoryRunner(root).run(story);
     }
   }
 

@@ -42,7 +42,7 @@ final class Printer {
     }
     String where = String.format(Locale.ROOT, "%-13s", e.environment() == null ? "" : e.environment());
     String step = e.step() == null ? "" : "step " + e.stepIndex() + "/" + e.stepCount() + " " + e.step() + ": ";
-    line("  %s %s %3d%%  %s%s", where, bar(e.percent()), e.percent(), step, e.message());
+    line("  %s %s %3d%%  %s%s", where, bar(e.percent()), e.percent(), step, oneLine(e.message()));
   }
 
   void tenant(Tenant t) {
@@ -51,7 +51,7 @@ final class Printer {
 
   void environment(Environment env) {
     line("  %-14s %-6s %-10s blueprint %s%s", env.name(), env.kind(), env.state(), env.blueprint(),
-        env.lastError() == null ? "" : "  last error: " + env.lastError());
+        env.lastError() == null ? "" : "  last error: " + oneLine(env.lastError()));
     for (Environment.Resource r : env.resources()) {
       line("      %-16s %-22s %-8s %s", r.name(), r.type(), r.origin(), r.outputs());
     }
@@ -99,6 +99,33 @@ final class Printer {
     output(env, "app", "publishedPort", "compose app", "http://127.0.0.1:");
   }
 
+  /** An environment's links: each resource's URL (a bare host becomes https://host/), DNS record or published port. */
+  void links(Environment env) {
+    line("  %s/%s:", env.tenantId(), env.name());
+    for (Environment.Resource r : env.resources()) {
+      String link = link(r);
+      if (link != null) {
+        line("    %-16s %s", r.name(), link);
+      }
+    }
+  }
+
+  private static String link(Environment.Resource r) {
+    if (r.type().equals("http.health-check") || r.type().equals("tls.certificate")) {
+      return null;                        // what was checked, not something to open
+    }
+    Map<String, Object> o = r.outputs();
+    String published = o.get("publishedPort") instanceof Number port ? "http://127.0.0.1:" + port + "/" : null;
+    if (o.get("url") instanceof String url && !url.isBlank()) {
+      return (url.contains("://") ? url : "https://" + url + "/") + (published == null ? "" : "  (published on "
+          + published + ")");
+    }
+    if (r.type().equals("cloudflare.dns-record")) {
+      return "DNS " + o.get("type") + " " + o.get("name") + " -> " + o.get("content");
+    }
+    return published;
+  }
+
   private void output(Environment env, String resource, String key, String label, String prefix) {
     Environment.Resource r = env.resource(resource);
     Map<String, Object> outputs = r == null ? Map.of() : r.outputs();
@@ -107,6 +134,11 @@ final class Printer {
       String text = value.toString();
       line("    %-22s %s", label, text.contains("://") ? text : prefix + text);
     }
+  }
+
+  /** A message with its line breaks (a command's captured output) folded, so that it stays one line. */
+  static String oneLine(String message) {
+    return message == null ? null : message.strip().replaceAll("\\s*\\R\\s*", " / ");
   }
 
   private static String millis(Duration d) {

@@ -9,6 +9,9 @@ import dev.tenantwright.core.RunOptions;
 import dev.tenantwright.core.RunState;
 import dev.tenantwright.core.Tenant;
 import dev.tenantwright.core.Tenantwright;
+import dev.tenantwright.examples.stories.Backend;
+import dev.tenantwright.examples.stories.Sandbox;
+import dev.tenantwright.examples.stories.Story;
 import dev.tenantwright.spi.EnvironmentKind;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -30,12 +34,13 @@ import picocli.CommandLine.Option;
  * and compose plugins, shows a failing test instance rolled back, and prints the access URLs.
  *
  * <p>Without {@code --config} every backend is a sandbox started in this process (see {@link Sandbox}); the
- * journal is embedded H2 in {@code --data} and outlives the process, the sandbox does not.
+ * journal is embedded H2 in {@code --data} and outlives the process, the sandbox does not. {@code story} runs the
+ * user stories of {@code examples/blueprints} on the same sandbox (see {@link StoryRunner}).
  */
 @Command(name = "tenantwright", mixinStandardHelpOptions = true, version = "tenantwright quickstart 0.1",
     description = "Provisions a customer's world: embedded H2 journal, sandbox backends unless --config names real ones.",
-    subcommands = {Commands.Demo.class, Commands.Tenants.class, Commands.Env.class, Commands.Test.class,
-        Commands.Promote.class, Commands.PlanCommand.class, Commands.Runs.class})
+    subcommands = {Commands.Demo.class, Commands.StoryCommand.class, Commands.Tenants.class, Commands.Env.class,
+        Commands.Test.class, Commands.Promote.class, Commands.PlanCommand.class, Commands.Runs.class})
 public final class Quickstart implements Callable<Integer> {
 
   static final String ACTOR = "quickstart";
@@ -85,10 +90,13 @@ public final class Quickstart implements Callable<Integer> {
     return demo();
   }
 
+  /** The backends the demo's blueprint reaches. */
+  static final EnumSet<Backend> DEMO_BACKENDS = EnumSet.of(Backend.VERCEL, Backend.CLOUDFLARE, Backend.COMPOSE);
+
   /** Opens the engine on the journal, against the sandbox or the backends {@code --config} names. */
   Session open() throws IOException {
     printer.line("Tenantwright quickstart - journal: " + data.toAbsolutePath() + " (embedded H2)");
-    Sandbox sandbox = config == null ? new Sandbox() : null;
+    Sandbox sandbox = config == null ? Sandbox.start(DEMO_BACKENDS) : null;
     try {
       Tenantwright.Builder b = Tenantwright.builder()
           .embedded(data)
@@ -100,8 +108,7 @@ public final class Quickstart implements Callable<Integer> {
           .listener(printer::event);
       String defaultBlueprint = "quickstart";
       if (sandbox != null) {
-        printer.line("Backend: SANDBOX - the test kit's fakes, in this process on 127.0.0.1; nothing leaves this machine");
-        sandbox.describe().forEach(d -> printer.line("  SANDBOX " + d));
+        sandboxBanner(sandbox);
         sandbox.configure(b);
       } else {
         QuickstartConfig c = QuickstartConfig.read(config);
@@ -126,6 +133,35 @@ public final class Quickstart implements Callable<Integer> {
       }
       throw e;
     }
+  }
+
+  /**
+   * Opens the engine on the journal against a sandbox with the story's backends, its blueprint (the bundled copy of
+   * {@code examples/blueprints/<blueprint>.yaml}) and its host steps.
+   */
+  Session open(Story story) {
+    printer.line("Tenantwright quickstart - journal: " + data.toAbsolutePath() + " (embedded H2)");
+    Sandbox sandbox = Sandbox.start(story.backends());
+    try {
+      Tenantwright.Builder b = Tenantwright.builder()
+          .embedded(data)
+          .blueprint(story.loadBlueprint())
+          .defaultBlueprint(story.blueprint())
+          .backoff(Duration.ofMillis(50), Duration.ofSeconds(2))
+          .listener(printer::event);
+      story.hostSteps().forEach(b::step);
+      sandboxBanner(sandbox);
+      sandbox.configure(b);
+      return new Session(b.build(), sandbox);
+    } catch (RuntimeException e) {
+      sandbox.close();
+      throw e;
+    }
+  }
+
+  private void sandboxBanner(Sandbox sandbox) {
+    printer.line("Backend: SANDBOX - the test kit's fakes, in this process on 127.0.0.1; nothing leaves this machine");
+    sandbox.describe().forEach(d -> printer.line("  SANDBOX " + d));
   }
 
   /** The end-to-end demo; 0 when demo, live and the test instance are READY and the broken one rolled back clean. */
@@ -174,15 +210,16 @@ public final class Quickstart implements Callable<Integer> {
   private boolean failingTestInstance(Session s, Tenant t) {
     printer.line("");
     printer.line("A test instance whose Vercel build fails (SANDBOX: the fake Vercel fails builds for this run):");
-    s.sandbox().vercel.failBuilds("BUILD_FAILED", "Command \"npm run build\" exited with 1");
+    List<String> before = s.sandbox().liveObjects();
+    s.sandbox().vercel().failBuilds("BUILD_FAILED", "Command \"npm run build\" exited with 1");
     Run broken;
     try {
       broken = s.tw().environments().createTest(t.id(), "broken", options()).await(RUN_TIMEOUT);
     } finally {
-      s.sandbox().vercel.succeedBuilds();
+      s.sandbox().vercel().succeedBuilds();
     }
     printer.line("Run " + broken.id() + " for " + broken.environment() + " ended " + broken.state() + ": " + broken.error());
-    List<String> left = s.sandbox().leftovers(t.id(), broken.environment());
+    List<String> left = s.sandbox().leftovers(before);
     printer.line("Left in the sandbox for " + broken.environment() + ": " + (left.isEmpty() ? "nothing" : left));
     return broken.state() == RunState.ROLLED_BACK && left.isEmpty();
   }

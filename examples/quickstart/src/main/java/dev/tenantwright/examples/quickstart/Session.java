@@ -1,6 +1,7 @@
 package dev.tenantwright.examples.quickstart;
 
 import dev.tenantwright.core.Tenantwright;
+import dev.tenantwright.examples.stories.Sandbox;
 
 /**
  * One opened engine and, without {@code --config}, the sandbox it runs against; closing it closes both.

@@ -1,0 +1,151 @@
+package dev.tenantwright.examples.quickstart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code story} end to end: each user story of {@code examples/blueprints} runs in the sandbox on a fresh journal —
+ * its environments READY, its failure rolled back with nothing left in the fakes, and what was made printed.
+ */
+class StoryCommandTest {
+
+  @TempDir
+  Path data;
+
+  private String story(String name) {
+    return QuickstartTest.run(0, "story", name, "--data", data.toString());
+  }
+
+  /** The part of the output after {@code from} (and before {@code to}, when given). */
+  private static String section(String out, String from, String to) {
+    int start = out.indexOf(from);
+    assertThat(start).as(out).isNotNegative();
+    int end = to == null ? out.length() : out.indexOf(to, start);
+    return out.substring(start, end < 0 ? out.length() : end);
+  }
+
+  @Test
+  void storyWithoutANameListsTheStoriesThatExist() {
+    String out = QuickstartTest.run(0, "story");
+
+    assertThat(out).contains("User stories (run one with: story NAME):")
+        .containsPattern("vercel-site +Client site on Vercel")
+        .containsPattern("erp-frappe +ERP site per signup")
+        .containsPattern("erp-incus +ERP world per customer")
+        .containsPattern("website +Website per customer")
+        .doesNotContain("merchant");
+  }
+
+  @Test
+  void anUnknownStoryIsRefusedNamingTheStoriesThatExist() {
+    assertThat(QuickstartTest.run(2, "story", "merchant", "--data", data.toString()))
+        .contains("Unknown story 'merchant': one of [vercel-site, erp-frappe, erp-incus, website]");
+  }
+
+  @Test
+  void theVercelSiteStoryProvisionsTheClientSiteRedeploysItAndRollsBackAFailedBuild() {
+    String out = story("vercel-site");
+
+    assertThat(out).contains("Blueprint: examples/blueprints/vercel-site.yaml").contains("SANDBOX vercel")
+        .contains("SANDBOX cloudflare").contains("step 3/8 deploy: ").contains("is BUILDING").doesNotContain("NOT AS EXPECTED");
+    assertThat(out).containsPattern("Vercel serves live.acme-shop.example.com from deployment dpl_\\w+")
+        .containsPattern("was served by (dpl_\\w+) until dpl_\\w+ was READY; \\1 is kept for a rollback");
+    assertThat(section(out, "Failure:", "What was made:"))
+        .containsPattern("for acme-shop/test-broken ended ROLLED_BACK: step 'deploy' \\(vercel.deployment\\) failed")
+        .contains("[BUILD_FAILED] Command \"npm run build\" exited with 1")
+        .contains("Left in the sandbox for acme-shop/test-broken: nothing");
+    assertThat(section(out, "What was made:", "Links")).containsPattern("live +LIVE +READY +blueprint vercel-site")
+        .containsPattern("test-next +TEST +READY").containsPattern("test-broken +TEST +FAILED")
+        .contains("vercel.project").contains("vercel.domain-check").contains("tls.certificate");
+    assertThat(section(out, "Links", null))
+        .containsPattern("deploy +https://acme-shop--live--site-\\w+\\.vercel\\.app/")
+        .containsPattern("dns +DNS CNAME live.acme-shop.example.com -> \\w+\\.vercel-dns-017\\.com")
+        .contains("acme-shop/live, acme-shop/test-next are READY.")
+        .contains("acme-shop/test-broken rolled back as intended");
+  }
+
+  @Test
+  void theErpFrappeStoryMakesTheSiteOfASignupOnceAndDropsTheSiteOfAFailedOne() {
+    String out = story("erp-frappe");
+
+    assertThat(out).contains("Blueprint: examples/blueprints/erp-frappe.yaml").contains("SANDBOX frappe")
+        .doesNotContain("NOT AS EXPECTED");
+    assertThat(out).contains("Bench site acme.erp.example.com: apps [frappe, erpnext], first user ops@acme.example "
+        + "(System Manager), scheduler on")
+        .containsPattern("Registered in the host's customer table: acme -> https://acme.erp.example.com \\(API key \\w+;")
+        .containsPattern("Tenant 'acme', run (\\w+) \\(the first signup's run: \\1\\); the bench holds "
+            + "\\[acme.erp.example.com\\]")
+        .contains("Refused, as the sign-up page would say it: the e-mail is already registered to another tenant");
+    assertThat(section(out, "Failure:", "What was made:"))
+        .contains("for globex/live ended ROLLED_BACK: step 'site' (frappe.site) failed")
+        .contains("The table 'tabItem' is full")
+        .contains("Left in the sandbox for globex/live: nothing");
+    assertThat(section(out, "What was made:", null)).containsPattern("register +host.register-tenant +CREATED")
+        .containsPattern("Globex Corporation \\(globex\\):\\n +live +LIVE +FAILED")
+        .contains("site             https://acme.erp.example.com")
+        .contains("acme/live is READY.").contains("globex/live rolled back as intended");
+  }
+
+  @Test
+  void theErpIncusStoryResetsOneTestInstanceAndPromotesTheOtherToLive() {
+    String out = story("erp-incus");
+
+    assertThat(out).contains("Blueprint: examples/blueprints/erp-incus.yaml").contains("SANDBOX incus")
+        .doesNotContain("NOT AS EXPECTED");
+    assertThat(out).containsPattern("demo: container abc-corporation--demo--erp Running, CUSTOMER_ID=abc-corporation, "
+            + "snapshots \\[tw-baseline\\], http://127.0.0.1:\\d+/")
+        .contains("test instances: [test-qa, test-upgrade]")
+        .contains("before: user.qa.orders=42 test orders").contains("after:  user.qa.orders=null")
+        .contains("queued reset of test-qa").contains("queued promote of live")
+        .contains("live: limits.memory=512MiB, the same container abc-corporation--live--erp");
+    assertThat(section(out, "Failure:", "What was made:"))
+        .contains("for abc-corporation/test-broken ended ROLLED_BACK: step 'erp' (incus.instance) failed")
+        .contains("No space left on device")
+        .contains("Left in the sandbox for abc-corporation/test-broken: nothing");
+    assertThat(section(out, "Links", null)).containsPattern("erp +http://127.0.0.1:\\d+/")
+        .contains("abc-corporation/demo, abc-corporation/live, abc-corporation/test-qa, abc-corporation/test-upgrade "
+            + "are READY.");
+  }
+
+  @Test
+  void theWebsiteStoryGivesOneCustomerTwoSitesRedeploysAPushAndRollsBackAnUnhealthyOne() {
+    String out = story("website");
+
+    assertThat(out).contains("Blueprint: examples/blueprints/website-compose.yaml").contains("SANDBOX compose")
+        .contains("SANDBOX traefik").contains("SANDBOX cloudflare").doesNotContain("NOT AS EXPECTED");
+    assertThat(out).contains("sites of acme-shop: [blog, shop]")
+        .contains("shop-live: https://shop-live.acme-shop.example.com/ -> container acme-shop--shop-live--site-web-1 "
+            + "healthy")
+        .contains("a delivery signed with another secret: REFUSED (signature does not match the body")
+        .contains("shop-live runs revision 9f2c1e7d4b3a29f1c0e5d6b7a8c9d0e1f2a3b4c5 (container generation 1 -> 2");
+    assertThat(section(out, "Failure:", "What was made:"))
+        .contains("for acme-shop/shop-test-broken ended ROLLED_BACK: step 'site' (compose.project) failed")
+        .contains("is unhealthy")
+        .contains("Left in the sandbox for acme-shop/shop-test-broken: nothing");
+    assertThat(section(out, "Links", null))
+        .containsPattern("site +https://shop-live.acme-shop.example.com/ +\\(published on http://127.0.0.1:\\d+/\\)")
+        .contains("www              https://www.blog-live.acme-shop.example.com/")
+        .contains("dns              DNS A blog-live.acme-shop.example.com -> 203.0.113.10")
+        .contains("acme-shop/shop-live, acme-shop/blog-live are READY.");
+  }
+
+  @Test
+  void aStoryRunAgainOnTheSameJournalDestroysWhatTheFirstLeftAndEndsReadyAgain() {
+    story("erp-incus");
+    String again = story("erp-incus");
+
+    assertThat(again).contains("Destroying abc-corporation/live from an earlier run first")
+        .contains("Destroying abc-corporation/test-broken from an earlier run first")
+        .contains("Left in the sandbox for abc-corporation/test-broken: nothing")
+        .contains("abc-corporation/test-qa, abc-corporation/test-upgrade are READY.");
+  }
+
+  @Test
+  void storiesRunInTheSandboxOnly() {
+    assertThat(QuickstartTest.run(2, "story", "erp-incus", "--config", data.resolve("tw.yaml").toString()))
+        .contains("Stories run in the sandbox: drop --config");
+  }
+}

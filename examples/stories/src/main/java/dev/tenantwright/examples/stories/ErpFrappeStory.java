@@ -1,0 +1,120 @@
+package dev.tenantwright.examples.stories;
+
+import dev.tenantwright.core.ConflictException;
+import dev.tenantwright.core.NewTenant;
+import dev.tenantwright.core.Run;
+import dev.tenantwright.core.Tenant;
+import dev.tenantwright.spi.EnvironmentKind;
+import dev.tenantwright.spi.ProvisioningStep;
+import dev.tenantwright.testkit.frappe.FakeBench;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * ERP site per signup (use case 2): {@code examples/blueprints/erp-frappe.yaml} against the test kit's Frappe bench —
+ * a signup gets its site with ERPNext, its admin user and API keys, and is registered in the host's customer table;
+ * the same signup again is the same tenant and the same run; an e-mail that owns a tenant is refused kindly; a signup
+ * whose app install fails leaves no site behind.
+ */
+final class ErpFrappeStory implements Story {
+
+  private static final NewTenant ACME = NewTenant.company("Acme Corp").email("ops@acme.example").slug("acme");
+
+  private final CustomerTable customers = new CustomerTable();
+  private Run signup;
+
+  @Override
+  public String name() {
+    return "erp-frappe";
+  }
+
+  @Override
+  public String description() {
+    return "ERP site per signup on a Frappe bench: new-site, ERPNext, admin user, API keys, the tenant registered; "
+        + "a repeated signup is the same tenant and run";
+  }
+
+  @Override
+  public String blueprint() {
+    return "erp-frappe";
+  }
+
+  @Override
+  public Set<Backend> backends() {
+    return EnumSet.of(Backend.FRAPPE);
+  }
+
+  @Override
+  public List<ProvisioningStep<?, ?>> hostSteps() {
+    return List.of(customers);
+  }
+
+  /** The blueprint's defaults do: the site is {@code <tenant>.erp.example.com}, in the sandbox's zone. */
+  @Override
+  public Map<String, Object> parameters(Sandbox sandbox, String tenantId, String environment) {
+    return Map.of();
+  }
+
+  @Override
+  public List<Scene> scenes() {
+    return List.of(
+        new Scene("Acme Corp signs up for the subdomain acme", ctx -> {
+          Tenant t = ctx.customer(ACME);
+          signup = ctx.await(launch(ctx, t));
+          FakeBench bench = ctx.sandbox().bench();
+          String site = t.id() + ".erp.example.com";
+          FakeBench.SiteView made = bench.site(site).orElse(null);
+          FakeBench.UserView owner = made == null ? null : made.users().get(t.email());
+          ctx.expect(made != null && made.apps().contains("erpnext"), "the bench has the site " + site + " with ERPNext");
+          ctx.expect(owner != null && owner.systemManager(), t.email() + " is its System Manager");
+          if (made != null) {
+            ctx.say("Bench site " + made.name() + ": apps " + made.apps() + ", first user " + t.email()
+                + (owner != null && owner.systemManager() ? " (System Manager)" : "") + ", scheduler "
+                + (made.schedulerActive() ? "on" : "off"));
+          }
+          customers.row(t.id()).ifPresentOrElse(r -> ctx.say("Registered in the host's customer table: " + t.id()
+                  + " -> " + r.url() + " (API key " + r.apiKey() + "; its secret is kept, never shown)"),
+              () -> ctx.expect(false, "the host's customer table has " + t.id()));
+        }),
+        new Scene("The same signup again (a double click, a retried request): same tenant, same run", ctx -> {
+          Tenant again = ctx.tw().tenants().create(ACME);
+          Run repeated = launch(ctx, again);
+          ctx.say("Tenant '" + again.id() + "', run " + repeated.id() + " (the first signup's run: " + signup.id()
+              + "); the bench holds " + ctx.sandbox().bench().sites());
+          ctx.expect(again.id().equals(signup.tenantId()), "the repeated signup finds tenant " + signup.tenantId());
+          ctx.expect(repeated.id().equals(signup.id()), "the repeated signup is run " + signup.id());
+          ctx.expect(ctx.sandbox().bench().sites().size() == 1, "the bench made one site");
+        }),
+        new Scene("Another company signs up with an e-mail that already owns a tenant", ctx -> {
+          int calls = ctx.sandbox().bench().calls();
+          try {
+            ctx.tw().tenants().create(NewTenant.company("Acme Two").email("OPS@acme.example").slug("acme-two"));
+            ctx.expect(false, "a second tenant for ops@acme.example is refused");
+          } catch (ConflictException e) {
+            ctx.say("Refused, as the sign-up page would say it: " + e.getMessage());
+          }
+          ctx.expect(ctx.sandbox().bench().calls() == calls, "nothing ran on the bench for it");
+        }));
+  }
+
+  @Override
+  public Failure failure() {
+    return new Failure("Globex signs up while the bench cannot install ERPNext (every install-app exits 1)",
+        sandbox -> {
+          FakeBench bench = sandbox.bench();
+          bench.failAlways("install-app", 1, "An error occurred while installing erpnext: "
+              + "pymysql.err.OperationalError: (1114, \"The table 'tabItem' is full\")");
+          return bench::clearFailures;
+        },
+        ctx -> launch(ctx, ctx.customer(NewTenant.company("Globex Corporation").email("ops@globex.example")
+            .slug("globex"))));
+  }
+
+  /** What the host's "Launch" button does: provision live, keyed by the signup, so a repeat is the same run. */
+  private static Run launch(StoryContext ctx, Tenant t) {
+    return ctx.tw().environments().provision(t.id(), EnvironmentKind.LIVE,
+        ctx.options(t.id(), "live").reason("signup").idempotencyKey(ctx.key("signup-" + t.id())));
+  }
+}

@@ -1,0 +1,328 @@
+package dev.tenantwright.examples.stories;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.tenantwright.core.Tenantwright;
+import dev.tenantwright.testkit.FakeCommandRunner;
+import dev.tenantwright.testkit.cloudflare.CloudflareFake;
+import dev.tenantwright.testkit.compose.FakeDockerCompose;
+import dev.tenantwright.testkit.frappe.FakeBench;
+import dev.tenantwright.testkit.incus.IncusFake;
+import dev.tenantwright.testkit.tls.FakeTls;
+import dev.tenantwright.testkit.traefik.TraefikFake;
+import dev.tenantwright.testkit.vercel.VercelFake;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The sandbox backends: fakes from the test kit standing in for Vercel, Cloudflare, Docker Compose, Traefik, Incus
+ * and a Frappe bench, all inside this process (HTTP servers on 127.0.0.1, fake programs behind a fake command
+ * runner), so that a blueprint runs offline against the real plugins, loaded from the classpath.
+ *
+ * <p>Beside the backends it keeps what a run may point at: a health endpoint ({@link #healthUrl()}), TLS endpoints
+ * serving trusted certificates for given names ({@link #tls(String...)}), and an HTTP answer on every port a Compose
+ * container publishes, so health checks of published sites pass. Every DNS name under {@link #ZONE} is the
+ * platform's to give out.
+ *
+ * <p>Everything is in memory and lives as long as this object; {@link #close()} stops it all and removes its
+ * folders. Thread-safe.
+ *
+ * <pre>{@code
+ * try (Sandbox sandbox = Sandbox.start(EnumSet.of(Backend.VERCEL, Backend.CLOUDFLARE))) {
+ *   Tenantwright tw = sandbox.configure(Tenantwright.builder().embedded(dir)).blueprint(b).build();
+ *   ...
+ *   assertThat(sandbox.leftovers(before)).isEmpty();
+ * }
+ * }</pre>
+ */
+public final class Sandbox implements AutoCloseable {
+
+  /** The DNS zone of the sandbox's Cloudflare, under which every name is the platform's. */
+  public static final String ZONE = CloudflareFake.ZONE_NAME;
+  /** The database root password the sandbox's Frappe bench accepts. */
+  static final String BENCH_ROOT_PASSWORD = "sandbox-root-password";
+  /** The external Docker network Traefik routes on. */
+  static final String TRAEFIK_NETWORK = "traefik";
+
+  private final Set<Backend> backends;
+  private final Path root;
+  private final FakeCommandRunner runner = new FakeCommandRunner();
+  private final VercelFake vercel;
+  private final CloudflareFake cloudflare;
+  private final FakeDockerCompose compose;
+  private final TraefikFake traefik;
+  private final IncusFake incus;
+  private final FakeBench bench;
+  private final PublishedPorts ports = new PublishedPorts();
+  private final Map<List<String>, FakeTls> tls = new ConcurrentHashMap<>();
+  private HttpServer health;
+
+  private Sandbox(Set<Backend> backends, Path root, List<AutoCloseable> started) throws IOException {
+    this.backends = Set.copyOf(backends);
+    this.root = root;
+    vercel = backends.contains(Backend.VERCEL) ? add(started, new VercelFake()) : null;
+    cloudflare = backends.contains(Backend.CLOUDFLARE) ? add(started, new CloudflareFake()) : null;
+    traefik = backends.contains(Backend.TRAEFIK)
+        ? add(started, new TraefikFake(Files.createDirectories(root.resolve("traefik-dynamic")))
+            .throttle(Duration.ofMillis(100)))
+        : null;
+    incus = backends.contains(Backend.INCUS) ? add(started, new IncusFake()) : null;
+    if (backends.contains(Backend.COMPOSE)) {
+      Files.createDirectories(composeSites());
+      compose = new FakeDockerCompose();
+      if (traefik != null) {
+        compose.externalNetwork(TRAEFIK_NETWORK);
+      }
+      runner.on(compose);
+      // What a Docker host does beside Compose: published ports answer, Traefik's docker provider sees services.
+      compose.afterEachCall(n -> ports.follow(compose, traefik));
+    } else {
+      compose = null;
+    }
+    if (backends.contains(Backend.FRAPPE)) {
+      bench = new FakeBench().rootCredentials("root", BENCH_ROOT_PASSWORD);
+      bench.attachTo(runner);
+    } else {
+      bench = null;
+    }
+    if (vercel != null && cloudflare != null) {
+      // Vercel sees a domain configured once the Cloudflare zone holds the record it recommends.
+      vercel.dnsLookup((type, name) -> cloudflare.records().stream()
+          .filter(r -> r.type().equals(type) && r.name().equals(name)).map(CloudflareFake.DnsRecord::content).toList());
+    }
+  }
+
+  /** Starts the fakes of {@code backends}. */
+  public static Sandbox start(Set<Backend> backends) {
+    List<AutoCloseable> started = new ArrayList<>();
+    Path root = null;
+    try {
+      root = Files.createTempDirectory("tenantwright-sandbox");
+      return new Sandbox(backends.isEmpty() ? EnumSet.noneOf(Backend.class) : EnumSet.copyOf(backends), root,
+          started);
+    } catch (IOException | RuntimeException e) {
+      started.forEach(Sandbox::closeQuietly);
+      if (root != null) {
+        delete(root);
+      }
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException(io);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  private static <T extends AutoCloseable> T add(List<AutoCloseable> started, T fake) {
+    started.add(fake);
+    return fake;
+  }
+
+  /** The backends this sandbox stands in for. */
+  public Set<Backend> backends() {
+    return backends;
+  }
+
+  /**
+   * Points the plugins of the started backends (loaded from the classpath) at the fakes: their configuration
+   * sections, the command runner, the platform's DNS zone, and loopback as a place health checks may reach.
+   */
+  public Tenantwright.Builder configure(Tenantwright.Builder builder) {
+    builder.classpathPlugins(true)
+        .commandRunner(runner)
+        .platformDomains(ZONE)          // DNS names in the sandbox zone are the platform's to give out
+        .egressAllow("127.0.0.1");      // the sandbox's sites and endpoints answer on loopback
+    if (vercel != null) {
+      builder.pluginConfig("vercel", Map.of("token", VercelFake.TOKEN, "baseUrl", vercel.baseUrl(),
+          "pollInterval", "20ms", "maxPollInterval", "100ms"));
+    }
+    if (cloudflare != null) {
+      builder.pluginConfig("cloudflare", Map.of("token", CloudflareFake.TOKEN, "zoneId", CloudflareFake.ZONE_ID,
+          "baseUrl", cloudflare.baseUrl()));
+    }
+    if (compose != null) {
+      builder.pluginConfig("compose", traefik == null
+          ? Map.of("rootDir", composeSites().toString())
+          : Map.of("rootDir", composeSites().toString(), "certResolver", "le", "traefikNetwork", TRAEFIK_NETWORK));
+    }
+    if (traefik != null) {
+      builder.pluginConfig("traefik", Map.of("directory", traefik.directory().toString(), "apiUrl", traefik.baseUrl(),
+          "serviceProviders", List.of("docker"), "certResolver", "le", "verifyTimeoutSeconds", 10,
+          "pollIntervalMillis", 50));
+    }
+    if (incus != null) {
+      builder.pluginConfig("incus", Map.of("url", incus.baseUrl(), "addressTimeoutSeconds", 0));
+    }
+    if (bench != null) {
+      builder.pluginConfig("frappe", Map.of("transport", "local", "benchDir", FakeBench.DEFAULT_BENCH_DIR,
+          "dbRootPassword", BENCH_ROOT_PASSWORD));
+    }
+    return builder;
+  }
+
+  /** One line per fake, for a banner. */
+  public List<String> describe() {
+    List<String> lines = new ArrayList<>();
+    if (vercel != null) {
+      lines.add("vercel     " + vercel.baseUrl() + " (VercelFake)");
+    }
+    if (cloudflare != null) {
+      lines.add("cloudflare " + cloudflare.baseUrl() + " (CloudflareFake, zone " + ZONE + ")");
+    }
+    if (compose != null) {
+      lines.add("compose    fake `docker compose` (FakeDockerCompose), sites in " + composeSites());
+    }
+    if (traefik != null) {
+      lines.add("traefik    " + traefik.baseUrl() + " (TraefikFake), routes in " + traefik.directory());
+    }
+    if (incus != null) {
+      lines.add("incus      " + incus.baseUrl() + " (IncusFake, image " + IncusFake.DEFAULT_IMAGE + ")");
+    }
+    if (bench != null) {
+      lines.add("frappe     fake `bench` (FakeBench) in " + FakeBench.DEFAULT_BENCH_DIR);
+    }
+    return lines;
+  }
+
+  public VercelFake vercel() {
+    return present(vercel, Backend.VERCEL);
+  }
+
+  public CloudflareFake cloudflare() {
+    return present(cloudflare, Backend.CLOUDFLARE);
+  }
+
+  public FakeDockerCompose compose() {
+    return present(compose, Backend.COMPOSE);
+  }
+
+  public TraefikFake traefik() {
+    return present(traefik, Backend.TRAEFIK);
+  }
+
+  public IncusFake incus() {
+    return present(incus, Backend.INCUS);
+  }
+
+  public FakeBench bench() {
+    return present(bench, Backend.FRAPPE);
+  }
+
+  private static <T> T present(T fake, Backend backend) {
+    if (fake == null) {
+      throw new IllegalStateException("this sandbox was started without " + backend);
+    }
+    return fake;
+  }
+
+  /**
+   * A TLS endpoint on 127.0.0.1 whose certificate, signed by a CA of its own ({@link FakeTls#caPem()}), covers
+   * exactly {@code names}: what a certificate check connects to instead of resolving the names. Started on first
+   * use; the same names give the same endpoint.
+   */
+  public FakeTls tls(String... names) {
+    return tls.computeIfAbsent(List.of(names), n -> FakeTls.serving(names));
+  }
+
+  /** A URL on 127.0.0.1 that answers 200 to every GET: the live site a health check of a fake deployment asks. */
+  public synchronized String healthUrl() {
+    if (health == null) {
+      health = serve(0, () -> "ok\n");
+    }
+    return "http://127.0.0.1:" + health.getAddress().getPort() + "/health";
+  }
+
+  /** Everything the fakes hold now, one line each, prefixed with the backend's name. */
+  public List<String> liveObjects() {
+    List<String> out = new ArrayList<>();
+    addAll(out, "vercel", vercel == null ? null : vercel.liveObjects());
+    addAll(out, "cloudflare", cloudflare == null ? null : cloudflare.liveObjects());
+    addAll(out, "compose", compose == null ? null : compose.liveObjects());
+    addAll(out, "traefik", traefik == null ? null : traefik.liveObjects());
+    addAll(out, "incus", incus == null ? null : incus.liveObjects());
+    addAll(out, "frappe", bench == null ? null : bench.liveObjects());
+    return out;
+  }
+
+  private static void addAll(List<String> out, String backend, Collection<String> objects) {
+    if (objects != null) {
+      objects.forEach(o -> out.add(backend + ": " + o));
+    }
+  }
+
+  /** What the fakes hold now that they did not hold at {@code before} (an earlier {@link #liveObjects()}). */
+  public List<String> leftovers(Collection<String> before) {
+    Set<String> earlier = Set.copyOf(before);
+    return liveObjects().stream().filter(o -> !earlier.contains(o)).toList();
+  }
+
+  private Path composeSites() {
+    return root.resolve("sites");
+  }
+
+  /** Stops every fake, endpoint and published port, and removes the sandbox's folders. */
+  @Override
+  public void close() {
+    Stream.of(vercel, cloudflare, traefik, incus).forEach(Sandbox::closeQuietly);
+    tls.values().forEach(Sandbox::closeQuietly);
+    ports.close();
+    synchronized (this) {
+      if (health != null) {
+        health.stop(0);
+      }
+    }
+    delete(root);
+  }
+
+  /** Serves {@code body} as text to every request on 127.0.0.1:{@code port} (0: any free port). */
+  static HttpServer serve(int port, Supplier<String> body) {
+    try {
+      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+      server.createContext("/", exchange -> {
+        byte[] bytes = body.get().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(bytes);
+        }
+      });
+      server.start();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      // closing a fake at the end: nothing more to do about it
+    }
+  }
+
+  private static void delete(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
