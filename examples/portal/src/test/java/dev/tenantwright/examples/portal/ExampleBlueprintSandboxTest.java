@@ -1,8 +1,11 @@
 package dev.tenantwright.examples.portal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tenantwright.core.Environment;
+import dev.tenantwright.core.EnvironmentState;
 import dev.tenantwright.examples.portal.PortalTest.Sse;
 import dev.tenantwright.testkit.cloudflare.CloudflareFake;
 import java.io.BufferedReader;
@@ -23,6 +26,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The portal started with {@code --blueprint vercel-site} and no real backends: that example blueprint runs on the
@@ -83,7 +88,7 @@ class ExampleBlueprintSandboxTest {
       assertThat(p.path("environment").asText()).isEqualTo("live");
       assertThat(p.path("step").asText()).isEqualTo("deploy");
       assertThat(p.path("stepCount").asInt()).isEqualTo(8);
-      assertThat(p.path("message").asText()).matches("deployment dpl_\\w+ is READY");
+      assertThat(p.path("message").asText()).matches("deployment dpl_\\w+ is READY \\(\\d+%\\)");
     });
     assertThat(progress).anySatisfy(p -> {
       assertThat(p.path("environment").asText()).isEqualTo("live");
@@ -104,6 +109,28 @@ class ExampleBlueprintSandboxTest {
     assertThat(portal.sandbox().vercel().servedDeployment("live.acme-shop.example.com")).isPresent();
     assertThat(portal.sandbox().cloudflare().records()).extracting(CloudflareFake.DnsRecord::name)
         .containsExactlyInAnyOrder("demo.acme-shop.example.com", "live.acme-shop.example.com");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"erp-frappe", "erp-incus", "website-compose"})
+  void everyOtherExampleBlueprintProvisionsDemoAndLiveOnItsOwnSandbox(String blueprint, @TempDir Path dir)
+      throws Exception {
+    Portal.RateLimit plenty = new Portal.RateLimit(1000, Duration.ofHours(1));
+    try (Portal other = Portal.start(Portal.Settings.defaults(dir).withBackends(null, null, blueprint, Map.of())
+        .withMailer(mail).withAccess(Portal.Access.defaults().withSignupLimits(plenty, plenty, plenty)))) {
+      Visitor globex = new Visitor(other, mail);
+      globex.signup("Globex " + blueprint, blueprint + "@globex.example", "services");
+      globex.signIn(blueprint + "@globex.example");
+      String tenant = other.tenantwright().tenants().list().get(0).id();
+
+      await(blueprint).atMost(Duration.ofMinutes(2)).until(() -> other.tenantwright().environments().list(tenant)
+          .stream().filter(e -> e.state() == EnvironmentState.READY).count() == 2);
+
+      assertThat(other.sandbox().backends()).isNotEmpty();
+      assertThat(other.sandbox().liveObjects()).as("what the sandbox's fakes hold for " + tenant).isNotEmpty();
+      assertThat(other.tenantwright().environments().list(tenant)).extracting(Environment::blueprint)
+          .containsOnly(blueprint);
+    }
   }
 
   @Test
