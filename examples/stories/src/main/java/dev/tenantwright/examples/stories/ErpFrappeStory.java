@@ -32,8 +32,7 @@ final class ErpFrappeStory implements Story {
 
   @Override
   public String description() {
-    return "ERP site per signup on a Frappe bench: new-site, ERPNext, admin user, API keys, the tenant registered; "
-        + "a repeated signup is the same tenant and run";
+    return "ERP site per signup on a Frappe bench: ERPNext, admin user, API keys, an idempotent repeat";
   }
 
   @Override

@@ -34,8 +34,7 @@ final class ErpIncusStory implements Story {
 
   @Override
   public String description() {
-    return "ERP world per customer on Incus: demo, live and test instances from a template image; one test "
-        + "instance reset, another promoted to live";
+    return "ERP world per customer on Incus: demo, live, test instances; one reset, one promoted to live";
   }
 
   @Override

@@ -27,8 +27,7 @@ final class VercelSiteStory implements Story {
 
   @Override
   public String description() {
-    return "Client site on Vercel: project, variables, a deployment polled to READY, the client's domain with its "
-        + "Cloudflare CNAME, certificate and health checks; a redeploy and a failed build";
+    return "Client site on Vercel with Cloudflare DNS: deploy, domain, certificate, redeploy, a failed build";
   }
 
   @Override

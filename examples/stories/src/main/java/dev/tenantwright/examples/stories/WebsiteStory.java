@@ -51,8 +51,7 @@ final class WebsiteStory implements Story {
 
   @Override
   public String description() {
-    return "Website per customer on Docker Compose with Traefik, Cloudflare DNS and TLS: two sites (shop and blog), "
-        + "a signed git push redeploying its revision";
+    return "Website per customer on Compose, Traefik, DNS and TLS: two sites, a signed push redeploys";
   }
 
   @Override
