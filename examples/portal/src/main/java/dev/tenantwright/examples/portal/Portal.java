@@ -326,7 +326,6 @@ public final class Portal implements AutoCloseable {
     builder.classpathPlugins(false);
     if (story != null) {
       builder.blueprint(story.loadBlueprint());
-      story.hostSteps().forEach(builder::step);
       sandbox.configure(builder);
     }
     Tenantwright tw = builder.build();

@@ -16,9 +16,15 @@ import java.util.Map;
 final class Printer {
 
   private final PrintStream out;
+  private volatile boolean withTenant;
 
   Printer(PrintStream out) {
     this.out = out;
+  }
+
+  /** Progress lines name the tenant too ({@code tenant/environment}): a story may have several customers. */
+  void withTenant() {
+    withTenant = true;
   }
 
   PrintStream out() {
@@ -40,7 +46,8 @@ final class Printer {
     if (e.type() == EventType.TENANT_CREATED || e.type() == EventType.STEP_STARTED) {
       return;
     }
-    String where = String.format(Locale.ROOT, "%-13s", e.environment() == null ? "" : e.environment());
+    String env = e.environment() == null ? "" : withTenant ? e.tenantId() + "/" + e.environment() : e.environment();
+    String where = String.format(Locale.ROOT, withTenant ? "%-24s" : "%-13s", env);
     String step = e.step() == null ? "" : "step " + e.stepIndex() + "/" + e.stepCount() + " " + e.step() + ": ";
     line("  %s %s %3d%%  %s%s", where, bar(e.percent()), e.percent(), step, oneLine(e.message()));
   }

@@ -136,8 +136,8 @@ public final class Quickstart implements Callable<Integer> {
   }
 
   /**
-   * Opens the engine on the journal against a sandbox with the story's backends, its blueprint (the bundled copy of
-   * {@code examples/blueprints/<blueprint>.yaml}) and its host steps.
+   * Opens the engine on the journal against a sandbox with the story's backends and its blueprint (the bundled copy
+   * of {@code examples/blueprints/<blueprint>.yaml}).
    */
   Session open(Story story) {
     printer.line("Tenantwright quickstart - journal: " + data.toAbsolutePath() + " (embedded H2)");
@@ -149,7 +149,6 @@ public final class Quickstart implements Callable<Integer> {
           .defaultBlueprint(story.blueprint())
           .backoff(Duration.ofMillis(50), Duration.ofSeconds(2))
           .listener(printer::event);
-      story.hostSteps().forEach(b::step);
       sandboxBanner(sandbox);
       sandbox.configure(b);
       return new Session(b.build(), sandbox);

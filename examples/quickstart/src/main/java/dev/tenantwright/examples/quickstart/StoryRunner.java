@@ -33,6 +33,7 @@ final class StoryRunner {
   }
 
   int run(Story story) {
+    printer.withTenant();
     printer.line("Story " + story.name() + ": " + story.description());
     printer.line("Blueprint: examples/blueprints/" + story.blueprint() + ".yaml");
     try (Session s = root.open(story)) {
@@ -42,7 +43,13 @@ final class StoryRunner {
       for (Scene scene : story.scenes()) {
         printer.line("");
         printer.line("Scene " + ++n + ": " + scene.title());
-        scene.action().play(ctx);
+        try {
+          scene.action().play(ctx);
+        } catch (TenantwrightException e) {
+          // what the engine refused ends the scenes: the later ones build on this one
+          ctx.expect(false, "scene " + n + " was refused: " + e.getMessage());
+          break;
+        }
       }
       Run failed = failure(ctx, story.failure());
       List<String> ready = whatWasMade(ctx, failed);

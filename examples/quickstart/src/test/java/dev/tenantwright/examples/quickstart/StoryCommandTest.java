@@ -72,18 +72,21 @@ class StoryCommandTest {
     String out = story("erp-frappe");
 
     assertThat(out).contains("Blueprint: examples/blueprints/erp-frappe.yaml").contains("SANDBOX frappe")
+        .contains("SANDBOX master-db")
         .doesNotContain("NOT AS EXPECTED");
     assertThat(out).contains("Bench site acme.erp.example.com: apps [frappe, erpnext], first user ops@acme.example "
         + "(System Manager), scheduler on")
-        .containsPattern("Registered in the host's customer table: acme -> https://acme.erp.example.com \\(API key \\w+;")
+        .containsPattern("Registered in the host's master database \\(signed webhook master-db\\): acme/live -> "
+            + "https://acme.erp.example.com, API key \\w+ ")
         .containsPattern("Tenant 'acme', run (\\w+) \\(the first signup's run: \\1\\); the bench holds "
             + "\\[acme.erp.example.com\\]")
         .contains("Refused, as the sign-up page would say it: the e-mail is already registered to another tenant");
     assertThat(section(out, "Failure:", "What was made:"))
-        .contains("for globex/live ended ROLLED_BACK: step 'site' (frappe.site) failed")
-        .contains("The table 'tabItem' is full")
+        .contains("for globex/live ended ROLLED_BACK: step 'register' (webhook.call) failed")
+        .contains("webhook 'master-db' answered 409 to tenant.registered")
+        .contains("step 3/4 site: deleted")
         .contains("Left in the sandbox for globex/live: nothing");
-    assertThat(section(out, "What was made:", null)).containsPattern("register +host.register-tenant +CREATED")
+    assertThat(section(out, "What was made:", null)).containsPattern("register +webhook.call +CREATED")
         .containsPattern("Globex Corporation \\(globex\\):\\n +live +LIVE +FAILED")
         .contains("site             https://acme.erp.example.com")
         .contains("acme/live is READY.").contains("globex/live rolled back as intended");

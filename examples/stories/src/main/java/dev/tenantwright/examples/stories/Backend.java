@@ -1,32 +1,26 @@
 package dev.tenantwright.examples.stories;
 
 /**
- * A backend the {@link Sandbox} can stand in for with a fake from the test kit, and the plugin that talks to it
- * (loaded from the classpath, configured by the sandbox).
+ * A backend the {@link Sandbox} stands in for with a fake from the test kit; the plugins that talk to it load from
+ * the classpath and the sandbox configures them.
  */
 public enum Backend {
 
   /** {@code VercelFake}: projects, variables, deployments and domains, on 127.0.0.1. */
-  VERCEL("vercel"),
+  VERCEL,
   /** {@code CloudflareFake}: DNS records of the zone {@code example.com}, on 127.0.0.1. */
-  CLOUDFLARE("cloudflare"),
+  CLOUDFLARE,
   /** {@code FakeDockerCompose} behind a fake command runner; published ports answer HTTP on 127.0.0.1. */
-  COMPOSE("compose"),
+  COMPOSE,
   /** {@code TraefikFake}: the file provider's directory and Traefik's API, on 127.0.0.1. */
-  TRAEFIK("traefik"),
+  TRAEFIK,
   /** {@code IncusFake}: instances, snapshots and exec, on 127.0.0.1. */
-  INCUS("incus"),
+  INCUS,
   /** {@code FakeBench}: a Frappe bench ({@code bench} on the local transport) behind a fake command runner. */
-  FRAPPE("frappe");
-
-  private final String plugin;
-
-  Backend(String plugin) {
-    this.plugin = plugin;
-  }
-
-  /** The plugin's configuration section, e.g. {@code vercel}. */
-  public String plugin() {
-    return plugin;
-  }
+  FRAPPE,
+  /**
+   * {@code WebhookReceiver}: the host's master database, the status webhook {@value Sandbox#MASTER_DB} that
+   * {@code webhook.call} steps (e.g. registering a tenant) report to, on 127.0.0.1.
+   */
+  MASTER_DB
 }

@@ -1,12 +1,13 @@
 package dev.tenantwright.examples.stories;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tenantwright.core.ConflictException;
 import dev.tenantwright.core.NewTenant;
 import dev.tenantwright.core.Run;
 import dev.tenantwright.core.Tenant;
 import dev.tenantwright.spi.EnvironmentKind;
-import dev.tenantwright.spi.ProvisioningStep;
 import dev.tenantwright.testkit.frappe.FakeBench;
+import dev.tenantwright.testkit.webhooks.WebhookReceiver;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -14,15 +15,17 @@ import java.util.Set;
 
 /**
  * ERP site per signup (use case 2): {@code examples/blueprints/erp-frappe.yaml} against the test kit's Frappe bench —
- * a signup gets its site with ERPNext, its admin user and API keys, and is registered in the host's customer table;
+ * a signup gets its site with ERPNext, its admin user and API keys, and is registered in the host's master database
+ * (the signed status webhook {@value Sandbox#MASTER_DB});
  * the same signup again is the same tenant and the same run; an e-mail that owns a tenant is refused kindly; a signup
- * whose app install fails leaves no site behind.
+ * the master database refuses leaves no site behind.
  */
 final class ErpFrappeStory implements Story {
 
+  /** The event the blueprint's {@code register} step reports. */
+  private static final String REGISTERED = "tenant.registered";
   private static final NewTenant ACME = NewTenant.company("Acme Corp").email("ops@acme.example").slug("acme");
 
-  private final CustomerTable customers = new CustomerTable();
   private Run signup;
 
   @Override
@@ -32,7 +35,7 @@ final class ErpFrappeStory implements Story {
 
   @Override
   public String description() {
-    return "ERP site per signup on a Frappe bench: ERPNext, admin user, API keys, an idempotent repeat";
+    return "ERP site per signup on a Frappe bench: ERPNext, admin, API keys, registered; an idempotent repeat";
   }
 
   @Override
@@ -42,12 +45,7 @@ final class ErpFrappeStory implements Story {
 
   @Override
   public Set<Backend> backends() {
-    return EnumSet.of(Backend.FRAPPE);
-  }
-
-  @Override
-  public List<ProvisioningStep<?, ?>> hostSteps() {
-    return List.of(customers);
+    return EnumSet.of(Backend.FRAPPE, Backend.MASTER_DB);
   }
 
   /** The blueprint's defaults do: the site is {@code <tenant>.erp.example.com}, in the sandbox's zone. */
@@ -73,9 +71,14 @@ final class ErpFrappeStory implements Story {
                 + (owner != null && owner.systemManager() ? " (System Manager)" : "") + ", scheduler "
                 + (made.schedulerActive() ? "on" : "off"));
           }
-          customers.row(t.id()).ifPresentOrElse(r -> ctx.say("Registered in the host's customer table: " + t.id()
-                  + " -> " + r.url() + " (API key " + r.apiKey() + "; its secret is kept, never shown)"),
-              () -> ctx.expect(false, "the host's customer table has " + t.id()));
+          JsonNode row = ctx.sandbox().masterDb().records(REGISTERED).get(t.id() + "/live");
+          ctx.expect(row != null && owner != null && owner.apiKey().equals(row.path("apiKey").asText()),
+              "the host's master database has " + t.id() + "/live with its API key");
+          if (row != null) {
+            ctx.say("Registered in the host's master database (signed webhook " + Sandbox.MASTER_DB + "): " + t.id()
+                + "/live -> " + row.path("url").asText() + ", API key " + row.path("apiKey").asText()
+                + " (its secret only inside the signed body)");
+          }
         }),
         new Scene("The same signup again (a double click, a retried request): same tenant, same run", ctx -> {
           Tenant again = ctx.tw().tenants().create(ACME);
@@ -100,12 +103,12 @@ final class ErpFrappeStory implements Story {
 
   @Override
   public Failure failure() {
-    return new Failure("Globex signs up while the bench cannot install ERPNext (every install-app exits 1)",
+    return new Failure("Globex signs up while the master database refuses registrations (409): the site made for "
+        + "it is dropped again",
         sandbox -> {
-          FakeBench bench = sandbox.bench();
-          bench.failAlways("install-app", 1, "An error occurred while installing erpnext: "
-              + "pymysql.err.OperationalError: (1114, \"The table 'tabItem' is full\")");
-          return bench::clearFailures;
+          WebhookReceiver masterDb = sandbox.masterDb();
+          masterDb.answer(REGISTERED, 409);
+          return masterDb::clearAnswers;
         },
         ctx -> launch(ctx, ctx.customer(NewTenant.company("Globex Corporation").email("ops@globex.example")
             .slug("globex"))));

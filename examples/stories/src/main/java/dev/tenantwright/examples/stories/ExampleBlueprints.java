@@ -31,6 +31,6 @@ public final class ExampleBlueprints {
 
   /** {@code examples/blueprints/<name>.yaml}, parsed. */
   public static Blueprint load(String name) {
-    return Blueprint.fromYaml(name + ".yaml", text(name));
+    return Blueprint.fromYaml("examples/blueprints/" + name + ".yaml", text(name));
   }
 }

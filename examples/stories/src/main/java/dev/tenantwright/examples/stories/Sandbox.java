@@ -10,6 +10,7 @@ import dev.tenantwright.testkit.incus.IncusFake;
 import dev.tenantwright.testkit.tls.FakeTls;
 import dev.tenantwright.testkit.traefik.TraefikFake;
 import dev.tenantwright.testkit.vercel.VercelFake;
+import dev.tenantwright.testkit.webhooks.WebhookReceiver;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -30,8 +31,8 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * The sandbox backends: fakes from the test kit standing in for Vercel, Cloudflare, Docker Compose, Traefik, Incus
- * and a Frappe bench, all inside this process (HTTP servers on 127.0.0.1, fake programs behind a fake command
+ * The sandbox backends: fakes from the test kit standing in for Vercel, Cloudflare, Docker Compose, Traefik, Incus,
+ * a Frappe bench and the host's master database (a status webhook receiver), all inside this process (HTTP servers on 127.0.0.1, fake programs behind a fake command
  * runner), so that a blueprint runs offline against the real plugins, loaded from the classpath.
  *
  * <p>Beside the backends it keeps what a run may point at: a health endpoint ({@link #healthUrl()}), TLS endpoints
@@ -58,6 +59,8 @@ public final class Sandbox implements AutoCloseable {
   static final String BENCH_ROOT_PASSWORD = "sandbox-root-password";
   /** The external Docker network Traefik routes on. */
   static final String TRAEFIK_NETWORK = "traefik";
+  /** The status webhook of the host's master database, as {@code examples/blueprints} name it. */
+  public static final String MASTER_DB = "master-db";
 
   private final Set<Backend> backends;
   private final Path root;
@@ -68,6 +71,7 @@ public final class Sandbox implements AutoCloseable {
   private final TraefikFake traefik;
   private final IncusFake incus;
   private final FakeBench bench;
+  private final WebhookReceiver masterDb;
   private final PublishedPorts ports = new PublishedPorts();
   private final Map<List<String>, FakeTls> tls = new ConcurrentHashMap<>();
   private HttpServer health;
@@ -82,6 +86,7 @@ public final class Sandbox implements AutoCloseable {
             .throttle(Duration.ofMillis(100)))
         : null;
     incus = backends.contains(Backend.INCUS) ? add(started, new IncusFake()) : null;
+    masterDb = backends.contains(Backend.MASTER_DB) ? add(started, WebhookReceiver.start()) : null;
     if (backends.contains(Backend.COMPOSE)) {
       Files.createDirectories(composeSites());
       compose = new FakeDockerCompose();
@@ -171,6 +176,9 @@ public final class Sandbox implements AutoCloseable {
       builder.pluginConfig("frappe", Map.of("transport", "local", "benchDir", FakeBench.DEFAULT_BENCH_DIR,
           "dbRootPassword", BENCH_ROOT_PASSWORD));
     }
+    if (masterDb != null) {
+      builder.statusWebhook(masterDb.statusWebhook(MASTER_DB));
+    }
     return builder;
   }
 
@@ -194,6 +202,10 @@ public final class Sandbox implements AutoCloseable {
     }
     if (bench != null) {
       lines.add("frappe     fake `bench` (FakeBench) in " + FakeBench.DEFAULT_BENCH_DIR);
+    }
+    if (masterDb != null) {
+      lines.add("master-db  " + masterDb.url() + " (WebhookReceiver: the host's master database, status webhook "
+          + MASTER_DB + ")");
     }
     return lines;
   }
@@ -220,6 +232,10 @@ public final class Sandbox implements AutoCloseable {
 
   public FakeBench bench() {
     return present(bench, Backend.FRAPPE);
+  }
+
+  public WebhookReceiver masterDb() {
+    return present(masterDb, Backend.MASTER_DB);
   }
 
   private static <T> T present(T fake, Backend backend) {
@@ -255,6 +271,9 @@ public final class Sandbox implements AutoCloseable {
     addAll(out, "traefik", traefik == null ? null : traefik.liveObjects());
     addAll(out, "incus", incus == null ? null : incus.liveObjects());
     addAll(out, "frappe", bench == null ? null : bench.liveObjects());
+    if (masterDb != null) {
+      masterDb.summary().forEach((event, keys) -> keys.forEach(k -> out.add(MASTER_DB + ": " + event + " " + k)));
+    }
     return out;
   }
 
@@ -277,7 +296,7 @@ public final class Sandbox implements AutoCloseable {
   /** Stops every fake, endpoint and published port, and removes the sandbox's folders. */
   @Override
   public void close() {
-    Stream.of(vercel, cloudflare, traefik, incus).forEach(Sandbox::closeQuietly);
+    Stream.of(vercel, cloudflare, traefik, incus, masterDb).forEach(Sandbox::closeQuietly);
     tls.values().forEach(Sandbox::closeQuietly);
     ports.close();
     synchronized (this) {

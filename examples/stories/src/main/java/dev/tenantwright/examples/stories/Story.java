@@ -1,7 +1,6 @@
 package dev.tenantwright.examples.stories;
 
 import dev.tenantwright.core.Blueprint;
-import dev.tenantwright.spi.ProvisioningStep;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,8 +10,8 @@ import java.util.Set;
  * the blueprint parameters a run needs there, and what it shows — its {@link Scene}s, then a {@link Failure}
  * rolled back.
  *
- * <p>A story object serves one engine: {@link Stories} makes a new one each time, so a story may keep what its host
- * steps record (e.g. the customer table a registration step writes). Adding a story is one class implementing this
+ * <p>A story object serves one engine: {@link Stories} makes a new one each time, so a story may keep what one scene
+ * learns for the next (e.g. the run of a signup). Adding a story is one class implementing this
  * interface and one line in {@link Stories}; its blueprint is {@code examples/blueprints/<blueprint>.yaml}, bundled
  * at build time.
  *
@@ -46,11 +45,6 @@ public interface Story {
 
   /** The backends its blueprint reaches, which the sandbox fakes. */
   Set<Backend> backends();
-
-  /** The host's own steps its blueprint names (e.g. {@code host.register-tenant}); none by default. */
-  default List<ProvisioningStep<?, ?>> hostSteps() {
-    return List.of();
-  }
 
   /**
    * The blueprint parameters a run of {@code environment} needs in the sandbox: names under {@link Sandbox#ZONE}
