@@ -90,8 +90,8 @@ final class Pages {
         input("company", "Company name", "text", "organization", form.company(), errors),
         input("email", "Work e-mail", "email", "email", form.email(), errors),
         errors.containsKey("industry") ? " invalid" : "", options, escape(errors.getOrDefault("industry", "")),
-        backend == Backend.SANDBOX_SITES ? "<p class=\"hint\"><span class=\"tag\">SANDBOX</span> A company name containing “"
-            + escape(SampleData.FAIL_MARKER) + "” makes the demo's sample-data step fail once, to show the "
+        backend == Backend.SANDBOX_SITES
+            ? "<p class=\"hint\"><span class=\"tag\">SANDBOX</span> A company name containing “" + escape(SampleData.FAIL_MARKER) + "” makes the demo's sample-data step fail once, to show the "
             + "rollback and the Retry button.</p>" : "");
     return layout("Sign up", body, null);
   }

@@ -344,7 +344,8 @@ public final class Portal implements AutoCloseable {
       Portal portal = new Portal(tw, sites, sandbox, accounts, server);
       LOG.info("portal listening on {} (journal {}, {})", portal.uri(), settings.dataDir().toAbsolutePath(),
           settings.sandboxSites() ? "SANDBOX backend"
-              : story != null ? "SANDBOX backend for blueprint " + story.blueprint() : "blueprint " + settings.blueprint());
+              : story != null ? "SANDBOX backend for blueprint " + story.blueprint()
+              : "blueprint " + settings.blueprint());
       return portal;
     } catch (IOException | RuntimeException e) {
       if (accounts != null) {

@@ -31,8 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The portal started with {@code --blueprint vercel-site} and no real backends: that example blueprint runs on the
- * SANDBOX — the test kit's Vercel and Cloudflare fakes in the portal's process, the plugins from its classpath — and
- * a signed-in page follows its runs over server-sent events.
+ * SANDBOX — the test kit's Vercel and Cloudflare fakes in the portal's process, the plugins from its classpath —
+ * and a signed-in page follows its runs over server-sent events.
  */
 class ExampleBlueprintSandboxTest {
 

@@ -50,7 +50,8 @@ class StoryCommandTest {
     String out = story("vercel-site");
 
     assertThat(out).contains("Blueprint: examples/blueprints/vercel-site.yaml").contains("SANDBOX vercel")
-        .contains("SANDBOX cloudflare").contains("step 3/8 deploy: ").contains("is BUILDING").doesNotContain("NOT AS EXPECTED");
+        .contains("SANDBOX cloudflare").contains("step 3/8 deploy: ").contains("is BUILDING")
+        .doesNotContain("NOT AS EXPECTED");
     assertThat(out).containsPattern("Vercel serves live.acme-shop.example.com from deployment dpl_\\w+")
         .containsPattern("was served by (dpl_\\w+) until dpl_\\w+ was READY; \\1 is kept for a rollback");
     assertThat(section(out, "Failure:", "What was made:"))

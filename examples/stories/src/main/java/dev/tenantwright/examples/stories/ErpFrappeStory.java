@@ -64,7 +64,8 @@ final class ErpFrappeStory implements Story {
           String site = t.id() + ".erp.example.com";
           FakeBench.SiteView made = bench.site(site).orElse(null);
           FakeBench.UserView owner = made == null ? null : made.users().get(t.email());
-          ctx.expect(made != null && made.apps().contains("erpnext"), "the bench has the site " + site + " with ERPNext");
+          ctx.expect(made != null && made.apps().contains("erpnext"),
+              "the bench has the site " + site + " with ERPNext");
           ctx.expect(owner != null && owner.systemManager(), t.email() + " is its System Manager");
           if (made != null) {
             ctx.say("Bench site " + made.name() + ": apps " + made.apps() + ", first user " + t.email()

@@ -59,7 +59,8 @@ final class ErpIncusStory implements Story {
         new Scene("ABC Corporation launches: demo and live, each a container from the template image", ctx -> {
           Tenant t = ctx.customer(NewTenant.company("ABC Corporation").email("ops@abc.example")
               .attribute("industry", "manufacturing"));
-          ctx.awaitAll(ctx.provision(t, MAIN_SITE, EnvironmentKind.DEMO), ctx.provision(t, MAIN_SITE, EnvironmentKind.LIVE));
+          ctx.awaitAll(ctx.provision(t, MAIN_SITE, EnvironmentKind.DEMO),
+              ctx.provision(t, MAIN_SITE, EnvironmentKind.LIVE));
           for (String env : List.of("demo", "live")) {
             instance(ctx, t, env).ifPresentOrElse(i -> ctx.say(env + ": container " + i.name() + " " + i.status()
                     + ", CUSTOMER_ID=" + i.config().get("environment.CUSTOMER_ID") + ", snapshots " + i.snapshots()
@@ -79,7 +80,8 @@ final class ErpIncusStory implements Story {
           IncusFake incus = ctx.sandbox().incus();
           String name = container(ctx, t, "test-qa");
           incus.changeInstance(PROJECT, name, Map.of(QA_KEY, "42 test orders"));
-          ctx.say("before: " + QA_KEY + "=" + instance(ctx, t, "test-qa").map(i -> i.config().get(QA_KEY)).orElse(null));
+          String before = instance(ctx, t, "test-qa").map(i -> i.config().get(QA_KEY)).orElse(null);
+          ctx.say("before: " + QA_KEY + "=" + before);
           ctx.await(ctx.tw().environments().reset(t.id(), "test-qa", ctx.options()));
           String after = instance(ctx, t, "test-qa").map(i -> i.config().get(QA_KEY)).orElse(null);
           ctx.say("after:  " + QA_KEY + "=" + after + " (restored tw-baseline)");

@@ -32,8 +32,9 @@ import java.util.stream.Stream;
 
 /**
  * The sandbox backends: fakes from the test kit standing in for Vercel, Cloudflare, Docker Compose, Traefik, Incus,
- * a Frappe bench and the host's master database (a status webhook receiver), all inside this process (HTTP servers on 127.0.0.1, fake programs behind a fake command
- * runner), so that a blueprint runs offline against the real plugins, loaded from the classpath.
+ * a Frappe bench and the host's master database (a status webhook receiver), all inside this process (HTTP servers
+ * on 127.0.0.1, fake programs behind a fake command runner), so that a blueprint runs offline against the real
+ * plugins, loaded from the classpath.
  *
  * <p>Beside the backends it keeps what a run may point at: a health endpoint ({@link #healthUrl()}), TLS endpoints
  * serving trusted certificates for given names ({@link #tls(String...)}), and an HTTP answer on every port a Compose
