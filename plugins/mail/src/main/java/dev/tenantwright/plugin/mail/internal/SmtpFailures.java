@@ -63,6 +63,10 @@ public final class SmtpFailures {
       return new PermanentException(redact.apply("TLS handshake with SMTP server " + where + " failed ("
           + describe(find(e, SSLHandshakeException.class)) + "): check tls, trustedCertificates and the host name"), e);
     }
+    if (io != null && String.valueOf(io.getMessage()).startsWith("Can't verify identity of server")) {
+      return new PermanentException(redact.apply("SMTP server " + where + " presented a certificate for another "
+          + "name: check host and trustedCertificates"), e);
+    }
     if (io instanceof UnknownHostException) {
       return new RetryableException(redact.apply("SMTP server " + where + " cannot be resolved ("
           + describe(io) + ")"), null, unknownOutcome, e);
