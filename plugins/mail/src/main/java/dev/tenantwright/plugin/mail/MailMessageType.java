@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * and records {@code sent} once the server answered 250. A later attempt that finds {@code sent} reports the message
  * sent; one that finds {@code committing} alone does not send again (the message was very likely accepted) and
  * reports it {@code unconfirmed}; one that finds neither sends, because a server discards a transaction whose
- * connection ends before the end of data (RFC 5321 §4.1.1.4). A message cannot be unsent: delete does nothing and
+ * connection ends before the end of data, which alone confirms it (RFC 5321 §3.3, §4.1.1.4). A message cannot be
+ * unsent: delete does nothing and
  * says so in the run's events.
  *
  * <p>Stateless and thread-safe: each attempt opens its own connection.

@@ -11,8 +11,8 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  * An SMTP transport that runs the whole transaction — {@code MAIL FROM}, {@code RCPT TO}, {@code DATA} and the
  * message — but holds back the end of data (the line with a single {@code .}) until a hook has run: the hook records
  * that the message is about to be committed. If the hook throws, the connection is dropped without the end of data,
- * and the server discards the transaction (RFC 5321 §4.1.1.4: "the receiver MUST NOT […] send the message" unless it
- * saw the end of mail data), so nothing was sent.
+ * and the server discards the transaction: only the end of mail data "confirms the mail transaction and tells the
+ * SMTP server to now process the stored recipients and mail data" (RFC 5321 §3.3, §4.1.1.4), so nothing was sent.
  *
  * <p>It uses the protected extension points Angus Mail documents for subclasses ({@code finishData}, {@code bdat});
  * {@code BDAT} (CHUNKING), where the message would leave in pieces that each count, is refused. Not thread-safe: one
