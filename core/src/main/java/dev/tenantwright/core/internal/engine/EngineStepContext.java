@@ -40,7 +40,10 @@ public final class EngineStepContext implements StepContext {
   private final StepThreads.Waiting waiting;
   private final StepCheckpoints checkpoints;
 
-  /** A context for an environment whose resources are named with the current scheme. */
+  /**
+   * A context for an environment whose resources are named with the current scheme, outside a run's step: its
+   * checkpoints throw {@link UnsupportedOperationException} (only the engine's step contexts journal them).
+   */
   public EngineStepContext(TenantInfo tenant, EnvironmentInfo environment, String runId, String stepName,
       String backend, int attempt, Instant deadline, Clock clock, BooleanSupplier cancelled, ProgressReporter progress,
       Function<String, Optional<Secret>> secrets, CommandRunner commands, PluginConfigs configs) {

@@ -1,6 +1,7 @@
 package dev.tenantwright.plugin.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.util.GreenMail;
 import dev.tenantwright.core.Environment;
@@ -11,6 +12,8 @@ import dev.tenantwright.core.Tenant;
 import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.testkit.internal.LogCapture;
+import dev.tenantwright.testkit.journal.FaultyDataSource;
+import dev.tenantwright.testkit.journal.JournalFault;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
@@ -97,12 +100,19 @@ class MailCrashTest {
       }
       Thread closer = new Thread(() -> engine.get().close(Duration.ZERO), "mail-crash");
       closer.start();
-      try {
-        closer.join(WAIT.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      // closing interrupts this worker; the engine counts as gone only once close returned (its journal released)
+      boolean interrupted = false;
+      while (closer.isAlive()) {
+        try {
+          closer.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
       }
       crashed.countDown();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
       throw new IllegalStateException("the engine died at " + here);   // nothing more runs in this attempt
     }
   }
@@ -191,6 +201,52 @@ class MailCrashTest {
 
     assertThat(env.resource("welcome-mail").outputs()).containsEntry("delivery", "sent");
     assertThat(Smtp.received(mail)).hasSize(1);
+  }
+
+  /**
+   * The journal fails the commit of {@code committing} (PostgreSQL): the attempt stops without the end of data, the
+   * engine resumes the run from the journal. Without the checkpoint the message is sent again and arrives once.
+   */
+  @Test
+  void aCommittingCheckpointThatWasNotCommittedLeadsToOneDelivery() throws Exception {
+    Map<String, Object> out = journalFailsCommitting(JournalFault.atCommit(1));
+
+    assertThat(out).containsEntry("delivery", "sent");
+    assertThat(Smtp.received(mail)).hasSize(1);
+  }
+
+  /** The commit of {@code committing} happened but its answer was lost: nothing is sent, ever — unconfirmed. */
+  @Test
+  void aCommittingCheckpointWhoseCommitAnswerWasLostIsNeverFollowedByASecondSend() throws Exception {
+    Map<String, Object> out = journalFailsCommitting(JournalFault.atCommit(1).afterEffect());
+
+    assertThat(out).containsEntry("delivery", "unconfirmed");
+    assertThat(Smtp.received(mail)).isEmpty();
+  }
+
+  Map<String, Object> journalFailsCommitting(JournalFault fault) throws Exception {
+    FaultyDataSource ds = FaultyDataSource.wrap(freshPostgres());
+    AtomicReference<Boolean> injected = new AtomicReference<>(false);
+    MailMessageType.Seam seam = new MailMessageType.Seam() {
+      @Override
+      public void beforeCommitting() {
+        if (injected.compareAndSet(false, true)) {
+          Thread worker = Thread.currentThread();
+          ds.countOnly(t -> t == worker).inject(fault);   // the next commit on this thread: the checkpoint's
+        }
+      }
+    };
+    Tenantwright tw = open(Tenantwright.builder().dataSource(ds).secretKey(KEY).leaseDuration(Duration.ofSeconds(2)),
+        new MailMessageType(seam));
+    Tenant t = tw.tenants().create(NewTenant.company("ACME & Sons").email("ops@acme.example"));
+    String runId = tw.environments().provision(t.id(), EnvironmentKind.DEMO).id();
+    // GreenMail reports the transaction the attempt abandoned as an uncaught error of its own thread: not ours
+    await().dontCatchUncaughtExceptions().atMost(WAIT).until(() -> tw.runs().get(runId).state().isTerminal());
+
+    assertThat(injected.get()).isTrue();
+    Run done = tw.runs().get(runId);
+    assertThat(done.state()).as(String.valueOf(done.error())).isEqualTo(RunState.SUCCEEDED);
+    return tw.environments().find(t.id(), "demo").orElseThrow().resource("welcome-mail").outputs();
   }
 
   static synchronized DataSource freshPostgres() throws Exception {
