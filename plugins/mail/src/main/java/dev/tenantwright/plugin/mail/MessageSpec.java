@@ -4,7 +4,6 @@ import dev.tenantwright.plugin.mail.internal.Addresses;
 import dev.tenantwright.plugin.mail.internal.Templates;
 import dev.tenantwright.spi.Nullable;
 import dev.tenantwright.spi.PermanentException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,17 +128,5 @@ public record MessageSpec(
   /** The values, never null. */
   public Map<String, String> effectiveValues() {
     return values == null ? Map.of() : values;
-  }
-
-  /** Every recipient: to, then cc, then bcc. */
-  public List<String> recipients() {
-    List<String> all = new ArrayList<>(to);
-    if (cc != null) {
-      all.addAll(cc);
-    }
-    if (bcc != null) {
-      all.addAll(bcc);
-    }
-    return all;
   }
 }
