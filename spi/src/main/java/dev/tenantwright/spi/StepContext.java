@@ -135,4 +135,53 @@ public interface StepContext {
    * @throws PermanentException if the configuration is missing or does not bind, naming the field
    */
   <C> C config(Class<C> type);
+
+  /**
+   * Records durably what this step did, for a side effect that leaves nothing a later attempt could look up — an
+   * e-mail handed to a mail server, a message put on a queue. The value is committed to the journal before this
+   * returns, fenced by the run's lease like every write of the run, and {@link #checkpoint(String)} returns it to
+   * every later attempt of this step in this run: a retry, a resume after a crash, another engine that took the run
+   * over, an undo. Recording a name again replaces its value.
+   *
+   * <p>Write a checkpoint <em>before</em> the moment of no return ("about to commit") and another <em>after</em> it
+   * ("done"): an attempt that finds the first without the second knows the side effect may have happened. See the
+   * mail plugin for a worked protocol.
+   *
+   * <p>Names are 1 to {@value #CHECKPOINT_NAME_MAX} characters of {@code [a-z0-9.-]}, starting with a letter or
+   * digit. Values are plain text of at most {@value #CHECKPOINT_VALUE_MAX} characters, stored as they are:
+   * <strong>never a secret</strong> (a password, token, key or anything derived from one that a guess could be
+   * checked against) — the journal keeps checkpoints in clear, unlike {@link Secret}s.
+   *
+   * <p>When it cannot be recorded the step must stop at once, without the side effect: it throws an unchecked
+   * exception when the journal is unavailable or this engine no longer holds the run (another engine took it
+   * over; such a write is refused and never overwrites what the other engine recorded). After a lost commit the
+   * checkpoint may or may not be there; the run resumes from the journal either way.
+   *
+   * <p>Contexts that cannot record checkpoints (implementations written before SPI 1.1) throw
+   * {@link UnsupportedOperationException}.
+   *
+   * @throws IllegalArgumentException if the name or value breaks the rules above
+   * @since SPI 1.1
+   */
+  default void checkpoint(String name, String value) {
+    throw new UnsupportedOperationException("this StepContext records no checkpoints (it predates SPI 1.1)");
+  }
+
+  /**
+   * The value last {@linkplain #checkpoint(String, String) recorded} under {@code name} by any attempt of this step
+   * in this run (this one included), or empty. It survives crashes, takeovers by another engine and retries; another
+   * step, or the same step in another run, never sees it.
+   *
+   * @throws IllegalArgumentException if the name breaks the rules of {@link #checkpoint(String, String)}
+   * @since SPI 1.1
+   */
+  default Optional<String> checkpoint(String name) {
+    throw new UnsupportedOperationException("this StepContext records no checkpoints (it predates SPI 1.1)");
+  }
+
+  /** The longest checkpoint name, in characters. */
+  int CHECKPOINT_NAME_MAX = 40;
+
+  /** The longest checkpoint value, in characters. */
+  int CHECKPOINT_VALUE_MAX = 1000;
 }

@@ -1,6 +1,7 @@
 package dev.tenantwright.testkit;
 
 import dev.tenantwright.core.internal.engine.Naming;
+import dev.tenantwright.core.internal.engine.StepCheckpoints;
 import dev.tenantwright.core.internal.plugins.PluginConfigs;
 import dev.tenantwright.spi.CommandRunner;
 import dev.tenantwright.spi.EnvironmentInfo;
@@ -21,7 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +48,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * backend instead of pausing) or be {@linkplain Builder#realTime() the system clock} (for integration tests
  * against a real daemon, where a pause must really wait).
  *
+ * <p>{@linkplain #checkpoint(String, String) Checkpoints} are kept in memory per run and step, by the engine's rules
+ * for names and values: a context {@link #withAttempt} sees what an earlier attempt recorded, one {@link #inRun} in
+ * another run does not. {@link #checkpoints()} shows them.
+ *
  * <p>Thread-safe; {@link #inRun}, {@link #forTenant} and {@link #withAttempt} return new contexts that
  * share the clock, the records and the cancellation; {@link #newBuilder()} starts a context with its own.
  */
@@ -56,15 +63,18 @@ public final class TestStepContext implements StepContext {
   private final List<Duration> pauses;
   private final List<String> progress;
   private final CountDownLatch cancelled;
+  /** Checkpoints by {@code tenant/environment/run/step/name}, shared with derived contexts. */
+  private final Map<String, String> checkpoints;
 
   private TestStepContext(Builder b, Time time, List<Duration> pauses, List<String> progress,
-      CountDownLatch cancelled) {
+      CountDownLatch cancelled, Map<String, String> checkpoints) {
     this.b = b;
     this.time = time;
     this.deadline = time.peek().plus(b.budget);
     this.pauses = pauses;
     this.progress = progress;
     this.cancelled = cancelled;
+    this.checkpoints = checkpoints;
   }
 
   /** Starts a context for tenant {@code acme}, environment {@code demo}, step {@code subject}, run {@code run-1}. */
@@ -82,17 +92,17 @@ public final class TestStepContext implements StepContext {
 
   /** The same resource in another run: its marker still belongs here, but is not ours. */
   public TestStepContext inRun(String runId) {
-    return new TestStepContext(b.copy().run(runId), time, pauses, progress, cancelled);
+    return new TestStepContext(b.copy().run(runId), time, pauses, progress, cancelled, checkpoints);
   }
 
   /** The same step name for another tenant: its marker does not belong here. */
   public TestStepContext forTenant(String tenantId) {
-    return new TestStepContext(b.copy().tenant(tenantId), time, pauses, progress, cancelled);
+    return new TestStepContext(b.copy().tenant(tenantId), time, pauses, progress, cancelled, checkpoints);
   }
 
   /** The same step on a later attempt. */
   public TestStepContext withAttempt(int attempt) {
-    return new TestStepContext(b.copy().attempt(attempt), time, pauses, progress, cancelled);
+    return new TestStepContext(b.copy().attempt(attempt), time, pauses, progress, cancelled, checkpoints);
   }
 
   /** Every pause the code under test asked for, in order. */
@@ -103,6 +113,18 @@ public final class TestStepContext implements StepContext {
   /** Every progress report, as {@code "<percent>% <message>"}. */
   public List<String> progressReports() {
     return List.copyOf(progress);
+  }
+
+  /** The checkpoints recorded for this context's run and step, by name. */
+  public Map<String, String> checkpoints() {
+    String prefix = checkpointKey("");
+    Map<String, String> mine = new TreeMap<>();
+    checkpoints.forEach((k, v) -> {
+      if (k.startsWith(prefix)) {
+        mine.put(k.substring(prefix.length()), v);
+      }
+    });
+    return mine;
   }
 
   /** Marks the run cancelled (and ends a {@linkplain Builder#realTime() real-time} pause at once). */
@@ -249,6 +271,21 @@ public final class TestStepContext implements StepContext {
       throw new IllegalStateException("this TestStepContext has no config: set one with config(...)");
     }
     return type.cast(b.config);
+  }
+
+  /** Records a checkpoint in memory, checked by the engine's rules for names and values. */
+  @Override
+  public void checkpoint(String name, String value) {
+    checkpoints.put(checkpointKey(StepCheckpoints.checkName(name)), StepCheckpoints.checkValue(name, value));
+  }
+
+  @Override
+  public Optional<String> checkpoint(String name) {
+    return Optional.ofNullable(checkpoints.get(checkpointKey(StepCheckpoints.checkName(name))));
+  }
+
+  private String checkpointKey(String name) {
+    return b.tenant + "/" + b.environment + "/" + b.run + "/" + b.step + "/" + name;
   }
 
   /** The clock a context and the contexts derived from it share: fake (optionally ticking) or the system's. */
@@ -427,7 +464,7 @@ public final class TestStepContext implements StepContext {
 
     public TestStepContext build() {
       return new TestStepContext(copy(), new Time(start, tick, realTime), new CopyOnWriteArrayList<>(),
-          new CopyOnWriteArrayList<>(), new CountDownLatch(1));
+          new CopyOnWriteArrayList<>(), new CountDownLatch(1), new ConcurrentHashMap<>());
     }
   }
 }

@@ -123,4 +123,28 @@ class TestStepContextTest {
         assertThatThrownBy(() -> ctx.pause(Duration.ofMinutes(5))).isInstanceOf(CancellationException.class));
     assertThat(ctx.isCancelled()).isTrue();
   }
+
+  @Test
+  void checkpointsAreSeenByLaterAttemptsOfTheStepButNotByAnotherRunOrStep() {
+    TestStepContext first = TestStepContext.builder().step("welcome").build();
+    first.checkpoint("committing", "<tw.1@example.test>");
+    first.checkpoint("committing", "<tw.2@example.test>");
+
+    assertThat(first.withAttempt(2).checkpoint("committing")).contains("<tw.2@example.test>");
+    assertThat(first.inRun("run-2").checkpoint("committing")).isEmpty();
+    assertThat(first.newBuilder().step("other").build().checkpoint("committing")).isEmpty();
+    assertThat(first.checkpoints()).containsExactly(Map.entry("committing", "<tw.2@example.test>"));
+  }
+
+  @Test
+  void checkpointNamesAndValuesFollowTheEnginesRules() {
+    TestStepContext ctx = TestStepContext.builder().build();
+    assertThatThrownBy(() -> ctx.checkpoint("Sent", "x")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("[a-z0-9.-]");
+    assertThatThrownBy(() -> ctx.checkpoint("sent", "x".repeat(1001))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most 1000");
+    assertThatThrownBy(() -> ctx.checkpoint("sent", "a\u0000b")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("control character").hasMessageNotContaining("a\u0000b");
+    assertThatThrownBy(() -> ctx.checkpoint("")).isInstanceOf(IllegalArgumentException.class);
+  }
 }

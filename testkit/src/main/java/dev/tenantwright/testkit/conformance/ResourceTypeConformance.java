@@ -544,7 +544,8 @@ public abstract class ResourceTypeConformance<S, O> {
     StringBuilder all = new StringBuilder();
     try (Connection c = DriverManager.getConnection("jdbc:h2:async:" + dir.toAbsolutePath().resolve("tenantwright"),
         "tw", ""); Statement s = c.createStatement()) {
-      for (String table : List.of("tw_tenant", "tw_environment", "tw_resource", "tw_run", "tw_step", "tw_event")) {
+      for (String table : List.of("tw_tenant", "tw_environment", "tw_resource", "tw_run", "tw_step",
+          "tw_step_checkpoint", "tw_event")) {
         try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
           int cols = rs.getMetaData().getColumnCount();
           while (rs.next()) {

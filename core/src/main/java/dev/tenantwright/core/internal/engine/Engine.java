@@ -57,6 +57,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -722,9 +723,23 @@ public final class Engine {
    *     journal
    */
   void commit(RunExecution run, Journal.Batch batch) {
+    fencedWrite(run, leaseUntil -> journal.commitFenced(run.id(), options.owner(), run.generation(), leaseUntil, batch));
+  }
+
+  /**
+   * Records a step's checkpoint, fenced by the run's lease as {@link #commit} is.
+   *
+   * @throws RunExecution.Abandoned when this engine lost the lease: nothing was written
+   * @throws RunExecution.JournalDown when the journal could not be written (or the outcome is unknown)
+   */
+  void checkpoint(RunExecution run, String step, int attempt, String name, String value) {
+    fencedWrite(run, leaseUntil -> journal.checkpoint(run.id(), options.owner(), run.generation(), leaseUntil, step,
+        name, value, attempt, now().toEpochMilli()));
+  }
+
+  private void fencedWrite(RunExecution run, LongConsumer write) {
     try {
-      journal.commitFenced(run.id(), options.owner(), run.generation(),
-          now().plus(options.leaseDuration()).toEpochMilli(), batch);
+      write.accept(now().plus(options.leaseDuration()).toEpochMilli());
     } catch (JournalException e) {
       if (e.reason() == JournalException.Reason.STALE_LEASE) {
         fenced(run);

@@ -38,8 +38,12 @@ public final class EngineStepContext implements StepContext {
   private final PluginConfigs configs;
   private final int naming;
   private final StepThreads.Waiting waiting;
+  private final StepCheckpoints checkpoints;
 
-  /** A context for an environment whose resources are named with the current scheme. */
+  /**
+   * A context for an environment whose resources are named with the current scheme, outside a run's step: its
+   * checkpoints throw {@link UnsupportedOperationException} (only the engine's step contexts journal them).
+   */
   public EngineStepContext(TenantInfo tenant, EnvironmentInfo environment, String runId, String stepName,
       String backend, int attempt, Instant deadline, Clock clock, BooleanSupplier cancelled, ProgressReporter progress,
       Function<String, Optional<Secret>> secrets, CommandRunner commands, PluginConfigs configs) {
@@ -52,14 +56,17 @@ public final class EngineStepContext implements StepContext {
       int attempt, Instant deadline, Clock clock, BooleanSupplier cancelled, ProgressReporter progress,
       Function<String, Optional<Secret>> secrets, CommandRunner commands, PluginConfigs configs, int naming) {
     this(tenant, environment, runId, stepName, backend, attempt, deadline, clock, cancelled, progress, secrets, commands,
-        configs, naming, StepThreads.Waiting.NONE);
+        configs, naming, StepThreads.Waiting.NONE, StepCheckpoints.NONE);
   }
 
-  /** A context of a step that holds one of the engine's running slots, which it leaves while it pauses. */
+  /**
+   * A context of a step that holds one of the engine's running slots, which it leaves while it pauses, and records
+   * its checkpoints through {@code checkpoints}.
+   */
   EngineStepContext(TenantInfo tenant, EnvironmentInfo environment, String runId, String stepName, String backend,
       int attempt, Instant deadline, Clock clock, BooleanSupplier cancelled, ProgressReporter progress,
       Function<String, Optional<Secret>> secrets, CommandRunner commands, PluginConfigs configs, int naming,
-      StepThreads.Waiting waiting) {
+      StepThreads.Waiting waiting, StepCheckpoints checkpoints) {
     this.tenant = tenant;
     this.environment = environment;
     this.runId = runId;
@@ -75,6 +82,7 @@ public final class EngineStepContext implements StepContext {
     this.configs = configs;
     this.naming = naming;
     this.waiting = waiting;
+    this.checkpoints = checkpoints;
   }
 
   @Override
@@ -189,5 +197,15 @@ public final class EngineStepContext implements StepContext {
   @Override
   public <C> C config(Class<C> type) {
     return configs.bind(backend, type);
+  }
+
+  @Override
+  public void checkpoint(String name, String value) {
+    checkpoints.record(StepCheckpoints.checkName(name), StepCheckpoints.checkValue(name, value));
+  }
+
+  @Override
+  public Optional<String> checkpoint(String name) {
+    return checkpoints.read(StepCheckpoints.checkName(name));
   }
 }

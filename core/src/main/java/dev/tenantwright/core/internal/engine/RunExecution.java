@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -818,7 +819,52 @@ final class RunExecution {
   EngineStepContext context(StepExec s, int attempt, Instant deadline) {
     return new EngineStepContext(tenant, envInfo, run.id(), s.name(), s.type.backend(), attempt, deadline,
         engine.options().clock(), () -> cancelRequested || isStopped(), (pct, msg) -> progress(s, pct, msg),
-        specs::secret, engine.commands(), engine.configs(), env.naming(), engine.stepThreads().waiting());
+        specs::secret, engine.commands(), engine.configs(), env.naming(), engine.stepThreads().waiting(),
+        new StepCheckpoints() {
+          @Override
+          public void record(String name, String value) {
+            checkpoint(s, attempt, name, value);
+          }
+
+          @Override
+          public Optional<String> read(String name) {
+            return checkpoint(s, name);
+          }
+        });
+  }
+
+  /**
+   * Records a checkpoint of a step, committed and fenced by this execution's lease before it returns. Called on the
+   * step's worker, outside the lock: it changes nothing in memory. When it cannot be recorded this execution stops
+   * (the run resumes from the journal), so whatever the plugin does with the exception, nothing more is written here.
+   *
+   * @throws Abandoned when this execution stopped or lost its lease
+   * @throws JournalDown when the journal could not be written
+   */
+  private void checkpoint(StepExec s, int attempt, String name, String value) {
+    if (isStopped()) {
+      throw new Abandoned();
+    }
+    try {
+      engine.checkpoint(this, s.name(), attempt, name, value);
+    } catch (JournalDown e) {
+      abandon(e);
+      throw e;
+    }
+  }
+
+  /** A step's checkpoint as the journal holds it (a takeover or an earlier attempt may have written it). */
+  private Optional<String> checkpoint(StepExec s, String name) {
+    if (isStopped()) {
+      throw new Abandoned();
+    }
+    try {
+      return journal.checkpoint(id(), s.name(), name);
+    } catch (JournalException e) {
+      JournalDown down = new JournalDown(e);
+      abandon(down);
+      throw down;
+    }
   }
 
   /** Runs a backend call with a watchdog that interrupts it at the deadline. */

@@ -29,7 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads and writes the journal's tenant, environment, resource, run, step and event tables. Every public
+ * Reads and writes the journal's tenant, environment, resource, run, step, step checkpoint and event tables. Every public
  * write is one transaction, and the event that describes a state change is inserted in the same transaction
  * as the change. Leases live in {@link Leases}, backend permits in {@link BackendSlots}, ports in
  * {@link Ports}.
@@ -281,6 +281,47 @@ public final class Journal {
     });
   }
 
+  // ---------------------------------------------------------------- step checkpoints
+
+  /**
+   * Records (or replaces) a step's checkpoint, only while {@code owner} still holds the run's lease at
+   * {@code generation}: on H2 the fence extends the lease to {@code leaseUntil} and the row is written in the same
+   * transaction; on PostgreSQL the fence and the upsert are one statement (a data-modifying CTE and {@code tw_check},
+   * as a run's transitions are), leaving the lease to the heartbeat. Shares a transaction with other runs' writes
+   * that are ready at the same moment ({@link GroupCommit}).
+   *
+   * @throws JournalException {@link Reason#STALE_LEASE} when the lease moved on: nothing is written
+   */
+  public void checkpoint(String runId, String owner, long generation, long leaseUntil, String step, String name,
+      String content, int attempt, long at) {
+    if (oneStatement) {
+      groups.commit(c -> checked(c, "WITH f AS (SELECT 1 FROM tw_run WHERE id = ? AND owner = ?"
+              + " AND lease_generation = ? FOR SHARE), o AS (INSERT INTO tw_step_checkpoint (run_id, step, name, content,"
+              + " attempt, recorded_at) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM f)"
+              + " ON CONFLICT (run_id, step, name) DO UPDATE SET content = EXCLUDED.content, attempt = EXCLUDED.attempt,"
+              + " recorded_at = EXCLUDED.recorded_at RETURNING 1)"
+              + " SELECT tw_check((SELECT count(*) FROM f), ARRAY[(SELECT count(*) FROM o)]::BIGINT[], ARRAY[?]::TEXT[])",
+          new Object[] {runId, owner, generation, runId, step, name, content, attempt, at,
+              "checkpoint " + runId + "/" + step + "/" + name}, runId, owner, generation));
+    } else {
+      groups.commit(c -> {
+        Leases.fence(c, runId, owner, generation, leaseUntil);
+        // no upsert both databases share; the fence makes this the only writer of the run's rows
+        if (Sql.update(c, "UPDATE tw_step_checkpoint SET content = ?, attempt = ?, recorded_at = ? WHERE run_id = ?"
+            + " AND step = ? AND name = ?", content, attempt, at, runId, step, name) == 0) {
+          Sql.update(c, "INSERT INTO tw_step_checkpoint (run_id, step, name, content, attempt, recorded_at)"
+              + " VALUES (?, ?, ?, ?, ?, ?)", runId, step, name, content, attempt, at);
+        }
+      });
+    }
+  }
+
+  /** The value a step recorded under {@code name} in a run, by any attempt, or empty. */
+  public Optional<String> checkpoint(String runId, String step, String name) {
+    return sql.read(c -> Sql.one(c, "SELECT content FROM tw_step_checkpoint WHERE run_id = ? AND step = ? AND name = ?",
+        rs -> rs.getString(1), runId, step, name));
+  }
+
   /** Writes a batch of changes in one transaction. */
   public void commit(Batch batch) {
     if (batch.ops.isEmpty()) {
@@ -413,19 +454,7 @@ public final class Journal {
         args.add(pieces.get(i).what());
       }
       q.append("]::TEXT[])");
-      try (PreparedStatement ps = c.prepareStatement(q.toString())) {
-        Sql.bind(ps, args.toArray());
-        ps.executeQuery().close();
-      } catch (SQLException e) {
-        if ("TWL01".equals(e.getSQLState())) {
-          throw new JournalException(Reason.STALE_LEASE, "the lease of run " + runId + " (generation " + generation
-              + ") is no longer held by " + owner, e);
-        }
-        if ("TWS01".equals(e.getSQLState())) {
-          throw new JournalException(Reason.STALE_STATE, Sql.describe(e), e);
-        }
-        throw e;
-      }
+      checked(c, q.toString(), args.toArray(), runId, owner, generation);
     }
 
     /** Moves a step from {@code from} to {@code to} (made by one of {@link StepRecord}'s transitions). */
@@ -544,6 +573,27 @@ public final class Journal {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /**
+   * Runs a one-statement fenced write ending in {@code tw_check} (PostgreSQL), turning its refusals into
+   * {@link Reason#STALE_LEASE} (the fence matched nothing) and {@link Reason#STALE_STATE} (a required row did not).
+   */
+  private static void checked(Connection c, String q, Object[] args, String runId, String owner, long generation)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(q)) {
+      Sql.bind(ps, args);
+      ps.executeQuery().close();
+    } catch (SQLException e) {
+      if ("TWL01".equals(e.getSQLState())) {
+        throw new JournalException(Reason.STALE_LEASE, "the lease of run " + runId + " (generation " + generation
+            + ") is no longer held by " + owner, e);
+      }
+      if ("TWS01".equals(e.getSQLState())) {
+        throw new JournalException(Reason.STALE_STATE, Sql.describe(e), e);
+      }
+      throw e;
+    }
+  }
 
   static void requireOne(int rows, String what) {
     if (rows != 1) {
