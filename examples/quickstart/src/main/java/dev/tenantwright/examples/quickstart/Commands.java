@@ -2,6 +2,7 @@ package dev.tenantwright.examples.quickstart;
 
 import dev.tenantwright.core.Environment;
 import dev.tenantwright.core.NewTenant;
+import dev.tenantwright.core.PlanChange;
 import dev.tenantwright.core.Plan;
 import dev.tenantwright.core.Environments;
 import dev.tenantwright.core.Run;
@@ -145,7 +146,7 @@ final class Commands {
   }
 
   @Command(name = "tenants", description = "Create, list and show tenants.",
-      subcommands = {TenantsCreate.class, TenantsList.class, TenantsShow.class})
+      subcommands = {TenantsCreate.class, TenantsList.class, TenantsShow.class, TenantsPlan.class})
   static final class Tenants extends Group {}
 
   @Command(name = "create", description = "Creates a tenant (or returns the one of that name).")
@@ -168,6 +169,29 @@ final class Commands {
       }
       printer().tenant(s.tw().tenants().create(n));
       return 0;
+    }
+  }
+
+  @Command(name = "plan", description = "Moves a tenant to another plan: quotas checked again, environments that "
+      + "depend on the plan updated.")
+  static final class TenantsPlan extends Base {
+
+    @Parameters(index = "0", paramLabel = "TENANT")
+    String tenant;
+
+    @Parameters(index = "1", paramLabel = "PLAN")
+    String plan;
+
+    @Override
+    int run(Session s) {
+      PlanChange change = s.tw().tenants().changePlan(tenant, plan, RunOptions.defaults().actor("cli"));
+      printer().line("%s: plan %s -> %s; %d environment(s) to update", tenant, change.previousPlan(),
+          change.tenant().plan(), change.updates().size());
+      int rc = 0;
+      for (Run r : change.updates()) {
+        rc = Math.max(rc, finish(r));
+      }
+      return rc;
     }
   }
 
@@ -206,8 +230,13 @@ final class Commands {
       subcommands = {EnvProvision.class, EnvList.class, EnvStatus.class})
   static final class Env extends Group {}
 
-  @Command(name = "provision", description = "Provisions a tenant's demo or live environment.")
+  @Command(name = "provision", description = "Provisions a tenant's demo or live environment (of a site: SITE-demo, "
+      + "SITE-live).")
   static final class EnvProvision extends Base {
+
+    @Option(names = "--site", defaultValue = "main", description = "the tenant's site (default: main, whose "
+        + "environments are demo, live and test-NAME)")
+    String site;
 
     @Parameters(index = "0", paramLabel = "TENANT")
     String tenant;
@@ -220,7 +249,7 @@ final class Commands {
 
     @Override
     int run(Session s) {
-      return finish(s.tw().environments().provision(tenant, kind, args.options()));
+      return finish(s.tw().environments().provision(tenant, site, kind, args.options()));
     }
   }
 
@@ -258,8 +287,11 @@ final class Commands {
       subcommands = {TestCreate.class, TestReset.class, TestDestroy.class})
   static final class Test extends Group {}
 
-  @Command(name = "create", description = "Creates test instance test-NAME.")
+  @Command(name = "create", description = "Creates test instance test-NAME (SITE-test-NAME of another site).")
   static final class TestCreate extends Base {
+
+    @Option(names = "--site", defaultValue = "main", description = "the tenant's site (default: main)")
+    String site;
 
     @Parameters(index = "0", paramLabel = "TENANT")
     String tenant;
@@ -272,7 +304,7 @@ final class Commands {
 
     @Override
     int run(Session s) {
-      return finish(s.tw().environments().createTest(tenant, name, args.options()));
+      return finish(s.tw().environments().createTest(tenant, site, name, args.options()));
     }
   }
 

@@ -65,7 +65,7 @@ final class Printer {
   }
 
   void status(EnvironmentStatus s) {
-    line("%s/%s (%s): %s", s.tenantId(), s.name(), s.kind(), s.state());
+    line("%s/%s (%s): %s, status %s", s.tenantId(), s.name(), s.kind(), s.state(), s.activation());
     line("  last run: %s %s %d%%", s.runId(), s.runState(), s.percent());
     if (!s.currentSteps().isEmpty()) {
       line("  running now: %s", String.join(", ", s.currentSteps()));

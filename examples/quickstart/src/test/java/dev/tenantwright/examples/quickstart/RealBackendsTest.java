@@ -87,6 +87,19 @@ class RealBackendsTest {
     assertThat(vercel.projectId("globex-inc--test-qa--web")).isEmpty();
     assertThat(cloudflare.records()).extracting(CloudflareFake.DnsRecord::name)
         .containsExactly("live.globex-inc.example.com");
+
+    // a second site of the same tenant, with its own test instance; and a plan change
+    String shop = QuickstartTest.run(0, concat(on, "env", "provision", "globex-inc", "live", "--site", "shop"));
+    String shopTest = QuickstartTest.run(0, concat(on, "test", "create", "globex-inc", "x", "--site", "shop"));
+    assertThat(shop).contains("PROVISION of globex-inc/shop-live -> SUCCEEDED");
+    assertThat(shopTest).contains("PROVISION of globex-inc/shop-test-x -> SUCCEEDED");
+    assertThat(vercel.projectId("globex-inc--shop-live--web")).isPresent();
+    assertThat(QuickstartTest.run(0, concat(on, "env", "status", "globex-inc", "shop-live")))
+        .contains("globex-inc/shop-live (LIVE): READY, status COMPLETED");
+    assertThat(QuickstartTest.run(1, concat(on, "env", "provision", "globex-inc", "live", "--site", "my-shop")))
+        .contains("site").contains("'my-shop' is not a site name");
+    assertThat(QuickstartTest.run(0, concat(on, "tenants", "plan", "globex-inc", "pro")))
+        .contains("globex-inc: plan default -> pro");
   }
 
   private static String[] concat(String[] a, String... b) {
