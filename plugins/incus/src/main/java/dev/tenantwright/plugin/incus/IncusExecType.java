@@ -54,8 +54,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Commands run again after a crash between their end and the record, and {@code undo} runs whether or not
  * the commands finished: both should be safe to repeat ({@code mkdir -p}, {@code rm -f}, an importer that
- * upserts). A changed secret value alone does not run the commands again (secrets are not part of the digest,
- * which is stored in the instance's configuration).
+ * upserts). A failing undo command fails the delete; in a destroy the instance, which waits for this resource, is
+ * then not deleted either. A changed secret value alone does not run the commands again (secrets are not part of
+ * the digest, which is stored in the instance's configuration).
  *
  * <p>The instance must belong to the same tenant environment — its name starts with
  * {@link StepContext#backendNamePrefix()} and it carries a Tenantwright ownership marker of this environment —
