@@ -2,7 +2,6 @@ package dev.tenantwright.plugin.incus;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantwright.plugin.incus.InstanceSpec.Expose;
-import dev.tenantwright.plugin.incus.InstanceSpec.InitCommand;
 import dev.tenantwright.plugin.incus.internal.IncusApi;
 import dev.tenantwright.plugin.incus.internal.IncusApi.ExecResult;
 import dev.tenantwright.plugin.incus.internal.IncusApi.InstanceState;
@@ -18,13 +17,11 @@ import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.Resettable;
 import dev.tenantwright.spi.ResourceType;
 import dev.tenantwright.spi.RetryableException;
-import dev.tenantwright.spi.Secret;
 import dev.tenantwright.spi.StepContext;
 import dev.tenantwright.spi.Updatable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,13 +77,10 @@ public final class IncusInstanceType implements ResourceType<InstanceSpec, Insta
   public static final String BASELINE = "tw-baseline";
 
   private static final Logger LOG = LoggerFactory.getLogger(IncusInstanceType.class);
-  private static final int MAX_OUTPUT_IN_MESSAGE = 400;
   private static final Duration MAX_ADDRESS_POLL = Duration.ofSeconds(1);
   private static final Duration MAX_READY_POLL = Duration.ofSeconds(5);
   /** How often an update reads the instance again after a concurrent change made its ETag stale. */
   private static final int UPDATE_ATTEMPTS = 5;
-  /** What Incus says while a VM's agent is not up (driver_qemu.go errQemuAgentOffline). */
-  private static final String AGENT_OFFLINE = "VM agent isn't currently running";
 
   @Override
   public String type() {
@@ -340,31 +334,8 @@ public final class IncusInstanceType implements ResourceType<InstanceSpec, Insta
   }
 
   private void runInit(String name, InstanceSpec spec, IncusApi api, StepContext ctx) {
-    List<InitCommand> init = spec.init();
-    for (int i = 0; i < init.size(); i++) {
-      InitCommand c = init.get(i);
-      String label = "init command " + (i + 1) + " of " + init.size() + " (" + c.command().get(0) + ")";
-      ctx.progress().report(40 + 45 * i / init.size(), "running " + label + " in " + name);
-      Map<String, String> env = new LinkedHashMap<>(c.environment());
-      for (Map.Entry<String, Secret> s : spec.initSecrets().entrySet()) {
-        env.put(s.getKey(), s.getValue().reveal());
-      }
-      ExecResult result = execWhenAgentUp(name, c.command(), env, c.cwd(), c.user(), c.group(),
-          label + " in " + name, api, ctx);
-      try {
-        if (result.exitCode() != 0) {
-          String output = api.readLog(result.stderrPath());
-          if (output.isBlank()) {
-            output = api.readLog(result.stdoutPath());
-          }
-          throw new PermanentException("incus: " + label + " in instance " + name + " exited with code "
-              + result.exitCode() + tail(output, spec));
-        }
-      } finally {
-        discard(api, result.stdoutPath());
-        discard(api, result.stderrPath());
-      }
-    }
+    InstanceCommands.run(name, spec.init(), spec.initSecrets(), spec.sensitiveValues(), "init command", 40, 85, api,
+        ctx);
   }
 
   /**
@@ -383,7 +354,7 @@ public final class IncusInstanceType implements ResourceType<InstanceSpec, Insta
     ctx.progress().report(35, "waiting for " + name + " to be ready: " + label);
     Duration pause = Duration.ofSeconds(1);
     for (int tries = 1; ; tries++) {
-      ExecResult result = execWhenAgentUp(name, spec.readiness(), Map.of(), null, null, null,
+      ExecResult result = InstanceCommands.execWhenAgentUp(name, spec.readiness(), Map.of(), null, null, null,
           label + " in " + name, api, ctx);
       String output = "";
       try {
@@ -391,51 +362,18 @@ public final class IncusInstanceType implements ResourceType<InstanceSpec, Insta
           LOG.debug("incus: instance {} is ready after {} check(s)", name, tries);
           return;
         }
-        output = api.readLog(result.stderrPath());
-        if (output.isBlank()) {
-          output = api.readLog(result.stdoutPath());
-        }
+        output = InstanceCommands.failureOutput(api, result);
       } finally {
-        discard(api, result.stdoutPath());
-        discard(api, result.stderrPath());
+        InstanceCommands.discard(api, result);
       }
       if (ctx.remaining().compareTo(pause) <= 0) {
         throw new RetryableException("incus: instance " + name + " is not ready by the step's deadline: its "
-            + label + " exited with code " + result.exitCode() + " " + tries + " time(s)" + tail(output, spec),
-            null, false, null);
+            + label + " exited with code " + result.exitCode() + " " + tries + " time(s)"
+            + InstanceCommands.tail(output, spec.sensitiveValues(), spec.initSecrets()), null, false, null);
       }
       ctx.pause(pause);
       Duration doubled = pause.multipliedBy(2);
       pause = doubled.compareTo(MAX_READY_POLL) > 0 ? MAX_READY_POLL : doubled;
-    }
-  }
-
-  /**
-   * Runs a command, waiting for a VM's agent first: until {@code incus-agent} is up in the guest, Incus fails
-   * every exec of a VM with "VM agent isn't currently running" (driver_qemu.go getAgentClient), though the VM
-   * already runs and has its DHCP address.
-   *
-   * @throws RetryableException when the agent is not up by the step's deadline (the command did not run)
-   */
-  private static ExecResult execWhenAgentUp(String name, List<String> argv, Map<String, String> env, String cwd,
-      Integer user, Integer group, String what, IncusApi api, StepContext ctx) {
-    Duration pause = Duration.ofMillis(500);
-    while (true) {
-      try {
-        return api.exec(name, argv, env, cwd, user, group, what, ctx);
-      } catch (OperationFailedException e) {
-        if (!e.says(AGENT_OFFLINE)) {
-          throw e;
-        }
-        if (ctx.remaining().compareTo(pause) <= 0) {
-          throw new RetryableException("incus: " + what + ": " + AGENT_OFFLINE + " by the step's deadline "
-              + "(the VM is still booting)", null, false, e);
-        }
-        LOG.debug("incus: {}: the VM agent is not up yet; waiting {} ms", what, pause.toMillis());
-        ctx.pause(pause);
-        Duration doubled = pause.multipliedBy(2);
-        pause = doubled.compareTo(MAX_READY_POLL) > 0 ? MAX_READY_POLL : doubled;
-      }
     }
   }
 
@@ -493,39 +431,6 @@ public final class IncusInstanceType implements ResourceType<InstanceSpec, Insta
           + "profiles, or set 'storagePool' on the instance");
     }
     return root == null ? null : Map.entry(root, devices.get(root));
-  }
-
-  private static void discard(IncusApi api, String logPath) {
-    try {
-      api.deleteLog(logPath);
-    } catch (RuntimeException e) {
-      // A left-over output file costs a little disk space in the instance's log folder, nothing more.
-      LOG.debug("incus: could not delete exec output {}: {}", logPath, e.getMessage());
-    }
-  }
-
-  /** The end of a failed command's output, with every variable value of the spec masked. */
-  private static String tail(String output, InstanceSpec spec) {
-    String text = output.strip();
-    if (text.isEmpty()) {
-      return "";
-    }
-    List<String> sensitive = new ArrayList<>(spec.sensitiveValues());
-    sensitive.sort(Comparator.comparingInt(String::length).reversed());
-    List<String> secrets = new ArrayList<>();
-    spec.initSecrets().values().forEach(s -> secrets.add(s.reveal()));
-    for (String value : sensitive) {
-      // Secrets are masked whatever their length; plain values from 3 characters (masking "C" or "1"
-      // everywhere would garble the output without protecting anything).
-      if (!value.isEmpty() && (value.length() >= 3 || secrets.contains(value))) {
-        text = text.replace(value, Secret.MASK);
-      }
-    }
-    text = text.replaceAll("\\s+", " ");
-    if (text.length() > MAX_OUTPUT_IN_MESSAGE) {
-      text = "..." + text.substring(text.length() - MAX_OUTPUT_IN_MESSAGE);
-    }
-    return ": " + text;
   }
 
   private static void start(String name, IncusApi api, StepContext ctx) {

@@ -89,15 +89,29 @@ class ErpBlueprintTest {
           .containsEntry("environment.COMPANY_NAME", "ABC Corporation")
           .containsEntry("environment.CONTACT_EMAIL", "ops@abc.example")
           .containsEntry("environment.ERP_ENVIRONMENT", "demo")
-          .containsEntry("limits.memory", "256MiB");
+          .containsEntry("environment.TZ", "UTC")
+          .containsEntry("limits.memory", "256MiB")
+          .containsKey(IncusExecType.MARK_PREFIX + "sample-data");
       assertThat(instance.devices().values()).singleElement()
           .satisfies(d -> assertThat(d).containsEntry("listen", "tcp:127.0.0.1:" + port)
               .containsEntry("connect", "tcp:127.0.0.1:8080"));
       assertThat(instance.snapshots()).containsExactly(IncusInstanceType.BASELINE);
+      // The init commands, then the demo's sample data; the test instance gets the init commands only.
       assertThat(fake.execs()).filteredOn(c -> c.instance().equals("abc-corporation--demo--erp"))
+          .extracting(c -> c.command().get(0))
+          .containsExactly("/bin/mkdir", "/bin/cp", "/bin/mkdir", "/usr/bin/awk");
+      assertThat(fake.execs()).filteredOn(c -> c.instance().equals("abc-corporation--demo--erp"))
+          .extracting(ExecCall::command).startsWith(List.of("/bin/mkdir", "-p", "/srv/erp/data"),
+              List.of("/bin/cp", "/proc/sys/kernel/hostname", "/www/instance.txt"))
+          .contains(List.of("/bin/mkdir", "-p", "/srv/erp/data/sample"));
+      assertThat(fake.execs()).filteredOn(c -> c.instance().equals("abc-corporation--test-qa--erp"))
           .extracting(ExecCall::command)
           .containsExactly(List.of("/bin/mkdir", "-p", "/srv/erp/data"),
               List.of("/bin/cp", "/proc/sys/kernel/hostname", "/www/instance.txt"));
+      assertThat(env.resources()).extracting(Environment.Resource::name)
+          .containsExactlyInAnyOrder("port", "erp", "sample-data");
+      assertThat(tw.environments().find(abc.id(), "test-qa").orElseThrow().resources())
+          .extracting(Environment.Resource::name).containsExactlyInAnyOrder("port", "erp");
 
       String qaUrl = (String) tw.environments().find(abc.id(), "test-qa").orElseThrow().resource("erp").outputs()
           .get("url");
@@ -111,5 +125,52 @@ class ErpBlueprintTest {
           .isEqualTo(RunState.SUCCEEDED);
       fake.assertNothingLeaked();
     }
+  }
+
+  @Test
+  void theDemosSampleDataIsNotLoadedAgainByAnUpdateButIsAfterAReset() {
+    Path plugins = dir.resolve("plugins");
+    PluginJars.build(IncusPlugin.class, plugins);
+    try (Tenantwright tw = Tenantwright.builder()
+        .embedded(dir.resolve("data"))
+        .plugins(plugins)
+        .classpathPlugins(false)
+        .pluginConfig("incus", Map.of("url", fake.baseUrl(), "addressTimeoutSeconds", 0))
+        .blueprint(Blueprint.fromYaml(example()))
+        .portRange(24100, 24199)
+        .build()) {
+      Tenant abc = tw.tenants().create(NewTenant.company("ABC Corporation").email("ops@abc.example"));
+      String demo = "abc-corporation--demo--erp";
+      assertThat(tw.environments().provision(abc.id(), EnvironmentKind.DEMO).await(WAIT).state())
+          .isEqualTo(RunState.SUCCEEDED);
+      assertThat(loads(demo)).isEqualTo(1);
+
+      Run updated = tw.environments().update(abc.id(), "demo",
+          RunOptions.defaults().parameter("memory", "512MiB")).await(WAIT);
+
+      assertThat(updated.state()).as(String.valueOf(updated.error())).isEqualTo(RunState.SUCCEEDED);
+      assertThat(fake.instance("default", demo).orElseThrow().config()).containsEntry("limits.memory", "512MiB");
+      assertThat(loads(demo)).as("the update leaves the sample data alone").isEqualTo(1);
+
+      Run reset = tw.environments().reset(abc.id(), "demo", RunOptions.defaults()).await(WAIT);
+
+      assertThat(reset.state()).as(String.valueOf(reset.error())).isEqualTo(RunState.SUCCEEDED);
+      assertThat(loads(demo)).as("the reset restored the baseline without it and loads it again").isEqualTo(2);
+      assertThat(fake.instance("default", demo).orElseThrow().config())
+          .containsKey(IncusExecType.MARK_PREFIX + "sample-data")
+          .containsEntry("limits.memory", "512MiB");
+
+      assertThat(tw.environments().destroy(abc.id(), "demo", RunOptions.defaults()).await(WAIT).state())
+          .isEqualTo(RunState.SUCCEEDED);
+      assertThat(fake.execs()).filteredOn(c -> c.instance().equals(demo)).extracting(ExecCall::command)
+          .endsWith(List.of("/bin/rm", "-rf", "/srv/erp/data/sample"));
+      fake.assertNothingLeaked();
+    }
+  }
+
+  /** How often the sample data was loaded into the instance. */
+  private long loads(String instance) {
+    return fake.execs().stream()
+        .filter(c -> c.instance().equals(instance) && c.command().get(0).equals("/usr/bin/awk")).count();
   }
 }

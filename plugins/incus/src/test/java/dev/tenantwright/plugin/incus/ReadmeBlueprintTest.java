@@ -22,7 +22,7 @@ class ReadmeBlueprintTest {
   @TempDir Path dir;
 
   @Test
-  void theReadmeBlueprintIsValidAgainstTheIncusType() throws IOException {
+  void theReadmeBlueprintIsValidAgainstTheIncusTypes() throws IOException {
     Blueprint bp = Blueprint.fromYaml("plugins/incus/README.md", ReadmeSnippets.firstYamlBlock(Path.of("README.md")));
     assertThat(bp.resource("erp")).get().extracting(r -> r.type()).isEqualTo(IncusInstanceType.TYPE);
 
@@ -30,21 +30,25 @@ class ReadmeBlueprintTest {
         .embedded(dir)
         .classpathPlugins(false)
         .resourceType(new IncusInstanceType())
+        .resourceType(new IncusExecType())
         .blueprint(bp)
         .build()) {
       Tenant t = tw.tenants().create(NewTenant.company("ABC Corporation").email("ops@abc.example"));
       Plan plan = tw.environments().plan(t.id(), "demo", RunKind.PROVISION, RunOptions.defaults());
-      assertThat(plan.toString()).contains("erp").contains("admin-password").contains("port");
+      assertThat(plan.toString()).contains("erp").contains("admin-password").contains("port").contains("sample-data");
+      Plan live = tw.environments().plan(t.id(), "live", RunKind.PROVISION, RunOptions.defaults());
+      assertThat(live.toString()).contains("erp").doesNotContain("sample-data");
     }
   }
 
   @Test
-  void theExampleBlueprintIsValidAgainstTheIncusType() {
+  void theExampleBlueprintIsValidAgainstTheIncusTypes() {
     Blueprint bp = Blueprint.fromYaml(ErpBlueprintTest.example());
     try (Tenantwright tw = Tenantwright.builder()
         .embedded(dir)
         .classpathPlugins(false)
         .resourceType(new IncusInstanceType())
+        .resourceType(new IncusExecType())
         .secret("unused", Secret.of("unused-secret"))
         .blueprint(bp)
         .build()) {

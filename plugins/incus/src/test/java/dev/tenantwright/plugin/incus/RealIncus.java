@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +78,80 @@ final class RealIncus implements AutoCloseable {
       int q = u.indexOf('?');
       String path = q < 0 ? u : u.substring(0, q);
       names.add(path.substring(path.lastIndexOf('/') + 1));
+    }
+    return names;
+  }
+
+  /** The instance as {@code GET /1.0/instances/{name}} describes it (config, devices, created_at...). */
+  JsonNode instance(String name) {
+    return admin.call(RestRequest.get("/1.0/instances/" + name).query("project", project)).json().path("metadata");
+  }
+
+  /** The names of an instance's snapshots. */
+  List<String> snapshots(String instance) {
+    List<String> names = new ArrayList<>();
+    for (String s : lastSegments(admin.call(RestRequest.get("/1.0/instances/" + instance + "/snapshots")
+        .query("project", project)).json().path("metadata"))) {
+      names.add(s.indexOf('?') < 0 ? s : s.substring(0, s.indexOf('?')));
+    }
+    return names;
+  }
+
+  /**
+   * Everything on the server, across all projects, that a test could leave behind: instances, images, storage
+   * volumes of every pool, profiles, projects, and the forwards and DHCP leases of every managed network, and unfinished operations — as
+   * {@code kind: name} lines, so that two readings taken before and after a test can be compared and searched
+   * for a tenant's names.
+   */
+  Set<String> inventory() {
+    Set<String> out = new TreeSet<>();
+    list("/1.0/instances", true).forEach(n -> out.add("instance: " + n));
+    list("/1.0/images", true).forEach(n -> out.add("image: " + n));
+    list("/1.0/profiles", true).forEach(n -> out.add("profile: " + n));
+    list("/1.0/projects", false).forEach(n -> out.add("project: " + n));
+    for (String pool : list("/1.0/storage-pools", false)) {
+      for (JsonNode v : admin.call(RestRequest.get("/1.0/storage-pools/" + pool + "/volumes")
+          .query("all-projects", "true").query("recursion", 1)).json().path("metadata")) {
+        out.add("volume: " + pool + "/" + v.path("project").asText() + "/" + v.path("type").asText() + "/"
+            + v.path("name").asText());
+      }
+    }
+    for (JsonNode net : admin.call(RestRequest.get("/1.0/networks").query("recursion", 1)).json().path("metadata")) {
+      if (!net.path("managed").asBoolean()) {
+        continue;
+      }
+      String n = net.path("name").asText();
+      list("/1.0/networks/" + n + "/forwards", false).forEach(f -> out.add("forward: " + n + "/" + f));
+      for (JsonNode lease : admin.call(RestRequest.get("/1.0/networks/" + n + "/leases")).json().path("metadata")) {
+        if (!"gateway".equals(lease.path("type").asText())) {
+          out.add("lease: " + n + "/" + lease.path("hostname").asText() + "/" + lease.path("address").asText());
+        }
+      }
+    }
+    JsonNode ops = admin.call(RestRequest.get("/1.0/operations").query("all-projects", "true")).json().path("metadata");
+    // Finished operations stay listed for about five seconds; only unfinished ones are left-overs.
+    ops.properties().stream().filter(e -> !Set.of("success", "failure", "cancelled").contains(e.getKey()))
+        .forEach(e -> lastSegments(e.getValue()).forEach(id -> out.add("operation: " + e.getKey() + "/" + id)));
+    return out;
+  }
+
+  private List<String> list(String path, boolean allProjects) {
+    RestRequest req = RestRequest.get(path);
+    if (allProjects) {
+      req = req.query("all-projects", "true");
+    }
+    return lastSegments(admin.call(req).json().path("metadata"));
+  }
+
+  /** The last path segment of each URL, with its query (e.g. {@code ?project=p}) kept. */
+  private static List<String> lastSegments(JsonNode urls) {
+    List<String> names = new ArrayList<>();
+    for (JsonNode url : urls) {
+      String u = url.asText();
+      int q = u.indexOf('?');
+      String path = q < 0 ? u : u.substring(0, q);
+      String name = path.substring(path.lastIndexOf('/') + 1);
+      names.add(q < 0 ? name : name + u.substring(q));
     }
     return names;
   }
