@@ -136,6 +136,8 @@ public final class GitHubFake extends FakeBackend {
     SECONDARY_403,
     /** A secondary limit answered 429, otherwise as {@link #SECONDARY_403}. */
     SECONDARY_429,
+    /** A secondary limit that names no wait: 403 and the message only ("wait for at least one minute"). */
+    SECONDARY_WITHOUT_RETRY_AFTER,
     /** The primary limit: 403, {@code x-ratelimit-remaining: 0}, {@code x-ratelimit-reset: <epoch seconds>}. */
     PRIMARY_403,
     /** The primary limit answered 429. */
@@ -434,13 +436,14 @@ public final class GitHubFake extends FakeBackend {
           .withHeader("x-ratelimit-used", "5000").withHeader("x-ratelimit-reset", Long.toString(reset))
           .withHeader("x-ratelimit-resource", "core");
     }
-    return FakeResponse.json(status, Renderer.error(status, "You have exceeded a secondary rate limit. Please wait a "
-            + "few minutes before you try again. If you reach out to GitHub Support for help, please include the "
-            + "request ID 0000:0000:0000000:0000000:00000000.",
+    FakeResponse secondary = FakeResponse.json(status, Renderer.error(status, "You have exceeded a secondary rate "
+            + "limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, "
+            + "please include the request ID 0000:0000:0000000:0000000:00000000.",
             "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"))
-        .withHeader("retry-after", Long.toString(seconds))
         .withHeader("x-ratelimit-limit", "5000").withHeader("x-ratelimit-remaining", "4990")
         .withHeader("x-ratelimit-reset", Long.toString(clock.instant().getEpochSecond() + 3600));
+    return rateLimit == RateLimit.SECONDARY_WITHOUT_RETRY_AFTER ? secondary
+        : secondary.withHeader("retry-after", Long.toString(seconds));
   }
 
   // ------------------------------------------------------------------------------------ routing

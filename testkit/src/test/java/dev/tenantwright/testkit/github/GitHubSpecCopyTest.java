@@ -9,6 +9,7 @@ import dev.tenantwright.testkit.internal.Json;
 import dev.tenantwright.testkit.internal.SpecOps;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,6 +45,7 @@ class GitHubSpecCopyTest {
     return SpecReducer.keeping(USED.keySet().toArray(String[]::new))
         .with(SpecPatch.of("github-unused-operations", GitHubSpecCopyTest::dropUnusedOperations))
         .with(SpecPatch.of("github-undeclared-errors", GitHubSpecCopyTest::declareErrors))
+        .with(SpecPatch.of("github-media-type", GitHubSpecCopyTest::vendorMediaType))
         .with(SpecPatch.of("strip-docs", GitHubSpecCopyTest::stripDocs))
         .with(SpecPatch.of("drop-examples", SpecOps::pruneUnreachable));
   }
@@ -102,6 +104,23 @@ class GitHubSpecCopyTest {
         r.set("422", errorResponse("validation-error"));
       }
     });
+  }
+
+  /**
+   * GitHub asks clients to send {@code Accept: application/vnd.github+json} and answers it with JSON
+   * (docs.github.com/en/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types), but the document
+   * declares its answers as {@code application/json} only, so the validator would refuse every request that follows
+   * the advice: each JSON answer is declared under the vendor type too.
+   */
+  static void vendorMediaType(ObjectNode doc) {
+    List<JsonNode> responses = new ArrayList<>();
+    SpecOps.forEachOperation(doc, (path, method, op) -> op.path("responses").forEach(responses::add));
+    doc.path("components").path("responses").forEach(responses::add);
+    for (JsonNode r : responses) {
+      if (r.path("content") instanceof ObjectNode content && content.has("application/json")) {
+        content.set("application/vnd.github+json", content.get("application/json").deepCopy());
+      }
+    }
   }
 
   private static ObjectNode errorResponse(String schema) {

@@ -1,6 +1,7 @@
 package dev.tenantwright.testkit.github.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
@@ -159,12 +160,16 @@ public final class Hookshot {
       throw new UncheckedIOException("cannot read " + document, e);
     }
     String id = "https://schemas.tenantwright.dev/github-webhooks.json";
-    // OpenAPI 3.1 schemas are JSON Schema 2020-12; everything is served from memory, nothing is fetched
+    // OpenAPI 3.1 schemas are JSON Schema 2020-12: the document's schemas become the $defs of a schema document
+    // (its other keys are no schema keywords), served from memory; nothing is fetched
+    ObjectNode bundle = Json.mapper().createObjectNode().put("$schema", "https://json-schema.org/draft/2020-12/schema");
+    bundle.set("$defs", Json.readJson(text.replace("\"#/components/schemas/", "\"#/$defs/"))
+        .path("components").path("schemas"));
     SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
-        b -> b.schemas(Map.of(id, text)));
+        b -> b.schemas(Map.of(id, Json.write(bundle))));
     Map<String, Schema> out = new LinkedHashMap<>();
     for (String event : List.of("push", "ping")) {
-      Schema schema = registry.getSchema(SchemaLocation.of(id + "#/components/schemas/webhook-" + event));
+      Schema schema = registry.getSchema(SchemaLocation.of(id + "#/$defs/webhook-" + event));
       schema.initializeValidators();
       out.put(event, schema);
     }
