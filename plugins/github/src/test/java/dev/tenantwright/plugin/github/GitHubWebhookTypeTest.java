@@ -121,14 +121,14 @@ class GitHubWebhookTypeTest {
 
   @Test
   void plainHttpIsOnlyForLoopbackAndOnlyWhenTheConfigurationAllowsIt() {
-    WebhookSpec loopback = new WebhookSpec(REPO, "http://127.0.0.1:8080/hooks", null, null, "webhook-secret", null);
+    WebhookSpec loopback = new WebhookSpec(REPO, "http://127.0.0.1:9/hooks", null, null, "webhook-secret", null);
     WebhookSpec remote = new WebhookSpec(REPO, "http://hooks.example.com/hooks", null, null, "webhook-secret", null);
 
     assertThatThrownBy(() -> type.create(remote, ctx("run-1"))).isInstanceOf(PermanentException.class)
         .hasMessageContaining("must be an https URL");
     assertThat(type.create(loopback, ctx("run-1")).origin()).isEqualTo(CreateResult.Origin.CREATED);
     config.put("allowHttpHooks", false);
-    WebhookSpec other = new WebhookSpec(REPO, "http://localhost:8080/other", null, null, "webhook-secret", null);
+    WebhookSpec other = new WebhookSpec(REPO, "http://localhost:9/other", null, null, "webhook-secret", null);
     assertThatThrownBy(() -> type.create(other, ctx("run-1"))).hasMessageContaining("allowHttpHooks");
     assertThat(fake.hooks(REPO)).hasSize(1);
   }
