@@ -29,11 +29,13 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.regex.Pattern;
@@ -166,16 +168,12 @@ public final class GitHubFake extends FakeBackend {
 
   private final Clock clock;
   private final Map<String, Repo> repos = new LinkedHashMap<>();
-  private final Map<String, long[]> accounts = new LinkedHashMap<>();
+  private final Map<String, Account> accounts = new LinkedHashMap<>();
   private final Hookshot hookshot = new Hookshot(GitHubFake.class.getResource(WEBHOOKS_SPEC_RESOURCE));
   private final List<HookDelivery> deliveries = new CopyOnWriteArrayList<>();
   private final AtomicReference<CompletableFuture<Void>> background =
       new AtomicReference<>(CompletableFuture.completedFuture(null));
-  private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "github-fake-hookshot");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ThreadPoolExecutor sender = hookshotThread();
   private Random random = new Random(7);
   private String token = TOKEN;
   private int generationReads = 1;
@@ -346,7 +344,7 @@ public final class GitHubFake extends FakeBackend {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for deliveries", e);
-    } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("background deliveries did not finish: " + e, e);
     }
   }
@@ -410,6 +408,7 @@ public final class GitHubFake extends FakeBackend {
   protected void resetState() {
     repos.clear();
     accounts.clear();
+    nextAccountId = 9_000_001L;
     account(USER, "User");
     deliveries.clear();
     random = new Random(7);
@@ -478,7 +477,7 @@ public final class GitHubFake extends FakeBackend {
     return r == null ? errorResponse(404, "Not Found") : then.apply(r);
   }
 
-  private FakeResponse withHook(FakeRequest req, java.util.function.BiFunction<Repo, Hook, FakeResponse> then) {
+  private FakeResponse withHook(FakeRequest req, BiFunction<Repo, Hook, FakeResponse> then) {
     return withRepo(req, r -> {
       Hook h;
       try {
@@ -742,8 +741,7 @@ public final class GitHubFake extends FakeBackend {
   }
 
   private ObjectNode sender() {
-    long[] a = accounts.get(USER.toLowerCase(Locale.ROOT));
-    return Renderer.simpleUser(USER, a[0], "User");
+    return Renderer.simpleUser(USER, accounts.get(USER.toLowerCase(Locale.ROOT)).id(), "User");
   }
 
   // ------------------------------------------------------------------------------------ state helpers
@@ -777,21 +775,34 @@ public final class GitHubFake extends FakeBackend {
     return r;
   }
 
-  private long[] account(String login, String type) {
-    return accounts.computeIfAbsent(login.toLowerCase(Locale.ROOT),
-        l -> new long[] {nextAccountId++, "User".equals(type) ? 1 : 0});
+  /** A user or organisation: its id and {@code User} or {@code Organization}. */
+  private record Account(long id, String type) {}
+
+  private Account account(String login, String type) {
+    return accounts.computeIfAbsent(login.toLowerCase(Locale.ROOT), l -> new Account(nextAccountId++, type));
+  }
+
+  /** One daemon thread for background deliveries, ended when idle, so a closed fake leaves none behind. */
+  private static ThreadPoolExecutor hookshotThread() {
+    ThreadPoolExecutor t = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread thread = new Thread(r, "github-fake-hookshot");
+      thread.setDaemon(true);
+      return thread;
+    });
+    t.allowCoreThreadTimeOut(true);
+    return t;
   }
 
   private Repo newRepo(String owner, String name, String description, boolean isPrivate) {
     if (repos.containsKey(key(owner + "/" + name))) {
       throw new IllegalArgumentException("the fake already has a repository " + owner + "/" + name);
     }
-    long[] account = account(owner, owner.equalsIgnoreCase(USER) ? "User" : "Organization");
+    Account account = account(owner, owner.equalsIgnoreCase(USER) ? "User" : "Organization");
     Repo r = new Repo();
     r.id = nextRepoId++;
     r.owner = owner;
-    r.ownerId = account[0];
-    r.ownerType = account[1] == 1 ? "User" : "Organization";
+    r.ownerId = account.id();
+    r.ownerType = account.type();
     r.name = name;
     r.description = description;
     r.isPrivate = isPrivate;

@@ -166,8 +166,8 @@ public final class GitHubWebhookType
   }
 
   private static Secret secret(WebhookSpec spec, StepContext ctx) {
-    return ctx.secret(spec.secret()).orElseThrow(() -> new PermanentException("github: field 'secret': no secret named '"
-        + spec.secret() + "' in this environment; add a secret resource of that name and list it in this resource's "
+    return ctx.secret(spec.secret()).orElseThrow(() -> new PermanentException(
+        "github: field 'secret': no secret named '" + spec.secret() + "' in this environment; add a secret resource of that name and list it in this resource's "
         + "needs, or configure a host secret"));
   }
 

@@ -11,8 +11,9 @@ import dev.tenantwright.spi.PermanentException;
  *     it must be marked as a template on GitHub ({@code is_template: true})
  * @param owner the organisation or user that owns the new repository (the token's user must be a member of an
  *     organisation that it creates repositories in)
- * @param name the repository name; default the resource's deterministic name ({@code <tenant>--<environment>--<resource>}).
- *     At most 100 ASCII letters, digits, {@code .}, {@code -} and {@code _}
+ * @param name the repository name; default the resource's deterministic name
+ *     ({@code <tenant>--<environment>--<resource>}). At most 100 ASCII letters, digits, {@code .}, {@code -} and
+ *     {@code _}
  * @param description a short description; the ownership marker is appended to it in parentheses. At most
  *     {@value #MAX_DESCRIPTION} characters on one line
  * @param visibility {@code private} (the default) or {@code public}
@@ -36,7 +37,8 @@ public record RepositorySpec(
     }
     int slash = template.indexOf('/');
     if (slash < 0 || template.indexOf('/', slash + 1) >= 0) {
-      throw new PermanentException("field 'template': \"" + template + "\" must be owner/name, e.g. acme-sites/portfolio");
+      throw new PermanentException("field 'template': \"" + template
+          + "\" must be owner/name, e.g. acme-sites/portfolio");
     }
     Names.githubOwner("template", template.substring(0, slash));
     Names.githubRepository("template", template.substring(slash + 1));

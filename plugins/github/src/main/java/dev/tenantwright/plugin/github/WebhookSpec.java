@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 /**
  * What a {@code github.webhook} should be. Validated on construction, each problem naming its field.
  *
- * @param repository the repository, {@code owner/name} — normally {@code ${site-repo.fullName}}; it must have been made
- *     by a {@code github.repository} resource of the same tenant and environment
+ * @param repository the repository, {@code owner/name} — normally {@code ${site-repo.fullName}}; it must have
+ *     been made by a {@code github.repository} resource of the same tenant and environment
  * @param url where GitHub delivers: the host's endpoint, {@code https} (plain {@code http} only to a loopback address,
  *     and only when the plugin configuration sets {@code allowHttpHooks}); no user info, no fragment
  * @param contentType {@code json} (the default) or {@code form} ({@code payload=<url-encoded JSON>})

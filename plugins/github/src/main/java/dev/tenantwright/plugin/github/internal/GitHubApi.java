@@ -134,7 +134,8 @@ public final class GitHubApi {
 
   /** {@code GET /repos/{owner}/{repo}/hooks/{hook_id}}; empty on 404 (the hook or its repository is gone). */
   public Optional<JsonNode> hook(String owner, String repo, long id) {
-    RestResponse r = call(RestRequest.get(pathOf("/repos/{owner}/{repo}/hooks/{hook_id}", owner, repo, id)).expect(404));
+    RestResponse r = call(RestRequest.get(pathOf("/repos/{owner}/{repo}/hooks/{hook_id}", owner, repo, id))
+        .expect(404));
     return r.status() == 404 ? Optional.empty() : Optional.of(r.json());
   }
 

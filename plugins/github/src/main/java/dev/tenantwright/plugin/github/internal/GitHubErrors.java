@@ -16,12 +16,13 @@ import java.util.Optional;
  * How GitHub says what went wrong, and when a refusal is a rate limit.
  *
  * <p>Errors are {@code {"message","documentation_url"}}, with {@code errors[]} for a 422 — {@code {"resource",
- * "field","code","message"}} objects, or plain strings (docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api).
+ * "field","code","message"}} objects, or plain strings
+ * (docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api).
  * The decoder turns them into one line: {@code Repository creation failed. (Repository.name: name already exists on
  * this account)}.
  *
- * <p>GitHub answers an exceeded limit with 403 <em>or</em> 429 (docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api),
- * so a 403 is not always permanent: with {@code retry-after} it is retried after that many seconds; with
+ * <p>GitHub answers an exceeded limit with 403 <em>or</em> 429
+ * (docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api), so a 403 is not always permanent: with {@code retry-after} it is retried after that many seconds; with
  * {@code x-ratelimit-remaining: 0} after {@code x-ratelimit-reset} (epoch seconds); a secondary limit that says
  * neither ("You have exceeded a secondary rate limit") after a minute, as the page asks. Any other 403 — a token
  * without the permission — stays permanent. The shared client would classify every 403 as permanent and a bare 429

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * {@code "Portfolio of Acme (tw:acme/demo/site@1a2b3c4d5e6f)"}. The description is the one free-text field that
  * {@code POST .../generate} accepts, so a repository never exists unmarked, even for an instant; and it is what
  * {@code ctx.isOurs}/{@code ctx.belongsHere} need. But people edit descriptions in the web interface, so a second
- * mark survives that: the <em>topic</em> {@code tenantwright-<24 hex of SHA-256 of "tw:<tenant>/<environment>/<resource>">},
+ * mark survives that: the <em>topic</em>
+ * {@code tenantwright-<24 hex of SHA-256 of "tw:<tenant>/<environment>/<resource>">},
  * set with {@code PUT /repos/{owner}/{repo}/topics} right after the repository is made (a topic holds at most 50
  * characters of {@code [a-z0-9-]}, so it names the resource, not the run). A repository whose description lost its
  * marker but that carries this resource's topic belongs here (it is adopted, never reported as made by this very
@@ -121,7 +122,8 @@ public final class Ownership {
     String prefix = environmentPrefix(ctx.ownershipMarker());
     if (marker.isEmpty() || !marker.get().startsWith(prefix)) {
       throw new PermanentException("github: repository " + repo.path("full_name").asText()
-          + " is not managed by this environment (" + marker.map(m -> "marker '" + m + "'").orElse("no ownership marker")
+          + " is not managed by this environment ("
+          + marker.map(m -> "marker '" + m + "'").orElse("no ownership marker")
           + "); webhooks are only put on repositories a github.repository resource of this environment made");
     }
   }
