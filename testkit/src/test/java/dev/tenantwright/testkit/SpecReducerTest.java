@@ -90,6 +90,21 @@ class SpecReducerTest {
   }
 
   @Test
+  void aWebhookOnlyOpenApi31DocumentKeepsWhatItsWebhooksReach() {
+    ObjectNode reduced = SpecReducer.keeping().reduce(Json.readJson("""
+        {"openapi":"3.1.0","info":{"title":"t","version":"1"},
+         "webhooks":{"push":{"post":{"requestBody":{"content":{"application/json":{"schema":{
+           "$ref":"#/components/schemas/Push"}}}},"responses":{"200":{"description":"ok"}}}}},
+         "components":{"schemas":{"Push":{"type":"object","properties":{"repo":{"$ref":"#/components/schemas/Repo"}}},
+           "Repo":{"type":["object","null"]},"Unused":{"type":"object"}}}}
+        """));
+
+    assertThat(names(reduced.at("/components/schemas"))).containsExactly("Push", "Repo");
+    assertThatThrownBy(() -> SpecReducer.keeping().reduce(Json.readJson("{\"openapi\":\"3.1.0\"}")))
+        .hasMessageContaining("no 'paths'");
+  }
+
+  @Test
   void leavesTheInputDocumentUntouched() {
     JsonNode original = Json.readJson(OAS3);
     JsonNode copy = original.deepCopy();

@@ -75,7 +75,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The checks run the type through a real engine on an embedded H2 journal in a temporary directory, in a
  * blueprint of one resource named {@value #SUBJECT}; {@code ${secrets.conformance}} in {@link #params()}
- * receives a generated secret.
+ * receives a generated secret, which is also what {@code ctx.secret("conformance")} returns.
  *
  * <pre>{@code
  * class VercelProjectConformanceTest extends ResourceTypeConformance<ProjectSpec, ProjectOutputs> {
@@ -525,7 +525,9 @@ public abstract class ResourceTypeConformance<S, O> {
     CommandRunner runner = commandRunner();
     return new EngineStepContext(info(t),
         new EnvironmentInfo(t.id(), "demo", EnvironmentKind.DEMO), runId, SUBJECT, type().backend(), attempt,
-        Instant.now().plus(WAIT), Clock.systemUTC(), () -> false, (pct, msg) -> {}, n -> Optional.empty(), runner,
+        Instant.now().plus(WAIT), Clock.systemUTC(), () -> false, (pct, msg) -> {},
+        // the secrets the engine's own contexts offer: the kit's host secret
+        n -> "conformance".equals(n) ? Optional.of(secret) : Optional.empty(), runner,
         new PluginConfigs(pluginConfig()));
   }
 

@@ -357,10 +357,14 @@ public final class SpecOps {
   }
 
   private static ObjectNode paths(ObjectNode doc) {
-    if (!(doc.get("paths") instanceof ObjectNode paths)) {
-      throw new IllegalArgumentException("not an OpenAPI or Swagger document: it has no 'paths' object");
+    if (doc.get("paths") instanceof ObjectNode paths) {
+      return paths;
     }
-    return paths;
+    if (doc.get("webhooks") instanceof ObjectNode) {
+      // OpenAPI 3.1 lets a document describe webhooks only, as GitHub's webhooks document does
+      return JsonNodeFactory.instance.objectNode();
+    }
+    throw new IllegalArgumentException("not an OpenAPI or Swagger document: it has no 'paths' object");
   }
 
   private static void collectRefs(JsonNode node, List<String> out) {

@@ -1,6 +1,7 @@
 package dev.tenantwright.plugin.support;
 
 import dev.tenantwright.spi.PermanentException;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -25,6 +26,8 @@ public final class Names {
   private static final Pattern VERCEL_PROJECT_ID = Pattern.compile("prj_[A-Za-z0-9]{1,64}");
   private static final Pattern INCUS_INSTANCE = Pattern.compile("[A-Za-z]([A-Za-z0-9-]*[A-Za-z0-9])?");
   private static final Pattern ENV_VAR = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern GITHUB_REPOSITORY = Pattern.compile("[A-Za-z0-9._-]+");
+  private static final Pattern GITHUB_OWNER = Pattern.compile("[A-Za-z0-9](-?[A-Za-z0-9])*");
 
   private Names() {}
 
@@ -129,6 +132,45 @@ public final class Names {
     requirePresent(field, value);
     if (!ENV_VAR.matcher(value).matches()) {
       throw invalid(field, value, "is not a valid environment variable name: use letters, digits and '_', not starting with a digit");
+    }
+    return value;
+  }
+
+  /**
+   * A GitHub repository name: at most 100 ASCII letters, digits, {@code .}, {@code -} and {@code _}, not {@code .} or
+   * {@code ..}, not ending in {@code .git} or {@code .wiki} (github/docs#44518). GitHub itself would replace other
+   * characters with {@code -} silently and create a repository of another name; here they are refused.
+   */
+  public static String githubRepository(String field, String value) {
+    requirePresent(field, value);
+    if (value.length() > 100) {
+      throw invalid(field, value, "is " + value.length() + " characters long; a GitHub repository name has at most 100");
+    }
+    if (!GITHUB_REPOSITORY.matcher(value).matches()) {
+      throw invalid(field, value, "is not a valid GitHub repository name: use ASCII letters, digits, '.', '-' and '_'");
+    }
+    if (value.equals(".") || value.equals("..")) {
+      throw invalid(field, value, "is not a valid GitHub repository name: it must not be '.' or '..'");
+    }
+    String lower = value.toLowerCase(Locale.ROOT);
+    if (lower.endsWith(".git") || lower.endsWith(".wiki")) {
+      throw invalid(field, value, "is not a valid GitHub repository name: it must not end with '.git' or '.wiki'");
+    }
+    return value;
+  }
+
+  /**
+   * A GitHub account (user or organisation) login: 1 to 39 letters, digits and single hyphens, neither starting nor
+   * ending with one.
+   */
+  public static String githubOwner(String field, String value) {
+    requirePresent(field, value);
+    if (value.length() > 39) {
+      throw invalid(field, value, "is " + value.length() + " characters long; a GitHub account name has at most 39");
+    }
+    if (!GITHUB_OWNER.matcher(value).matches()) {
+      throw invalid(field, value, "is not a valid GitHub account name: use letters, digits and single hyphens, not at "
+          + "the start or end");
     }
     return value;
   }

@@ -85,4 +85,23 @@ class NamesTest {
         "field 'env': \"1X\" is not a valid environment variable name: use letters, digits and '_', not starting with a digit");
     assertThatThrownBy(() -> Names.envVarName("env", "A-B")).isInstanceOf(PermanentException.class);
   }
+
+  @Test
+  void checksGitHubRepositoryNamesInsteadOfLettingGitHubRenameThem() {
+    assertThat(Names.githubRepository("name", "Acme.site_v2-web")).isEqualTo("Acme.site_v2-web");
+    assertThatThrownBy(() -> Names.githubRepository("name", "acme site")).isInstanceOf(PermanentException.class)
+        .hasMessageStartingWith("field 'name': \"acme site\" is not a valid GitHub repository name");
+    assertThatThrownBy(() -> Names.githubRepository("name", "a".repeat(101))).hasMessageContaining("at most 100");
+    assertThatThrownBy(() -> Names.githubRepository("name", "..")).hasMessageContaining("'.' or '..'");
+    assertThatThrownBy(() -> Names.githubRepository("name", "site.GIT")).hasMessageContaining("'.git'");
+  }
+
+  @Test
+  void checksGitHubAccountNames() {
+    assertThat(Names.githubOwner("owner", "acme-sites")).isEqualTo("acme-sites");
+    for (String bad : new String[] {"-acme", "acme-", "ac--me", "ac_me", "a".repeat(40), "acme/sites"}) {
+      assertThatThrownBy(() -> Names.githubOwner("owner", bad)).as(bad).isInstanceOf(PermanentException.class)
+          .hasMessageStartingWith("field 'owner': ");
+    }
+  }
 }
