@@ -115,25 +115,32 @@ class StoryCommandTest {
   }
 
   @Test
-  void theWebsiteStoryGivesOneCustomerTwoSitesRedeploysAPushAndRollsBackAnUnhealthyOne() {
+  void theWebsiteStoryGivesOneCustomerTwoSitesWithRepositoriesRedeploysAPushAndRollsBackAnUnhealthyOne() {
     String out = story("website");
 
     assertThat(out).contains("Blueprint: examples/blueprints/website-compose.yaml").contains("SANDBOX compose")
-        .contains("SANDBOX traefik").contains("SANDBOX cloudflare").doesNotContain("NOT AS EXPECTED");
+        .contains("SANDBOX traefik").contains("SANDBOX cloudflare").contains("SANDBOX github")
+        .doesNotContain("NOT AS EXPECTED");
     assertThat(out).contains("sites of acme-shop: [blog, shop]")
         .contains("shop-live: https://shop-live.acme-shop.example.com/ -> container acme-shop--shop-live--site-web-1 "
             + "healthy")
-        .contains("a delivery signed with another secret: REFUSED (signature does not match the body")
-        .contains("shop-live runs revision 9f2c1e7d4b3a29f1c0e5d6b7a8c9d0e1f2a3b4c5 (container generation 1 -> 2");
+        .containsPattern("shop-live: repository tenantwright-sites/acme-shop--shop-live--repo \\(private true, from "
+            + "tenantwright-templates/site-ecommerce\\), push webhook \\[http://127.0.0.1:\\d+/hooks/github/acme-shop/"
+            + "shop-live\\] signed with the environment's generated secret")
+        .contains("from tenantwright-templates/site-blog")
+        .contains("a delivery signed with another secret: HTTP 401")
+        .containsPattern("shop-live runs revision [0-9a-f]{40} \\(container generation 1 -> 2")
+        .contains("blog-live destroyed: repository tenantwright-sites/acme-shop--blog-live--repo deleted; "
+            + "shop's repository tenantwright-sites/acme-shop--shop-live--repo kept");
     assertThat(section(out, "Failure:", "What was made:"))
         .contains("for acme-shop/shop-test-broken ended ROLLED_BACK: step 'site' (compose.project) failed")
         .contains("is unhealthy")
         .contains("Left in the sandbox for acme-shop/shop-test-broken: nothing");
     assertThat(section(out, "Links", null))
         .containsPattern("site +https://shop-live.acme-shop.example.com/ +\\(published on http://127.0.0.1:\\d+/\\)")
-        .contains("www              https://www.blog-live.acme-shop.example.com/")
-        .contains("dns              DNS A blog-live.acme-shop.example.com -> 203.0.113.10")
-        .contains("acme-shop/shop-live, acme-shop/blog-live are READY.");
+        .contains("www              https://www.shop-live.acme-shop.example.com/")
+        .contains("dns              DNS A shop-live.acme-shop.example.com -> 203.0.113.10")
+        .contains("acme-shop/shop-live is READY.");
   }
 
   @Test

@@ -22,5 +22,10 @@ public enum Backend {
    * {@code WebhookReceiver}: the host's master database, the status webhook {@value Sandbox#MASTER_DB} that
    * {@code webhook.call} steps (e.g. registering a tenant) report to, on 127.0.0.1.
    */
-  MASTER_DB
+  MASTER_DB,
+  /**
+   * {@code GitHubFake}: repositories generated from the site templates, their push webhooks, pushes delivered signed
+   * to the sandbox's push endpoint ({@link Sandbox#gitHubPushes()}), on 127.0.0.1.
+   */
+  GITHUB
 }

@@ -10,6 +10,7 @@ import dev.tenantwright.testkit.incus.IncusFake;
 import dev.tenantwright.testkit.tls.FakeTls;
 import dev.tenantwright.testkit.traefik.TraefikFake;
 import dev.tenantwright.testkit.vercel.VercelFake;
+import dev.tenantwright.testkit.github.GitHubFake;
 import dev.tenantwright.testkit.webhooks.WebhookReceiver;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -60,6 +61,11 @@ public final class Sandbox implements AutoCloseable {
   static final String BENCH_ROOT_PASSWORD = "sandbox-root-password";
   /** The external Docker network Traefik routes on. */
   static final String TRAEFIK_NETWORK = "traefik";
+  /** The organisation of the site templates {@code site-<template>} in the sandbox's GitHub. */
+  public static final String TEMPLATE_ORG = "tenantwright-templates";
+  /** The site templates a customer chooses from. */
+  public static final List<String> SITE_TEMPLATES = List.of("portfolio", "business", "ecommerce", "blog");
+
   /** The status webhook of the host's master database, as {@code examples/blueprints} name it. */
   public static final String MASTER_DB = "master-db";
 
@@ -73,6 +79,8 @@ public final class Sandbox implements AutoCloseable {
   private final IncusFake incus;
   private final FakeBench bench;
   private final WebhookReceiver masterDb;
+  private final GitHubFake github;
+  private final GitHubPushes gitHubPushes;
   private final PublishedPorts ports = new PublishedPorts();
   private final Map<List<String>, FakeTls> tls = new ConcurrentHashMap<>();
   private HttpServer health;
@@ -88,6 +96,16 @@ public final class Sandbox implements AutoCloseable {
         : null;
     incus = backends.contains(Backend.INCUS) ? add(started, new IncusFake()) : null;
     masterDb = backends.contains(Backend.MASTER_DB) ? add(started, WebhookReceiver.start()) : null;
+    if (backends.contains(Backend.GITHUB)) {
+      github = add(started, new GitHubFake());
+      for (String template : SITE_TEMPLATES) {
+        github.putTemplate(TEMPLATE_ORG, "site-" + template);
+      }
+      gitHubPushes = add(started, GitHubPushes.start());
+    } else {
+      github = null;
+      gitHubPushes = null;
+    }
     if (backends.contains(Backend.COMPOSE)) {
       Files.createDirectories(composeSites());
       compose = new FakeDockerCompose();
@@ -180,6 +198,10 @@ public final class Sandbox implements AutoCloseable {
     if (masterDb != null) {
       builder.statusWebhook(masterDb.statusWebhook(MASTER_DB));
     }
+    if (github != null) {
+      builder.pluginConfig("github", Map.of("token", GitHubFake.TOKEN, "apiUrl", github.baseUrl(),
+          "pollInterval", "10ms", "maxPollInterval", "50ms", "allowHttpHooks", true));
+    }
     return builder;
   }
 
@@ -208,7 +230,20 @@ public final class Sandbox implements AutoCloseable {
       lines.add("master-db  " + masterDb.url() + " (WebhookReceiver: the host's master database, status webhook "
           + MASTER_DB + ")");
     }
+    if (github != null) {
+      lines.add("github     " + github.baseUrl() + " (GitHubFake, templates " + TEMPLATE_ORG + "/site-*), pushes to "
+          + gitHubPushes.url());
+    }
     return lines;
+  }
+
+  public GitHubFake github() {
+    return present(github, Backend.GITHUB);
+  }
+
+  /** The host's endpoint the repositories' push webhooks deliver to. */
+  public GitHubPushes gitHubPushes() {
+    return present(gitHubPushes, Backend.GITHUB);
   }
 
   public VercelFake vercel() {
@@ -272,6 +307,7 @@ public final class Sandbox implements AutoCloseable {
     addAll(out, "traefik", traefik == null ? null : traefik.liveObjects());
     addAll(out, "incus", incus == null ? null : incus.liveObjects());
     addAll(out, "frappe", bench == null ? null : bench.liveObjects());
+    addAll(out, "github", github == null ? null : github.liveObjects());
     if (masterDb != null) {
       masterDb.summary().forEach((event, keys) -> keys.forEach(k -> out.add(MASTER_DB + ": " + event + " " + k)));
     }
@@ -297,7 +333,7 @@ public final class Sandbox implements AutoCloseable {
   /** Stops every fake, endpoint and published port, and removes the sandbox's folders. */
   @Override
   public void close() {
-    Stream.of(vercel, cloudflare, traefik, incus, masterDb).forEach(Sandbox::closeQuietly);
+    Stream.of(vercel, cloudflare, traefik, incus, masterDb, github, gitHubPushes).forEach(Sandbox::closeQuietly);
     tls.values().forEach(Sandbox::closeQuietly);
     ports.close();
     synchronized (this) {

@@ -3,17 +3,18 @@ package dev.tenantwright.examples.stories;
 import dev.tenantwright.core.NewTenant;
 import dev.tenantwright.core.Run;
 import dev.tenantwright.core.Tenant;
-import dev.tenantwright.plugin.compose.GitHubWebhook;
-import dev.tenantwright.plugin.compose.GitHubWebhook.Delivery;
-import dev.tenantwright.plugin.compose.GitHubWebhook.Outcome;
 import dev.tenantwright.plugin.compose.WebhookVerifier;
 import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.spi.Secret;
 import dev.tenantwright.testkit.compose.FakeDockerCompose;
 import dev.tenantwright.testkit.compose.FakeDockerCompose.ContainerView;
+import dev.tenantwright.testkit.github.GitHubFake;
 import dev.tenantwright.testkit.tls.FakeTls;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -41,9 +42,6 @@ final class WebsiteStory implements Story {
    */
   static final List<String> ENVIRONMENTS = List.of("demo", "live", "shop-live", "blog-live", "shop-test-broken");
 
-  /** The secret the host shares with the shop's repository for its push webhook. */
-  private final Secret webhookSecret = Secret.generate(32);
-
   @Override
   public String name() {
     return "website";
@@ -51,7 +49,7 @@ final class WebsiteStory implements Story {
 
   @Override
   public String description() {
-    return "Website per customer on Compose, Traefik, DNS and TLS: two sites, a signed push redeploys";
+    return "Website per customer on Compose, Traefik, DNS, TLS and GitHub: two sites with their repositories, a push redeploys";
   }
 
   @Override
@@ -61,7 +59,7 @@ final class WebsiteStory implements Story {
 
   @Override
   public Set<Backend> backends() {
-    return EnumSet.of(Backend.COMPOSE, Backend.TRAEFIK, Backend.CLOUDFLARE);
+    return EnumSet.of(Backend.COMPOSE, Backend.TRAEFIK, Backend.CLOUDFLARE, Backend.GITHUB);
   }
 
   /**
@@ -81,6 +79,8 @@ final class WebsiteStory implements Story {
     p.put("tls-connect", https.address());
     p.put("tls-port", https.port());
     p.put("tls-trust", https.caPem().replace('\n', ' '));
+    p.put("hook-url", sandbox.gitHubPushes().url());
+    p.put("template", environment.startsWith("blog") ? "blog" : "ecommerce");
     return p;
   }
 
@@ -90,12 +90,14 @@ final class WebsiteStory implements Story {
 
   @Override
   public List<Scene> scenes() {
-    return List.of(twoSites(), pushRedeploysTheRevision());
+    return List.of(twoSites(), pushRedeploysTheRevision(), destroyRemovesRepositoryAndHook());
   }
 
   /** One customer, two sites: {@code shop-live} and {@code blog-live}, provisioned side by side. */
   private Scene twoSites() {
-    return new Scene("Acme Shop gets two websites, its shop and its blog, each a live site of its own", ctx -> {
+    return new Scene("Acme Shop gets two websites, its shop (e-commerce template) and its blog (blog template), each a"
+        + " live site with its own git repository and push webhook", ctx -> {
+      ctx.sandbox().gitHubPushes().checkWith(ctx.tw());
       Tenant t = ctx.customer(NewTenant.company("Acme Shop").email("ops@acme-shop.example"));
       List<Run> runs = new ArrayList<>();
       for (String site : SITES) {
@@ -110,44 +112,91 @@ final class WebsiteStory implements Story {
         ctx.say(env + ": https://" + domain(t.id(), env) + "/ -> container " + (web == null ? "(none)"
             : web.name() + " " + web.health() + ", route Host(`" + domain(t.id(), env) + "`)"));
         ctx.expect(web != null && "healthy".equals(web.health()), env + " runs a healthy web container");
+        String repo = repository(ctx, t, env);
+        GitHubFake github = ctx.sandbox().github();
+        ctx.say(env + ": repository " + repo + " (private " + github.isPrivate(repo) + ", from "
+            + Sandbox.TEMPLATE_ORG + "/site-" + (site.equals("blog") ? "blog" : "ecommerce") + "), push webhook "
+            + github.hooks(repo).stream().map(h -> h.url().replaceAll("\\?.*", "")).toList()
+            + " signed with the environment's generated secret (kept in the site's .env)");
+        ctx.expect(github.hooks(repo).size() == 1, env + "'s repository has one push webhook");
       }
     });
   }
 
+  /** The repository an environment's {@code repo} resource made. */
+  private static String repository(StoryContext ctx, Tenant t, String environment) {
+    return String.valueOf(ctx.tw().environments().find(t.id(), environment).orElseThrow().resource("repo").outputs()
+        .get("fullName"));
+  }
+
   /**
-   * A push to the shop's repository arrives as GitHub delivers it, signed with the webhook secret: a forged
-   * delivery is refused, the signed one updates {@code shop-live} to the pushed revision.
+   * A push to the shop's repository: GitHub delivers it, signed with the shop's generated secret; the host's endpoint
+   * checks it against that environment's secret without holding it, and redeploys {@code shop-live} with the pushed
+   * revision. A delivery signed with another secret is refused.
    */
   private Scene pushRedeploysTheRevision() {
-    return new Scene("A signed push to acme-shop/shop redeploys shop-live with the pushed revision", ctx -> {
+    return new Scene("A push to the shop's repository redeploys shop-live with the pushed revision", ctx -> {
       Tenant t = ctx.customers().get(0);
-      String repository = t.id() + "/shop";
-      String revision = "9f2c1e7d4b3a29f1c0e5d6b7a8c9d0e1f2a3b4c5";
-      byte[] body = ("{\"ref\":\"refs/heads/main\",\"before\":\"1111111111111111111111111111111111111111\","
-          + "\"after\":\"" + revision + "\",\"repository\":{\"full_name\":\"" + repository + "\",\"pushed_at\":"
-          + Instant.now().getEpochSecond() + "}}").getBytes(StandardCharsets.UTF_8);
-      GitHubWebhook hook = GitHubWebhook.builder(webhookSecret, repository).branch("main").build();
-
-      String guessed = WebhookVerifier.sign(Secret.of("a guess"), body);
-      Delivery forged = hook.receive("application/json", "push", guessed, body);
-      ctx.say("a delivery signed with another secret: " + forged.outcome() + " (" + forged.reason() + ")");
-      ctx.expect(forged.outcome() == Outcome.REFUSED, "a forged push is refused");
-
-      Delivery d = hook.receive("application/json", "push", WebhookVerifier.sign(webhookSecret, body), body);
-      ctx.expect(d.outcome() == Outcome.PUSH, "the signed push is accepted: " + d.reason());
-      if (d.outcome() != Outcome.PUSH) {
+      GitHubFake github = ctx.sandbox().github();
+      GitHubPushes endpoint = ctx.sandbox().gitHubPushes();
+      String repo = repository(ctx, t, "shop-live");
+      String revision = github.push(repo, "A new landing page");
+      github.awaitDeliveries();
+      GitHubPushes.Push push = endpoint.pushes().stream().filter(p -> p.event().after().equals(revision)).findFirst()
+          .orElse(null);
+      ctx.expect(push != null, "the push of " + revision + " reached the host's endpoint, verified");
+      if (push == null) {
         return;
       }
+      int refusedBefore = endpoint.refused();
+      int forged = forge(endpoint.url() + "/" + t.id() + "/shop-live", push);
+      ctx.say("a delivery signed with another secret: HTTP " + forged);
+      ctx.expect(forged == 401 && endpoint.refused() == refusedBefore + 1, "a forged push is refused");
+
       ContainerView before = web(ctx, t, "shop-live");
-      ctx.await(ctx.tw().environments().update(t.id(), "shop-live", ctx.options(t.id(), "shop-live")
-          .idempotencyKey(d.idempotencyKey()).parameter("revision", d.push().after())
-          .actor("git:" + d.push().repository()).reason("push to " + d.push().ref())));
+      ctx.await(ctx.tw().environments().update(t.id(), push.environment(), ctx.options(t.id(), push.environment())
+          .idempotencyKey("push-" + push.deliveryId()).parameter("revision", push.event().after())
+          .actor("git:" + push.event().repository()).reason("push to " + push.event().ref())));
       ContainerView after = web(ctx, t, "shop-live");
       String running = after == null ? null : after.labels().get("dev.tenantwright.revision");
       ctx.say("shop-live runs revision " + running + " (container generation " + (before == null ? "-"
           : before.generation()) + " -> " + (after == null ? "-" : after.generation()) + ", secrets kept); "
           + "blog-live is untouched");
       ctx.expect(revision.equals(running), "shop-live runs the pushed revision");
+    });
+  }
+
+  /** A push body signed with a secret that is not the environment's, sent to the endpoint; the HTTP status. */
+  private static int forge(String url, GitHubPushes.Push push) {
+    byte[] body = ("{\"ref\":\"refs/heads/main\",\"after\":\"" + "0".repeat(40) + "\",\"repository\":"
+        + "{\"full_name\":\"" + push.event().repository() + "\"}}").getBytes(StandardCharsets.UTF_8);
+    try {
+      HttpResponse<Void> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+          .header("Content-Type", "application/json").header("X-GitHub-Event", "push")
+          .header("X-GitHub-Delivery", "forged-1")
+          .header("X-Hub-Signature-256", WebhookVerifier.sign(Secret.of("a guess"), body))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
+      return r.statusCode();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  /** The blog closes: destroying blog-live (live: approved) deletes its repository and webhook, and only those. */
+  private Scene destroyRemovesRepositoryAndHook() {
+    return new Scene("Acme closes its blog: blog-live is destroyed, with its repository and webhook", ctx -> {
+      Tenant t = ctx.customers().get(0);
+      GitHubFake github = ctx.sandbox().github();
+      String repo = repository(ctx, t, "blog-live");
+      ctx.await(ctx.tw().environments().destroy(t.id(), "blog-live",
+          ctx.options().approval("ops@acme-shop.example", "the blog is closed")));
+      ctx.say("blog-live destroyed: repository " + repo + (github.exists(repo) ? " still exists" : " deleted")
+          + "; shop's repository " + repository(ctx, t, "shop-live") + " kept");
+      ctx.expect(!github.exists(repo), "the blog's repository and webhook are gone");
+      ctx.expect(github.exists(repository(ctx, t, "shop-live")), "the shop's repository is untouched");
     });
   }
 

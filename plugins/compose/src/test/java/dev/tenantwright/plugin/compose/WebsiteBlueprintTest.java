@@ -26,7 +26,9 @@ import dev.tenantwright.testkit.FakeCommandRunner;
 import dev.tenantwright.testkit.PluginJars;
 import dev.tenantwright.testkit.ReadmeSnippets;
 import dev.tenantwright.testkit.cloudflare.CloudflareFake;
+import dev.tenantwright.plugin.github.GitHubPlugin;
 import dev.tenantwright.testkit.compose.FakeDockerCompose;
+import dev.tenantwright.testkit.github.GitHubFake;
 import dev.tenantwright.testkit.compose.FakeDockerCompose.ContainerView;
 import dev.tenantwright.testkit.tls.FakeTls;
 import dev.tenantwright.testkit.traefik.TraefikFake;
@@ -66,6 +68,7 @@ class WebsiteBlueprintTest {
       .externalNetwork("traefik");
   final FakeCommandRunner runner = new FakeCommandRunner().on(compose);
   final CloudflareFake cloudflare = new CloudflareFake();
+  final GitHubFake github = new GitHubFake();
   final WireMockServer site = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort());
   /** Traefik's HTTPS entry point, once ACME has issued the certificates of both routes. */
   final FakeTls https = FakeTls.serving(DOMAIN, "www." + DOMAIN);
@@ -87,6 +90,8 @@ class WebsiteBlueprintTest {
     PluginJars.build(ComposePlugin.class, plugins);
     PluginJars.build(TraefikPlugin.class, plugins);
     PluginJars.build(CloudflarePlugin.class, plugins);
+    PluginJars.build(GitHubPlugin.class, plugins);
+    github.putTemplate("tenantwright-templates", "site-portfolio");
     tw = Tenantwright.builder()
         .platformDomains("example.com")
         .egressAllow("127.0.0.1")
@@ -103,6 +108,8 @@ class WebsiteBlueprintTest {
             "certResolver", "le", "verifyTimeoutSeconds", 10, "pollIntervalMillis", 50))
         .pluginConfig("cloudflare", Map.of("token", CloudflareFake.TOKEN, "zoneId", CloudflareFake.ZONE_ID,
             "baseUrl", cloudflare.baseUrl()))
+        .pluginConfig("github", Map.of("token", GitHubFake.TOKEN, "apiUrl", github.baseUrl(), "pollInterval", "5ms",
+            "maxPollInterval", "20ms", "allowHttpHooks", true))
         .blueprint(Blueprint.fromYaml(BLUEPRINT))
         .build();
   }
@@ -114,6 +121,7 @@ class WebsiteBlueprintTest {
     }
     traefik.close();
     cloudflare.close();
+    github.close();
     site.stop();
     https.close();
   }
@@ -126,12 +134,15 @@ class WebsiteBlueprintTest {
 
     Run provisioned = tw.environments().provision(t.id(), EnvironmentKind.DEMO, RunOptions.defaults()
         .parameter("domain", DOMAIN).parameter("server-ip", "203.0.113.10")
+        .parameter("hook-url", "http://127.0.0.1:9/hooks/github")
         .parameter("tls-connect", https.address()).parameter("tls-port", https.port())
         .parameter("tls-trust", https.caPem().replace('\n', ' '))).await(WAIT);
 
     assertThat(provisioned.state()).as(String.valueOf(provisioned.error())).isEqualTo(RunState.SUCCEEDED);
     assertThat(provisioned.steps()).extracting(StepStatus::name).containsExactlyInAnyOrder("db-password", "app-key",
-        "port", "site", "dns", "dns-www", "www", "tls", "tls-www", "health");
+        "webhook-secret", "repo", "hook", "port", "site", "dns", "dns-www", "www", "tls", "tls-www", "health");
+    assertThat(github.liveObjects()).as("the customer's repository from the template, with its push webhook")
+        .contains("repository tenantwright-sites/acme-shop--demo--repo").anyMatch(o -> o.startsWith("hook "));
     assertThat(provisioned.steps()).extracting(StepStatus::state).containsOnly(StepState.SUCCEEDED);
     assertThat(https.handshakes()).as("both certificates were checked, each by its name")
         .containsExactlyInAnyOrder(DOMAIN, "www." + DOMAIN);
@@ -196,6 +207,7 @@ class WebsiteBlueprintTest {
     assertThat(compose.liveObjects()).as("containers, volumes, networks").isEmpty();
     assertThat(traefik.liveObjects()).as("route files").isEmpty();
     assertThat(cloudflare.liveObjects()).as("DNS records").isEmpty();
+    assertThat(github.liveObjects()).as("the repository and its webhook").isEmpty();
     assertThat(folder).as("the site folder with its .env").doesNotExist();
     assertThat(traefik.router("acme-shop--demo--www@file")).isEmpty();
     assertThat(compose.validatedFiles()).as("every compose file Compose read was checked").hasSizeGreaterThan(2);

@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -66,11 +67,11 @@ public final class GitHubWebhooks {
   private static final String PREFIX = "sha256=";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final byte[] secret;
+  private final BiPredicate<String, byte[]> signed;
   private final int maxBodyBytes;
 
-  private GitHubWebhooks(byte[] secret, int maxBodyBytes) {
-    this.secret = secret;
+  private GitHubWebhooks(BiPredicate<String, byte[]> signed, int maxBodyBytes) {
+    this.signed = signed;
     this.maxBodyBytes = maxBodyBytes;
   }
 
@@ -84,7 +85,18 @@ public final class GitHubWebhooks {
     if (secret.length == 0) {
       throw new IllegalArgumentException("the webhook secret must not be empty");
     }
-    return new GitHubWebhooks(secret.clone(), DEFAULT_MAX_BODY_BYTES);
+    byte[] copy = secret.clone();
+    return new GitHubWebhooks((signature, body) -> verify(copy, signature, body), DEFAULT_MAX_BODY_BYTES);
+  }
+
+  /**
+   * A receiver whose signature check is {@code check(signatureHeader, rawBody)} — for a host that does not hold the
+   * secret, e.g. {@code (sig, body) -> tw.environments().verifySignature(tenant, environment, "webhook-secret", body,
+   * sig)}, which checks against the secret the environment generated without revealing it. The check must compare in
+   * constant time and answer false for anything malformed.
+   */
+  public static GitHubWebhooks withVerifier(BiPredicate<String, byte[]> check) {
+    return new GitHubWebhooks(Objects.requireNonNull(check, "check"), DEFAULT_MAX_BODY_BYTES);
   }
 
   /** A receiver for hooks signed with this secret, e.g. the value of a {@code secret} resource (UTF-8). */
@@ -97,7 +109,7 @@ public final class GitHubWebhooks {
     if (max < 1 || max > 1 << 30) {
       throw new IllegalArgumentException("maxBodyBytes must be between 1 and 1 GiB, was " + max);
     }
-    return new GitHubWebhooks(secret, max);
+    return new GitHubWebhooks(signed, max);
   }
 
   /**
@@ -143,7 +155,7 @@ public final class GitHubWebhooks {
     if (!signature.trim().regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
       throw new WebhookRejectedException(401, SIGNATURE + " is not an HMAC-SHA256 signature (sha256=...)");
     }
-    if (!verify(secret, signature, rawBody)) {
+    if (!signed.test(signature.trim(), rawBody)) {
       throw new WebhookRejectedException(401, SIGNATURE + " does not match the body: wrong secret, or the body was "
           + "changed");
     }
