@@ -76,6 +76,26 @@ class GitHubWebhooksTest {
   }
 
   @Test
+  void aReceiverWithAVerifierAsksItAndNeverHoldsTheSecret() throws Exception {
+    byte[] body = PUSH.getBytes(StandardCharsets.UTF_8);
+    String signature = sign(SECRET, body);
+    java.util.List<String> asked = new java.util.ArrayList<>();
+    GitHubWebhooks checked = GitHubWebhooks.withVerifier((sig, raw) -> {
+      asked.add(sig);
+      return GitHubWebhooks.verify(SECRET, sig, raw);
+    });
+
+    WebhookDelivery d = checked.receive(headers("push", "application/json", signature)::get, body);
+    assertThat(d).isInstanceOf(WebhookDelivery.Push.class);
+    assertThat(asked).containsExactly(signature);
+
+    GitHubWebhooks refusing = GitHubWebhooks.withVerifier((sig, raw) -> false);
+    WebhookRejectedException e = catchThrowableOfType(
+        () -> refusing.receive(headers("push", "application/json", signature)::get, body), WebhookRejectedException.class);
+    assertThat(e.status()).isEqualTo(401);
+  }
+
+  @Test
   void aJsonPushIsReadWithRepositoryRefShaPusherAndHeadCommit() throws Exception {
     WebhookDelivery d = receive("push", "application/json", PUSH.getBytes(StandardCharsets.UTF_8));
 
