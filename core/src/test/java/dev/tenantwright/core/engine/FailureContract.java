@@ -337,7 +337,10 @@ abstract class FailureContract extends EngineContractSupport {
   void aRunWhoseBlueprintIsGoneIsStalledAndAnOperatorCanForceFailIt() throws Exception {
     Blueprint bp = EngineContract.chain();
     CountDownLatch hold = backend.blockAfter("b", "create");
-    Tenantwright first = open(bp);
+    // a short lease: when the stopped engine's worker is still inside the backend call as close returns, its lease is
+    // not given back, and the next engine takes the run over only once it expires (30 s by default: the await below)
+    Duration lease = Duration.ofSeconds(3);
+    Tenantwright first = open(store().blueprint(bp).leaseDuration(lease));
     Tenant t = abc(first);
     Run run = first.environments().provision(t.id(), EnvironmentKind.DEMO);
     backend.awaitBlocked("b", "create");
@@ -345,7 +348,7 @@ abstract class FailureContract extends EngineContractSupport {
     hold.countDown();
 
     Blueprint other = Blueprint.builder("other").resource("z", "mem.object", r -> r.param("value", "z")).build();
-    Tenantwright second = open(other);
+    Tenantwright second = open(store().blueprint(other).leaseDuration(lease));
     org.awaitility.Awaitility.await().atMost(WAIT).until(() -> second.runs().get(run.id()).events().stream()
         .anyMatch(e -> e.type() == EventType.RUN_STALLED));
     assertThat(second.runs().get(run.id()).state()).isEqualTo(RunState.RUNNING);
