@@ -36,13 +36,22 @@ class StoryCommandTest {
         .containsPattern("erp-frappe +ERP site per signup")
         .containsPattern("erp-incus +ERP world per customer")
         .containsPattern("website +Website per customer")
-        .doesNotContain("merchant");
+        .containsPattern("merchant +Merchant activation");
   }
 
   @Test
   void anUnknownStoryIsRefusedNamingTheStoriesThatExist() {
-    assertThat(QuickstartTest.run(2, "story", "merchant", "--data", data.toString()))
-        .contains("Unknown story 'merchant': one of [vercel-site, erp-frappe, erp-incus, website]");
+    assertThat(QuickstartTest.run(2, "story", "florist", "--data", data.toString()))
+        .contains("Unknown story 'florist': one of [vercel-site, erp-frappe, erp-incus, website, merchant]");
+  }
+
+  @Test
+  void theMerchantStoryActivatesAShopWithOneWelcomeMailEnforcesThePlanAndSendsNoMailForAFailedActivation() {
+    String out = story("merchant");
+    System.out.println(out);
+
+    assertThat(out).contains("Blueprint: examples/blueprints/merchant.yaml").contains("SANDBOX mail")
+        .doesNotContain("NOT AS EXPECTED");
   }
 
   @Test

@@ -22,5 +22,10 @@ public enum Backend {
    * {@code WebhookReceiver}: the host's master database, the status webhook {@value Sandbox#MASTER_DB} that
    * {@code webhook.call} steps (e.g. registering a tenant) report to, on 127.0.0.1.
    */
-  MASTER_DB
+  MASTER_DB,
+  /**
+   * GreenMail: an SMTP server on 127.0.0.1 that takes every message for any address and keeps it, for
+   * {@code mail.message} steps (a welcome mail); a sent message cannot be unsent, see {@link Sandbox#leftovers}.
+   */
+  MAIL
 }

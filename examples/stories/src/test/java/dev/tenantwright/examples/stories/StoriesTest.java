@@ -26,9 +26,10 @@ class StoriesTest {
 
   @Test
   void storiesAreFoundByNameAndByBlueprintAndEachLookupIsANewOne() {
-    assertThat(Stories.names()).containsExactly("vercel-site", "erp-frappe", "erp-incus", "website");
+    assertThat(Stories.names()).containsExactly("vercel-site", "erp-frappe", "erp-incus", "website", "merchant");
     assertThat(Stories.forBlueprint("website-compose")).get().extracting(Story::name).isEqualTo("website");
-    assertThat(Stories.find("merchant")).isEmpty();
+    assertThat(Stories.forBlueprint("merchant")).get().extracting(Story::name).isEqualTo("merchant");
+    assertThat(Stories.find("florist")).isEmpty();
     assertThat(Stories.find("erp-frappe").orElseThrow()).isNotSameAs(Stories.find("erp-frappe").orElseThrow());
   }
 
