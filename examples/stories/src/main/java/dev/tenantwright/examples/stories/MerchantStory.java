@@ -109,12 +109,12 @@ final class MerchantStory implements Story {
   public List<Scene> scenes() {
     return List.of(
         new Scene("Globex Shop signs up on the starter plan and activates its shop with the " + THEME + " theme",
-            this::activation),
+            MerchantStory::activation),
         new Scene("The plan limits a test instance", MerchantStory::planLimits),
         new Scene("Upgrade to " + GROWTH, MerchantStory::upgrade));
   }
 
-  private void activation(StoryContext ctx) {
+  private static void activation(StoryContext ctx) {
     Tenant t = ctx.customer(GLOBEX);
     if (!STARTER.equals(t.plan())) {
       ctx.say(t.id() + " is on " + t.plan() + " from an earlier run: back to " + STARTER + " first");

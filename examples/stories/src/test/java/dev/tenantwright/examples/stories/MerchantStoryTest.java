@@ -13,6 +13,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,19 +35,24 @@ class MerchantStoryTest {
 
   private final Story story = Stories.find("merchant").orElseThrow();
 
-  /** An engine as the story runner builds one, on the journal in {@code data}, its mail plugin sent to {@code smtp}. */
-  private Tenantwright engine(Sandbox sandbox, String owner, int smtp) {
+  /**
+   * An engine as the story runner builds one, on the journal in {@code data}, its mail plugin sent to {@code smtp}
+   * with a read time-out of {@code timeout}.
+   */
+  private Tenantwright engine(Sandbox sandbox, String owner, int smtp, String timeout) {
     Tenantwright.Builder b = Tenantwright.builder().embedded(data).owner(owner).blueprint(story.loadBlueprint())
         .backoff(Duration.ofMillis(10), Duration.ofMillis(100));
     sandbox.configure(b);
     story.configure(b);
-    b.pluginConfig("mail", Sandbox.mailConfig(smtp));
+    Map<String, Object> mail = new HashMap<>(Sandbox.mailConfig(smtp));
+    mail.put("timeout", timeout);
+    b.pluginConfig("mail", mail);
     return b.build();
   }
 
-  /** What engine B found and finished. */
-  private record Resumed(Run run, Environment live, Map<String, Object> welcome, List<MimeMessage> received,
-      int deployments, int seeded) {}
+  /** What the SMTP server held when engine A was stopped, and what engine B found and finished. */
+  private record Resumed(int receivedWhenAStopped, Run run, Environment live, Map<String, Object> welcome,
+      List<MimeMessage> received, int deployments, int seeded) {}
 
   /**
    * Starts Globex's activation with the boutique theme on engine A, stops A when the relay holds {@code hold}, and
@@ -55,7 +61,8 @@ class MerchantStoryTest {
   private Resumed crashAtTheWelcomeMailAndResume(Hold hold) throws Exception {
     try (Sandbox sandbox = Sandbox.start(story.backends());
         SmtpHoldingRelay relay = new SmtpHoldingRelay(sandbox.mail().getSmtp().getPort(), hold)) {
-      Tenantwright a = engine(sandbox, "engine-a", relay.port());
+      // A waits for the held answer longer than the test takes to stop it: it cannot give up and retry by itself
+      Tenantwright a = engine(sandbox, "engine-a", relay.port(), "120s");
       String tenantId;
       String runId;
       try {
@@ -68,11 +75,12 @@ class MerchantStoryTest {
         stop(a);
       }
       relay.drop();
+      int receivedWhenAStopped = sandbox.mail().getReceivedMessages().length;
 
-      try (Tenantwright b = engine(sandbox, "engine-b", sandbox.mail().getSmtp().getPort())) {
+      try (Tenantwright b = engine(sandbox, "engine-b", sandbox.mail().getSmtp().getPort(), "5s")) {
         Run done = b.runs().get(runId).await(WAIT);
         Environment live = b.environments().find(tenantId, "live").orElseThrow();
-        return new Resumed(done, live, live.resource(MerchantStory.WELCOME).outputs(),
+        return new Resumed(receivedWhenAStopped, done, live, live.resource(MerchantStory.WELCOME).outputs(),
             List.of(sandbox.mail().getReceivedMessages()), sandbox.vercel().deploymentCount(),
             sandbox.masterDb().deliveries(MerchantStory.SEEDED).size());
       }
@@ -99,6 +107,7 @@ class MerchantStoryTest {
   void theWelcomeMailTheServerAcceptedBeforeTheEngineStoppedArrivesOnceAndIsReportedUnconfirmed() throws Exception {
     Resumed r = crashAtTheWelcomeMailAndResume(Hold.ACCEPTANCE);
 
+    assertThat(r.receivedWhenAStopped()).as("the server had accepted it from engine A").isEqualTo(1);
     assertThat(r.run().state()).as(String.valueOf(r.run().error())).isEqualTo(RunState.SUCCEEDED);
     assertThat(r.live().state()).isEqualTo(EnvironmentState.READY);
     assertThat(r.received()).as("arrived exactly once").hasSize(1);
@@ -115,6 +124,7 @@ class MerchantStoryTest {
   void aWelcomeMailInterruptedBeforeItsEndOfDataIsSentAgainByTheNextEngineAndArrivesOnce() throws Exception {
     Resumed r = crashAtTheWelcomeMailAndResume(Hold.DATA_GO_AHEAD);
 
+    assertThat(r.receivedWhenAStopped()).as("engine A's transaction was discarded").isZero();
     assertThat(r.run().state()).as(String.valueOf(r.run().error())).isEqualTo(RunState.SUCCEEDED);
     assertThat(r.live().state()).isEqualTo(EnvironmentState.READY);
     assertThat(r.received()).as("the first transaction was discarded, the second arrived").hasSize(1);
@@ -132,6 +142,7 @@ class MerchantStoryTest {
   void anEngineStoppedWhileItsEndOfDataIsOnTheWayLosesTheWelcomeMailButNeverSendsItTwice() throws Exception {
     Resumed r = crashAtTheWelcomeMailAndResume(Hold.END_OF_DATA);
 
+    assertThat(r.receivedWhenAStopped()).isZero();
     assertThat(r.run().state()).as(String.valueOf(r.run().error())).isEqualTo(RunState.SUCCEEDED);
     assertThat(r.live().state()).isEqualTo(EnvironmentState.READY);
     assertThat(r.welcome()).containsEntry("delivery", "unconfirmed");
