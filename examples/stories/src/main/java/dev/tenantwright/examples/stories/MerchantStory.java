@@ -191,6 +191,11 @@ final class MerchantStory implements Story {
           "the mail's Message-ID is the welcome step's messageId " + out.get("messageId"));
       ctx.expect(to.equals(GLOBEX.emailAddress()), "the mail went to " + GLOBEX.emailAddress());
       Object body = mail.getContent();
+      String storefront = "https://" + text(live, "dns", "name");
+      String dashboard = text(live, "dashboard", "url").replaceAll("/$", "");
+      ctx.expect(body instanceof String s && s.contains(storefront) && s.contains(dashboard)
+          && s.contains(GLOBEX.emailAddress()), "the mail names the storefront " + storefront + ", the dashboard "
+          + dashboard + " and the login");
       ctx.expect(body instanceof String s && PASSWORD_LINE.matcher(s).find() && !s.contains("${"),
           "the mail carries a generated 20-character password");
     } catch (MessagingException | IOException e) {

@@ -279,9 +279,9 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /**
-   * The messages the SMTP server received, one line each in arrival order ({@code <Message-ID> to <recipient>
-   * "<subject>"}, one per recipient); empty when this sandbox has no {@link Backend#MAIL}. Bodies are not shown: they
-   * may carry a generated password.
+   * The messages the SMTP server received, in arrival order, one line per copy it keeps (one per recipient
+   * mailbox): {@code <Message-ID> to <recipients> "<subject>"}; empty when this sandbox has no {@link Backend#MAIL}.
+   * Bodies are not shown: they may carry a generated password.
    */
   public List<String> mails() {
     if (mail == null) {
