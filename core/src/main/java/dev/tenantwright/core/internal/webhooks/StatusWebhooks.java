@@ -76,6 +76,7 @@ public final class StatusWebhooks implements Webhooks, AutoCloseable {
   private final AtomicBoolean woken = new AtomicBoolean();
   private final Semaphore inFlight = new Semaphore(16);
   private volatile boolean closed;
+  private volatile boolean released;
 
   public StatusWebhooks(Sql sql, List<StatusWebhook> hooks, Clock clock, Duration poll, Duration gapGrace) {
     this.sql = sql;
@@ -269,6 +270,9 @@ public final class StatusWebhooks implements Webhooks, AutoCloseable {
             + " WHERE state = 'PENDING' AND next_at <= ? ORDER BY next_at FETCH FIRST 50 ROWS ONLY",
         rs -> new Due(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getLong(5)), now));
     for (Due d : due) {
+      if (closed) {
+        return;
+      }
       StatusWebhook hook = hooks.get(d.endpoint());
       if (hook == null || !inFlight.tryAcquire()) {
         continue; // another engine's endpoint, or enough requests in flight already: the next round takes it
@@ -303,6 +307,9 @@ public final class StatusWebhooks implements Webhooks, AutoCloseable {
     java.util.Arrays.fill(secret, (byte) 0);
     http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, error) -> {
       try {
+        if (released) {
+          return; // the journal is closing: the claim runs out and the next engine sends it again
+        }
         answered(hook, id, attempt, resp, error);
       } catch (RuntimeException e) {
         LOG.warn("status webhook {}: recording delivery {} failed: {}", hook.name(), id, e.toString());
@@ -406,6 +413,16 @@ public final class StatusWebhooks implements Webhooks, AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    // let requests in flight record their answers while the journal is still open (a short wait: a delivery that is
+    // not recorded stays claimed and is sent again by the next engine, at least once)
+    try {
+      if (inFlight.tryAcquire(16, 2, TimeUnit.SECONDS)) {
+        inFlight.release(16);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    released = true;
     thread.shutdownNow();
     try {
       thread.awaitTermination(2, TimeUnit.SECONDS);

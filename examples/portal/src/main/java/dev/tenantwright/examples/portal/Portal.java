@@ -327,6 +327,7 @@ public final class Portal implements AutoCloseable {
     if (story != null) {
       builder.blueprint(story.loadBlueprint());
       sandbox.configure(builder);
+      story.configure(builder);
     }
     Tenantwright tw = builder.build();
     Accounts accounts = null;

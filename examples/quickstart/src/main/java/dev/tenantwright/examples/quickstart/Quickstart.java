@@ -151,6 +151,7 @@ public final class Quickstart implements Callable<Integer> {
           .listener(printer::event);
       sandboxBanner(sandbox);
       sandbox.configure(b);
+      story.configure(b);
       return new Session(b.build(), sandbox);
     } catch (RuntimeException e) {
       sandbox.close();

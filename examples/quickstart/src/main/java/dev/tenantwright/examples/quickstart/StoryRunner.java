@@ -16,8 +16,9 @@ import java.util.List;
 
 /**
  * Runs one {@link Story} in the sandbox and prints it: the story's scenes with one progress line per engine event,
- * then its failure rolled back (a fault injected into a backend, and a check that the fakes hold nothing new), then
- * what was made — environments, resources and links — and whether the story's environments are READY.
+ * then its failure rolled back (a fault injected into a backend, a check that the fakes hold nothing new, and the
+ * story's own checks), then what was made — environments, resources, the mail the sandbox received, and links — and
+ * whether the story's environments are READY.
  *
  * <p>Exit code 0 when every scene went as expected, the failure rolled back leaving nothing, and every environment
  * of the story's customers but the failed one is READY.
@@ -79,6 +80,7 @@ final class StoryRunner {
     printer.line("Left in the sandbox for " + where + ": " + (left.isEmpty() ? "nothing" : left));
     ctx.expect(run.state() == RunState.ROLLED_BACK, run.environment() + " is rolled back");
     ctx.expect(left.isEmpty(), "the rollback leaves nothing in the sandbox");
+    failure.verify().accept(ctx, run);
     return run;
   }
 
@@ -104,6 +106,11 @@ final class StoryRunner {
           ctx.expect(false, t.id() + "/" + env.name() + " is READY, not " + env.state());
         }
       }
+    }
+    List<String> mails = ctx.sandbox().mails();
+    if (!mails.isEmpty()) {
+      printer.line("Mail received by the sandbox's SMTP server (sent mail cannot be unsent):");
+      mails.forEach(m -> printer.line("  " + m));
     }
     printer.line("");
     printer.line("Links (SANDBOX: the fakes answer while this process runs):");

@@ -36,13 +36,74 @@ class StoryCommandTest {
         .containsPattern("erp-frappe +ERP site per signup")
         .containsPattern("erp-incus +ERP world per customer")
         .containsPattern("website +Website per customer")
-        .doesNotContain("merchant");
+        .containsPattern("merchant +Merchant activation");
   }
 
   @Test
   void anUnknownStoryIsRefusedNamingTheStoriesThatExist() {
-    assertThat(QuickstartTest.run(2, "story", "merchant", "--data", data.toString()))
-        .contains("Unknown story 'merchant': one of [vercel-site, erp-frappe, erp-incus, website]");
+    assertThat(QuickstartTest.run(2, "story", "florist", "--data", data.toString()))
+        .contains("Unknown story 'florist': one of [vercel-site, erp-frappe, erp-incus, website, merchant]");
+  }
+
+  @Test
+  void theMerchantStoryActivatesAShopWithOneWelcomeMailEnforcesThePlanAndSendsNoMailForAFailedActivation() {
+    String out = story("merchant");
+
+    assertThat(out).contains("Blueprint: examples/blueprints/merchant.yaml").contains("SANDBOX master-db")
+        .containsPattern("SANDBOX mail +smtp://127.0.0.1:\\d+ \\(GreenMail")
+        .doesNotContain("NOT AS EXPECTED").doesNotContain("Password:");
+    assertThat(section(out, "Scene 1:", "Scene 2:"))
+        .contains("Activation status: PENDING -> IN_PROGRESS -> COMPLETED")
+        .contains("Workspace: Compose project globex-shop--live--workspace, container "
+            + "globex-shop--live--workspace-api-1 running (PLAN=starter, THEME=boutique")
+        .contains("Dashboard: https://admin-live.globex-shop.shops.example.com/ -> Traefik service "
+            + "globex-shop--live--workspace-api@docker")
+        .containsPattern("Storefront: Vercel project globex-shop--live--storefront, deployment dpl_\\w+ READY .*, built "
+            + "from example-themes/theme-boutique@main with THEME=boutique, PLAN=starter")
+        .contains("DNS: live.globex-shop.shops.example.com CNAME cname.vercel-dns.com")
+        .contains("Default data recorded by the master database (webhook master-db, merchant.seeded): catalog starter, "
+            + "theme boutique, plan starter, workspace globex-shop--live--workspace")
+        .containsPattern("Welcome mail received by the SMTP server: to owner@globex-shop.example, subject \"Your Example "
+            + "Shops shop is ready\", Message-ID <tw\\.\\w+@shops\\.example\\.com> \\(delivery sent\\)")
+        .contains("the generated admin password is inside, not printed here");
+    assertThat(section(out, "Scene 2:", "Scene 3:"))
+        .contains("test-spring (theme minimal): READY, the one test instance the starter plan allows")
+        .contains("A second one, test-summer: refused - quota: plan 'starter' allows 1 test instances; tenant "
+            + "'globex-shop' has 1");
+    assertThat(section(out, "Scene 3:", "Failure:"))
+        .contains("Plan starter -> growth: update runs for [live, test-spring]")
+        .containsPattern("live: update SUCCEEDED; workspace PLAN=growth, storefront PLAN=growth \\(new deployment "
+            + "dpl_\\w+\\), default data plan=growth")
+        .containsPattern("test-spring: update SUCCEEDED; workspace PLAN=growth, storefront PLAN=growth")
+        .contains("test-summer: READY now (growth allows 3 test instances)");
+    assertThat(section(out, "Failure:", "What was made:"))
+        .contains("for initech-store/live ended ROLLED_BACK: step 'storefront-deploy' (vercel.deployment) failed")
+        .contains("[BUILD_FAILED] Command \"npm run build\" exited with 1")
+        .contains("step 9/9 welcome: skipped")
+        .contains("Left in the sandbox for initech-store/live: nothing")
+        .contains("Activation status: PENDING -> IN_PROGRESS -> ROLLBACK -> FAILED")
+        .contains("Welcome mails sent for initech-store: 0 (the mail goes last)");
+    assertThat(section(out, "What was made:", "Links"))
+        .containsPattern("welcome +mail.message +CREATED +\\{messageId=<tw\\.\\w+@shops.example.com>, recipients=1, "
+            + "delivery=sent}")
+        .containsPattern("Mail received by the sandbox's SMTP server \\(sent mail cannot be unsent\\):\\n"
+            + " +<tw\\.\\w+@shops\\.example\\.com> to owner@globex-shop\\.example \"Your Example Shops shop is ready\"\\n\\n");
+    assertThat(section(out, "Links", null))
+        .containsPattern("dashboard +https://admin-live.globex-shop.shops.example.com/")
+        .contains("globex-shop/live, globex-shop/test-spring, globex-shop/test-summer are READY.")
+        .contains("initech-store/live rolled back as intended");
+  }
+
+  @Test
+  void theMerchantStoryRunAgainOnTheSameJournalPutsItsMerchantBackOnStarterFirst() {
+    story("merchant");
+    String again = story("merchant");
+
+    assertThat(again).contains("Destroying globex-shop/live from an earlier run first")
+        .contains("globex-shop is on growth from an earlier run: back to starter first")
+        .contains("A second one, test-summer: refused - quota: plan 'starter' allows 1 test instances")
+        .contains("globex-shop/live, globex-shop/test-spring, globex-shop/test-summer are READY.")
+        .doesNotContain("NOT AS EXPECTED");
   }
 
   @Test

@@ -27,5 +27,10 @@ public enum Backend {
    * {@code GitHubFake}: repositories generated from the site templates, their push webhooks, pushes delivered signed
    * to the sandbox's push endpoint ({@link Sandbox#gitHubPushes()}), on 127.0.0.1.
    */
-  GITHUB
+  GITHUB,
+  /**
+   * GreenMail: an SMTP server on 127.0.0.1 that takes every message for any address and keeps it, for
+   * {@code mail.message} steps (a welcome mail); a sent message cannot be unsent, see {@link Sandbox#leftovers}.
+   */
+  MAIL
 }

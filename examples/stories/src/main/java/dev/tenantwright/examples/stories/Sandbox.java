@@ -1,5 +1,7 @@
 package dev.tenantwright.examples.stories;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import com.sun.net.httpserver.HttpServer;
 import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.testkit.FakeCommandRunner;
@@ -12,6 +14,9 @@ import dev.tenantwright.testkit.traefik.TraefikFake;
 import dev.tenantwright.testkit.vercel.VercelFake;
 import dev.tenantwright.testkit.github.GitHubFake;
 import dev.tenantwright.testkit.webhooks.WebhookReceiver;
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -29,13 +34,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * The sandbox backends: fakes from the test kit standing in for Vercel, Cloudflare, Docker Compose, Traefik, Incus,
- * a Frappe bench and the host's master database (a status webhook receiver), all inside this process (HTTP servers
- * on 127.0.0.1, fake programs behind a fake command runner), so that a blueprint runs offline against the real
- * plugins, loaded from the classpath.
+ * a Frappe bench and the host's master database (a status webhook receiver), and GreenMail as the SMTP server, all
+ * inside this process (servers on 127.0.0.1, fake programs behind a fake command runner), so that a blueprint runs
+ * offline against the real plugins, loaded from the classpath.
  *
  * <p>Beside the backends it keeps what a run may point at: a health endpoint ({@link #healthUrl()}), TLS endpoints
  * serving trusted certificates for given names ({@link #tls(String...)}), and an HTTP answer on every port a Compose
@@ -68,6 +74,10 @@ public final class Sandbox implements AutoCloseable {
 
   /** The status webhook of the host's master database, as {@code examples/blueprints} name it. */
   public static final String MASTER_DB = "master-db";
+  /** The sender the mail plugin is configured with: the platform's welcome address, under {@link #ZONE}. */
+  public static final String MAIL_FROM = "Example Shops <welcome@shops.example.com>";
+  /** How {@link #liveObjects()} lines of received mail begin; {@link #leftovers} leaves them out. */
+  private static final String MAIL = "mail: ";
 
   private final Set<Backend> backends;
   private final Path root;
@@ -81,6 +91,7 @@ public final class Sandbox implements AutoCloseable {
   private final WebhookReceiver masterDb;
   private final GitHubFake github;
   private final GitHubPushes gitHubPushes;
+  private final GreenMail mail;
   private final PublishedPorts ports = new PublishedPorts();
   private final Map<List<String>, FakeTls> tls = new ConcurrentHashMap<>();
   private HttpServer health;
@@ -105,6 +116,13 @@ public final class Sandbox implements AutoCloseable {
     } else {
       github = null;
       gitHubPushes = null;
+    }
+    if (backends.contains(Backend.MAIL)) {
+      mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+      started.add(mail::stop);
+      mail.start();
+    } else {
+      mail = null;
     }
     if (backends.contains(Backend.COMPOSE)) {
       Files.createDirectories(composeSites());
@@ -202,7 +220,19 @@ public final class Sandbox implements AutoCloseable {
       builder.pluginConfig("github", Map.of("token", GitHubFake.TOKEN, "apiUrl", github.baseUrl(),
           "pollInterval", "10ms", "maxPollInterval", "50ms", "allowHttpHooks", true));
     }
+    if (mail != null) {
+      builder.pluginConfig("mail", mailConfig(mail.getSmtp().getPort()));
+    }
     return builder;
+  }
+
+  /**
+   * The mail plugin's section for a plain SMTP server on 127.0.0.1:{@code port} (loopback: no TLS, no login), with
+   * short time-outs: GreenMail answers at once.
+   */
+  static Map<String, Object> mailConfig(int port) {
+    return Map.of("host", "127.0.0.1", "port", port, "tls", "none", "from", MAIL_FROM, "connectTimeout", "2s",
+        "timeout", "5s");
   }
 
   /** One line per fake, for a banner. */
@@ -233,6 +263,10 @@ public final class Sandbox implements AutoCloseable {
     if (github != null) {
       lines.add("github     " + github.baseUrl() + " (GitHubFake, templates " + TEMPLATE_ORG + "/site-*), pushes to "
           + gitHubPushes.url());
+    }
+    if (mail != null) {
+      lines.add("mail       smtp://127.0.0.1:" + mail.getSmtp().getPort() + " (GreenMail: keeps every message, sender "
+          + MAIL_FROM + ")");
     }
     return lines;
   }
@@ -274,6 +308,34 @@ public final class Sandbox implements AutoCloseable {
     return present(masterDb, Backend.MASTER_DB);
   }
 
+  /** The SMTP server: every message the mail plugin sent, {@code getReceivedMessages()} once per recipient. */
+  public GreenMail mail() {
+    return present(mail, Backend.MAIL);
+  }
+
+  /**
+   * The messages the SMTP server received, in arrival order, one line per copy it keeps (one per recipient
+   * mailbox): {@code <Message-ID> to <recipients> "<subject>"}; empty when this sandbox has no {@link Backend#MAIL}.
+   * Bodies are not shown: they may carry a generated password.
+   */
+  public List<String> mails() {
+    if (mail == null) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (MimeMessage m : mail.getReceivedMessages()) {
+      try {
+        Address[] to = m.getAllRecipients();
+        String recipients = to == null ? "(nobody)"
+            : Stream.of(to).map(Address::toString).collect(Collectors.joining(", "));
+        out.add(m.getMessageID() + " to " + recipients + " \"" + m.getSubject() + "\"");
+      } catch (MessagingException e) {
+        out.add("(a message that does not parse: " + e.getMessage() + ")");
+      }
+    }
+    return out;
+  }
+
   private static <T> T present(T fake, Backend backend) {
     if (fake == null) {
       throw new IllegalStateException("this sandbox was started without " + backend);
@@ -298,7 +360,10 @@ public final class Sandbox implements AutoCloseable {
     return "http://127.0.0.1:" + health.getAddress().getPort() + "/health";
   }
 
-  /** Everything the fakes hold now, one line each, prefixed with the backend's name. */
+  /**
+   * Everything the fakes hold now, one line each, prefixed with the backend's name; received mail as
+   * {@code mail: } and {@link #mails()}' line.
+   */
   public List<String> liveObjects() {
     List<String> out = new ArrayList<>();
     addAll(out, "vercel", vercel == null ? null : vercel.liveObjects());
@@ -311,6 +376,7 @@ public final class Sandbox implements AutoCloseable {
     if (masterDb != null) {
       masterDb.summary().forEach((event, keys) -> keys.forEach(k -> out.add(MASTER_DB + ": " + event + " " + k)));
     }
+    mails().forEach(m -> out.add(MAIL + m));
     return out;
   }
 
@@ -320,10 +386,15 @@ public final class Sandbox implements AutoCloseable {
     }
   }
 
-  /** What the fakes hold now that they did not hold at {@code before} (an earlier {@link #liveObjects()}). */
+  /**
+   * What the fakes hold now that they did not hold at {@code before} (an earlier {@link #liveObjects()}): what a
+   * rollback since then left behind. Received mail is not counted: a sent message cannot be unsent (the mail plugin's
+   * delete leaves it as it is), so a rollback cannot remove one; a blueprint sends mail last, and a story checks
+   * {@link #mails()} itself.
+   */
   public List<String> leftovers(Collection<String> before) {
     Set<String> earlier = Set.copyOf(before);
-    return liveObjects().stream().filter(o -> !earlier.contains(o)).toList();
+    return liveObjects().stream().filter(o -> !o.startsWith(MAIL) && !earlier.contains(o)).toList();
   }
 
   private Path composeSites() {
@@ -334,6 +405,9 @@ public final class Sandbox implements AutoCloseable {
   @Override
   public void close() {
     Stream.of(vercel, cloudflare, traefik, incus, masterDb, github, gitHubPushes).forEach(Sandbox::closeQuietly);
+    if (mail != null) {
+      closeQuietly(mail::stop);
+    }
     tls.values().forEach(Sandbox::closeQuietly);
     ports.close();
     synchronized (this) {

@@ -18,7 +18,8 @@ public final class Stories {
       VercelSiteStory::new,
       ErpFrappeStory::new,
       ErpIncusStory::new,
-      WebsiteStory::new);
+      WebsiteStory::new,
+      MerchantStory::new);
 
   private Stories() {}
 

@@ -1,6 +1,7 @@
 package dev.tenantwright.examples.stories;
 
 import dev.tenantwright.core.Blueprint;
+import dev.tenantwright.core.Tenantwright;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,6 +42,14 @@ public interface Story {
   /** The blueprint, as bundled from {@code examples/blueprints}. */
   default Blueprint loadBlueprint() {
     return ExampleBlueprints.load(blueprint());
+  }
+
+  /**
+   * What the story's host sets on the engine beside the sandbox's wiring ({@link Sandbox#configure}), e.g. its plans
+   * and their limits; nothing by default. Whoever builds an engine for the story calls it, after the sandbox's.
+   */
+  default Tenantwright.Builder configure(Tenantwright.Builder builder) {
+    return builder;
   }
 
   /** The backends its blueprint reaches, which the sandbox fakes. */

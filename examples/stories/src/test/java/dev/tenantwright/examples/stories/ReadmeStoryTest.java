@@ -68,8 +68,8 @@ class ReadmeStoryTest {
     Story story = new TrialStory();
     List<String> said = new ArrayList<>();
     try (Sandbox sandbox = Sandbox.start(story.backends());
-        Tenantwright tw = sandbox.configure(Tenantwright.builder().embedded(data).blueprint(story.loadBlueprint())
-            .backoff(Duration.ofMillis(10), Duration.ofMillis(100))).build()) {
+        Tenantwright tw = story.configure(sandbox.configure(Tenantwright.builder().embedded(data)
+            .blueprint(story.loadBlueprint()).backoff(Duration.ofMillis(10), Duration.ofMillis(100)))).build()) {
       StoryContext ctx = new StoryContext(tw, sandbox, story, "test", Duration.ofMinutes(1), said::add);
       story.scenes().forEach(scene -> scene.action().play(ctx));
       List<String> before = sandbox.liveObjects();
@@ -80,6 +80,7 @@ class ReadmeStoryTest {
       } finally {
         heal.run();
       }
+      story.failure().verify().accept(ctx, failed);
 
       assertThat(ctx.problems()).isEmpty();
       assertThat(said).containsExactly("demo: 1 container(s)");
