@@ -14,14 +14,19 @@ final class Smtp {
 
   /** A started plain SMTP server. */
   static GreenMail plain() {
-    GreenMail mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
-    mail.start();
-    return mail;
+    return started(ServerSetup.PROTOCOL_SMTP);
   }
 
   /** A started SMTPS server (TLS from the first byte, GreenMail's own test certificate). */
   static GreenMail smtps() {
-    GreenMail mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS).dynamicPort());
+    return started(ServerSetup.PROTOCOL_SMTPS);
+  }
+
+  private static GreenMail started(String protocol) {
+    ServerSetup setup = new ServerSetup(0, "127.0.0.1", protocol).dynamicPort();
+    // GreenMail gives a server 2 s to start by default; loading its TLS keystore on a busy machine took longer
+    setup.setServerStartupTimeout(30_000);
+    GreenMail mail = new GreenMail(setup);
     mail.start();
     return mail;
   }
