@@ -41,7 +41,7 @@ public final class PortalMain implements Callable<Integer> {
 
   @Option(names = "--blueprint", description = "blueprint of new environments (default: the bundled "
       + Portal.SANDBOX_BLUEPRINT + "); without --plugins, --blueprints and --plugin-config, one of the example "
-      + "blueprints runs on the SANDBOX's fakes: vercel-site, erp-frappe, erp-incus, website-compose")
+      + "blueprints runs on the SANDBOX's fakes: vercel-site, erp-frappe, erp-incus, website-compose, merchant")
   String blueprint;
 
   @Option(names = "--plugin-config", description = "YAML file with one section per backend; ${VAR} is read "

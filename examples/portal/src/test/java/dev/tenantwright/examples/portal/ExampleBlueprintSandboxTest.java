@@ -112,7 +112,7 @@ class ExampleBlueprintSandboxTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"erp-frappe", "erp-incus", "website-compose"})
+  @ValueSource(strings = {"erp-frappe", "erp-incus", "website-compose", "merchant"})
   void everyOtherExampleBlueprintProvisionsDemoAndLiveOnItsOwnSandbox(String blueprint, @TempDir Path dir)
       throws Exception {
     Portal.RateLimit plenty = new Portal.RateLimit(1000, Duration.ofHours(1));
