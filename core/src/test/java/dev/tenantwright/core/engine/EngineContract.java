@@ -197,7 +197,10 @@ abstract class EngineContract extends EngineContractSupport {
   @Test
   void aStoppedEngineIsResumedByTheNextWithoutDuplicateCreates() throws Exception {
     CountDownLatch hold = backend.blockAfter("b", "create");
-    Tenantwright first = open(chain());
+    // a short lease: if the stopped engine's lease is not given back, the next engine takes over once it runs out
+    // (30 s by default, as long as the await below: this test timed out now and then in CI's Java 25 pass)
+    Duration lease = Duration.ofSeconds(3);
+    Tenantwright first = open(store().blueprint(chain()).leaseDuration(lease));
     Tenant t = abc(first);
     Run run = first.environments().provision(t.id(), EnvironmentKind.DEMO);
     backend.awaitBlocked("b", "create");
@@ -205,7 +208,7 @@ abstract class EngineContract extends EngineContractSupport {
     hold.countDown();
     backend.clearBlocks();
 
-    Tenantwright second = open(chain());
+    Tenantwright second = open(store().blueprint(chain()).leaseDuration(lease));
     Run done = second.runs().get(run.id()).await(WAIT);
 
     assertThat(done.state()).isEqualTo(RunState.SUCCEEDED);
