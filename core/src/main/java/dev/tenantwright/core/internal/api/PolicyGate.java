@@ -103,8 +103,7 @@ final class PolicyGate {
       }
       List<EnvironmentRecord> envs = usage.environments();
       long tests = envs.stream().filter(e -> e.kind() == EnvironmentKind.TEST).count();
-      Set<String> sites = envs.stream().map(e -> EnvironmentNames.parse(e.name()).site())
-          .collect(Collectors.toCollection(TreeSet::new));
+      Set<String> sites = sites(envs);
       String who = "; tenant '" + tenantId + "' has ";
       if (l.maxEnvironments() != null && envs.size() > l.maxEnvironments()) {
         throw new PolicyViolationException("quota", "plan '" + plan + "' allows " + l.maxEnvironments()
@@ -188,10 +187,10 @@ final class PolicyGate {
     }
     if (isNew && l.maxSites() != null) {
       String site = EnvironmentNames.parse(r.environment()).site();
-      Set<String> sites = envs.stream().map(e -> EnvironmentNames.parse(e.name()).site()).collect(Collectors.toSet());
+      Set<String> sites = sites(envs);
       if (!sites.contains(site) && sites.size() + 1 > l.maxSites()) {
         throw new PolicyViolationException("quota", "plan '" + tenant.plan() + "' allows " + l.maxSites()
-            + " sites; tenant '" + tenant.id() + "' has " + sites.size() + " " + new TreeSet<>(sites));
+            + " sites; tenant '" + tenant.id() + "' has " + sites.size() + " " + sites);
       }
     }
     if (isNew && r.kind() == EnvironmentKind.TEST && l.maxTestInstances() != null) {
@@ -221,5 +220,10 @@ final class PolicyGate {
         }
       }
     }
+  }
+
+  /** The sites these environments belong to, by name. */
+  private static Set<String> sites(List<EnvironmentRecord> envs) {
+    return envs.stream().map(e -> EnvironmentNames.parse(e.name()).site()).collect(Collectors.toCollection(TreeSet::new));
   }
 }

@@ -251,13 +251,9 @@ public final class StatusWebhooks implements Webhooks, AutoCloseable {
   /** The environment's state if this run is still its latest (a later run may have moved it since: then unknown). */
   private static EnvironmentState environmentStateLeftBy(Connection c, String environmentId, String runId)
       throws SQLException {
-    Optional<String> latest = Sql.one(c, "SELECT id FROM tw_run WHERE environment_id = ? ORDER BY created_at DESC, id"
-        + " FETCH FIRST 1 ROWS ONLY", rs -> rs.getString(1), environmentId);
-    if (latest.isEmpty() || !latest.get().equals(runId)) {
-      return null;
-    }
-    return Sql.one(c, "SELECT state FROM tw_environment WHERE id = ?", rs -> EnvironmentState.valueOf(rs.getString(1)),
-        environmentId).orElse(null);
+    return Sql.one(c, "SELECT e.state FROM tw_environment e WHERE e.id = ? AND ? = (SELECT r.id FROM tw_run r"
+            + " WHERE r.environment_id = e.id ORDER BY r.created_at DESC, r.id FETCH FIRST 1 ROWS ONLY)",
+        rs -> EnvironmentState.valueOf(rs.getString(1)), environmentId, runId).orElse(null);
   }
 
   // ---------------------------------------------------------------------------------------------- sender
@@ -296,16 +292,11 @@ public final class StatusWebhooks implements Webhooks, AutoCloseable {
   private void send(StatusWebhook hook, String id, String payload, int attempt) {
     byte[] body = payload.getBytes(StandardCharsets.UTF_8);
     long ts = clock.millis() / 1000;
-    byte[] secret = hook.secret();
-    HttpRequest req = HttpRequest.newBuilder(hook.url()).timeout(Duration.ofSeconds(15))
+    HttpRequest.Builder req = HttpRequest.newBuilder(hook.url()).timeout(Duration.ofSeconds(15))
         .header("Content-Type", "application/json")
-        .header("User-Agent", "Tenantwright-Webhooks")
-        .header(WebhookSignature.ID, id)
-        .header(WebhookSignature.TIMESTAMP, Long.toString(ts))
-        .header(WebhookSignature.SIGNATURE, WebhookSignature.sign(secret, id, ts, body))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-    java.util.Arrays.fill(secret, (byte) 0);
-    http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, error) -> {
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    SignedHeaders.of(hook, id, ts, body).forEach(req::header);
+    http.sendAsync(req.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((resp, error) -> {
       try {
         if (released) {
           return; // the journal is closing: the claim runs out and the next engine sends it again

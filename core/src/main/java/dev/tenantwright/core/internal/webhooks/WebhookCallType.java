@@ -156,16 +156,11 @@ public final class WebhookCallType implements ResourceType<WebhookCallSpec, Webh
   private Answer post(StatusWebhook hook, String id, ObjectNode body, String event, StepContext ctx) {
     byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
     long ts = ctx.clock().millis() / 1000;
-    byte[] secret = hook.secret();
-    Request req = new Request.Builder().url(hook.url().toString())
-        .header("User-Agent", "Tenantwright-Webhooks")
-        .header(WebhookSignature.ID, id)
-        .header(WebhookSignature.TIMESTAMP, Long.toString(ts))
-        .header(WebhookSignature.SIGNATURE, WebhookSignature.sign(secret, id, ts, bytes))
-        .post(RequestBody.create(bytes, APPLICATION_JSON)).build();
-    java.util.Arrays.fill(secret, (byte) 0);
+    Request.Builder req = new Request.Builder().url(hook.url().toString())
+        .post(RequestBody.create(bytes, APPLICATION_JSON));
+    SignedHeaders.of(hook, id, ts, bytes).forEach(req::header);
     ctx.progress().report(10, "calling webhook '" + hook.name() + "' with " + event);
-    try (Response resp = http.newCall(req).execute()) {
+    try (Response resp = http.newCall(req.build()).execute()) {
       int status = resp.code();
       if (status / 100 == 2) {
         return new Answer(status, reference(resp.body()));
