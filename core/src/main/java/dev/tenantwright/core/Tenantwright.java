@@ -78,6 +78,11 @@ public final class Tenantwright implements AutoCloseable {
     return runtime.webhooks();
   }
 
+  /** The journal's events with their ids, as every engine on this journal wrote them; see {@link EventLog}. */
+  public EventLog events() {
+    return runtime.eventLog();
+  }
+
   /**
    * After a key rotation ({@link Builder#secretKey} set to the new key, {@link Builder#retiredSecretKey} to the old
    * one): re-seals every stored secret with the new key, each still bound to its place. Safe to run while runs

@@ -11,6 +11,7 @@ import dev.tenantwright.core.ConflictException;
 import dev.tenantwright.core.Environment;
 import dev.tenantwright.core.EnvironmentState;
 import dev.tenantwright.core.Event;
+import dev.tenantwright.core.EventLog;
 import dev.tenantwright.core.EventType;
 import dev.tenantwright.core.NewTenant;
 import dev.tenantwright.core.Plan;
@@ -23,6 +24,7 @@ import dev.tenantwright.core.StepState;
 import dev.tenantwright.core.StepStatus;
 import dev.tenantwright.core.Tenant;
 import dev.tenantwright.core.Tenantwright;
+import dev.tenantwright.core.ValidationException;
 import dev.tenantwright.core.engine.MemoryBackend.MemSpec;
 import dev.tenantwright.core.engine.MemoryBackend.Phase;
 import dev.tenantwright.spi.EnvironmentKind;
@@ -63,6 +65,37 @@ abstract class EngineContract extends EngineContractSupport {
         .resource("c", "mem.object", r -> r.param("value", "c").needs("b"))
         .resource("d", "mem.object", r -> r.param("value", "d"))
         .build();
+  }
+
+  @Test
+  void eventLogGivesEveryEventOnceInIdOrderAndPagesByTenantAndRun() {
+    Tenantwright tw = open(chain());
+    Tenant t = abc(tw);
+    Tenant other = tw.tenants().create(NewTenant.company("Other Ltd").email("ops@other.example"));
+    Run run = tw.environments().provision(t.id(), EnvironmentKind.DEMO).await(WAIT);
+    tw.environments().provision(other.id(), EnvironmentKind.DEMO).await(WAIT);
+
+    List<EventLog.LoggedEvent> all = new ArrayList<>();
+    long cursor = 0;
+    for (List<EventLog.LoggedEvent> page; !(page = tw.events().after(cursor, 3)).isEmpty(); ) {
+      assertThat(page).hasSizeLessThanOrEqualTo(3);
+      all.addAll(page);
+      cursor = page.get(page.size() - 1).id();
+    }
+    assertThat(all).extracting(EventLog.LoggedEvent::id).isSorted().doesNotHaveDuplicates();
+    assertThat(all).extracting(e -> e.event().tenantId()).contains(t.id(), other.id());
+    long last = cursor;
+
+    List<EventLog.LoggedEvent> ofRun = tw.events().ofRun(run.id(), 0, last, 1000);
+    assertThat(ofRun).extracting(EventLog.LoggedEvent::event).isEqualTo(run.events());
+    List<EventLog.LoggedEvent> ofTenant = tw.events().ofTenant(t.id(), 0, last, 1000);
+    assertThat(ofTenant).extracting(e -> e.event().tenantId()).containsOnly(t.id());
+    assertThat(ofTenant).extracting(EventLog.LoggedEvent::event).isEqualTo(tw.tenants().history(t.id()));
+    long middle = ofRun.get(2).id();
+    assertThat(tw.events().ofRun(run.id(), middle, last, 1000)).isEqualTo(ofRun.subList(3, ofRun.size()));
+    assertThat(tw.events().ofRun(run.id(), 0, middle, 1000)).isEqualTo(ofRun.subList(0, 3));
+    assertThatThrownBy(() -> tw.events().after(0, 0)).isInstanceOf(ValidationException.class)
+        .hasMessageContaining("limit");
   }
 
   @Test

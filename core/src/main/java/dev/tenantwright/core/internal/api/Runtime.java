@@ -68,11 +68,13 @@ public final class Runtime {
   private final DefaultDomains domains;
   private final Resealer resealer;
   private final StatusWebhooks webhooks;
+  private final DefaultEventLog eventLog;
 
   private Runtime(Database database, PluginHost plugins, Engine engine, EventBus bus, TypeRegistry types,
       Map<String, Blueprint> blueprints, Journal journal, PolicyGate gate, PromotionCheck promotion,
       DefaultDomains domains, Resealer resealer, StatusWebhooks webhooks, JournalCodec codec, TenantwrightConfig config) {
     this.webhooks = webhooks;
+    this.eventLog = new DefaultEventLog(journal, config.clock(), Duration.ofSeconds(5));
     this.domains = domains;
     this.resealer = resealer;
     this.database = database;
@@ -250,6 +252,10 @@ public final class Runtime {
 
   public StatusWebhooks webhooks() {
     return webhooks;
+  }
+
+  public DefaultEventLog eventLog() {
+    return eventLog;
   }
 
   /** Drains, then stops the engine, the webhook sender, the plugins and the database. */

@@ -258,6 +258,24 @@ public final class Journal {
         tenantId));
   }
 
+  /** Events of every tenant after {@code afterId}, oldest first, at most {@code limit}. */
+  public List<EventRecord> eventsAfter(long afterId, int limit) {
+    return sql.read(c -> Sql.list(c, "SELECT * FROM tw_event WHERE id > ? ORDER BY id FETCH FIRST " + limit
+        + " ROWS ONLY", Journal::event, afterId));
+  }
+
+  /** A tenant's events with {@code afterId < id <= upToId}, oldest first, at most {@code limit}. */
+  public List<EventRecord> tenantEventsBetween(String tenantId, long afterId, long upToId, int limit) {
+    return sql.read(c -> Sql.list(c, "SELECT * FROM tw_event WHERE tenant_id = ? AND id > ? AND id <= ? ORDER BY id"
+        + " FETCH FIRST " + limit + " ROWS ONLY", Journal::event, tenantId, afterId, upToId));
+  }
+
+  /** A run's events with {@code afterId < id <= upToId}, oldest first, at most {@code limit}. */
+  public List<EventRecord> runEventsBetween(String runId, long afterId, long upToId, int limit) {
+    return sql.read(c -> Sql.list(c, "SELECT * FROM tw_event WHERE run_id = ? AND id > ? AND id <= ? ORDER BY id"
+        + " FETCH FIRST " + limit + " ROWS ONLY", Journal::event, runId, afterId, upToId));
+  }
+
   /** The newest {@code limit} events of a tenant, oldest first. */
   public List<EventRecord> latestTenantEvents(String tenantId, int limit) {
     return sql.read(c -> Sql.list(c, "SELECT * FROM (SELECT * FROM tw_event WHERE tenant_id = ? ORDER BY id DESC"
