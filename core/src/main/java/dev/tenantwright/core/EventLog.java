@@ -19,6 +19,9 @@ public interface EventLog {
    */
   List<LoggedEvent> after(long afterId, int limit);
 
+  /** The id of the newest event in the journal, 0 when there is none: where a reader of what comes next starts. */
+  long lastId();
+
   /** A tenant's events with {@code afterId < id <= upToId}, oldest first: catching a reader up to a known point. */
   List<LoggedEvent> ofTenant(String tenantId, long afterId, long upToId, int limit);
 

@@ -85,6 +85,7 @@ abstract class EngineContract extends EngineContractSupport {
     assertThat(all).extracting(EventLog.LoggedEvent::id).isSorted().doesNotHaveDuplicates();
     assertThat(all).extracting(e -> e.event().tenantId()).contains(t.id(), other.id());
     long last = cursor;
+    assertThat(tw.events().lastId()).isEqualTo(last);
 
     List<EventLog.LoggedEvent> ofRun = tw.events().ofRun(run.id(), 0, last, 1000);
     assertThat(ofRun).extracting(EventLog.LoggedEvent::event).isEqualTo(run.events());

@@ -46,6 +46,11 @@ public final class DefaultEventLog implements EventLog {
   }
 
   @Override
+  public long lastId() {
+    return journal.lastEventId();
+  }
+
+  @Override
   public List<LoggedEvent> ofTenant(String tenantId, long afterId, long upToId, int limit) {
     return logged(journal.tenantEventsBetween(tenantId, afterId, upToId, checked(limit)));
   }

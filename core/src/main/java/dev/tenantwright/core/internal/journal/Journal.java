@@ -258,6 +258,11 @@ public final class Journal {
         tenantId));
   }
 
+  /** The highest event id, 0 when there is none. */
+  public long lastEventId() {
+    return sql.read(c -> Sql.one(c, "SELECT MAX(id) FROM tw_event", rs -> rs.getLong(1)).orElse(0L));
+  }
+
   /** Events of every tenant after {@code afterId}, oldest first, at most {@code limit}. */
   public List<EventRecord> eventsAfter(long afterId, int limit) {
     return sql.read(c -> Sql.list(c, "SELECT * FROM tw_event WHERE id > ? ORDER BY id FETCH FIRST " + limit
