@@ -101,6 +101,28 @@ public final class OpenApiContract {
     return validator.validate(method, pathAndQuery, h, body, null, Map.of(), null);
   }
 
+  /**
+   * Checks one request and the answer to it, without a fake: for a server's own API tests, where the test is the
+   * client and the server under test answers.
+   *
+   * @param method the HTTP method
+   * @param pathAndQuery the raw path and optional query
+   * @param headers the request headers
+   * @param body the request body, or null for none
+   * @param status the answer's status
+   * @param responseHeaders the answer's headers (send {@code Content-Type} with a body)
+   * @param responseBody the answer's body, or null for none
+   * @return the ERROR-level findings about either, empty when both conform
+   */
+  public List<String> checkExchange(String method, String pathAndQuery, Map<String, String> headers, String body,
+      int status, Map<String, String> responseHeaders, String responseBody) {
+    Map<String, List<String>> h = new LinkedHashMap<>();
+    headers.forEach((k, v) -> h.put(k, List.of(v)));
+    Map<String, List<String>> rh = new LinkedHashMap<>();
+    responseHeaders.forEach((k, v) -> rh.put(k, List.of(v)));
+    return validator.validate(method, pathAndQuery, h, body, status, rh, responseBody);
+  }
+
   ContractValidator validator() {
     return validator;
   }
