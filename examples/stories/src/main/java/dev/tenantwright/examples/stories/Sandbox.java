@@ -139,6 +139,13 @@ public final class Sandbox implements AutoCloseable {
     if (backends.contains(Backend.FRAPPE)) {
       bench = new FakeBench().rootCredentials("root", BENCH_ROOT_PASSWORD);
       bench.attachTo(runner);
+      if (compose != null) {
+        // Both play `docker`: the bench its `docker exec` into the Frappe container, Compose the rest.
+        FakeDockerCompose composeFake = compose;
+        FakeBench benchFake = bench;
+        runner.on("docker", command -> command.argv().size() > 1 && command.argv().get(1).equals("exec")
+            ? benchFake.handle(command) : composeFake.handle(command));
+      }
     } else {
       bench = null;
     }
