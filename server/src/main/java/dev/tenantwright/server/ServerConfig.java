@@ -56,8 +56,12 @@ public final class ServerConfig {
   private final Map<String, Map<String, Object>> plugins;
   private final Path secretKeyFile;
   private final java.time.Duration lease;
+  private final List<String> egressAllow;
+  private final List<String> platformDomains;
 
   private ServerConfig(Builder b) {
+    this.egressAllow = List.copyOf(b.egressAllow);
+    this.platformDomains = List.copyOf(b.platformDomains);
     this.secretKeyFile = b.secretKeyFile;
     this.lease = b.lease;
     this.port = b.port;
@@ -124,6 +128,8 @@ public final class ServerConfig {
         case "defaultBlueprint" -> b.defaultBlueprint(v.asText());
         case "secretKeyFile" -> b.secretKeyFile(Path.of(v.asText()));
         case "leaseSeconds" -> b.lease(java.time.Duration.ofSeconds(integer(file, key, v)));
+        case "egressAllow" -> strings(file, key, v).forEach(b::egressAllow);
+        case "platformDomains" -> strings(file, key, v).forEach(b::platformDomain);
         case "journal" -> b.journal(text(v, "url"), text(v, "user"), text(v, "password"));
         case "limits" -> {
           allowOnly(file, key, v, List.of("requestBytes", "ratePerMinute", "maxSubscribers"));
@@ -153,10 +159,19 @@ public final class ServerConfig {
         }
         default -> throw new IllegalArgumentException(file + ": unknown key '" + key + "' (known: port, host,"
             + " dataDir, pluginsDir, blueprintsDir, journal, node, publicUrl, limits, approvals, plugins, sandbox,"
-            + " defaultBlueprint, secretKeyFile, leaseSeconds)");
+            + " defaultBlueprint, secretKeyFile, leaseSeconds, egressAllow, platformDomains)");
       }
     }
     return b;
+  }
+
+  private static List<String> strings(Path file, String key, JsonNode v) {
+    if (!v.isArray()) {
+      throw new IllegalArgumentException(file + ": '" + key + "' must be a list");
+    }
+    List<String> out = new java.util.ArrayList<>();
+    v.forEach(e -> out.add(e.asText()));
+    return out;
   }
 
   private static String text(JsonNode v, String field) {
@@ -267,6 +282,16 @@ public final class ServerConfig {
     return secretKeyFile != null ? secretKeyFile : dataDir.resolve("secret.key");
   }
 
+  /** Addresses steps may reach although they are internal (a backend on the private network), as the SDK takes them. */
+  public List<String> egressAllow() {
+    return egressAllow;
+  }
+
+  /** The DNS zones whose names the platform gives out to tenants, as the SDK takes them. */
+  public List<String> platformDomains() {
+    return platformDomains;
+  }
+
   /** How long a run's lease lasts: after a node dies, another takes its runs over within about this time. */
   public java.time.Duration lease() {
     return lease;
@@ -293,6 +318,20 @@ public final class ServerConfig {
     private final Map<String, Map<String, Object>> plugins = new LinkedHashMap<>();
     private Path secretKeyFile;
     private java.time.Duration lease = java.time.Duration.ofSeconds(30);
+    private final List<String> egressAllow = new java.util.ArrayList<>();
+    private final List<String> platformDomains = new java.util.ArrayList<>();
+
+    /** Allows steps to reach an internal address or network (e.g. {@code 10.0.0.0/8}, {@code 127.0.0.1}). */
+    public Builder egressAllow(String entry) {
+      egressAllow.add(Objects.requireNonNull(entry, "egressAllow"));
+      return this;
+    }
+
+    /** A DNS zone whose names the platform gives out (e.g. {@code sites.example.com}). */
+    public Builder platformDomain(String zone) {
+      platformDomains.add(Objects.requireNonNull(zone, "platformDomains"));
+      return this;
+    }
 
     private Builder() {}
 

@@ -137,6 +137,12 @@ public final class TenantwrightServer implements AutoCloseable {
         b.blueprints(config.blueprintsDir());
       }
       config.plugins().forEach(b::pluginConfig);
+      if (!config.egressAllow().isEmpty()) {
+        b.egressAllow(config.egressAllow().toArray(String[]::new));
+      }
+      if (!config.platformDomains().isEmpty()) {
+        b.platformDomains(config.platformDomains().toArray(String[]::new));
+      }
       String[] hooksBase = new String[1];
       if (config.sandbox()) {
         sandbox = SandboxBackends.start(() -> hooksBase[0]);

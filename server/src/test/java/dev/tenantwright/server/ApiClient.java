@@ -57,6 +57,10 @@ final class ApiClient {
     this.deliberatelyInvalid = deliberatelyInvalid;
   }
 
+  String base() {
+    return base;
+  }
+
   ApiClient as(String otherToken) {
     return new ApiClient(base, otherToken, deliberatelyInvalid);
   }
