@@ -107,7 +107,13 @@ final class ApiTokens {
         MessageDigest.isEqual(hash, NO_SUCH_HASH);
         return Optional.empty();
       }
-      cache.put(id, c);
+      if (MessageDigest.isEqual(hash, c.hash())) {
+        cache.put(id, c);
+        // recorded when a verified token is (re)loaded: at most once per cache period and node
+        store.update("UPDATE tws_token SET last_used_at = ? WHERE id = ?", now, id);
+        return Optional.of(c.principal());
+      }
+      return Optional.empty();
     }
     return MessageDigest.isEqual(hash, c.hash()) ? Optional.of(c.principal()) : Optional.empty();
   }

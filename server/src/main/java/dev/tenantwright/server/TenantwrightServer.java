@@ -87,6 +87,7 @@ public final class TenantwrightServer implements AutoCloseable {
         sf.location = Location.CLASSPATH;
       });
       c.routes.before(this::gate);
+      c.routes.after(TenantwrightServer::securityHeaders);
       c.routes.exception(Exception.class, Problems::handle);
       c.routes.error(404, ctx -> {
         if (!"application/problem+json".equals(ctx.res().getContentType())) {
@@ -192,7 +193,14 @@ public final class TenantwrightServer implements AutoCloseable {
 
   private static void createDataDir(Path dir) {
     try {
-      Files.createDirectories(dir);
+      if (!Files.exists(dir)) {
+        Files.createDirectories(dir);
+        try {
+          Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException notPosix) {
+          // not a POSIX file system: the directory keeps its default access
+        }
+      }
     } catch (IOException e) {
       throw new IllegalStateException("cannot create the data directory " + dir + ": " + e.getMessage(), e);
     }
@@ -224,6 +232,23 @@ public final class TenantwrightServer implements AutoCloseable {
     });
     limit("token:" + p.tokenId(), p.ratePerMinute());
     ctx.attribute(Requests.PRINCIPAL, p);
+  }
+
+  /**
+   * What every answer says to a browser: no sniffing, no framing, and for the console's pages only this origin's
+   * scripts and styles and calls (the console renders tenant-typed text as text; the policy is the second line).
+   * API answers are not cached.
+   */
+  private static void securityHeaders(Context ctx) {
+    ctx.header("X-Content-Type-Options", "nosniff");
+    ctx.header("X-Frame-Options", "DENY");
+    ctx.header("Referrer-Policy", "no-referrer");
+    if (ctx.path().startsWith("/console")) {
+      ctx.header("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self';"
+          + " img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    } else {
+      ctx.header("Cache-Control", "no-store");
+    }
   }
 
   private void limit(String key, int perMinute) {

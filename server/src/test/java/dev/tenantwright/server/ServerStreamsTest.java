@@ -157,6 +157,24 @@ class ServerStreamsTest {
   }
 
   @Test
+  void deletingATenantWithLiveAsksForApprovalAndThenRemovesIt() {
+    String t = tenant("Leaving Co");
+    awaitRun(alice.post("/tenants/" + t + "/environments", "{\"kind\":\"LIVE\"}").json().get("id").asText());
+    awaitRun(alice.post("/tenants/" + t + "/environments", "{\"kind\":\"DEMO\"}").json().get("id").asText());
+    ApiClient.Answer asked = alice.delete("/tenants/" + t, null);
+    assertThat(asked.status()).isEqualTo(202);
+    assertThat(asked.json().get("object").asText()).isEqualTo("approval");
+    assertThat(asked.json().get("operation").asText()).isEqualTo("delete-tenant");
+    ApiClient.Answer approved = bob.post("/approvals/" + asked.json().get("id").asText() + "/approve",
+        "{\"reason\":\"contract ended\"}");
+    assertThat(approved.status()).as(approved.body()).isEqualTo(200);
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
+        .until(() -> alice.get("/tenants/" + t).json().get("state").asText().equals("DELETED"));
+    assertThat(alice.get("/tenants/" + t + "/environments").json().get("items"))
+        .allSatisfy(e -> assertThat(e.get("state").asText()).isEqualTo("DESTROYED"));
+  }
+
+  @Test
   void aRejectedRequestRunsNothing() {
     String t = tenant("Rejected Co");
     String live = alice.post("/tenants/" + t + "/environments", "{\"kind\":\"LIVE\"}").json().get("id").asText();
@@ -194,6 +212,18 @@ class ServerStreamsTest {
         .resource("repo").outputs().get("fullName"));
     assertThat(github.hooks(repo)).singleElement().satisfies(h -> assertThat(h.url())
         .startsWith(f.server.url() + "/hooks/github/" + t + "/shop-live"));
+
+    String secret = github.hooks(repo).get(0).secret();
+    assertThat(secret).hasSizeGreaterThanOrEqualTo(32);
+    String everything = alice.get("/tenants/" + t + "/environments/shop-live").body()
+        + alice.get("/runs/" + run).body() + alice.get("/runs?tenant=" + t).body()
+        + alice.get("/tenants/" + t + "/history?limit=500").body() + alice.get("/tenants/" + t).body();
+    assertThat(everything).as("the generated webhook secret is in no answer").doesNotContain(secret);
+    try (EventStream s = new EventStream(f.server.url() + "/runs/" + run + "/events", tokenOf("alice"), 0L)) {
+      assertThat(s.until("RUN_SUCCEEDED", WAIT).toString()).doesNotContain(secret);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
 
     int before = github.deliveries().size();
     String revision = github.push(repo, "A new landing page");
