@@ -3,164 +3,98 @@ package dev.tenantwright.server;
 import dev.tenantwright.core.EventLog;
 import dev.tenantwright.core.EventLog.LoggedEvent;
 import dev.tenantwright.core.EventType;
-import io.javalin.http.sse.SseClient;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Server-sent event streams fed from the journal, so that a stream on any node follows what any node's engine
- * does. One thread tails {@link EventLog#after} every {@code poll}; a subscriber (a tenant's or a run's stream)
- * is caught up from the journal by that same thread before it joins the live set, so nothing falls between the
- * replay and the tail and nothing comes twice (every event goes out once, in id order, with its journal id as the
- * SSE id).
+ * does. One thread tails {@link EventLog#after} every {@code poll}; a new stream (a tenant's or a run's) is caught up
+ * from the journal by that same thread before it joins the live set, so nothing falls between the replay and the
+ * tail and nothing comes twice: every event goes out once, in id order, with its journal id as the SSE id.
  *
- * <p>Streams hold no thread while they wait: a few writer threads send what is queued. A subscriber that does not
- * keep up (its queue full) is disconnected; it resumes from its last id when it reconnects.
+ * <p>Writes never block ({@link SseSink}): the tail thread only queues frames, and a stream that does not keep up
+ * is cut and resumes from its last id. Streams hold no thread while they wait.
  */
 final class EventHub implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventHub.class);
   private static final int BATCH = 500;
-  private static final int QUEUE_LIMIT = 2_000;
   static final Set<EventType> RUN_ENDS = Set.of(EventType.RUN_SUCCEEDED, EventType.RUN_ROLLED_BACK,
       EventType.RUN_FAILED);
 
   /** One open stream. */
-  final class Subscriber {
+  private final class Subscriber {
     final String tenantId;
     final String runId;
-    final SseClient client;
-    final boolean endsWithRun;
-    private final Queue<Runnable> queue = new ArrayDeque<>();
-    private long lastId;
-    private boolean draining;
-    private boolean closed;
+    final SseSink sink;
+    long lastId;
 
-    Subscriber(String tenantId, String runId, long afterId, SseClient client, boolean endsWithRun) {
+    Subscriber(String tenantId, String runId, long afterId, SseSink sink) {
       this.tenantId = tenantId;
       this.runId = runId;
       this.lastId = afterId;
-      this.client = client;
-      this.endsWithRun = endsWithRun;
+      this.sink = sink;
     }
 
-    /** Queues an event unless this stream already had it; ends a run's stream after the run's last event. */
+    /** Sends an event unless this stream had it; ends a run's stream after the run's last event. */
     void offer(LoggedEvent e) {
       if (e.id() <= lastId) {
         return;
       }
       lastId = e.id();
-      String data = Views.event(e.id(), e.event()).toString();
-      String id = Long.toString(e.id());
-      String name = e.event().type().name();
-      enqueue(() -> client.sendEvent(name, data, id));
-      if (endsWithRun && RUN_ENDS.contains(e.event().type())) {
-        enqueue(client::close);
+      sink.event(Long.toString(e.id()), e.event().type().name(), Views.event(e.id(), e.event()).toString());
+      if (runId != null && RUN_ENDS.contains(e.event().type())) {
+        sink.end();
       }
     }
 
-    void comment(String text) {
-      enqueue(() -> client.sendComment(text));
-    }
-
-    private void enqueue(Runnable write) {
-      synchronized (this) {
-        if (closed) {
-          return;
-        }
-        if (queue.size() >= QUEUE_LIMIT) {
-          closed = true;
-          queue.clear();
-          LOG.info("event stream of {} does not keep up: disconnected (it resumes from its last id)", label());
-          writers.execute(client::close);
-          return;
-        }
-        queue.add(write);
-        if (draining) {
-          return;
-        }
-        draining = true;
-      }
-      writers.execute(this::drain);
-    }
-
-    private void drain() {
-      while (true) {
-        Runnable next;
-        synchronized (this) {
-          next = queue.poll();
-          if (next == null) {
-            draining = false;
-            return;
-          }
-        }
-        try {
-          if (!client.terminated()) {
-            next.run();
-          }
-        } catch (RuntimeException e) {
-          LOG.debug("event stream of {} ended while writing: {}", label(), e.toString());
-        }
-      }
+    Set<Subscriber> set() {
+      return runId != null ? byRun.computeIfAbsent(runId, k -> ConcurrentHashMap.newKeySet())
+          : byTenant.computeIfAbsent(tenantId, k -> ConcurrentHashMap.newKeySet());
     }
 
     void detach() {
-      synchronized (this) {
-        if (closed && !live.contains(this) && !joining.contains(this)) {
-          return;
-        }
-        closed = true;
-        queue.clear();
-      }
       joining.remove(this);
-      live.remove(this);
-      Set<Subscriber> set = runId != null ? byRun.get(runId) : byTenant.get(tenantId);
-      if (set != null) {
+      Map<String, Set<Subscriber>> index = runId != null ? byRun : byTenant;
+      String key = runId != null ? runId : tenantId;
+      index.computeIfPresent(key, (k, set) -> {
         set.remove(this);
-      }
+        return set.isEmpty() ? null : set;
+      });
       count.decrementAndGet();
-    }
-
-    String label() {
-      return runId != null ? "run " + runId : "tenant " + tenantId;
     }
   }
 
   private final EventLog log;
   private final Duration poll;
   private final int maxSubscribers;
-  private final Set<Subscriber> live = ConcurrentHashMap.newKeySet();
   private final Map<String, Set<Subscriber>> byTenant = new ConcurrentHashMap<>();
   private final Map<String, Set<Subscriber>> byRun = new ConcurrentHashMap<>();
   private final Queue<Subscriber> joining = new ConcurrentLinkedQueue<>();
   private final AtomicInteger count = new AtomicInteger();
-  private final ExecutorService writers;
   private final ScheduledExecutorService ticker;
   private final Thread tail;
   private volatile long cursor;
   private volatile boolean stopped;
 
-  EventHub(EventLog log, LongSupplier head, Duration poll, int maxSubscribers, int writerThreads) {
+  EventHub(EventLog log, LongSupplier head, Duration poll, int maxSubscribers) {
     this.log = log;
     this.poll = poll;
     this.maxSubscribers = maxSubscribers;
     this.cursor = head.getAsLong();
-    AtomicInteger n = new AtomicInteger();
-    this.writers = Executors.newFixedThreadPool(writerThreads, r -> daemon(r, "tw-sse-writer-" + n.incrementAndGet()));
     this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "tw-sse-keepalive"));
     this.ticker.scheduleAtFixedRate(this::keepAlive, 15, 15, TimeUnit.SECONDS);
     this.tail = daemon(this::tailLoop, "tw-event-tail");
@@ -178,7 +112,7 @@ final class EventHub implements AutoCloseable {
     return count.get() >= maxSubscribers;
   }
 
-  /** The id up to which the tail has read (what a stream without a {@code Last-Event-ID} starts after). */
+  /** The id up to which the tail has read: where a stream without a {@code Last-Event-ID} starts. */
   long cursor() {
     return cursor;
   }
@@ -188,16 +122,15 @@ final class EventHub implements AutoCloseable {
   }
 
   /**
-   * Opens a stream of a tenant's events, or of one run's (then {@code runId} is set and the stream ends after the
-   * run's last event), sending first the events after {@code afterId} already in the journal.
+   * Follows a tenant's events, or one run's (then {@code runId} is set and the stream ends after the run's last
+   * event), sending first the events after {@code afterId} that are already in the journal.
    */
-  Subscriber subscribe(String tenantId, String runId, long afterId, SseClient client) {
-    Subscriber s = new Subscriber(tenantId, runId, afterId, client, runId != null);
+  void subscribe(String tenantId, String runId, long afterId, SseSink sink) {
+    Subscriber s = new Subscriber(tenantId, runId, afterId, sink);
     count.incrementAndGet();
-    client.onClose(s::detach);
+    sink.onClose(s::detach);
     joining.add(s);
-    LockSupportWake.wake(tail);
-    return s;
+    LockSupport.unpark(tail);
   }
 
   private void tailLoop() {
@@ -210,11 +143,11 @@ final class EventHub implements AutoCloseable {
           cursor = e.id();
         }
         if (batch.size() < BATCH) {
-          LockSupportWake.park(poll);
+          LockSupport.parkNanos(poll.toNanos());
         }
       } catch (RuntimeException e) {
-        LOG.warn("event tail: {} (retrying)", e.toString());
-        LockSupportWake.park(Duration.ofSeconds(1));
+        LOG.warn("event tail: {} (retrying in a second)", e.toString());
+        LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
       }
     }
   }
@@ -222,6 +155,9 @@ final class EventHub implements AutoCloseable {
   /** Catches new streams up from the journal to the tail's cursor, then lets them follow live. */
   private void admitJoining() {
     for (Subscriber s; (s = joining.poll()) != null; ) {
+      if (s.sink.closed()) {
+        continue;
+      }
       long upTo = cursor;
       while (true) {
         List<LoggedEvent> page = s.runId != null
@@ -232,11 +168,9 @@ final class EventHub implements AutoCloseable {
           break;
         }
       }
-      live.add(s);
-      (s.runId != null ? byRun.computeIfAbsent(s.runId, k -> ConcurrentHashMap.newKeySet())
-          : byTenant.computeIfAbsent(s.tenantId, k -> ConcurrentHashMap.newKeySet())).add(s);
-      if (s.client.terminated()) {
-        s.detach(); // closed while it was caught up
+      s.set().add(s);
+      if (s.sink.closed()) {
+        s.set().remove(s); // closed while it was caught up: detach ran before it was in the set
       }
     }
   }
@@ -256,33 +190,21 @@ final class EventHub implements AutoCloseable {
   }
 
   private void keepAlive() {
-    live.forEach(s -> s.comment("keep-alive"));
+    byTenant.values().forEach(set -> set.forEach(s -> s.sink.comment("keep-alive")));
+    byRun.values().forEach(set -> set.forEach(s -> s.sink.comment("keep-alive")));
   }
 
   @Override
   public void close() {
     stopped = true;
-    LockSupportWake.wake(tail);
+    LockSupport.unpark(tail);
     ticker.shutdownNow();
-    live.forEach(s -> s.enqueue(s.client::close));
-    writers.shutdown();
+    byTenant.values().forEach(set -> set.forEach(s -> s.sink.end()));
+    byRun.values().forEach(set -> set.forEach(s -> s.sink.end()));
     try {
-      writers.awaitTermination(2, TimeUnit.SECONDS);
       tail.join(2_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-    writers.shutdownNow();
-  }
-
-  /** Parking with a wake-up, so a new stream is caught up at once rather than at the next poll. */
-  private static final class LockSupportWake {
-    static void park(Duration d) {
-      java.util.concurrent.locks.LockSupport.parkNanos(d.toNanos());
-    }
-
-    static void wake(Thread t) {
-      java.util.concurrent.locks.LockSupport.unpark(t);
     }
   }
 }

@@ -10,7 +10,6 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.sse.SseHandler;
 import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
 import java.io.InputStream;
@@ -161,7 +160,7 @@ public final class TenantwrightServer implements AutoCloseable {
       }
       Tenantwright engine = tw;
       hub = new EventHub(tw.events(), () -> engine.events().lastId(), Duration.ofMillis(50),
-          config.maxSubscribers(), 4);
+          config.maxSubscribers());
       ApiTokens tokens = new ApiTokens(store, clock, config.ratePerMinute());
       Approvals approvals = new Approvals(store, clock, config.twoPersonApproval());
       Operations operations = new Operations(tw, background, defaults);
@@ -308,10 +307,7 @@ public final class TenantwrightServer implements AutoCloseable {
       throw new ApiException(503, "too-many-streams", "this node serves " + config.maxSubscribers()
           + " event streams already; try again or another node", null, 5);
     }
-    new SseHandler(client -> {
-      client.keepAlive();
-      hub.subscribe(tenant, run, after, client);
-    }).handle(ctx);
+    hub.subscribe(tenant, run, after, SseSink.open(ctx, run != null ? "run " + run : "tenant " + tenant));
   }
 
   private void writeFirstAdminToken() {
