@@ -502,6 +502,23 @@ abstract class EngineContract extends EngineContractSupport {
   }
 
   @Test
+  void theUndoOfACancelledRunMayWaitAndStillRollsEverythingBack() throws Exception {
+    // an undo that polls (ctx.pause) is not the cancelled run's forward work: the cancel must not stop it
+    backend.deleteLatency = Duration.ofMillis(50);
+    CountDownLatch hold = backend.blockAfter("b", "create");
+    Tenantwright tw = open(chain());
+    Run run = tw.environments().provision(abc(tw).id(), EnvironmentKind.DEMO);
+    backend.awaitBlocked("b", "create");
+    run.cancel();
+    hold.countDown();
+    Run done = run.await(WAIT);
+
+    assertThat(done.state()).as(done.error()).isEqualTo(RunState.ROLLED_BACK);
+    assertThat(done.steps()).extracting(StepStatus::state).doesNotContain(StepState.COMPENSATION_FAILED);
+    assertThat(backend.objects).isEmpty();
+  }
+
+  @Test
   void aStepPastItsDeadlineFailsAndItsPossibleObjectIsCleanedUp() throws Exception {
     backend.blockAfter("d", "create");
     Blueprint bp = Blueprint.builder("slow")

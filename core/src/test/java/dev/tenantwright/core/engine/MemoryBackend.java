@@ -49,6 +49,8 @@ public final class MemoryBackend {
   private volatile CyclicBarrier barrier;
   /** How long each create takes (a slow backend), or null. */
   public volatile java.time.Duration createLatency;
+  /** How long each delete waits through {@code ctx.pause} first, as a plugin polling for a removal does; null: none. */
+  public volatile java.time.Duration deleteLatency;
   private final AtomicInteger running = new AtomicInteger();
   private final java.util.Set<String> inflight = ConcurrentHashMap.newKeySet();
   /** How often a resource's create was entered while another create of the same resource was still running. */
@@ -326,6 +328,9 @@ public final class MemoryBackend {
     @Override
     public void delete(MemSpec spec, MemOut outputs, StepContext ctx) {
       maybeFail(ctx, "delete", Phase.BEFORE);
+      if (deleteLatency != null) {
+        ctx.pause(deleteLatency);
+      }
       if (objects.remove(ctx.resourceName()) != null) {
         log.add("delete:" + ctx.stepName());
       }

@@ -52,7 +52,7 @@ final class CompensationAttempt {
       run.lock.unlock();
     }
     Instant deadline = Instant.ofEpochMilli(s.compensationDeadline);
-    EngineStepContext ctx = run.context(s, s.compensationAttempts, deadline);
+    EngineStepContext ctx = run.context(s, s.compensationAttempts, deadline, true);
     Object spec;
     String outcome;
     try {

@@ -103,7 +103,7 @@ final class ForwardAttempt {
       run.lock.unlock();
     }
     Instant deadline = Instant.ofEpochMilli(deadlineMs);
-    EngineStepContext ctx = run.context(s, attempt, deadline);
+    EngineStepContext ctx = run.context(s, attempt, deadline, false);
     Object result;
     try {
       result = run.withWatchdog(deadline, () -> invoke(action, resolved.spec(), ctx, inDoubt));

@@ -816,9 +816,16 @@ final class RunExecution {
 
   // ------------------------------------------------------------------------------------------ helpers for attempts
 
-  EngineStepContext context(StepExec s, int attempt, Instant deadline) {
+  /**
+   * The context of one attempt of a step. A forward attempt sees the run's cancel as cancellation; an undo
+   * ({@code compensating}) does not — it is the cancel's own work, and a plugin that polls while it deletes
+   * ({@code ctx.pause}) would otherwise give up and leave its object behind — only this execution's stopping.
+   */
+  EngineStepContext context(StepExec s, int attempt, Instant deadline, boolean compensating) {
+    java.util.function.BooleanSupplier cancelled = compensating ? this::isStopped
+        : () -> cancelRequested || isStopped();
     return new EngineStepContext(tenant, envInfo, run.id(), s.name(), s.type.backend(), attempt, deadline,
-        engine.options().clock(), () -> cancelRequested || isStopped(), (pct, msg) -> progress(s, pct, msg),
+        engine.options().clock(), cancelled, (pct, msg) -> progress(s, pct, msg),
         specs::secret, engine.commands(), engine.configs(), env.naming(), engine.stepThreads().waiting(),
         new StepCheckpoints() {
           @Override
