@@ -143,6 +143,15 @@ class ConsoleBrowserIT {
     eventually("the stream is live").until(() -> browser.visibleText("#live").equals("live"));
     screenshot("03-tenant-with-hostile-name");
 
+    browser.click("#nav-tenants");
+    eventually("the tenants list").until(() -> browser.visibleText("#tenants").contains(HOSTILE_NAME));
+    assertThat(browser.evaluate("document.querySelectorAll('#tenants b, #tenants script').length").asInt()).isZero();
+    screenshot("04-tenants-list");
+    browser.click("#tenants tr[data-tenant='" + tenant + "'] a.tenant-link");
+    eventually("the stream is live again").until(() -> browser.visibleText("#tenant-name").equals(HOSTILE_NAME)
+        && browser.visibleText("#live").equals("live"));
+
+    browser.evaluate("window.samePage = true");
     buildsMayFinish.set(false);
     browser.click("#provision-demo");
     eventually("the demo in progress, from the event stream").untilAsserted(() -> {
@@ -151,7 +160,7 @@ class ConsoleBrowserIT {
       assertThat(percent("#env-demo")).isBetween(1, 99);
     });
     assertThat(browser.visibleText("#run-notice")).contains("Started provision of demo");
-    screenshot("04-demo-in-progress");
+    screenshot("05-demo-in-progress");
 
     buildsMayFinish.set(true);
     eventually("the demo READY at 100 %").untilAsserted(() -> {
@@ -159,7 +168,9 @@ class ConsoleBrowserIT {
       assertThat(percent("#env-demo")).isEqualTo(100);
     });
     assertThat(browser.visibleText("#runs")).contains("PROVISION", "SUCCEEDED");
-    screenshot("05-demo-ready");
+    assertThat(browser.evaluate("window.samePage === true").asBoolean()).as("no reload: the page followed the stream")
+        .isTrue();
+    screenshot("06-demo-ready");
 
     browser.click("#env-demo a.run-link");
     eventually("the run's page with its steps").untilAsserted(() -> {
@@ -170,11 +181,12 @@ class ConsoleBrowserIT {
     });
     assertThat(browser.visibleText("#steps")).doesNotContain("FAILED", "PENDING");
     assertThat(browser.visibleText("#run-summary")).doesNotContain("Cancel run");
-    screenshot("06-run-steps");
+    screenshot("07-run-steps");
 
+    assertThat(browser.visibleText(".crumbs")).contains(HOSTILE_NAME);
     browser.click(".crumbs a[href^='#/tenants/']");
-    eventually("back on the tenant").until(() -> browser.visibleText("#tenant-name").equals(HOSTILE_NAME));
-    assertThat(tenant).isNotEmpty();
+    eventually("back on the tenant").until(() -> browser.visibleText("#tenant-name").equals(HOSTILE_NAME)
+        && browser.visibleText("#env-demo").contains("READY"));
   }
 
   @Test
@@ -194,7 +206,7 @@ class ConsoleBrowserIT {
       assertThat(browser.visibleText("#steps tr[data-step='deploy']")).contains("RUNNING");
       assertThat(browser.visibleText("#live")).isEqualTo("live");
     });
-    screenshot("07-live-run-in-progress");
+    screenshot("08-live-run-in-progress");
     buildsMayFinish.set(true);
     eventually("the run's page follows it to its end").untilAsserted(() -> {
       assertThat(browser.visibleText("#run-state")).isEqualTo("SUCCEEDED");
@@ -210,12 +222,12 @@ class ConsoleBrowserIT {
 
     browser.click("#env-live button.destroy");
     browser.type("#env-live .destroy-reason", "customer cancelled");
-    screenshot("08-destroy-live-confirm");
+    screenshot("09-destroy-live-confirm");
     browser.click("#env-live button.confirm-destroy");
     eventually("the approval request").untilAsserted(() -> assertThat(browser.visibleText("#approval-notice"))
         .contains("Approval needed", "destroy of live"));
     assertThat(browser.visibleText("#env-live")).contains("READY");
-    screenshot("09-destroy-needs-approval");
+    screenshot("10-destroy-needs-approval");
 
     browser.click("#approvals-link");
     eventually("the pending request").untilAsserted(() -> assertThat(browser.visibleText("#pending"))
@@ -226,7 +238,7 @@ class ConsoleBrowserIT {
     eventually("the two-person refusal").untilAsserted(() -> assertThat(browser.visibleText(row + " .row-problem"))
         .contains("Two-person approval: someone else must approve this", "another admin must approve it"));
     assertThat(browser.visibleText("#pending")).contains("alice");
-    screenshot("10-two-person-refusal");
+    screenshot("11-two-person-refusal");
 
     signIn(bob, "bob");
     assertThat(browser.location()).endsWith("#/approvals");
@@ -238,7 +250,7 @@ class ConsoleBrowserIT {
       assertThat(browser.visibleText("#decided")).contains("APPROVED", "bob", "confirmed with the customer");
       assertThat(browser.visibleText("#pending")).contains("Nothing waits");
     });
-    screenshot("11-approved-by-bob");
+    screenshot("12-approved-by-bob");
 
     browser.click("#approved-run");
     eventually("the destroy run to its end").untilAsserted(() -> {
@@ -246,13 +258,13 @@ class ConsoleBrowserIT {
       assertThat(browser.visibleText("#run-state")).isEqualTo("SUCCEEDED");
       assertThat(browser.visibleText("#run-log")).contains("approved by bob: confirmed with the customer");
     });
-    screenshot("12-destroy-run");
+    screenshot("13-destroy-run");
 
     browser.open(URI.create(server.url() + "/console/#/tenants/" + tenant + "/history"));
     eventually("the audit trail").untilAsserted(() -> assertThat(browser.visibleText("#history"))
         .contains("POLICY_REFUSED", "RUN_QUEUED", "bob", "approved by bob: confirmed with the customer",
             "RUN_SUCCEEDED"));
-    screenshot("13-audit-trail");
+    screenshot("14-audit-trail");
     browser.open(URI.create(server.url() + "/console/#/tenants/" + tenant));
     eventually("live destroyed").until(() -> browser.visibleText("#env-live").contains("DESTROYED"));
   }
@@ -280,7 +292,7 @@ class ConsoleBrowserIT {
       assertThat(browser.visibleText("#steps")).contains("COMPENSATED").doesNotContain("RUNNING", "PENDING");
       assertThat(browser.visibleText("#live")).isEqualTo("finished");
     });
-    screenshot("14-cancelled-run");
+    screenshot("15-cancelled-run");
     browser.click(".crumbs a[href^='#/tenants/']");
     eventually("the tenant page").until(() -> browser.visibleText("#env-demo").contains("FAILED"));
 
@@ -292,7 +304,7 @@ class ConsoleBrowserIT {
       assertThat(browser.visibleText("#env-test-broken .last-error")).contains("npm run build");
     });
     assertThat(browser.visibleText("#runs")).contains("ROLLED_BACK");
-    screenshot("15-failed-with-retry");
+    screenshot("16-failed-with-retry");
 
     browser.click("#env-test-broken a.run-link");
     eventually("the failed run's page").untilAsserted(() -> {
@@ -300,7 +312,7 @@ class ConsoleBrowserIT {
       assertThat(browser.visibleText("#run-error")).contains("The run failed", "npm run build");
       assertThat(browser.visibleText("#steps")).contains("deploy", "FAILED", "npm run build");
     });
-    screenshot("16-failed-run-steps");
+    screenshot("17-failed-run-steps");
 
     sandbox.vercel().succeedBuilds();
     browser.click(".crumbs a[href^='#/tenants/']");
@@ -311,7 +323,7 @@ class ConsoleBrowserIT {
       assertThat(browser.visibleText("#env-test-broken")).doesNotContain("Retry");
       assertThat(percent("#env-test-broken")).isEqualTo(100);
     });
-    screenshot("17-retried-ready");
+    screenshot("18-retried-ready");
   }
 
   /** Signs in with the sign-in form, after signing out whoever was signed in; stays on the page shown. */

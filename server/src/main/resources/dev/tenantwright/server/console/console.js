@@ -88,7 +88,28 @@
   }
 
   function badge(state) {
-    return el('span', {class: ('badge ' + tone(state)).trim(), text: state || '—'});
+    return setBadge(el('span'), state);
+  }
+
+  function setBadge(span, state) {
+    span.className = ('badge ' + tone(state)).trim();
+    span.textContent = state || '—';
+    return span;
+  }
+
+  /**
+   * Shows {@code text} in {@code node}, or hides it when there is none. Views that follow a stream update their
+   * elements in place with this rather than making new ones, so a link or button being clicked stays the same one.
+   */
+  function show(node, text) {
+    if (text) {
+      if (node.textContent !== String(text)) {
+        node.textContent = String(text);
+      }
+      node.hidden = false;
+    } else {
+      node.hidden = true;
+    }
   }
 
   /** A percent bar with its number; {@code set} updates both. */
@@ -600,14 +621,21 @@
    */
   function environmentRow(env, actions) {
     const row = el('tr', {id: 'env-' + env.name, 'data-environment': env.name});
-    const stateCell = el('td', {class: 'state'});
+    const stateBadge = badge(env.state);
     const bar = progress(0);
-    const stepCell = el('td', {class: 'wrap step'});
-    const messageCell = el('td', {class: 'wrap message'});
+    const stepName = el('span', {class: 'current-step'});
+    const noStep = el('span', {class: 'muted', text: '—'});
+    const stepNumber = el('div', {class: 'muted step-number'});
+    const errorLine = el('div', {class: 'error-text last-error'});
+    const messageLine = el('div', {class: 'last-message'});
+    const runLink = el('a', {class: 'run-link mono', href: '#'});
+    const runLine = el('div', null, runLink);
     const actionCell = el('td', {class: 'wrap env-actions'});
     let offered = null;
     append(row, [el('td', null, el('strong', {text: env.name})), el('td', {text: env.kind}),
-      el('td', {text: env.site}), stateCell, el('td', null, bar), stepCell, messageCell, actionCell]);
+      el('td', {text: env.site}), el('td', {class: 'state'}, stateBadge), el('td', null, bar),
+      el('td', {class: 'wrap step'}, stepName, noStep, stepNumber),
+      el('td', {class: 'wrap message'}, errorLine, messageLine, runLine), actionCell]);
     row.live = {state: env.state, percent: 0, step: null, stepIndex: 0, stepCount: 0, message: null, run: null,
       error: env.lastError};
     row.update = (fresh, status) => {
@@ -628,16 +656,19 @@
     };
     row.paint = () => {
       const l = row.live;
-      clear(stateCell, badge(l.state));
+      setBadge(stateBadge, l.state);
       bar.set(l.percent, l.state === 'READY' || l.state === 'FAILED' ? l.state : null);
-      clear(stepCell, l.step ? el('span', {class: 'current-step', text: l.step}) : el('span', {class: 'muted',
-        text: '—'}), l.step && l.stepCount ? el('div', {class: 'muted',
-        text: 'step ' + l.stepIndex + ' of ' + l.stepCount}) : null);
-      clear(messageCell,
-          l.state === 'FAILED' && l.error ? el('div', {class: 'error-text last-error', text: l.error}) : null,
-          l.message && !(l.state === 'FAILED' && l.error) ? el('div', {class: 'last-message', text: l.message})
-              : null,
-          l.run ? el('div', null, link(runHash(l.run), 'run ' + l.run, {class: 'run-link mono'})) : null);
+      show(stepName, l.step);
+      noStep.hidden = Boolean(l.step);
+      show(stepNumber, l.step && l.stepCount ? 'step ' + l.stepIndex + ' of ' + l.stepCount : null);
+      const failed = l.state === 'FAILED' && l.error;
+      show(errorLine, failed ? l.error : null);
+      show(messageLine, failed ? null : l.message);
+      if (l.run && runLink.getAttribute('href') !== runHash(l.run)) {
+        runLink.setAttribute('href', runHash(l.run));
+        runLink.textContent = 'run ' + l.run;
+      }
+      runLine.hidden = !l.run;
       const offers = l.state === 'FAILED' ? 'retry+destroy'
           : l.state === 'DESTROYED' || l.state === 'DESTROYING' ? 'none' : 'destroy';
       if (offers !== offered) {
@@ -908,42 +939,51 @@
 
     let run = null;
     let tenantName = null;
-    const cancel = async button => {
-      button.disabled = true;
+    const stateBadge = badge(null);
+    const cancelButton = el('button', {type: 'button', id: 'cancel-run', class: 'danger', text: 'Cancel run',
+      hidden: true});
+    const facts = el('p', {class: 'muted run-facts'});
+    const errorDetail = el('div', {class: 'detail'});
+    const errorBox = el('div', {class: 'problem', id: 'run-error', hidden: true},
+        el('strong', {text: 'The run failed'}), errorDetail);
+    clear(summary,
+        el('div', {class: 'actions'}, el('span', {id: 'run-state'}, stateBadge),
+            el('div', {class: 'progress-wide'}, bar), el('span', {class: 'spacer'}), cancelButton),
+        facts, errorBox);
+    let shownFacts = null;
+
+    cancelButton.addEventListener('click', async () => {
+      cancelButton.disabled = true;
       clearProblems(problems);
       try {
         run = (await api('POST', '/runs/' + encodeURIComponent(runId) + '/cancel', undefined)).body;
         paint();
       } catch (err) {
         showProblem(problems, err);
-        button.disabled = false;
+      } finally {
+        cancelButton.disabled = false;
       }
-    };
+    });
 
     const paint = () => {
       if (!run) {
         return;
       }
-      crumbArea.set(link('#/tenants', 'Tenants'), link(tenantHash(run.tenant), tenantName || run.tenant),
-          el('span', {text: 'run ' + run.id}));
-      heading.textContent = 'Run: ' + run.kind.toLowerCase() + ' of ' + run.environment;
-      bar.set(run.percent, run.finished ? run.state : null);
-      const cancelButton = run.finished || run.state === 'CANCELLING' ? null
-          : el('button', {type: 'button', id: 'cancel-run', class: 'danger', text: 'Cancel run'});
-      if (cancelButton) {
-        cancelButton.addEventListener('click', () => cancel(cancelButton));
+      const factsKey = JSON.stringify([tenantName, run.finishedAt]);
+      if (factsKey !== shownFacts) {
+        shownFacts = factsKey;
+        crumbArea.set(link('#/tenants', 'Tenants'), link(tenantHash(run.tenant), tenantName || run.tenant),
+            el('span', {text: 'run ' + run.id}));
+        clear(facts, 'tenant ', link(tenantHash(run.tenant), run.tenant), ' · environment ', run.environment, ' · ',
+            el('span', {class: 'mono', text: run.id}), ' · started ', time(run.createdAt),
+            run.finishedAt ? ' · finished ' + time(run.finishedAt) : '');
       }
-      clear(summary,
-          el('div', {class: 'actions'},
-              el('span', {id: 'run-state'}, badge(run.state)),
-              el('div', {class: 'progress-wide'}, bar),
-              el('span', {class: 'muted'}, 'tenant ', link(tenantHash(run.tenant), run.tenant), ' · environment ',
-                  run.environment, ' · ', el('span', {class: 'mono', text: run.id}), ' · started ',
-                  time(run.createdAt), run.finishedAt ? ' · finished ' + time(run.finishedAt) : ''),
-              el('span', {class: 'spacer'}),
-              cancelButton),
-          run.error ? el('div', {class: 'problem', id: 'run-error'}, el('strong', {text: 'The run failed'}),
-              el('div', {class: 'detail', text: run.error})) : null);
+      heading.textContent = 'Run: ' + run.kind.toLowerCase() + ' of ' + run.environment;
+      setBadge(stateBadge, run.state);
+      bar.set(run.percent, run.finished ? run.state : null);
+      cancelButton.hidden = run.finished || run.state === 'CANCELLING';
+      show(errorDetail, run.error);
+      errorBox.hidden = !run.error;
       clear(stepsArea, table('steps', ['#', 'Step', 'Type', 'Action', 'State', 'Attempts', 'Error', 'Started',
         'Finished'], run.steps.map(s => el('tr', {'data-step': s.name},
           el('td', {class: 'num', text: s.index}),
