@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tenantwright.testkit.browser.HeadlessChromium;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

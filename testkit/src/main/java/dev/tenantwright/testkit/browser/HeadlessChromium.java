@@ -1,6 +1,4 @@
-package dev.tenantwright.examples.portal;
-
-import static org.awaitility.Awaitility.await;
+package dev.tenantwright.testkit.browser;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,6 +18,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,23 +27,39 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Debian's headless Chromium driven over the Chrome DevTools Protocol with the JDK's own WebSocket client:
  * no driver binary, no browser download. One browser process with one page; clicks and typing go through
  * {@code Input.*} events at the element's position, as a person's would.
  *
+ * <pre>{@code
+ * assumeTrue(Files.isExecutable(HeadlessChromium.BINARY), "no chromium: browser test skipped");
+ * try (HeadlessChromium browser = HeadlessChromium.launch(Path.of("target", "chromium.log"))) {
+ *   browser.open(URI.create(app.url() + "/"));
+ *   browser.type("#email", "ops@acme.example");
+ *   browser.click("#sign-in");
+ *   browser.screenshot(Path.of("target", "screenshots", "signed-in.png"));
+ * }
+ * }</pre>
+ *
  * <p>Started with a fresh {@code --user-data-dir} and the flags this machine needs (no sandbox as root, no
  * background networking, QUIC or component updates); {@link #close()} ends the process and removes the
- * directory. Not thread-safe: one test thread drives it.
+ * directory. Not thread-safe: one test thread drives it. Waits poll the page every 100 ms; the methods that wait
+ * say how long at most.
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
 
-  /** Debian's launcher, or another Chromium named by the system property {@code portal.chromium}. */
-  static final Path BINARY = Path.of(System.getProperty("portal.chromium", "/usr/bin/chromium"));
+  /**
+   * Debian's launcher {@code /usr/bin/chromium}, or another Chromium named by the system property
+   * {@code tw.chromium} (or, as the portal's tests always took it, {@code portal.chromium}).
+   */
+  public static final Path BINARY = Path.of(System.getProperty("tw.chromium",
+      System.getProperty("portal.chromium", "/usr/bin/chromium")));
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration POLL = Duration.ofMillis(100);
 
   private final ObjectMapper json = new ObjectMapper();
   private final Process process;
@@ -60,10 +75,17 @@ final class HeadlessChromium implements AutoCloseable {
     this.socket = socket;
   }
 
-  /** Starts Chromium with an empty profile and attaches to its first page; its output goes to {@code log}. */
-  static HeadlessChromium launch(Path log) throws IOException {
-    Path profile = Files.createTempDirectory("portal-chromium-");
-    Files.createDirectories(log.getParent());
+  /**
+   * Starts Chromium with an empty profile and attaches to its first page; its output goes to {@code log}.
+   *
+   * @throws IOException when the process cannot start or does not offer its DevTools port within a minute
+   */
+  public static HeadlessChromium launch(Path log) throws IOException {
+    Path profile = Files.createTempDirectory("tw-chromium-");
+    Path parent = log.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
     Process process = new ProcessBuilder(BINARY.toString(),
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -76,13 +98,16 @@ final class HeadlessChromium implements AutoCloseable {
     try {
       // Chromium writes the port it picked (and the browser's WebSocket path) into the profile.
       Path activePort = profile.resolve("DevToolsActivePort");
-      String port = await("Chromium's DevTools port").atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-          .until(() -> Files.readAllLines(activePort).get(0).strip(), p -> !p.isEmpty());
+      String port = poll(Duration.ofSeconds(60), () -> Files.readAllLines(activePort).get(0).strip(),
+          p -> !p.isEmpty());
+      if (port == null) {
+        throw new IllegalStateException("Chromium wrote no DevTools port within 60 s");
+      }
       HttpClient http = HttpClient.newHttpClient();
-      JsonNode page = await("Chromium's first page").atMost(Duration.ofSeconds(30))
-          .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-          .until(() -> firstPage(http, port), p -> p != null);
+      JsonNode page = poll(Duration.ofSeconds(30), () -> firstPage(http, port), p -> p != null);
+      if (page == null) {
+        throw new IllegalStateException("Chromium showed no page within 30 s");
+      }
       Receiver receiver = new Receiver();
       WebSocket socket = http.newWebSocketBuilder()
           .buildAsync(URI.create(page.get("webSocketDebuggerUrl").asText()), receiver)
@@ -113,6 +138,40 @@ final class HeadlessChromium implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /**
+   * Calls {@code value} every {@link #POLL} until what it returns passes {@code done}, for at most {@code atMost};
+   * an exception counts as not yet. Returns the value that passed, or null when time ran out.
+   */
+  private static <T> T poll(Duration atMost, Callable<T> value, Predicate<T> done) {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    while (true) {
+      try {
+        T v = value.call();
+        if (done.test(v)) {
+          return v;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting", e);
+      } catch (Exception e) {
+        // not there yet: the page is loading, the file not written
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        return null;
+      }
+      try {
+        Thread.sleep(POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting", e);
+      }
+    }
+  }
+
+  private static boolean pollTrue(Duration atMost, Callable<Boolean> condition) {
+    return poll(atMost, condition, Boolean.TRUE::equals) != null;
   }
 
   /** Collects one WebSocket message from its frames and hands it over. */
@@ -157,8 +216,12 @@ final class HeadlessChromium implements AutoCloseable {
     }
   }
 
-  /** Sends one DevTools command and waits for its result. */
-  JsonNode call(String method, ObjectNode params) {
+  /**
+   * Sends one DevTools command and waits up to 30 s for its result.
+   *
+   * @throws IllegalStateException when the browser answers with an error or not in time
+   */
+  public JsonNode call(String method, ObjectNode params) {
     long id = ids.incrementAndGet();
     CompletableFuture<JsonNode> result = new CompletableFuture<>();
     pending.put(id, result);
@@ -177,8 +240,12 @@ final class HeadlessChromium implements AutoCloseable {
     }
   }
 
-  /** Evaluates a JavaScript expression in the page and returns its value as JSON. */
-  JsonNode evaluate(String expression) {
+  /**
+   * Evaluates a JavaScript expression in the page (awaiting a promise it yields) and returns its value as JSON.
+   *
+   * @throws IllegalStateException when the script throws
+   */
+  public JsonNode evaluate(String expression) {
     ObjectNode params = json.createObjectNode().put("expression", expression).put("returnByValue", true)
         .put("awaitPromise", true);
     JsonNode result = call("Runtime.evaluate", params);
@@ -189,31 +256,30 @@ final class HeadlessChromium implements AutoCloseable {
     return result.path("result").path("value");
   }
 
-  /** Opens {@code url} and waits until the page has loaded. */
-  void open(URI url) {
+  /** Opens {@code url} and waits (up to 30 s) until the page shows that address and has loaded. */
+  public void open(URI url) {
     call("Page.navigate", json.createObjectNode().put("url", url.toString()));
-    await("page " + url + " loaded").atMost(Duration.ofSeconds(30)).ignoreExceptions()
-        .until(() -> location().equals(url.toString()) && evaluate("document.readyState").asText().equals("complete"));
-  }
-
-  /** The address of the page shown now. */
-  String location() {
-    return evaluate("location.href").asText();
-  }
-
-  /** Waits until the page shown has a path starting with {@code pathPrefix} and has loaded. */
-  void awaitPath(String pathPrefix) {
-    try {
-      await("a page under " + pathPrefix).atMost(Duration.ofSeconds(30)).ignoreExceptions()
-          .until(() -> evaluate("location.pathname").asText().startsWith(pathPrefix)
-              && evaluate("document.readyState").asText().equals("complete"));
-    } catch (ConditionTimeoutException e) {
-      throw new AssertionError("expected a page under " + pathPrefix + " but the browser shows " + describe(), e);
+    if (!pollTrue(Duration.ofSeconds(30), () -> location().equals(url.toString())
+        && evaluate("document.readyState").asText().equals("complete"))) {
+      throw new AssertionError("page " + url + " did not load within 30 s; the browser shows " + describe());
     }
   }
 
-  /** Where the browser is and what it shows, for failure messages. */
-  String describe() {
+  /** The address of the page shown now. */
+  public String location() {
+    return evaluate("location.href").asText();
+  }
+
+  /** Waits (up to 30 s) until the page shown has a path starting with {@code pathPrefix} and has loaded. */
+  public void awaitPath(String pathPrefix) {
+    if (!pollTrue(Duration.ofSeconds(30), () -> evaluate("location.pathname").asText().startsWith(pathPrefix)
+        && evaluate("document.readyState").asText().equals("complete"))) {
+      throw new AssertionError("expected a page under " + pathPrefix + " but the browser shows " + describe());
+    }
+  }
+
+  /** Where the browser is and what it shows (the first 1,500 characters), for failure messages. */
+  public String describe() {
     try {
       String text = visibleText();
       return location() + ":\n" + (text.length() > 1500 ? text.substring(0, 1500) + "..." : text);
@@ -223,18 +289,18 @@ final class HeadlessChromium implements AutoCloseable {
   }
 
   /** The text a person sees on the page (rendered text only: hidden elements have none). */
-  String visibleText() {
+  public String visibleText() {
     return evaluate("document.body ? document.body.innerText : ''").asText();
   }
 
   /** The visible text of the first element matching {@code selector}, or empty when there is none or it is hidden. */
-  String visibleText(String selector) {
+  public String visibleText(String selector) {
     return evaluate("(() => { const e = document.querySelector(" + quote(selector) + ");"
         + " return e && e.offsetParent !== null ? e.innerText : ''; })()").asText();
   }
 
   /** An attribute of the first element matching {@code selector}, or empty. */
-  String attribute(String selector, String name) {
+  public String attribute(String selector, String name) {
     return evaluate("(() => { const e = document.querySelector(" + quote(selector) + ");"
         + " return e ? (e.getAttribute(" + quote(name) + ") || '') : ''; })()").asText();
   }
@@ -242,8 +308,10 @@ final class HeadlessChromium implements AutoCloseable {
   /**
    * Clicks the middle of the first element matching {@code selector} with the mouse, after scrolling it into
    * view; fails when it is hidden or covered by another element, as it would be for a person.
+   *
+   * @throws IllegalStateException when no element matches, or it is hidden or covered
    */
-  void click(String selector) {
+  public void click(String selector) {
     JsonNode at = evaluate("(() => { const e = document.querySelector(" + quote(selector) + ");"
         + " if (!e) return {error: 'no element matches'};"
         + " e.scrollIntoView({block: 'center'});"
@@ -268,15 +336,16 @@ final class HeadlessChromium implements AutoCloseable {
     }
   }
 
-  /** Clicks into the field, waits for the caret to be there, and types {@code text} as keyboard input. */
-  void type(String selector, String text) {
+  /**
+   * Clicks into the field, waits (up to 10 s) for the caret to be there, and types {@code text} as keyboard input.
+   *
+   * @throws AssertionError when the click does not focus the field or the field does not end with the text
+   */
+  public void type(String selector, String text) {
     click(selector);
     String focused = "document.activeElement === document.querySelector(" + quote(selector) + ")";
-    try {
-      await("focus in " + selector).atMost(Duration.ofSeconds(10)).ignoreExceptions()
-          .until(() -> evaluate(focused).asBoolean());
-    } catch (ConditionTimeoutException e) {
-      throw new AssertionError("clicking " + selector + " did not focus it; the browser shows " + describe(), e);
+    if (!pollTrue(Duration.ofSeconds(10), () -> evaluate(focused).asBoolean())) {
+      throw new AssertionError("clicking " + selector + " did not focus it; the browser shows " + describe());
     }
     call("Input.insertText", json.createObjectNode().put("text", text));
     String value = evaluate("document.querySelector(" + quote(selector) + ").value").asText();
@@ -285,8 +354,12 @@ final class HeadlessChromium implements AutoCloseable {
     }
   }
 
-  /** Picks the option with {@code value} in a select element, as choosing it from the list does. */
-  void select(String selector, String value) {
+  /**
+   * Picks the option with {@code value} in a select element, as choosing it from the list does.
+   *
+   * @throws IllegalStateException when there is no such select or option
+   */
+  public void select(String selector, String value) {
     JsonNode ok = evaluate("(() => { const e = document.querySelector(" + quote(selector) + ");"
         + " if (!e || ![...e.options].some(o => o.value === " + quote(value) + ")) return false;"
         + " e.focus(); e.value = " + quote(value) + ";"
@@ -297,8 +370,8 @@ final class HeadlessChromium implements AutoCloseable {
     }
   }
 
-  /** Saves a PNG of the whole page. */
-  void screenshot(Path file) {
+  /** Saves a PNG of the whole page (beyond the window's height), creating the file's directory. */
+  public void screenshot(Path file) {
     JsonNode metrics = call("Page.getLayoutMetrics", json.createObjectNode());
     JsonNode size = metrics.path("cssContentSize");
     ObjectNode clip = json.createObjectNode().put("x", 0).put("y", 0)
@@ -308,7 +381,10 @@ final class HeadlessChromium implements AutoCloseable {
     params.set("clip", clip);
     byte[] png = Base64.getDecoder().decode(call("Page.captureScreenshot", params).path("data").asText());
     try {
-      Files.createDirectories(file.getParent());
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
       Files.write(file, png);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -316,7 +392,7 @@ final class HeadlessChromium implements AutoCloseable {
   }
 
   /** Uncaught script errors the pages reported so far. */
-  List<String> pageErrors() {
+  public List<String> pageErrors() {
     return new ArrayList<>(pageErrors);
   }
 
@@ -328,6 +404,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
   }
 
+  /** Ends the browser process (and any it started) and removes its profile directory. */
   @Override
   public void close() {
     try {
