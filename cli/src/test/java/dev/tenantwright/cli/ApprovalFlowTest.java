@@ -28,7 +28,7 @@ class ApprovalFlowTest {
     Cli.Result asked = cli.run("destroy", tenant, "live", "--reason", "customer left");
     assertThat(asked.exitCode()).as(asked.toString()).isZero();
     assertThat(asked.out()).contains("PENDING: destroy " + tenant + "/live")
-        .contains("why           live-protection: destroy of live needs an explicit approval")
+        .contains("why           live-protection: destroy of live needs an approval")
         .contains("nothing runs until an admin decides: tenantwright approve apr_");
     String first = approvalIdOf(asked);
     assertThat(cli.run("approvals", "--state", "PENDING").out())

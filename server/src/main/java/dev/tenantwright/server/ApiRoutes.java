@@ -221,7 +221,7 @@ final class ApiRoutes {
       ObjectNode kept = body.deepCopy();
       kept.remove("approval");
       ObjectNode request = approvals.request(operation, tenant, environment, kept, Requests.idempotencyKey(ctx), p,
-          e.getMessage());
+          apiWording(e.getMessage()));
       ctx.header("Location", "/approvals/" + request.get("id").asText());
       json(ctx, 202, request);
       return;
@@ -232,6 +232,12 @@ final class ApiRoutes {
     } else {
       json(ctx, 202, Views.tenant((Tenant) result));
     }
+  }
+
+  /** The SDK's refusal as an API user reads it: without the Java call it names for giving an approval. */
+  static String apiWording(String sdkMessage) {
+    return sdkMessage.replaceAll("\\s*\\(RunOptions\\.approval\\([^)]*\\)\\)", "")
+        .replace("an explicit approval", "an approval");
   }
 
   private void createTenant(Context ctx) {

@@ -134,6 +134,7 @@ class ServerStreamsTest {
     assertThat(request.get("object").asText()).isEqualTo("approval");
     assertThat(request.get("state").asText()).isEqualTo("PENDING");
     assertThat(request.get("requestedBy").asText()).isEqualTo("alice");
+    assertThat(request.get("why").asText()).contains("live").doesNotContain("RunOptions");
     String id = request.get("id").asText();
     assertThat(asked.header("Location")).isEqualTo("/approvals/" + id);
     assertThat(alice.send("DELETE", "/tenants/" + t + "/environments/live", "{\"reason\":\"customer left\"}",
