@@ -37,8 +37,9 @@ import java.util.Locale;
  * ({@link HttpURLConnection}, kept alive: one thread, no hand-off between client threads) and written by hand to
  * one socket ({@link RawHttp}: the server's part alone), and a request the server refuses before any handler (no
  * token: 401 problem JSON, no journal work) through all three: the round trip through the client, Jetty and
- * Javalin on this machine; and the status of a run that has ended, read both ways
- * with nothing running, which leaves out the run's own step that the other forms' reads overlap.
+ * Javalin on this machine; the status of a run that has ended, read three ways in turn with nothing running, which
+ * leaves out the run's own step that the other forms' reads overlap; and a start repeated with one idempotency key, which
+ * starts no run, over one socket against the SDK, back to back and after 5 ms idle ({@link #repeatedStart}).
  *
  * <p>Every sample provisions a fresh tenant's demo (tenants are made before the clock starts) and is taken with no
  * other run in flight: after each start-and-read the figure waits, untimed, for the run's end. The run's one step
@@ -50,6 +51,7 @@ final class ApiOverheadFigure {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration RUN_WAIT = Duration.ofSeconds(30);
   private static final int FORMS = 4;
+  private static final int IDLE_MILLIS = 5;
 
   private final Rows rows;
   private final boolean quick;
@@ -97,7 +99,7 @@ final class ApiOverheadFigure {
     try (BenchServer server = BenchServer.start("api", jdbcUrl, null);
         RawHttp raw = new RawHttp(server.server().port())) {
       Tenantwright tw = server.tw();
-      Iterator<String> tenants = server.tenants("Api " + store, FORMS * (warm + samples)).iterator();
+      Iterator<String> tenants = server.tenants("Api " + store, FORMS * (warm + samples) + 2).iterator();
       Client jdk = jdk(server.url());
       Client blocking = blocking(server.url());
       Samples sdk = new Samples(samples);
@@ -107,7 +109,9 @@ final class ApiOverheadFigure {
       long[] refusedJdk = new long[samples];
       long[] refusedBlocking = new long[samples];
       long[] refusedRaw = new long[samples];
-      Samples finished = new Samples(samples);
+      long[] finishedSdk = new long[samples];
+      long[] finishedJdk = new long[samples];
+      long[] finishedRaw = new long[samples];
       for (int i = -warm; i < samples; i++) {
         String last = null;
         for (int turn = 0; turn < FORMS; turn++) {
@@ -125,7 +129,13 @@ final class ApiOverheadFigure {
           }
           last = runId;
         }
-        readFinished(tw, jdk, server.token(), last, finished, i);
+        for (int turn = 0; turn < 3 && i >= 0; turn++) {
+          switch (Math.floorMod(i + turn, 3)) {
+            case 0 -> finishedSdk[i] = readFinished(tw, null, server.token(), last);
+            case 1 -> finishedJdk[i] = readFinished(tw, jdk, server.token(), last);
+            default -> finishedRaw[i] = readFinished(tw, raw, server.token(), last);
+          }
+        }
         refused(jdk, refusedJdk, i);
         refused(blocking, refusedBlocking, i);
         refused(raw, refusedRaw, i);
@@ -147,10 +157,12 @@ final class ApiOverheadFigure {
           Harness.ratio(blocking50, sdk50), "the same requests through HttpURLConnection (keep-alive); ÷ SDK p50;"
               + " overhead p50 " + Harness.fmt(blocking50 - sdk50) + " ms; POST p50 " + ms(overBlocking.start)
               + ", GET p50 " + ms(overBlocking.read));
-      rows.row("read a finished run's status, HTTP", store, "p50 " + ms(finished.read) + ", p90 "
-          + Harness.fmt(Percentile.millis(finished.read, 90)) + " ms", Harness.ratio(p50(finished.read),
-          p50(finished.start)), "GET /runs/{id} (java.net.http) of a run that has ended, nothing else running; ÷ SDK"
-          + " runs().get(id) of the same run, p50 " + Harness.fmt(p50(finished.start) * 1000) + " µs");
+      rows.row("read a finished run's status, HTTP", store, "p50 " + Harness.fmt(p50(finishedJdk)) + " / "
+              + Harness.fmt(p50(finishedRaw)) + " ms", Harness.ratio(p50(finishedJdk), p50(finishedSdk)),
+          "GET /runs/{id} of a run that has ended, nothing else running, java.net.http / one socket; java.net.http's"
+              + " ÷ SDK runs().get(id) of the same run, p50 " + Harness.fmt(p50(finishedSdk) * 1000) + " µs; p90 "
+              + Harness.fmt(Percentile.millis(finishedJdk, 90)) + " / " + Harness.fmt(Percentile.millis(finishedRaw, 90))
+              + " ms");
       rows.row("start a run + read its status, HTTP, one socket", store, spread(overRaw.total),
           Harness.ratio(raw50, sdk50), "the same requests written to one kept-alive socket and read back on the"
               + " calling thread (TCP_NODELAY): the server's part without a client library; ÷ SDK p50; overhead p50 "
@@ -161,7 +173,54 @@ final class ApiOverheadFigure {
               + " java.net.http / HttpURLConnection / one socket; java.net.http's ÷ SDK p50; p90 "
               + Harness.fmt(Percentile.millis(refusedJdk, 90)) + " / " + Harness.fmt(Percentile.millis(refusedBlocking,
               90)) + " / " + Harness.fmt(Percentile.millis(refusedRaw, 90)) + " ms");
+      repeatedStart(tw, raw, server.token(), tenants.next(), store, 0);
+      repeatedStart(tw, raw, server.token(), tenants.next(), store, IDLE_MILLIS);
     }
+  }
+
+  /**
+   * The server's own cost of a start, without a run to compete with and without a client library: the same start
+   * repeated with one {@code Idempotency-Key} (the engine answers with the run it started the first time, after one
+   * journal read), over one socket and through the SDK in turn, back to back or each after {@code idleMillis} in
+   * which nothing runs (as in the main loop, where each sample waits for a run's end).
+   */
+  private void repeatedStart(Tenantwright tw, RawHttp raw, String token, String tenant, String store, int idleMillis)
+      throws IOException, InterruptedException {
+    int n = quick ? 300 : 1000;
+    String key = "repeat-" + idleMillis;
+    RunOptions options = RunOptions.defaults().blueprint(BenchServer.BLUEPRINT).idempotencyKey(key).actor("bench");
+    String first = tw.environments().provision(tenant, EnvironmentKind.DEMO, options).id();
+    tw.runs().get(first).await(RUN_WAIT);
+    String request = "{\"kind\":\"DEMO\",\"blueprint\":\"" + BenchServer.BLUEPRINT + "\"}";
+    long[] http = new long[n];
+    long[] sdk = new long[n];
+    for (int i = -n / 5; i < n; i++) {
+      if (idleMillis > 0) {
+        Thread.sleep(idleMillis);
+      }
+      long t0 = System.nanoTime();
+      Answer answer = raw.send("POST", "/tenants/" + tenant + "/environments", token, request, key);
+      long t1 = System.nanoTime();
+      if (idleMillis > 0) {
+        Thread.sleep(idleMillis);
+      }
+      long t2 = System.nanoTime();
+      String again = tw.environments().provision(tenant, EnvironmentKind.DEMO, options).id();
+      long t3 = System.nanoTime();
+      if (!expect(answer, 202, "POST").get("id").asText().equals(first) || !again.equals(first)) {
+        throw new IllegalStateException("a repeated start with key " + key + " started a new run");
+      }
+      if (i >= 0) {
+        http[i] = t1 - t0;
+        sdk[i] = t3 - t2;
+      }
+    }
+    rows.row("repeated start (same key), one socket, " + (idleMillis == 0 ? "back to back" : idleMillis + " ms idle"),
+        store, "p50 " + Harness.fmt(p50(http)) + ", p90 " + Harness.fmt(Percentile.millis(http, 90)) + " ms",
+        Harness.ratio(p50(http), p50(sdk)), "POST with an Idempotency-Key already used: no run starts; ÷ the same"
+            + " provision() through the SDK in turn, p50 " + Harness.fmt(p50(sdk) * 1000) + " µs; overhead p50 "
+            + Harness.fmt(p50(http) - p50(sdk)) + " ms; " + n + " each"
+            + (idleMillis == 0 ? "" : ", each after " + idleMillis + " ms with nothing running"));
   }
 
   private static String overSdk(Tenantwright tw, String tenant, Samples samples, int i) {
@@ -189,16 +248,18 @@ final class ApiOverheadFigure {
     return runId;
   }
 
-  /** Reads an ended run's status through the SDK (as {@code start}) and then over HTTP (as {@code read}). */
-  private static void readFinished(Tenantwright tw, Client client, String token, String runId, Samples samples, int i)
+  /** How long reading an ended run's status takes through {@code client}, or through the SDK when it is null. */
+  private static long readFinished(Tenantwright tw, Client client, String token, String runId)
       throws IOException, InterruptedException {
     long t0 = System.nanoTime();
-    tw.runs().get(runId).state();
-    long t1 = System.nanoTime();
+    if (client == null) {
+      tw.runs().get(runId).state();
+      return System.nanoTime() - t0;
+    }
     Answer status = client.send("GET", "/runs/" + runId, token, null);
-    long t2 = System.nanoTime();
+    long elapsed = System.nanoTime() - t0;
     expect(status, 200, "GET").get("state").asText();
-    samples.add(i, t0, t1, t2);
+    return elapsed;
   }
 
   private static void refused(Client client, long[] into, int i) throws IOException, InterruptedException {
@@ -274,10 +335,19 @@ final class ApiOverheadFigure {
 
     @Override
     public Answer send(String method, String path, String token, String json) throws IOException {
+      return send(method, path, token, json, null);
+    }
+
+    /** Sends with an {@code Idempotency-Key} header when {@code key} is not null. */
+    Answer send(String method, String path, String token, String json, String key) throws IOException {
       byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
-      StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+      StringBuilder head = new StringBuilder(method).append(' ').append(path)
+          .append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
       if (token != null) {
         head.append("Authorization: Bearer ").append(token).append("\r\n");
+      }
+      if (key != null) {
+        head.append("Idempotency-Key: ").append(key).append("\r\n");
       }
       if (json != null) {
         head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");

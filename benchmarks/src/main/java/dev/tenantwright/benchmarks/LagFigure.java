@@ -20,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * How late an event reaches a subscriber on another node: two servers, A and B, on one PostgreSQL journal (the
- * embedded one, durable), sharing a key file. Each of N tenants (default 300, 100 with {@code --quick}) has one
+ * embedded one, durable), sharing a key file. Each of N tenants (default 500, 100 with {@code --quick}) has one
  * event stream on B and one on A; then A starts one demo run per tenant, open-loop one every
  * {@value #PACE_MILLIS} ms, through its SDK. The lag of an event is when it arrived at its stream minus its
  * journal time ({@code at}, taken by A's engine when it wrote the event): on B it is A's commit plus B's journal
@@ -46,7 +46,7 @@ final class LagFigure {
 
   /** Measures the figure on the embedded PostgreSQL and adds its rows. */
   void run() throws IOException, InterruptedException {
-    int n = quick ? 100 : 300;
+    int n = quick ? 100 : 500;
     String url = BenchStore.newPostgresDatabase();
     Path keys = Files.createTempDirectory("tw-bench-cluster");
     Path keyFile = keys.resolve("secret.key");

@@ -29,8 +29,8 @@ import java.util.stream.Collectors;
 /**
  * Many event streams on one node: N subscribers ({@code GET /tenants/{id}/events}, default 1,000) over T tenants,
  * held open by {@link SseClients} in a child JVM, and the platform threads this JVM — the server's — has while they
- * are open; then two rounds of one run per tenant (each a new test instance), started after every stream is open, whose events every
- * subscriber must get.
+ * are open; then two rounds of one run per tenant (each a new test instance), started after every stream is open,
+ * whose events every subscriber must get.
  *
  * <p>Threads are counted with {@link ThreadMXBean#getThreadCount()} (live platform threads of the whole JVM: the
  * server's, its engine's and pools', the JVM's own such as {@code Reference Handler}, and this figure's
@@ -52,8 +52,8 @@ final class SseFigure {
 
   /**
    * A figure of {@code subscribers} streams over {@code tenantCount} tenants; when {@code settleSeconds} is above 0,
-   * the threads are counted again that long after the streams opened (Jetty's and Javalin's pools retire idle
-   * threads after 60 s).
+   * the threads are counted again that long after the streams opened (Javalin's async pool retires idle threads
+   * after 60 s; Jetty's evicts one per 60 s).
    */
   SseFigure(Rows rows, int subscribers, int tenantCount, int settleSeconds) {
     this.rows = rows;
@@ -140,15 +140,15 @@ final class SseFigure {
             "÷ target 64; peak " + peakRounds + " since the streams began to open; by name: " + roundsGroups);
         if (settled >= 0) {
           rows.row(label + ", " + settleSeconds + " s after opening", store, settled + " threads",
-              Harness.ratio(settled, 64), "÷ target 64; the pools' idle threads retired (Jetty's and Javalin's keep"
-                  + " them 60 s); by name: " + settledGroups);
+              Harness.ratio(settled, 64), "÷ target 64; Javalin's async pool has retired its idle threads (60 s),"
+                  + " Jetty's evicts one idle thread per 60 s; by name: " + settledGroups);
         }
         rows.row(subscribers + " SSE subscribers: events of a run started after", store,
             measured.complete + " of " + subscribers + " streams", Harness.ratio(measured.complete, subscribers),
             "every stream got all " + measured.eventsPerRun + " events of its tenant's run, in each of 2 rounds ("
-                + tenantCount + " tenants, " + subscribers / tenantCount + " streams each, one new test instance per tenant and"
-                + " round, started after all streams were open; the first round warms the child); second round's run end"
-                + " arrived p50 " + Harness.fmt(Percentile.millis(measured.lags, 50)) + " ms, p99 "
+                + tenantCount + " tenants, " + subscribers / tenantCount + " streams each, one new test instance per"
+                + " tenant and round, started after all streams were open; the first round warms the child); second"
+                + " round's run end arrived p50 " + Harness.fmt(Percentile.millis(measured.lags, 50)) + " ms, p99 "
                 + Harness.fmt(Percentile.millis(measured.lags, 99)) + " ms after its journal time (first round p50 "
                 + Harness.fmt(Percentile.millis(warmRound.lags, 50)) + " ms)");
       } finally {
