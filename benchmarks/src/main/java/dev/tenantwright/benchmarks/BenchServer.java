@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -61,6 +62,9 @@ final class BenchServer implements AutoCloseable {
     Path dir;
     try {
       dir = Files.createTempDirectory("tw-bench-server-" + node);
+      // owner-only, as the journal asks of the directory that holds it
+      Files.createDirectory(dir.resolve("data"),
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       Path blueprints = Files.createDirectories(dir.resolve("blueprints"));
       Files.writeString(blueprints.resolve(BLUEPRINT + ".yaml"), BLUEPRINT_YAML);
     } catch (IOException e) {
