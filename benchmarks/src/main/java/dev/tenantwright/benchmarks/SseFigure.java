@@ -35,8 +35,9 @@ import java.util.stream.Collectors;
  * <p>Threads are counted with {@link ThreadMXBean#getThreadCount()} (live platform threads of the whole JVM: the
  * server's, its engine's and pools', the JVM's own such as {@code Reference Handler}, and this figure's
  * {@code main} and the child's output reader) before the child starts, 1 s after the streams opened, at the peak
- * while they opened ({@link ThreadMXBean#getPeakThreadCount()} reset before), and optionally again once idle pool
- * threads have retired. The row lists the live threads by name, digits folded, so that each can be told apart.
+ * while they opened ({@link ThreadMXBean#getPeakThreadCount()} reset before), after the two rounds of runs, and
+ * optionally again once Javalin's async pool has retired its idle threads. Each row lists the live threads by name,
+ * digits folded, so that each can be told apart.
  * Each round checks that every stream got, for its tenant's run, exactly the events the journal holds for that
  * run, ending with its end event; the second round says when the end events arrived (arrival in the child minus
  * the event's journal time; same machine, same clock), the first warms the child's JIT.
@@ -134,7 +135,8 @@ final class SseFigure {
         String label = subscribers + " SSE subscribers on one node";
         rows.row(label + ": platform threads", store, open + " threads", Harness.ratio(open, 64),
             "÷ target 64; live platform threads of the server's JVM (ThreadMXBean) 1 s after the " + subscribers
-                + " tenant streams opened (clients in a child JVM; " + opened[3] + " ms to open them); " + before
+                + " tenant streams opened (clients in a child JVM of " + opened[4] + " threads; " + opened[3]
+                + " ms to open them); " + before
                 + " before, peak " + peak + " while they opened; by name: " + groups);
         rows.row(label + ", after 2 rounds of runs", store, afterRounds + " threads", Harness.ratio(afterRounds, 64),
             "÷ target 64; peak " + peakRounds + " since the streams began to open; by name: " + roundsGroups);
