@@ -80,6 +80,15 @@ public abstract class BenchStore implements AutoCloseable {
     throw new UnsupportedOperationException(name() + " serves one engine; several engines need PostgreSQL");
   }
 
+  /**
+   * The JDBC URL of a fresh, empty database on the JVM's embedded PostgreSQL (started on first use, durable as
+   * {@link #open} starts it), without a pool: for servers that open their own pools on it (user {@code postgres},
+   * no password).
+   */
+  public static String newPostgresDatabase() {
+    return Postgres.newDatabase();
+  }
+
   /** A new, unpooled connection to the same database, for the floor. */
   public abstract Connection floorConnection() throws SQLException;
 
@@ -175,6 +184,12 @@ public abstract class BenchStore implements AutoCloseable {
     private final List<HikariDataSource> more = new ArrayList<>();
 
     Postgres() {
+      url = newDatabase();
+      pool = pool("tw-bench-" + url.replaceAll(".*/([^/?]+).*", "$1"), 40);
+    }
+
+    /** Creates a fresh database on the JVM's embedded PostgreSQL and returns its JDBC URL (user in the URL). */
+    static String newDatabase() {
       EmbeddedPostgres pg = server();
       String db = "tw_bench_" + DATABASES.incrementAndGet();
       try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
@@ -182,8 +197,7 @@ public abstract class BenchStore implements AutoCloseable {
       } catch (SQLException e) {
         throw new IllegalStateException("cannot create database " + db, e);
       }
-      url = pg.getJdbcUrl("postgres", db);
-      pool = pool("tw-bench-" + db, 40);
+      return pg.getJdbcUrl("postgres", db);
     }
 
     private HikariDataSource pool(String name, int maxSize) {
