@@ -70,7 +70,9 @@ public final class TenantwrightServer implements AutoCloseable {
     this.background = background;
     this.openApi = openApiJson();
     ApiRoutes api = new ApiRoutes(tw, operations, approvals, tokens);
-    QueuedThreadPool threads = new QueuedThreadPool(32, 4, 60_000);
+    // Requests are short (streams hold no thread): 20 threads serve them, with Jetty's acceptor and selectors among
+    // them; an idle one goes after 10 s, so a burst of connections does not leave the pool at its peak.
+    QueuedThreadPool threads = new QueuedThreadPool(20, 4, 10_000);
     threads.setName("tw-http");
     threads.setDaemon(true);
     this.app = Javalin.create(c -> {
