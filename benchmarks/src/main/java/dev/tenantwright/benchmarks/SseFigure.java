@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
  * server's, its engine's and pools', the JVM's own such as {@code Reference Handler}, and this figure's
  * {@code main} and the child's output reader) before the child starts, 1 s after the streams opened, at the peak
  * while they opened ({@link ThreadMXBean#getPeakThreadCount()} reset before), after the two rounds of runs, and
- * optionally again once Javalin's async pool has retired its idle threads. Each row lists the live threads by name,
+ * optionally again once idle pool threads have retired. Each row lists the live threads by name,
  * digits folded, so that each can be told apart.
  * Each round checks that every stream got, for its tenant's run, exactly the events the journal holds for that
  * run, ending with its end event; the second round says when the end events arrived (arrival in the child minus
@@ -53,8 +53,8 @@ final class SseFigure {
 
   /**
    * A figure of {@code subscribers} streams over {@code tenantCount} tenants; when {@code settleSeconds} is above 0,
-   * the threads are counted again that long after the streams opened (Javalin's async pool retires idle threads
-   * after 60 s; Jetty's evicts one per 60 s).
+   * the threads are counted again that long after the streams opened (Jetty's pool retires a
+   * thread idle for 10 s).
    */
   SseFigure(Rows rows, int subscribers, int tenantCount, int settleSeconds) {
     this.rows = rows;
@@ -142,8 +142,8 @@ final class SseFigure {
             "÷ target 64; peak " + peakRounds + " since the streams began to open; by name: " + roundsGroups);
         if (settled >= 0) {
           rows.row(label + ", " + settleSeconds + " s after opening", store, settled + " threads",
-              Harness.ratio(settled, 64), "÷ target 64; Javalin's async pool has retired its idle threads (60 s),"
-                  + " Jetty's evicts one idle thread per 60 s; by name: " + settledGroups);
+              Harness.ratio(settled, 64), "÷ target 64; idle pool threads retired (Jetty's after 10 s idle);"
+                  + " by name: " + settledGroups);
         }
         rows.row(subscribers + " SSE subscribers: events of a run started after", store,
             measured.complete + " of " + subscribers + " streams", Harness.ratio(measured.complete, subscribers),
