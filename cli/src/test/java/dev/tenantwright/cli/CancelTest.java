@@ -32,6 +32,8 @@ class CancelTest {
 
       assertThat(cancelled.exitCode()).as(cancelled.toString()).isZero();
       assertThat(cancelled.out()).startsWith("run " + run + " CANCELLING: PROVISION " + tenant + "/test-next");
+      // the build ends now: the undo removes the deployment once Vercel has it settled, and waits for that
+      release.set(true);
       Cli.Result followed = server.admin().run("follow", run);
       assertThat(followed.exitCode()).as(followed.toString()).isEqualTo(TenantwrightCli.RUN_NOT_SUCCEEDED);
       // the undo of the deployment that was still building is the cancel's own work: it runs to its end
