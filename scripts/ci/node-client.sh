@@ -8,8 +8,13 @@ JAR=$ROOT/server/target/tenantwright-server.jar
 WORK=$(mktemp -d)
 PORT=${TW_NODE_PORT:-18181}
 cleanup() {
-  [[ -n "${SERVER:-}" ]] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null
+  local rc=$?
+  if [[ -n "${SERVER:-}" ]]; then
+    kill "$SERVER" 2>/dev/null || true
+    wait "$SERVER" 2>/dev/null || true # the server's own exit status (143 after the TERM) is not the test's
+  fi
   rm -rf "$WORK"
+  exit "$rc"
 }
 trap cleanup EXIT
 (cd "$WORK" && exec java -jar "$JAR" --sandbox --port "$PORT" > "$WORK/server.log" 2>&1) &
