@@ -5,7 +5,7 @@ import dev.tenantwright.cli.internal.ApiClient;
 import dev.tenantwright.cli.internal.Json;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -26,22 +26,14 @@ final class DestroyCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "ENVIRONMENT")
   String environment;
 
-  @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the audit trail and the approver.")
-  String reason;
-
-  @Option(names = "--idempotency-key", paramLabel = "KEY", description = "The same key again returns the same run"
-      + " (or approval request) instead of another.")
-  String idempotencyKey;
-
-  @Option(names = "--follow", description = "Follow the run to its end; exit code 0 only when it SUCCEEDED.")
-  boolean follow;
+  @Mixin
+  StartOptions start;
 
   @Override
   public Integer call() {
-    ObjectNode body = Json.object();
-    ProvisionCommand.putIfSet(body, "reason", reason);
+    ObjectNode body = start.withReason(Json.object());
     ApiClient.Reply reply = cli.api().delete(ApiClient.path("tenants", tenant, "environments", environment),
-        body.isEmpty() ? null : body, idempotencyKey);
-    return Started.report(cli, reply, follow);
+        body.isEmpty() ? null : body, start.idempotencyKey);
+    return start.report(cli, reply);
   }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -44,15 +45,8 @@ final class ProvisionCommand implements Callable<Integer> {
       + " repeatable.")
   Map<String, String> parameters = new LinkedHashMap<>();
 
-  @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the audit trail.")
-  String reason;
-
-  @Option(names = "--idempotency-key", paramLabel = "KEY", description = "The same key again returns the same run"
-      + " instead of starting another.")
-  String idempotencyKey;
-
-  @Option(names = "--follow", description = "Follow the run to its end; exit code 0 only when it SUCCEEDED.")
-  boolean follow;
+  @Mixin
+  StartOptions start;
 
   @Override
   public Integer call() {
@@ -60,13 +54,14 @@ final class ProvisionCommand implements Callable<Integer> {
     putIfSet(body, "name", name);
     putIfSet(body, "site", site);
     putIfSet(body, "blueprint", blueprint);
-    putIfSet(body, "reason", reason);
+    start.withReason(body);
     if (!parameters.isEmpty()) {
       ObjectNode p = body.putObject("parameters");
       parameters.forEach(p::put);
     }
-    ApiClient.Reply reply = cli.api().post(ApiClient.path("tenants", tenant, "environments"), body, idempotencyKey);
-    return Started.report(cli, reply, follow);
+    ApiClient.Reply reply = cli.api().post(ApiClient.path("tenants", tenant, "environments"), body,
+        start.idempotencyKey);
+    return start.report(cli, reply);
   }
 
   static void putIfSet(ObjectNode body, String field, String value) {

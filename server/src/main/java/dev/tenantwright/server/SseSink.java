@@ -52,24 +52,23 @@ final class SseSink implements WriteListener, AsyncListener {
     ctx.res().setCharacterEncoding("UTF-8");
     ctx.header("Cache-Control", "no-cache");
     ctx.header("X-Accel-Buffering", "no");
-    SseSink[] sink = new SseSink[1];
-    CompletableFuture<Void> lifetime = new CompletableFuture<>();
-    ctx.future(() -> {
-      try {
-        ctx.req().getAsyncContext().addListener(sink[0]);
-        sink[0].listen();
-      } catch (RuntimeException e) {
-        sink[0].abort("cannot start: " + e);
-      }
-      return lifetime;
-    });
+    SseSink sink;
     try {
-      sink[0] = new SseSink(ctx.res().getOutputStream(), label);
+      sink = new SseSink(ctx.res().getOutputStream(), label);
     } catch (IOException e) {
       throw new IllegalStateException("the response has no output", e);
     }
-    sink[0].done.whenComplete((v, e) -> lifetime.complete(null));
-    return sink[0];
+    // Javalin keeps the response open until the future completes; it calls this once the request is asynchronous
+    ctx.future(() -> {
+      try {
+        ctx.req().getAsyncContext().addListener(sink);
+        sink.listen();
+      } catch (RuntimeException e) {
+        sink.abort("cannot start: " + e);
+      }
+      return sink.done;
+    });
+    return sink;
   }
 
   /** A sink on an output already in non-blocking mode: for tests of the queueing, without a request. */
