@@ -20,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +54,18 @@ public final class TenantwrightServer implements AutoCloseable {
   private final EventHub hub;
   private final ExecutorService background;
   private final Javalin app;
-  private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+  /**
+   * Rate-limit buckets by token (or, for the webhook, by client address), the least recently used dropped past
+   * {@link #MAX_BUCKETS}: addresses are unbounded, and a dropped key only starts again with a full budget.
+   */
+  private final Map<String, Bucket> buckets = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
+          return size() > MAX_BUCKETS;
+        }
+      });
+  private static final int MAX_BUCKETS = 10_000;
   private final String openApi;
 
   private TenantwrightServer(ServerConfig config, ServerStore store, Tenantwright tw, SandboxBackends sandbox,
