@@ -5,7 +5,7 @@ import dev.tenantwright.testkit.internal.Trigger;
 import java.util.List;
 
 /**
- * A failure to inject into a {@link FakeCommandRunner}: a timeout or a non-zero exit, on chosen
+ * A failure to inject into a {@link CommandRunnerFake}: a timeout or a non-zero exit, on chosen
  * invocations.
  *
  * <p>Built like {@link Fault}: <b>what</b> ({@link #timeout()}, {@link #exit(int, String)}), <b>which

@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * A failure to inject into a {@link FakeBackend}: an error status, a rate limit, latency, a timeout or a
+ * A failure to inject into a {@link BackendFake}: an error status, a rate limit, latency, a timeout or a
  * reset connection, on chosen calls.
  *
  * <p>A fault is built in three independent parts. <b>What</b>: one of the static factories. <b>Which
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * {@link #during}. By default a fault strikes <em>before</em> the fake's handler runs, so the call has no
  * side effect; {@link #afterHandler()} lets the handler run first, so the backend changed but the client
  * sees a failure — the case that leaves an outcome unknown. Random choices come from the fake's seed
- * ({@link FakeBackend#seedFaults(long)}), so a run repeats exactly for a given call order.
+ * ({@link BackendFake#seedFaults(long)}), so a run repeats exactly for a given call order.
  *
  * <p>Immutable and thread-safe; each method returns a new fault.
  *
@@ -34,7 +34,7 @@ public final class Fault {
     this.spec = spec;
   }
 
-  /** Answers with this status and the backend's error shape ({@link FakeBackend#errorResponse}). */
+  /** Answers with this status and the backend's error shape ({@link BackendFake#errorResponse}). */
   public static Fault status(int status) {
     if (status < 100 || status > 599) {
       throw new IllegalArgumentException("not an HTTP status: " + status);
@@ -44,7 +44,7 @@ public final class Fault {
 
   /**
    * Answers 429 with a {@code Retry-After} header of {@code retryAfter} (whole seconds, rounded up); the
-   * body comes from {@link FakeBackend#rateLimitedResponse(Duration)}. Combine with {@link #times} for N
+   * body comes from {@link BackendFake#rateLimitedResponse(Duration)}. Combine with {@link #times} for N
    * refusals or {@link #during} for a storm.
    */
   public static Fault rateLimited(Duration retryAfter) {

@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * A backend's published API contract — an OpenAPI 3 or Swagger 2 document, reduced and repaired by a
  * {@link SpecReducer} — that checks the requests a plugin sends and the answers a fake gives.
  *
- * <p>Attach it to a fake with {@link FakeBackend#validateAgainst(OpenApiContract)}: every request the fake
+ * <p>Attach it to a fake with {@link BackendFake#validateAgainst(OpenApiContract)}: every request the fake
  * serves is then validated, and so is the response whenever the fake's own handler produced it (answers
- * made by injected faults are not the backend's and are not judged). {@link FakeBackend#assertContractRespected()}
+ * made by injected faults are not the backend's and are not judged). {@link BackendFake#assertContractRespected()}
  * fails with the validator's messages. Only ERROR-level findings count; unexpected query parameters and
  * undeclared properties are tolerated (an explicit {@code additionalProperties: false} is still enforced),
  * and a DELETE may omit a body its document calls required.

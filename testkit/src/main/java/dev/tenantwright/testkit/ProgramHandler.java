@@ -3,7 +3,7 @@ package dev.tenantwright.testkit;
 import dev.tenantwright.spi.Command;
 
 /**
- * Plays one program for a {@link FakeCommandRunner}: it receives the full command — argv, environment and
+ * Plays one program for a {@link CommandRunnerFake}: it receives the full command — argv, environment and
  * stdin with secrets revealed, working directory, timeout — and returns exit code and output.
  *
  * <p>The runner calls a handler for one invocation at a time (it holds the handler's monitor), so a

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * One call a {@link FakeBackend} received, as kept in its request log: what was asked, which route and
+ * One call a {@link BackendFake} received, as kept in its request log: what was asked, which route and
  * fault (if any) it met, and what was answered.
  *
  * @param method the method in upper case

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One invocation a {@link FakeCommandRunner} received, with every secret masked: safe to assert on, print
+ * One invocation a {@link CommandRunnerFake} received, with every secret masked: safe to assert on, print
  * and log.
  *
  * @param argv the argv, secret arguments replaced by {@link dev.tenantwright.spi.Secret#MASK}

@@ -1,7 +1,7 @@
 package dev.tenantwright.testkit;
 
 /**
- * Answers one route of a {@link FakeBackend}: reads the request, changes the fake's state, returns the
+ * Answers one route of a {@link BackendFake}: reads the request, changes the fake's state, returns the
  * response.
  *
  * <p>The fake runs its handlers one at a time while holding its own monitor, so a handler may use plain
@@ -13,5 +13,5 @@ package dev.tenantwright.testkit;
 public interface RouteHandler {
 
   /** Handles the request. */
-  FakeResponse handle(FakeRequest request);
+  RouteResponse handle(RouteRequest request);
 }

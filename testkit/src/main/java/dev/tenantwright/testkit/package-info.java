@@ -3,7 +3,7 @@
  * validation, and a {@link dev.tenantwright.spi.CommandRunner} fake for CLI backends.
  *
  * <p>Public API for host applications and plugin vendors; it evolves with the project's minor versions.
- * Start with {@link dev.tenantwright.testkit.FakeBackend} for HTTP backends and
- * {@link dev.tenantwright.testkit.FakeCommandRunner} for command-line ones.
+ * Start with {@link dev.tenantwright.testkit.BackendFake} for HTTP backends and
+ * {@link dev.tenantwright.testkit.CommandRunnerFake} for command-line ones.
  */
 package dev.tenantwright.testkit;

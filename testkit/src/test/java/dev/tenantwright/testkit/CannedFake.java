@@ -4,7 +4,7 @@ import java.util.Collection;
 import java.util.List;
 
 /** A fake whose routes tests register from outside, for checking contracts of real backends. */
-final class CannedFake extends FakeBackend {
+final class CannedFake extends BackendFake {
 
   CannedFake(String name, String basePath) {
     super(name, basePath);

@@ -34,7 +34,7 @@ class ContractValidationTest {
 
   @Test
   void conformingRequestsAndAnswersPass() {
-    String id = FakeBackendTest.json(http.post("/v1/widgets", "{\"name\":\"ok\",\"size\":2,\"color\":\"green\"}"))
+    String id = BackendFakeTest.json(http.post("/v1/widgets", "{\"name\":\"ok\",\"size\":2,\"color\":\"green\"}"))
         .get("id").asText();
     http.get("/v1/widgets?name=ok");
     http.get("/v1/widgets/" + id);
@@ -81,7 +81,7 @@ class ContractValidationTest {
 
   @Test
   void aLazyAnswerFromTheFakeIsReportedToo() {
-    String id = FakeBackendTest.json(http.post("/v1/widgets", "{\"name\":\"lazy\"}")).get("id").asText();
+    String id = BackendFakeTest.json(http.post("/v1/widgets", "{\"name\":\"lazy\"}")).get("id").asText();
     fake.answerLazily();
 
     http.get("/v1/widgets/" + id);

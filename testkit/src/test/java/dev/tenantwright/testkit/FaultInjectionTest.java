@@ -1,6 +1,6 @@
 package dev.tenantwright.testkit;
 
-import static dev.tenantwright.testkit.FakeBackendTest.json;
+import static dev.tenantwright.testkit.BackendFakeTest.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class ReadmeExampleTest {
 
   // README: "Writing a fake"
-  static final class ProjectsFake extends FakeBackend {
+  static final class ProjectsFake extends BackendFake {
     private final Map<String, ObjectNode> projects = new LinkedHashMap<>();
 
     ProjectsFake() {
@@ -34,13 +34,13 @@ class ReadmeExampleTest {
         }
         ObjectNode project = newObject().put("id", "prj_" + (projects.size() + 1)).put("name", name);
         projects.put(name, project);
-        return FakeResponse.json(200, project);
+        return RouteResponse.json(200, project);
       });
       on("GET", "/v1/projects/{name}", req -> projects.containsKey(req.pathParam("name"))
-          ? FakeResponse.json(200, projects.get(req.pathParam("name")))
+          ? RouteResponse.json(200, projects.get(req.pathParam("name")))
           : errorResponse(404, "project " + req.pathParam("name") + " not found"));
       on("DELETE", "/v1/projects/{name}", req -> projects.remove(req.pathParam("name")) != null
-          ? FakeResponse.empty(204)
+          ? RouteResponse.empty(204)
           : errorResponse(404, "project " + req.pathParam("name") + " not found"));
     }
 
@@ -98,8 +98,8 @@ class ReadmeExampleTest {
 
   @Test
   void fakeCommandRunner() {
-    // README: "FakeCommandRunner"
-    FakeCommandRunner runner = new FakeCommandRunner()
+    // README: "CommandRunnerFake"
+    CommandRunnerFake runner = new CommandRunnerFake()
         .on("bench", cmd -> ProgramResult.ok("Site " + cmd.argv().get(2) + " created"));
     runner.when("docker", "compose", "version").thenReturn(0, "Docker Compose version v2.26.1", "");
     runner.inject(CommandFault.timeout().on("bench", "new-site").afterHandler().nth(2));

@@ -27,8 +27,8 @@ class RealSpecContractTest {
 
     CannedFake fake() {
       CannedFake fake = new CannedFake("vercel", "")
-          .route("POST", "/v11/projects", req -> FakeResponse.json(200, Json.readJson(PROJECT)))
-          .route("GET", "/v9/projects/{idOrName}", req -> FakeResponse.json(200, Json.readJson(PROJECT)));
+          .route("POST", "/v11/projects", req -> RouteResponse.json(200, Json.readJson(PROJECT)))
+          .route("GET", "/v9/projects/{idOrName}", req -> RouteResponse.json(200, Json.readJson(PROJECT)));
       fake.validateAgainst(contract);
       return fake;
     }
@@ -61,7 +61,7 @@ class RealSpecContractTest {
     @Test
     void aLazyProjectAnswerIsReported() {
       try (CannedFake fake = new CannedFake("vercel", "")
-          .route("GET", "/v9/projects/{idOrName}", req -> FakeResponse.json(200, Map.of("id", "prj_1")))) {
+          .route("GET", "/v9/projects/{idOrName}", req -> RouteResponse.json(200, Map.of("id", "prj_1")))) {
         fake.validateAgainst(contract);
         new Http(fake.baseUrl()).get("/v9/projects/acme-demo");
 
@@ -104,11 +104,11 @@ class RealSpecContractTest {
             ObjectNode body = envelope(List.of(record()));
             body.putObject("result_info").put("page", 1).put("per_page", 100).put("count", 1)
                 .put("total_count", 1).put("total_pages", 1);
-            return FakeResponse.json(200, body);
+            return RouteResponse.json(200, body);
           })
-          .route("POST", "/zones/{zone_id}/dns_records", req -> FakeResponse.json(200, envelope(record())))
+          .route("POST", "/zones/{zone_id}/dns_records", req -> RouteResponse.json(200, envelope(record())))
           .route("DELETE", "/zones/{zone_id}/dns_records/{dns_record_id}",
-              req -> FakeResponse.json(200, envelope(Map.of("id", req.pathParam("dns_record_id")))));
+              req -> RouteResponse.json(200, envelope(Map.of("id", req.pathParam("dns_record_id")))));
       fake.validateAgainst(contract);
       return fake;
     }
@@ -168,7 +168,7 @@ class RealSpecContractTest {
             ObjectNode body = Json.mapper().createObjectNode().put("type", "async").put("status", "Operation created")
                 .put("status_code", 100).put("operation", "/1.0/operations/" + OP_ID);
             body.set("metadata", operation("Running", 103));
-            return FakeResponse.json(202, body).withHeader("Location", "/1.0/operations/" + OP_ID);
+            return RouteResponse.json(202, body).withHeader("Location", "/1.0/operations/" + OP_ID);
           })
           .route("GET", "/1.0/instances", req -> {
             ObjectNode body = Json.mapper().createObjectNode().put("type", "sync").put("status", "Success")
@@ -179,13 +179,13 @@ class RealSpecContractTest {
             } else {
               body.putArray("metadata").add("/1.0/instances/c1");
             }
-            return FakeResponse.json(200, body);
+            return RouteResponse.json(200, body);
           })
           .route("GET", "/1.0/operations/{id}/wait", req -> {
             ObjectNode body = Json.mapper().createObjectNode().put("type", "sync").put("status", "Success")
                 .put("status_code", 200);
             body.set("metadata", operation("Success", 200));
-            return FakeResponse.json(200, body);
+            return RouteResponse.json(200, body);
           });
       fake.validateAgainst(contract);
       return fake;

@@ -12,7 +12,7 @@ import java.util.Map;
  * The test kit's demo fake: a tiny stateful "widgets" API (create, list, get, delete) with its own error
  * shape, described by {@code widgets/widgets-openapi.yaml}. It shows how a backend fake is written.
  */
-final class WidgetsFake extends FakeBackend {
+final class WidgetsFake extends BackendFake {
 
   static final String CREATE = "POST /v1/widgets";
   static final String LIST = "GET /v1/widgets";
@@ -32,21 +32,21 @@ final class WidgetsFake extends FakeBackend {
       widgets.values().stream()
           .filter(w -> req.query("name").map(n -> n.equals(w.get("name").asText())).orElse(true))
           .forEach(items::add);
-      return FakeResponse.json(200, list);
+      return RouteResponse.json(200, list);
     });
     on("GET", "/v1/widgets/{id}", req -> {
       ObjectNode w = widgets.get(req.pathParam("id"));
       if (w == null) {
         return errorResponse(404, "widget " + req.pathParam("id") + " not found");
       }
-      return lazy ? FakeResponse.json(200, Map.of("id", w.get("id").asText())) : FakeResponse.json(200, w);
+      return lazy ? RouteResponse.json(200, Map.of("id", w.get("id").asText())) : RouteResponse.json(200, w);
     });
     on("DELETE", "/v1/widgets/{id}", req -> widgets.remove(req.pathParam("id")) == null
         ? errorResponse(404, "widget " + req.pathParam("id") + " not found")
-        : FakeResponse.empty(204));
+        : RouteResponse.empty(204));
   }
 
-  private FakeResponse create(FakeRequest req) {
+  private RouteResponse create(RouteRequest req) {
     JsonNode body = req.json();
     String name = body.path("name").asText("");
     if (name.isEmpty()) {
@@ -68,12 +68,12 @@ final class WidgetsFake extends FakeBackend {
         .put("color", color)
         .put("createdAt", "2025-01-01T00:00:00Z");
     widgets.put(w.get("id").asText(), w);
-    return FakeResponse.json(201, w);
+    return RouteResponse.json(201, w);
   }
 
   /** Widgets' error shape: {"error":{"code":"not_found","message":"..."}}. */
   @Override
-  protected FakeResponse errorResponse(int status, String message) {
+  protected RouteResponse errorResponse(int status, String message) {
     String code = switch (status) {
       case 400 -> "bad_request";
       case 404 -> "not_found";
@@ -81,7 +81,7 @@ final class WidgetsFake extends FakeBackend {
       case 429 -> "rate_limited";
       default -> "server_error";
     };
-    return FakeResponse.json(status, Map.of("error", Map.of("code", code, "message", message)));
+    return RouteResponse.json(status, Map.of("error", Map.of("code", code, "message", message)));
   }
 
   /** Makes GET answer a widget without its required fields, as a lazy stub would. */

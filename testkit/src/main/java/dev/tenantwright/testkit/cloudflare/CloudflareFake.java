@@ -3,13 +3,13 @@ package dev.tenantwright.testkit.cloudflare;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tenantwright.testkit.FakeBackend;
-import dev.tenantwright.testkit.FakeRequest;
-import dev.tenantwright.testkit.FakeResponse;
+import dev.tenantwright.testkit.BackendFake;
+import dev.tenantwright.testkit.RouteRequest;
+import dev.tenantwright.testkit.RouteResponse;
 import dev.tenantwright.testkit.OpenApiContract;
 import dev.tenantwright.testkit.RouteHandler;
 import dev.tenantwright.testkit.SpecReducer;
-import dev.tenantwright.testkit.dns.FakeDns;
+import dev.tenantwright.testkit.dns.DnsFake;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +47,7 @@ import java.util.regex.Pattern;
  *
  * <p>{@link #dns()} is what Cloudflare's name servers answer for the records of the fake's <em>active</em> zones
  * (proxied names answer Cloudflare's anycast addresses, an apex CNAME is flattened): plug it into a
- * {@link FakeDns} to make records resolvable.
+ * {@link DnsFake} to make records resolvable.
  *
  * <p>Every exchange is validated against a reduced copy of Cloudflare's published OpenAPI document
  * ({@link #contract()}); tests call {@link #assertContractRespected()} to fail on a non-conforming request.
@@ -59,7 +59,7 @@ import java.util.regex.Pattern;
  * state is synchronized. Close it after use.
  *
  * <pre>{@code
- * try (CloudflareFake cloudflare = new CloudflareFake(); FakeDns dns = new FakeDns()) {
+ * try (CloudflareFake cloudflare = new CloudflareFake(); DnsFake dns = new DnsFake()) {
  *   cloudflare.zone("9a7806061c88ada191ed06f989cc3dac", "customer.example.net");
  *   String foreign = cloudflare.putRecord("A", "www.example.com", "198.51.100.7", null);
  *   dns.source(cloudflare.dns());
@@ -68,7 +68,7 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  */
-public final class CloudflareFake extends FakeBackend {
+public final class CloudflareFake extends BackendFake {
 
   /** The bearer token the fake accepts unless told otherwise. */
   public static final String TOKEN = "cloudflare-test-token";
@@ -140,7 +140,7 @@ public final class CloudflareFake extends FakeBackend {
     route("GET", "/zones/{zone_id}", req -> {
       ObjectNode body = envelope();
       body.set("result", render(zones.get(req.pathParam("zone_id"))));
-      return FakeResponse.json(200, body);
+      return RouteResponse.json(200, body);
     });
     route("GET", "/zones/{zone_id}/dns_records", this::list);
     route("POST", "/zones/{zone_id}/dns_records", this::create);
@@ -151,7 +151,7 @@ public final class CloudflareFake extends FakeBackend {
       records.remove(r.id);
       ObjectNode body = envelope();
       body.putObject("result").put("id", r.id);
-      return FakeResponse.json(200, body);
+      return RouteResponse.json(200, body);
     }));
     validateAgainst(contract());
   }
@@ -250,7 +250,7 @@ public final class CloudflareFake extends FakeBackend {
   }
 
   /**
-   * What Cloudflare's name servers answer, for {@link FakeDns#source(FakeDns.Source)}: the records of the fake's
+   * What Cloudflare's name servers answer, for {@link DnsFake#source(DnsFake.Source)}: the records of the fake's
    * {@code active} zones (a pending zone's name servers are not Cloudflare's yet, so nothing there resolves). TXT
    * content is served without the quotes the API may show. A name with a proxied A, AAAA or CNAME record answers
    * {@link #PROXY_IPV4} / {@link #PROXY_IPV6} for every A/AAAA question and no CNAME: once one record of a name is
@@ -258,7 +258,7 @@ public final class CloudflareFake extends FakeBackend {
    * A CNAME at a zone apex is always flattened: it answers the target's addresses when the target is in an
    * active zone of the fake, and never a CNAME (developers.cloudflare.com/dns/cname-flattening/).
    */
-  public FakeDns.Source dns() {
+  public DnsFake.Source dns() {
     return this::answer;
   }
 
@@ -318,7 +318,7 @@ public final class CloudflareFake extends FakeBackend {
   }
 
   @Override
-  protected FakeResponse errorResponse(int status, String message) {
+  protected RouteResponse errorResponse(int status, String message) {
     int code = switch (status) {
       case 400 -> 1004;
       case 401, 403 -> 10000;
@@ -331,7 +331,7 @@ public final class CloudflareFake extends FakeBackend {
   }
 
   @Override
-  protected FakeResponse rateLimitedResponse(Duration retryAfter) {
+  protected RouteResponse rateLimitedResponse(Duration retryAfter) {
     long seconds = (retryAfter.toMillis() + 999) / 1000;
     return failure(429, 971, "Please wait and consider throttling your request speed")
         .withHeader("Retry-After", Long.toString(seconds))
@@ -359,7 +359,7 @@ public final class CloudflareFake extends FakeBackend {
    * the API documents ({@code contains:}, {@code starts_with:}, {@code ends_with:}, {@code not_equal:},
    * {@code equal:}); {@code status} filters; {@code page} and {@code per_page} (default 20) page the result.
    */
-  private FakeResponse listZones(FakeRequest req) {
+  private RouteResponse listZones(RouteRequest req) {
     Predicate<Zone> filter = z -> true;
     Optional<String> name = req.query("name");
     if (name.isPresent()) {
@@ -390,10 +390,10 @@ public final class CloudflareFake extends FakeBackend {
     slice.forEach(z -> result.add(render(z)));
     body.putObject("result_info").put("page", page).put("per_page", perPage).put("count", slice.size())
         .put("total_count", all.size()).put("total_pages", Math.max(1, (all.size() + perPage - 1) / perPage));
-    return FakeResponse.json(200, body);
+    return RouteResponse.json(200, body);
   }
 
-  private FakeResponse withRecord(FakeRequest req, Function<Rec, FakeResponse> then) {
+  private RouteResponse withRecord(RouteRequest req, Function<Rec, RouteResponse> then) {
     Rec r = records.get(req.pathParam("dns_record_id"));
     if (r == null || !r.zoneId.equals(req.pathParam("zone_id"))) {
       return failure(404, 81044, "Record does not exist.");
@@ -401,7 +401,7 @@ public final class CloudflareFake extends FakeBackend {
     return then.apply(r);
   }
 
-  private FakeResponse list(FakeRequest req) {
+  private RouteResponse list(RouteRequest req) {
     String zone = req.pathParam("zone_id");
     Predicate<Rec> filter = r -> r.zoneId.equals(zone);
     Optional<String> type = req.query("type");
@@ -436,15 +436,15 @@ public final class CloudflareFake extends FakeBackend {
     slice.forEach(r -> result.add(render(r)));
     body.putObject("result_info").put("page", page).put("per_page", perPage).put("count", slice.size())
         .put("total_count", all.size()).put("total_pages", Math.max(1, (all.size() + perPage - 1) / perPage));
-    return FakeResponse.json(200, body);
+    return RouteResponse.json(200, body);
   }
 
-  private FakeResponse create(FakeRequest req) {
+  private RouteResponse create(RouteRequest req) {
     String zone = req.pathParam("zone_id");
     JsonNode body = req.json();
     Rec r = newRecord(zone, body.path("type").asText("").toUpperCase(Locale.ROOT),
         fqdn(zone, body.path("name").asText("")), body.path("content").asText(""));
-    FakeResponse refused = apply(r, body, null);
+    RouteResponse refused = apply(r, body, null);
     if (refused != null) {
       return refused;
     }
@@ -452,7 +452,7 @@ public final class CloudflareFake extends FakeBackend {
     return single(r);
   }
 
-  private FakeResponse change(FakeRequest req, Rec existing, boolean overwrite) {
+  private RouteResponse change(RouteRequest req, Rec existing, boolean overwrite) {
     JsonNode body = req.json();
     Rec r = existing.copy();
     if (overwrite) {
@@ -469,7 +469,7 @@ public final class CloudflareFake extends FakeBackend {
     if (body.has("content")) {
       r.content = body.get("content").asText();
     }
-    FakeResponse refused = apply(r, body, existing.id);
+    RouteResponse refused = apply(r, body, existing.id);
     if (refused != null) {
       return refused;
     }
@@ -479,7 +479,7 @@ public final class CloudflareFake extends FakeBackend {
   }
 
   /** Applies the optional fields of {@code body} to {@code r} and checks it; returns the refusal, if any. */
-  private FakeResponse apply(Rec r, JsonNode body, String self) {
+  private RouteResponse apply(Rec r, JsonNode body, String self) {
     if (body.has("proxied")) {
       r.proxied = body.get("proxied").asBoolean();
     }
@@ -554,10 +554,10 @@ public final class CloudflareFake extends FakeBackend {
 
   // ------------------------------------------------------------------------------------ rendering and state
 
-  private FakeResponse single(Rec r) {
+  private RouteResponse single(Rec r) {
     ObjectNode body = envelope();
     body.set("result", render(r));
-    return FakeResponse.json(200, body);
+    return RouteResponse.json(200, body);
   }
 
   private ObjectNode render(Rec r) {
@@ -603,12 +603,12 @@ public final class CloudflareFake extends FakeBackend {
     return body;
   }
 
-  private FakeResponse failure(int status, int code, String message) {
+  private RouteResponse failure(int status, int code, String message) {
     ObjectNode body = newObject().put("success", false);
     body.putArray("errors").addObject().put("code", code).put("message", message);
     body.putArray("messages");
     body.putNull("result");
-    return FakeResponse.json(status, body);
+    return RouteResponse.json(status, body);
   }
 
   private Rec newRecord(String zone, String type, String name, String content) {

@@ -3,9 +3,9 @@ package dev.tenantwright.testkit.github;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tenantwright.testkit.FakeBackend;
-import dev.tenantwright.testkit.FakeRequest;
-import dev.tenantwright.testkit.FakeResponse;
+import dev.tenantwright.testkit.BackendFake;
+import dev.tenantwright.testkit.RouteRequest;
+import dev.tenantwright.testkit.RouteResponse;
 import dev.tenantwright.testkit.OpenApiContract;
 import dev.tenantwright.testkit.RouteHandler;
 import dev.tenantwright.testkit.SpecReducer;
@@ -92,7 +92,7 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  */
-public final class GitHubFake extends FakeBackend {
+public final class GitHubFake extends BackendFake {
 
   /** The token the fake accepts unless told otherwise. */
   public static final String TOKEN = "github-test-token";
@@ -194,7 +194,7 @@ public final class GitHubFake extends FakeBackend {
     this.clock = Objects.requireNonNull(clock, "clock");
     account(USER, "User");
     route("POST", "/repos/{template_owner}/{template_repo}/generate", this::generate);
-    route("GET", "/repos/{owner}/{repo}", req -> withRepo(req, r -> FakeResponse.json(200, render(r))));
+    route("GET", "/repos/{owner}/{repo}", req -> withRepo(req, r -> RouteResponse.json(200, render(r))));
     route("PATCH", "/repos/{owner}/{repo}", req -> withRepo(req, r -> updateRepo(req, r)));
     route("DELETE", "/repos/{owner}/{repo}", req -> withRepo(req, this::deleteRepo));
     route("GET", "/repos/{owner}/{repo}/branches/{branch}", req -> withRepo(req, r -> branch(req, r)));
@@ -202,11 +202,11 @@ public final class GitHubFake extends FakeBackend {
     route("GET", "/repos/{owner}/{repo}/hooks", req -> withRepo(req, r -> listHooks(req, r)));
     route("POST", "/repos/{owner}/{repo}/hooks", req -> withRepo(req, r -> createHook(req, r)));
     route("GET", "/repos/{owner}/{repo}/hooks/{hook_id}",
-        req -> withHook(req, (r, h) -> FakeResponse.json(200, Renderer.hook(r, h))));
+        req -> withHook(req, (r, h) -> RouteResponse.json(200, Renderer.hook(r, h))));
     route("PATCH", "/repos/{owner}/{repo}/hooks/{hook_id}", req -> withHook(req, (r, h) -> updateHook(req, r, h)));
     route("DELETE", "/repos/{owner}/{repo}/hooks/{hook_id}", req -> withHook(req, (r, h) -> {
       r.hooks.remove(h.id);
-      return FakeResponse.empty(204);
+      return RouteResponse.empty(204);
     }));
     validateAgainst(contract());
   }
@@ -417,25 +417,25 @@ public final class GitHubFake extends FakeBackend {
   }
 
   @Override
-  protected FakeResponse errorResponse(int status, String message) {
-    return FakeResponse.json(status, Renderer.error(status, message, DOCS));
+  protected RouteResponse errorResponse(int status, String message) {
+    return RouteResponse.json(status, Renderer.error(status, message, DOCS));
   }
 
   /** GitHub's answers to a limit, as {@link #rateLimits(RateLimit)} chose. */
   @Override
-  protected FakeResponse rateLimitedResponse(Duration retryAfter) {
+  protected RouteResponse rateLimitedResponse(Duration retryAfter) {
     long seconds = (retryAfter.toMillis() + 999) / 1000;
     boolean primary = rateLimit == RateLimit.PRIMARY_403 || rateLimit == RateLimit.PRIMARY_429;
     int status = rateLimit == RateLimit.SECONDARY_429 || rateLimit == RateLimit.PRIMARY_429 ? 429 : 403;
     if (primary) {
       long reset = clock.instant().getEpochSecond() + seconds;
-      return FakeResponse.json(status, Renderer.error(status, "API rate limit exceeded for user ID 9000001.",
+      return RouteResponse.json(status, Renderer.error(status, "API rate limit exceeded for user ID 9000001.",
               "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-the-rate-limit"))
           .withHeader("x-ratelimit-limit", "5000").withHeader("x-ratelimit-remaining", "0")
           .withHeader("x-ratelimit-used", "5000").withHeader("x-ratelimit-reset", Long.toString(reset))
           .withHeader("x-ratelimit-resource", "core");
     }
-    FakeResponse secondary = FakeResponse.json(status, Renderer.error(status, "You have exceeded a secondary rate "
+    RouteResponse secondary = RouteResponse.json(status, Renderer.error(status, "You have exceeded a secondary rate "
             + "limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, "
             + "please include the request ID 0000:0000:0000000:0000000:00000000.",
             "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"))
@@ -449,12 +449,12 @@ public final class GitHubFake extends FakeBackend {
 
   private void route(String method, String template, RouteHandler handler) {
     on(method, template, req -> {
-      FakeResponse refused = authorize(req);
+      RouteResponse refused = authorize(req);
       return refused != null ? refused : handler.handle(req);
     });
   }
 
-  private FakeResponse authorize(FakeRequest req) {
+  private RouteResponse authorize(RouteRequest req) {
     if (req.header("User-Agent").map(String::isBlank).orElse(true)) {
       // docs.github.com/en/rest/using-the-rest-api/getting-started-with-the-rest-api#user-agent
       return errorResponse(403, "Request forbidden by administrative rules. Please make sure your request has a "
@@ -472,12 +472,12 @@ public final class GitHubFake extends FakeBackend {
     return null;
   }
 
-  private FakeResponse withRepo(FakeRequest req, Function<Repo, FakeResponse> then) {
+  private RouteResponse withRepo(RouteRequest req, Function<Repo, RouteResponse> then) {
     Repo r = find(req.pathParam("owner") + "/" + req.pathParam("repo"));
     return r == null ? errorResponse(404, "Not Found") : then.apply(r);
   }
 
-  private FakeResponse withHook(FakeRequest req, BiFunction<Repo, Hook, FakeResponse> then) {
+  private RouteResponse withHook(RouteRequest req, BiFunction<Repo, Hook, RouteResponse> then) {
     return withRepo(req, r -> {
       Hook h;
       try {
@@ -491,7 +491,7 @@ public final class GitHubFake extends FakeBackend {
 
   // ------------------------------------------------------------------------------------ repositories
 
-  private FakeResponse generate(FakeRequest req) {
+  private RouteResponse generate(RouteRequest req) {
     Repo template = find(req.pathParam("template_owner") + "/" + req.pathParam("template_repo"));
     if (template == null) {
       return errorResponse(404, "Not Found");
@@ -499,23 +499,23 @@ public final class GitHubFake extends FakeBackend {
     JsonNode body = req.json();
     String requested = body.path("name").asText("");
     if (requested.isEmpty()) {
-      return FakeResponse.json(422, Renderer.validationError("Repository creation failed.", "Repository",
+      return RouteResponse.json(422, Renderer.validationError("Repository creation failed.", "Repository",
           "missing_field", "name", null, GENERATE_DOCS));
     }
     if (!template.isTemplate) {
       // GitHub's exact words for a repository that is not a template are not documented (unverified)
-      return FakeResponse.json(422, Renderer.validationError("Repository creation failed.", "Repository", "custom",
+      return RouteResponse.json(422, Renderer.validationError("Repository creation failed.", "Repository", "custom",
           "template_repository", template.fullName() + " is not a template repository", GENERATE_DOCS));
     }
     String name = INVALID_NAME_CHARS.matcher(requested).replaceAll("-");
     if (name.length() > 100) {
       // the error gitenberg-dev/gitberg#19 quotes
-      return FakeResponse.json(422, Renderer.validationError("Repository creation failed.", "Repository", "custom",
+      return RouteResponse.json(422, Renderer.validationError("Repository creation failed.", "Repository", "custom",
           "name", "name is too long (maximum is 100 characters)", GENERATE_DOCS));
     }
     String owner = body.path("owner").asText(USER);
     if (find(owner + "/" + name) != null) {
-      return FakeResponse.json(422, Renderer.validationError("Repository creation failed.", "Repository", "custom",
+      return RouteResponse.json(422, Renderer.validationError("Repository creation failed.", "Repository", "custom",
           "name", "name already exists on this account", GENERATE_DOCS));
     }
     JsonNode description = body.get("description");
@@ -528,11 +528,11 @@ public final class GitHubFake extends FakeBackend {
     if (generationReads == 0) {
       materialise(r);
     }
-    return FakeResponse.json(201, render(r))
+    return RouteResponse.json(201, render(r))
         .withHeader("Location", Renderer.API + "/repos/" + r.fullName());
   }
 
-  private FakeResponse updateRepo(FakeRequest req, Repo r) {
+  private RouteResponse updateRepo(RouteRequest req, Repo r) {
     JsonNode body = req.json();
     if (body.has("description")) {
       r.description = body.get("description").isNull() ? null : body.get("description").asText();
@@ -541,15 +541,15 @@ public final class GitHubFake extends FakeBackend {
       r.isPrivate = body.get("private").asBoolean();
     }
     r.updatedAt = clock.instant();
-    return FakeResponse.json(200, render(r));
+    return RouteResponse.json(200, render(r));
   }
 
-  private FakeResponse deleteRepo(Repo r) {
+  private RouteResponse deleteRepo(Repo r) {
     repos.remove(key(r.fullName()));
-    return FakeResponse.empty(204);
+    return RouteResponse.empty(204);
   }
 
-  private FakeResponse branch(FakeRequest req, Repo r) {
+  private RouteResponse branch(RouteRequest req, Repo r) {
     String branch = req.pathParam("branch");
     if (r.pendingCommit != null && branch.equals(r.defaultBranch)) {
       if (r.pendingReads > 0) {
@@ -559,10 +559,10 @@ public final class GitHubFake extends FakeBackend {
       materialise(r);
     }
     Commit head = r.head(branch);
-    return head == null ? errorResponse(404, "Branch not found") : FakeResponse.json(200, Renderer.branch(r, branch, head));
+    return head == null ? errorResponse(404, "Branch not found") : RouteResponse.json(200, Renderer.branch(r, branch, head));
   }
 
-  private FakeResponse replaceTopics(FakeRequest req, Repo r) {
+  private RouteResponse replaceTopics(RouteRequest req, Repo r) {
     List<String> names = new ArrayList<>();
     req.json().path("names").forEach(n -> names.add(n.asText().toLowerCase(Locale.ROOT)));
     List<String> errors = new ArrayList<>();
@@ -580,24 +580,24 @@ public final class GitHubFake extends FakeBackend {
       ArrayNode list = e.putArray("errors");
       errors.forEach(list::add);
       e.put("documentation_url", "https://docs.github.com/rest/repos/repos#replace-all-repository-topics");
-      return FakeResponse.json(422, e);
+      return RouteResponse.json(422, e);
     }
     r.topics = new ArrayList<>(names.stream().distinct().toList());
     ObjectNode out = newObject();
     ArrayNode list = out.putArray("names");
     r.topics.forEach(list::add);
-    return FakeResponse.json(200, out);
+    return RouteResponse.json(200, out);
   }
 
   // ------------------------------------------------------------------------------------ hooks
 
-  private FakeResponse listHooks(FakeRequest req, Repo r) {
+  private RouteResponse listHooks(RouteRequest req, Repo r) {
     int perPage = Math.max(1, Math.min(100, req.query("per_page").map(Integer::parseInt).orElse(30)));
     int page = Math.max(1, req.query("page").map(Integer::parseInt).orElse(1));
     List<Hook> all = List.copyOf(r.hooks.values());
     ArrayNode out = json().createArrayNode();
     all.stream().skip((long) (page - 1) * perPage).limit(perPage).forEach(h -> out.add(Renderer.hook(r, h)));
-    FakeResponse resp = FakeResponse.json(200, out);
+    RouteResponse resp = RouteResponse.json(200, out);
     if ((long) page * perPage < all.size()) {
       resp = resp.withHeader("Link", "<" + Renderer.API + "/repos/" + r.fullName() + "/hooks?per_page=" + perPage
           + "&page=" + (page + 1) + ">; rel=\"next\"");
@@ -605,7 +605,7 @@ public final class GitHubFake extends FakeBackend {
     return resp;
   }
 
-  private FakeResponse createHook(FakeRequest req, Repo r) {
+  private RouteResponse createHook(RouteRequest req, Repo r) {
     JsonNode body = req.json();
     if (body.has("name") && !"web".equals(body.get("name").asText())) {
       return hookInvalid("Name must be 'web'");
@@ -629,11 +629,11 @@ public final class GitHubFake extends FakeBackend {
     if (h.active) {
       ping(r, h);
     }
-    return FakeResponse.json(201, Renderer.hook(r, h))
+    return RouteResponse.json(201, Renderer.hook(r, h))
         .withHeader("Location", Renderer.API + "/repos/" + r.fullName() + "/hooks/" + h.id);
   }
 
-  private FakeResponse updateHook(FakeRequest req, Repo r, Hook h) {
+  private RouteResponse updateHook(RouteRequest req, Repo r, Hook h) {
     JsonNode body = req.json();
     if (body.has("config")) {
       // the configuration is replaced as a whole: one sent without "secret" leaves the hook without a secret
@@ -664,14 +664,14 @@ public final class GitHubFake extends FakeBackend {
       h.active = body.get("active").asBoolean();
     }
     h.updatedAt = clock.instant();
-    return FakeResponse.json(200, Renderer.hook(r, h));
+    return RouteResponse.json(200, Renderer.hook(r, h));
   }
 
-  private FakeResponse hookInvalid(String message) {
+  private RouteResponse hookInvalid(String message) {
     ObjectNode e = newObject().put("message", "Validation Failed");
     e.putArray("errors").addObject().put("resource", "Hook").put("code", "custom").put("message", message);
     e.put("documentation_url", HOOK_DOCS).put("status", "422");
-    return FakeResponse.json(422, e);
+    return RouteResponse.json(422, e);
   }
 
   // ------------------------------------------------------------------------------------ deliveries

@@ -3,9 +3,9 @@ package dev.tenantwright.testkit.incus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tenantwright.testkit.FakeBackend;
-import dev.tenantwright.testkit.FakeRequest;
-import dev.tenantwright.testkit.FakeResponse;
+import dev.tenantwright.testkit.BackendFake;
+import dev.tenantwright.testkit.RouteRequest;
+import dev.tenantwright.testkit.RouteResponse;
 import dev.tenantwright.testkit.OpenApiContract;
 import dev.tenantwright.testkit.RouteHandler;
 import dev.tenantwright.testkit.SpecPatch;
@@ -74,7 +74,7 @@ import java.util.regex.Pattern;
  * try (IncusFake incus = new IncusFake()) {
  *   Map<String, Object> config = Map.of("url", incus.baseUrl());
  *   // run the plugin with pluginConfig("incus", config) ...
- *   assertThat(incus.instance("default", "acme-demo-erp")).get().extracting(FakeInstance::status).isEqualTo("Running");
+ *   assertThat(incus.instance("default", "acme-demo-erp")).get().extracting(InstanceView::status).isEqualTo("Running");
  *   incus.assertNothingLeaked();
  *   incus.assertContractRespected();
  * }
@@ -83,7 +83,7 @@ import java.util.regex.Pattern;
  * <p>Thread-safe: handlers run one at a time under the fake's monitor and every public method is
  * synchronized.
  */
-public final class IncusFake extends FakeBackend {
+public final class IncusFake extends BackendFake {
 
   /** The class-path location of the reduced Incus REST document the fake validates against. */
   public static final String SPEC_RESOURCE = "/dev/tenantwright/testkit/specs/incus/incus-rest-api.json";
@@ -440,14 +440,14 @@ public final class IncusFake extends FakeBackend {
   // ------------------------------------------------------------------------------------------ views
 
   /** A copy of the instance, if it exists. */
-  public synchronized Optional<FakeInstance> instance(String project, String name) {
+  public synchronized Optional<InstanceView> instance(String project, String name) {
     Inst inst = instances.get(key(project, name));
     return inst == null ? Optional.empty() : Optional.of(inst.view());
   }
 
   /** Copies of every instance in every project. */
-  public synchronized List<FakeInstance> instances() {
-    List<FakeInstance> out = new ArrayList<>();
+  public synchronized List<InstanceView> instances() {
+    List<InstanceView> out = new ArrayList<>();
     instances.values().forEach(i -> out.add(i.view()));
     return out;
   }
@@ -494,16 +494,16 @@ public final class IncusFake extends FakeBackend {
 
   /** Incus's error envelope. */
   @Override
-  protected FakeResponse errorResponse(int status, String message) {
+  protected RouteResponse errorResponse(int status, String message) {
     ObjectNode body = newObject().put("type", "error").put("status", "").put("status_code", 0).put("operation", "")
         .put("error_code", status).put("error", message);
     body.putNull("metadata");
-    return FakeResponse.json(status, body);
+    return RouteResponse.json(status, body);
   }
 
   // ------------------------------------------------------------------------------------------ instances
 
-  private FakeResponse listInstances(FakeRequest req) {
+  private RouteResponse listInstances(RouteRequest req) {
     boolean all = req.query("all-projects").map(Boolean::parseBoolean).orElse(false);
     String project = project(req);
     if (!all && !projects.containsKey(project)) {
@@ -523,7 +523,7 @@ public final class IncusFake extends FakeBackend {
     return sync(list);
   }
 
-  private FakeResponse createInstance(FakeRequest req) {
+  private RouteResponse createInstance(RouteRequest req) {
     String project = project(req);
     if (!projects.containsKey(project)) {
       return projectNotFound(project);
@@ -631,7 +631,7 @@ public final class IncusFake extends FakeBackend {
     return accepted(op);
   }
 
-  private FakeResponse putInstance(FakeRequest req) {
+  private RouteResponse putInstance(RouteRequest req) {
     Inst inst = require(req);
     JsonNode body = req.json();
     String restore = body.path("restore").asText("");
@@ -665,7 +665,7 @@ public final class IncusFake extends FakeBackend {
     // A full update: the ETag is checked before anything else (cmd/incusd/instance_put.go instancePut:
     // localUtil.EtagCheck(r, inst.ETag()) -> response.PreconditionFailed), then the driver's Update runs in an
     // operation and replaces config, devices and profiles as given.
-    FakeResponse stale = checkEtag(req, inst);
+    RouteResponse stale = checkEtag(req, inst);
     if (stale != null) {
       return stale;
     }
@@ -699,9 +699,9 @@ public final class IncusFake extends FakeBackend {
    * change) pass through {@code response.SmartError} and answer 500 with the text, and nothing changes (the
    * update reverts itself).
    */
-  private FakeResponse patchInstance(FakeRequest req) {
+  private RouteResponse patchInstance(RouteRequest req) {
     Inst inst = require(req);
-    FakeResponse stale = checkEtag(req, inst);
+    RouteResponse stale = checkEtag(req, inst);
     if (stale != null) {
       return stale;
     }
@@ -789,7 +789,7 @@ public final class IncusFake extends FakeBackend {
   }
 
   /** 412 when the request's {@code If-Match} names another ETag (internal/server/util/http.go EtagCheck). */
-  private FakeResponse checkEtag(FakeRequest req, Inst inst) {
+  private RouteResponse checkEtag(RouteRequest req, Inst inst) {
     Optional<String> match = req.header("If-Match").map(m -> m.replace("\"", "")).filter(m -> !m.isEmpty());
     String current = etag(inst);
     if (match.isPresent() && !match.get().equals(current)) {
@@ -798,7 +798,7 @@ public final class IncusFake extends FakeBackend {
     return null;
   }
 
-  private FakeResponse deleteInstance(FakeRequest req) {
+  private RouteResponse deleteInstance(RouteRequest req) {
     String project = project(req);
     Inst inst = instances.get(key(project, req.pathParam("name")));
     if (inst == null) {
@@ -820,7 +820,7 @@ public final class IncusFake extends FakeBackend {
     return accepted(op);
   }
 
-  private FakeResponse changeState(FakeRequest req) {
+  private RouteResponse changeState(RouteRequest req) {
     Inst inst = require(req);
     JsonNode body = req.json();
     String action = body.path("action").asText("");
@@ -888,7 +888,7 @@ public final class IncusFake extends FakeBackend {
     return accepted(op);
   }
 
-  private FakeResponse exec(FakeRequest req) {
+  private RouteResponse exec(RouteRequest req) {
     Inst inst = require(req);
     JsonNode body = req.json();
     boolean record = body.path("record-output").asBoolean(false);
@@ -948,16 +948,16 @@ public final class IncusFake extends FakeBackend {
     return accepted(op);
   }
 
-  private FakeResponse readLog(FakeRequest req) {
+  private RouteResponse readLog(RouteRequest req) {
     Inst inst = require(req);
     String content = inst.logs.get(req.pathParam("filename"));
     if (content == null) {
       return errorResponse(404, "Not found");
     }
-    return FakeResponse.text(200, "application/octet-stream", content);
+    return RouteResponse.text(200, "application/octet-stream", content);
   }
 
-  private FakeResponse deleteLog(FakeRequest req) {
+  private RouteResponse deleteLog(RouteRequest req) {
     Inst inst = require(req);
     if (inst.logs.remove(req.pathParam("filename")) == null) {
       return errorResponse(404, "Not found");
@@ -965,7 +965,7 @@ public final class IncusFake extends FakeBackend {
     return emptySync(200);
   }
 
-  private FakeResponse listSnapshots(FakeRequest req) {
+  private RouteResponse listSnapshots(RouteRequest req) {
     Inst inst = require(req);
     boolean recursive = req.query("recursion").map(r -> !r.equals("0")).orElse(false);
     ArrayNode list = json().createArrayNode();
@@ -979,7 +979,7 @@ public final class IncusFake extends FakeBackend {
     return sync(list);
   }
 
-  private FakeResponse createSnapshot(FakeRequest req) {
+  private RouteResponse createSnapshot(RouteRequest req) {
     Inst inst = require(req);
     JsonNode body = req.json();
     String name = body.path("name").asText("");
@@ -1003,7 +1003,7 @@ public final class IncusFake extends FakeBackend {
     return accepted(op);
   }
 
-  private FakeResponse deleteSnapshot(FakeRequest req) {
+  private RouteResponse deleteSnapshot(RouteRequest req) {
     Inst inst = require(req);
     String name = req.pathParam("snapshot");
     if (!inst.snapshots.containsKey(name)) {
@@ -1018,7 +1018,7 @@ public final class IncusFake extends FakeBackend {
 
   // ------------------------------------------------------------------------------------------ projects
 
-  private FakeResponse createProject(FakeRequest req) {
+  private RouteResponse createProject(RouteRequest req) {
     JsonNode body = req.json();
     String name = body.path("name").asText("");
     if (name.isEmpty()) {
@@ -1052,7 +1052,7 @@ public final class IncusFake extends FakeBackend {
     }
   }
 
-  private FakeResponse deleteProject(FakeRequest req) {
+  private RouteResponse deleteProject(RouteRequest req) {
     String name = req.pathParam("name");
     if (!projects.containsKey(name)) {
       return errorResponse(404, "Project not found");
@@ -1072,7 +1072,7 @@ public final class IncusFake extends FakeBackend {
 
   // ------------------------------------------------------------------------------------------ profiles
 
-  private FakeResponse getProfile(FakeRequest req) {
+  private RouteResponse getProfile(RouteRequest req) {
     String project = project(req);
     if (!projects.containsKey(project)) {
       return projectNotFound(project);
@@ -1112,7 +1112,7 @@ public final class IncusFake extends FakeBackend {
    * recursion Incus answers the same map with operation objects, not the list its document declares; the
    * fake serves only the URL form.)
    */
-  private FakeResponse listOperations(FakeRequest req) {
+  private RouteResponse listOperations(RouteRequest req) {
     boolean all = req.query("all-projects").map(Boolean::parseBoolean).orElse(false);
     String project = project(req);
     forgetOldOperations();
@@ -1128,7 +1128,7 @@ public final class IncusFake extends FakeBackend {
     return sync(byStatus);
   }
 
-  private FakeResponse waitOperation(FakeRequest req) {
+  private RouteResponse waitOperation(RouteRequest req) {
     String timeout = req.query("timeout").orElse("-1");
     try {
       Integer.parseInt(timeout);
@@ -1147,8 +1147,8 @@ public final class IncusFake extends FakeBackend {
       return sync(opJson(op, false));
     }
     if (op.failed() && errorEnvelopeWaits) {
-      FakeResponse error = errorResponse(op.errorCode, op.err);
-      return FakeResponse.json(200, readTree(error.body()));
+      RouteResponse error = errorResponse(op.errorCode, op.err);
+      return RouteResponse.json(200, readTree(error.body()));
     }
     return sync(opJson(op, true));
   }
@@ -1219,14 +1219,14 @@ public final class IncusFake extends FakeBackend {
     return o;
   }
 
-  private FakeResponse accepted(Op op) {
+  private RouteResponse accepted(Op op) {
     ObjectNode body = newObject().put("type", "async").put("status", "Operation created").put("status_code", 100)
         .put("operation", "/1.0/operations/" + op.id).put("error_code", 0).put("error", "");
     body.set("metadata", opJson(op, false));
     if (op.pollsLeft == 0 && op.finishedAt == null) {
       finish(op);
     }
-    return FakeResponse.json(202, body).withHeader("Location", "/1.0/operations/" + op.id);
+    return RouteResponse.json(202, body).withHeader("Location", "/1.0/operations/" + op.id);
   }
 
   // ------------------------------------------------------------------------------------------ JSON
@@ -1305,18 +1305,18 @@ public final class IncusFake extends FakeBackend {
     return p;
   }
 
-  private FakeResponse sync(JsonNode metadata) {
+  private RouteResponse sync(JsonNode metadata) {
     ObjectNode body = newObject().put("type", "sync").put("status", "Success").put("status_code", 200)
         .put("operation", "").put("error_code", 0).put("error", "");
     body.set("metadata", metadata);
-    return FakeResponse.json(200, body);
+    return RouteResponse.json(200, body);
   }
 
-  private FakeResponse emptySync(int status) {
+  private RouteResponse emptySync(int status) {
     ObjectNode body = newObject().put("type", "sync").put("status", "Success").put("status_code", 200)
         .put("operation", "").put("error_code", 0).put("error", "");
     body.putObject("metadata");
-    return FakeResponse.json(status, body);
+    return RouteResponse.json(status, body);
   }
 
   private JsonNode readTree(String text) {
@@ -1349,7 +1349,7 @@ public final class IncusFake extends FakeBackend {
     profiles.put("default", own);
   }
 
-  private Inst require(FakeRequest req) {
+  private Inst require(RouteRequest req) {
     String project = project(req);
     Inst inst = instances.get(key(project, req.pathParam("name")));
     if (inst == null) {
@@ -1367,15 +1367,15 @@ public final class IncusFake extends FakeBackend {
     }
   }
 
-  private static String project(FakeRequest req) {
+  private static String project(RouteRequest req) {
     return req.query("project").filter(p -> !p.isEmpty()).orElse("default");
   }
 
-  private FakeResponse projectNotFound(String project) {
+  private RouteResponse projectNotFound(String project) {
     return errorResponse(404, "Failed to fetch project \"" + project + "\": Project not found");
   }
 
-  private FakeResponse snapshotNotFound(Inst inst, String name) {
+  private RouteResponse snapshotNotFound(Inst inst, String name) {
     return errorResponse(404, "Failed to fetch snapshot \"" + name + "\" of instance \"" + inst.name
         + "\" in project \"" + inst.project + "\": Instance_snapshot not found");
   }
@@ -1718,8 +1718,8 @@ public final class IncusFake extends FakeBackend {
           new LinkedHashMap<>(files), Instant.now());
     }
 
-    FakeInstance view() {
-      return new FakeInstance(project, name, status, Map.copyOf(config), copyOfDevices(devices), List.copyOf(profiles),
+    InstanceView view() {
+      return new InstanceView(project, name, status, Map.copyOf(config), copyOfDevices(devices), List.copyOf(profiles),
           List.copyOf(snapshots.keySet()), Map.copyOf(files), ipv4);
     }
 

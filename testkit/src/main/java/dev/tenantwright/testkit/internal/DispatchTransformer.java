@@ -6,7 +6,7 @@ import com.github.tomakehurst.wiremock.http.HttpHeader;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.tenantwright.testkit.FakeResponse;
+import dev.tenantwright.testkit.RouteResponse;
 import dev.tenantwright.testkit.RecordedCall;
 import dev.tenantwright.testkit.RouteHandler;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The WireMock extension that turns every request a fake receives into a call of its Java router: it
  * counts the call, applies the injected faults before and after the handler, runs the handler (and the
- * fake's after-call hook) and renders its {@code FakeResponse}.
+ * fake's after-call hook) and renders its {@code RouteResponse}.
  *
  * <p>One instance per fake; thread-safe (handlers are serialised on the fake's lock, faults on the fault
  * book's). Delays wait on the fake's close latch, so closing the fake releases every held call at once.
@@ -44,10 +44,10 @@ public final class DispatchTransformer implements ResponseDefinitionTransformerV
     String name();
 
     /** The backend's error body for a status. */
-    FakeResponse error(int status, String message);
+    RouteResponse error(int status, String message);
 
     /** The backend's 429 answer, {@code Retry-After} included. */
-    FakeResponse rateLimited(Duration retryAfter);
+    RouteResponse rateLimited(Duration retryAfter);
 
     /** The monitor handlers run under. */
     Object lock();
@@ -129,7 +129,7 @@ public final class DispatchTransformer implements ResponseDefinitionTransformerV
     if (terminal != null && !terminal.spec().afterHandler()) {
       outcome = strike(terminal.spec(), null);
     } else {
-      FakeResponse answer;
+      RouteResponse answer;
       boolean own = false;
       if (match.isPresent()) {
         HttpFakeRequest request = new HttpFakeRequest(method, path, match.get().params(),
@@ -158,10 +158,10 @@ public final class DispatchTransformer implements ResponseDefinitionTransformerV
     return render(outcome);
   }
 
-  private record Outcome(FakeResponse response, boolean reset, boolean validateResponse) {}
+  private record Outcome(RouteResponse response, boolean reset, boolean validateResponse) {}
 
   /** Applies a terminal fault; {@code answer} is the handler's answer when it already ran. */
-  private Outcome strike(HttpFaultSpec fault, FakeResponse answer) {
+  private Outcome strike(HttpFaultSpec fault, RouteResponse answer) {
     return switch (fault.kind()) {
       case STATUS -> new Outcome(hooks.error(fault.status(), "injected fault: status " + fault.status()), false, false);
       case RATE_LIMITED -> new Outcome(hooks.rateLimited(fault.retryAfter()), false, false);
@@ -176,9 +176,9 @@ public final class DispatchTransformer implements ResponseDefinitionTransformerV
     };
   }
 
-  private FakeResponse invoke(Router.Match<RouteHandler> match, HttpFakeRequest request) {
+  private RouteResponse invoke(Router.Match<RouteHandler> match, HttpFakeRequest request) {
     try {
-      FakeResponse r;
+      RouteResponse r;
       synchronized (hooks.lock()) {
         r = match.route().handler().handle(request);
         hooks.afterCall();
@@ -202,7 +202,7 @@ public final class DispatchTransformer implements ResponseDefinitionTransformerV
           .withTransformerParameter(VALIDATE_RESPONSE, false)
           .build();
     }
-    FakeResponse r = outcome.response;
+    RouteResponse r = outcome.response;
     ResponseDefinitionBuilder b = ResponseDefinitionBuilder.responseDefinition().withStatus(r.status());
     r.headers().forEach((name, values) -> b.withHeader(name, values.toArray(new String[0])));
     b.withBody(r.body().getBytes(StandardCharsets.UTF_8));

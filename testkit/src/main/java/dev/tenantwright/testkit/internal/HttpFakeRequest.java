@@ -3,15 +3,15 @@ package dev.tenantwright.testkit.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import dev.tenantwright.testkit.FakeRequest;
+import dev.tenantwright.testkit.RouteRequest;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** The {@link FakeRequest} handed to route handlers; immutable. */
-public final class HttpFakeRequest implements FakeRequest {
+/** The {@link RouteRequest} handed to route handlers; immutable. */
+public final class HttpFakeRequest implements RouteRequest {
 
   private final String method;
   private final String path;

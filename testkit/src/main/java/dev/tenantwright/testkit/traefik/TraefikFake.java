@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.tenantwright.testkit.FakeBackend;
-import dev.tenantwright.testkit.FakeRequest;
-import dev.tenantwright.testkit.FakeResponse;
+import dev.tenantwright.testkit.BackendFake;
+import dev.tenantwright.testkit.RouteRequest;
+import dev.tenantwright.testkit.RouteResponse;
 import dev.tenantwright.testkit.RouteHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * {@code text/plain}, as Traefik's {@code http.Error} does.
  *
  * <p>{@link #liveObjects()} lists every file in the directory, so a leftover route file or temporary file
- * is a leak. Thread-safe, like every {@link FakeBackend}.
+ * is a leak. Thread-safe, like every {@link BackendFake}.
  *
  * <pre>{@code
  * try (TraefikFake traefik = new TraefikFake(dynamicDir).reloadAfterCalls(2)) {
@@ -77,7 +77,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class TraefikFake extends FakeBackend {
+public final class TraefikFake extends BackendFake {
 
   private static final Logger LOG = LoggerFactory.getLogger(TraefikFake.class);
   private static final ObjectMapper YAML = new YAMLMapper();
@@ -119,9 +119,9 @@ public final class TraefikFake extends FakeBackend {
     on("GET", "/api/entrypoints", apiCall(req -> {
       ArrayNode out = json().createArrayNode();
       entryPoints.forEach(e -> out.addObject().put("name", e).put("address", e.equals("web") ? ":80" : ":443"));
-      return FakeResponse.json(200, out);
+      return RouteResponse.json(200, out);
     }));
-    on("GET", "/api/version", apiCall(req -> FakeResponse.json(200,
+    on("GET", "/api/version", apiCall(req -> RouteResponse.json(200,
         Map.of("Version", "3.7.0", "Codename", "fake", "startDate", "2026-01-01T00:00:00Z"))));
   }
 
@@ -251,9 +251,9 @@ public final class TraefikFake extends FakeBackend {
 
   /** Traefik's error shape: a JSON body sent as {@code text/plain}. */
   @Override
-  protected FakeResponse errorResponse(int status, String message) {
+  protected RouteResponse errorResponse(int status, String message) {
     ObjectNode body = newObject().put("message", message);
-    return FakeResponse.text(status, "text/plain; charset=utf-8", body.toString() + "\n");
+    return RouteResponse.text(status, "text/plain; charset=utf-8", body.toString() + "\n");
   }
 
   // ------------------------------------------------------------------------------------------------ handlers
@@ -262,7 +262,7 @@ public final class TraefikFake extends FakeBackend {
   private RouteHandler apiCall(RouteHandler handler) {
     return req -> {
       if (basicAuth != null && !basicAuth.equals(req.header("Authorization").orElse(""))) {
-        return FakeResponse.text(401, "text/plain; charset=utf-8", "401 Unauthorized\n")
+        return RouteResponse.text(401, "text/plain; charset=utf-8", "401 Unauthorized\n")
             .withHeader("WWW-Authenticate", "Basic realm=\"traefik\"");
       }
       refresh(true);
@@ -270,16 +270,16 @@ public final class TraefikFake extends FakeBackend {
     };
   }
 
-  private FakeResponse one(String kind, String name) {
+  private RouteResponse one(String kind, String name) {
     JsonNode node = switch (kind) {
       case "router" -> routerJson(name);
       case "service" -> serviceJson(name);
       default -> middlewareJson(name);
     };
-    return node == null ? errorResponse(404, kind + " not found: " + name) : FakeResponse.json(200, node);
+    return node == null ? errorResponse(404, kind + " not found: " + name) : RouteResponse.json(200, node);
   }
 
-  private FakeResponse list(FakeRequest req, String kind) {
+  private RouteResponse list(RouteRequest req, String kind) {
     Map<String, Entry> source = switch (kind) {
       case "routers" -> active.routers;
       case "services" -> active.services;
@@ -306,10 +306,10 @@ public final class TraefikFake extends FakeBackend {
     ArrayNode out = json().createArrayNode();
     items.subList(from, to).forEach(out::add);
     String next = to < items.size() ? Integer.toString(page + 1) : "1";
-    return FakeResponse.json(200, out).withHeader("X-Next-Page", next);
+    return RouteResponse.json(200, out).withHeader("X-Next-Page", next);
   }
 
-  private FakeResponse overview() {
+  private RouteResponse overview() {
     ObjectNode o = newObject();
     ObjectNode http = o.putObject("http");
     for (String kind : List.of("routers", "services", "middlewares")) {
@@ -330,7 +330,7 @@ public final class TraefikFake extends FakeBackend {
       counts.put("total", total).put("warnings", warnings).put("errors", errors);
     }
     o.putArray("providers").add("File");
-    return FakeResponse.json(200, o);
+    return RouteResponse.json(200, o);
   }
 
   // ------------------------------------------------------------------------------------------------ views

@@ -3,9 +3,9 @@ package dev.tenantwright.testkit.vercel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tenantwright.testkit.FakeBackend;
-import dev.tenantwright.testkit.FakeRequest;
-import dev.tenantwright.testkit.FakeResponse;
+import dev.tenantwright.testkit.BackendFake;
+import dev.tenantwright.testkit.RouteRequest;
+import dev.tenantwright.testkit.RouteResponse;
 import dev.tenantwright.testkit.OpenApiContract;
 import dev.tenantwright.testkit.RouteHandler;
 import dev.tenantwright.testkit.SpecReducer;
@@ -76,7 +76,7 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  */
-public final class VercelFake extends FakeBackend {
+public final class VercelFake extends BackendFake {
 
   /** The bearer token the fake accepts unless told otherwise. */
   public static final String TOKEN = "vercel-test-token";
@@ -170,7 +170,7 @@ public final class VercelFake extends FakeBackend {
     route("POST", "/v11/projects", this::createProject);
     route("GET", "/v9/projects/{idOrName}", req -> withProject(req, p -> {
       advancePromotion(p);
-      return FakeResponse.json(200, render(p));
+      return RouteResponse.json(200, render(p));
     }));
     route("DELETE", "/v9/projects/{idOrName}", this::deleteProject);
     route("GET", "/v10/projects/{idOrName}/env", req -> withProject(req, this::listEnv));
@@ -513,14 +513,14 @@ public final class VercelFake extends FakeBackend {
   }
 
   @Override
-  protected FakeResponse rateLimitedResponse(Duration retryAfter) {
+  protected RouteResponse rateLimitedResponse(Duration retryAfter) {
     long seconds = (retryAfter.toMillis() + 999) / 1000;
     long reset = clock.instant().plus(retryAfter).getEpochSecond();
     ObjectNode body = newObject();
     ObjectNode error = body.putObject("error").put("code", "rate_limited")
         .put("message", "Rate limit exceeded. Try again in " + seconds + " seconds.");
     error.putObject("limit").put("remaining", 0).put("reset", reset).put("resetMs", reset * 1000).put("total", 100);
-    return FakeResponse.json(429, body)
+    return RouteResponse.json(429, body)
         .withHeader("Retry-After", Long.toString(seconds))
         .withHeader("X-RateLimit-Limit", "100")
         .withHeader("X-RateLimit-Remaining", "0")
@@ -531,12 +531,12 @@ public final class VercelFake extends FakeBackend {
 
   private void route(String method, String template, RouteHandler handler) {
     on(method, template, req -> {
-      FakeResponse refused = authorize(req);
+      RouteResponse refused = authorize(req);
       return refused != null ? refused : handler.handle(req);
     });
   }
 
-  private FakeResponse authorize(FakeRequest req) {
+  private RouteResponse authorize(RouteRequest req) {
     String auth = req.header("Authorization").orElse("");
     if (!auth.equals("Bearer " + token)) {
       return error(403, "forbidden", "Not authorized");
@@ -547,14 +547,14 @@ public final class VercelFake extends FakeBackend {
     return null;
   }
 
-  private FakeResponse withProject(FakeRequest req, Function<Project, FakeResponse> then) {
+  private RouteResponse withProject(RouteRequest req, Function<Project, RouteResponse> then) {
     Project p = find(req.pathParam("idOrName"));
     return p == null ? error(404, "not_found", "Project not found") : then.apply(p);
   }
 
   // ------------------------------------------------------------------------------------ projects
 
-  private FakeResponse createProject(FakeRequest req) {
+  private RouteResponse createProject(RouteRequest req) {
     JsonNode body = req.json();
     String name = body.path("name").asText("");
     if (name.isEmpty() || name.length() > 100 || !name.equals(name.toLowerCase(Locale.ROOT)) || name.contains("---")) {
@@ -573,29 +573,29 @@ public final class VercelFake extends FakeBackend {
       p.env.add(newEnv(v.path("key").asText(), v.path("value").asText(), v.path("type").asText("encrypted"),
           targets(v.path("target")), text(v, "gitBranch"), null));
     }
-    return FakeResponse.json(200, render(p));
+    return RouteResponse.json(200, render(p));
   }
 
-  private FakeResponse deleteProject(FakeRequest req) {
+  private RouteResponse deleteProject(RouteRequest req) {
     Project p = find(req.pathParam("idOrName"));
     if (p == null) {
       return error(404, "not_found", "Project not found");
     }
     projects.remove(p.id);
     deployments.values().removeIf(d -> d.projectId.equals(p.id));
-    return FakeResponse.empty(204);
+    return RouteResponse.empty(204);
   }
 
   // ------------------------------------------------------------------------------------ environment variables
 
-  private FakeResponse listEnv(Project p) {
+  private RouteResponse listEnv(Project p) {
     ObjectNode body = newObject();
     ArrayNode envs = body.putArray("envs");
     p.env.forEach(e -> envs.add(render(e)));
-    return FakeResponse.json(200, body);
+    return RouteResponse.json(200, body);
   }
 
-  private FakeResponse upsertEnv(FakeRequest req, Project p) {
+  private RouteResponse upsertEnv(RouteRequest req, Project p) {
     JsonNode body = req.json();
     boolean upsert = req.query("upsert").map("true"::equals).orElse(false);
     boolean many = body.isArray();
@@ -639,7 +639,7 @@ public final class VercelFake extends FakeBackend {
     ObjectNode answer = newObject();
     answer.set("created", many ? created : created.get(0));
     answer.set("failed", failed);
-    return FakeResponse.json(201, answer);
+    return RouteResponse.json(201, answer);
   }
 
   private String refusal(Project p, JsonNode item, String key, List<String> target, boolean upsert) {
@@ -678,7 +678,7 @@ public final class VercelFake extends FakeBackend {
    * {@code GET /v1/projects/{idOrName}/env/{id}}: the one call that returns a variable's value decrypted
    * (vercel/sdk#25, #118: support advises reading each variable by id); a sensitive value is never returned.
    */
-  private FakeResponse getEnv(FakeRequest req, Project p) {
+  private RouteResponse getEnv(RouteRequest req, Project p) {
     String id = req.pathParam("id");
     Env e = p.env.stream().filter(x -> x.id.equals(id)).findFirst().orElse(null);
     if (e == null) {
@@ -699,10 +699,10 @@ public final class VercelFake extends FakeBackend {
     if (e.comment != null) {
       o.put("comment", e.comment);
     }
-    return FakeResponse.json(200, o);
+    return RouteResponse.json(200, o);
   }
 
-  private FakeResponse deleteEnv(FakeRequest req, Project p) {
+  private RouteResponse deleteEnv(RouteRequest req, Project p) {
     String id = req.pathParam("id");
     Env e = p.env.stream().filter(x -> x.id.equals(id)).findFirst().orElse(null);
     if (e == null) {
@@ -711,12 +711,12 @@ public final class VercelFake extends FakeBackend {
     p.env.remove(e);
     ArrayNode removed = json().createArrayNode();
     removed.add(render(e));
-    return FakeResponse.json(200, removed);
+    return RouteResponse.json(200, removed);
   }
 
   // ------------------------------------------------------------------------------------ domains
 
-  private FakeResponse addDomain(FakeRequest req, Project p) {
+  private RouteResponse addDomain(RouteRequest req, Project p) {
     String name = req.json().path("name").asText("").toLowerCase(Locale.ROOT);
     if (!DOMAIN.matcher(name).matches()) {
       return error(400, "invalid_domain", "The domain \"" + name + "\" is not valid");
@@ -731,22 +731,22 @@ public final class VercelFake extends FakeBackend {
     }
     Domain d = newDomain(name, p, !needVerification.contains(name));
     p.domains.put(name, d);
-    return FakeResponse.json(200, render(d));
+    return RouteResponse.json(200, render(d));
   }
 
-  private FakeResponse getDomain(FakeRequest req, Project p) {
+  private RouteResponse getDomain(RouteRequest req, Project p) {
     Domain d = p.domains.get(req.pathParam("domain"));
-    return d == null ? error(404, "not_found", "Project Domain not found") : FakeResponse.json(200, render(d));
+    return d == null ? error(404, "not_found", "Project Domain not found") : RouteResponse.json(200, render(d));
   }
 
-  private FakeResponse deleteDomain(FakeRequest req, Project p) {
+  private RouteResponse deleteDomain(RouteRequest req, Project p) {
     if (p.domains.remove(req.pathParam("domain")) == null) {
       return error(404, "not_found", "Project Domain not found");
     }
-    return FakeResponse.json(200, newObject());
+    return RouteResponse.json(200, newObject());
   }
 
-  private FakeResponse verifyDomain(FakeRequest req, Project p) {
+  private RouteResponse verifyDomain(RouteRequest req, Project p) {
     Domain d = p.domains.get(req.pathParam("domain"));
     if (d == null) {
       return error(400, "not_assigned", "Project domain is not assigned to project");
@@ -759,7 +759,7 @@ public final class VercelFake extends FakeBackend {
       }
       d.verified = true;
     }
-    return FakeResponse.json(200, render(d));
+    return RouteResponse.json(200, render(d));
   }
 
   private static String[] challenge(Domain d) {
@@ -768,7 +768,7 @@ public final class VercelFake extends FakeBackend {
 
   // ------------------------------------------------------------------------------------ deployments
 
-  private FakeResponse createDeployment(FakeRequest req) {
+  private RouteResponse createDeployment(RouteRequest req) {
     JsonNode body = req.json();
     String name = body.path("name").asText("");
     String projectRef = text(body, "project");
@@ -798,17 +798,17 @@ public final class VercelFake extends FakeBackend {
     Map<String, String> meta = new LinkedHashMap<>();
     body.path("meta").fields().forEachRemaining(e -> meta.put(e.getKey(), e.getValue().asText()));
     Deployment d = newDeployment(p, meta, text(body, "target"));
-    return FakeResponse.json(200, renderFull(d));
+    return RouteResponse.json(200, renderFull(d));
   }
 
-  private FakeResponse getDeployment(FakeRequest req) {
+  private RouteResponse getDeployment(RouteRequest req) {
     Deployment d = findDeployment(req.pathParam("idOrUrl"));
     if (d == null) {
       return error(404, "not_found", "The deployment was not found");
     }
     d.polls++;
     settleAlias(d);
-    return FakeResponse.json(200, renderPublic(d));
+    return RouteResponse.json(200, renderPublic(d));
   }
 
   /**
@@ -816,7 +816,7 @@ public final class VercelFake extends FakeBackend {
    * {@code until} (created before); {@code pagination.next} is the {@code createdAt} of the last item when
    * more remain, to pass as {@code until} for the next page.
    */
-  private FakeResponse listDeployments(FakeRequest req) {
+  private RouteResponse listDeployments(RouteRequest req) {
     Optional<String> projectRef = req.query("projectId");
     Project p = projectRef.map(this::find).orElse(null);
     Optional<String> target = req.query("target");
@@ -850,10 +850,10 @@ public final class VercelFake extends FakeBackend {
       pagination.putNull("next");
     }
     pagination.putNull("prev");
-    return FakeResponse.json(200, body);
+    return RouteResponse.json(200, body);
   }
 
-  private FakeResponse cancelDeployment(FakeRequest req) {
+  private RouteResponse cancelDeployment(RouteRequest req) {
     Deployment d = deployments.get(req.pathParam("id"));
     if (d == null) {
       return error(404, "not_found", "The deployment was not found");
@@ -863,10 +863,10 @@ public final class VercelFake extends FakeBackend {
       return error(400, "deployment_not_cancelable", "The deployment is " + s + " and cannot be canceled");
     }
     d.fixedState = "CANCELED";
-    return FakeResponse.json(200, renderFull(d));
+    return RouteResponse.json(200, renderFull(d));
   }
 
-  private FakeResponse deleteDeployment(FakeRequest req) {
+  private RouteResponse deleteDeployment(RouteRequest req) {
     Deployment d = deployments.remove(req.pathParam("id"));
     if (d == null) {
       return error(404, "not_found", "The deployment was not found");
@@ -876,7 +876,7 @@ public final class VercelFake extends FakeBackend {
       // nothing is aliased any more: the domains answer 404 DEPLOYMENT_NOT_FOUND until another is promoted
       p.productionId = null;
     }
-    return FakeResponse.json(200, newObject().put("uid", d.id).put("state", "DELETED"));
+    return RouteResponse.json(200, newObject().put("uid", d.id).put("state", "DELETED"));
   }
 
   private String state(Deployment d) {
@@ -937,7 +937,7 @@ public final class VercelFake extends FakeBackend {
    * The job is reported in the project's {@code lastAliasRequest} and completes on the second read of the
    * project; it also turns automatic assignment back on.
    */
-  private FakeResponse promote(FakeRequest req) {
+  private RouteResponse promote(RouteRequest req) {
     Project p = find(req.pathParam("projectId"));
     if (p == null) {
       return error(404, "not_found", "Project not found");
@@ -958,7 +958,7 @@ public final class VercelFake extends FakeBackend {
     r.requestedAt = now();
     r.status = d.id.equals(p.productionId) ? "skipped" : "pending";
     p.aliasRequest = r;
-    return FakeResponse.empty(202);
+    return RouteResponse.empty(202);
   }
 
   private void advancePromotion(Project p) {
@@ -992,7 +992,7 @@ public final class VercelFake extends FakeBackend {
    * them. The rank-1 CNAME is per project, like {@code d1d4fc829fe7bc7c.vercel-dns-017.com}
    * (vercel.com/docs/domains/working-with-domains/add-a-domain), with {@code cname.vercel-dns.com} at rank 2.
    */
-  private FakeResponse domainConfig(FakeRequest req) {
+  private RouteResponse domainConfig(RouteRequest req) {
     String domain = req.pathParam("domain").toLowerCase(Locale.ROOT);
     Project p = req.query("projectIdOrName").map(this::find).orElse(null);
     if (p == null) {
@@ -1027,7 +1027,7 @@ public final class VercelFake extends FakeBackend {
       ri.addObject().put("rank", i + 1).putArray("value").add(ips.get(i));
     }
     o.put("misconfigured", configuredBy == null);
-    return FakeResponse.json(200, o);
+    return RouteResponse.json(200, o);
   }
 
   private static String stripDot(String name) {
@@ -1301,8 +1301,8 @@ public final class VercelFake extends FakeBackend {
     return sb.toString();
   }
 
-  private FakeResponse error(int status, String code, String message) {
-    return FakeResponse.json(status, Map.of("error", Map.of("code", code, "message", message)));
+  private RouteResponse error(int status, String code, String message) {
+    return RouteResponse.json(status, Map.of("error", Map.of("code", code, "message", message)));
   }
 
   private static final class Project {

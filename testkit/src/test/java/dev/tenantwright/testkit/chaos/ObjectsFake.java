@@ -2,8 +2,8 @@ package dev.tenantwright.testkit.chaos;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tenantwright.testkit.FakeBackend;
-import dev.tenantwright.testkit.FakeResponse;
+import dev.tenantwright.testkit.BackendFake;
+import dev.tenantwright.testkit.RouteResponse;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -21,7 +21,7 @@ import java.util.Map;
  * DELETE /v1/objects/{id}       → 204, or 404 when it is gone
  * </pre>
  */
-final class ObjectsFake extends FakeBackend {
+final class ObjectsFake extends BackendFake {
 
   /** One stored object. */
   record Obj(String id, String name, String marker, String value, String token) {}
@@ -44,16 +44,16 @@ final class ObjectsFake extends FakeBackend {
       if (!o.token().isEmpty()) {
         tokens.add(o.token());
       }
-      return FakeResponse.json(201, view(o));
+      return RouteResponse.json(201, view(o));
     });
     on("GET", "/v1/objects", req -> {
       String name = req.query("name").orElse("");
       ArrayNode list = json().createArrayNode();
       objects.values().stream().filter(o -> o.name().equals(name)).forEach(o -> list.add(view(o)));
-      return FakeResponse.json(200, list);
+      return RouteResponse.json(200, list);
     });
     on("DELETE", "/v1/objects/{id}", req -> objects.remove(req.pathParam("id")) != null
-        ? FakeResponse.empty(204)
+        ? RouteResponse.empty(204)
         : errorResponse(404, "object " + req.pathParam("id") + " not found"));
   }
 

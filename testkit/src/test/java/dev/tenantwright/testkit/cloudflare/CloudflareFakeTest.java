@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tenantwright.testkit.Fault;
 import dev.tenantwright.testkit.JsonClient;
 import dev.tenantwright.testkit.JsonClient.Answer;
-import dev.tenantwright.testkit.dns.FakeDns;
+import dev.tenantwright.testkit.dns.DnsFake;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -201,7 +201,7 @@ class CloudflareFakeTest {
     create("A", "shop.example.com", "198.51.100.5", null);
     http.send("PATCH", RECORDS + "/" + fake.records().get(fake.records().size() - 1).id(),
         "{\"type\":\"A\",\"name\":\"shop.example.com\",\"content\":\"198.51.100.5\",\"proxied\":true}");
-    FakeDns.Source view = fake.dns();
+    DnsFake.Source view = fake.dns();
 
     assertThat(view.lookup("_vercel.customer.example.net", "TXT")).as("unquoted").containsExactly("vc-domain-verify=abc");
     assertThat(view.lookup("_vercel.pending.example.org", "TXT")).as("a pending zone is not served").isEmpty();
@@ -210,7 +210,7 @@ class CloudflareFakeTest {
     assertThat(view.lookup("shop.example.com", "AAAA")).containsExactly(CloudflareFake.PROXY_IPV6);
     assertThat(view.lookup("customer.example.net", "CNAME")).as("an apex CNAME is flattened").isEmpty();
     assertThat(view.lookup("customer.example.net", "A")).containsExactly("198.51.100.4");
-    try (FakeDns dns = new FakeDns()) {
+    try (DnsFake dns = new DnsFake()) {
       dns.source(view);
       assertThat(dns.lookup("www.example.com", "CNAME")).containsExactly("origin.example.com");
     }

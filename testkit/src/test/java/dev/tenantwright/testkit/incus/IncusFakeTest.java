@@ -184,7 +184,7 @@ class IncusFakeTest {
     assertThat(run("PUT", "/1.0/instances/c1", "{\"restore\":\"base\"}").path("metadata").path("status_code").asInt())
         .isEqualTo(200);
 
-    FakeInstance restored = fake.instance("default", "c1").orElseThrow();
+    InstanceView restored = fake.instance("default", "c1").orElseThrow();
     assertThat(restored.files()).doesNotContainKey("/root/dirty");
     assertThat(restored.devices()).containsOnlyKeys("tw-tcp-24001");
     assertThat(restored.running()).isTrue();
@@ -308,7 +308,7 @@ class IncusFakeTest {
         + "\"devices\":{\"tw-tcp-24002\":{\"type\":\"proxy\",\"listen\":\"tcp:127.0.0.1:24002\","
         + "\"connect\":\"tcp:127.0.0.1:80\"}}}", etag);
     assertThat(patched.status()).as(patched.raw().body()).isEqualTo(200);
-    FakeInstance inst = fake.instance("default", "c1").orElseThrow();
+    InstanceView inst = fake.instance("default", "c1").orElseThrow();
     assertThat(inst.config()).containsEntry("limits.memory", "1GiB").containsEntry("user.tenantwright.owner", "tw:x")
         .doesNotContainKey("environment.FOO");
     assertThat(inst.devices()).containsOnlyKeys("tw-tcp-24001", "tw-tcp-24002");
@@ -331,7 +331,7 @@ class IncusFakeTest {
     JsonNode waited = run("PUT", "/1.0/instances/c1", "{\"config\":{\"user.tenantwright.owner\":\"tw:x\"},"
         + "\"devices\":{},\"profiles\":[\"default\"]}");
     assertThat(waited.path("metadata").path("status_code").asInt()).isEqualTo(200);
-    FakeInstance inst = fake.instance("default", "c1").orElseThrow();
+    InstanceView inst = fake.instance("default", "c1").orElseThrow();
     assertThat(inst.devices()).isEmpty();
     assertThat(inst.config()).containsOnlyKeys("user.tenantwright.owner");
     fake.assertContractRespected();

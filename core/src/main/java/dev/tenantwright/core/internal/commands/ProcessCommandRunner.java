@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProcessCommandRunner implements CommandRunner {
 
-  private static final Logger log = LoggerFactory.getLogger(ProcessCommandRunner.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessCommandRunner.class);
 
   /** The default cap on captured bytes per stream: 1 MiB. */
   public static final int DEFAULT_MAX_CAPTURED_BYTES = 1 << 20;
@@ -190,7 +190,7 @@ public final class ProcessCommandRunner implements CommandRunner {
         killTree(process);
         await(outReader, errReader);
         Duration ran = Duration.ofNanos(System.nanoTime() - started);
-        log.debug("Timed out after {} ms, killed: {}", ran.toMillis(), command);
+        LOG.debug("Timed out after {} ms, killed: {}", ran.toMillis(), command);
         throw new RetryableException("command '" + command + "' timed out after " + format(command.timeout())
             + " and was killed" + lastWords(command, err, out));
       }
@@ -202,7 +202,7 @@ public final class ProcessCommandRunner implements CommandRunner {
       throw new CancellationException("interrupted while running '" + command + "'; the process was killed");
     }
     Duration duration = Duration.ofNanos(System.nanoTime() - started);
-    log.debug("Ran {} in {} ms: exit code {}", command, duration.toMillis(), exitCode);
+    LOG.debug("Ran {} in {} ms: exit code {}", command, duration.toMillis(), exitCode);
     return new CommandResult(command.redactedArgv(), exitCode, redact(command, out), redact(command, err), duration);
   }
 
@@ -228,7 +228,7 @@ public final class ProcessCommandRunner implements CommandRunner {
           into.write(buf, 0, n);
         }
       } catch (IOException e) {
-        log.debug("Reading {} of process {} ended: {}", name, pid, e.toString());
+        LOG.debug("Reading {} of process {} ended: {}", name, pid, e.toString());
       }
     }, "tenantwright-process-" + pid + "-" + name);
     t.setDaemon(true);
@@ -242,7 +242,7 @@ public final class ProcessCommandRunner implements CommandRunner {
       try {
         os.close();
       } catch (IOException e) {
-        log.debug("Closing stdin of process {} failed: {}", pid, e.toString());
+        LOG.debug("Closing stdin of process {} failed: {}", pid, e.toString());
       }
       return;
     }
@@ -252,7 +252,7 @@ public final class ProcessCommandRunner implements CommandRunner {
         os.write(bytes);
       } catch (IOException e) {
         // The process exited or closed its stdin without reading everything; its exit code tells the story.
-        log.debug("Writing stdin of process {} stopped: {}", pid, e.toString());
+        LOG.debug("Writing stdin of process {} stopped: {}", pid, e.toString());
       }
     }, "tenantwright-process-" + pid + "-stdin");
     t.setDaemon(true);
@@ -270,7 +270,7 @@ public final class ProcessCommandRunner implements CommandRunner {
       CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new))
           .get(killGrace.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException | ExecutionException e) {
-      log.debug("Process tree of {} outlived the grace period; killing it forcibly", process.pid());
+      LOG.debug("Process tree of {} outlived the grace period; killing it forcibly", process.pid());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -289,7 +289,7 @@ public final class ProcessCommandRunner implements CommandRunner {
         TimeUnit.NANOSECONDS.timedJoin(t, left);
       }
       if (t.isAlive()) {
-        log.warn("{} is still open after the process ended (a background process holds it); "
+        LOG.warn("{} is still open after the process ended (a background process holds it); "
             + "returning the output captured so far", t.getName());
       }
     }

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PluginHost implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(PluginHost.class);
+  private static final Logger LOG = LoggerFactory.getLogger(PluginHost.class);
 
   private final HostPluginManager manager;
   private final List<TypeHandle> types;
@@ -88,7 +88,7 @@ public final class PluginHost implements AutoCloseable {
         List<TypeHandle> contributed = extensionsOf(manager, w);
         types.addAll(contributed);
         started.add(label(w.getDescriptor()));
-        log.info("Loaded plugin {} from {} with types {}", label(w.getDescriptor()), w.getPluginPath(),
+        LOG.info("Loaded plugin {} from {} with types {}", label(w.getDescriptor()), w.getPluginPath(),
             contributed.stream().map(TypeHandle::type).toList());
       }
       if (classpathExtensions) {
@@ -158,7 +158,7 @@ public final class PluginHost implements AutoCloseable {
     for (PluginWrapper w : manager.getPlugins()) {
       String requires = w.getDescriptor().getRequires();
       if (requires == null || requires.isBlank() || requires.trim().equals("*")) {
-        log.warn("Plugin {} declares no Plugin-Requires range; it is loaded, but may not work with SPI {}",
+        LOG.warn("Plugin {} declares no Plugin-Requires range; it is loaded, but may not work with SPI {}",
             label(w.getDescriptor()), SpiVersion.CURRENT);
       }
     }
@@ -169,7 +169,7 @@ public final class PluginHost implements AutoCloseable {
         continue;
       }
       if (state == PluginState.DISABLED && w.getFailedException() == null) {
-        log.info("Plugin {} is disabled by the plugin directory's enabled.txt/disabled.txt; skipping it",
+        LOG.info("Plugin {} is disabled by the plugin directory's enabled.txt/disabled.txt; skipping it",
             label(w.getDescriptor()));
         continue;
       }
@@ -207,13 +207,13 @@ public final class PluginHost implements AutoCloseable {
       try {
         c = Class.forName(className, false, loader);
       } catch (ClassNotFoundException | LinkageError e) {
-        log.warn("Skipping classpath extension {}: it cannot be loaded ({})", className, e.toString());
+        LOG.warn("Skipping classpath extension {}: it cannot be loaded ({})", className, e.toString());
         continue;
       }
       TypeHandle h = handleFor(manager, c, TypeHandles.CLASSPATH);
       if (h != null) {
         out.add(h);
-        log.info("Loaded classpath extension {} as type '{}'", className, h.type());
+        LOG.info("Loaded classpath extension {} as type '{}'", className, h.type());
       }
     }
     return out;
@@ -276,13 +276,13 @@ public final class PluginHost implements AutoCloseable {
       try {
         manager.stopPlugin(w.getPluginId());
       } catch (RuntimeException e) {
-        log.warn("Stopping plugin {} failed", label(w.getDescriptor()), e);
+        LOG.warn("Stopping plugin {} failed", label(w.getDescriptor()), e);
       }
     }
     try {
       manager.unloadPlugins();
     } catch (RuntimeException e) {
-      log.warn("Unloading plugins failed", e);
+      LOG.warn("Unloading plugins failed", e);
     }
   }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tenantwright.core.PluginLoadException;
 import dev.tenantwright.core.internal.types.CoreTypes;
-import dev.tenantwright.core.internal.types.FakeStepContext;
+import dev.tenantwright.core.internal.types.StepContextFake;
 import dev.tenantwright.core.internal.types.InMemoryPortAllocator;
 import dev.tenantwright.core.internal.types.PortRange;
 import dev.tenantwright.spi.CreateResult;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class DefaultTypeRegistryTest {
 
-  private final FakeStepContext ctx = FakeStepContext.create();
+  private final StepContextFake ctx = StepContextFake.create();
 
   @Test
   void listsCoreHostAndPluginTypesInNameOrder() {

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tenantwright.core.PluginLoadException;
 import dev.tenantwright.core.internal.json.Json;
-import dev.tenantwright.core.internal.types.FakeStepContext;
+import dev.tenantwright.core.internal.types.StepContextFake;
 import dev.tenantwright.spi.CreateResult;
 import dev.tenantwright.spi.ResourceType;
 import dev.tenantwright.spi.SpiVersion;
@@ -119,7 +119,7 @@ import dev.tenantwright.spi.ResourceType;
       assertThat(echo.isStep()).isFalse();
 
       Object spec = mapper.convertValue(Map.of("message", "hello"), echo.specType());
-      CreateResult<Object> result = echo.create(spec, FakeStepContext.create("acme", "demo", "web"));
+      CreateResult<Object> result = echo.create(spec, StepContextFake.create("acme", "demo", "web"));
 
       assertThat(result.origin()).isEqualTo(CreateResult.Origin.CREATED);
       assertThat(mapper.convertValue(result.outputs(), new TypeReference<Map<String, Object>>() {})).containsExactlyInAnyOrderEntriesOf(Map.of(
@@ -155,10 +155,10 @@ import dev.tenantwright.spi.ResourceType;
       TypeHandle note = host.types().get(1);
       Object params = mapper.convertValue(Map.of("note", "welcome mail sent"), note.specType());
 
-      CreateResult<Object> result = note.create(params, FakeStepContext.create());
+      CreateResult<Object> result = note.create(params, StepContextFake.create());
 
       assertThat(note.isStep()).isTrue();
-      assertThat(note.read(params, result.outputs(), FakeStepContext.create())).contains(result.outputs());
+      assertThat(note.read(params, result.outputs(), StepContextFake.create())).contains(result.outputs());
     }
   }
 

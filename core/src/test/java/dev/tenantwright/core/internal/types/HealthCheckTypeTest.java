@@ -60,7 +60,7 @@ class HealthCheckTypeTest {
   @Test
   void passesOnceTheServiceTurnsHealthyBackingOffBetweenTries() throws IOException {
     String url = serve(healthyAfter(3));
-    FakeStepContext ctx = FakeStepContext.create();
+    StepContextFake ctx = StepContextFake.create();
 
     CreateResult<HealthCheckOutputs> result =
         type.create(new HealthCheckSpec(url, null, "1m", "100ms", null), ctx);
@@ -70,7 +70,7 @@ class HealthCheckTypeTest {
     assertThat(calls).hasValue(4);
     assertThat(ctx.pauses()).containsExactly(
         Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400));
-    assertThat(ctx.reports()).extracting(FakeStepContext.Report::message)
+    assertThat(ctx.reports()).extracting(StepContextFake.Report::message)
         .anySatisfy(m -> assertThat(m).contains("/health").contains("status 503"));
     assertThat(ctx.reports().get(ctx.reports().size() - 1).percent()).isEqualTo(100);
   }
@@ -78,7 +78,7 @@ class HealthCheckTypeTest {
   @Test
   void capsTheBackoffAtTenSeconds() throws IOException {
     String url = serve(healthyAfter(4));
-    FakeStepContext ctx = FakeStepContext.create();
+    StepContextFake ctx = StepContextFake.create();
 
     type.create(new HealthCheckSpec(url, null, "5m", "4s", null), ctx);
 
@@ -89,7 +89,7 @@ class HealthCheckTypeTest {
   @Test
   void failsPermanentlyAfterItsTimeoutNamingTheUrlAndTheLastStatus() throws IOException {
     String url = serve(n -> new Answer(503, "down"));
-    FakeStepContext ctx = FakeStepContext.create();
+    StepContextFake ctx = StepContextFake.create();
 
     assertThatThrownBy(() -> type.create(new HealthCheckSpec(url, null, "3s", "100ms", null), ctx))
         .isInstanceOf(PermanentException.class)
@@ -103,7 +103,7 @@ class HealthCheckTypeTest {
   @Test
   void stopsAtTheStepDeadlineWhenThatComesFirst() throws IOException {
     String url = serve(n -> new Answer(500, ""));
-    FakeStepContext ctx = FakeStepContext.withDeadlineIn(Duration.ofSeconds(2));
+    StepContextFake ctx = StepContextFake.withDeadlineIn(Duration.ofSeconds(2));
 
     assertThatThrownBy(() -> type.create(new HealthCheckSpec(url, null, "10m", "500ms", null), ctx))
         .isInstanceOf(PermanentException.class)
@@ -116,9 +116,9 @@ class HealthCheckTypeTest {
   void countsRedirectsAsHealthyUnlessTheSpecExpectsOtherStatuses() throws IOException {
     String url = serve(n -> new Answer(302, ""));
 
-    assertThat(type.create(HealthCheckSpec.of(url), FakeStepContext.create()).outputs().status()).isEqualTo(302);
+    assertThat(type.create(HealthCheckSpec.of(url), StepContextFake.create()).outputs().status()).isEqualTo(302);
     assertThatThrownBy(() -> type.create(
-            new HealthCheckSpec(url, List.of(200, 204), "1s", "100ms", null), FakeStepContext.create()))
+            new HealthCheckSpec(url, List.of(200, 204), "1s", "100ms", null), StepContextFake.create()))
         .isInstanceOf(PermanentException.class)
         .hasMessageContaining("last status 302");
   }
@@ -126,12 +126,12 @@ class HealthCheckTypeTest {
   @Test
   void waitsUntilTheBodyContainsTheExpectedText() throws IOException {
     String url = serve(n -> new Answer(200, n < 3 ? "{\"state\":\"migrating\"}" : "{\"state\":\"ready\"}"));
-    FakeStepContext ctx = FakeStepContext.create();
+    StepContextFake ctx = StepContextFake.create();
 
     type.create(new HealthCheckSpec(url, null, "1m", "100ms", "\"ready\""), ctx);
 
     assertThat(calls).hasValue(3);
-    assertThat(ctx.reports()).extracting(FakeStepContext.Report::message)
+    assertThat(ctx.reports()).extracting(StepContextFake.Report::message)
         .anySatisfy(m -> assertThat(m).contains("without the expected text"));
   }
 
@@ -144,7 +144,7 @@ class HealthCheckTypeTest {
     String url = "http://127.0.0.1:" + closedPort + "/health";
 
     assertThatThrownBy(() -> type.create(new HealthCheckSpec(url, null, "1s", "200ms", null),
-            FakeStepContext.create()))
+            StepContextFake.create()))
         .isInstanceOf(PermanentException.class)
         .hasMessageContaining("last connection refused");
   }
@@ -154,7 +154,7 @@ class HealthCheckTypeTest {
     String url = serve(n -> new Answer(503, "")) + "?token=abc123";
 
     assertThatThrownBy(() -> type.create(new HealthCheckSpec(url, null, "1s", "500ms", null),
-            FakeStepContext.create()))
+            StepContextFake.create()))
         .isInstanceOf(PermanentException.class)
         .message().doesNotContain("abc123").contains("/health");
   }
@@ -163,7 +163,7 @@ class HealthCheckTypeTest {
   void readIsPresentOnlyWhileTheServiceIsHealthy() throws IOException {
     String url = serve(n -> n == 1 ? new Answer(200, "") : new Answer(503, ""));
     HealthCheckSpec spec = HealthCheckSpec.of(url);
-    FakeStepContext ctx = FakeStepContext.create();
+    StepContextFake ctx = StepContextFake.create();
 
     assertThat(type.read(spec, null, ctx)).contains(new HealthCheckOutputs(url, 200));
     assertThat(type.read(spec, null, ctx)).isEmpty();
@@ -172,7 +172,7 @@ class HealthCheckTypeTest {
   @Test
   void stopsWhenTheRunIsCancelled() throws IOException {
     String url = serve(n -> new Answer(503, ""));
-    FakeStepContext ctx = FakeStepContext.create();
+    StepContextFake ctx = StepContextFake.create();
     ctx.cancel();
 
     assertThatThrownBy(() -> type.create(HealthCheckSpec.of(url), ctx)).isInstanceOf(CancellationException.class);
@@ -215,7 +215,7 @@ class HealthCheckTypeTest {
     String url = serve(healthyAfter(0));
     HealthCheckType strict = new HealthCheckType(CoreTypes.defaultHttpClient(), EgressPolicy.DEFAULT);
 
-    assertThatThrownBy(() -> strict.create(spec(url), FakeStepContext.create()))
+    assertThatThrownBy(() -> strict.create(spec(url), StepContextFake.create()))
         .isInstanceOf(PermanentException.class).hasMessageContaining("loopback").hasMessageContaining("egressAllow");
     assertThat(calls).as("no request reached the host's own service").hasValue(0);
   }
@@ -225,7 +225,7 @@ class HealthCheckTypeTest {
     String url = serve(healthyAfter(0)).replace("127.0.0.1", "localhost");
     HealthCheckType strict = new HealthCheckType(CoreTypes.defaultHttpClient(), EgressPolicy.DEFAULT);
 
-    assertThatThrownBy(() -> strict.create(spec(url), FakeStepContext.create()))
+    assertThatThrownBy(() -> strict.create(spec(url), StepContextFake.create()))
         .isInstanceOf(PermanentException.class).hasMessageContaining("localhost");
     assertThat(calls).hasValue(0);
   }
@@ -236,7 +236,7 @@ class HealthCheckTypeTest {
     for (String url : List.of("http://169.254.169.254/latest/meta-data/", "http://10.1.2.3/", "http://192.168.0.1/",
         "http://172.16.5.4/", "http://100.64.0.1/", "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://0.0.0.0/",
         "http://[fd00::1]/")) {
-      assertThatThrownBy(() -> strict.read(spec(url), null, FakeStepContext.create())).as(url)
+      assertThatThrownBy(() -> strict.read(spec(url), null, StepContextFake.create())).as(url)
           .isInstanceOf(PermanentException.class).hasMessageContaining("refusing to connect");
     }
   }

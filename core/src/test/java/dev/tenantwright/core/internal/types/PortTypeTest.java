@@ -14,14 +14,14 @@ class PortTypeTest {
 
   @Test
   void allocatesFromTheHostRangeWhenTheSpecGivesNone() {
-    int port = type.create(anyPort, FakeStepContext.create()).outputs().port();
+    int port = type.create(anyPort, StepContextFake.create()).outputs().port();
 
     assertThat(port).isBetween(20000, 20002);
   }
 
   @Test
   void givesARetriedCreateTheSamePort() {
-    FakeStepContext ctx = FakeStepContext.create("acme", "demo", "ssh");
+    StepContextFake ctx = StepContextFake.create("acme", "demo", "ssh");
 
     int first = type.create(anyPort, ctx).outputs().port();
     int second = type.create(anyPort, ctx).outputs().port();
@@ -31,7 +31,7 @@ class PortTypeTest {
 
   @Test
   void keysLeasesByTenantEnvironmentAndResource() {
-    type.create(anyPort, FakeStepContext.create("acme", "demo", "ssh"));
+    type.create(anyPort, StepContextFake.create("acme", "demo", "ssh"));
 
     assertThat(allocator.find("acme/demo", "ssh")).isPresent();
     assertThat(allocator.find("acme/live", "ssh")).isEmpty();
@@ -39,9 +39,9 @@ class PortTypeTest {
 
   @Test
   void givesDifferentResourcesDifferentPorts() {
-    int a = type.create(anyPort, FakeStepContext.create("acme", "demo", "ssh")).outputs().port();
-    int b = type.create(anyPort, FakeStepContext.create("acme", "live", "ssh")).outputs().port();
-    int c = type.create(anyPort, FakeStepContext.create("globex", "demo", "ssh")).outputs().port();
+    int a = type.create(anyPort, StepContextFake.create("acme", "demo", "ssh")).outputs().port();
+    int b = type.create(anyPort, StepContextFake.create("acme", "live", "ssh")).outputs().port();
+    int c = type.create(anyPort, StepContextFake.create("globex", "demo", "ssh")).outputs().port();
 
     assertThat(a).isNotEqualTo(b).isNotEqualTo(c);
     assertThat(b).isNotEqualTo(c);
@@ -51,7 +51,7 @@ class PortTypeTest {
   void narrowsTheRangeToTheSpecsBounds() {
     PortType wide = new PortType(allocator, PortRange.DEFAULT);
 
-    int port = wide.create(new PortSpec(25000, 25010), FakeStepContext.create()).outputs().port();
+    int port = wide.create(new PortSpec(25000, 25010), StepContextFake.create()).outputs().port();
 
     assertThat(port).isBetween(25000, 25010);
   }
@@ -59,17 +59,17 @@ class PortTypeTest {
   @Test
   void failsPermanentlyWhenTheRangeIsExhausted() {
     for (String name : new String[] {"a", "b", "c"}) {
-      type.create(anyPort, FakeStepContext.create("acme", "demo", name));
+      type.create(anyPort, StepContextFake.create("acme", "demo", name));
     }
 
-    assertThatThrownBy(() -> type.create(anyPort, FakeStepContext.create("acme", "demo", "d")))
+    assertThatThrownBy(() -> type.create(anyPort, StepContextFake.create("acme", "demo", "d")))
         .isInstanceOf(PermanentException.class)
         .hasMessageContaining("no free port");
   }
 
   @Test
   void deleteReturnsThePortSoReadFindsNothingAndAnotherResourceMayTakeIt() {
-    FakeStepContext ctx = FakeStepContext.create("acme", "demo", "ssh");
+    StepContextFake ctx = StepContextFake.create("acme", "demo", "ssh");
     PortOutputs held = type.create(new PortSpec(20001, 20001), ctx).outputs();
     assertThat(type.read(anyPort, held, ctx)).contains(held);
 
@@ -77,13 +77,13 @@ class PortTypeTest {
     type.delete(anyPort, held, ctx);
 
     assertThat(type.read(anyPort, held, ctx)).isEmpty();
-    assertThat(type.create(new PortSpec(20001, 20001), FakeStepContext.create("acme", "demo", "web"))
+    assertThat(type.create(new PortSpec(20001, 20001), StepContextFake.create("acme", "demo", "web"))
         .outputs().port()).isEqualTo(20001);
   }
 
   @Test
   void readRecoversALeaseWhoseOutputsWereNeverRecorded() {
-    FakeStepContext ctx = FakeStepContext.create("acme", "demo", "ssh");
+    StepContextFake ctx = StepContextFake.create("acme", "demo", "ssh");
     PortOutputs held = type.create(anyPort, ctx).outputs();
 
     assertThat(type.read(anyPort, null, ctx)).contains(held);
@@ -97,7 +97,7 @@ class PortTypeTest {
         .isInstanceOf(PermanentException.class).hasMessageContaining("field 'to'");
     assertThatThrownBy(() -> new PortSpec(3000, 2000))
         .isInstanceOf(PermanentException.class).hasMessageContaining("field 'from'");
-    assertThatThrownBy(() -> type.create(new PortSpec(30000, null), FakeStepContext.create()))
+    assertThatThrownBy(() -> type.create(new PortSpec(30000, null), StepContextFake.create()))
         .isInstanceOf(PermanentException.class).hasMessageContaining("field 'from'");
   }
 }

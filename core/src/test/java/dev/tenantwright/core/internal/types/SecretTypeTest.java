@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class SecretTypeTest {
 
   private final SecretType type = new SecretType();
-  private final FakeStepContext ctx = FakeStepContext.create();
+  private final StepContextFake ctx = StepContextFake.create();
 
   @Test
   void generatesThirtyTwoAlphanumericCharactersByDefault() {

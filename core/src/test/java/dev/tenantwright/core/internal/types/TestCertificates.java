@@ -20,7 +20,7 @@ import java.util.concurrent.Executors;
 
 /**
  * Certificates for TLS tests, made at test time with the JDK's {@code keytool} (EC P-256, in UTC): a test CA, a
- * leaf it signed for one name (valid 2000–2049, so also at {@link FakeStepContext}'s 2030 clock), an expired leaf
+ * leaf it signed for one name (valid 2000–2049, so also at {@link StepContextFake}'s 2030 clock), an expired leaf
  * it signed for the same name (valid one day in 2001), and a self-signed certificate like the one Traefik serves
  * before it has a real one ({@code CN=TRAEFIK DEFAULT CERT}, for a {@code .traefik.default} name).
  *

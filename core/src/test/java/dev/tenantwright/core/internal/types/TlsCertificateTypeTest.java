@@ -69,7 +69,7 @@ class TlsCertificateTypeTest {
   @Test
   void passesForATrustedCertificateThatCoversTheNameAndReportsItsDetails() throws Exception {
     TlsServer server = serve(certs.good);
-    FakeStepContext ctx = FakeStepContext.create();
+    StepContextFake ctx = StepContextFake.create();
 
     CreateResult<TlsCertificateOutputs> result = type.create(spec(server, "1m", "3650d"), ctx);
 
@@ -90,7 +90,7 @@ class TlsCertificateTypeTest {
   @Test
   void t2_keepsWaitingWhileTheServerPresentsItsDefaultCertificateThenFailsSayingItIsForOtherNames() throws Exception {
     TlsServer server = serve(certs.traefikDefault);
-    FakeStepContext ctx = FakeStepContext.create();
+    StepContextFake ctx = StepContextFake.create();
 
     assertThatThrownBy(() -> type.create(spec(server, "20s", null), ctx))
         .isInstanceOf(PermanentException.class)
@@ -100,7 +100,7 @@ class TlsCertificateTypeTest {
         .hasMessageContaining(".traefik.default");
     assertThat(ctx.pauses()).containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(5));
     assertThat(server.serverNames()).hasSize(4).containsOnly(HOST);
-    assertThat(ctx.reports()).extracting(FakeStepContext.Report::message)
+    assertThat(ctx.reports()).extracting(StepContextFake.Report::message)
         .anySatisfy(m -> assertThat(m).contains("certificate for other names").contains("(try 1)"));
   }
 
@@ -108,7 +108,7 @@ class TlsCertificateTypeTest {
   void refusesAnExpiredCertificateSayingWhenItExpired() throws Exception {
     TlsServer server = serve(certs.expired);
 
-    assertThatThrownBy(() -> type.create(spec(server, "1s", null), FakeStepContext.create()))
+    assertThatThrownBy(() -> type.create(spec(server, "1s", null), StepContextFake.create()))
         .isInstanceOf(PermanentException.class)
         .hasMessageContaining("last certificate expired on 2001-01-02T00:00:00Z");
   }
@@ -117,12 +117,12 @@ class TlsCertificateTypeTest {
   void refusesACertificateFromACaItDoesNotTrust() throws Exception {
     TlsServer server = serve(certs.good);
 
-    assertThatThrownBy(() -> type.create(spec(server.port(), null, "1s", null), FakeStepContext.create()))
+    assertThatThrownBy(() -> type.create(spec(server.port(), null, "1s", null), StepContextFake.create()))
         .as("the JVM's default trust store does not hold the test CA")
         .isInstanceOf(PermanentException.class)
         .hasMessageContaining("last certificate not trusted (issuer " + TestCertificates.CA_SUBJECT + ")");
     String otherCa = TestCertificates.pem(certs.traefikDefault.leaf());
-    assertThatThrownBy(() -> type.create(spec(server.port(), otherCa, "1s", null), FakeStepContext.create()))
+    assertThatThrownBy(() -> type.create(spec(server.port(), otherCa, "1s", null), StepContextFake.create()))
         .as("trust replaces the default store: only the CAs given count")
         .isInstanceOf(PermanentException.class)
         .hasMessageContaining("certificate not trusted");
@@ -132,7 +132,7 @@ class TlsCertificateTypeTest {
   void refusesACertificateThatExpiresBeforeMinValidity() throws Exception {
     TlsServer server = serve(certs.good);
 
-    assertThatThrownBy(() -> type.create(spec(server, "1s", "9000d"), FakeStepContext.create()))
+    assertThatThrownBy(() -> type.create(spec(server, "1s", "9000d"), StepContextFake.create()))
         .isInstanceOf(PermanentException.class)
         .hasMessageContaining("last certificate valid only until 2049-")
         .hasMessageContaining("(less than minValidity 9000d)");
@@ -141,7 +141,7 @@ class TlsCertificateTypeTest {
   @Test
   void passesOnceTheServerStartsAfterACoupleOfTries() throws Exception {
     int port = freePort();
-    FakeStepContext ctx = FakeStepContext.create().onPause(n -> {
+    StepContextFake ctx = StepContextFake.create().onPause(n -> {
       if (n == 2) {
         try {
           servers.add(TlsServer.start(certs.good, port));
@@ -155,14 +155,14 @@ class TlsCertificateTypeTest {
 
     assertThat(out.subjectAltNames()).containsExactly(HOST);
     assertThat(ctx.pauses()).containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(10));
-    assertThat(ctx.reports()).extracting(FakeStepContext.Report::message)
+    assertThat(ctx.reports()).extracting(StepContextFake.Report::message)
         .anySatisfy(m -> assertThat(m).contains("connection refused").contains("(try 2)"));
   }
 
   @Test
   void backsOffFromFiveSecondsDoublingUpToThirtySeconds() throws Exception {
     int port = freePort();
-    FakeStepContext ctx = FakeStepContext.create();
+    StepContextFake ctx = StepContextFake.create();
 
     assertThatThrownBy(() -> type.create(spec(port, null, "2m", null), ctx))
         .isInstanceOf(PermanentException.class)
@@ -174,7 +174,7 @@ class TlsCertificateTypeTest {
   @Test
   void stopsAtTheStepDeadlineWhenThatComesFirst() throws Exception {
     TlsServer server = serve(certs.traefikDefault);
-    FakeStepContext ctx = FakeStepContext.withDeadlineIn(Duration.ofSeconds(12));
+    StepContextFake ctx = StepContextFake.withDeadlineIn(Duration.ofSeconds(12));
 
     assertThatThrownBy(() -> type.create(spec(server, null, null), ctx))
         .isInstanceOf(PermanentException.class)
@@ -188,7 +188,7 @@ class TlsCertificateTypeTest {
     ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     servers.add(silent);
 
-    assertThatThrownBy(() -> type.create(spec(silent.getLocalPort(), null, "1s", null), FakeStepContext.create()))
+    assertThatThrownBy(() -> type.create(spec(silent.getLocalPort(), null, "1s", null), StepContextFake.create()))
         .isInstanceOf(PermanentException.class)
         .as("a try at the deadline still gets half a second")
         .hasMessageMatching(".*within 1s \\(2 tries\\): last no answer to the TLS handshake within (4\\d\\d|500)ms");
@@ -215,7 +215,7 @@ class TlsCertificateTypeTest {
     drip.start();
 
     org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(5), () ->
-        assertThatThrownBy(() -> type.create(spec(dripping.getLocalPort(), null, "1s", null), FakeStepContext.create()))
+        assertThatThrownBy(() -> type.create(spec(dripping.getLocalPort(), null, "1s", null), StepContextFake.create()))
             .isInstanceOf(PermanentException.class)
             .hasMessageContaining("last no answer to the TLS handshake within"));
   }
@@ -225,10 +225,10 @@ class TlsCertificateTypeTest {
     TlsServer server = serve(certs.good);
     TlsCertificateSpec spec = spec(server, null, null);
 
-    assertThat(type.read(spec, null, FakeStepContext.create())).hasValueSatisfying(o ->
+    assertThat(type.read(spec, null, StepContextFake.create())).hasValueSatisfying(o ->
         assertThat(o.subjectAltNames()).containsExactly(HOST));
     server.close();
-    assertThat(type.read(spec, null, FakeStepContext.create())).isEmpty();
+    assertThat(type.read(spec, null, StepContextFake.create())).isEmpty();
   }
 
   @Test
@@ -236,14 +236,14 @@ class TlsCertificateTypeTest {
     TlsServer server = serve(certs.good);
     TlsCertificateSpec spec = spec(server, null, null);
 
-    assertThat(type.reset(spec, null, FakeStepContext.create()).host()).isEqualTo(HOST);
+    assertThat(type.reset(spec, null, StepContextFake.create()).host()).isEqualTo(HOST);
     assertThat(server.serverNames()).hasSize(1);
   }
 
   @Test
   void stopsWhenTheRunIsCancelled() throws Exception {
     TlsServer server = serve(certs.good);
-    FakeStepContext ctx = FakeStepContext.create();
+    StepContextFake ctx = StepContextFake.create();
     ctx.cancel();
 
     assertThatThrownBy(() -> type.create(spec(server, null, null), ctx)).isInstanceOf(CancellationException.class);
@@ -257,10 +257,10 @@ class TlsCertificateTypeTest {
     TlsServer server = serve(certs.good);
     TlsCertificateType strict = new TlsCertificateType(EgressPolicy.DEFAULT);
 
-    assertThatThrownBy(() -> strict.create(spec(server, null, null), FakeStepContext.create()))
+    assertThatThrownBy(() -> strict.create(spec(server, null, null), StepContextFake.create()))
         .isInstanceOf(PermanentException.class)
         .hasMessageContaining("127.0.0.1").hasMessageContaining("loopback").hasMessageContaining("egressAllow");
-    assertThatThrownBy(() -> strict.read(spec(server, null, null), null, FakeStepContext.create()))
+    assertThatThrownBy(() -> strict.read(spec(server, null, null), null, StepContextFake.create()))
         .isInstanceOf(PermanentException.class).hasMessageContaining("loopback");
     assertThat(server.connections()).as("the host's own service saw no connection").isZero();
   }
@@ -272,7 +272,7 @@ class TlsCertificateTypeTest {
     TlsCertificateSpec viaDns = new TlsCertificateSpec("localhost", server.port(), null, certs.caPem(), null, "5s",
         null);
 
-    assertThatThrownBy(() -> strict.create(viaDns, FakeStepContext.create()))
+    assertThatThrownBy(() -> strict.create(viaDns, StepContextFake.create()))
         .isInstanceOf(PermanentException.class).hasMessageContaining("localhost").hasMessageContaining("loopback");
     assertThat(server.connections()).isZero();
   }
@@ -282,7 +282,7 @@ class TlsCertificateTypeTest {
     TlsServer server = serve(certs.good);
     TlsCertificateType allowing = new TlsCertificateType(new EgressPolicy(List.of("127.0.0.1")));
 
-    assertThat(allowing.create(spec(server, null, null), FakeStepContext.create()).outputs().host()).isEqualTo(HOST);
+    assertThat(allowing.create(spec(server, null, null), StepContextFake.create()).outputs().host()).isEqualTo(HOST);
     assertThat(server.connections()).isEqualTo(1);
   }
 

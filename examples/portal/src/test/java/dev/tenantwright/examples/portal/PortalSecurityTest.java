@@ -37,7 +37,7 @@ class PortalSecurityTest {
   static Path data;
 
   private static final RecordingMailer mail = new RecordingMailer();
-  private static final FakeClock clock = new FakeClock();
+  private static final ClockFake clock = new ClockFake();
   private static Portal portal;
   private final List<Portal> extra = new ArrayList<>();
 

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class RateLimiterTest {
 
-  private final FakeClock clock = new FakeClock();
+  private final ClockFake clock = new ClockFake();
 
   @Test
   void aBucketGivesItsBurstThenRefillsAtItsRate() {

@@ -10,13 +10,13 @@ public enum Backend {
   VERCEL,
   /** {@code CloudflareFake}: DNS records of the zone {@code example.com}, on 127.0.0.1. */
   CLOUDFLARE,
-  /** {@code FakeDockerCompose} behind a fake command runner; published ports answer HTTP on 127.0.0.1. */
+  /** {@code DockerComposeFake} behind a fake command runner; published ports answer HTTP on 127.0.0.1. */
   COMPOSE,
   /** {@code TraefikFake}: the file provider's directory and Traefik's API, on 127.0.0.1. */
   TRAEFIK,
   /** {@code IncusFake}: instances, snapshots and exec, on 127.0.0.1. */
   INCUS,
-  /** {@code FakeBench}: a Frappe bench ({@code bench} on the local transport) behind a fake command runner. */
+  /** {@code BenchFake}: a Frappe bench ({@code bench} on the local transport) behind a fake command runner. */
   FRAPPE,
   /**
    * {@code WebhookReceiver}: the host's master database, the status webhook {@value Sandbox#MASTER_DB} that

@@ -6,7 +6,7 @@ import dev.tenantwright.core.NewTenant;
 import dev.tenantwright.core.Run;
 import dev.tenantwright.core.Tenant;
 import dev.tenantwright.spi.EnvironmentKind;
-import dev.tenantwright.testkit.frappe.FakeBench;
+import dev.tenantwright.testkit.frappe.BenchFake;
 import dev.tenantwright.testkit.webhooks.WebhookReceiver;
 import java.util.EnumSet;
 import java.util.List;
@@ -60,10 +60,10 @@ final class ErpFrappeStory implements Story {
         new Scene("Acme Corp signs up for the subdomain acme", ctx -> {
           Tenant t = ctx.customer(ACME);
           signup = ctx.await(launch(ctx, t));
-          FakeBench bench = ctx.sandbox().bench();
+          BenchFake bench = ctx.sandbox().bench();
           String site = t.id() + ".erp.example.com";
-          FakeBench.SiteView made = bench.site(site).orElse(null);
-          FakeBench.UserView owner = made == null ? null : made.users().get(t.email());
+          BenchFake.SiteView made = bench.site(site).orElse(null);
+          BenchFake.UserView owner = made == null ? null : made.users().get(t.email());
           ctx.expect(made != null && made.apps().contains("erpnext"),
               "the bench has the site " + site + " with ERPNext");
           ctx.expect(owner != null && owner.systemManager(), t.email() + " is its System Manager");

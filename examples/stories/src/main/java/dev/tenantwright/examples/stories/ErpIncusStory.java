@@ -7,7 +7,7 @@ import dev.tenantwright.core.NewTenant;
 import dev.tenantwright.core.Tenant;
 import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.testkit.incus.ExecResult;
-import dev.tenantwright.testkit.incus.FakeInstance;
+import dev.tenantwright.testkit.incus.InstanceView;
 import dev.tenantwright.testkit.incus.IncusFake;
 import java.util.EnumSet;
 import java.util.List;
@@ -113,7 +113,7 @@ final class ErpIncusStory implements Story {
     return ctx.tw().environments().backendName(t.id(), environment, "erp");
   }
 
-  private static Optional<FakeInstance> instance(StoryContext ctx, Tenant t, String environment) {
+  private static Optional<InstanceView> instance(StoryContext ctx, Tenant t, String environment) {
     return ctx.sandbox().incus().instance(PROJECT, container(ctx, t, environment));
   }
 

@@ -14,7 +14,7 @@ import dev.tenantwright.core.Tenant;
 import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.testkit.cloudflare.CloudflareFake;
-import dev.tenantwright.testkit.compose.FakeDockerCompose.ContainerView;
+import dev.tenantwright.testkit.compose.DockerComposeFake.ContainerView;
 import dev.tenantwright.testkit.vercel.VercelFake;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;

@@ -1,9 +1,9 @@
 package dev.tenantwright.examples.stories;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.tenantwright.testkit.compose.FakeDockerCompose;
-import dev.tenantwright.testkit.compose.FakeDockerCompose.ContainerView;
-import dev.tenantwright.testkit.compose.FakeDockerCompose.Publisher;
+import dev.tenantwright.testkit.compose.DockerComposeFake;
+import dev.tenantwright.testkit.compose.DockerComposeFake.ContainerView;
+import dev.tenantwright.testkit.compose.DockerComposeFake.Publisher;
 import dev.tenantwright.testkit.traefik.TraefikFake;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a Docker host does beside Compose, for the sandbox: every port a running container of the
- * {@link FakeDockerCompose} publishes answers HTTP on 127.0.0.1 (a short text naming the container), and every
+ * {@link DockerComposeFake} publishes answers HTTP on 127.0.0.1 (a short text naming the container), and every
  * service a container's Traefik labels declare becomes known to the {@link TraefikFake}'s docker provider, so file
  * routes may point at it.
  *
@@ -31,7 +31,7 @@ final class PublishedPorts implements AutoCloseable {
   private final Map<Integer, String> answers = new ConcurrentHashMap<>();
 
   /** Matches the servers (and Traefik's docker services) to the containers Compose runs now. */
-  synchronized void follow(FakeDockerCompose compose, TraefikFake traefik) {
+  synchronized void follow(DockerComposeFake compose, TraefikFake traefik) {
     Map<Integer, String> wanted = new HashMap<>();
     for (String project : compose.projects()) {
       for (ContainerView c : compose.containers(project).values()) {

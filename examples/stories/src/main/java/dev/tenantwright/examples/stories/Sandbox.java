@@ -4,12 +4,12 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.sun.net.httpserver.HttpServer;
 import dev.tenantwright.core.Tenantwright;
-import dev.tenantwright.testkit.FakeCommandRunner;
+import dev.tenantwright.testkit.CommandRunnerFake;
 import dev.tenantwright.testkit.cloudflare.CloudflareFake;
-import dev.tenantwright.testkit.compose.FakeDockerCompose;
-import dev.tenantwright.testkit.frappe.FakeBench;
+import dev.tenantwright.testkit.compose.DockerComposeFake;
+import dev.tenantwright.testkit.frappe.BenchFake;
 import dev.tenantwright.testkit.incus.IncusFake;
-import dev.tenantwright.testkit.tls.FakeTls;
+import dev.tenantwright.testkit.tls.TlsFake;
 import dev.tenantwright.testkit.traefik.TraefikFake;
 import dev.tenantwright.testkit.vercel.VercelFake;
 import dev.tenantwright.testkit.github.GitHubFake;
@@ -81,19 +81,19 @@ public final class Sandbox implements AutoCloseable {
 
   private final Set<Backend> backends;
   private final Path root;
-  private final FakeCommandRunner runner = new FakeCommandRunner();
+  private final CommandRunnerFake runner = new CommandRunnerFake();
   private final VercelFake vercel;
   private final CloudflareFake cloudflare;
-  private final FakeDockerCompose compose;
+  private final DockerComposeFake compose;
   private final TraefikFake traefik;
   private final IncusFake incus;
-  private final FakeBench bench;
+  private final BenchFake bench;
   private final WebhookReceiver masterDb;
   private final GitHubFake github;
   private final GitHubPushes gitHubPushes;
   private final GreenMail mail;
   private final PublishedPorts ports = new PublishedPorts();
-  private final Map<List<String>, FakeTls> tls = new ConcurrentHashMap<>();
+  private final Map<List<String>, TlsFake> tls = new ConcurrentHashMap<>();
   private HttpServer health;
 
   private Sandbox(Set<Backend> backends, Path root, List<AutoCloseable> started) throws IOException {
@@ -126,7 +126,7 @@ public final class Sandbox implements AutoCloseable {
     }
     if (backends.contains(Backend.COMPOSE)) {
       Files.createDirectories(composeSites());
-      compose = new FakeDockerCompose();
+      compose = new DockerComposeFake();
       if (traefik != null) {
         compose.externalNetwork(TRAEFIK_NETWORK);
       }
@@ -137,12 +137,12 @@ public final class Sandbox implements AutoCloseable {
       compose = null;
     }
     if (backends.contains(Backend.FRAPPE)) {
-      bench = new FakeBench().rootCredentials("root", BENCH_ROOT_PASSWORD);
+      bench = new BenchFake().rootCredentials("root", BENCH_ROOT_PASSWORD);
       bench.attachTo(runner);
       if (compose != null) {
         // Both play `docker`: the bench its `docker exec` into the Frappe container, Compose the rest.
-        FakeDockerCompose composeFake = compose;
-        FakeBench benchFake = bench;
+        DockerComposeFake composeFake = compose;
+        BenchFake benchFake = bench;
         runner.on("docker", command -> command.argv().size() > 1 && command.argv().get(1).equals("exec")
             ? benchFake.handle(command) : composeFake.handle(command));
       }
@@ -217,7 +217,7 @@ public final class Sandbox implements AutoCloseable {
       builder.pluginConfig("incus", Map.of("url", incus.baseUrl(), "addressTimeoutSeconds", 0));
     }
     if (bench != null) {
-      builder.pluginConfig("frappe", Map.of("transport", "local", "benchDir", FakeBench.DEFAULT_BENCH_DIR,
+      builder.pluginConfig("frappe", Map.of("transport", "local", "benchDir", BenchFake.DEFAULT_BENCH_DIR,
           "dbRootPassword", BENCH_ROOT_PASSWORD));
     }
     if (masterDb != null) {
@@ -252,7 +252,7 @@ public final class Sandbox implements AutoCloseable {
       lines.add("cloudflare " + cloudflare.baseUrl() + " (CloudflareFake, zone " + ZONE + ")");
     }
     if (compose != null) {
-      lines.add("compose    fake `docker compose` (FakeDockerCompose), sites in " + composeSites());
+      lines.add("compose    fake `docker compose` (DockerComposeFake), sites in " + composeSites());
     }
     if (traefik != null) {
       lines.add("traefik    " + traefik.baseUrl() + " (TraefikFake), routes in " + traefik.directory());
@@ -261,7 +261,7 @@ public final class Sandbox implements AutoCloseable {
       lines.add("incus      " + incus.baseUrl() + " (IncusFake, image " + IncusFake.DEFAULT_IMAGE + ")");
     }
     if (bench != null) {
-      lines.add("frappe     fake `bench` (FakeBench) in " + FakeBench.DEFAULT_BENCH_DIR);
+      lines.add("frappe     fake `bench` (BenchFake) in " + BenchFake.DEFAULT_BENCH_DIR);
     }
     if (masterDb != null) {
       lines.add("master-db  " + masterDb.url() + " (WebhookReceiver: the host's master database, status webhook "
@@ -295,7 +295,7 @@ public final class Sandbox implements AutoCloseable {
     return present(cloudflare, Backend.CLOUDFLARE);
   }
 
-  public FakeDockerCompose compose() {
+  public DockerComposeFake compose() {
     return present(compose, Backend.COMPOSE);
   }
 
@@ -307,7 +307,7 @@ public final class Sandbox implements AutoCloseable {
     return present(incus, Backend.INCUS);
   }
 
-  public FakeBench bench() {
+  public BenchFake bench() {
     return present(bench, Backend.FRAPPE);
   }
 
@@ -351,12 +351,12 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /**
-   * A TLS endpoint on 127.0.0.1 whose certificate, signed by a CA of its own ({@link FakeTls#caPem()}), covers
+   * A TLS endpoint on 127.0.0.1 whose certificate, signed by a CA of its own ({@link TlsFake#caPem()}), covers
    * exactly {@code names}: what a certificate check connects to instead of resolving the names. Started on first
    * use; the same names give the same endpoint.
    */
-  public FakeTls tls(String... names) {
-    return tls.computeIfAbsent(List.of(names), n -> FakeTls.serving(names));
+  public TlsFake tls(String... names) {
+    return tls.computeIfAbsent(List.of(names), n -> TlsFake.serving(names));
   }
 
   /** A URL on 127.0.0.1 that answers 200 to every GET: the live site a health check of a fake deployment asks. */

@@ -5,7 +5,7 @@ import static dev.tenantwright.examples.stories.StoryContext.MAIN_SITE;
 import dev.tenantwright.core.NewTenant;
 import dev.tenantwright.core.Tenant;
 import dev.tenantwright.spi.EnvironmentKind;
-import dev.tenantwright.testkit.tls.FakeTls;
+import dev.tenantwright.testkit.tls.TlsFake;
 import dev.tenantwright.testkit.vercel.VercelFake;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -50,7 +50,7 @@ final class VercelSiteStory implements Story {
   @Override
   public Map<String, Object> parameters(Sandbox sandbox, String tenantId, String environment) {
     String domain = domain(tenantId, environment);
-    FakeTls https = ENVIRONMENTS.contains(environment)
+    TlsFake https = ENVIRONMENTS.contains(environment)
         ? sandbox.tls(ENVIRONMENTS.stream().map(e -> domain(tenantId, e)).toArray(String[]::new))
         : sandbox.tls(domain);
     Map<String, Object> p = new LinkedHashMap<>();

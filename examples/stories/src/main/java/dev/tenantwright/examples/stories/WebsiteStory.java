@@ -6,10 +6,10 @@ import dev.tenantwright.core.Tenant;
 import dev.tenantwright.plugin.compose.WebhookVerifier;
 import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.spi.Secret;
-import dev.tenantwright.testkit.compose.FakeDockerCompose;
-import dev.tenantwright.testkit.compose.FakeDockerCompose.ContainerView;
+import dev.tenantwright.testkit.compose.DockerComposeFake;
+import dev.tenantwright.testkit.compose.DockerComposeFake.ContainerView;
 import dev.tenantwright.testkit.github.GitHubFake;
-import dev.tenantwright.testkit.tls.FakeTls;
+import dev.tenantwright.testkit.tls.TlsFake;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -69,7 +69,7 @@ final class WebsiteStory implements Story {
   @Override
   public Map<String, Object> parameters(Sandbox sandbox, String tenantId, String environment) {
     String domain = domain(tenantId, environment);
-    FakeTls https = ENVIRONMENTS.contains(environment)
+    TlsFake https = ENVIRONMENTS.contains(environment)
         ? sandbox.tls(ENVIRONMENTS.stream().flatMap(e -> Stream.of(domain(tenantId, e), "www." + domain(tenantId, e)))
             .toArray(String[]::new))
         : sandbox.tls(domain, "www." + domain);
@@ -203,7 +203,7 @@ final class WebsiteStory implements Story {
   @Override
   public Failure failure() {
     return new Failure("A test instance of the shop whose web container never becomes healthy", sandbox -> {
-      FakeDockerCompose compose = sandbox.compose();
+      DockerComposeFake compose = sandbox.compose();
       compose.unhealthy("web");
       return compose::clearFailures;
     }, ctx -> ctx.createTest(ctx.customers().get(0), "shop", "broken", Map.of()));

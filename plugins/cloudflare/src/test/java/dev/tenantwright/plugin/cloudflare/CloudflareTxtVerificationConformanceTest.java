@@ -5,7 +5,7 @@ import dev.tenantwright.spi.ResourceType;
 import dev.tenantwright.testkit.Fault;
 import dev.tenantwright.testkit.cloudflare.CloudflareFake;
 import dev.tenantwright.testkit.conformance.ResourceTypeConformance;
-import dev.tenantwright.testkit.dns.FakeDns;
+import dev.tenantwright.testkit.dns.DnsFake;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -14,13 +14,13 @@ import org.junit.jupiter.api.AfterEach;
 
 /**
  * {@code cloudflare.txt-verification} (managed) against the plugin conformance kit, on the Cloudflare fake, with a
- * {@link FakeDns} answering what Cloudflare's name servers would.
+ * {@link DnsFake} answering what Cloudflare's name servers would.
  */
 class CloudflareTxtVerificationConformanceTest
     extends ResourceTypeConformance<TxtVerificationSpec, TxtVerificationOutputs> {
 
   final CloudflareFake fake = new CloudflareFake();
-  final FakeDns dns = new FakeDns().source(fake.dns());
+  final DnsFake dns = new DnsFake().source(fake.dns());
 
   @AfterEach
   void everyRequestFollowedTheContract() {

@@ -9,7 +9,7 @@ import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.StepContext;
 import dev.tenantwright.testkit.TestStepContext;
 import dev.tenantwright.testkit.cloudflare.CloudflareFake;
-import dev.tenantwright.testkit.dns.FakeDns;
+import dev.tenantwright.testkit.dns.DnsFake;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code cloudflare.txt-verification} against the Cloudflare fake and a {@link FakeDns} standing in for the
+ * {@code cloudflare.txt-verification} against the Cloudflare fake and a {@link DnsFake} standing in for the
  * resolvers: a record is visible when DNS answers it (CF2); the API list only gates the DNS questions for names
  * in zones the plugin manages.
  */
@@ -30,7 +30,7 @@ class CloudflareTxtVerificationTypeTest {
   static final String VALUE = "vc-domain-verify=shop.example.com,0123456789abcdef";
 
   final CloudflareFake fake = new CloudflareFake();
-  final FakeDns dns = new FakeDns();
+  final DnsFake dns = new DnsFake();
   final AtomicBoolean published = new AtomicBoolean(true);
   final CloudflareTxtVerificationType type = new CloudflareTxtVerificationType();
   final Map<String, Object> config = new HashMap<>(Map.of(
@@ -164,7 +164,7 @@ class CloudflareTxtVerificationTypeTest {
 
   @Test
   void cf2_dnsFailuresKeepTheWaitGoingAndTheLastOneIsNamedWhenItEnds() {
-    dns.txt("_vercel.customer-owned.test", VALUE).fail("_vercel.customer-owned.test", FakeDns.Failure.SERVFAIL);
+    dns.txt("_vercel.customer-owned.test", VALUE).fail("_vercel.customer-owned.test", DnsFake.Failure.SERVFAIL);
     TxtVerificationSpec spec = new TxtVerificationSpec("_vercel.customer-owned.test", VALUE, false, "1s", "10ms");
 
     assertThatThrownBy(() -> type.create(spec, ctx(Duration.ofMinutes(1))))

@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * thread-safe; every process runs through the step's command runner, with argv lists and no secret on them.
  */
 @Extension
-public final class ComposeProjectType implements ResourceType<ComposeProjectSpec, ComposeProjectOutputs>,
-    Updatable<ComposeProjectSpec, ComposeProjectOutputs>, Resettable<ComposeProjectSpec, ComposeProjectOutputs> {
+public final class ComposeProjectType implements ResourceType<ProjectSpec, ComposeProjectOutputs>,
+    Updatable<ProjectSpec, ComposeProjectOutputs>, Resettable<ProjectSpec, ComposeProjectOutputs> {
 
   /** The type name blueprints use. */
   public static final String TYPE = "compose.project";
@@ -66,8 +66,8 @@ public final class ComposeProjectType implements ResourceType<ComposeProjectSpec
   }
 
   @Override
-  public Class<ComposeProjectSpec> specType() {
-    return ComposeProjectSpec.class;
+  public Class<ProjectSpec> specType() {
+    return ProjectSpec.class;
   }
 
   @Override
@@ -82,7 +82,7 @@ public final class ComposeProjectType implements ResourceType<ComposeProjectSpec
   }
 
   @Override
-  public CreateResult<ComposeProjectOutputs> create(ComposeProjectSpec spec, StepContext ctx) {
+  public CreateResult<ComposeProjectOutputs> create(ProjectSpec spec, StepContext ctx) {
     Site site = site(ctx, null);
     Found found = inspect(site, ctx);
     boolean adopted = false;
@@ -106,7 +106,7 @@ public final class ComposeProjectType implements ResourceType<ComposeProjectSpec
   }
 
   @Override
-  public Optional<ComposeProjectOutputs> read(ComposeProjectSpec spec, ComposeProjectOutputs outputs, StepContext ctx) {
+  public Optional<ComposeProjectOutputs> read(ProjectSpec spec, ComposeProjectOutputs outputs, StepContext ctx) {
     Site site = site(ctx, outputs);
     Found found = inspect(site, ctx);
     if (!found.exists() || found.marker() == null || !ctx.belongsHere(found.marker())) {
@@ -116,7 +116,7 @@ public final class ComposeProjectType implements ResourceType<ComposeProjectSpec
   }
 
   @Override
-  public ComposeProjectOutputs update(ComposeProjectSpec spec, ComposeProjectSpec previous, ComposeProjectOutputs outputs,
+  public ComposeProjectOutputs update(ProjectSpec spec, ProjectSpec previous, ComposeProjectOutputs outputs,
       StepContext ctx) {
     Site site = site(ctx, outputs);
     Found found = inspect(site, ctx);
@@ -127,7 +127,7 @@ public final class ComposeProjectType implements ResourceType<ComposeProjectSpec
   }
 
   @Override
-  public ComposeProjectOutputs reset(ComposeProjectSpec spec, ComposeProjectOutputs outputs, StepContext ctx) {
+  public ComposeProjectOutputs reset(ProjectSpec spec, ComposeProjectOutputs outputs, StepContext ctx) {
     Site site = site(ctx, outputs);
     Found found = inspect(site, ctx);
     String owner = found.exists() ? found.requireBelongsHere(ctx) : outputs != null ? outputs.owner() : ctx.ownershipMarker();
@@ -138,7 +138,7 @@ public final class ComposeProjectType implements ResourceType<ComposeProjectSpec
   }
 
   @Override
-  public void delete(ComposeProjectSpec spec, ComposeProjectOutputs outputs, StepContext ctx) {
+  public void delete(ProjectSpec spec, ComposeProjectOutputs outputs, StepContext ctx) {
     Site site = site(ctx, outputs);
     Found found = inspect(site, ctx);
     if (!found.exists()) {
@@ -162,7 +162,7 @@ public final class ComposeProjectType implements ResourceType<ComposeProjectSpec
 
   // ------------------------------------------------------------------------------------------------ internals
 
-  private void deploy(ComposeProjectSpec spec, Site site, String owner, StepContext ctx, boolean refresh) {
+  private void deploy(ProjectSpec spec, Site site, String owner, StepContext ctx, boolean refresh) {
     ComposeConfig config = ctx.config(ComposeConfig.class);
     ctx.progress().report(10, "rendering " + site.project);
     String yaml = ComposeFile.render(site.project, spec, config, owner);
@@ -197,7 +197,7 @@ public final class ComposeProjectType implements ResourceType<ComposeProjectSpec
     }
   }
 
-  private ComposeProjectOutputs status(ComposeProjectSpec spec, Site site, String owner, StepContext ctx) {
+  private ComposeProjectOutputs status(ProjectSpec spec, Site site, String owner, StepContext ctx) {
     List<ComposeCli.Container> containers = site.cli(ctx, false).ps(min(PS_TIMEOUT, timeout(ctx)));
     List<ServiceStatus> services = new ArrayList<>();
     Integer published = null;
@@ -217,7 +217,7 @@ public final class ComposeProjectType implements ResourceType<ComposeProjectSpec
       services.add(new ServiceStatus(c.service(), c.name(), c.state(), c.health(), ports));
     }
     String url = null;
-    for (ComposeProjectSpec.Service s : spec.services().values()) {
+    for (ProjectSpec.Service s : spec.services().values()) {
       if (s.route() != null) {
         url = s.route().url();
         break;

@@ -3,18 +3,18 @@ package dev.tenantwright.plugin.compose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tenantwright.plugin.compose.ComposeProjectSpec.Build;
-import dev.tenantwright.plugin.compose.ComposeProjectSpec.Route;
-import dev.tenantwright.plugin.compose.ComposeProjectSpec.Service;
+import dev.tenantwright.plugin.compose.ProjectSpec.Build;
+import dev.tenantwright.plugin.compose.ProjectSpec.Route;
+import dev.tenantwright.plugin.compose.ProjectSpec.Service;
 import dev.tenantwright.plugin.compose.internal.ComposeCli;
 import dev.tenantwright.plugin.support.SchemaValidator;
 import dev.tenantwright.plugin.support.SupportJson;
 import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.Secret;
-import dev.tenantwright.testkit.FakeCommandRunner;
+import dev.tenantwright.testkit.CommandRunnerFake;
 import dev.tenantwright.testkit.RecordedCommand;
 import dev.tenantwright.testkit.TestStepContext;
-import dev.tenantwright.testkit.compose.FakeDockerCompose;
+import dev.tenantwright.testkit.compose.DockerComposeFake;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -36,9 +36,9 @@ class ComposeFindingsTest {
   @TempDir
   Path root;
 
-  final FakeDockerCompose compose = new FakeDockerCompose().validateWith(SchemaValidator.compose()::validateYaml)
+  final DockerComposeFake compose = new DockerComposeFake().validateWith(SchemaValidator.compose()::validateYaml)
       .externalNetwork("traefik");
-  final FakeCommandRunner runner = new FakeCommandRunner().on(compose);
+  final CommandRunnerFake runner = new CommandRunnerFake().on(compose);
   final ComposeProjectType type = new ComposeProjectType();
   ComposeConfig config;
   TestStepContext ctx;
@@ -58,10 +58,10 @@ class ComposeFindingsTest {
     return root.resolve("sites").resolve(PROJECT);
   }
 
-  static ComposeProjectSpec withSecrets(Map<String, String> secrets) {
+  static ProjectSpec withSecrets(Map<String, String> secrets) {
     Map<String, Secret> sealed = new LinkedHashMap<>();
     secrets.forEach((k, v) -> sealed.put(k, Secret.of(v)));
-    return new ComposeProjectSpec(Map.of("web", new Service(Specs.IMAGE, null, null, null, List.copyOf(secrets.keySet()),
+    return new ProjectSpec(Map.of("web", new Service(Specs.IMAGE, null, null, null, List.copyOf(secrets.keySet()),
         null, null, null, null, null, null, null, null, null, null)), sealed, null);
   }
 
@@ -149,8 +149,8 @@ class ComposeFindingsTest {
     }
   }
 
-  static ComposeProjectSpec built(String context) {
-    return new ComposeProjectSpec(Map.of("web", new Service(null, new Build(context, null), null, null, null, null,
+  static ProjectSpec built(String context) {
+    return new ProjectSpec(Map.of("web", new Service(null, new Build(context, null), null, null, null, null,
         null, null, null, null, null, null, null, null, null)), null, null);
   }
 
@@ -159,7 +159,7 @@ class ComposeFindingsTest {
     String forged = "x,dev.tenantwright.owner=tw:victim/live/site@1";
     assertThatThrownBy(() -> new Service(Specs.IMAGE, null, null, null, null, null, null, null, null, null, null, null,
         null, null, Map.of("note", forged))).isInstanceOf(PermanentException.class).hasMessageContaining("labels.note");
-    assertThatThrownBy(() -> new ComposeProjectSpec(Map.of("web", Specs.service(Specs.IMAGE)), null, "r1," + forged))
+    assertThatThrownBy(() -> new ProjectSpec(Map.of("web", Specs.service(Specs.IMAGE)), null, "r1," + forged))
         .isInstanceOf(PermanentException.class).hasMessageContaining("revision");
   }
 

@@ -12,10 +12,10 @@ import dev.tenantwright.core.Tenant;
 import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.plugin.support.SchemaValidator;
 import dev.tenantwright.spi.EnvironmentKind;
-import dev.tenantwright.testkit.FakeCommandRunner;
+import dev.tenantwright.testkit.CommandRunnerFake;
 import dev.tenantwright.testkit.PluginJars;
 import dev.tenantwright.testkit.ReadmeSnippets;
-import dev.tenantwright.testkit.compose.FakeDockerCompose;
+import dev.tenantwright.testkit.compose.DockerComposeFake;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,9 +33,9 @@ class ComposePluginTest {
   void theReadmeBlueprintProvisionsAndDestroysThroughThePluginJar() throws Exception {
     Path plugins = tmp.resolve("plugins");
     PluginJars.build(ComposePlugin.class, plugins);
-    FakeDockerCompose compose = new FakeDockerCompose().validateWith(SchemaValidator.compose()::validateYaml)
+    DockerComposeFake compose = new DockerComposeFake().validateWith(SchemaValidator.compose()::validateYaml)
         .externalNetwork("traefik");
-    FakeCommandRunner runner = new FakeCommandRunner().on(compose);
+    CommandRunnerFake runner = new CommandRunnerFake().on(compose);
     Path sites = tmp.resolve("sites");
     Blueprint readme = Blueprint.fromYaml("README.md", ReadmeSnippets.firstYamlBlock(Path.of("README.md")));
 

@@ -9,8 +9,8 @@ import dev.tenantwright.spi.Command;
 import dev.tenantwright.spi.ResourceType;
 import dev.tenantwright.spi.Secret;
 import dev.tenantwright.testkit.CommandFault;
-import dev.tenantwright.testkit.FakeCommandRunner;
-import dev.tenantwright.testkit.compose.FakeDockerCompose;
+import dev.tenantwright.testkit.CommandRunnerFake;
+import dev.tenantwright.testkit.compose.DockerComposeFake;
 import dev.tenantwright.testkit.conformance.ResourceTypeConformance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,16 +26,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code compose.project} through the conformance kit, against {@link FakeDockerCompose} and a real site folder. */
-class ComposeProjectConformanceTest extends ResourceTypeConformance<ComposeProjectSpec, ComposeProjectOutputs> {
+/** {@code compose.project} through the conformance kit, against {@link DockerComposeFake} and a real site folder. */
+class ComposeProjectConformanceTest extends ResourceTypeConformance<ProjectSpec, ComposeProjectOutputs> {
 
   @TempDir
   Path root;
 
   /** Every compose file the plugin makes Compose read is checked against the schema. */
-  final FakeDockerCompose compose = new FakeDockerCompose().validateWith(SchemaValidator.compose()::validateYaml)
+  final DockerComposeFake compose = new DockerComposeFake().validateWith(SchemaValidator.compose()::validateYaml)
       .externalNetwork("traefik");
-  final FakeCommandRunner runner = new FakeCommandRunner().on(compose);
+  final CommandRunnerFake runner = new CommandRunnerFake().on(compose);
 
   /**
    * The plugin checks the Compose version once per runner; doing it here keeps that one call out of the kit's
@@ -48,7 +48,7 @@ class ComposeProjectConformanceTest extends ResourceTypeConformance<ComposeProje
   }
 
   @Override
-  protected ResourceType<ComposeProjectSpec, ComposeProjectOutputs> type() {
+  protected ResourceType<ProjectSpec, ComposeProjectOutputs> type() {
     return new ComposeProjectType();
   }
 
@@ -112,12 +112,12 @@ class ComposeProjectConformanceTest extends ResourceTypeConformance<ComposeProje
   protected void plantOwnedObject(String resourceName, String marker) {
     ComposeConfig config = new ComposeConfig(root.resolve("sites").toString(), null, null, null, null, null, null, null,
         null, null, null, null, "traefik", null, null, null, null, null);
-    ComposeProjectSpec spec = new ComposeProjectSpec(Map.of("web", new ComposeProjectSpec.Service("local/busybox:1",
+    ProjectSpec spec = new ProjectSpec(Map.of("web", new ProjectSpec.Service("local/busybox:1",
         null, null, Map.of("GREETING", "hello"), List.of("DB_PASSWORD"),
-        List.of(new ComposeProjectSpec.Port(8080, null, null, null)),
-        new ComposeProjectSpec.Healthcheck(List.of("wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"), null,
+        List.of(new ProjectSpec.Port(8080, null, null, null)),
+        new ProjectSpec.Healthcheck(List.of("wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"), null,
             null, null, null),
-        null, null, Map.of("data", "/data"), new ComposeProjectSpec.Route("shop.example.com", null, 8080, null, null,
+        null, null, Map.of("data", "/data"), new ProjectSpec.Route("shop.example.com", null, 8080, null, null,
         null), null, null, null, null)), Map.of("DB_PASSWORD", Secret.of("planted-password")), "r1");
     SiteFolder folder = new SiteFolder(config.root(), resourceName);
     folder.write(ComposeFile.render(resourceName, spec, config, marker), ComposeFile.renderEnv(spec));

@@ -67,7 +67,7 @@ class ComposeProjectIT {
 
   @Test
   void aTwoServiceSiteComesUpHealthyAnswersHttpRedeploysAndLeavesNothingBehind() throws Exception {
-    ComposeProjectSpec spec = Specs.website("r1");
+    ProjectSpec spec = Specs.website("r1");
 
     CreateResult<ComposeProjectOutputs> created = type.create(spec, ctx);
 
@@ -86,7 +86,7 @@ class ComposeProjectIT {
     assertThat(type.create(spec, ctx).origin()).isEqualTo(CreateResult.Origin.CREATED);
     assertThat(containerId("web")).as("an unchanged project is not recreated").isEqualTo(web);
 
-    ComposeProjectSpec changedWorker = Specs.website("r1", Map.of("GREETING", "hello $USER"), "mailer");
+    ProjectSpec changedWorker = Specs.website("r1", Map.of("GREETING", "hello $USER"), "mailer");
     ComposeProjectOutputs updated = type.update(changedWorker, spec, out, ctx);
 
     assertThat(containerId("worker")).as("the changed service is recreated").isNotEqualTo(worker);
@@ -115,9 +115,9 @@ class ComposeProjectIT {
 
   @Test
   void anUnhealthyServiceFailsTheCreateAndNothingIsLeft() {
-    ComposeProjectSpec broken = new ComposeProjectSpec(Map.of("web", new ComposeProjectSpec.Service(Specs.IMAGE, null,
+    ProjectSpec broken = new ProjectSpec(Map.of("web", new ProjectSpec.Service(Specs.IMAGE, null,
         List.of("sleep", "300"), null, null, null,
-        new ComposeProjectSpec.Healthcheck(List.of("false"), "1s", "1s", 1, null),
+        new ProjectSpec.Healthcheck(List.of("false"), "1s", "1s", 1, null),
         null, null, null, null, null, null, "1s", null)), null, null);
 
     assertThatThrownBy(() -> type.create(broken, ctx))

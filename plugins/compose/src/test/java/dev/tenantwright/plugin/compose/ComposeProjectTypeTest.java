@@ -11,11 +11,11 @@ import dev.tenantwright.spi.CreateResult.Origin;
 import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.testkit.CommandFault;
-import dev.tenantwright.testkit.FakeCommandRunner;
+import dev.tenantwright.testkit.CommandRunnerFake;
 import dev.tenantwright.testkit.RecordedCommand;
 import dev.tenantwright.testkit.TestStepContext;
-import dev.tenantwright.testkit.compose.FakeDockerCompose;
-import dev.tenantwright.testkit.compose.FakeDockerCompose.ContainerView;
+import dev.tenantwright.testkit.compose.DockerComposeFake;
+import dev.tenantwright.testkit.compose.DockerComposeFake.ContainerView;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,9 +35,9 @@ class ComposeProjectTypeTest {
   @TempDir
   Path root;
 
-  final FakeDockerCompose compose = new FakeDockerCompose().validateWith(SchemaValidator.compose()::validateYaml)
+  final DockerComposeFake compose = new DockerComposeFake().validateWith(SchemaValidator.compose()::validateYaml)
       .externalNetwork("traefik");
-  final FakeCommandRunner runner = new FakeCommandRunner().on(compose);
+  final CommandRunnerFake runner = new CommandRunnerFake().on(compose);
   final ComposeProjectType type = new ComposeProjectType();
   ComposeConfig config;
   TestStepContext ctx;
@@ -120,13 +120,13 @@ class ComposeProjectTypeTest {
     ComposeConfig withNetwork = new ComposeConfig(config.rootDir(), null, null, null, null, null, null, null, null,
         null, "le", null, "traefik", null, null, null, null, null);
     compose.externalNetwork("traefik");
-    Map<String, ComposeProjectSpec.Service> services = Map.of("web", new ComposeProjectSpec.Service(Specs.IMAGE, null,
+    Map<String, ProjectSpec.Service> services = Map.of("web", new ProjectSpec.Service(Specs.IMAGE, null,
         null, null, null, null,
-        new ComposeProjectSpec.Healthcheck(List.of("CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:8080/"), "2s",
+        new ProjectSpec.Healthcheck(List.of("CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:8080/"), "2s",
             null, null, "1s"),
         "128m", "0.25", null,
-        new ComposeProjectSpec.Route("acme.example", "/shop", 8080, true, null, null), null, null, null, null));
-    type.create(new ComposeProjectSpec(services, null, null), ctx.newBuilder().config(withNetwork).build());
+        new ProjectSpec.Route("acme.example", "/shop", 8080, true, null, null), null, null, null, null));
+    type.create(new ProjectSpec(services, null, null), ctx.newBuilder().config(withNetwork).build());
 
     JsonNode doc = SupportJson.yamlMapper().readTree(composeYaml());
     assertThat(SchemaValidator.compose().validateYaml(composeYaml())).isEmpty();
@@ -379,8 +379,8 @@ class ComposeProjectTypeTest {
 
   @Test
   void theStandaloneBinaryIsUsedWhenConfigured() {
-    FakeDockerCompose standalone = FakeDockerCompose.standalone().externalNetwork("traefik");
-    FakeCommandRunner r = new FakeCommandRunner().on(standalone);
+    DockerComposeFake standalone = DockerComposeFake.standalone().externalNetwork("traefik");
+    CommandRunnerFake r = new CommandRunnerFake().on(standalone);
     ComposeConfig v1 = new ComposeConfig(config.rootDir(), List.of("docker-compose"), null, null, null, null, null,
         null, null, null, null, null, "traefik", null, null, null, null, null);
 
@@ -402,7 +402,7 @@ class ComposeProjectTypeTest {
 
   @Test
   void aComposeFileThatFailsTheSchemaIsNeverRun() {
-    ComposeProjectSpec spec = new ComposeProjectSpec(Map.of("web", new ComposeProjectSpec.Service(Specs.IMAGE, null,
+    ProjectSpec spec = new ProjectSpec(Map.of("web", new ProjectSpec.Service(Specs.IMAGE, null,
         null, null, null, null, null, null, null, null, null, null, null, null, Map.of("x", "y"))), null, null);
     String valid = dev.tenantwright.plugin.compose.internal.ComposeFile.render(PROJECT, spec, config, "tw:a/b/c@1");
     assertThat(SchemaValidator.compose().validateYaml(valid)).isEmpty();
@@ -415,21 +415,21 @@ class ComposeProjectTypeTest {
 
   @Test
   void specRefusesBadFieldsByName() {
-    assertThatThrownBy(() -> new ComposeProjectSpec(Map.of(), null, null))
+    assertThatThrownBy(() -> new ProjectSpec(Map.of(), null, null))
         .hasMessageContaining("field 'services'");
-    assertThatThrownBy(() -> new ComposeProjectSpec(Map.of("Web", Specs.service("x")), null, null))
+    assertThatThrownBy(() -> new ProjectSpec(Map.of("Web", Specs.service("x")), null, null))
         .hasMessageContaining("not a valid service name");
-    assertThatThrownBy(() -> new ComposeProjectSpec(Map.of("web", Specs.service("x")),
+    assertThatThrownBy(() -> new ProjectSpec(Map.of("web", Specs.service("x")),
         Map.of("DB", dev.tenantwright.spi.Secret.of("it's")), null))
         .hasMessageContaining("field 'secrets.DB'").hasMessageNotContaining("it's");
-    assertThatThrownBy(() -> new ComposeProjectSpec(Map.of("web", new ComposeProjectSpec.Service("x", null, null, null,
+    assertThatThrownBy(() -> new ProjectSpec(Map.of("web", new ProjectSpec.Service("x", null, null, null,
         List.of("NOPE"), null, null, null, null, null, null, null, null, null, null)), null, null))
         .hasMessageContaining("names secret 'NOPE'");
-    assertThatThrownBy(() -> new ComposeProjectSpec.Route("Shop.Example", null, 80, null, null, null))
+    assertThatThrownBy(() -> new ProjectSpec.Route("Shop.Example", null, 80, null, null, null))
         .hasMessageContaining("route.host");
-    assertThatThrownBy(() -> new ComposeProjectSpec.Service("x", null, null, null, null, null, null, "lots", null,
+    assertThatThrownBy(() -> new ProjectSpec.Service("x", null, null, null, null, null, null, "lots", null,
         null, null, null, null, null, null)).hasMessageContaining("field 'memory'");
-    assertThatThrownBy(() -> new ComposeProjectSpec.Service("x", null, null, null, null, null, null, null, null, null,
+    assertThatThrownBy(() -> new ProjectSpec.Service("x", null, null, null, null, null, null, null, null, null,
         null, null, null, null, Map.of("dev.tenantwright.owner", "me"))).hasMessageContaining("reserved");
   }
 

@@ -3,9 +3,9 @@ package dev.tenantwright.plugin.compose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tenantwright.plugin.compose.ComposeProjectSpec.Healthcheck;
-import dev.tenantwright.plugin.compose.ComposeProjectSpec.Route;
-import dev.tenantwright.plugin.compose.ComposeProjectSpec.Service;
+import dev.tenantwright.plugin.compose.ProjectSpec.Healthcheck;
+import dev.tenantwright.plugin.compose.ProjectSpec.Route;
+import dev.tenantwright.plugin.compose.ProjectSpec.Service;
 import dev.tenantwright.plugin.compose.internal.ComposeFile;
 import dev.tenantwright.plugin.compose.internal.SiteFolder;
 import dev.tenantwright.plugin.support.SchemaValidator;
@@ -51,7 +51,7 @@ abstract class HostileInputCases {
   }
 
   /** Renders and writes the site folder exactly as the type does, then asks Compose for its model. */
-  private JsonNode load(ComposeProjectSpec spec) {
+  private JsonNode load(ProjectSpec spec) {
     SiteFolder folder = new SiteFolder(root.resolve("sites"), PROJECT);
     String yaml = ComposeFile.render(PROJECT, spec, config(), "tw:acme/demo/site@1");
     assertThat(SchemaValidator.compose().validateYaml(yaml)).isEmpty();
@@ -65,9 +65,9 @@ abstract class HostileInputCases {
   }
 
   /** Either {@code make} refuses with a message naming {@code field}, or {@code check} passes on the model. */
-  private void refusedOrExact(String field, String hostile, Supplier<ComposeProjectSpec> make,
+  private void refusedOrExact(String field, String hostile, Supplier<ProjectSpec> make,
       java.util.function.Consumer<JsonNode> check, List<String> outcomes) {
-    ComposeProjectSpec spec;
+    ProjectSpec spec;
     try {
       spec = make.get();
     } catch (PermanentException refused) {
@@ -102,7 +102,7 @@ abstract class HostileInputCases {
         secrets.put("DB_PASSWORD", Secret.of("generated-0123456789abcdef"));
         secrets.put("SMTP_USER", Secret.of(hostile));
         secrets.put("SMTP_PASSWORD", Secret.of(hostile));
-        ComposeProjectSpec spec = new ComposeProjectSpec(Map.of("web", web(null,
+        ProjectSpec spec = new ProjectSpec(Map.of("web", web(null,
             List.of("DB_PASSWORD", "SMTP_USER", "SMTP_PASSWORD"), null, null, null, null, null)), secrets, null);
         JsonNode env = load(spec).path("services").path("web").path("environment");
         assertThat(value(env.path("SMTP_USER"))).as(show(hostile)).isEqualTo(hostile);
@@ -123,7 +123,7 @@ abstract class HostileInputCases {
   @Test
   void plainValuesCommandsHealthchecksAndVolumePathsReachComposeExactly() {
     for (String hostile : HOSTILE) {
-      ComposeProjectSpec spec = new ComposeProjectSpec(Map.of("web", web(Map.of("GREETING", hostile), null,
+      ProjectSpec spec = new ProjectSpec(Map.of("web", web(Map.of("GREETING", hostile), null,
           List.of("echo", hostile), null, null, "/data/" + hostile.replace("\n", "").replace("\r", ""),
           new Healthcheck(List.of("test", "-n", hostile), null, null, null, null))), null, null);
       JsonNode web = load(spec).path("services").path("web");
@@ -137,10 +137,10 @@ abstract class HostileInputCases {
   void labelsAndTheRevisionAreExactOrRefused() {
     List<String> outcomes = new ArrayList<>();
     for (String hostile : HOSTILE) {
-      refusedOrExact("labels.note", hostile, () -> new ComposeProjectSpec(Map.of("web", web(null, null, null,
+      refusedOrExact("labels.note", hostile, () -> new ProjectSpec(Map.of("web", web(null, null, null,
           Map.of("note", hostile), null, null, null)), null, null),
           web -> assertThat(value(web.path("labels").path("note"))).as(show(hostile)).isEqualTo(hostile), outcomes);
-      refusedOrExact("revision", hostile, () -> new ComposeProjectSpec(Map.of("web", web(null, null, null, null, null,
+      refusedOrExact("revision", hostile, () -> new ProjectSpec(Map.of("web", web(null, null, null, null, null,
           null, null)), null, hostile),
           web -> assertThat(value(web.path("labels").path(ComposeFile.REVISION_LABEL))).as(show(hostile))
               .isEqualTo(hostile), outcomes);
@@ -152,7 +152,7 @@ abstract class HostileInputCases {
   void routesKeepTheirRuleOrAreRefused() {
     List<String> outcomes = new ArrayList<>();
     for (String hostile : HOSTILE) {
-      refusedOrExact("route.pathPrefix", hostile, () -> new ComposeProjectSpec(Map.of("web", web(null, null, null,
+      refusedOrExact("route.pathPrefix", hostile, () -> new ProjectSpec(Map.of("web", web(null, null, null,
           null, new Route("shop.example.com", "/" + hostile, 8080, true, null, null), null, null)), null, null),
           web -> {
             String rule = value(web.path("labels").path("traefik.http.routers." + PROJECT + "-web.rule"));
@@ -160,7 +160,7 @@ abstract class HostileInputCases {
             assertThat(value(web.path("labels").path("traefik.http.middlewares." + PROJECT
                 + "-web-strip.stripprefix.prefixes"))).isEqualTo("/" + hostile);
           }, outcomes);
-      refusedOrExact("route.host", hostile, () -> new ComposeProjectSpec(Map.of("web", web(null, null, null, null,
+      refusedOrExact("route.host", hostile, () -> new ProjectSpec(Map.of("web", web(null, null, null, null,
           new Route(hostile + ".example.com", null, 8080, null, null, null), null, null)), null, null),
           web -> assertThat(hostile).as("only a plain label is a host").matches("[a-z0-9-]*"), outcomes);
     }

@@ -1,9 +1,9 @@
 package dev.tenantwright.plugin.compose;
 
-import dev.tenantwright.plugin.compose.ComposeProjectSpec.Healthcheck;
-import dev.tenantwright.plugin.compose.ComposeProjectSpec.Port;
-import dev.tenantwright.plugin.compose.ComposeProjectSpec.Route;
-import dev.tenantwright.plugin.compose.ComposeProjectSpec.Service;
+import dev.tenantwright.plugin.compose.ProjectSpec.Healthcheck;
+import dev.tenantwright.plugin.compose.ProjectSpec.Port;
+import dev.tenantwright.plugin.compose.ProjectSpec.Route;
+import dev.tenantwright.plugin.compose.ProjectSpec.Service;
 import dev.tenantwright.spi.Secret;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,22 +37,22 @@ final class Specs {
         null, null, "32m", null, null, null, null, List.of("web"), "1s", null);
   }
 
-  static ComposeProjectSpec website(String revision) {
+  static ProjectSpec website(String revision) {
     return website(revision, Map.of("GREETING", "hello $USER"));
   }
 
-  static ComposeProjectSpec website(String revision, Map<String, String> webEnv) {
+  static ProjectSpec website(String revision, Map<String, String> webEnv) {
     return website(revision, webEnv, "worker");
   }
 
-  static ComposeProjectSpec website(String revision, Map<String, String> webEnv, String workerRole) {
+  static ProjectSpec website(String revision, Map<String, String> webEnv, String workerRole) {
     Map<String, Service> services = new LinkedHashMap<>();
     services.put("web", web(webEnv));
     services.put("worker", worker(workerRole));
     Map<String, Secret> secrets = new LinkedHashMap<>();
     secrets.put("DB_PASSWORD", DB_PASSWORD);
     secrets.put("APP_KEY", APP_KEY);
-    return new ComposeProjectSpec(services, secrets, revision);
+    return new ProjectSpec(services, secrets, revision);
   }
 
   static Service service(String image) {

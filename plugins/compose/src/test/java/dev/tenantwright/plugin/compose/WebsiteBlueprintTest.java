@@ -22,15 +22,15 @@ import dev.tenantwright.plugin.support.SchemaValidator;
 import dev.tenantwright.plugin.traefik.TraefikPlugin;
 import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.spi.Secret;
-import dev.tenantwright.testkit.FakeCommandRunner;
+import dev.tenantwright.testkit.CommandRunnerFake;
 import dev.tenantwright.testkit.PluginJars;
 import dev.tenantwright.testkit.ReadmeSnippets;
 import dev.tenantwright.testkit.cloudflare.CloudflareFake;
 import dev.tenantwright.plugin.github.GitHubPlugin;
-import dev.tenantwright.testkit.compose.FakeDockerCompose;
+import dev.tenantwright.testkit.compose.DockerComposeFake;
 import dev.tenantwright.testkit.github.GitHubFake;
-import dev.tenantwright.testkit.compose.FakeDockerCompose.ContainerView;
-import dev.tenantwright.testkit.tls.FakeTls;
+import dev.tenantwright.testkit.compose.DockerComposeFake.ContainerView;
+import dev.tenantwright.testkit.tls.TlsFake;
 import dev.tenantwright.testkit.traefik.TraefikFake;
 import java.net.URLEncoder;
 import java.io.ByteArrayInputStream;
@@ -64,14 +64,14 @@ class WebsiteBlueprintTest {
   @TempDir
   Path tmp;
 
-  final FakeDockerCompose compose = new FakeDockerCompose().validateWith(SchemaValidator.compose()::validateYaml)
+  final DockerComposeFake compose = new DockerComposeFake().validateWith(SchemaValidator.compose()::validateYaml)
       .externalNetwork("traefik");
-  final FakeCommandRunner runner = new FakeCommandRunner().on(compose);
+  final CommandRunnerFake runner = new CommandRunnerFake().on(compose);
   final CloudflareFake cloudflare = new CloudflareFake();
   final GitHubFake github = new GitHubFake();
   final WireMockServer site = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort());
   /** Traefik's HTTPS entry point, once ACME has issued the certificates of both routes. */
-  final FakeTls https = FakeTls.serving(DOMAIN, "www." + DOMAIN);
+  final TlsFake https = TlsFake.serving(DOMAIN, "www." + DOMAIN);
   final Secret webhookSecret = Secret.of("webhook-shared-secret");
   final List<String> audit = new ArrayList<>();
   TraefikFake traefik;
@@ -157,7 +157,7 @@ class WebsiteBlueprintTest {
     assertThat(web.labels()).containsEntry("traefik.http.routers." + project + "-web.rule", "Host(`" + DOMAIN + "`)")
         .containsEntry("traefik.http.routers." + project + "-web.tls.certresolver", "le")
         .containsEntry("dev.tenantwright.revision", "initial");
-    assertThat(web.publishers()).extracting(FakeDockerCompose.Publisher::publishedPort).containsExactly(site.port());
+    assertThat(web.publishers()).extracting(DockerComposeFake.Publisher::publishedPort).containsExactly(site.port());
     assertThat(web.environment().get("DB_PASSWORD")).hasSize(32);
     assertThat(runner.invocations()).allSatisfy(c -> assertThat(c.argv().toString()).doesNotContain(
         web.environment().get("DB_PASSWORD")).doesNotContain(web.environment().get("APP_KEY")));

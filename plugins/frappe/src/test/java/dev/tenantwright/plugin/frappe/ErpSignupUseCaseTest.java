@@ -14,8 +14,8 @@ import dev.tenantwright.core.StepStatus;
 import dev.tenantwright.core.Tenant;
 import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.spi.EnvironmentKind;
-import dev.tenantwright.testkit.FakeCommandRunner;
-import dev.tenantwright.testkit.frappe.FakeBench;
+import dev.tenantwright.testkit.CommandRunnerFake;
+import dev.tenantwright.testkit.frappe.BenchFake;
 import dev.tenantwright.testkit.webhooks.WebhookReceiver;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -32,8 +32,8 @@ class ErpSignupUseCaseTest {
   static final String SITE = "acme.erp.example.com";
   static final Duration WAIT = Duration.ofMinutes(1);
 
-  final FakeBench fake = TestConfigs.fakeBench();
-  final FakeCommandRunner runner = fake.attachTo(new FakeCommandRunner());
+  final BenchFake fake = TestConfigs.fakeBench();
+  final CommandRunnerFake runner = fake.attachTo(new CommandRunnerFake());
   final WebhookReceiver masterDb = WebhookReceiver.start();
   @TempDir
   Path dir;
@@ -75,10 +75,10 @@ class ErpSignupUseCaseTest {
     Run run = launch(signUp(), "signup-acme").await(WAIT);
 
     assertThat(run.state()).as(run.error()).isEqualTo(RunState.SUCCEEDED);
-    FakeBench.SiteView site = fake.site(SITE).orElseThrow();
+    BenchFake.SiteView site = fake.site(SITE).orElseThrow();
     assertThat(site.apps()).containsExactly("frappe", "erpnext");
     assertThat(site.config()).containsEntry("mute_emails", false).containsEntry("max_file_size", 10485760L);
-    FakeBench.UserView user = site.users().get("ops@acme.example");
+    BenchFake.UserView user = site.users().get("ops@acme.example");
     assertThat(user.systemManager()).isTrue();
     assertThat(user.firstName()).isEqualTo("Acme Corp");
     JsonNode registered = masterDb.records("tenant.registered").get("acme/live");

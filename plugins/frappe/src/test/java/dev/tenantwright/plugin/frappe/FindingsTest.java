@@ -7,10 +7,10 @@ import dev.tenantwright.spi.Command;
 import dev.tenantwright.spi.CreateResult;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.Secret;
-import dev.tenantwright.testkit.FakeCommandRunner;
+import dev.tenantwright.testkit.CommandRunnerFake;
 import dev.tenantwright.testkit.TestStepContext;
-import dev.tenantwright.testkit.frappe.FakeBench;
-import dev.tenantwright.testkit.frappe.FakeBench.SiteView;
+import dev.tenantwright.testkit.frappe.BenchFake;
+import dev.tenantwright.testkit.frappe.BenchFake.SiteView;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -27,8 +27,8 @@ class FindingsTest {
 
   static final String SITE = "acme--demo--site.erp.example.test";
 
-  final FakeBench fake = TestConfigs.fakeBench();
-  final FakeCommandRunner runner = fake.attachTo(new FakeCommandRunner());
+  final BenchFake fake = TestConfigs.fakeBench();
+  final CommandRunnerFake runner = fake.attachTo(new CommandRunnerFake());
   final FrappeSiteType type = new FrappeSiteType();
   final TestStepContext ctx = TestStepContext.builder().step("site").config(TestConfigs.record(TestConfigs.local()))
       .commands(runner).build();
@@ -38,7 +38,7 @@ class FindingsTest {
   }
 
   void benchLocally(String... args) {
-    runner.run(Command.builder("bench", args).workingDir(Path.of(FakeBench.DEFAULT_BENCH_DIR)).build())
+    runner.run(Command.builder("bench", args).workingDir(Path.of(BenchFake.DEFAULT_BENCH_DIR)).build())
         .requireSuccess();
   }
 
@@ -144,7 +144,7 @@ class FindingsTest {
     SiteOutputs out = type.create(FrappeSiteTypeTest.spec(), ctx).outputs();
     type.delete(FrappeSiteTypeTest.spec(), out, ctx);
 
-    FakeBench.Invocation drop = fake.received().stream().filter(i -> i.benchArgv().contains("drop-site")).findFirst()
+    BenchFake.Invocation drop = fake.received().stream().filter(i -> i.benchArgv().contains("drop-site")).findFirst()
         .orElseThrow();
     assertThat(drop.benchArgv()).containsSubsequence("--root-login", "root", "--root-password",
         TestConfigs.ROOT_PASSWORD).doesNotContain("--mariadb-root-username", "--mariadb-root-password");

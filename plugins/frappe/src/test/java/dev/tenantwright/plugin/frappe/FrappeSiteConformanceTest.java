@@ -2,9 +2,9 @@ package dev.tenantwright.plugin.frappe;
 
 import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.spi.ResourceType;
-import dev.tenantwright.testkit.FakeCommandRunner;
+import dev.tenantwright.testkit.CommandRunnerFake;
 import dev.tenantwright.testkit.conformance.ResourceTypeConformance;
-import dev.tenantwright.testkit.frappe.FakeBench;
+import dev.tenantwright.testkit.frappe.BenchFake;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -15,8 +15,8 @@ import java.util.function.IntConsumer;
 /** The conformance kit for {@code frappe.site}, with bench run locally (the fake plays it). */
 class FrappeSiteConformanceTest extends ResourceTypeConformance<SiteSpec, SiteOutputs> {
 
-  final FakeBench fake = TestConfigs.fakeBench();
-  final FakeCommandRunner runner = fake.attachTo(new FakeCommandRunner());
+  final BenchFake fake = TestConfigs.fakeBench();
+  final CommandRunnerFake runner = fake.attachTo(new CommandRunnerFake());
 
   /** The transport's plugin configuration; subclasses run the same checks over another transport. */
   Map<String, Object> transportConfig() {

@@ -9,11 +9,11 @@ import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.Secret;
 import dev.tenantwright.testkit.CommandFault;
-import dev.tenantwright.testkit.FakeCommandRunner;
+import dev.tenantwright.testkit.CommandRunnerFake;
 import dev.tenantwright.testkit.RecordedCommand;
 import dev.tenantwright.testkit.TestStepContext;
-import dev.tenantwright.testkit.frappe.FakeBench;
-import dev.tenantwright.testkit.frappe.FakeBench.SiteView;
+import dev.tenantwright.testkit.frappe.BenchFake;
+import dev.tenantwright.testkit.frappe.BenchFake.SiteView;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -26,8 +26,8 @@ class FrappeSiteTypeTest {
 
   static final String SITE = "acme--demo--site.erp.example.test";
 
-  final FakeBench fake = TestConfigs.fakeBench();
-  final FakeCommandRunner runner = fake.attachTo(new FakeCommandRunner());
+  final BenchFake fake = TestConfigs.fakeBench();
+  final CommandRunnerFake runner = fake.attachTo(new CommandRunnerFake());
   final FrappeConfig config = TestConfigs.record(TestConfigs.local());
   final FrappeSiteType type = new FrappeSiteType();
   final TestStepContext ctx = TestStepContext.builder().step("site").config(config).commands(runner).build();
@@ -65,7 +65,7 @@ class FrappeSiteTypeTest {
     assertThat(site.config()).containsEntry("max_file_size", 10485760L).containsEntry("developer_mode", false)
         .containsEntry("host_name", "https://acme.example");
     assertThat(site.users().get("Administrator").password()).isEqualTo("admin-pass");
-    FakeBench.UserView user = site.users().get("owner@acme.example");
+    BenchFake.UserView user = site.users().get("owner@acme.example");
     assertThat(user.systemManager()).isTrue();
     assertThat(user.firstName()).isEqualTo("Ada");
     assertThat(user.password()).isEqualTo("user-pass");
@@ -84,18 +84,18 @@ class FrappeSiteTypeTest {
   void newSiteGetsTheDocumentedArgvWithBothPasswordsOnStdinUnderTheSitesLockAndATimeLimit() {
     type.create(spec(), ctx);
 
-    FakeBench.Invocation newSite = fake.received("new-site").get(0);
+    BenchFake.Invocation newSite = fake.received("new-site").get(0);
     assertThat(newSite.benchArgv()).containsExactly("new-site", SITE, "--db-name", FrappeSiteType.dbName(ctx),
         "--no-mariadb-socket", "--mariadb-root-username", "root", "--mariadb-root-password", TestConfigs.ROOT_PASSWORD,
         "--admin-password", "admin-pass");
     assertThat(newSite.argv()).hasSize(3).startsWith("sh", "-c");
     assertThat(newSite.stdin()).isEqualTo(TestConfigs.ROOT_PASSWORD + "\nadmin-pass\n");
-    assertThat(newSite.benchDir()).isEqualTo(FakeBench.DEFAULT_BENCH_DIR);
+    assertThat(newSite.benchDir()).isEqualTo(BenchFake.DEFAULT_BENCH_DIR);
     assertThat(newSite.lockFile()).isEqualTo("sites/.tenantwright-" + SITE + ".lock");
     assertThat(newSite.timeLimit()).as("10 min budget - 60 s lock wait - 2 x 10 s grace").isEqualTo(Duration.ofSeconds(520));
     RecordedCommand recorded = runner.invocations("sh", "-c").get(0);
     assertThat(recorded.stdin()).isEqualTo(Secret.MASK);
-    assertThat(recorded.workingDir()).hasToString(FakeBench.DEFAULT_BENCH_DIR);
+    assertThat(recorded.workingDir()).hasToString(BenchFake.DEFAULT_BENCH_DIR);
 
     assertThat(fake.received("--site", SITE, "install-app").get(0).argv()).containsExactly("flock", "-E", "75", "-w",
         "60", "sites/.tenantwright-" + SITE + ".lock", "timeout", "-k", "10s", "520s", "bench", "--site", SITE,
@@ -111,7 +111,7 @@ class FrappeSiteTypeTest {
             "--password", "user-pass", "--", "owner@acme.example");
     assertThat(fake.received("--site", SITE, "scheduler").get(0).benchArgv())
         .containsExactly("--site", SITE, "scheduler", "enable");
-    FakeBench.Invocation keys = fake.received("--site", SITE, "execute", "frappe.client.set_value").get(0);
+    BenchFake.Invocation keys = fake.received("--site", SITE, "execute", "frappe.client.set_value").get(0);
     assertThat(keys.argv().get(2)).as("the literal with the API secret is read from stdin")
         .endsWith("'frappe.client.set_value' '--kwargs' \"$tw_secret_1\"");
   }
@@ -126,7 +126,7 @@ class FrappeSiteTypeTest {
 
     assertThat(fake.received("--site", SITE, "install-app").get(0).argv())
         .containsExactly("bench", "--site", SITE, "install-app", "erpnext");
-    FakeBench.Invocation newSite = fake.received("new-site").get(0);
+    BenchFake.Invocation newSite = fake.received("new-site").get(0);
     assertThat(newSite.argv().get(2)).startsWith("IFS= read -r tw_secret_1 && IFS= read -r tw_secret_2 && exec 'bench' "
         + "'new-site'");
     assertThat(newSite.lockFile()).isNull();
@@ -346,7 +346,7 @@ class FrappeSiteTypeTest {
         .endsWith("/baseline-b.sql.gz");
     assertThat(fake.received("--site", SITE, "uninstall-app").get(0).benchArgv())
         .containsExactly("--site", SITE, "uninstall-app", "erpnext", "--yes", "--no-backup");
-    List<FakeBench.Invocation> hostName = fake.received("--site", SITE, "set-config", "--", "host_name");
+    List<BenchFake.Invocation> hostName = fake.received("--site", SITE, "set-config", "--", "host_name");
     assertThat(hostName.get(hostName.size() - 1).benchArgv())
         .containsExactly("--site", SITE, "set-config", "--", "host_name", "None");
 
@@ -370,9 +370,9 @@ class FrappeSiteTypeTest {
   void resetRestoresTheBaselineBackup() {
     SiteOutputs out = type.create(spec(), ctx).outputs();
     runner.run(Command.builder("bench", "--site", SITE, "add-user", "test-data@acme.example")
-        .workingDir(Path.of(FakeBench.DEFAULT_BENCH_DIR)).build()).requireSuccess();
+        .workingDir(Path.of(BenchFake.DEFAULT_BENCH_DIR)).build()).requireSuccess();
     runner.run(Command.builder("bench", "--site", SITE, "install-app", "payments")
-        .workingDir(Path.of(FakeBench.DEFAULT_BENCH_DIR)).build()).requireSuccess();
+        .workingDir(Path.of(BenchFake.DEFAULT_BENCH_DIR)).build()).requireSuccess();
 
     SiteOutputs reset = type.reset(spec(), out, ctx);
 

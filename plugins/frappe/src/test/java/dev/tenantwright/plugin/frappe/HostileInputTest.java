@@ -13,9 +13,9 @@ import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.Secret;
-import dev.tenantwright.testkit.FakeCommandRunner;
+import dev.tenantwright.testkit.CommandRunnerFake;
 import dev.tenantwright.testkit.TestStepContext;
-import dev.tenantwright.testkit.frappe.FakeBench;
+import dev.tenantwright.testkit.frappe.BenchFake;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,8 +46,8 @@ class HostileInputTest {
 
   @Test
   void aHostileSiteNameFromARunParameterFailsTheRunWithoutRunningBench() {
-    FakeBench fake = TestConfigs.fakeBench();
-    FakeCommandRunner runner = fake.attachTo(new FakeCommandRunner());
+    BenchFake fake = TestConfigs.fakeBench();
+    CommandRunnerFake runner = fake.attachTo(new CommandRunnerFake());
     Blueprint bp = Blueprint.builder("param").var("site", null)
         .resource("admin", "secret", r -> r.param("length", 16))
         .resource("site", "frappe.site", r -> r.param("site", "${vars.site}").param("adminPassword", "${secrets.admin}"))
@@ -101,17 +101,17 @@ class HostileInputTest {
 
     List<List<String>> byTransport = new ArrayList<>();
     for (Map<String, Object> transport : List.of(TestConfigs.local(), TestConfigs.docker(), TestConfigs.ssh())) {
-      FakeBench fake = TestConfigs.fakeBench();
-      FakeCommandRunner runner = fake.attachTo(new FakeCommandRunner());
+      BenchFake fake = TestConfigs.fakeBench();
+      CommandRunnerFake runner = fake.attachTo(new CommandRunnerFake());
       TestStepContext ctx = TestStepContext.builder().step("site").config(TestConfigs.record(transport))
           .commands(runner).build();
       new FrappeSiteType().create(spec, ctx);
 
-      FakeBench.SiteView site = fake.site(SITE).orElseThrow();
+      BenchFake.SiteView site = fake.site(SITE).orElseThrow();
       assertThat(site.config()).containsEntry("note", config.get("note")).containsEntry("quote", config.get("quote"));
       assertThat(site.users().get("ops@acme.example").lastName()).isEqualTo("$(whoami) `id`");
       List<String> seen = new ArrayList<>();
-      for (FakeBench.Invocation inv : fake.received()) {
+      for (BenchFake.Invocation inv : fake.received()) {
         List<String> args = new ArrayList<>(inv.benchArgv());
         int kw = args.indexOf("--kwargs");
         if (kw >= 0) {
@@ -121,12 +121,12 @@ class HostileInputTest {
       }
       byTransport.add(seen);
       if (transport.get("transport").equals("local")) {
-        FakeBench.Invocation note = fake.received().stream().filter(i -> i.benchArgv().contains("note")).findFirst()
+        BenchFake.Invocation note = fake.received().stream().filter(i -> i.benchArgv().contains("note")).findFirst()
             .orElseThrow();
         assertThat(note.argv()).as("no shell: the hostile value is one argv element").first().isEqualTo("flock");
         assertThat(note.argv()).endsWith("bench", "--site", SITE, "set-config", "--", "note",
             (String) config.get("note"));
-        FakeBench.Invocation add = fake.received().stream().filter(i -> i.benchArgv().contains("add-system-manager"))
+        BenchFake.Invocation add = fake.received().stream().filter(i -> i.benchArgv().contains("add-system-manager"))
             .findFirst().orElseThrow();
         assertThat(add.argv()).endsWith("bench", "--site", SITE, "add-system-manager", "--first-name",
             "Robert'); DROP TABLE users;--", "--last-name", "$(whoami) `id`", "--", "ops@acme.example");
@@ -144,14 +144,14 @@ class HostileInputTest {
     SiteSpec spec = new SiteSpec(null, Secret.of("-admin-pass"), List.of("erpnext"), config,
         new SiteUser("-ops@acme.example", "-Ops", null, Secret.of("--user-pass")), true);
     for (Map<String, Object> transport : List.of(TestConfigs.local(), TestConfigs.docker(), TestConfigs.ssh())) {
-      FakeBench fake = TestConfigs.fakeBench();
-      FakeCommandRunner runner = fake.attachTo(new FakeCommandRunner());
+      BenchFake fake = TestConfigs.fakeBench();
+      CommandRunnerFake runner = fake.attachTo(new CommandRunnerFake());
       TestStepContext ctx = TestStepContext.builder().step("site").config(TestConfigs.record(transport))
           .commands(runner).build();
       FrappeSiteType type = new FrappeSiteType();
       SiteOutputs out = type.create(spec, ctx).outputs();
 
-      FakeBench.SiteView site = fake.site(SITE).orElseThrow();
+      BenchFake.SiteView site = fake.site(SITE).orElseThrow();
       assertThat(site.config()).as("%s", transport.get("transport")).containsEntry("banner", "--help")
           .containsEntry("offset", "-x");
       assertThat(site.users()).containsKey("-ops@acme.example");

@@ -11,10 +11,10 @@ import dev.tenantwright.core.Tenant;
 import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.spi.Command;
 import dev.tenantwright.spi.EnvironmentKind;
-import dev.tenantwright.testkit.FakeCommandRunner;
+import dev.tenantwright.testkit.CommandRunnerFake;
 import dev.tenantwright.testkit.PluginJars;
 import dev.tenantwright.testkit.ReadmeSnippets;
-import dev.tenantwright.testkit.frappe.FakeBench;
+import dev.tenantwright.testkit.frappe.BenchFake;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,8 +33,8 @@ class ReadmeBlueprintTest {
     Blueprint blueprint = Blueprint.fromYaml("README.md", ReadmeSnippets.firstYamlBlock(Path.of("README.md")));
     Path plugins = dir.resolve("plugins");
     PluginJars.build(FrappePlugin.class, plugins);
-    FakeBench fake = TestConfigs.fakeBench();
-    FakeCommandRunner runner = fake.attachTo(new FakeCommandRunner());
+    BenchFake fake = TestConfigs.fakeBench();
+    CommandRunnerFake runner = fake.attachTo(new CommandRunnerFake());
     try (Tenantwright tw = Tenantwright.builder().embedded(dir.resolve("data")).plugins(plugins)
         .platformDomains("erp.example.com")
         .classpathPlugins(false).pluginConfig("frappe", TestConfigs.local()).commandRunner(runner)
@@ -52,7 +52,7 @@ class ReadmeBlueprintTest {
           .containsEntry("url", "https://acme-corp-demo.erp.example.com");
 
       runner.run(Command.builder("bench", "--site", "acme-corp-demo.erp.example.com", "add-user", "test@acme.example")
-          .workingDir(Path.of(FakeBench.DEFAULT_BENCH_DIR)).build()).requireSuccess();
+          .workingDir(Path.of(BenchFake.DEFAULT_BENCH_DIR)).build()).requireSuccess();
       Run reset = tw.environments().reset(t.id(), "demo", RunOptions.defaults()).await(Duration.ofMinutes(1));
       assertThat(reset.state()).as(reset.error()).isEqualTo(RunState.SUCCEEDED);
       assertThat(fake.site("acme-corp-demo.erp.example.com").orElseThrow().users())

@@ -17,10 +17,10 @@ import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.Secret;
-import dev.tenantwright.testkit.FakeCommandRunner;
+import dev.tenantwright.testkit.CommandRunnerFake;
 import dev.tenantwright.testkit.RecordedCommand;
 import dev.tenantwright.testkit.TestStepContext;
-import dev.tenantwright.testkit.frappe.FakeBench;
+import dev.tenantwright.testkit.frappe.BenchFake;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,8 +62,8 @@ class SecretHandlingTest {
       default -> TestConfigs.local();
     };
     config.put("dbRootPassword", ROOT);
-    FakeBench fake = new FakeBench().rootCredentials("root", ROOT);
-    FakeCommandRunner runner = fake.attachTo(new FakeCommandRunner());
+    BenchFake fake = new BenchFake().rootCredentials("root", ROOT);
+    CommandRunnerFake runner = fake.attachTo(new CommandRunnerFake());
     List<Event> events = new CopyOnWriteArrayList<>();
     Blueprint blueprint = Blueprint.builder("hostile")
         .resource("site", "frappe.site", r -> r
@@ -92,7 +92,7 @@ class SecretHandlingTest {
 
       Run run = tw.environments().provision(t.id(), EnvironmentKind.DEMO).await(Duration.ofMinutes(1));
       assertThat(run.state()).as(run.error()).isEqualTo(RunState.SUCCEEDED);
-      FakeBench.SiteView site = fake.site(SITE).orElseThrow();
+      BenchFake.SiteView site = fake.site(SITE).orElseThrow();
       assertThat(site.users().get("Administrator").password()).isEqualTo(admin);
       assertThat(site.users().get("ops@hostile.example").password()).isEqualTo(USER_PW);
       assertThat(site.users().get("ops@hostile.example").firstName()).isEqualTo(FIRST_NAME);
@@ -132,9 +132,9 @@ class SecretHandlingTest {
     }
     assertThat(logs).as("the plugin logged what it did").anyMatch(l -> l.contains("Creating Frappe site " + SITE));
 
-    List<FakeBench.Invocation> received = fake.received();
+    List<BenchFake.Invocation> received = fake.received();
     assertThat(received).isNotEmpty();
-    for (FakeBench.Invocation inv : received) {
+    for (BenchFake.Invocation inv : received) {
       for (String s : secrets) {
         assertThat(inv.argv()).as("the argv of the process Tenantwright started (%s)", inv.argv().get(0))
             .noneMatch(e -> e.contains(s));
@@ -156,8 +156,8 @@ class SecretHandlingTest {
       case "ssh" -> TestConfigs.ssh();
       default -> TestConfigs.local();
     };
-    FakeBench fake = TestConfigs.fakeBench();
-    FakeCommandRunner runner = fake.attachTo(new FakeCommandRunner());
+    BenchFake fake = TestConfigs.fakeBench();
+    CommandRunnerFake runner = fake.attachTo(new CommandRunnerFake());
     TestStepContext ctx = TestStepContext.builder().step("site").config(TestConfigs.record(config)).commands(runner)
         .build();
     SiteSpec spec = new SiteSpec(SITE, Secret.of("two\nlines"), null, null, null, null);

@@ -1,12 +1,12 @@
 package dev.tenantwright.plugin.frappe;
 
 import dev.tenantwright.spi.Secret;
-import dev.tenantwright.testkit.frappe.FakeBench;
+import dev.tenantwright.testkit.frappe.BenchFake;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Plugin configurations pointing at a {@link FakeBench}, as records and as host configuration maps. */
+/** Plugin configurations pointing at a {@link BenchFake}, as records and as host configuration maps. */
 public final class TestConfigs {
 
   /** The database root password the fake accepts. */
@@ -18,7 +18,7 @@ public final class TestConfigs {
   public static Map<String, Object> local() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("transport", "local");
-    m.put("benchDir", FakeBench.DEFAULT_BENCH_DIR);
+    m.put("benchDir", BenchFake.DEFAULT_BENCH_DIR);
     m.put("dbRootPassword", ROOT_PASSWORD);
     m.put("siteDomain", "erp.example.test");
     return m;
@@ -28,7 +28,7 @@ public final class TestConfigs {
   public static Map<String, Object> docker() {
     Map<String, Object> m = local();
     m.put("transport", "docker");
-    m.put("container", FakeBench.DEFAULT_CONTAINER);
+    m.put("container", BenchFake.DEFAULT_CONTAINER);
     return m;
   }
 
@@ -54,8 +54,8 @@ public final class TestConfigs {
   }
 
   /** A fake bench that accepts {@link #ROOT_PASSWORD}. */
-  public static FakeBench fakeBench() {
-    return new FakeBench().rootCredentials("root", ROOT_PASSWORD);
+  public static BenchFake fakeBench() {
+    return new BenchFake().rootCredentials("root", ROOT_PASSWORD);
   }
 
   @SuppressWarnings("unchecked")

@@ -13,7 +13,7 @@ import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.testkit.PluginJars;
 import dev.tenantwright.testkit.incus.ExecCall;
-import dev.tenantwright.testkit.incus.FakeInstance;
+import dev.tenantwright.testkit.incus.InstanceView;
 import dev.tenantwright.testkit.incus.IncusFake;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +84,7 @@ class ErpBlueprintTest {
           .containsEntry("status", "Running")
           .containsEntry("url", "http://127.0.0.1:" + port + "/");
 
-      FakeInstance instance = fake.instance("default", "abc-corporation--demo--erp").orElseThrow();
+      InstanceView instance = fake.instance("default", "abc-corporation--demo--erp").orElseThrow();
       assertThat(instance.config()).containsEntry("environment.CUSTOMER_ID", "abc-corporation")
           .containsEntry("environment.COMPANY_NAME", "ABC Corporation")
           .containsEntry("environment.CONTACT_EMAIL", "ops@abc.example")
@@ -116,7 +116,7 @@ class ErpBlueprintTest {
       String qaUrl = (String) tw.environments().find(abc.id(), "test-qa").orElseThrow().resource("erp").outputs()
           .get("url");
       assertThat(qaUrl).startsWith("http://127.0.0.1:").isNotEqualTo(erp.get("url"));
-      assertThat(fake.instances()).extracting(FakeInstance::name)
+      assertThat(fake.instances()).extracting(InstanceView::name)
           .containsExactlyInAnyOrder("abc-corporation--demo--erp", "abc-corporation--test-qa--erp");
 
       assertThat(tw.environments().destroy(abc.id(), "test-qa", RunOptions.defaults()).await(WAIT).state())

@@ -10,7 +10,7 @@ import dev.tenantwright.spi.Secret;
 import dev.tenantwright.testkit.TestStepContext;
 import dev.tenantwright.testkit.incus.ExecCall;
 import dev.tenantwright.testkit.incus.ExecResult;
-import dev.tenantwright.testkit.incus.FakeInstance;
+import dev.tenantwright.testkit.incus.InstanceView;
 import dev.tenantwright.testkit.incus.IncusFake;
 import java.time.Duration;
 import java.util.List;
@@ -55,7 +55,7 @@ class IncusExecTypeTest {
         null)), List.of(InitCommand.of("/bin/rm", "-f", file)), Map.of("LOADER_TOKEN", TOKEN));
   }
 
-  FakeInstance erp() {
+  InstanceView erp() {
     return fake.instance("default", ERP).orElseThrow();
   }
 

@@ -14,7 +14,7 @@ import dev.tenantwright.testkit.Fault;
 import dev.tenantwright.testkit.TestStepContext;
 import dev.tenantwright.testkit.incus.ExecCall;
 import dev.tenantwright.testkit.incus.ExecResult;
-import dev.tenantwright.testkit.incus.FakeInstance;
+import dev.tenantwright.testkit.incus.InstanceView;
 import dev.tenantwright.testkit.incus.IncusFake;
 import java.time.Duration;
 import java.util.List;
@@ -66,7 +66,7 @@ class IncusInstanceTypeTest {
         new InitCommand(List.of("/opt/erp/init", "--customer", "acme"), Map.of("LANG", "C.UTF-8"), "/srv/erp", 0, 0)));
   }
 
-  FakeInstance instance() {
+  InstanceView instance() {
     return fake.instance("default", NAME).orElseThrow();
   }
 
@@ -83,7 +83,7 @@ class IncusInstanceTypeTest {
     assertThat(out.url()).isEqualTo("http://127.0.0.1:24001/");
     assertThat(out.urls()).containsExactly("http://127.0.0.1:24001/");
 
-    FakeInstance inst = instance();
+    InstanceView inst = instance();
     assertThat(inst.running()).isTrue();
     assertThat(inst.snapshots()).containsExactly(IncusInstanceType.BASELINE);
     assertThat(inst.config())

@@ -21,7 +21,7 @@ import dev.tenantwright.plugin.incus.internal.IncusClients;
 import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.testkit.TestStepContext;
-import dev.tenantwright.testkit.incus.FakeInstance;
+import dev.tenantwright.testkit.incus.InstanceView;
 import dev.tenantwright.testkit.incus.IncusFake;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +61,7 @@ class IncusInstanceUpdateTest {
     }
   }
 
-  FakeInstance instance() {
+  InstanceView instance() {
     return fake.instance("default", NAME).orElseThrow();
   }
 
@@ -96,7 +96,7 @@ class IncusInstanceUpdateTest {
     InstanceOutputs updated = type.update(after, before, created, ctx);
 
     assertThat(updated).isEqualTo(created);
-    FakeInstance inst = instance();
+    InstanceView inst = instance();
     assertThat(inst.config())
         .containsEntry("limits.cpu", "2")
         .containsEntry("limits.memory", "4GiB")
@@ -163,7 +163,7 @@ class IncusInstanceUpdateTest {
   void i3_updatingBackWithTheSpecsSwappedRestoresThePreviousConfiguration() {
     InstanceSpec before = erp();
     InstanceOutputs created = type.create(before, ctx).outputs();
-    FakeInstance original = instance();
+    InstanceView original = instance();
     InstanceSpec after = erpWith("2", "2GiB", Map.of("PLAN", "gold"), Map.of(), List.of(Expose.tcp(24002, 8080)),
         "20GiB");
     InstanceOutputs updated = type.update(after, before, created, ctx);
@@ -336,7 +336,7 @@ class IncusInstanceUpdateTest {
       Run updated = tw.environments().update(t.id(), "live", upgrade).await(Duration.ofMinutes(1));
 
       assertThat(updated.state()).as(String.valueOf(updated.error())).isEqualTo(RunState.SUCCEEDED);
-      FakeInstance inst = fake.instance("default", name).orElseThrow();
+      InstanceView inst = fake.instance("default", name).orElseThrow();
       assertThat(inst.config()).containsEntry("limits.memory", "4GiB").containsEntry("environment.PLAN", "gold");
       assertThat(inst.files()).containsKeys("/srv/erp/initialised", "/srv/erp/customer.db");
       assertThat(fake.calls(IncusFake.EXEC)).as("init commands do not run again").isEqualTo(execs);

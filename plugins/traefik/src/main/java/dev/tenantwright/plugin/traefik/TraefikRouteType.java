@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * keeps only the first of two same-named objects. Stateless and thread-safe.
  */
 @Extension
-public final class TraefikRouteType implements ResourceType<TraefikRouteSpec, TraefikRouteOutputs>,
-    Updatable<TraefikRouteSpec, TraefikRouteOutputs> {
+public final class TraefikRouteType implements ResourceType<RouteSpec, TraefikRouteOutputs>,
+    Updatable<RouteSpec, TraefikRouteOutputs> {
 
   /** The type name blueprints use. */
   public static final String TYPE = "traefik.route";
@@ -55,8 +55,8 @@ public final class TraefikRouteType implements ResourceType<TraefikRouteSpec, Tr
   }
 
   @Override
-  public Class<TraefikRouteSpec> specType() {
-    return TraefikRouteSpec.class;
+  public Class<RouteSpec> specType() {
+    return RouteSpec.class;
   }
 
   @Override
@@ -65,7 +65,7 @@ public final class TraefikRouteType implements ResourceType<TraefikRouteSpec, Tr
   }
 
   @Override
-  public CreateResult<TraefikRouteOutputs> create(TraefikRouteSpec spec, StepContext ctx) {
+  public CreateResult<TraefikRouteOutputs> create(RouteSpec spec, StepContext ctx) {
     TraefikConfig config = ctx.config(TraefikConfig.class);
     RouteFile file = file(config, ctx, null);
     Optional<String> before = file.read();
@@ -81,7 +81,7 @@ public final class TraefikRouteType implements ResourceType<TraefikRouteSpec, Tr
   }
 
   @Override
-  public Optional<TraefikRouteOutputs> read(TraefikRouteSpec spec, TraefikRouteOutputs outputs, StepContext ctx) {
+  public Optional<TraefikRouteOutputs> read(RouteSpec spec, TraefikRouteOutputs outputs, StepContext ctx) {
     TraefikConfig config = ctx.config(TraefikConfig.class);
     RouteFile file = file(config, ctx, outputs);
     Optional<String> content = file.read();
@@ -96,7 +96,7 @@ public final class TraefikRouteType implements ResourceType<TraefikRouteSpec, Tr
   }
 
   @Override
-  public TraefikRouteOutputs update(TraefikRouteSpec spec, TraefikRouteSpec previous, TraefikRouteOutputs outputs,
+  public TraefikRouteOutputs update(RouteSpec spec, RouteSpec previous, TraefikRouteOutputs outputs,
       StepContext ctx) {
     TraefikConfig config = ctx.config(TraefikConfig.class);
     RouteFile file = file(config, ctx, outputs);
@@ -107,7 +107,7 @@ public final class TraefikRouteType implements ResourceType<TraefikRouteSpec, Tr
   }
 
   @Override
-  public void delete(TraefikRouteSpec spec, TraefikRouteOutputs outputs, StepContext ctx) {
+  public void delete(RouteSpec spec, TraefikRouteOutputs outputs, StepContext ctx) {
     TraefikConfig config = ctx.config(TraefikConfig.class);
     RouteFile file = file(config, ctx, outputs);
     Optional<String> content = file.read();
@@ -126,7 +126,7 @@ public final class TraefikRouteType implements ResourceType<TraefikRouteSpec, Tr
    * Writes the route and verifies it; on a permanent verification failure puts back what was there before
    * (the previous content when {@code keepPrevious}, else nothing).
    */
-  private TraefikRouteOutputs apply(TraefikRouteSpec spec, TraefikConfig config, RouteFile file, String owner,
+  private TraefikRouteOutputs apply(RouteSpec spec, TraefikConfig config, RouteFile file, String owner,
       @Nullable String before, boolean keepPrevious, StepContext ctx) {
     if (spec.servers() != null) {
       Targets.checkServers(spec.servers(), config);
@@ -166,7 +166,7 @@ public final class TraefikRouteType implements ResourceType<TraefikRouteSpec, Tr
     return outputs(spec, config, file, owner, verified);
   }
 
-  private static TraefikRouteOutputs outputs(TraefikRouteSpec spec, TraefikConfig config, RouteFile file, String owner,
+  private static TraefikRouteOutputs outputs(RouteSpec spec, TraefikConfig config, RouteFile file, String owner,
       boolean verified) {
     String service = file.service(spec);
     return new TraefikRouteOutputs(file.path().toString(), file.router() + "@file",

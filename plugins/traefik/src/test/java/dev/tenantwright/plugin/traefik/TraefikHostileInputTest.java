@@ -51,7 +51,7 @@ class TraefikHostileInputTest {
             type, ctx, traefik);
         written += attempt("service", () -> spec("shop.example.com", null, null, "acme--demo--" + hostile + "@docker"),
             type, ctx, traefik);
-        written += attempt("healthCheckPath", () -> new TraefikRouteSpec("shop.example.com", null, null,
+        written += attempt("healthCheckPath", () -> new RouteSpec("shop.example.com", null, null,
             List.of("http://127.0.0.1:20001"), null, null, null, null, null, null, null, "/" + hostile), type, ctx,
             traefik);
       }
@@ -61,19 +61,19 @@ class TraefikHostileInputTest {
   }
 
   interface SpecMaker {
-    TraefikRouteSpec make();
+    RouteSpec make();
   }
 
-  static TraefikRouteSpec spec(String host, String pathPrefix, String server, String service) {
+  static RouteSpec spec(String host, String pathPrefix, String server, String service) {
     String h = host.isEmpty() ? "shop.example.com" : host;
-    return new TraefikRouteSpec(h, pathPrefix, null, service == null ? List.of(server == null
+    return new RouteSpec(h, pathPrefix, null, service == null ? List.of(server == null
         ? "http://127.0.0.1:20001" : server) : null, service, null, null, false, null, null, null, null);
   }
 
   /** 1 when the value was written and checked, 0 when it was refused naming {@code field}. */
   private int attempt(String field, SpecMaker maker, TraefikRouteType type, TestStepContext ctx, TraefikFake traefik)
       throws Exception {
-    TraefikRouteSpec spec;
+    RouteSpec spec;
     try {
       spec = maker.make();
       new RouteFile(dir, NAME).render(spec, ctx.config(TraefikConfig.class), ctx.ownershipMarker());

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterEach;
  * {@link TraefikFake}. The backend calls the kit crashes after are the API polls, each of which follows the
  * file write.
  */
-class TraefikRouteConformanceTest extends ResourceTypeConformance<TraefikRouteSpec, TraefikRouteOutputs> {
+class TraefikRouteConformanceTest extends ResourceTypeConformance<RouteSpec, TraefikRouteOutputs> {
 
   final Path dir = tempDir();
   /** Every route file the fake loads is checked against the schema; a bad one would block the reload. */
@@ -48,7 +48,7 @@ class TraefikRouteConformanceTest extends ResourceTypeConformance<TraefikRouteSp
   }
 
   @Override
-  protected ResourceType<TraefikRouteSpec, TraefikRouteOutputs> type() {
+  protected ResourceType<RouteSpec, TraefikRouteOutputs> type() {
     return new TraefikRouteType();
   }
 
@@ -85,7 +85,7 @@ class TraefikRouteConformanceTest extends ResourceTypeConformance<TraefikRouteSp
   protected void plantOwnedObject(String resourceName, String marker) {
     TraefikConfig config = new TraefikConfig(dir.toString(), traefik.baseUrl(), null, null, null, null, "le", null, 2,
         50, List.of("127.0.0.1/32"), null);
-    TraefikRouteSpec spec = new TraefikRouteSpec("shop.example.com", null, null, List.of("http://127.0.0.1:20001"),
+    RouteSpec spec = new RouteSpec("shop.example.com", null, null, List.of("http://127.0.0.1:20001"),
         null, null, null, null, null, null, null, null);
     RouteFile file = new RouteFile(dir, resourceName);
     file.write(file.render(spec, config, marker));

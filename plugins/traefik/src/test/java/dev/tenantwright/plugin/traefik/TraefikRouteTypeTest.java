@@ -63,8 +63,8 @@ class TraefikRouteTypeTest {
     }
   }
 
-  static TraefikRouteSpec spec(String host) {
-    return new TraefikRouteSpec(host, "/shop", true, List.of("http://127.0.0.1:20001", "http://127.0.0.1:20002"), null,
+  static RouteSpec spec(String host) {
+    return new RouteSpec(host, "/shop", true, List.of("http://127.0.0.1:20001", "http://127.0.0.1:20002"), null,
         null, null, null, null, null, null, "/health");
   }
 
@@ -138,7 +138,7 @@ class TraefikRouteTypeTest {
 
   @Test
   void aRouterTraefikDisablesIsPermanentAndTheWrittenFileIsRemoved() {
-    TraefikRouteSpec toDocker = new TraefikRouteSpec("shop.acme.example", null, null, null, "acme--demo--site-web@docker",
+    RouteSpec toDocker = new RouteSpec("shop.acme.example", null, null, null, "acme--demo--site-web@docker",
         null, null, false, null, null, null, null);
 
     assertThatThrownBy(() -> type.create(toDocker, ctx))
@@ -221,7 +221,7 @@ class TraefikRouteTypeTest {
     assertThat(SchemaValidator.traefik().validateYaml(content())).isEmpty();
     String good = content();
 
-    TraefikRouteSpec broken = new TraefikRouteSpec("www.acme.example", null, null, null, "missing@docker", null, null,
+    RouteSpec broken = new RouteSpec("www.acme.example", null, null, null, "missing@docker", null, null,
         null, null, null, null, null);
     assertThatThrownBy(() -> type.update(broken, spec("www.acme.example"), updated, ctx))
         .isInstanceOf(PermanentException.class);
@@ -257,16 +257,16 @@ class TraefikRouteTypeTest {
   void everyVariantOfTheRenderedFileMatchesTheSchema() {
     TraefikConfig plain = new TraefikConfig(dir.toString(), null, null, null, List.of("websecure", "alt"), "http",
         null, false, null, null, null, null);
-    List<TraefikRouteSpec> specs = List.of(
+    List<RouteSpec> specs = List.of(
         spec("a.example"),
-        new TraefikRouteSpec("b.example", null, null, List.of("http://10.0.0.5:8080"), null, false, null, null, null,
+        new RouteSpec("b.example", null, null, List.of("http://10.0.0.5:8080"), null, false, null, null, null,
             null, null, null),
-        new TraefikRouteSpec("c.example", "/api", false, null, "api@internal", true, "other", true, List.of("websecure"),
+        new RouteSpec("c.example", "/api", false, null, "api@internal", true, "other", true, List.of("websecure"),
             42, null, null),
-        new TraefikRouteSpec("d.example", null, null, List.of("https://10.0.0.6"), null, true, null, null, null, null,
+        new RouteSpec("d.example", null, null, List.of("https://10.0.0.6"), null, true, null, null, null, null,
             false, "/healthz"));
     for (TraefikConfig c : List.of(config, plain)) {
-      for (TraefikRouteSpec s : specs) {
+      for (RouteSpec s : specs) {
         String text = new dev.tenantwright.plugin.traefik.internal.RouteFile(dir, NAME).render(s, c, "tw:a/b/c@1");
         assertThat(SchemaValidator.traefik().validateYaml(text)).as(text).isEmpty();
         assertThat(dev.tenantwright.plugin.traefik.internal.RouteFile.ownerOf(text)).contains("tw:a/b/c@1");
@@ -276,15 +276,15 @@ class TraefikRouteTypeTest {
 
   @Test
   void specAndConfigRefuseBadFieldsByName() {
-    assertThatThrownBy(() -> new TraefikRouteSpec("Bad Host", null, null, List.of("http://x"), null, null, null, null,
+    assertThatThrownBy(() -> new RouteSpec("Bad Host", null, null, List.of("http://x"), null, null, null, null,
         null, null, null, null)).hasMessageContaining("field 'host'");
-    assertThatThrownBy(() -> new TraefikRouteSpec("a.example", null, null, List.of("http://x"), "svc", null, null, null,
+    assertThatThrownBy(() -> new RouteSpec("a.example", null, null, List.of("http://x"), "svc", null, null, null,
         null, null, null, null)).hasMessageContaining("either 'servers'");
-    assertThatThrownBy(() -> new TraefikRouteSpec("a.example", "nope", null, List.of("http://x"), null, null, null, null,
+    assertThatThrownBy(() -> new RouteSpec("a.example", "nope", null, List.of("http://x"), null, null, null, null,
         null, null, null, null)).hasMessageContaining("field 'pathPrefix'");
-    assertThatThrownBy(() -> new TraefikRouteSpec("a.example", null, null, List.of("ftp://x"), null, null, null, null,
+    assertThatThrownBy(() -> new RouteSpec("a.example", null, null, List.of("ftp://x"), null, null, null, null,
         null, null, null, null)).hasMessageContaining("field 'servers'");
-    assertThatThrownBy(() -> new TraefikRouteSpec("a.example", null, true, List.of("http://x"), null, null, null, null,
+    assertThatThrownBy(() -> new RouteSpec("a.example", null, true, List.of("http://x"), null, null, null, null,
         null, null, null, null)).hasMessageContaining("needs a pathPrefix");
     assertThatThrownBy(() -> new TraefikConfig(null, null, null, null, null, null, null, null, null, null, null, null))
         .hasMessageContaining("field 'directory'");
@@ -314,7 +314,7 @@ class TraefikRouteTypeTest {
     traefik.clock(ctx.clock()).throttle(Duration.ofSeconds(2));
     TraefikRouteOutputs out = type.create(spec("shop.acme.example"), ctx).outputs();
     String good = content();
-    TraefikRouteSpec nowhere = new TraefikRouteSpec("shop.acme.example", "/shop", true,
+    RouteSpec nowhere = new RouteSpec("shop.acme.example", "/shop", true,
         List.of("http://127.0.0.1:20001"), null, null, null, null, List.of("nowhere"), null, null, null);
 
     assertThatThrownBy(() -> type.update(nowhere, spec("shop.acme.example"), out, ctx))
@@ -339,7 +339,7 @@ class TraefikRouteTypeTest {
 
   @Test
   void t3_aRouterInWarningStateServesAndIsNotAFailure() {
-    TraefikRouteSpec oneUnknown = new TraefikRouteSpec("shop.acme.example", null, null,
+    RouteSpec oneUnknown = new RouteSpec("shop.acme.example", null, null,
         List.of("http://127.0.0.1:20001"), null, null, null, false, List.of("websecure", "nowhere"), null, null, null);
 
     TraefikRouteOutputs out = type.create(oneUnknown, ctx).outputs();
@@ -358,12 +358,12 @@ class TraefikRouteTypeTest {
         "http://192.168.1.1", "http://172.16.0.1", "http://100.100.100.200", "http://[::1]:80", "http://[fd00:ec2::254]",
         "http://[::ffff:127.0.0.1]", "http://0.0.0.0:8080", "http://2130706433/", "http://0x7f.1/", "http://127.1/",
         "http://localhost:8080", "http://metadata.google.internal/", "http://printer.local")) {
-      assertThatThrownBy(() -> type.create(new TraefikRouteSpec("shop.acme.example", null, null, List.of(server), null,
+      assertThatThrownBy(() -> type.create(new RouteSpec("shop.acme.example", null, null, List.of(server), null,
           null, null, null, null, null, null, null), strict)).as(server)
           .isInstanceOf(PermanentException.class).hasMessageContaining("field 'servers'");
     }
     assertThat(file()).doesNotExist();
-    TraefikRouteSpec local = new TraefikRouteSpec("shop.acme.example", null, null, List.of("http://127.0.0.1:20001",
+    RouteSpec local = new RouteSpec("shop.acme.example", null, null, List.of("http://127.0.0.1:20001",
         "http://203.0.113.7:8080"), null, null, null, null, null, null, null, null);
     assertThat(type.create(local, ctx).outputs().verified()).as("127.0.0.1/32 is allowed here").isTrue();
     assertThatThrownBy(() -> new TraefikConfig("/d", null, null, null, null, null, null, null, null, null,
@@ -388,8 +388,8 @@ class TraefikRouteTypeTest {
         .isEqualTo("acme--demo--site-web@docker");
   }
 
-  static TraefikRouteSpec toService(String service) {
-    return new TraefikRouteSpec("shop.acme.example", null, null, null, service, null, null, false, null, null, null,
+  static RouteSpec toService(String service) {
+    return new RouteSpec("shop.acme.example", null, null, null, service, null, null, false, null, null, null,
         null);
   }
 }

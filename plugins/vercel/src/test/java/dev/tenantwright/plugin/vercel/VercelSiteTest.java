@@ -20,8 +20,8 @@ import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.testkit.Fault;
 import dev.tenantwright.testkit.PluginJars;
 import dev.tenantwright.testkit.cloudflare.CloudflareFake;
-import dev.tenantwright.testkit.dns.FakeDns;
-import dev.tenantwright.testkit.tls.FakeTls;
+import dev.tenantwright.testkit.dns.DnsFake;
+import dev.tenantwright.testkit.tls.TlsFake;
 import dev.tenantwright.testkit.vercel.VercelFake;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -55,9 +55,9 @@ class VercelSiteTest {
 
   final VercelFake vercel = new VercelFake();
   final CloudflareFake cloudflare = new CloudflareFake();
-  final FakeDns dns = new FakeDns();
+  final DnsFake dns = new DnsFake();
   /** The client's domain served over HTTPS, once Vercel has issued its certificate. */
-  final FakeTls https = FakeTls.serving(DOMAIN);
+  final TlsFake https = TlsFake.serving(DOMAIN);
   final List<Event> events = new CopyOnWriteArrayList<>();
   final AtomicInteger healthChecks = new AtomicInteger();
   HttpServer site;

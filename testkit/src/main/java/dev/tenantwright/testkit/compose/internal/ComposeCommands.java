@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantwright.spi.Command;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.testkit.ProgramResult;
-import dev.tenantwright.testkit.compose.FakeDockerCompose.Publisher;
+import dev.tenantwright.testkit.compose.DockerComposeFake.Publisher;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 
 /**
  * The fake's daemon state and its subcommands ({@code up}, {@code ps}, {@code down}, {@code pull},
- * {@code build}, {@code config}, {@code version}); {@link dev.tenantwright.testkit.compose.FakeDockerCompose}
+ * {@code build}, {@code config}, {@code version}); {@link dev.tenantwright.testkit.compose.DockerComposeFake}
  * is the public face and holds the lock. Not thread-safe on its own.
  */
 public final class ComposeCommands {
@@ -629,7 +629,7 @@ public final class ComposeCommands {
 
   // ------------------------------------------------------------------------------------------------ helpers
 
-  /** Puts a running project in as if someone had started it (see {@code FakeDockerCompose.plantProject}). */
+  /** Puts a running project in as if someone had started it (see {@code DockerComposeFake.plantProject}). */
   public void plant(String project, Map<String, String> labels, String... services) {
     if (!PROJECT_NAME.matcher(project).matches()) {
       throw new IllegalArgumentException("invalid project name " + project);

@@ -1,7 +1,7 @@
 package dev.tenantwright.testkit.compose.internal;
 
-import dev.tenantwright.testkit.compose.FakeDockerCompose.ContainerView;
-import dev.tenantwright.testkit.compose.FakeDockerCompose.Publisher;
+import dev.tenantwright.testkit.compose.DockerComposeFake.ContainerView;
+import dev.tenantwright.testkit.compose.DockerComposeFake.Publisher;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -32,7 +32,7 @@ public final class TestPki {
   public static final String FALLBACK_SUBJECT = "CN=FAKE DEFAULT CERT";
 
   /** The subject of the CA certificate. */
-  public static final String CA_SUBJECT = "CN=Tenantwright FakeTls CA";
+  public static final String CA_SUBJECT = "CN=Tenantwright TlsFake CA";
 
   private static final char[] PASSWORD = "changeit".toCharArray();
   private static final Map<List<String>, TestPki> MADE = new ConcurrentHashMap<>();

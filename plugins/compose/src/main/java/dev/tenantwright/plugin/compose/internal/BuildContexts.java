@@ -1,7 +1,7 @@
 package dev.tenantwright.plugin.compose.internal;
 
 import dev.tenantwright.plugin.compose.ComposeConfig;
-import dev.tenantwright.plugin.compose.ComposeProjectSpec.Build;
+import dev.tenantwright.plugin.compose.ProjectSpec.Build;
 import dev.tenantwright.spi.PermanentException;
 import java.io.IOException;
 import java.net.URI;

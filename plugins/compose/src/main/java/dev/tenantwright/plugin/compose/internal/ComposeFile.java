@@ -3,9 +3,9 @@ package dev.tenantwright.plugin.compose.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tenantwright.plugin.compose.ComposeConfig;
-import dev.tenantwright.plugin.compose.ComposeProjectSpec;
-import dev.tenantwright.plugin.compose.ComposeProjectSpec.Route;
-import dev.tenantwright.plugin.compose.ComposeProjectSpec.Service;
+import dev.tenantwright.plugin.compose.ProjectSpec;
+import dev.tenantwright.plugin.compose.ProjectSpec.Route;
+import dev.tenantwright.plugin.compose.ProjectSpec.Service;
 import dev.tenantwright.plugin.support.SupportJson;
 import dev.tenantwright.spi.Nullable;
 import dev.tenantwright.spi.PermanentException;
@@ -56,7 +56,7 @@ public final class ComposeFile {
    * @throws PermanentException when a service has a route but no {@code traefikNetwork} is configured, or a build
    *     context may not be used (see {@link BuildContexts})
    */
-  public static String render(String project, ComposeProjectSpec spec, ComposeConfig config, String owner) {
+  public static String render(String project, ProjectSpec spec, ComposeConfig config, String owner) {
     for (Map.Entry<String, Service> e : spec.services().entrySet()) {
       if (e.getValue().route() != null && config.traefikNetwork() == null) {
         throw new PermanentException("compose config, field 'traefikNetwork': service " + e.getKey()
@@ -108,7 +108,7 @@ public final class ComposeFile {
     }
   }
 
-  private static Map<String, Object> service(String project, String name, Service s, ComposeProjectSpec spec,
+  private static Map<String, Object> service(String project, String name, Service s, ProjectSpec spec,
       ComposeConfig config, String owner) {
     Map<String, Object> out = new LinkedHashMap<>();
     if (s.image() != null && !s.image().isBlank()) {
@@ -149,7 +149,7 @@ public final class ComposeFile {
 
     if (!s.ports().isEmpty()) {
       List<Object> ports = new ArrayList<>();
-      for (ComposeProjectSpec.Port p : s.ports()) {
+      for (ProjectSpec.Port p : s.ports()) {
         Map<String, Object> port = new LinkedHashMap<>();
         port.put("target", p.target());
         if (p.published() != null) {
@@ -162,7 +162,7 @@ public final class ComposeFile {
       out.put("ports", ports);
     }
     if (s.healthcheck() != null) {
-      ComposeProjectSpec.Healthcheck h = s.healthcheck();
+      ProjectSpec.Healthcheck h = s.healthcheck();
       Map<String, Object> hc = new LinkedHashMap<>();
       List<String> test = new ArrayList<>();
       String first = h.test().get(0);
@@ -273,7 +273,7 @@ public final class ComposeFile {
    * the next line's value be parsed as statements (security finding SEC2). The spec refuses such values; this
    * method checks again, so no path can write a value Compose would read differently.
    */
-  public static String renderEnv(ComposeProjectSpec spec) {
+  public static String renderEnv(ProjectSpec spec) {
     StringBuilder sb = new StringBuilder("# Written by Tenantwright. Secrets: keep this file private (mode 0600).\n");
     spec.secrets().forEach((k, v) -> {
       String value = v.reveal();

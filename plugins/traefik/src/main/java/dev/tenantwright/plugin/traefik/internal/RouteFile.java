@@ -3,7 +3,7 @@ package dev.tenantwright.plugin.traefik.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tenantwright.plugin.support.SupportJson;
 import dev.tenantwright.plugin.traefik.TraefikConfig;
-import dev.tenantwright.plugin.traefik.TraefikRouteSpec;
+import dev.tenantwright.plugin.traefik.RouteSpec;
 import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.RetryableException;
 import java.io.BufferedReader;
@@ -107,7 +107,7 @@ public final class RouteFile {
   }
 
   /** The names of the routers {@link #render} writes for {@code spec}. */
-  public List<String> routers(TraefikRouteSpec spec, TraefikConfig config) {
+  public List<String> routers(RouteSpec spec, TraefikConfig config) {
     List<String> out = new ArrayList<>();
     out.add(router());
     if (redirects(spec, config)) {
@@ -117,7 +117,7 @@ public final class RouteFile {
   }
 
   /** The service the routers forward to, as the spec names it or as this file defines it. */
-  public String service(TraefikRouteSpec spec) {
+  public String service(RouteSpec spec) {
     return spec.service() != null ? spec.service() : name;
   }
 
@@ -125,14 +125,14 @@ public final class RouteFile {
    * The routers {@link #render} writes, by name, each as its definition ({@code entryPoints}, {@code rule},
    * {@code service}, {@code middlewares}, ...): what Traefik's API must show before a check may judge them.
    */
-  public Map<String, Map<String, Object>> routerDefinitions(TraefikRouteSpec spec, TraefikConfig config) {
+  public Map<String, Map<String, Object>> routerDefinitions(RouteSpec spec, TraefikConfig config) {
     Map<String, Map<String, Object>> out = new LinkedHashMap<>();
     build(spec, config, out, new LinkedHashMap<>());
     return out;
   }
 
   /** The file's full text: ownership comment, then the YAML. */
-  public String render(TraefikRouteSpec spec, TraefikConfig config, String owner) {
+  public String render(RouteSpec spec, TraefikConfig config, String owner) {
     Map<String, Map<String, Object>> routers = new LinkedHashMap<>();
     Map<String, Object> middlewares = new LinkedHashMap<>();
     build(spec, config, routers, middlewares);
@@ -168,7 +168,7 @@ public final class RouteFile {
         + "; edits are overwritten.\n" + yaml;
   }
 
-  private void build(TraefikRouteSpec spec, TraefikConfig config, Map<String, Map<String, Object>> routers,
+  private void build(RouteSpec spec, TraefikConfig config, Map<String, Map<String, Object>> routers,
       Map<String, Object> middlewares) {
     String service = service(spec);
 
@@ -257,7 +257,7 @@ public final class RouteFile {
     }
   }
 
-  private static boolean redirects(TraefikRouteSpec spec, TraefikConfig config) {
+  private static boolean redirects(RouteSpec spec, TraefikConfig config) {
     boolean redirect = spec.redirectToHttps() != null ? spec.redirectToHttps() : config.redirectToHttps();
     return spec.tls() && redirect;
   }

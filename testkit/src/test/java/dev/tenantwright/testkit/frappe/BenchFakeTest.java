@@ -8,20 +8,20 @@ import dev.tenantwright.spi.CommandResult;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.Secret;
 import dev.tenantwright.testkit.CommandFault;
-import dev.tenantwright.testkit.FakeCommandRunner;
+import dev.tenantwright.testkit.CommandRunnerFake;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class FakeBenchTest {
+class BenchFakeTest {
 
-  static final String DIR = FakeBench.DEFAULT_BENCH_DIR;
+  static final String DIR = BenchFake.DEFAULT_BENCH_DIR;
   static final String SITE = "a.example.test";
 
-  final FakeBench bench = new FakeBench().rootCredentials("root", "rootpw");
-  final FakeCommandRunner runner = bench.attachTo(new FakeCommandRunner());
+  final BenchFake bench = new BenchFake().rootCredentials("root", "rootpw");
+  final CommandRunnerFake runner = bench.attachTo(new CommandRunnerFake());
 
   CommandResult local(String... args) {
     return runner.run(Command.builder("bench", args).workingDir(Path.of(DIR)).build());
@@ -108,7 +108,7 @@ class FakeBenchTest {
     CommandResult restored = runner.run(Command.builder("bench", "--site", SITE, "--force", "restore", file,
         "--mariadb-root-password", "rootpw", "--admin-password", "newadmin").workingDir(Path.of(DIR)).build());
     assertThat(restored.exitCode()).isZero();
-    FakeBench.SiteView site = bench.site(SITE).orElseThrow();
+    BenchFake.SiteView site = bench.site(SITE).orElseThrow();
     assertThat(site.apps()).containsExactly("frappe", "erpnext");
     assertThat(site.users()).doesNotContainKey("test@a.example");
     assertThat(site.users().get("Administrator").password()).isEqualTo("newadmin");
@@ -153,14 +153,14 @@ class FakeBenchTest {
 
   @Test
   void dockerExecMustNameTheContainerAndTheBenchDirectory() {
-    CommandResult ok = runner.run(Command.builder("docker", "exec", "-i", "-w", DIR, FakeBench.DEFAULT_CONTAINER,
+    CommandResult ok = runner.run(Command.builder("docker", "exec", "-i", "-w", DIR, BenchFake.DEFAULT_CONTAINER,
         "bench", "new-site", SITE, "--mariadb-root-password", "rootpw", "--admin-password", "a").build());
     assertThat(ok.exitCode()).isZero();
     assertThat(runner.run(Command.builder("docker", "exec", "-i", "-w", DIR, "other", "bench", "list-apps").build())
         .stderr()).contains("No such container: other");
-    assertThat(runner.run(Command.builder("docker", "exec", "-i", FakeBench.DEFAULT_CONTAINER, "bench", "--site",
+    assertThat(runner.run(Command.builder("docker", "exec", "-i", BenchFake.DEFAULT_CONTAINER, "bench", "--site",
         SITE, "list-apps").build()).stderr()).contains("No such command 'list-apps'");
-    assertThat(bench.received().get(0).transport()).isEqualTo(FakeBench.Transport.DOCKER);
+    assertThat(bench.received().get(0).transport()).isEqualTo(BenchFake.Transport.DOCKER);
     assertThat(bench.received().get(0).benchArgv()).startsWith("new-site", SITE);
   }
 
@@ -169,11 +169,11 @@ class FakeBenchTest {
     String remote = "IFS= read -r tw_secret_1 && IFS= read -r tw_secret_2 && cd '" + DIR + "' && exec 'bench' "
         + "'new-site' '" + SITE + "' '--mariadb-root-password' \"$tw_secret_1\" '--admin-password' \"$tw_secret_2\"";
     CommandResult r = runner.run(Command.builder("ssh", "-T", "-o", "BatchMode=yes", "-p", "22",
-        FakeBench.DEFAULT_SSH_DESTINATION, "--", remote).stdin(Secret.of("rootpw\n it's $(x) \n")).build());
+        BenchFake.DEFAULT_SSH_DESTINATION, "--", remote).stdin(Secret.of("rootpw\n it's $(x) \n")).build());
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(bench.site(SITE).orElseThrow().users().get("Administrator").password()).isEqualTo(" it's $(x) ");
-    FakeBench.Invocation inv = bench.received().get(0);
-    assertThat(inv.transport()).isEqualTo(FakeBench.Transport.SSH);
+    BenchFake.Invocation inv = bench.received().get(0);
+    assertThat(inv.transport()).isEqualTo(BenchFake.Transport.SSH);
     assertThat(inv.benchDir()).isEqualTo(DIR);
     assertThat(inv.remoteCommand()).isEqualTo(remote);
     assertThat(inv.benchArgv()).containsExactly("new-site", SITE, "--mariadb-root-password", "rootpw",
@@ -192,14 +192,14 @@ class FakeBenchTest {
         "cd '" + DIR + "' && bench > /etc/passwd",
         "cd '" + DIR + "' && bench \"$(id)\"");
     for (String remote : refused) {
-      CommandResult r = runner.run(Command.builder("ssh", FakeBench.DEFAULT_SSH_DESTINATION, "--", remote).build());
+      CommandResult r = runner.run(Command.builder("ssh", BenchFake.DEFAULT_SSH_DESTINATION, "--", remote).build());
       assertThat(r.exitCode()).as(remote).isEqualTo(2);
       assertThat(r.stderr()).as(remote).containsAnyOf("refuses", "Unterminated");
     }
     assertThat(bench.history()).as("bench never ran").isEmpty();
     assertThat(runner.run(Command.builder("ssh", "root@elsewhere.example", "--", "true").build()).exitCode())
         .isEqualTo(255);
-    CommandResult notFound = runner.run(Command.builder("ssh", FakeBench.DEFAULT_SSH_DESTINATION, "--",
+    CommandResult notFound = runner.run(Command.builder("ssh", BenchFake.DEFAULT_SSH_DESTINATION, "--",
         "cd '" + DIR + "' && 'rm' '-rf' '/'").build());
     assertThat(notFound.exitCode()).isEqualTo(127);
   }
@@ -207,7 +207,7 @@ class FakeBenchTest {
   @Test
   void sshJoinsSeveralCommandArgumentsWithSpacesLikeRealSsh() {
     newSite(SITE);
-    CommandResult r = runner.run(Command.builder("ssh", FakeBench.DEFAULT_SSH_DESTINATION, "cd", DIR, "&&", "bench",
+    CommandResult r = runner.run(Command.builder("ssh", BenchFake.DEFAULT_SSH_DESTINATION, "cd", DIR, "&&", "bench",
         "--site", SITE, "set-config", "note", "two words").build());
     assertThat(r.exitCode()).as("unquoted, the value was split into two arguments").isEqualTo(2);
     assertThat(r.stderr()).contains("Got unexpected extra argument (words)");
@@ -357,15 +357,15 @@ class FakeBenchTest {
         .stdin(Secret.of("rootpw\nit's $(x)\n")).build());
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(bench.site(SITE).orElseThrow().users().get("Administrator").password()).isEqualTo("it's $(x)");
-    FakeBench.Invocation inv = bench.received().get(0);
+    BenchFake.Invocation inv = bench.received().get(0);
     assertThat(inv.remoteCommand()).isEqualTo(script);
     assertThat(inv.argv()).containsExactly("sh", "-c", script);
     assertThat(inv.benchArgv()).contains("rootpw", "it's $(x)");
 
-    CommandResult docker = runner.run(Command.builder("docker", "exec", "-i", "-w", DIR, FakeBench.DEFAULT_CONTAINER,
+    CommandResult docker = runner.run(Command.builder("docker", "exec", "-i", "-w", DIR, BenchFake.DEFAULT_CONTAINER,
         "sh", "-c", script.replace(SITE, "b.example.test")).stdin(Secret.of("rootpw\nx\n")).build());
     assertThat(docker.exitCode()).as(docker.stderr()).isZero();
-    assertThat(bench.received().get(1).transport()).isEqualTo(FakeBench.Transport.DOCKER);
+    assertThat(bench.received().get(1).transport()).isEqualTo(BenchFake.Transport.DOCKER);
     assertThat(bench.sites()).contains("b.example.test");
   }
 
@@ -376,7 +376,7 @@ class FakeBenchTest {
     CommandResult r = runner.run(Command.builder("timeout", "-k", "10s", "60s", "bench", "--site", SITE, "install-app",
         "erpnext").workingDir(Path.of(DIR)).timeout(Duration.ofMinutes(2)).build());
     assertThat(r.exitCode()).isEqualTo(124);
-    assertThat(bench.now()).isEqualTo(FakeBench.START.plusSeconds(60));
+    assertThat(bench.now()).isEqualTo(BenchFake.START.plusSeconds(60));
     assertThat(bench.received().get(1).timeLimit()).isEqualTo(Duration.ofSeconds(60));
     assertThat(bench.orphansRunning()).isZero();
   }
@@ -385,24 +385,24 @@ class FakeBenchTest {
   void aProcessWhoseDockerClientIsGoneRunsOnHoldingItsLockAndFinishesLater() {
     String lock = "sites/.tenantwright-" + SITE + ".lock";
     bench.detachNext("new-site", Duration.ofMinutes(5));
-    assertThatThrownBy(() -> runner.run(Command.builder("docker", "exec", "-i", "-w", DIR, FakeBench.DEFAULT_CONTAINER,
+    assertThatThrownBy(() -> runner.run(Command.builder("docker", "exec", "-i", "-w", DIR, BenchFake.DEFAULT_CONTAINER,
         "flock", "-E", "75", "-w", "60", lock, "bench", "new-site", SITE, "--mariadb-root-password", "rootpw",
         "--admin-password", "a").build()))
         .isInstanceOfSatisfying(RetryableException.class, e -> assertThat(e.outcomeUnknown()).isTrue());
     assertThat(bench.site(SITE).orElseThrow().complete()).as("still installing").isFalse();
     assertThat(bench.orphansRunning()).isEqualTo(1);
 
-    CommandResult busy = runner.run(Command.builder("docker", "exec", "-i", "-w", DIR, FakeBench.DEFAULT_CONTAINER,
+    CommandResult busy = runner.run(Command.builder("docker", "exec", "-i", "-w", DIR, BenchFake.DEFAULT_CONTAINER,
         "flock", "-E", "75", "-w", "60", lock, "bench", "drop-site", SITE, "--no-backup", "--root-password", "rootpw")
         .build());
     assertThat(busy.exitCode()).as("flock gave up after 60 s").isEqualTo(75);
     assertThat(bench.sites()).containsExactly(SITE);
-    assertThat(bench.now()).isEqualTo(FakeBench.START.plusSeconds(60));
+    assertThat(bench.now()).isEqualTo(BenchFake.START.plusSeconds(60));
 
-    CommandResult waited = runner.run(Command.builder("docker", "exec", "-i", "-w", DIR, FakeBench.DEFAULT_CONTAINER,
+    CommandResult waited = runner.run(Command.builder("docker", "exec", "-i", "-w", DIR, BenchFake.DEFAULT_CONTAINER,
         "flock", "-w", "600", lock, "bench", "--site", SITE, "list-apps").build());
     assertThat(waited.exitCode()).as("flock waited for the new-site to finish").isZero();
-    assertThat(bench.now()).isEqualTo(FakeBench.START.plus(Duration.ofMinutes(5)));
+    assertThat(bench.now()).isEqualTo(BenchFake.START.plus(Duration.ofMinutes(5)));
     assertThat(bench.site(SITE).orElseThrow().complete()).isTrue();
     assertThat(bench.races()).isEmpty();
   }
@@ -410,7 +410,7 @@ class FakeBenchTest {
   @Test
   void changingASiteWithoutTheLockWhileAnOrphanWorksOnItIsARace() {
     bench.detachNext("new-site", Duration.ofMinutes(5));
-    assertThatThrownBy(() -> runner.run(Command.builder("ssh", FakeBench.DEFAULT_SSH_DESTINATION, "--", "cd '" + DIR
+    assertThatThrownBy(() -> runner.run(Command.builder("ssh", BenchFake.DEFAULT_SSH_DESTINATION, "--", "cd '" + DIR
         + "' && exec 'bench' 'new-site' '" + SITE + "' '--mariadb-root-password' 'rootpw' '--admin-password' 'a'")
         .build())).isInstanceOf(RetryableException.class);
     runner.run(Command.builder("bench", "drop-site", SITE, "--no-backup", "--root-password", "rootpw")

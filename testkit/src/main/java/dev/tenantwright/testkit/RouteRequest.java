@@ -6,12 +6,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One HTTP request as a {@link FakeBackend}'s handler sees it: method, path and its variables, query,
+ * One HTTP request as a {@link BackendFake}'s handler sees it: method, path and its variables, query,
  * headers and body.
  *
  * <p>Immutable; valid for the duration of the handler call and safe to keep afterwards.
  */
-public interface FakeRequest {
+public interface RouteRequest {
 
   /** The method in upper case, e.g. {@code POST}. */
   String method();

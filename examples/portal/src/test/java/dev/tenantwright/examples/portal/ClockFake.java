@@ -8,7 +8,7 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock that stands still until a test moves it on (rate limits, link and session lifetimes). */
-final class FakeClock extends Clock {
+final class ClockFake extends Clock {
 
   private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2025-06-02T09:00:00Z"));
 

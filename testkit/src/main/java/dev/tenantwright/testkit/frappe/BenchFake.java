@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.tenantwright.spi.Command;
 import dev.tenantwright.spi.RetryableException;
-import dev.tenantwright.testkit.FakeCommandRunner;
-import dev.tenantwright.testkit.FakeProgram;
+import dev.tenantwright.testkit.CommandRunnerFake;
+import dev.tenantwright.testkit.ProgramFake;
 import dev.tenantwright.testkit.ProgramResult;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ import java.util.TreeMap;
 import java.util.function.IntConsumer;
 
 /**
- * A stateful fake of Frappe's {@code bench} CLI for the {@link FakeCommandRunner}: sites with their config, apps,
+ * A stateful fake of Frappe's {@code bench} CLI for the {@link CommandRunnerFake}: sites with their config, apps,
  * users, API keys and scheduler flag, and backup files, kept in memory, with bench's own answers and quirks.
  *
  * <p><b>Which frappe.</b> It plays one version consistently: <b>frappe v15</b> (the {@code version-15} branch, the
@@ -107,20 +107,20 @@ import java.util.function.IntConsumer;
  * {@link #slowNext} makes it take a given time, and {@link #detachNext} loses its client at once while bench keeps
  * running. The runner's own {@link dev.tenantwright.testkit.CommandFault}s work too, for the outermost argv.
  *
- * <p>Register it with {@link #attachTo(FakeCommandRunner)} (as {@code bench}, {@code docker}, {@code ssh},
+ * <p>Register it with {@link #attachTo(CommandRunnerFake)} (as {@code bench}, {@code docker}, {@code ssh},
  * {@code sh}, {@code flock} and {@code timeout}). Thread-safe: the runner serialises invocations on this object's
  * monitor and every public method is synchronized.
  *
  * <pre>{@code
- * FakeBench bench = new FakeBench().rootCredentials("root", "s3cret");
- * FakeCommandRunner runner = bench.attachTo(new FakeCommandRunner());
+ * BenchFake bench = new BenchFake().rootCredentials("root", "s3cret");
+ * CommandRunnerFake runner = bench.attachTo(new CommandRunnerFake());
  * bench.failNext("install-app", 1, "App erpnext not in apps.txt");
  * ...
  * assertThat(bench.liveObjects()).isEmpty();   // no site left behind
  * assertThat(bench.races()).isEmpty();         // nothing changed a site another bench process still worked on
  * }</pre>
  */
-public final class FakeBench extends FakeProgram {
+public final class BenchFake extends ProgramFake {
 
   /** The bench directory the fake expects by default. */
   public static final String DEFAULT_BENCH_DIR = "/home/frappe/frappe-bench";
@@ -381,7 +381,7 @@ public final class FakeBench extends FakeProgram {
   private Runnable midwayRest;
 
   /** A fake bench in {@value #DEFAULT_BENCH_DIR} with apps frappe, erpnext, hrms and payments, root password "root". */
-  public FakeBench() {
+  public BenchFake() {
     super("bench");
   }
 
@@ -391,37 +391,37 @@ public final class FakeBench extends FakeProgram {
    * Registers this fake with the runner as {@code bench}, {@code docker}, {@code ssh}, {@code sh}, {@code flock} and
    * {@code timeout}; returns the runner.
    */
-  public FakeCommandRunner attachTo(FakeCommandRunner runner) {
+  public CommandRunnerFake attachTo(CommandRunnerFake runner) {
     return runner.on(this).on("docker", this).on("ssh", this).on("sh", this).on("flock", this).on("timeout", this);
   }
 
   /** The bench directory: the local working directory, docker's {@code -w} and the ssh {@code cd} must name it. */
-  public synchronized FakeBench benchDir(String dir) {
+  public synchronized BenchFake benchDir(String dir) {
     this.benchDir = Objects.requireNonNull(dir, "dir");
     return this;
   }
 
   /** The container name {@code docker exec} must use. */
-  public synchronized FakeBench container(String name) {
+  public synchronized BenchFake container(String name) {
     this.container = Objects.requireNonNull(name, "name");
     return this;
   }
 
   /** The {@code user@host} ssh must connect to. */
-  public synchronized FakeBench sshDestination(String destination) {
+  public synchronized BenchFake sshDestination(String destination) {
     this.sshDestination = Objects.requireNonNull(destination, "destination");
     return this;
   }
 
   /** The MariaDB root credentials {@code new-site}, {@code drop-site}, {@code restore} and {@code reinstall} accept. */
-  public synchronized FakeBench rootCredentials(String user, String password) {
+  public synchronized BenchFake rootCredentials(String user, String password) {
     this.rootUser = Objects.requireNonNull(user, "user");
     this.rootPassword = Objects.requireNonNull(password, "password");
     return this;
   }
 
   /** Replaces the apps in {@code sites/apps.txt} (frappe is always there). */
-  public synchronized FakeBench appsTxt(String... apps) {
+  public synchronized BenchFake appsTxt(String... apps) {
     appsTxt.clear();
     appsTxt.add("frappe");
     appsTxt.addAll(List.of(apps));
@@ -482,17 +482,17 @@ public final class FakeBench extends FakeProgram {
   // ------------------------------------------------------------------------------------------------ faults
 
   /** The next invocation of {@code subcommand} (e.g. {@code install-app}; {@code *} for any) exits with this code. */
-  public synchronized FakeBench failNext(String subcommand, int exitCode, String stderr) {
+  public synchronized BenchFake failNext(String subcommand, int exitCode, String stderr) {
     return addFault(subcommand, FaultKind.EXIT, exitCode, stderr, 1, false, null);
   }
 
   /** The n-th invocation of {@code subcommand} from now (1-based) exits with this code. */
-  public synchronized FakeBench failNth(String subcommand, int n, int exitCode, String stderr) {
+  public synchronized BenchFake failNth(String subcommand, int n, int exitCode, String stderr) {
     return addFault(subcommand, FaultKind.EXIT, exitCode, stderr, n, false, null);
   }
 
   /** Every invocation of {@code subcommand} exits with this code, until {@link #clearFailures()}. */
-  public synchronized FakeBench failAlways(String subcommand, int exitCode, String stderr) {
+  public synchronized BenchFake failAlways(String subcommand, int exitCode, String stderr) {
     return addFault(subcommand, FaultKind.EXIT, exitCode, stderr, 1, true, null);
   }
 
@@ -500,12 +500,12 @@ public final class FakeBench extends FakeProgram {
    * The next invocation of {@code subcommand} hangs before doing anything until it is killed: by {@code timeout} on
    * the bench host (exit 124), or else by its client's timeout (over docker and ssh it then hangs on as an orphan).
    */
-  public synchronized FakeBench hangNext(String subcommand) {
+  public synchronized BenchFake hangNext(String subcommand) {
     return addFault(subcommand, FaultKind.HANG, 0, "", 1, false, null);
   }
 
   /** Every invocation of {@code subcommand} hangs before doing anything, until {@link #clearFailures()}. */
-  public synchronized FakeBench hangAlways(String subcommand) {
+  public synchronized BenchFake hangAlways(String subcommand) {
     return addFault(subcommand, FaultKind.HANG, 0, "", 1, true, null);
   }
 
@@ -513,7 +513,7 @@ public final class FakeBench extends FakeProgram {
    * The next invocation of {@code subcommand} does part of its work, then hangs until it is killed: {@code new-site}
    * leaves a half-made site (config written, no tables), any other command does all of its work.
    */
-  public synchronized FakeBench hangMidwayNext(String subcommand) {
+  public synchronized BenchFake hangMidwayNext(String subcommand) {
     return addFault(subcommand, FaultKind.HANG_MIDWAY, 0, "", 1, false, null);
   }
 
@@ -522,7 +522,7 @@ public final class FakeBench extends FakeProgram {
    * site all that time) and then does its work — unless {@code timeout} stops it first (exit 124, half-made) or its
    * client gives up first (locally the process dies with it; over docker and ssh it finishes as an orphan).
    */
-  public synchronized FakeBench slowNext(String subcommand, Duration takes) {
+  public synchronized BenchFake slowNext(String subcommand, Duration takes) {
     return addFault(subcommand, FaultKind.SLOW, 0, "", 1, false, Objects.requireNonNull(takes, "takes"));
   }
 
@@ -532,7 +532,7 @@ public final class FakeBench extends FakeProgram {
    * {@code takes} (or until its {@code timeout}), holding its lock, and then does its work. The caller gets a
    * {@link RetryableException} with an unknown outcome.
    */
-  public synchronized FakeBench detachNext(String subcommand, Duration takes) {
+  public synchronized BenchFake detachNext(String subcommand, Duration takes) {
     return addFault(subcommand, FaultKind.DETACH, 0, "", 1, false, Objects.requireNonNull(takes, "takes"));
   }
 
@@ -541,7 +541,7 @@ public final class FakeBench extends FakeProgram {
     faults.clear();
   }
 
-  private FakeBench addFault(String subcommand, FaultKind kind, int exitCode, String stderr, int nth, boolean always,
+  private BenchFake addFault(String subcommand, FaultKind kind, int exitCode, String stderr, int nth, boolean always,
       Duration takes) {
     Objects.requireNonNull(subcommand, "subcommand");
     if (kind == FaultKind.EXIT && exitCode == 0) {

@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class FakeBackendTest {
+class BackendFakeTest {
 
   private final WidgetsFake fake = new WidgetsFake();
   private final Http http = new Http(fake.baseUrl());
@@ -203,12 +203,12 @@ class FakeBackendTest {
   void rejectsMalformedRoutes() {
     assertThatThrownBy(() -> new EchoFake() {
       {
-        on("GET", "/x/pre{bad}", req -> FakeResponse.empty(204));
+        on("GET", "/x/pre{bad}", req -> RouteResponse.empty(204));
       }
     }).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("whole segment");
     assertThatThrownBy(() -> new EchoFake() {
       {
-        on("GET", "/echo/{name}/{rest}", req -> FakeResponse.empty(204));
+        on("GET", "/echo/{name}/{rest}", req -> RouteResponse.empty(204));
       }
     }).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already registered");
   }
@@ -218,14 +218,14 @@ class FakeBackendTest {
   }
 
   /** Echoes what its handler saw. */
-  static class EchoFake extends FakeBackend {
+  static class EchoFake extends BackendFake {
     EchoFake() {
       this("");
     }
 
     EchoFake(String basePath) {
       super("echo", basePath);
-      RouteHandler echo = req -> FakeResponse.json(200, Map.of(
+      RouteHandler echo = req -> RouteResponse.json(200, Map.of(
           "method", req.method(),
           "name", req.pathParam("name"),
           "rest", req.pathParam("rest"),
@@ -244,7 +244,7 @@ class FakeBackendTest {
   }
 
   /** Its only handler throws. */
-  static final class BrokenFake extends FakeBackend {
+  static final class BrokenFake extends BackendFake {
     BrokenFake() {
       super("broken");
       on("GET", "/boom", req -> {

@@ -23,7 +23,7 @@ import java.util.function.IntConsumer;
  * A {@link StepContext} for unit tests: its clock only moves when the step pauses, so waiting costs no wall
  * time, and it records every pause and progress report.
  */
-public final class FakeStepContext implements StepContext {
+public final class StepContextFake implements StepContext {
 
   /** A clock that stands still until advanced. */
   public static final class MutableClock extends Clock {
@@ -66,7 +66,7 @@ public final class FakeStepContext implements StepContext {
   private volatile boolean cancelled;
   private volatile IntConsumer onPause = n -> { };
 
-  private FakeStepContext(String tenantId, String environmentName, String stepName, Duration deadlineIn) {
+  private StepContextFake(String tenantId, String environmentName, String stepName, Duration deadlineIn) {
     this.tenant = new TenantInfo(tenantId, "ACME Corp", "ops@acme.example", "starter", Map.of());
     this.environment = new EnvironmentInfo(tenantId, environmentName, EnvironmentKind.DEMO);
     this.stepName = stepName;
@@ -74,18 +74,18 @@ public final class FakeStepContext implements StepContext {
   }
 
   /** A context for step {@code web} of {@code acme/demo} with a one-hour deadline. */
-  public static FakeStepContext create() {
-    return new FakeStepContext("acme", "demo", "web", Duration.ofHours(1));
+  public static StepContextFake create() {
+    return new StepContextFake("acme", "demo", "web", Duration.ofHours(1));
   }
 
   /** A context for the given step of the given tenant and environment, with a one-hour deadline. */
-  public static FakeStepContext create(String tenantId, String environmentName, String stepName) {
-    return new FakeStepContext(tenantId, environmentName, stepName, Duration.ofHours(1));
+  public static StepContextFake create(String tenantId, String environmentName, String stepName) {
+    return new StepContextFake(tenantId, environmentName, stepName, Duration.ofHours(1));
   }
 
   /** A context whose deadline is {@code in} from now. */
-  public static FakeStepContext withDeadlineIn(Duration in) {
-    return new FakeStepContext("acme", "demo", "web", in);
+  public static StepContextFake withDeadlineIn(Duration in) {
+    return new StepContextFake("acme", "demo", "web", in);
   }
 
   /** Every pause the step asked for, in order. */
@@ -102,7 +102,7 @@ public final class FakeStepContext implements StepContext {
    * Runs {@code action} each time the step pauses, with the pause's 1-based number, before the clock moves: a test
    * can change the world between a step's tries.
    */
-  public FakeStepContext onPause(IntConsumer action) {
+  public StepContextFake onPause(IntConsumer action) {
     this.onPause = action;
     return this;
   }

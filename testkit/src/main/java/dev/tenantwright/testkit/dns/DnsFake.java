@@ -57,14 +57,14 @@ import org.xbill.DNS.Type;
  * connections. Close it after use.
  *
  * <pre>{@code
- * try (FakeDns dns = new FakeDns()) {
+ * try (DnsFake dns = new DnsFake()) {
  *   dns.txt("_vercel.shop.example.com", "vc-domain-verify=shop.example.com,7f3a");
  *   dns.cname("www.shop.example.com", "cname.vercel-dns.com");
  *   // point the resolver under test at dns.address()
  * }
  * }</pre>
  */
-public final class FakeDns implements AutoCloseable {
+public final class DnsFake implements AutoCloseable {
 
   /** The TTL of every answer, in seconds. */
   public static final long TTL = 60;
@@ -109,7 +109,7 @@ public final class FakeDns implements AutoCloseable {
   private volatile boolean closed;
 
   /** Starts a server on a free port of {@code 127.0.0.1}, UDP and TCP. */
-  public FakeDns() {
+  public DnsFake() {
     InetAddress loopback = InetAddress.getLoopbackAddress();
     IOException last = null;
     DatagramSocket u = null;
@@ -155,12 +155,12 @@ public final class FakeDns implements AutoCloseable {
   // ------------------------------------------------------------------------------------ records
 
   /** Adds one TXT record per value at {@code name}. */
-  public FakeDns txt(String name, String... values) {
+  public DnsFake txt(String name, String... values) {
     return add(name, "TXT", values);
   }
 
   /** Adds A records (IPv4 literals) at {@code name}. */
-  public FakeDns a(String name, String... addresses) {
+  public DnsFake a(String name, String... addresses) {
     for (String a : addresses) {
       requireLiteral(a, false);
     }
@@ -168,7 +168,7 @@ public final class FakeDns implements AutoCloseable {
   }
 
   /** Adds AAAA records (IPv6 literals) at {@code name}. */
-  public FakeDns aaaa(String name, String... addresses) {
+  public DnsFake aaaa(String name, String... addresses) {
     for (String a : addresses) {
       requireLiteral(a, true);
     }
@@ -176,19 +176,19 @@ public final class FakeDns implements AutoCloseable {
   }
 
   /** Sets the CNAME of {@code name} (a name holds at most one). */
-  public synchronized FakeDns cname(String name, String target) {
+  public synchronized DnsFake cname(String name, String target) {
     records.computeIfAbsent(normalise(name), k -> new LinkedHashMap<>()).put("CNAME", List.of(normalise(target)));
     return this;
   }
 
   /** Removes every record at {@code name}. */
-  public synchronized FakeDns remove(String name) {
+  public synchronized DnsFake remove(String name) {
     records.remove(normalise(name));
     return this;
   }
 
   /** Removes the records of {@code type} at {@code name}. */
-  public synchronized FakeDns remove(String name, String type) {
+  public synchronized DnsFake remove(String name, String type) {
     Map<String, List<String>> byType = records.get(normalise(name));
     if (byType != null) {
       byType.remove(type.toUpperCase(Locale.ROOT));
@@ -197,19 +197,19 @@ public final class FakeDns implements AutoCloseable {
   }
 
   /** Adds a source of records consulted, after the planted records, for every question. */
-  public FakeDns source(Source source) {
+  public DnsFake source(Source source) {
     sources.add(Objects.requireNonNull(source, "source"));
     return this;
   }
 
   /** Makes every question about {@code name} fail this way until {@link #clearFailures()}. */
-  public synchronized FakeDns fail(String name, Failure how) {
+  public synchronized DnsFake fail(String name, Failure how) {
     failures.put(normalise(name), Objects.requireNonNull(how, "how"));
     return this;
   }
 
   /** Removes every planted failure. */
-  public synchronized FakeDns clearFailures() {
+  public synchronized DnsFake clearFailures() {
     failures.clear();
     return this;
   }
@@ -461,7 +461,7 @@ public final class FakeDns implements AutoCloseable {
 
   // ------------------------------------------------------------------------------------ helpers
 
-  private synchronized FakeDns add(String name, String type, String... values) {
+  private synchronized DnsFake add(String name, String type, String... values) {
     records.computeIfAbsent(normalise(name), k -> new LinkedHashMap<>())
         .computeIfAbsent(type, k -> new ArrayList<>()).addAll(List.of(values));
     return this;

@@ -9,7 +9,7 @@ import dev.tenantwright.spi.Command;
 import dev.tenantwright.spi.CommandResult;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.testkit.CommandFault;
-import dev.tenantwright.testkit.FakeCommandRunner;
+import dev.tenantwright.testkit.CommandRunnerFake;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class FakeDockerComposeTest {
+class DockerComposeFakeTest {
 
   static final String COMPOSE = """
       services:
@@ -54,8 +54,8 @@ class FakeDockerComposeTest {
   @TempDir
   Path dir;
 
-  final FakeDockerCompose compose = new FakeDockerCompose();
-  final FakeCommandRunner runner = new FakeCommandRunner().on(compose);
+  final DockerComposeFake compose = new DockerComposeFake();
+  final CommandRunnerFake runner = new CommandRunnerFake().on(compose);
   final ObjectMapper json = new ObjectMapper();
 
   @BeforeEach
@@ -84,7 +84,7 @@ class FakeDockerComposeTest {
     assertThat(up.exitCode()).isZero();
     assertThat(up.stderr()).contains(" Container acme-web-1  Healthy");
     assertThat(compose.containers("acme")).containsOnlyKeys("web", "worker");
-    FakeDockerCompose.ContainerView web = compose.containers("acme").get("web");
+    DockerComposeFake.ContainerView web = compose.containers("acme").get("web");
     assertThat(web.environment()).containsEntry("PASSWORD", "pw-1").containsEntry("LITERAL", "$HOME");
     assertThat(web.health()).isEqualTo("healthy");
     assertThat(web.labels()).containsEntry("com.docker.compose.project", "acme")
@@ -244,8 +244,8 @@ class FakeDockerComposeTest {
 
   @Test
   void theStandaloneBinaryTakesNoComposeWordAndPlantedProjectsShowUp() {
-    FakeDockerCompose standalone = FakeDockerCompose.standalone();
-    FakeCommandRunner r = new FakeCommandRunner().on(standalone);
+    DockerComposeFake standalone = DockerComposeFake.standalone();
+    CommandRunnerFake r = new CommandRunnerFake().on(standalone);
     standalone.plantProject("theirs", java.util.Map.of("owner", "someone"), "app");
 
     CommandResult ps = r.run(Command.builder("docker-compose", "-p", "theirs", "ps", "--format", "json", "-a").build());

@@ -46,13 +46,13 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * Close it after use.
  *
  * <pre>{@code
- * try (FakeTls tls = FakeTls.serving("shop.example.com")) {
+ * try (TlsFake tls = TlsFake.serving("shop.example.com")) {
  *   // a tls.certificate check of shop.example.com passes with connectTo: tls.address(), port: tls.port(),
  *   // trust: tls.caPem() (as a one-line run parameter: tls.caPem().replace('\n', ' '))
  * }
  * }</pre>
  */
-public final class FakeTls implements AutoCloseable {
+public final class TlsFake implements AutoCloseable {
 
   /** The subject of the certificate presented for names the server has no certificate for. */
   public static final String FALLBACK_SUBJECT = TestPki.FALLBACK_SUBJECT;
@@ -67,7 +67,7 @@ public final class FakeTls implements AutoCloseable {
   private final Thread acceptor;
   private final List<String> handshakes = new CopyOnWriteArrayList<>();
 
-  private FakeTls(List<String> names) {
+  private TlsFake(List<String> names) {
     this.names = Set.copyOf(names);
     this.pki = TestPki.forNames(names);
     try {
@@ -108,7 +108,7 @@ public final class FakeTls implements AutoCloseable {
    *
    * @throws IllegalArgumentException when no name is given or one is not a DNS name
    */
-  public static FakeTls serving(String... names) {
+  public static TlsFake serving(String... names) {
     if (names.length == 0) {
       throw new IllegalArgumentException("give at least one name");
     }
@@ -120,7 +120,7 @@ public final class FakeTls implements AutoCloseable {
       }
       normalised.add(n);
     }
-    return new FakeTls(normalised);
+    return new TlsFake(normalised);
   }
 
   /** The address to connect to: {@code 127.0.0.1}. */

@@ -1,7 +1,7 @@
 package dev.tenantwright.testkit.compose;
 
 import dev.tenantwright.spi.Command;
-import dev.tenantwright.testkit.FakeProgram;
+import dev.tenantwright.testkit.ProgramFake;
 import dev.tenantwright.testkit.ProgramResult;
 import dev.tenantwright.testkit.compose.internal.ComposeCommands;
 import dev.tenantwright.testkit.compose.internal.ProjectState;
@@ -16,7 +16,7 @@ import java.util.function.Function;
 import java.util.function.IntConsumer;
 
 /**
- * A stateful fake of the Docker Compose v2 CLI for the {@link dev.tenantwright.testkit.FakeCommandRunner}:
+ * A stateful fake of the Docker Compose v2 CLI for the {@link dev.tenantwright.testkit.CommandRunnerFake}:
  * {@code up}, {@code ps}, {@code down}, {@code pull}, {@code build}, {@code config} and {@code version}, with
  * projects, containers, named volumes and networks kept in memory and Compose's own output and messages.
  *
@@ -54,14 +54,14 @@ import java.util.function.IntConsumer;
  * on this object's monitor and every public reader is synchronized.
  *
  * <pre>{@code
- * FakeDockerCompose compose = new FakeDockerCompose();
- * FakeCommandRunner runner = new FakeCommandRunner().on(compose);
+ * DockerComposeFake compose = new DockerComposeFake();
+ * CommandRunnerFake runner = new CommandRunnerFake().on(compose);
  * compose.unhealthy("web");                    // the next up --wait fails: container acme-web-1 is unhealthy
  * ...
  * assertThat(compose.liveObjects()).isEmpty(); // after delete: no container, volume or network
  * }</pre>
  */
-public final class FakeDockerCompose extends FakeProgram {
+public final class DockerComposeFake extends ProgramFake {
 
   /** The Compose version played by default. */
   public static final String DEFAULT_VERSION = "2.26.1";
@@ -72,18 +72,18 @@ public final class FakeDockerCompose extends FakeProgram {
   private int calls;
 
   /** A fake of {@code docker compose} (the CLI plugin), played under the program name {@code docker}. */
-  public FakeDockerCompose() {
+  public DockerComposeFake() {
     this(true);
   }
 
-  private FakeDockerCompose(boolean plugin) {
+  private DockerComposeFake(boolean plugin) {
     super(plugin ? "docker" : "docker-compose");
     this.plugin = plugin;
   }
 
   /** A fake of the standalone binary, played under {@code docker-compose} (argv without {@code compose}). */
-  public static FakeDockerCompose standalone() {
-    return new FakeDockerCompose(false);
+  public static DockerComposeFake standalone() {
+    return new DockerComposeFake(false);
   }
 
   /**
@@ -92,7 +92,7 @@ public final class FakeDockerCompose extends FakeProgram {
    * {@code --wait-timeout}. {@code version --short} prints it as given (e.g. {@code 2.26.1-4} for a
    * distribution build).
    */
-  public synchronized FakeDockerCompose version(String composeVersion) {
+  public synchronized DockerComposeFake version(String composeVersion) {
     ComposeCommands.parseVersion(composeVersion);
     daemon.version = composeVersion;
     return this;
@@ -103,20 +103,20 @@ public final class FakeDockerCompose extends FakeProgram {
    * variables (default empty). Compose lets these win over {@code .env}: a test puts a host variable here to
    * see whether it can reach a project (what the command runner passes on decides that for real).
    */
-  public synchronized FakeDockerCompose processEnvironment(Map<String, String> environment) {
+  public synchronized DockerComposeFake processEnvironment(Map<String, String> environment) {
     daemon.processEnvironment.clear();
     daemon.processEnvironment.putAll(Objects.requireNonNull(environment, "environment"));
     return this;
   }
 
   /** Containers of this service (in any project) fail their healthcheck: {@code up --wait} exits 1. */
-  public synchronized FakeDockerCompose unhealthy(String service) {
+  public synchronized DockerComposeFake unhealthy(String service) {
     daemon.unhealthy.add(Objects.requireNonNull(service, "service"));
     return this;
   }
 
   /** Containers of this service exit with {@code code} right after starting: {@code up --wait} exits 1. */
-  public synchronized FakeDockerCompose exits(String service, int code) {
+  public synchronized DockerComposeFake exits(String service, int code) {
     daemon.exiting.put(Objects.requireNonNull(service, "service"), code);
     return this;
   }
@@ -125,19 +125,19 @@ public final class FakeDockerCompose extends FakeProgram {
    * Containers of this service stay "starting": {@code up --wait --wait-timeout N} exits 1 with
    * {@code application not healthy after Ns}; without a wait timeout the command times out.
    */
-  public synchronized FakeDockerCompose slowToBecomeHealthy(String service) {
+  public synchronized DockerComposeFake slowToBecomeHealthy(String service) {
     daemon.slow.add(Objects.requireNonNull(service, "service"));
     return this;
   }
 
   /** Pulling this image fails as for an image that is not in any reachable registry. */
-  public synchronized FakeDockerCompose failPull(String image) {
+  public synchronized DockerComposeFake failPull(String image) {
     daemon.failingPulls.add(Objects.requireNonNull(image, "image"));
     return this;
   }
 
   /** Declares a network that exists outside any project (e.g. Traefik's), for {@code external: true}. */
-  public synchronized FakeDockerCompose externalNetwork(String name) {
+  public synchronized DockerComposeFake externalNetwork(String name) {
     daemon.externalNetworks.add(Objects.requireNonNull(name, "name"));
     return this;
   }
@@ -156,7 +156,7 @@ public final class FakeDockerCompose extends FakeProgram {
    * {@code validating <file>: <problems>}. Tests attach the plugin's schema validator here so that every file
    * a plugin makes Compose read is checked.
    */
-  public synchronized FakeDockerCompose validateWith(Function<String, List<String>> fileValidator) {
+  public synchronized DockerComposeFake validateWith(Function<String, List<String>> fileValidator) {
     daemon.validator = Objects.requireNonNull(fileValidator, "fileValidator");
     return this;
   }

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * and stops on {@link #close()}, which also releases calls held by latency or timeout faults.
  *
  * <pre>{@code
- * final class WidgetsFake extends FakeBackend {
+ * final class WidgetsFake extends BackendFake {
  *   private final Map<String, ObjectNode> widgets = new LinkedHashMap<>();
  *
  *   WidgetsFake() {
@@ -57,10 +57,10 @@ import org.slf4j.LoggerFactory;
  *     on("POST", "/v1/widgets", req -> {
  *       ObjectNode w = newObject().put("id", "w" + (widgets.size() + 1)).put("name", req.json().path("name").asText());
  *       widgets.put(w.get("id").asText(), w);
- *       return FakeResponse.json(201, w);
+ *       return RouteResponse.json(201, w);
  *     });
  *     on("GET", "/v1/widgets/{id}", req -> widgets.containsKey(req.pathParam("id"))
- *         ? FakeResponse.json(200, widgets.get(req.pathParam("id")))
+ *         ? RouteResponse.json(200, widgets.get(req.pathParam("id")))
  *         : errorResponse(404, "widget not found"));
  *   }
  *
@@ -71,9 +71,9 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public abstract class FakeBackend implements AutoCloseable {
+public abstract class BackendFake implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(FakeBackend.class);
+  private static final Logger LOG = LoggerFactory.getLogger(BackendFake.class);
 
   private final String name;
   private final String basePath;
@@ -88,7 +88,7 @@ public abstract class FakeBackend implements AutoCloseable {
   private int handledCalls;
 
   /** A fake whose routes sit at the server's root. */
-  protected FakeBackend(String name) {
+  protected BackendFake(String name) {
     this(name, "");
   }
 
@@ -96,7 +96,7 @@ public abstract class FakeBackend implements AutoCloseable {
    * A fake whose routes sit below a base path, as Cloudflare's below {@code /client/v4}: routes are
    * registered and faults scoped relative to it, and {@link #baseUrl()} includes it.
    */
-  protected FakeBackend(String name, String basePath) {
+  protected BackendFake(String name, String basePath) {
     this.name = Objects.requireNonNull(name, "name");
     Objects.requireNonNull(basePath, "basePath");
     if (!basePath.isEmpty() && (!basePath.startsWith("/") || basePath.endsWith("/"))) {
@@ -143,8 +143,8 @@ public abstract class FakeBackend implements AutoCloseable {
    * it with the backend's real shape, e.g. Vercel's {@code {"error":{"code":..,"message":..}}}. Must be
    * thread-safe and free of side effects.
    */
-  protected FakeResponse errorResponse(int status, String message) {
-    return FakeResponse.json(status, Map.of("error", Map.of("code", codeFor(status), "message", message)));
+  protected RouteResponse errorResponse(int status, String message) {
+    return RouteResponse.json(status, Map.of("error", Map.of("code", codeFor(status), "message", message)));
   }
 
   /**
@@ -152,7 +152,7 @@ public abstract class FakeBackend implements AutoCloseable {
    * {@code Retry-After} header in whole seconds, rounded up. Override to add the backend's rate-limit
    * headers or body fields.
    */
-  protected FakeResponse rateLimitedResponse(Duration retryAfter) {
+  protected RouteResponse rateLimitedResponse(Duration retryAfter) {
     long seconds = (retryAfter.toMillis() + 999) / 1000;
     return errorResponse(429, "rate limited: retry after " + seconds + " s")
         .withHeader("Retry-After", Long.toString(seconds));
@@ -182,7 +182,7 @@ public abstract class FakeBackend implements AutoCloseable {
    * engine this way. Calls a fault stops before the handler do not count; {@link #reset()} restarts the count.
    * Subclasses may override it only to return their own type.
    */
-  public synchronized FakeBackend afterEachCall(IntConsumer listener) {
+  public synchronized BackendFake afterEachCall(IntConsumer listener) {
     this.callListener = Objects.requireNonNull(listener, "listener");
     return this;
   }
@@ -315,7 +315,7 @@ public abstract class FakeBackend implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "FakeBackend[" + name + "]";
+    return "BackendFake[" + name + "]";
   }
 
   private WireMockServer start() {
@@ -326,18 +326,18 @@ public abstract class FakeBackend implements AutoCloseable {
       }
 
       @Override
-      public FakeResponse error(int status, String message) {
+      public RouteResponse error(int status, String message) {
         return errorResponse(status, message);
       }
 
       @Override
-      public FakeResponse rateLimited(Duration retryAfter) {
+      public RouteResponse rateLimited(Duration retryAfter) {
         return rateLimitedResponse(retryAfter);
       }
 
       @Override
       public Object lock() {
-        return FakeBackend.this;
+        return BackendFake.this;
       }
 
       @Override

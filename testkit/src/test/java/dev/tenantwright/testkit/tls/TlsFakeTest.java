@@ -31,13 +31,13 @@ import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class FakeTlsTest {
+class TlsFakeTest {
 
   @TempDir
   Path dir;
 
   /** Shakes hands with {@code tls} asking for {@code name}, trusting only its CA; returns the server's leaf. */
-  private static X509Certificate handshake(FakeTls tls, String name) throws Exception {
+  private static X509Certificate handshake(TlsFake tls, String name) throws Exception {
     KeyStore trusted = KeyStore.getInstance("PKCS12");
     trusted.load(null, null);
     trusted.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(
@@ -58,7 +58,7 @@ class FakeTlsTest {
 
   @Test
   void presentsACertificateItsCaSignedForEachOfItsNames() throws Exception {
-    try (FakeTls tls = FakeTls.serving("shop.example.com", "www.shop.example.com")) {
+    try (TlsFake tls = TlsFake.serving("shop.example.com", "www.shop.example.com")) {
       X509Certificate apex = handshake(tls, "shop.example.com");
       X509Certificate www = handshake(tls, "WWW.shop.example.com");
 
@@ -71,7 +71,7 @@ class FakeTlsTest {
   }
 
   /** Shakes hands with {@code tls} asking for {@code name}, trusting anything; returns what the server presented. */
-  private static X509Certificate presented(FakeTls tls, String name) throws Exception {
+  private static X509Certificate presented(TlsFake tls, String name) throws Exception {
     X509Certificate[] seen = new X509Certificate[1];
     X509TrustManager anything = new X509TrustManager() {
       @Override
@@ -102,10 +102,10 @@ class FakeTlsTest {
 
   @Test
   void presentsASelfSignedFallbackCertificateForAnyOtherName() throws Exception {
-    try (FakeTls tls = FakeTls.serving("shop.example.com")) {
+    try (TlsFake tls = TlsFake.serving("shop.example.com")) {
       X509Certificate fallback = presented(tls, "other.example.com");
 
-      assertThat(fallback.getSubjectX500Principal().getName()).isEqualTo(FakeTls.FALLBACK_SUBJECT);
+      assertThat(fallback.getSubjectX500Principal().getName()).isEqualTo(TlsFake.FALLBACK_SUBJECT);
       assertThat(fallback.getIssuerX500Principal()).isEqualTo(fallback.getSubjectX500Principal());
       assertThatThrownBy(() -> handshake(tls, "other.example.com")).as("a client that checks refuses it")
           .isInstanceOf(SSLHandshakeException.class);
@@ -118,7 +118,7 @@ class FakeTlsTest {
 
   @Test
   void nothingAnswersOnceItIsClosed() throws Exception {
-    FakeTls tls = FakeTls.serving("shop.example.com");
+    TlsFake tls = TlsFake.serving("shop.example.com");
     handshake(tls, "shop.example.com");
 
     tls.close();
@@ -128,16 +128,16 @@ class FakeTlsTest {
 
   @Test
   void refusesWhatIsNotADnsName() {
-    assertThatThrownBy(FakeTls::serving).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> FakeTls.serving("*.example.com")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(TlsFake::serving).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TlsFake.serving("*.example.com")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("*.example.com");
-    assertThatThrownBy(() -> FakeTls.serving("shop.example.com:443")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TlsFake.serving("shop.example.com:443")).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void theReadmeShowsThisExample() throws Exception {
     // FAKE-TLS-BEGIN
-    try (FakeTls tls = FakeTls.serving("shop.example.com");
+    try (TlsFake tls = TlsFake.serving("shop.example.com");
         Tenantwright tw = Tenantwright.builder().embedded(dir).egressAllow(tls.address())
             .blueprint(Blueprint.builder("site").resource("https", "tls.certificate", r -> r
                 .param("host", "shop.example.com").param("connectTo", tls.address()).param("port", tls.port())
@@ -151,7 +151,7 @@ class FakeTlsTest {
       assertThat(tls.handshakes()).containsExactly("shop.example.com");
     }
     // FAKE-TLS-END
-    ReadmeSnippets.assertShows(Path.of("README.md"), "## FakeTls",
-        Path.of("src/test/java/dev/tenantwright/testkit/tls/FakeTlsTest.java"), "FAKE-TLS");
+    ReadmeSnippets.assertShows(Path.of("README.md"), "## TlsFake",
+        Path.of("src/test/java/dev/tenantwright/testkit/tls/TlsFakeTest.java"), "FAKE-TLS");
   }
 }

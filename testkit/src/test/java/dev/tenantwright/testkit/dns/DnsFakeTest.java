@@ -25,10 +25,10 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
-/** {@link FakeDns} asked by dnsjava's own resolver, over UDP and TCP, as the code under test would ask it. */
-class FakeDnsTest {
+/** {@link DnsFake} asked by dnsjava's own resolver, over UDP and TCP, as the code under test would ask it. */
+class DnsFakeTest {
 
-  final FakeDns dns = new FakeDns();
+  final DnsFake dns = new DnsFake();
 
   @AfterEach
   void close() {
@@ -123,8 +123,8 @@ class FakeDnsTest {
 
   @Test
   void plantedFailuresAnswerServfailOrRefusedOrNothingAtAll() throws IOException {
-    dns.txt("_verify.example.com", "x").fail("_verify.example.com", FakeDns.Failure.SERVFAIL)
-        .fail("refused.example.com", FakeDns.Failure.REFUSED).fail("silent.example.com", FakeDns.Failure.TIMEOUT);
+    dns.txt("_verify.example.com", "x").fail("_verify.example.com", DnsFake.Failure.SERVFAIL)
+        .fail("refused.example.com", DnsFake.Failure.REFUSED).fail("silent.example.com", DnsFake.Failure.TIMEOUT);
 
     assertThat(ask("_verify.example.com", Type.TXT).getRcode()).isEqualTo(Rcode.SERVFAIL);
     assertThat(ask("refused.example.com", Type.TXT).getRcode()).isEqualTo(Rcode.REFUSED);
@@ -157,17 +157,17 @@ class FakeDnsTest {
   @Test
   void theReadmeShowsThisExample() throws IOException {
     // FAKE-DNS-BEGIN
-    try (FakeDns dns = new FakeDns()) {
+    try (DnsFake dns = new DnsFake()) {
       dns.txt("_vercel.shop.example.com", "vc-domain-verify=shop.example.com,7f3a");
       dns.cname("www.shop.example.com", "cname.vercel-dns.com").a("cname.vercel-dns.com", "76.76.21.21");
-      dns.fail("broken.example.com", FakeDns.Failure.SERVFAIL);
+      dns.fail("broken.example.com", DnsFake.Failure.SERVFAIL);
       // point the resolver under test at dns.address(), e.g. pluginConfig("cloudflare", Map.of(...,
       // "resolvers", List.of(dns.address()))); dns.queries() then lists what it asked, in order
       assertThat(dns.lookup("_vercel.shop.example.com", "TXT")).containsExactly("vc-domain-verify=shop.example.com,7f3a");
       assertThat(dns.queries()).isEmpty();
     }
     // FAKE-DNS-END
-    ReadmeSnippets.assertShows(Path.of("README.md"), "## FakeDns",
-        Path.of("src/test/java/dev/tenantwright/testkit/dns/FakeDnsTest.java"), "FAKE-DNS");
+    ReadmeSnippets.assertShows(Path.of("README.md"), "## DnsFake",
+        Path.of("src/test/java/dev/tenantwright/testkit/dns/DnsFakeTest.java"), "FAKE-DNS");
   }
 }

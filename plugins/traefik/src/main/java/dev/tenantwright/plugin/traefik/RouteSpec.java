@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
  * @param passHostHeader whether the Host header is passed to the servers; default Traefik's (true)
  * @param healthCheckPath a path Traefik polls on each server, e.g. {@code /health}; optional
  */
-public record TraefikRouteSpec(
+public record RouteSpec(
     @HostName String host,
     @Nullable String pathPrefix,
     @Nullable Boolean stripPrefix,
@@ -59,7 +59,7 @@ public record TraefikRouteSpec(
   private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*(@[a-z0-9-]+)?");
 
   /** Applies defaults and validates every field. */
-  public TraefikRouteSpec {
+  public RouteSpec {
     Names.hostname("host", host);
     if (pathPrefix != null) {
       path("pathPrefix", pathPrefix);

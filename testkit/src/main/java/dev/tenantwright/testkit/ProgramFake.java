@@ -10,15 +10,15 @@ import java.util.Objects;
  * real program would create (projects, sites) in memory, answers like it, and shows what is left for leak
  * checks.
  *
- * <p>Register it with {@link FakeCommandRunner#on(FakeProgram)}. The runner calls {@link #handle} for one
+ * <p>Register it with {@link CommandRunnerFake#on(ProgramFake)}. The runner calls {@link #handle} for one
  * invocation at a time while holding this object's monitor; {@link #liveObjects()} and any other method
  * that reads the state from test threads must be {@code synchronized}.
  *
  * <pre>{@code
- * final class FakeTouch extends FakeProgram {
+ * final class TouchFake extends ProgramFake {
  *   private final Set<String> files = new TreeSet<>();
  *
- *   FakeTouch() {
+ *   TouchFake() {
  *     super("touch");
  *   }
  *
@@ -35,12 +35,12 @@ import java.util.Objects;
  * }
  * }</pre>
  */
-public abstract class FakeProgram implements ProgramHandler {
+public abstract class ProgramFake implements ProgramHandler {
 
   private final String name;
 
   /** A fake of the program with this name, as it appears in {@code argv[0]} (or its last path element). */
-  protected FakeProgram(String name) {
+  protected ProgramFake(String name) {
     this.name = Objects.requireNonNull(name, "name");
     if (name.isEmpty() || name.contains("/")) {
       throw new IllegalArgumentException("a program name is a bare file name: " + name);
@@ -57,7 +57,7 @@ public abstract class FakeProgram implements ProgramHandler {
     return List.of();
   }
 
-  /** Forgets all state; called by {@link FakeCommandRunner#reset()}. The default does nothing. */
+  /** Forgets all state; called by {@link CommandRunnerFake#reset()}. The default does nothing. */
   public void reset() {}
 
   /** The arguments after the program, secrets revealed. */
@@ -68,6 +68,6 @@ public abstract class FakeProgram implements ProgramHandler {
 
   @Override
   public String toString() {
-    return "FakeProgram[" + name + "]";
+    return "ProgramFake[" + name + "]";
   }
 }

@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
  *     new value recreates the containers; optional. No control characters, and no comma followed by a
  *     {@code name=value} piece (it would read as another label in {@code docker compose ps})
  */
-public record ComposeProjectSpec(
+public record ProjectSpec(
     Map<String, Service> services,
     @Nullable Map<String, Secret> secrets,
     @Nullable String revision) {
@@ -54,7 +54,7 @@ public record ComposeProjectSpec(
   private static final String RESERVED_LABELS = "dev.tenantwright.";
 
   /** Copies the maps and validates every field. */
-  public ComposeProjectSpec {
+  public ProjectSpec {
     if (services == null || services.isEmpty()) {
       throw Checks.invalid("services", "must name at least one service");
     }

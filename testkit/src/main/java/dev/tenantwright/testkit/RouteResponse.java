@@ -11,17 +11,17 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a {@link FakeBackend} answers: a status, headers and a body.
+ * What a {@link BackendFake} answers: a status, headers and a body.
  *
  * <p>Immutable and thread-safe; {@link #withHeader} returns a new response.
  *
  * <pre>{@code
- * return FakeResponse.json(200, project);                        // a JsonNode, Map, List or record
- * return FakeResponse.empty(204);
- * return FakeResponse.json(202, op).withHeader("Location", "/1.0/operations/" + id);
+ * return RouteResponse.json(200, project);                        // a JsonNode, Map, List or record
+ * return RouteResponse.empty(204);
+ * return RouteResponse.json(202, op).withHeader("Location", "/1.0/operations/" + id);
  * }</pre>
  */
-public final class FakeResponse {
+public final class RouteResponse {
 
   private static final String JSON = "application/json";
 
@@ -29,7 +29,7 @@ public final class FakeResponse {
   private final Map<String, List<String>> headers;
   private final byte[] body;
 
-  private FakeResponse(int status, Map<String, List<String>> headers, byte[] body) {
+  private RouteResponse(int status, Map<String, List<String>> headers, byte[] body) {
     if (status < 100 || status > 599) {
       throw new IllegalArgumentException("not an HTTP status: " + status);
     }
@@ -41,26 +41,26 @@ public final class FakeResponse {
   /**
    * A JSON response; {@code body} is a Jackson tree or any value the test kit's mapper can serialise.
    */
-  public static FakeResponse json(int status, Object body) {
+  public static RouteResponse json(int status, Object body) {
     String text = Json.write(body);
-    return new FakeResponse(status, header(Map.of(), "Content-Type", JSON), text.getBytes(StandardCharsets.UTF_8));
+    return new RouteResponse(status, header(Map.of(), "Content-Type", JSON), text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** A response without a body, e.g. 204. */
-  public static FakeResponse empty(int status) {
-    return new FakeResponse(status, Map.of(), new byte[0]);
+  public static RouteResponse empty(int status) {
+    return new RouteResponse(status, Map.of(), new byte[0]);
   }
 
   /** A text response with its content type, e.g. Traefik's JSON-in-{@code text/plain} errors. */
-  public static FakeResponse text(int status, String contentType, String body) {
+  public static RouteResponse text(int status, String contentType, String body) {
     Objects.requireNonNull(body, "body");
-    return new FakeResponse(status, header(Map.of(), "Content-Type", Objects.requireNonNull(contentType, "contentType")),
+    return new RouteResponse(status, header(Map.of(), "Content-Type", Objects.requireNonNull(contentType, "contentType")),
         body.getBytes(StandardCharsets.UTF_8));
   }
 
   /** This response with one more header value. */
-  public FakeResponse withHeader(String name, String value) {
-    return new FakeResponse(status, header(headers, name, value), body);
+  public RouteResponse withHeader(String name, String value) {
+    return new RouteResponse(status, header(headers, name, value), body);
   }
 
   /** The status. */

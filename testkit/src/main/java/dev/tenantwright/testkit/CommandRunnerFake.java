@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Answers come, in this order of precedence, from scripted answers for an argv prefix
  * ({@link #when(String...)}; the longest matching prefix wins, then the latest), from a handler per program
- * ({@link #on(String, ProgramHandler)}), or from a stateful {@link FakeProgram} ({@link #on(FakeProgram)}).
+ * ({@link #on(String, ProgramHandler)}), or from a stateful {@link ProgramFake} ({@link #on(ProgramFake)}).
  * It behaves like the real runner where a test would notice: a program nobody plays cannot start
  * ({@link PermanentException}); an injected timeout throws a {@link RetryableException} whose outcome is
  * unknown; the output returned has the command's secrets replaced by {@link Secret#MASK}. It is stricter
@@ -40,15 +40,15 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe; a handler serves one invocation at a time (the runner holds the handler's monitor).
  *
  * <pre>{@code
- * FakeCommandRunner runner = new FakeCommandRunner()
+ * CommandRunnerFake runner = new CommandRunnerFake()
  *     .on("docker", cmd -> ProgramResult.ok("[]"));
  * runner.when("docker", "compose", "version").thenReturn(0, "Docker Compose version v2.26.1", "");
  * runner.inject(CommandFault.timeout().on("docker", "compose", "-p", "acme", "up").nth(1));
  * }</pre>
  */
-public final class FakeCommandRunner implements CommandRunner {
+public final class CommandRunnerFake implements CommandRunner {
 
-  private static final Logger LOG = LoggerFactory.getLogger(FakeCommandRunner.class);
+  private static final Logger LOG = LoggerFactory.getLogger(CommandRunnerFake.class);
   private static final int LOG_CAPACITY = 10_000;
 
   private record Script(List<String> prefix, ProgramHandler handler, int order) {}
@@ -59,13 +59,13 @@ public final class FakeCommandRunner implements CommandRunner {
   private final Deque<RecordedCommand> log = new ArrayDeque<>();
 
   /** Creates a runner that plays no program yet. */
-  public FakeCommandRunner() {}
+  public CommandRunnerFake() {}
 
   /**
    * Plays a program with a handler; {@code program} is a bare name matched against the last path element
    * of {@code argv[0]}, or a path matched exactly. Replaces an earlier handler for the same name.
    */
-  public FakeCommandRunner on(String program, ProgramHandler handler) {
+  public CommandRunnerFake on(String program, ProgramHandler handler) {
     Objects.requireNonNull(program, "program");
     Objects.requireNonNull(handler, "handler");
     if (program.isEmpty()) {
@@ -77,8 +77,8 @@ public final class FakeCommandRunner implements CommandRunner {
     return this;
   }
 
-  /** Plays a program with a stateful fake, under its {@link FakeProgram#name()}. */
-  public FakeCommandRunner on(FakeProgram program) {
+  /** Plays a program with a stateful fake, under its {@link ProgramFake#name()}. */
+  public CommandRunnerFake on(ProgramFake program) {
     return on(program.name(), program);
   }
 
@@ -99,15 +99,15 @@ public final class FakeCommandRunner implements CommandRunner {
     }
 
     /** Answers every matching invocation with this exit code and output. */
-    public FakeCommandRunner thenReturn(int exitCode, String stdout, String stderr) {
+    public CommandRunnerFake thenReturn(int exitCode, String stdout, String stderr) {
       ProgramResult result = new ProgramResult(exitCode, stdout, stderr);
       return thenAnswer(command -> result);
     }
 
     /** Answers every matching invocation with a handler. */
-    public FakeCommandRunner thenAnswer(ProgramHandler handler) {
+    public CommandRunnerFake thenAnswer(ProgramHandler handler) {
       scripts.add(new Script(prefix, Objects.requireNonNull(handler, "handler"), scripts.size()));
-      return FakeCommandRunner.this;
+      return CommandRunnerFake.this;
     }
   }
 
@@ -135,7 +135,7 @@ public final class FakeCommandRunner implements CommandRunner {
 
     String shell = shellWithCommandString(argv);
     if (shell != null) {
-      String msg = "FakeCommandRunner refuses to run a shell with a command string: '" + shown + "' (" + shell
+      String msg = "CommandRunnerFake refuses to run a shell with a command string: '" + shown + "' (" + shell
           + " -c re-parses its input, so quoting mistakes become injection). Pass the program and its "
           + "arguments as an argv list instead.";
       record(command, null, msg, null, false);
@@ -144,7 +144,7 @@ public final class FakeCommandRunner implements CommandRunner {
 
     ProgramHandler handler = resolve(argv);
     if (handler == null) {
-      String msg = "cannot start '" + command.program() + "': no such program (FakeCommandRunner plays "
+      String msg = "cannot start '" + command.program() + "': no such program (CommandRunnerFake plays "
           + playedPrograms() + "; register it with on(...) or when(...))";
       record(command, null, msg, null, false);
       throw new PermanentException(msg);
@@ -207,11 +207,11 @@ public final class FakeCommandRunner implements CommandRunner {
     return out;
   }
 
-  /** Fails with what the registered {@link FakeProgram}s still hold, if anything. */
+  /** Fails with what the registered {@link ProgramFake}s still hold, if anything. */
   public void assertNothingLeaked() {
     List<String> live = new ArrayList<>();
     for (ProgramHandler h : handlers()) {
-      if (h instanceof FakeProgram p) {
+      if (h instanceof ProgramFake p) {
         for (String o : p.liveObjects()) {
           live.add(p.name() + ": " + o);
         }
@@ -223,7 +223,7 @@ public final class FakeCommandRunner implements CommandRunner {
   }
 
   /**
-   * Forgets recorded invocations and injected faults and resets every registered {@link FakeProgram};
+   * Forgets recorded invocations and injected faults and resets every registered {@link ProgramFake};
    * handlers and scripted answers stay.
    */
   public void reset() {
@@ -232,7 +232,7 @@ public final class FakeCommandRunner implements CommandRunner {
     }
     faults.clear();
     for (ProgramHandler h : handlers()) {
-      if (h instanceof FakeProgram p) {
+      if (h instanceof ProgramFake p) {
         synchronized (p) {
           p.reset();
         }
