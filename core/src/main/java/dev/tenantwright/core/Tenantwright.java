@@ -8,10 +8,8 @@ import dev.tenantwright.spi.Secret;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -125,109 +123,33 @@ public final class Tenantwright implements AutoCloseable {
    * Configures a {@link Tenantwright}. Not thread-safe; every setter returns this builder.
    */
   public static final class Builder {
-    private Path embeddedDir;
-    private DataSource dataSource;
-    private byte[] secretKey;
-    private Path secretKeyFile;
-    private Path pluginsDir;
-    private boolean classpathPlugins = true;
-    private final List<Path> blueprintDirs = new ArrayList<>();
-    private final List<Blueprint> blueprints = new ArrayList<>();
-    private String defaultBlueprint;
-    private final List<ResourceType<?, ?>> resourceTypes = new ArrayList<>();
-    private final List<ProvisioningStep<?, ?>> steps = new ArrayList<>();
-    private final Map<String, Map<String, Object>> pluginConfigs = new LinkedHashMap<>();
-    private final List<Listener> listeners = new ArrayList<>();
-    private CommandRunner commandRunner;
-    private final Map<String, Secret> secrets = new LinkedHashMap<>();
-    private int portFrom = 20000;
-    private int portTo = 29999;
-    private int maxParallelSteps = 16;
-    private final Map<String, Integer> backendConcurrency = new LinkedHashMap<>();
-    private Duration stepTimeout = Duration.ofMinutes(10);
-    private int maxAttempts = Integer.MAX_VALUE;
-    private Duration backoffBase = Duration.ofMillis(200);
-    private Duration backoffCap = Duration.ofSeconds(30);
-    private Clock clock = Clock.systemUTC();
-    private String owner;
-    private boolean recoverOnStart = true;
-    private final Map<String, PlanLimits> planLimits = new LinkedHashMap<>();
-    private final List<Policy> policies = new ArrayList<>();
-    private BlueprintSelector blueprintSelector;
-    private int maxProvisionAttempts = 3;
-    private Duration leaseDuration = Duration.ofSeconds(30);
-    private final List<byte[]> retiredSecretKeys = new ArrayList<>();
-    private final List<String> platformDomains = new ArrayList<>();
-    private final List<String> reservedHostNames = new ArrayList<>();
-    private final List<String> dnsResolvers = new ArrayList<>();
-    private final List<String> egressAllowed = new ArrayList<>();
-    private final Map<String, Integer> sharedBackendConcurrency = new LinkedHashMap<>();
-    private final Map<String, Double> backendRates = new LinkedHashMap<>();
-    private boolean virtualThreads = true;
-    private final List<StatusWebhook> statusWebhooks = new ArrayList<>();
+    private final TenantwrightConfig c;
 
-    Builder() {}
+    Builder() {
+      c = new TenantwrightConfig();
+    }
 
-    Builder(TenantwrightConfig c) {
-      embeddedDir = c.embeddedDir();
-      dataSource = c.dataSource();
-      secretKey = c.secretKey();
-      secretKeyFile = c.secretKeyFile();
-      pluginsDir = c.pluginsDir();
-      classpathPlugins = c.classpathPlugins();
-      blueprintDirs.addAll(c.blueprintDirs());
-      blueprints.addAll(c.blueprints());
-      defaultBlueprint = c.defaultBlueprint();
-      resourceTypes.addAll(c.resourceTypes());
-      steps.addAll(c.steps());
-      pluginConfigs.putAll(c.pluginConfigs());
-      listeners.addAll(c.listeners());
-      commandRunner = c.commandRunner();
-      secrets.putAll(c.secrets());
-      portFrom = c.portFrom();
-      portTo = c.portTo();
-      maxParallelSteps = c.maxParallelSteps();
-      backendConcurrency.putAll(c.backendConcurrency());
-      stepTimeout = c.stepTimeout();
-      maxAttempts = c.maxAttempts();
-      backoffBase = c.backoffBase();
-      backoffCap = c.backoffCap();
-      clock = c.clock();
-      owner = c.owner();
-      recoverOnStart = c.recoverOnStart();
-      planLimits.putAll(c.planLimits());
-      policies.addAll(c.policies());
-      blueprintSelector = c.blueprintSelector();
-      maxProvisionAttempts = c.maxProvisionAttempts();
-      leaseDuration = c.leaseDuration();
-      retiredSecretKeys.addAll(c.retiredSecretKeys());
-      platformDomains.addAll(c.platformDomains());
-      reservedHostNames.addAll(c.reservedHostNames());
-      dnsResolvers.addAll(c.dnsResolvers());
-      egressAllowed.addAll(c.egressAllowed());
-      sharedBackendConcurrency.putAll(c.sharedBackendConcurrency());
-      backendRates.putAll(c.backendRates());
-      virtualThreads = c.virtualThreads();
-      statusWebhooks.addAll(c.statusWebhooks());
+    Builder(TenantwrightConfig config) {
+      c = config.draft();
     }
 
     /** Keeps the journal in an embedded H2 database (and its key file) in {@code dir}: zero set-up, one process. */
     public Builder embedded(Path dir) {
-      this.embeddedDir = Objects.requireNonNull(dir, "dir");
-      this.dataSource = null;
+      c.embeddedDir = Objects.requireNonNull(dir, "dir");
+      c.dataSource = null;
       return this;
     }
 
     /** Keeps the journal in the host's database (H2 or PostgreSQL); requires a secret key. */
     public Builder dataSource(DataSource dataSource) {
-      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-      this.embeddedDir = null;
+      c.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      c.embeddedDir = null;
       return this;
     }
 
     /** The 32-byte host key that encrypts stored secrets (AES-256-GCM). */
     public Builder secretKey(byte[] key) {
-      this.secretKey = Objects.requireNonNull(key, "key").clone();
+      c.secretKey = Objects.requireNonNull(key, "key").clone();
       return this;
     }
 
@@ -236,7 +158,7 @@ public final class Tenantwright implements AutoCloseable {
      * key), and {@link Tenantwright#resealSecrets()} moves them to the current key, after which it can be removed.
      */
     public Builder retiredSecretKey(byte[] key) {
-      retiredSecretKeys.add(Objects.requireNonNull(key, "key").clone());
+      c.retiredSecretKeys.add(Objects.requireNonNull(key, "key").clone());
       return this;
     }
 
@@ -247,7 +169,7 @@ public final class Tenantwright implements AutoCloseable {
      */
     public Builder platformDomains(String... domains) {
       for (String d : domains) {
-        platformDomains.add(Objects.requireNonNull(d, "domain"));
+        c.platformDomains.add(Objects.requireNonNull(d, "domain"));
       }
       return this;
     }
@@ -258,7 +180,7 @@ public final class Tenantwright implements AutoCloseable {
      */
     public Builder reservedHostNames(String... names) {
       for (String n : names) {
-        reservedHostNames.add(Objects.requireNonNull(n, "name"));
+        c.reservedHostNames.add(Objects.requireNonNull(n, "name"));
       }
       return this;
     }
@@ -266,7 +188,7 @@ public final class Tenantwright implements AutoCloseable {
     /** DNS servers ({@code host:port}) asked when verifying a custom domain; by default the system's. */
     public Builder dnsResolvers(String... servers) {
       for (String s : servers) {
-        dnsResolvers.add(Objects.requireNonNull(s, "server"));
+        c.dnsResolvers.add(Objects.requireNonNull(s, "server"));
       }
       return this;
     }
@@ -278,80 +200,80 @@ public final class Tenantwright implements AutoCloseable {
      */
     public Builder egressAllow(String... entries) {
       for (String e : entries) {
-        egressAllowed.add(Objects.requireNonNull(e, "entry"));
+        c.egressAllowed.add(Objects.requireNonNull(e, "entry"));
       }
       return this;
     }
 
     /** Reads the host key from a file, creating it with a random key (mode 0600) when absent. */
     public Builder secretKeyFile(Path file) {
-      this.secretKeyFile = Objects.requireNonNull(file, "file");
+      c.secretKeyFile = Objects.requireNonNull(file, "file");
       return this;
     }
 
     /** Loads PF4J plugin jars from {@code dir}. */
     public Builder plugins(Path dir) {
-      this.pluginsDir = Objects.requireNonNull(dir, "dir");
+      c.pluginsDir = Objects.requireNonNull(dir, "dir");
       return this;
     }
 
     /** Whether extensions on the application classpath are loaded (default true: plugins in development). */
     public Builder classpathPlugins(boolean enabled) {
-      this.classpathPlugins = enabled;
+      c.classpathPlugins = enabled;
       return this;
     }
 
     /** Loads every {@code *.yaml} / {@code *.yml} file in {@code dir} as a blueprint. */
     public Builder blueprints(Path dir) {
-      blueprintDirs.add(Objects.requireNonNull(dir, "dir"));
+      c.blueprintDirs.add(Objects.requireNonNull(dir, "dir"));
       return this;
     }
 
     /** Registers a blueprint. */
     public Builder blueprint(Blueprint blueprint) {
-      blueprints.add(Objects.requireNonNull(blueprint, "blueprint"));
+      c.blueprints.add(Objects.requireNonNull(blueprint, "blueprint"));
       return this;
     }
 
     /** The blueprint new environments use when a call names none (default: the only one registered). */
     public Builder defaultBlueprint(String name) {
-      this.defaultBlueprint = Objects.requireNonNull(name, "name");
+      c.defaultBlueprint = Objects.requireNonNull(name, "name");
       return this;
     }
 
     /** Registers a resource type the host implements itself. */
     public Builder resourceType(ResourceType<?, ?> type) {
-      resourceTypes.add(Objects.requireNonNull(type, "type"));
+      c.resourceTypes.add(Objects.requireNonNull(type, "type"));
       return this;
     }
 
     /** Registers a provisioning step (work that owns no backend object). */
     public Builder step(ProvisioningStep<?, ?> step) {
-      steps.add(Objects.requireNonNull(step, "step"));
+      c.steps.add(Objects.requireNonNull(step, "step"));
       return this;
     }
 
     /** Sets the configuration section of a backend, e.g. {@code vercel → {token: ..., teamId: ...}}. */
     public Builder pluginConfig(String backend, Map<String, ?> section) {
-      pluginConfigs.put(Objects.requireNonNull(backend, "backend"), new LinkedHashMap<>(section));
+      c.pluginConfigs.put(Objects.requireNonNull(backend, "backend"), new LinkedHashMap<>(section));
       return this;
     }
 
     /** Adds an event listener. */
     public Builder listener(Listener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener"));
+      c.listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
     /** Replaces the process runner (tests use the test kit's fake). */
     public Builder commandRunner(CommandRunner runner) {
-      this.commandRunner = Objects.requireNonNull(runner, "runner");
+      c.commandRunner = Objects.requireNonNull(runner, "runner");
       return this;
     }
 
     /** Provides a named secret to blueprints ({@code ${secrets.NAME}}) and steps. */
     public Builder secret(String name, Secret value) {
-      secrets.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      c.secrets.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
       return this;
     }
 
@@ -360,8 +282,8 @@ public final class Tenantwright implements AutoCloseable {
       if (from < 1 || to > 65535 || from > to) {
         throw new ValidationException("portRange", "must be within 1-65535 with from <= to");
       }
-      this.portFrom = from;
-      this.portTo = to;
+      c.portFrom = from;
+      c.portTo = to;
       return this;
     }
 
@@ -370,7 +292,7 @@ public final class Tenantwright implements AutoCloseable {
       if (n < 1) {
         throw new ValidationException("maxParallelSteps", "must be at least 1");
       }
-      this.maxParallelSteps = n;
+      c.maxParallelSteps = n;
       return this;
     }
 
@@ -379,7 +301,7 @@ public final class Tenantwright implements AutoCloseable {
       if (n < 1) {
         throw new ValidationException("backendConcurrency." + backend, "must be at least 1");
       }
-      backendConcurrency.put(Objects.requireNonNull(backend, "backend"), n);
+      c.backendConcurrency.put(Objects.requireNonNull(backend, "backend"), n);
       return this;
     }
 
@@ -391,7 +313,7 @@ public final class Tenantwright implements AutoCloseable {
       if (n < 1) {
         throw new ValidationException("sharedBackendConcurrency." + backend, "must be at least 1");
       }
-      sharedBackendConcurrency.put(Objects.requireNonNull(backend, "backend"), n);
+      c.sharedBackendConcurrency.put(Objects.requireNonNull(backend, "backend"), n);
       return this;
     }
 
@@ -402,7 +324,7 @@ public final class Tenantwright implements AutoCloseable {
      * to keep every step on the platform pool on any Java.
      */
     public Builder virtualThreads(boolean enabled) {
-      this.virtualThreads = enabled;
+      c.virtualThreads = enabled;
       return this;
     }
 
@@ -416,7 +338,7 @@ public final class Tenantwright implements AutoCloseable {
       if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
         throw new ValidationException("backendRate." + backend, "must be a positive number of attempts per second");
       }
-      backendRates.put(Objects.requireNonNull(backend, "backend"), perSecond);
+      c.backendRates.put(Objects.requireNonNull(backend, "backend"), perSecond);
       return this;
     }
 
@@ -426,7 +348,7 @@ public final class Tenantwright implements AutoCloseable {
      * deadline.
      */
     public Builder stepTimeout(Duration timeout) {
-      this.stepTimeout = Objects.requireNonNull(timeout, "timeout");
+      c.stepTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
@@ -438,50 +360,50 @@ public final class Tenantwright implements AutoCloseable {
       if (n < 1) {
         throw new ValidationException("maxAttempts", "must be at least 1");
       }
-      this.maxAttempts = n;
+      c.maxAttempts = n;
       return this;
     }
 
     /** Retry backoff: the first wait is up to {@code base}, doubling up to {@code cap}, with full jitter. */
     public Builder backoff(Duration base, Duration cap) {
-      this.backoffBase = Objects.requireNonNull(base, "base");
-      this.backoffCap = Objects.requireNonNull(cap, "cap");
+      c.backoffBase = Objects.requireNonNull(base, "base");
+      c.backoffCap = Objects.requireNonNull(cap, "cap");
       return this;
     }
 
     /** The clock (tests may fix it). */
     public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+      c.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
     /** This engine's identity for run leases (default: a generated one). */
     public Builder owner(String owner) {
-      this.owner = Objects.requireNonNull(owner, "owner");
+      c.owner = Objects.requireNonNull(owner, "owner");
       return this;
     }
 
     /** Whether unfinished runs found in the journal are resumed at start (default true). */
     public Builder recoverOnStart(boolean recover) {
-      this.recoverOnStart = recover;
+      c.recoverOnStart = recover;
       return this;
     }
 
     /** The limits of the plan named {@code plan} (tenants without a configured plan are unlimited). */
     public Builder planLimits(String plan, PlanLimits limits) {
-      planLimits.put(Objects.requireNonNull(plan, "plan"), Objects.requireNonNull(limits, "limits"));
+      c.planLimits.put(Objects.requireNonNull(plan, "plan"), Objects.requireNonNull(limits, "limits"));
       return this;
     }
 
     /** Adds a host policy that may veto runs before any side effect. */
     public Builder policy(Policy policy) {
-      policies.add(Objects.requireNonNull(policy, "policy"));
+      c.policies.add(Objects.requireNonNull(policy, "policy"));
       return this;
     }
 
     /** Picks new environments' blueprints from tenant attributes (industry, site type, plan). */
     public Builder blueprintSelector(BlueprintSelector selector) {
-      this.blueprintSelector = Objects.requireNonNull(selector, "selector");
+      c.blueprintSelector = Objects.requireNonNull(selector, "selector");
       return this;
     }
 
@@ -490,7 +412,7 @@ public final class Tenantwright implements AutoCloseable {
       if (n < 1) {
         throw new ValidationException("maxProvisionAttempts", "must be at least 1");
       }
-      this.maxProvisionAttempts = n;
+      c.maxProvisionAttempts = n;
       return this;
     }
 
@@ -504,7 +426,7 @@ public final class Tenantwright implements AutoCloseable {
       if (lease.toMillis() < 300) {
         throw new ValidationException("leaseDuration", "must be at least 300 ms");
       }
-      this.leaseDuration = lease;
+      c.leaseDuration = lease;
       return this;
     }
 
@@ -513,18 +435,13 @@ public final class Tenantwright implements AutoCloseable {
      * (see {@link StatusWebhook}); may be given several times with different names.
      */
     public Builder statusWebhook(StatusWebhook webhook) {
-      statusWebhooks.add(java.util.Objects.requireNonNull(webhook, "webhook"));
+      c.statusWebhooks.add(Objects.requireNonNull(webhook, "webhook"));
       return this;
     }
 
     /** The configuration as an immutable value. */
     public TenantwrightConfig config() {
-      return new TenantwrightConfig(embeddedDir, dataSource, secretKey, secretKeyFile, pluginsDir, classpathPlugins,
-          blueprintDirs, blueprints, defaultBlueprint, resourceTypes, steps, pluginConfigs, listeners, commandRunner,
-          secrets, portFrom, portTo, maxParallelSteps, backendConcurrency, stepTimeout, maxAttempts, backoffBase,
-          backoffCap, clock, owner, recoverOnStart, planLimits, policies, blueprintSelector, maxProvisionAttempts,
-          leaseDuration, sharedBackendConcurrency, retiredSecretKeys, platformDomains, reservedHostNames, dnsResolvers,
-          egressAllowed, backendRates, virtualThreads, statusWebhooks);
+      return c.freeze();
     }
 
     /**
