@@ -7,7 +7,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.tenantwright.core.Blueprint;
+import dev.tenantwright.core.CompensationFailedException;
 import dev.tenantwright.core.ConflictException;
+import dev.tenantwright.core.EngineStoppedException;
 import dev.tenantwright.core.Environment;
 import dev.tenantwright.core.EnvironmentState;
 import dev.tenantwright.core.Event;
@@ -16,9 +18,11 @@ import dev.tenantwright.core.EventType;
 import dev.tenantwright.core.NewTenant;
 import dev.tenantwright.core.Plan;
 import dev.tenantwright.core.Run;
+import dev.tenantwright.core.RunFailedException;
 import dev.tenantwright.core.RunKind;
 import dev.tenantwright.core.RunOptions;
 import dev.tenantwright.core.RunState;
+import dev.tenantwright.core.RunTimeoutException;
 import dev.tenantwright.core.StepAction;
 import dev.tenantwright.core.StepState;
 import dev.tenantwright.core.StepStatus;
@@ -37,8 +41,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -201,6 +207,61 @@ abstract class EngineContract extends EngineContractSupport {
     assertThat(done.steps()).filteredOn(s -> s.name().equals("a")).extracting(StepStatus::state)
         .containsExactly(StepState.COMPENSATION_FAILED);
     assertThat(done.events()).extracting(Event::type).contains(EventType.STEP_COMPENSATION_FAILED, EventType.RUN_FAILED);
+  }
+
+  @Test
+  void aRollbackThatLeavesSomethingBehindIsThrownAsOneCompensationFailureReadBackFromTheJournal() {
+    backend.fail("c", "create", Phase.BEFORE, 1, () -> new PermanentException("mem: quota exceeded"));
+    backend.fail("a", "delete", Phase.BEFORE, 100, () -> new PermanentException("mem: a is locked"));
+    Tenantwright tw = open(chain());
+    Run run = tw.environments().provision(abc(tw).id(), EnvironmentKind.DEMO);
+
+    assertThatThrownBy(() -> run.awaitSuccess(WAIT)).isInstanceOfSatisfying(CompensationFailedException.class, e -> {
+      assertThat(e.runId()).isEqualTo(run.id());
+      assertThat(e.state()).isEqualTo(RunState.FAILED);
+      assertThat(e.error()).contains("quota exceeded");
+      assertThat(e.leftBehind()).singleElement().asString().startsWith("a (mem.object): left behind").contains("a is locked");
+    });
+    assertThat(tw.runs().get(run.id()).leftBehind()).singleElement().asString().contains("a is locked");
+  }
+
+  @Test
+  void aCleanRollbackIsThrownAsARunFailureWithNothingLeftBehind() {
+    backend.fail("c", "create", Phase.BEFORE, 1, () -> new PermanentException("mem: quota exceeded"));
+    Tenantwright tw = open(chain());
+    Run run = tw.environments().provision(abc(tw).id(), EnvironmentKind.DEMO);
+
+    assertThatThrownBy(() -> run.awaitSuccess(WAIT)).isExactlyInstanceOf(RunFailedException.class)
+        .hasMessageContaining("ROLLED_BACK").hasMessageContaining("quota exceeded");
+    assertThat(run.refresh().leftBehind()).isEmpty();
+  }
+
+  @Test
+  void waitingLongerThanAllowedOrPastTheEnginesCloseThrowsPublicTypes() throws Exception {
+    CountDownLatch hold = backend.blockAfter("a", "create");
+    Tenantwright tw = open(chain());
+    Run run = tw.environments().provision(abc(tw).id(), EnvironmentKind.DEMO);
+
+    assertThatThrownBy(() -> run.await(Duration.ofMillis(200))).isInstanceOfSatisfying(RunTimeoutException.class,
+        e -> assertThat(e.state()).isEqualTo(RunState.RUNNING));
+    backend.awaitBlocked("a", "create");
+    CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
+      try {
+        run.awaitSuccess(WAIT);
+        return null;
+      } catch (RuntimeException e) {
+        return e;
+      }
+    });
+    Thread.sleep(100);
+    Thread closer = new Thread(() -> tw.close(Duration.ZERO));
+    closer.start();
+    Throwable thrown = waiter.get(30, TimeUnit.SECONDS);
+    hold.countDown();
+    closer.join(30_000);
+
+    assertThat(thrown).isInstanceOfSatisfying(EngineStoppedException.class, e -> assertThat(e.runId()).isEqualTo(run.id()));
+    assertThat(thrown.getClass().getPackageName()).isEqualTo("dev.tenantwright.core");
   }
 
   @Test

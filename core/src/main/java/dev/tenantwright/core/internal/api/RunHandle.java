@@ -1,7 +1,9 @@
 package dev.tenantwright.core.internal.api;
 
+import dev.tenantwright.core.CompensationFailedException;
 import dev.tenantwright.core.Event;
 import dev.tenantwright.core.Run;
+import dev.tenantwright.core.RunFailedException;
 import dev.tenantwright.core.RunKind;
 import dev.tenantwright.core.RunState;
 import dev.tenantwright.core.StepState;
@@ -122,9 +124,26 @@ final class RunHandle implements Run {
   }
 
   @Override
+  public List<String> leftBehind() {
+    return run.leftBehind();
+  }
+
+  @Override
   public Run await(Duration timeout) {
     engine.await(run.id(), timeout);
     return refresh();
+  }
+
+  @Override
+  public Run awaitSuccess(Duration timeout) {
+    Run done = await(timeout);
+    if (done.state() == RunState.SUCCEEDED) {
+      return done;
+    }
+    if (!done.leftBehind().isEmpty()) {
+      throw new CompensationFailedException(done.id(), done.error(), done.leftBehind());
+    }
+    throw new RunFailedException(done.id(), done.state(), done.error());
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.tenantwright.core.internal.engine;
 import dev.tenantwright.core.Approval;
 import dev.tenantwright.core.Blueprint;
 import dev.tenantwright.core.ConflictException;
+import dev.tenantwright.core.EngineStoppedException;
 import dev.tenantwright.core.EnvironmentState;
 import dev.tenantwright.core.Event;
 import dev.tenantwright.core.EventType;
@@ -10,6 +11,7 @@ import dev.tenantwright.core.NotFoundException;
 import dev.tenantwright.core.ResourceDefinition;
 import dev.tenantwright.core.RunKind;
 import dev.tenantwright.core.RunState;
+import dev.tenantwright.core.RunTimeoutException;
 import dev.tenantwright.core.ValidationException;
 import dev.tenantwright.core.internal.journal.BackendSlots;
 import dev.tenantwright.core.internal.journal.Journal;
@@ -206,7 +208,7 @@ public final class Engine {
     RunRecord run = new RunRecord(runId, envId, p.tenant().id(), r.runKind(), RunState.RUNNING, key,
         codec.write(spec, Scopes.run(runId)),
         stepRecords.size(), options.owner(), now.plus(options.leaseDuration()).toEpochMilli(), 1, null, nowMs, nowMs,
-        null, null);
+        null, null, List.of());
     EnvironmentState envState = switch (r.runKind()) {
       case PROVISION -> existingEnv.map(e -> e.state() == EnvironmentState.READY ? EnvironmentState.UPDATING
           : EnvironmentState.PROVISIONING).orElse(EnvironmentState.PROVISIONING);
@@ -460,7 +462,7 @@ public final class Engine {
         try {
           return exec.completion().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-          throw new TenantwrightException("run " + runId + " is still " + exec.state() + " after " + timeout);
+          throw new RunTimeoutException(runId, exec.state(), timeout);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new TenantwrightException("interrupted while waiting for run " + runId, e);
@@ -476,7 +478,7 @@ public final class Engine {
         return r.state();
       }
       if (System.nanoTime() > deadline) {
-        throw new TenantwrightException("run " + runId + " is still " + r.state() + " after " + timeout);
+        throw new RunTimeoutException(runId, r.state(), timeout);
       }
       if (active.get(runId) == null) {
         try {
@@ -808,15 +810,6 @@ public final class Engine {
       leases.release(List.of(runId), options.owner());
     } catch (RuntimeException e) {
       LOG.debug("could not release run {} ({}); its lease expires instead", runId, e.getMessage());
-    }
-  }
-
-  /** Thrown to a waiter when this engine stopped before the run finished; the run resumes on the next start. */
-  public static final class EngineStoppedException extends TenantwrightException {
-    private static final long serialVersionUID = 1L;
-
-    EngineStoppedException(String runId) {
-      super("the engine stopped before run " + runId + " finished; it resumes when an engine starts on this journal");
     }
   }
 

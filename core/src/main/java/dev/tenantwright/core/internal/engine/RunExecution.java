@@ -630,10 +630,10 @@ final class RunExecution {
       error = failure;
     } else {
       end = RunState.FAILED;
-      error = failure + "; " + new CompensationFailedException(attention).getMessage();
+      error = failure + "; " + CompensationFailedException.describe(attention);
     }
     error = redactor.redact(error);
-    RunRecord to = run.moveTo(end, error, now);
+    RunRecord to = run.moveTo(end, error, now).withLeftBehind(attention.stream().map(redactor::redact).toList());
     boolean restored = end == RunState.ROLLED_BACK && spec.previousState() == EnvironmentState.READY;
     EnvironmentRecord envTo = env.moveTo(restored ? EnvironmentState.READY : EnvironmentState.FAILED, error, now);
     if (run.kind() != RunKind.DESTROY) {

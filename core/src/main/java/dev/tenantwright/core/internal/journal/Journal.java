@@ -45,6 +45,7 @@ public final class Journal {
 
   private static final ObjectMapper PLAIN = new ObjectMapper();
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+  private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
 
   private final Sql sql;
   /** Whether a run's transition can be written as one statement (PostgreSQL: data-modifying CTEs, tw_check). */
@@ -521,10 +522,11 @@ public final class Journal {
      */
     public Batch run(RunRecord from, RunRecord to) {
       return add("run " + to.id(), "UPDATE tw_run SET state = ?, active_environment = ?, error = ?, started_at = ?,"
-              + " finished_at = ?, stalled = NULL WHERE id = ? AND state = ?",
+              + " finished_at = ?, stalled = NULL, left_behind = ? WHERE id = ? AND state = ?",
           "run " + to.id() + " in state " + from.state(), to.state(),
           to.state().isTerminal() ? null : to.environmentId(), to.error(), Sql.bigint(to.startedAt()),
-          Sql.bigint(to.finishedAt()), to.id(), from.state());
+          Sql.bigint(to.finishedAt()), to.leftBehind().isEmpty() ? null : json(to.leftBehind()), to.id(),
+          from.state());
     }
 
     /** Rewrites an environment row (its state changed through {@link EnvironmentRecord#moveTo}). */
@@ -646,9 +648,9 @@ public final class Journal {
     Sql.update(c, INSERT_EVENT, eventArgs(e));
   }
 
-  private static String json(Map<String, String> map) {
+  private static String json(Object mapOrList) {
     try {
-      return PLAIN.writeValueAsString(map);
+      return PLAIN.writeValueAsString(mapOrList);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -685,7 +687,15 @@ public final class Journal {
         rs.getString("idempotency_key"), rs.getString("options"), rs.getInt("step_count"), rs.getString("owner"),
         Sql.longOrNull(rs, "lease_until"), rs.getLong("lease_generation"), rs.getString("error"),
         rs.getLong("created_at"), Sql.longOrNull(rs, "started_at"), Sql.longOrNull(rs, "finished_at"),
-        rs.getString("stalled"));
+        rs.getString("stalled"), leftBehind(rs.getString("left_behind")));
+  }
+
+  private static List<String> leftBehind(String json) throws SQLException {
+    try {
+      return json == null ? List.of() : PLAIN.readValue(json, STRING_LIST);
+    } catch (JsonProcessingException e) {
+      throw new SQLException("corrupt left_behind of a run", e);
+    }
   }
 
   private static StepRecord step(ResultSet rs) throws SQLException {

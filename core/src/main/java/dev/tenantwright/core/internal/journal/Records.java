@@ -9,6 +9,7 @@ import dev.tenantwright.core.StepState;
 import dev.tenantwright.core.TenantState;
 import dev.tenantwright.spi.CreateResult.Origin;
 import dev.tenantwright.spi.EnvironmentKind;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -78,7 +79,18 @@ public final class Records {
   public record RunRecord(
       String id, String environmentId, String tenantId, RunKind kind, RunState state, String idempotencyKey,
       String optionsJson, int stepCount, String owner, Long leaseUntil, long leaseGeneration, String error,
-      long createdAt, Long startedAt, Long finishedAt, String stalled) {
+      long createdAt, Long startedAt, Long finishedAt, String stalled, List<String> leftBehind) {
+
+    /** Copies the list of resources left behind (empty when none). */
+    public RunRecord {
+      leftBehind = leftBehind == null ? List.of() : List.copyOf(leftBehind);
+    }
+
+    /** This run with the resources its rollback left behind, one line each. */
+    public RunRecord withLeftBehind(List<String> lines) {
+      return new RunRecord(id, environmentId, tenantId, kind, state, idempotencyKey, optionsJson, stepCount, owner,
+          leaseUntil, leaseGeneration, error, createdAt, startedAt, finishedAt, stalled, lines);
+    }
 
     /** Moves to {@code next}, refusing a transition {@link RunState} does not allow. */
     public RunRecord moveTo(RunState next, String newError, long now) {
@@ -88,7 +100,7 @@ public final class Records {
       Long started = next == RunState.RUNNING && startedAt == null ? Long.valueOf(now) : startedAt;
       Long finished = next.isTerminal() ? Long.valueOf(now) : finishedAt;
       return new RunRecord(id, environmentId, tenantId, kind, next, idempotencyKey, optionsJson, stepCount, owner,
-          leaseUntil, leaseGeneration, newError, createdAt, started, finished, stalled);
+          leaseUntil, leaseGeneration, newError, createdAt, started, finished, stalled, leftBehind);
     }
   }
 

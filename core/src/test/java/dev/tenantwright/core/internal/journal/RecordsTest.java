@@ -13,6 +13,7 @@ import dev.tenantwright.core.internal.journal.Records.RunRecord;
 import dev.tenantwright.core.internal.journal.Records.StepRecord;
 import dev.tenantwright.spi.CreateResult.Origin;
 import dev.tenantwright.spi.EnvironmentKind;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The one guarded way states change: each transition refuses what its state machine does not allow. */
@@ -55,7 +56,7 @@ class RecordsTest {
   @Test
   void aFinishedRunNeverChangesAgain() {
     RunRecord run = new RunRecord("r", "t/demo", "t", RunKind.PROVISION, RunState.RUNNING, "k", "{}", 1, "e", 0L, 1, null,
-        0, 0L, null, null);
+        0, 0L, null, null, List.of());
     RunRecord done = run.moveTo(RunState.SUCCEEDED, null, 5);
     assertThat(done.finishedAt()).isEqualTo(5L);
     assertThatThrownBy(() -> done.moveTo(RunState.ROLLING_BACK, "x", 6)).hasMessageContaining("SUCCEEDED -> ROLLING_BACK");
