@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.tenantwright.core.BlueprintException;
 import dev.tenantwright.core.BlueprintException.Problem;
 import dev.tenantwright.core.ResourceDefinition;
+import dev.tenantwright.core.internal.text.DurationGrammar;
 import dev.tenantwright.spi.EnvironmentKind;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -180,13 +181,13 @@ public final class BlueprintYaml {
     if (timeoutNode != null && !timeoutNode.isNull()) {
       if (timeoutNode.isTextual()) {
         try {
-          timeout = Durations.parse(timeoutNode.textValue());
+          timeout = DurationGrammar.parse(timeoutNode.textValue());
         } catch (IllegalArgumentException e) {
           report.accept("timeout", e.getMessage());
         }
       } else {
-        report.accept("timeout", "'" + timeoutNode.asText() + "' is not a duration; write it with a unit, like 30s, "
-            + "5m, 1h or PT5M");
+        report.accept("timeout", "'" + timeoutNode.asText() + "' is not a duration; write it with a unit, like "
+            + DurationGrammar.FORMS);
       }
     }
 

@@ -17,8 +17,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.tenantwright.core.internal.text.DurationGrammar;
 import dev.tenantwright.spi.Secret;
 import java.io.IOException;
+import java.time.Duration;
 
 /**
  * Builds the Jackson mappers core uses to bind specs and configuration and to read and write the journal.
@@ -31,12 +33,17 @@ public final class Json {
 
   private Json() {}
 
-  /** A mapper for binding specs and configuration: text bound to a {@code Secret} field becomes that secret. */
+  /**
+   * A mapper for binding specs and configuration: text bound to a {@code Secret} field becomes that secret, and
+   * text bound to a {@link Duration} field is read with {@link DurationGrammar} (written back as ISO-8601).
+   */
   public static ObjectMapper bindingMapper() {
     SimpleModule secrets = new SimpleModule("tenantwright-secrets");
     secrets.addSerializer(Secret.class, new SecretSerializer());
     secrets.addDeserializer(Secret.class, new SecretDeserializer());
     secrets.addDeserializer(String.class, new NoSecretInStrings());
+    secrets.addDeserializer(Duration.class, new DurationDeserializer());
+    secrets.addSerializer(Duration.class, new DurationSerializer());
     return JsonMapper.builder()
         .addModule(new JavaTimeModule())
         .addModule(secrets)
@@ -44,6 +51,36 @@ public final class Json {
         .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .build();
+  }
+
+  /** Reads a duration in the one grammar; a number or any other token is refused (a unit must be written). */
+  private static final class DurationDeserializer extends StdScalarDeserializer<Duration> {
+    private static final long serialVersionUID = 1L;
+
+    DurationDeserializer() {
+      super(Duration.class);
+    }
+
+    @Override
+    public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      if (p.currentToken() != JsonToken.VALUE_STRING) {
+        throw InvalidFormatException.from(p, "'" + p.getText() + "' is not a duration; write it with a unit, like "
+            + DurationGrammar.FORMS, p.getText(), Duration.class);
+      }
+      try {
+        return DurationGrammar.parse(p.getText());
+      } catch (IllegalArgumentException e) {
+        throw InvalidFormatException.from(p, e.getMessage(), p.getText(), Duration.class);
+      }
+    }
+  }
+
+  /** Writes a duration as ISO-8601, which {@link DurationGrammar} reads back. */
+  private static final class DurationSerializer extends JsonSerializer<Duration> {
+    @Override
+    public void serialize(Duration value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+      gen.writeString(value.toString());
+    }
   }
 
   /** Keeps a secret as itself in memory; refuses to write it as text (only the journal codec seals). */

@@ -1,5 +1,6 @@
 package dev.tenantwright.core.internal.types;
 
+import dev.tenantwright.core.internal.text.DurationGrammar;
 import dev.tenantwright.spi.Nullable;
 import dev.tenantwright.spi.PermanentException;
 import java.net.URI;
@@ -84,12 +85,12 @@ public record HealthCheckSpec(
 
   /** The timeout as a duration. */
   public Duration timeoutDuration() {
-    return timeout == null ? DEFAULT_TIMEOUT : DurationText.parse(timeout);
+    return timeout == null ? DEFAULT_TIMEOUT : DurationGrammar.parsePositive(timeout);
   }
 
   /** The first interval as a duration. */
   public Duration intervalDuration() {
-    return interval == null ? DEFAULT_INTERVAL : DurationText.parse(interval);
+    return interval == null ? DEFAULT_INTERVAL : DurationGrammar.parsePositive(interval);
   }
 
   /** Whether {@code status} counts as healthy. */
@@ -109,9 +110,9 @@ public record HealthCheckSpec(
       return;
     }
     try {
-      DurationText.parse(text);
+      DurationGrammar.parsePositive(text);
     } catch (IllegalArgumentException e) {
-      throw invalid(field, "must be a positive duration such as 500ms, 30s, 2m or 1h");
+      throw invalid(field, "must be a positive duration such as " + DurationGrammar.FORMS);
     }
   }
 

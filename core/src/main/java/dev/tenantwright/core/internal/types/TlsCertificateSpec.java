@@ -1,5 +1,6 @@
 package dev.tenantwright.core.internal.types;
 
+import dev.tenantwright.core.internal.text.DurationGrammar;
 import dev.tenantwright.spi.Nullable;
 import dev.tenantwright.spi.PermanentException;
 import java.net.InetAddress;
@@ -100,17 +101,17 @@ public record TlsCertificateSpec(
 
   /** The timeout as a duration. */
   public Duration timeoutDuration() {
-    return timeout == null ? DEFAULT_TIMEOUT : DurationText.parse(timeout);
+    return timeout == null ? DEFAULT_TIMEOUT : DurationGrammar.parsePositive(timeout);
   }
 
   /** The first interval as a duration. */
   public Duration intervalDuration() {
-    return interval == null ? DEFAULT_INTERVAL : DurationText.parse(interval);
+    return interval == null ? DEFAULT_INTERVAL : DurationGrammar.parsePositive(interval);
   }
 
   /** How long the certificate must stay valid, if the spec asks for more than "not expired". */
   public Optional<Duration> minValidityDuration() {
-    return minValidity == null ? Optional.empty() : Optional.of(DurationText.parse(minValidity));
+    return minValidity == null ? Optional.empty() : Optional.of(DurationGrammar.parsePositive(minValidity));
   }
 
   /** The CA certificates to trust instead of the JVM's default ones; empty when the defaults are meant. */
@@ -215,9 +216,9 @@ public record TlsCertificateSpec(
       return null;
     }
     try {
-      return DurationText.parse(text);
+      return DurationGrammar.parsePositive(text);
     } catch (IllegalArgumentException e) {
-      throw invalid(field, "must be a positive duration such as 30s, 10m, 24h or 7d");
+      throw invalid(field, "must be a positive duration such as " + DurationGrammar.FORMS);
     }
   }
 

@@ -196,12 +196,13 @@ class HealthCheckTypeTest {
   }
 
   @Test
-  void readsDurationsAsBlueprintsWriteThem() {
-    assertThat(DurationText.parse("500ms")).isEqualTo(Duration.ofMillis(500));
-    assertThat(DurationText.parse("30s")).isEqualTo(Duration.ofSeconds(30));
-    assertThat(DurationText.parse("2m")).isEqualTo(Duration.ofMinutes(2));
-    assertThat(DurationText.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
-    assertThat(DurationText.parse("PT45S")).isEqualTo(Duration.ofSeconds(45));
+  void readsDurationsInTheGrammarBlueprintsUseDaysIncluded() {
+    assertThat(new HealthCheckSpec("http://x.test", null, "500ms", "2d", null).timeoutDuration())
+        .isEqualTo(Duration.ofMillis(500));
+    assertThat(new HealthCheckSpec("http://x.test", null, "1h30m", "2d", null).timeoutDuration())
+        .isEqualTo(Duration.ofMinutes(90));
+    assertThat(new HealthCheckSpec("http://x.test", null, "PT45S", "2d", null).intervalDuration())
+        .isEqualTo(Duration.ofDays(2));
   }
 
   // ------------------------------------------------------------------------------------------ SEC7: egress

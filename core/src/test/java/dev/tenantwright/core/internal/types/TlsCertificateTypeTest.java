@@ -354,8 +354,11 @@ class TlsCertificateTypeTest {
 
   @Test
   void readsDaysInDurations() {
-    assertThat(DurationText.parse("7d")).isEqualTo(Duration.ofDays(7));
-    assertThat(DurationText.parse("1d12h")).isEqualTo(Duration.ofHours(36));
-    assertThatThrownBy(() -> DurationText.parse("99999999999999999d")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(new TlsCertificateSpec(HOST, null, null, null, "7d", null, null).minValidityDuration())
+        .contains(Duration.ofDays(7));
+    assertThat(new TlsCertificateSpec(HOST, null, null, null, "1d12h", null, null).minValidityDuration())
+        .contains(Duration.ofHours(36));
+    assertThatThrownBy(() -> new TlsCertificateSpec(HOST, null, null, null, "99999999999999999d", null, null))
+        .isInstanceOf(PermanentException.class);
   }
 }

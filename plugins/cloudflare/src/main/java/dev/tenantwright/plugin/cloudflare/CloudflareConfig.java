@@ -58,14 +58,14 @@ public record CloudflareConfig(
     @Nullable String zoneName,
     @Nullable List<String> allowedZones,
     @Nullable String baseUrl,
-    @Nullable String timeout,
+    @Nullable Duration timeout,
     @Nullable Integer commentLimit,
     @Nullable Boolean allowApex,
     @Nullable Boolean allowWildcard,
     @Nullable Boolean allowAcmeChallenge,
     @Nullable Boolean allowSharedTxt,
     @Nullable List<String> resolvers,
-    @Nullable String resolverTimeout) {
+    @Nullable Duration resolverTimeout) {
 
   /** The public API's base URL. */
   public static final String DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4";
@@ -102,7 +102,7 @@ public record CloudflareConfig(
       throw new IllegalArgumentException("baseUrl must be an http or https URL");
     }
     if (timeout != null) {
-      Durations.parse("timeout", timeout);
+      Durations.requirePositive("timeout", timeout);
     }
     if (commentLimit != null && (commentLimit < 64 || commentLimit > 500)) {
       throw new IllegalArgumentException("commentLimit must be between 64 and 500");
@@ -112,12 +112,12 @@ public record CloudflareConfig(
       resolvers.forEach(CloudflareConfig::resolver);
     }
     if (resolverTimeout != null) {
-      Durations.parse("resolverTimeout", resolverTimeout);
+      Durations.requirePositive("resolverTimeout", resolverTimeout);
     }
   }
 
   /** The single-zone configuration of earlier versions: a token, the zone, and the connection settings. */
-  public CloudflareConfig(Secret token, @Nullable String zoneId, @Nullable String baseUrl, @Nullable String timeout,
+  public CloudflareConfig(Secret token, @Nullable String zoneId, @Nullable String baseUrl, @Nullable Duration timeout,
       @Nullable Integer commentLimit) {
     this(token, zoneId, null, null, baseUrl, timeout, commentLimit, null, null, null, null, null, null);
   }
@@ -129,7 +129,7 @@ public record CloudflareConfig(
 
   /** The per-call timeout to use. */
   public Duration effectiveTimeout() {
-    return timeout == null ? Duration.ofSeconds(30) : Durations.parse("timeout", timeout);
+    return timeout == null ? Duration.ofSeconds(30) : timeout;
   }
 
   /** The comment limit to use. */
@@ -173,7 +173,7 @@ public record CloudflareConfig(
 
   /** How long one resolver may take for one question. */
   public Duration effectiveResolverTimeout() {
-    return resolverTimeout == null ? Duration.ofSeconds(5) : Durations.parse("resolverTimeout", resolverTimeout);
+    return resolverTimeout == null ? Duration.ofSeconds(5) : resolverTimeout;
   }
 
   /** Parses {@code address[:port]} without any DNS lookup: only IP literals are accepted. */

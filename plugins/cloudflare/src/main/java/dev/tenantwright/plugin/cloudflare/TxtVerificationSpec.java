@@ -25,8 +25,8 @@ public record TxtVerificationSpec(
     String name,
     String value,
     @Nullable Boolean manage,
-    @Nullable String timeout,
-    @Nullable String interval,
+    @Nullable Duration timeout,
+    @Nullable Duration interval,
     @Nullable String zoneId) {
 
   /** Validates every field. */
@@ -34,17 +34,17 @@ public record TxtVerificationSpec(
     DnsFields.recordName("name", name);
     DnsFields.content("value", "TXT", value);
     if (timeout != null) {
-      Durations.parse("timeout", timeout);
+      Durations.requirePositive("timeout", timeout);
     }
     if (interval != null) {
-      Durations.parse("interval", interval);
+      Durations.requirePositive("interval", interval);
     }
     DnsFields.zoneId("zoneId", zoneId);
   }
 
   /** A verification in the zone the configuration or the name decides. */
-  public TxtVerificationSpec(String name, String value, @Nullable Boolean manage, @Nullable String timeout,
-      @Nullable String interval) {
+  public TxtVerificationSpec(String name, String value, @Nullable Boolean manage, @Nullable Duration timeout,
+      @Nullable Duration interval) {
     this(name, value, manage, timeout, interval, null);
   }
 
@@ -64,11 +64,11 @@ public record TxtVerificationSpec(
 
   /** How long to wait. */
   public Duration timeoutDuration() {
-    return timeout == null ? Duration.ofMinutes(10) : Durations.parse("timeout", timeout);
+    return timeout == null ? Duration.ofMinutes(10) : timeout;
   }
 
   /** The first wait between looks. */
   public Duration intervalDuration() {
-    return interval == null ? Duration.ofSeconds(2) : Durations.parse("interval", interval);
+    return interval == null ? Duration.ofSeconds(2) : interval;
   }
 }

@@ -107,7 +107,7 @@ class CloudflareNamePolicyTest {
   @Test
   void sec4_aManagedTxtVerificationFollowsTheSamePolicyForTheRecordItWrites() {
     CloudflareTxtVerificationType verification = new CloudflareTxtVerificationType();
-    TxtVerificationSpec challenge = new TxtVerificationSpec("_acme-challenge.example.com", "x", null, "1s", "10ms");
+    TxtVerificationSpec challenge = new TxtVerificationSpec("_acme-challenge.example.com", "x", null, Duration.ofSeconds(1), Duration.ofMillis(10));
 
     assertThatThrownBy(() -> verification.create(challenge, ctx()))
         .isInstanceOf(PermanentException.class).hasMessageContaining("allowAcmeChallenge");

@@ -77,7 +77,7 @@ class CloudflareTxtVerificationTypeTest {
         published.set(true);
       }
     });
-    TxtVerificationSpec spec = new TxtVerificationSpec(NAME, VALUE, null, "1m", "10ms");
+    TxtVerificationSpec spec = new TxtVerificationSpec(NAME, VALUE, null, Duration.ofMinutes(1), Duration.ofMillis(10));
 
     CreateResult<TxtVerificationOutputs> made = type.create(spec, ctx(Duration.ofMinutes(5)));
 
@@ -89,7 +89,7 @@ class CloudflareTxtVerificationTypeTest {
   @Test
   void cf2_aRecordTheApiListsButDnsNeverAnswersFailsSayingSo() {
     published.set(false);
-    TxtVerificationSpec spec = new TxtVerificationSpec(NAME, VALUE, null, "2s", "10ms");
+    TxtVerificationSpec spec = new TxtVerificationSpec(NAME, VALUE, null, Duration.ofSeconds(2), Duration.ofMillis(10));
 
     assertThatThrownBy(() -> type.create(spec, ctx(Duration.ofMinutes(1))))
         .isInstanceOf(PermanentException.class)
@@ -105,7 +105,7 @@ class CloudflareTxtVerificationTypeTest {
     AtomicInteger asked = new AtomicInteger();
     dns.source((n, t) -> t.equals("TXT") && n.equals(name) && asked.incrementAndGet() >= 3
         ? List.of(VALUE) : List.of());
-    TxtVerificationSpec spec = new TxtVerificationSpec(name, VALUE, false, "30s", "10ms");
+    TxtVerificationSpec spec = new TxtVerificationSpec(name, VALUE, false, Duration.ofSeconds(30), Duration.ofMillis(10));
 
     CreateResult<TxtVerificationOutputs> seen = type.create(spec, ctx(Duration.ofMinutes(1)));
 
@@ -126,7 +126,7 @@ class CloudflareTxtVerificationTypeTest {
         fake.putRecord("TXT", NAME, "\"" + VALUE + "\"", "added by the customer");
       }
     });
-    TxtVerificationSpec spec = new TxtVerificationSpec(NAME, VALUE, false, "30s", "10ms");
+    TxtVerificationSpec spec = new TxtVerificationSpec(NAME, VALUE, false, Duration.ofSeconds(30), Duration.ofMillis(10));
 
     CreateResult<TxtVerificationOutputs> seen = type.create(spec, ctx(Duration.ofMinutes(1)));
 
@@ -146,7 +146,7 @@ class CloudflareTxtVerificationTypeTest {
     config.remove("zoneId");
     config.remove("zoneName");
     dns.txt("_vercel.moving.example.org", VALUE);
-    TxtVerificationSpec spec = new TxtVerificationSpec("_vercel.moving.example.org", VALUE, false, "30s", "10ms");
+    TxtVerificationSpec spec = new TxtVerificationSpec("_vercel.moving.example.org", VALUE, false, Duration.ofSeconds(30), Duration.ofMillis(10));
 
     assertThat(type.create(spec, ctx(Duration.ofMinutes(1))).origin()).isEqualTo(CreateResult.Origin.ADOPTED);
     assertThat(fake.calls(CloudflareFake.LIST)).as("the API does not show what the old DNS host serves").isZero();
@@ -157,7 +157,7 @@ class CloudflareTxtVerificationTypeTest {
     String value = "k=" + "x".repeat(600);
     dns.txt("_long.customer-owned.test", value);
 
-    TxtVerificationSpec spec = new TxtVerificationSpec("_long.customer-owned.test", value, false, "5s", "10ms");
+    TxtVerificationSpec spec = new TxtVerificationSpec("_long.customer-owned.test", value, false, Duration.ofSeconds(5), Duration.ofMillis(10));
 
     assertThat(type.create(spec, ctx(Duration.ofMinutes(1))).outputs().value()).isEqualTo(value);
   }
@@ -165,7 +165,7 @@ class CloudflareTxtVerificationTypeTest {
   @Test
   void cf2_dnsFailuresKeepTheWaitGoingAndTheLastOneIsNamedWhenItEnds() {
     dns.txt("_vercel.customer-owned.test", VALUE).fail("_vercel.customer-owned.test", DnsFake.Failure.SERVFAIL);
-    TxtVerificationSpec spec = new TxtVerificationSpec("_vercel.customer-owned.test", VALUE, false, "1s", "10ms");
+    TxtVerificationSpec spec = new TxtVerificationSpec("_vercel.customer-owned.test", VALUE, false, Duration.ofSeconds(1), Duration.ofMillis(10));
 
     assertThatThrownBy(() -> type.create(spec, ctx(Duration.ofMinutes(1))))
         .isInstanceOf(PermanentException.class)
@@ -175,7 +175,7 @@ class CloudflareTxtVerificationTypeTest {
 
   @Test
   void aRecordThatNeverAppearsFailsWithTheNameAndValueExpected() {
-    TxtVerificationSpec spec = new TxtVerificationSpec(NAME, VALUE, false, "50ms", "10ms");
+    TxtVerificationSpec spec = new TxtVerificationSpec(NAME, VALUE, false, Duration.ofMillis(50), Duration.ofMillis(10));
 
     assertThatThrownBy(() -> type.create(spec, ctx(Duration.ofMinutes(1))))
         .isInstanceOf(PermanentException.class)
@@ -185,7 +185,7 @@ class CloudflareTxtVerificationTypeTest {
 
   @Test
   void theStepsDeadlineEndsTheWaitAsRetryable() {
-    TxtVerificationSpec spec = new TxtVerificationSpec(NAME, VALUE, false, "10m", "20ms");
+    TxtVerificationSpec spec = new TxtVerificationSpec(NAME, VALUE, false, Duration.ofMinutes(10), Duration.ofMillis(20));
 
     assertThatThrownBy(() -> type.create(spec, ctx(Duration.ofMillis(200))))
         .isInstanceOf(RetryableException.class).hasMessageContaining("deadline");

@@ -31,9 +31,9 @@ public record GitHubConfig(
     Secret token,
     @Nullable String apiUrl,
     @Nullable String userAgent,
-    @Nullable String timeout,
-    @Nullable String pollInterval,
-    @Nullable String maxPollInterval,
+    @Nullable Duration timeout,
+    @Nullable Duration pollInterval,
+    @Nullable Duration maxPollInterval,
     @Nullable Boolean allowHttpHooks) {
 
   /** The public API's base URL. */
@@ -57,12 +57,9 @@ public record GitHubConfig(
     if (userAgent != null && userAgent.isBlank()) {
       throw new IllegalArgumentException("userAgent must not be blank: GitHub refuses requests without one");
     }
-    for (String[] d : new String[][] {{"timeout", timeout}, {"pollInterval", pollInterval},
-        {"maxPollInterval", maxPollInterval}}) {
-      if (d[1] != null) {
-        Durations.parse(d[0], d[1]);
-      }
-    }
+    Durations.requirePositive("timeout", timeout);
+    Durations.requirePositive("pollInterval", pollInterval);
+    Durations.requirePositive("maxPollInterval", maxPollInterval);
   }
 
   /** The base URL to use. */
@@ -77,17 +74,17 @@ public record GitHubConfig(
 
   /** The per-call timeout to use. */
   public Duration effectiveTimeout() {
-    return timeout == null ? Duration.ofSeconds(30) : Durations.parse("timeout", timeout);
+    return timeout == null ? Duration.ofSeconds(30) : timeout;
   }
 
   /** The first wait between reads of a repository being generated. */
   public Duration effectivePollInterval() {
-    return pollInterval == null ? Duration.ofSeconds(1) : Durations.parse("pollInterval", pollInterval);
+    return pollInterval == null ? Duration.ofSeconds(1) : pollInterval;
   }
 
   /** The longest wait between those reads. */
   public Duration effectiveMaxPollInterval() {
-    return maxPollInterval == null ? Duration.ofSeconds(10) : Durations.parse("maxPollInterval", maxPollInterval);
+    return maxPollInterval == null ? Duration.ofSeconds(10) : maxPollInterval;
   }
 
   /** Whether plain-http webhook URLs to loopback addresses are allowed. */

@@ -51,8 +51,8 @@ public record MailConfig(
     @Nullable String username,
     @Nullable Secret password,
     @Nullable String from,
-    @Nullable String connectTimeout,
-    @Nullable String timeout,
+    @Nullable Duration connectTimeout,
+    @Nullable Duration timeout,
     @Nullable List<String> trustedCertificates,
     @Nullable Boolean trustAll) {
 
@@ -93,10 +93,10 @@ public record MailConfig(
       Addresses.mailbox("from", from);
     }
     if (connectTimeout != null) {
-      Durations.parse("connectTimeout", connectTimeout);
+      Durations.requirePositive("connectTimeout", connectTimeout);
     }
     if (timeout != null) {
-      Durations.parse("timeout", timeout);
+      Durations.requirePositive("timeout", timeout);
     }
     if (Boolean.TRUE.equals(trustAll)) {
       if (!isLoopback(host)) {
@@ -141,12 +141,12 @@ public record MailConfig(
 
   /** How long connecting may take. */
   public Duration effectiveConnectTimeout() {
-    return connectTimeout == null ? Duration.ofSeconds(10) : Durations.parse("connectTimeout", connectTimeout);
+    return connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
   }
 
   /** How long one read or write may take. */
   public Duration effectiveTimeout() {
-    return timeout == null ? Duration.ofSeconds(30) : Durations.parse("timeout", timeout);
+    return timeout == null ? Duration.ofSeconds(30) : timeout;
   }
 
   /** Whether any certificate is trusted (a loopback test server). */

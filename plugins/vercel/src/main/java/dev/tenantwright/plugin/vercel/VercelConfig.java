@@ -28,9 +28,9 @@ public record VercelConfig(
     Secret token,
     @Nullable String teamId,
     @Nullable String baseUrl,
-    @Nullable String timeout,
-    @Nullable String pollInterval,
-    @Nullable String maxPollInterval) {
+    @Nullable Duration timeout,
+    @Nullable Duration pollInterval,
+    @Nullable Duration maxPollInterval) {
 
   /** The public API's base URL. */
   public static final String DEFAULT_BASE_URL = "https://api.vercel.com";
@@ -46,12 +46,9 @@ public record VercelConfig(
     if (baseUrl != null && !baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
       throw new IllegalArgumentException("baseUrl must be an http or https URL");
     }
-    for (String[] d : new String[][] {{"timeout", timeout}, {"pollInterval", pollInterval},
-        {"maxPollInterval", maxPollInterval}}) {
-      if (d[1] != null) {
-        Durations.parse(d[0], d[1]);
-      }
-    }
+    Durations.requirePositive("timeout", timeout);
+    Durations.requirePositive("pollInterval", pollInterval);
+    Durations.requirePositive("maxPollInterval", maxPollInterval);
   }
 
   /** The base URL to use. */
@@ -61,16 +58,16 @@ public record VercelConfig(
 
   /** The per-call timeout to use. */
   public Duration effectiveTimeout() {
-    return timeout == null ? Duration.ofSeconds(30) : Durations.parse("timeout", timeout);
+    return timeout == null ? Duration.ofSeconds(30) : timeout;
   }
 
   /** The first wait between deployment polls. */
   public Duration effectivePollInterval() {
-    return pollInterval == null ? Duration.ofSeconds(2) : Durations.parse("pollInterval", pollInterval);
+    return pollInterval == null ? Duration.ofSeconds(2) : pollInterval;
   }
 
   /** The longest wait between deployment polls. */
   public Duration effectiveMaxPollInterval() {
-    return maxPollInterval == null ? Duration.ofSeconds(15) : Durations.parse("maxPollInterval", maxPollInterval);
+    return maxPollInterval == null ? Duration.ofSeconds(15) : maxPollInterval;
   }
 }
