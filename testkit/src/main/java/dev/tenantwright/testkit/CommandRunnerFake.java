@@ -1,6 +1,6 @@
 package dev.tenantwright.testkit;
 
-import dev.tenantwright.core.internal.commands.ShellStrings;
+import dev.tenantwright.core.testing.TestSupport;
 import dev.tenantwright.spi.Command;
 import dev.tenantwright.spi.CommandResult;
 import dev.tenantwright.spi.CommandRunner;
@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * in one way: it refuses to run a shell with a command string ({@code sh -c}, {@code bash -lc}, also behind
  * {@code env}, {@code sudo}, {@code flock} or {@code busybox} and inside {@code docker exec}) by throwing an
  * {@link AssertionError}, because commands must be argv lists — except the stdin-arguments script the real runner
- * allows too ({@link ShellStrings}). An argument that merely contains {@code &&}, {@code ;} or {@code |} is passed on literally,
+ * allows too ({@link TestSupport#shellRefusal}). An argument that merely contains {@code &&}, {@code ;} or {@code |} is passed on literally,
  * as a real process would receive it.
  *
  * <p>Thread-safe; a handler serves one invocation at a time (the runner holds the handler's monitor).
@@ -303,7 +303,7 @@ public final class CommandRunnerFake implements CommandRunner {
 
   /** The shell's name when argv runs a shell with a command string, else null. */
   private static String shellWithCommandString(List<String> argv) {
-    String refused = ShellStrings.refusal(argv);
+    String refused = TestSupport.shellRefusal(argv);
     return refused == null ? null : refused.substring(0, refused.indexOf(' '));
   }
 

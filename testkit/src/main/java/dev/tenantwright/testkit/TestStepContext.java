@@ -1,8 +1,6 @@
 package dev.tenantwright.testkit;
 
-import dev.tenantwright.core.internal.engine.Naming;
-import dev.tenantwright.core.internal.engine.StepCheckpoints;
-import dev.tenantwright.core.internal.plugins.PluginConfigs;
+import dev.tenantwright.core.testing.TestSupport;
 import dev.tenantwright.spi.CommandRunner;
 import dev.tenantwright.spi.EnvironmentInfo;
 import dev.tenantwright.spi.EnvironmentKind;
@@ -159,17 +157,17 @@ public final class TestStepContext implements StepContext {
 
   @Override
   public String resourceName() {
-    return b.resourceName != null ? b.resourceName : Naming.resourceName(b.tenant, b.environment, b.step);
+    return b.resourceName != null ? b.resourceName : TestSupport.resourceName(b.tenant, b.environment, b.step);
   }
 
   @Override
   public String backendNamePrefix() {
-    return Naming.prefix(b.tenant, b.environment, Naming.CURRENT);
+    return TestSupport.backendNamePrefix(b.tenant, b.environment);
   }
 
   @Override
   public String ownershipMarker() {
-    return prefix() + "@" + Naming.hash(idempotencyKey(), 12);
+    return TestSupport.ownershipMarker(b.tenant, b.environment, b.step, idempotencyKey());
   }
 
   @Override
@@ -183,7 +181,7 @@ public final class TestStepContext implements StepContext {
   }
 
   private String prefix() {
-    return "tw:" + b.tenant + "/" + b.environment + "/" + b.step;
+    return TestSupport.markerPrefix(b.tenant, b.environment, b.step);
   }
 
   @Override
@@ -276,12 +274,12 @@ public final class TestStepContext implements StepContext {
   /** Records a checkpoint in memory, checked by the engine's rules for names and values. */
   @Override
   public void checkpoint(String name, String value) {
-    checkpoints.put(checkpointKey(StepCheckpoints.checkName(name)), StepCheckpoints.checkValue(name, value));
+    checkpoints.put(checkpointKey(TestSupport.checkCheckpointName(name)), TestSupport.checkCheckpointValue(name, value));
   }
 
   @Override
   public Optional<String> checkpoint(String name) {
-    return Optional.ofNullable(checkpoints.get(checkpointKey(StepCheckpoints.checkName(name))));
+    return Optional.ofNullable(checkpoints.get(checkpointKey(TestSupport.checkCheckpointName(name))));
   }
 
   private String checkpointKey(String name) {
@@ -338,7 +336,7 @@ public final class TestStepContext implements StepContext {
     private String resourceName;
     private Object config;
     private String backend;
-    private PluginConfigs configs;
+    private TestSupport.ConfigBinder configs;
     private CommandRunner commands;
     private final Map<String, Secret> secrets = new HashMap<>();
     private Duration budget = Duration.ofMinutes(10);
@@ -420,7 +418,7 @@ public final class TestStepContext implements StepContext {
      */
     public Builder config(String backend, Map<String, ?> section) {
       this.backend = Objects.requireNonNull(backend, "backend");
-      this.configs = new PluginConfigs(Map.of(backend, Objects.requireNonNull(section, "section")));
+      this.configs = TestSupport.configBinder(Map.of(backend, Objects.requireNonNull(section, "section")));
       this.config = null;
       return this;
     }

@@ -16,13 +16,7 @@ import dev.tenantwright.core.RunState;
 import dev.tenantwright.core.StepStatus;
 import dev.tenantwright.core.Tenant;
 import dev.tenantwright.core.Tenantwright;
-import dev.tenantwright.core.internal.blueprint.Interpolator;
-import dev.tenantwright.core.internal.blueprint.Resolver;
-import dev.tenantwright.core.internal.commands.ProcessCommandRunner;
-import dev.tenantwright.core.internal.engine.EngineStepContext;
-import dev.tenantwright.core.internal.engine.Naming;
-import dev.tenantwright.core.internal.json.Json;
-import dev.tenantwright.core.internal.plugins.PluginConfigs;
+import dev.tenantwright.core.testing.TestSupport;
 import dev.tenantwright.spi.CommandRunner;
 import dev.tenantwright.spi.CreateResult;
 import dev.tenantwright.spi.EnvironmentInfo;
@@ -31,16 +25,13 @@ import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.ResourceType;
 import dev.tenantwright.spi.Secret;
+import dev.tenantwright.spi.StepContext;
 import dev.tenantwright.spi.TenantInfo;
 import dev.tenantwright.spi.Updatable;
-import dev.tenantwright.testkit.internal.LogCapture;
+import dev.tenantwright.testkit.LogCapture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -218,7 +209,7 @@ public abstract class ResourceTypeConformance<S, O> {
   void aCreateFromAnotherRunAdoptsTheObjectInsteadOfCreatingOne() {
     Provisioned p = provision();
     int count = liveObjects().size();
-    CreateResult<O> other = type().create(spec(p.tenant, params()), context(p.tenant, "other-run-" + Naming.runId(), 1));
+    CreateResult<O> other = type().create(spec(p.tenant, params()), context(p.tenant, "other-run-" + TestSupport.newRunId(), 1));
     assertThat(other.origin()).as("an object of this very resource made by an earlier run carries a marker that "
         + "ctx.belongsHere(marker) accepts but ctx.isOurs(marker) does not: report ADOPTED so rollback keeps it")
         .isEqualTo(CreateResult.Origin.ADOPTED);
@@ -237,7 +228,7 @@ public abstract class ResourceTypeConformance<S, O> {
   void deleteTwiceSucceedsAndReadAfterDeleteIsEmpty() {
     Provisioned p = provision();
     S spec = spec(p.tenant, params());
-    EngineStepContext ctx = context(p.tenant, p.runId, 1);
+    StepContext ctx = context(p.tenant, p.runId, 1);
     O outputs = type().read(spec, null, ctx).orElseThrow(() -> new AssertionError("read found nothing to delete"));
     type().delete(spec, outputs, ctx);
     try {
@@ -263,7 +254,7 @@ public abstract class ResourceTypeConformance<S, O> {
     assertThat(liveObjects()).as("an update must change the object in place, not add one").hasSize(count);
     @SuppressWarnings("unchecked")
     Updatable<S, O> up = (Updatable<S, O>) type();
-    EngineStepContext ctx = context(t, updated.id(), 2);
+    StepContext ctx = context(t, updated.id(), 2);
     S newSpec = spec(t, changed);
     O current = type().read(newSpec, null, ctx).orElseThrow();
     O once = up.update(newSpec, newSpec, current, ctx);
@@ -334,7 +325,7 @@ public abstract class ResourceTypeConformance<S, O> {
   void rollbackNeverDeletesAnAdoptedObject() {
     Tenantwright tw = open();
     Tenant t = tenant(tw);
-    String resourceName = Naming.resourceName(t.id(), "demo", SUBJECT);
+    String resourceName = TestSupport.resourceName(t.id(), "demo", SUBJECT);
     plantOwnedObject(resourceName, "tw:" + t.id() + "/demo/" + SUBJECT + "@000000000000");
     int before = liveObjects().size();
     Run run = tw.environments().provision(t.id(), EnvironmentKind.DEMO,
@@ -350,7 +341,7 @@ public abstract class ResourceTypeConformance<S, O> {
   void aForeignObjectWithTheSameNameIsAConflictNotAnAdoption() {
     Tenantwright tw = open();
     Tenant t = tenant(tw);
-    plantForeignObject(Naming.resourceName(t.id(), "demo", SUBJECT));
+    plantForeignObject(TestSupport.resourceName(t.id(), "demo", SUBJECT));
     int before = liveObjects().size();
     Run run = tw.environments().provision(t.id(), EnvironmentKind.DEMO).await(WAIT);
     assertThat(run.state()).as("an object without our marker must not be adopted: throw PermanentException naming "
@@ -397,7 +388,7 @@ public abstract class ResourceTypeConformance<S, O> {
       c.install().run();
       RuntimeException thrown = null;
       try {
-        type().create(spec(t, params()), context(t, "classify-" + Naming.runId(), 1));
+        type().create(spec(t, params()), context(t, "classify-" + TestSupport.newRunId(), 1));
       } catch (RuntimeException e) {
         thrown = e;
       }
@@ -492,43 +483,15 @@ public abstract class ResourceTypeConformance<S, O> {
   }
 
   private S spec(Tenant t, Map<String, Object> params) {
-    Object resolved = Interpolator.resolve(params, new Resolver() {
-      @Override
-      public Object tenant(String field) {
-        return Resolver.tenantField(info(t), field);
-      }
-
-      @Override
-      public Object env(String field) {
-        return "demo";
-      }
-
-      @Override
-      public Object var(String name) {
-        return null;
-      }
-
-      @Override
-      public Secret secret(String name) {
-        return "conformance".equals(name) ? secret : null;
-      }
-
-      @Override
-      public Object output(String resource, String field) {
-        return null;
-      }
-    });
-    return Json.bindingMapper().convertValue(resolved, type().specType());
+    return TestSupport.bindSpec(params, type().specType(), info(t), "demo",
+        name -> "conformance".equals(name) ? secret : null);
   }
 
-  private EngineStepContext context(Tenant t, String runId, int attempt) {
-    CommandRunner runner = commandRunner();
-    return new EngineStepContext(info(t),
-        new EnvironmentInfo(t.id(), "demo", EnvironmentKind.DEMO), runId, SUBJECT, type().backend(), attempt,
-        Instant.now().plus(WAIT), Clock.systemUTC(), () -> false, (pct, msg) -> {},
+  private StepContext context(Tenant t, String runId, int attempt) {
+    return TestSupport.engineStepContext(info(t), new EnvironmentInfo(t.id(), "demo", EnvironmentKind.DEMO), runId,
+        SUBJECT, type().backend(), attempt, Instant.now().plus(WAIT), Clock.systemUTC(), () -> false,
         // the secrets the engine's own contexts offer: the kit's host secret
-        n -> "conformance".equals(n) ? Optional.of(secret) : Optional.empty(), runner,
-        new PluginConfigs(pluginConfig()));
+        n -> "conformance".equals(n) ? Optional.of(secret) : Optional.empty(), commandRunner(), pluginConfig());
   }
 
   private static TenantInfo info(Tenant t) {
@@ -539,25 +502,11 @@ public abstract class ResourceTypeConformance<S, O> {
     Tenantwright.Builder b = Tenantwright.builder();
     configure(b);
     CommandRunner r = b.config().commandRunner();
-    return r != null ? r : new ProcessCommandRunner();
+    return r != null ? r : TestSupport.processRunner();
   }
 
-  private String journalText() throws Exception {
-    StringBuilder all = new StringBuilder();
-    try (Connection c = DriverManager.getConnection("jdbc:h2:async:" + dir.toAbsolutePath().resolve("tenantwright"),
-        "tw", ""); Statement s = c.createStatement()) {
-      for (String table : List.of("tw_tenant", "tw_environment", "tw_resource", "tw_run", "tw_step",
-          "tw_step_checkpoint", "tw_event")) {
-        try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
-          int cols = rs.getMetaData().getColumnCount();
-          while (rs.next()) {
-            for (int i = 1; i <= cols; i++) {
-              all.append(rs.getString(i)).append('|');
-            }
-          }
-        }
-      }
-    }
-    return all.toString();
+  private String journalText() {
+    return TestSupport.embeddedJournalText(dir);
   }
+
 }

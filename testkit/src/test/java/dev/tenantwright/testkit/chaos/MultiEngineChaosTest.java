@@ -7,7 +7,7 @@ import dev.tenantwright.core.NewTenant;
 import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.testkit.Fault;
-import dev.tenantwright.testkit.internal.LogCapture;
+import dev.tenantwright.testkit.LogCapture;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.sql.Connection;

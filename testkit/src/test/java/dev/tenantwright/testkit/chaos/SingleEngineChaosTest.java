@@ -13,7 +13,7 @@ import dev.tenantwright.core.RunState;
 import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.testkit.Fault;
-import dev.tenantwright.testkit.internal.LogCapture;
+import dev.tenantwright.testkit.LogCapture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

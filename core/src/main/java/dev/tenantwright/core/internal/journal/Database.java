@@ -9,8 +9,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -144,6 +148,38 @@ public final class Database implements AutoCloseable {
       pool.close();
       throw e;
     }
+  }
+
+  /**
+   * Every row of every journal table ({@code TW_*}, the migration history aside) of the closed embedded journal in
+   * {@code dir}, as one text: for tests that assert a value appears nowhere in it.
+   */
+  public static String dumpEmbedded(Path dir) {
+    StringBuilder all = new StringBuilder();
+    try (Connection c = DriverManager.getConnection(embeddedUrl(dir), "tw", "");
+        Statement s = c.createStatement()) {
+      List<String> tables = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC'"
+          + " AND TABLE_NAME LIKE 'TW\\_%' AND TABLE_NAME <> 'TW_SCHEMA_HISTORY' ORDER BY TABLE_NAME")) {
+        while (rs.next()) {
+          tables.add(rs.getString(1));
+        }
+      }
+      for (String table : tables) {
+        try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
+          int cols = rs.getMetaData().getColumnCount();
+          while (rs.next()) {
+            for (int i = 1; i <= cols; i++) {
+              all.append(rs.getString(i)).append('|');
+            }
+            all.append('\n');
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new TenantwrightException("cannot read the embedded H2 journal in " + dir + ": " + e.getMessage(), e);
+    }
+    return all.toString();
   }
 
   /** The JDBC URL of the embedded journal in {@code dir}: durable settings, see the class comment. */

@@ -3,10 +3,11 @@ package dev.tenantwright.plugin.compose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tenantwright.core.internal.commands.ProcessCommandRunner;
+import dev.tenantwright.core.testing.TestSupport;
 import dev.tenantwright.plugin.support.SupportJson;
 import dev.tenantwright.spi.Command;
 import dev.tenantwright.spi.CommandResult;
+import dev.tenantwright.spi.CommandRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class ComposeHostileInputIT extends HostileInputCases {
 
-  static final ProcessCommandRunner RUNNER = new ProcessCommandRunner();
+  static final CommandRunner RUNNER = TestSupport.processRunner();
 
   @BeforeAll
   static void composeIsInstalled() {

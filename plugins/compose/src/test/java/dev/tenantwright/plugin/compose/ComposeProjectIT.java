@@ -3,7 +3,7 @@ package dev.tenantwright.plugin.compose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tenantwright.core.internal.commands.ProcessCommandRunner;
+import dev.tenantwright.core.testing.TestSupport;
 import dev.tenantwright.plugin.support.SchemaValidator;
 import dev.tenantwright.spi.Command;
 import dev.tenantwright.spi.CommandResult;
@@ -40,7 +40,7 @@ class ComposeProjectIT {
   @TempDir
   Path root;
 
-  final CommandRunner runner = new ProcessCommandRunner();
+  final CommandRunner runner = TestSupport.processRunner();
   final ComposeProjectType type = new ComposeProjectType();
   TestStepContext ctx;
   String project;

@@ -11,7 +11,7 @@ import dev.tenantwright.core.RunOptions;
 import dev.tenantwright.core.RunState;
 import dev.tenantwright.core.Tenant;
 import dev.tenantwright.core.Tenantwright;
-import dev.tenantwright.core.internal.commands.ProcessCommandRunner;
+import dev.tenantwright.core.testing.TestSupport;
 import dev.tenantwright.plugin.frappe.internal.Bench;
 import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.spi.PermanentException;
@@ -176,7 +176,7 @@ class SecretHandlingTest {
     FrappeConfig ssht = TestConfigs.record(m);
     FrappeConfig config = new FrappeConfig(ssht.transport(), ssht.benchDir(), null, null, null, ssht.sshHost(),
         ssht.sshUser(), null, null, null, ssh.toString(), null, Secret.of(ROOT), null, null, null, 1, null);
-    TestStepContext ctx = TestStepContext.builder().step("site").config(config).commands(new ProcessCommandRunner())
+    TestStepContext ctx = TestStepContext.builder().step("site").config(config).commands(TestSupport.processRunner())
         .build();
     Bench bench = new Bench(config, ctx);
 

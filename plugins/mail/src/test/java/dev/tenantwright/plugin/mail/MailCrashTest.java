@@ -11,7 +11,7 @@ import dev.tenantwright.core.RunState;
 import dev.tenantwright.core.Tenant;
 import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.spi.EnvironmentKind;
-import dev.tenantwright.testkit.internal.LogCapture;
+import dev.tenantwright.testkit.LogCapture;
 import dev.tenantwright.testkit.journal.FaultyDataSource;
 import dev.tenantwright.testkit.journal.JournalFault;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

@@ -16,7 +16,7 @@ import dev.tenantwright.core.Tenantwright;
 import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.testkit.ReadmeSnippets;
 import dev.tenantwright.testkit.TestStepContext;
-import dev.tenantwright.testkit.internal.LogCapture;
+import dev.tenantwright.testkit.LogCapture;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -149,6 +149,10 @@ public final class RestClient {
     }
     if (sslSocketFactory != null) {
       ok.sslSocketFactory(sslSocketFactory, trustManager);
+      if (b.pinned) {
+        // the pinned certificate is the whole trust decision: the server's name is not checked as well
+        ok.hostnameVerifier((host, session) -> true);
+      }
     }
     this.http = ok.build();
   }
@@ -345,6 +349,7 @@ public final class RestClient {
     private Path unixSocket;
     private SSLSocketFactory sslSocketFactory;
     private X509TrustManager trustManager;
+    private boolean pinned;
     private final List<Interceptor> interceptors = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
     private OkHttpClient base = SharedHttp.base();
@@ -475,6 +480,19 @@ public final class RestClient {
     public Builder tls(SSLSocketFactory socketFactory, X509TrustManager trustManager) {
       this.sslSocketFactory = Objects.requireNonNull(socketFactory, "socketFactory");
       this.trustManager = Objects.requireNonNull(trustManager, "trustManager");
+      this.pinned = false;
+      return this;
+    }
+
+    /**
+     * TLS whose {@code trustManager} accepts exactly one pinned server certificate, so that certificate is the whole
+     * trust decision and the host name the URL names is not checked against it (Incus's self-signed certificates
+     * rarely name the address they are reached at). The client still derives from the shared one, which never
+     * silently re-sends a request.
+     */
+    public Builder pinnedTls(SSLSocketFactory socketFactory, X509TrustManager trustManager) {
+      tls(socketFactory, trustManager);
+      this.pinned = true;
       return this;
     }
 

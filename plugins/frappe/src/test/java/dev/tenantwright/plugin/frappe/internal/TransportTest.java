@@ -3,7 +3,7 @@ package dev.tenantwright.plugin.frappe.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tenantwright.core.internal.commands.ShellStrings;
+import dev.tenantwright.core.testing.TestSupport;
 import dev.tenantwright.plugin.frappe.FrappeConfig;
 import dev.tenantwright.plugin.frappe.TestConfigs;
 import dev.tenantwright.spi.Command;
@@ -58,7 +58,7 @@ class TransportTest {
         + "'a.example' '--mariadb-root-password' \"$tw_secret_1\" '--admin-password' \"$tw_secret_2\"");
     assertThat(c.stdinIsSecret()).isTrue();
     assertThat(c.stdin()).isEqualTo(TestConfigs.ROOT_PASSWORD + "\n" + ADMIN.reveal() + "\n");
-    assertThat(ShellStrings.refusal(c.argv())).isNull();
+    assertThat(TestSupport.shellRefusal(c.argv())).isNull();
     assertThat(c.workingDir()).isEqualTo(Path.of("/home/frappe/frappe-bench"));
   }
 
@@ -74,7 +74,7 @@ class TransportTest {
     assertThat(secret.argv()).hasSize(9).noneMatch(a -> a.contains(ADMIN.reveal()));
     assertThat(secret.argv().subList(6, 8)).containsExactly("sh", "-c");
     assertThat(secret.stdin()).isEqualTo(TestConfigs.ROOT_PASSWORD + "\n" + ADMIN.reveal() + "\n");
-    assertThat(ShellStrings.refusal(secret.argv())).isNull();
+    assertThat(TestSupport.shellRefusal(secret.argv())).isNull();
   }
 
   @Test
@@ -93,7 +93,7 @@ class TransportTest {
     assertThat(words.subList(1, 1 + GUARDS.size())).isEqualTo(GUARDS);
     assertThat(words).endsWith("bench", "--site", "a.example", "set-config", "--", "k", HOSTILE_VALUE);
     assertThat(c.stdin()).isNull();
-    assertThat(ShellStrings.isStdinArgumentScript(remote)).isTrue();
+    assertThat(TestSupport.isStdinArgumentScript(remote)).isTrue();
   }
 
   @Test

@@ -2,7 +2,6 @@ package dev.tenantwright.plugin.incus.internal;
 
 import dev.tenantwright.plugin.incus.IncusConfig;
 import dev.tenantwright.plugin.support.RestClient;
-import dev.tenantwright.plugin.support.internal.SharedHttp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -45,14 +44,12 @@ public final class IncusClients {
       if (config.url().toLowerCase(Locale.ROOT).startsWith("https://")) {
         IncusTls.Material tls = IncusTls.material(config);
         SSLContext context = tls.context();
-        b.tls(context.getSocketFactory(), tls.trustManager());
         if (tls.pinned()) {
           // The pinned certificate is the whole trust decision: Incus's self-signed certificates rarely name
           // the host or address they are reached at, so the host-name check would refuse a trusted server.
-          // Derived from the shared client, not a fresh OkHttpClient.Builder: that one has OkHttp's default
-          // retryOnConnectionFailure(true) and would silently re-send a POST (an exec, a create) lost on a
-          // stale pooled connection; the shared one never does, and shares the host's connection pool.
-          b.okHttpClient(SharedHttp.base().newBuilder().hostnameVerifier((host, session) -> true).build());
+          b.pinnedTls(context.getSocketFactory(), tls.trustManager());
+        } else {
+          b.tls(context.getSocketFactory(), tls.trustManager());
         }
       }
     }

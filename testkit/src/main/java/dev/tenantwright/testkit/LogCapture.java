@@ -1,4 +1,4 @@
-package dev.tenantwright.testkit.internal;
+package dev.tenantwright.testkit;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
