@@ -36,6 +36,14 @@ public interface ProvisioningStep<P, O> extends ExtensionPoint {
   /** The output record class. */
   Class<O> outputType();
 
+  /**
+   * The record this step's configuration section binds to ({@link StepContext#config(Class)}), or null when it
+   * needs none; bound and checked when the host builds the instance, as for {@link ResourceType#configType()}.
+   */
+  default Class<?> configType() {
+    return null;
+  }
+
   /** Does the work; must be safe to call again after a crash (use {@link StepContext#idempotencyKey()}). */
   O apply(P parameters, StepContext ctx);
 

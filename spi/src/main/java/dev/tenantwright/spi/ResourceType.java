@@ -56,6 +56,16 @@ public interface ResourceType<S, O> extends ExtensionPoint {
   }
 
   /**
+   * The record this type's configuration section binds to — what it passes to {@link StepContext#config(Class)} —
+   * or null when it needs no configuration. The host binds the section to it when the instance is built, so an
+   * unknown key, a missing value or a bad duration fails the start, listed with every other problem, instead of
+   * every tenant's run later.
+   */
+  default Class<?> configType() {
+    return null;
+  }
+
+  /**
    * Whether objects of this type hold customer data (a database, a volume). Data-bearing resources are
    * never copied from demo or test into live, and destroying one on live needs an approval.
    */

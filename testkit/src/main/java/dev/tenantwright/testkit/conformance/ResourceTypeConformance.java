@@ -70,7 +70,7 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>{@code
  * class VercelProjectConformanceTest extends ResourceTypeConformance<ProjectSpec, ProjectOutputs> {
- *   final VercelFake fake = VercelFake.start();
+ *   final VercelFake fake = new VercelFake();
  *   protected ResourceType<ProjectSpec, ProjectOutputs> type() { return new VercelProjectType(); }
  *   protected Map<String, Object> params() { return Map.of("framework", "nextjs"); }
  *   protected Map<String, Map<String, Object>> pluginConfig() {

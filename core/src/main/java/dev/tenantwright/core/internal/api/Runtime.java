@@ -4,6 +4,7 @@ import dev.tenantwright.core.Blueprint;
 import dev.tenantwright.core.Domains;
 import dev.tenantwright.core.Environments;
 import dev.tenantwright.core.Listener;
+import dev.tenantwright.core.ResourceDefinition;
 import dev.tenantwright.core.Runs;
 import dev.tenantwright.core.TenantwrightConfig;
 import dev.tenantwright.core.Tenants;
@@ -28,6 +29,7 @@ import dev.tenantwright.core.internal.journal.Ports;
 import dev.tenantwright.core.internal.json.JournalCodec;
 import dev.tenantwright.core.internal.journal.SecretCipher;
 import dev.tenantwright.core.internal.plugins.DefaultTypeRegistry;
+import dev.tenantwright.core.internal.plugins.PluginConfigCheck;
 import dev.tenantwright.core.internal.plugins.PluginConfigs;
 import dev.tenantwright.core.internal.plugins.PluginHost;
 import dev.tenantwright.core.internal.plugins.TypeHandle;
@@ -43,9 +45,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -128,6 +132,8 @@ public final class Runtime {
       reg.addAll(host.types());
       TypeRegistry types = reg.build();
       Map<String, Blueprint> blueprints = loadBlueprints(config, types);
+      PluginConfigs pluginConfigs = new PluginConfigs(config.pluginConfigs());
+      PluginConfigCheck.check(types.all(), pluginConfigs, backendsInUse(blueprints.values(), types));
       EventBus bus = new EventBus(config.listeners());
       PolicyGate gate = new PolicyGate(journal, types, config.planLimits(), config.policies(), bus, config.clock());
       EngineOptions options = new EngineOptions(config.maxParallelSteps(), config.backendConcurrency(),
@@ -136,7 +142,6 @@ public final class Runtime {
           config.leaseDuration(), config.clock(), config.sharedBackendConcurrency(), Duration.ofSeconds(30),
           config.backendRates(), config.virtualThreads());
       CommandRunner commands = config.commandRunner() != null ? config.commandRunner() : new ProcessCommandRunner();
-      PluginConfigs pluginConfigs = new PluginConfigs(config.pluginConfigs());
       HostNameRegistry registry = new HostNameRegistry(db);
       List<String> reserved = new ArrayList<>(HostNames.DEFAULT_RESERVED);
       reserved.addAll(config.reservedHostNames());
@@ -170,6 +175,17 @@ public final class Runtime {
       }
       throw e;
     }
+  }
+
+  /** The backends of the types the blueprints name (unknown types were refused when the blueprints loaded). */
+  private static Set<String> backendsInUse(Collection<Blueprint> blueprints, TypeRegistry types) {
+    Set<String> backends = new HashSet<>();
+    for (Blueprint bp : blueprints) {
+      for (ResourceDefinition r : bp.resources()) {
+        types.find(r.type()).ifPresent(t -> backends.add(t.backend()));
+      }
+    }
+    return backends;
   }
 
   private static Map<String, Blueprint> loadBlueprints(TenantwrightConfig config, TypeRegistry types) {

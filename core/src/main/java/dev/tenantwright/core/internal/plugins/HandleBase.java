@@ -12,6 +12,7 @@ abstract class HandleBase implements TypeHandle {
   final String origin;
   final Class<?> specType;
   final Class<?> outputType;
+  final Class<?> configType;
   final ContextLoader loader;
   private final String specNoun;
 
@@ -20,7 +21,7 @@ abstract class HandleBase implements TypeHandle {
    * @param specNoun {@code a spec} or {@code parameters}, for messages
    */
   HandleBase(String kind, String specNoun, String name, String backend, String origin, Class<?> specType,
-      Class<?> outputType, ContextLoader loader) {
+      Class<?> outputType, Class<?> configType, ContextLoader loader) {
     this.kind = kind;
     this.specNoun = specNoun;
     this.name = name;
@@ -28,6 +29,7 @@ abstract class HandleBase implements TypeHandle {
     this.origin = origin;
     this.specType = specType;
     this.outputType = outputType;
+    this.configType = configType;
     this.loader = loader;
   }
 
@@ -54,6 +56,11 @@ abstract class HandleBase implements TypeHandle {
   @Override
   public Class<?> outputType() {
     return outputType;
+  }
+
+  @Override
+  public Class<?> configType() {
+    return configType;
   }
 
   @Override

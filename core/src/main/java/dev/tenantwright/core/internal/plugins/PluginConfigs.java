@@ -7,15 +7,19 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.tenantwright.core.internal.json.Json;
+import dev.tenantwright.core.internal.text.DurationGrammar;
 import dev.tenantwright.spi.Nullable;
 import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.Secret;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -190,46 +194,80 @@ public final class PluginConfigs {
     if (target == Secret.class) {
       return "a non-empty string";
     }
+    if (target == Duration.class) {
+      return "a duration with a unit, like " + DurationGrammar.FORMS;
+    }
     return "a value of type " + target.getSimpleName();
   }
 
-  /**
-   * The first required record component (no {@link Nullable}) that the map lacks or holds as null,
-   * descending into nested records and lists of records; null when nothing is missing.
-   */
-  private static String firstMissing(Class<?> type, Map<?, ?> values, String prefix) {
+  /** The top-level keys of {@code backend}'s section that are not fields of {@code type}. */
+  public List<String> unknownKeys(String backend, Class<?> type) {
+    Set<String> fields = new LinkedHashSet<>(fieldNames(type));
+    List<String> unknown = new ArrayList<>();
+    for (Object key : sections.getOrDefault(backend, Map.of()).keySet()) {
+      if (type.isRecord() && !fields.contains(String.valueOf(key))) {
+        unknown.add(String.valueOf(key));
+      }
+    }
+    return unknown;
+  }
+
+  /** Every required field of {@code type} that {@code backend}'s section lacks, nested fields as dotted paths. */
+  public List<String> missingKeys(String backend, Class<?> type) {
+    List<String> missing = new ArrayList<>();
+    collectMissing(type, sections.getOrDefault(backend, Map.of()), "", missing);
+    return missing;
+  }
+
+  /** The field names of a configuration record, in declaration order (empty for other classes). */
+  public static List<String> fieldNames(Class<?> type) {
     if (!type.isRecord()) {
-      return null;
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    for (RecordComponent rc : type.getRecordComponents()) {
+      names.add(rc.getName());
+    }
+    return names;
+  }
+
+  /** The first required field the map lacks, or null. */
+  private static String firstMissing(Class<?> type, Map<?, ?> values, String prefix) {
+    List<String> missing = new ArrayList<>();
+    collectMissing(type, values, prefix, missing);
+    return missing.isEmpty() ? null : missing.get(0);
+  }
+
+  /**
+   * Adds every required record component (no {@link Nullable}) that the map lacks or holds as null, descending into
+   * nested records and lists of records.
+   */
+  private static void collectMissing(Class<?> type, Map<?, ?> values, String prefix, List<String> into) {
+    if (!type.isRecord()) {
+      return;
     }
     for (RecordComponent rc : type.getRecordComponents()) {
       String name = prefix + rc.getName();
       Object value = values.get(rc.getName());
       if (value == null) {
         if (!rc.isAnnotationPresent(Nullable.class)) {
-          return name;
+          into.add(name);
         }
         continue;
       }
       if (rc.getType().isRecord() && value instanceof Map<?, ?> nested) {
-        String missing = firstMissing(rc.getType(), nested, name + ".");
-        if (missing != null) {
-          return missing;
-        }
+        collectMissing(rc.getType(), nested, name + ".", into);
       } else if (value instanceof List<?> list) {
         Class<?> element = elementType(rc.getGenericType());
         if (element != null && element.isRecord()) {
           for (int i = 0; i < list.size(); i++) {
             if (list.get(i) instanceof Map<?, ?> m) {
-              String missing = firstMissing(element, m, name + "[" + i + "].");
-              if (missing != null) {
-                return missing;
-              }
+              collectMissing(element, m, name + "[" + i + "].", into);
             }
           }
         }
       }
     }
-    return null;
   }
 
   private static Class<?> elementType(Type generic) {

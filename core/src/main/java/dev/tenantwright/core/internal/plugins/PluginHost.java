@@ -239,8 +239,9 @@ public final class PluginHost implements AutoCloseable {
     try {
       instance = new ContextLoader(c.getClassLoader()).call(() -> manager.getExtensionFactory().create(c));
     } catch (RuntimeException | LinkageError e) {
+      String library = HostLibraries.describeMissing(e);
       throw new PluginLoadException("cannot create extension " + c.getName() + " of "
-          + TypeHandles.describeOrigin(origin) + ": " + e, e);
+          + TypeHandles.describeOrigin(origin) + ": " + (library != null ? "it " + library : e.toString()), e);
     }
     if (instance == null) {
       throw new PluginLoadException("cannot create extension " + c.getName() + " of "
@@ -251,11 +252,6 @@ public final class PluginHost implements AutoCloseable {
         : TypeHandles.forStep((ProvisioningStep<?, ?>) instance, origin);
   }
 
-  /**
-   * Stops the started plugins one by one in reverse start order, then unloads them all. PF4J 3.15's own
-   * {@code stopPlugins()} fails with a ConcurrentModificationException as soon as one plugin is started (it
-   * iterates the list its stop step removes from), so it is not used.
-   */
   /** Whether {@code c} implements an SPI interface by name that is not the host's class (a bundled copy). */
   private static boolean bundlesItsOwnSpi(Class<?> c) {
     for (Class<?> k = c; k != null; k = k.getSuperclass()) {
@@ -269,6 +265,11 @@ public final class PluginHost implements AutoCloseable {
     return false;
   }
 
+  /**
+   * Stops the started plugins one by one in reverse start order, then unloads them all. PF4J 3.15's own
+   * {@code stopPlugins()} fails with a ConcurrentModificationException as soon as one plugin is started (it
+   * iterates the list its stop step removes from), so it is not used.
+   */
   private static void shutDown(HostPluginManager manager) {
     List<PluginWrapper> started = new ArrayList<>(manager.getStartedPlugins());
     Collections.reverse(started);

@@ -26,7 +26,8 @@ final class ProvisioningStepHandle extends HandleBase {
   private ProvisioningStepHandle(ProvisioningStep<?, ?> impl, String origin, String name) {
     super("step", "parameters", name, name.indexOf('.') < 0 ? name : name.substring(0, name.indexOf('.')), origin,
         TypeHandles.requireClass(impl.parametersType(), "parameters type", name, origin),
-        TypeHandles.requireClass(impl.outputType(), "output type", name, origin), ContextLoader.of(impl));
+        TypeHandles.requireClass(impl.outputType(), "output type", name, origin), impl.configType(),
+        ContextLoader.of(impl));
     this.step = (ProvisioningStep<Object, Object>) impl;
   }
 

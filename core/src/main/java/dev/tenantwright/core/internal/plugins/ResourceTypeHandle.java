@@ -33,7 +33,8 @@ final class ResourceTypeHandle extends HandleBase {
     super("type", "a spec", name,
         TypeHandles.requireName(impl.backend(), TypeHandles.BACKEND_NAME, "backend name", impl, origin), origin,
         TypeHandles.requireClass(impl.specType(), "spec type", name, origin),
-        TypeHandles.requireClass(impl.outputType(), "output type", name, origin), ContextLoader.of(impl));
+        TypeHandles.requireClass(impl.outputType(), "output type", name, origin), impl.configType(),
+        ContextLoader.of(impl));
     this.type = (ResourceType<Object, Object>) impl;
     this.dataBearing = impl.dataBearing();
     this.updatable = impl instanceof Updatable<?, ?> u ? (Updatable<Object, Object>) u : null;

@@ -29,6 +29,9 @@ public interface TypeHandle {
    */
   String origin();
 
+  /** The record the backend's configuration section binds to, or null when the type needs none. */
+  Class<?> configType();
+
   /** The spec (or parameter) record class. */
   Class<?> specType();
 

@@ -54,6 +54,12 @@ public final class CloudflareDnsRecordType
     return DnsRecordOutputs.class;
   }
 
+  /** The {@code cloudflare} section binds to {@link CloudflareConfig}, checked when the host starts. */
+  @Override
+  public Class<?> configType() {
+    return CloudflareConfig.class;
+  }
+
   @Override
   public CreateResult<DnsRecordOutputs> create(DnsRecordSpec spec, StepContext ctx) {
     Session s = sessions.of(ctx);

@@ -61,6 +61,12 @@ public final class CloudflareTxtVerificationType implements ResourceType<TxtVeri
     return TxtVerificationOutputs.class;
   }
 
+  /** The {@code cloudflare} section binds to {@link CloudflareConfig}, checked when the host starts. */
+  @Override
+  public Class<?> configType() {
+    return CloudflareConfig.class;
+  }
+
   @Override
   public CreateResult<TxtVerificationOutputs> create(TxtVerificationSpec spec, StepContext ctx) {
     Session s = sessions.of(ctx);

@@ -75,6 +75,12 @@ public final class ComposeProjectType implements ResourceType<ProjectSpec, Compo
     return ComposeProjectOutputs.class;
   }
 
+  /** The {@code compose} section binds to {@link ComposeConfig}, checked when the host starts. */
+  @Override
+  public Class<?> configType() {
+    return ComposeConfig.class;
+  }
+
   /** A site's volumes hold its data: live's are never replaced from demo or test, and destroying them needs approval. */
   @Override
   public boolean dataBearing() {

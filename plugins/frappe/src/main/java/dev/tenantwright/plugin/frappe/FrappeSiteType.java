@@ -81,6 +81,12 @@ public final class FrappeSiteType implements ResourceType<SiteSpec, SiteOutputs>
     return SiteOutputs.class;
   }
 
+  /** The {@code frappe} section binds to {@link FrappeConfig}, checked when the host starts. */
+  @Override
+  public Class<?> configType() {
+    return FrappeConfig.class;
+  }
+
   /** A site is a database of customer data. */
   @Override
   public boolean dataBearing() {

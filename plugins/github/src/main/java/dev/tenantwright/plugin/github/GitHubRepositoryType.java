@@ -64,6 +64,12 @@ public final class GitHubRepositoryType
     return RepositoryOutputs.class;
   }
 
+  /** The {@code github} section binds to {@link GitHubConfig}, checked when the host starts. */
+  @Override
+  public Class<?> configType() {
+    return GitHubConfig.class;
+  }
+
   /** A repository holds the site's source and everything pushed to it since. */
   @Override
   public boolean dataBearing() {

@@ -60,6 +60,12 @@ public final class GitHubWebhookType
     return WebhookOutputs.class;
   }
 
+  /** The {@code github} section binds to {@link GitHubConfig}, checked when the host starts. */
+  @Override
+  public Class<?> configType() {
+    return GitHubConfig.class;
+  }
+
   @Override
   public CreateResult<WebhookOutputs> create(WebhookSpec spec, StepContext ctx) {
     GitHubApi api = api(ctx);

@@ -92,6 +92,12 @@ public final class IncusExecType implements ResourceType<ExecSpec, ExecOutputs>,
     return ExecOutputs.class;
   }
 
+  /** The {@code incus} section binds to {@link IncusConfig}, checked when the host starts. */
+  @Override
+  public Class<?> configType() {
+    return IncusConfig.class;
+  }
+
   @Override
   public CreateResult<ExecOutputs> create(ExecSpec spec, StepContext ctx) {
     IncusApi api = IncusClients.forConfig(ctx.config(IncusConfig.class));

@@ -97,6 +97,12 @@ public final class IncusInstanceType implements ResourceType<InstanceSpec, Insta
     return InstanceOutputs.class;
   }
 
+  /** The {@code incus} section binds to {@link IncusConfig}, checked when the host starts. */
+  @Override
+  public Class<?> configType() {
+    return IncusConfig.class;
+  }
+
   /** An instance holds the customer's data (its root file system). */
   @Override
   public boolean dataBearing() {

@@ -100,6 +100,12 @@ public final class MailMessageType implements ResourceType<MessageSpec, MessageO
     return MessageOutputs.class;
   }
 
+  /** The {@code mail} section binds to {@link MailConfig}, checked when the host starts. */
+  @Override
+  public Class<?> configType() {
+    return MailConfig.class;
+  }
+
   @Override
   public CreateResult<MessageOutputs> create(MessageSpec spec, StepContext ctx) {
     MailConfig config = ctx.config(MailConfig.class);

@@ -64,6 +64,12 @@ public final class TraefikRouteType implements ResourceType<RouteSpec, TraefikRo
     return TraefikRouteOutputs.class;
   }
 
+  /** The {@code traefik} section binds to {@link TraefikConfig}, checked when the host starts. */
+  @Override
+  public Class<?> configType() {
+    return TraefikConfig.class;
+  }
+
   @Override
   public CreateResult<TraefikRouteOutputs> create(RouteSpec spec, StepContext ctx) {
     TraefikConfig config = ctx.config(TraefikConfig.class);

@@ -80,6 +80,12 @@ public final class VercelDeploymentType implements ResourceType<DeploymentSpec, 
     return DeploymentOutputs.class;
   }
 
+  /** The {@code vercel} section binds to {@link VercelConfig}, checked when the host starts. */
+  @Override
+  public Class<?> configType() {
+    return VercelConfig.class;
+  }
+
   @Override
   public CreateResult<DeploymentOutputs> create(DeploymentSpec spec, StepContext ctx) {
     VercelApi api = api(ctx);

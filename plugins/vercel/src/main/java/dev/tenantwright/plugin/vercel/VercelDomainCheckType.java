@@ -49,6 +49,12 @@ public final class VercelDomainCheckType implements ResourceType<DomainCheckSpec
     return DomainCheckOutputs.class;
   }
 
+  /** The {@code vercel} section binds to {@link VercelConfig}, checked when the host starts. */
+  @Override
+  public Class<?> configType() {
+    return VercelConfig.class;
+  }
+
   @Override
   public CreateResult<DomainCheckOutputs> create(DomainCheckSpec spec, StepContext ctx) {
     VercelApi api = api(ctx);

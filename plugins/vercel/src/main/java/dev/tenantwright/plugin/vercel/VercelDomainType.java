@@ -58,6 +58,12 @@ public final class VercelDomainType implements ResourceType<DomainSpec, DomainOu
     return DomainOutputs.class;
   }
 
+  /** The {@code vercel} section binds to {@link VercelConfig}, checked when the host starts. */
+  @Override
+  public Class<?> configType() {
+    return VercelConfig.class;
+  }
+
   @Override
   public CreateResult<DomainOutputs> create(DomainSpec spec, StepContext ctx) {
     VercelApi api = api(ctx);

@@ -66,6 +66,12 @@ public final class VercelEnvType implements ResourceType<EnvSpec, EnvOutputs>, U
     return EnvOutputs.class;
   }
 
+  /** The {@code vercel} section binds to {@link VercelConfig}, checked when the host starts. */
+  @Override
+  public Class<?> configType() {
+    return VercelConfig.class;
+  }
+
   @Override
   public CreateResult<EnvOutputs> create(EnvSpec spec, StepContext ctx) {
     VercelApi api = api(ctx);

@@ -51,6 +51,12 @@ public final class VercelProjectType implements ResourceType<ProjectSpec, Projec
     return ProjectOutputs.class;
   }
 
+  /** The {@code vercel} section binds to {@link VercelConfig}, checked when the host starts. */
+  @Override
+  public Class<?> configType() {
+    return VercelConfig.class;
+  }
+
   @Override
   public CreateResult<ProjectOutputs> create(ProjectSpec spec, StepContext ctx) {
     VercelApi api = api(ctx);
