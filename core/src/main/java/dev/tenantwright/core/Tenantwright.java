@@ -165,6 +165,7 @@ public final class Tenantwright implements AutoCloseable {
     private final Map<String, Double> backendRates = new LinkedHashMap<>();
     private boolean virtualThreads = true;
     private final List<StatusWebhook> statusWebhooks = new ArrayList<>();
+    private final List<EngineObserver> observers = new ArrayList<>();
 
     Builder() {}
 
@@ -209,6 +210,7 @@ public final class Tenantwright implements AutoCloseable {
       backendRates.putAll(c.backendRates());
       virtualThreads = c.virtualThreads();
       statusWebhooks.addAll(c.statusWebhooks());
+      observers.addAll(c.observers());
     }
 
     /** Keeps the journal in an embedded H2 database (and its key file) in {@code dir}: zero set-up, one process. */
@@ -517,6 +519,16 @@ public final class Tenantwright implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Adds an observer of the engine's work — runs, step attempts, retries, takeovers, waits for backend limits —
+     * such as the metrics of {@code tenantwright-micrometer} or the traces of {@code tenantwright-opentelemetry}
+     * (see {@link EngineObserver}); may be given several times, they are called in this order.
+     */
+    public Builder observer(EngineObserver observer) {
+      observers.add(Objects.requireNonNull(observer, "observer"));
+      return this;
+    }
+
     /** The configuration as an immutable value. */
     public TenantwrightConfig config() {
       return new TenantwrightConfig(embeddedDir, dataSource, secretKey, secretKeyFile, pluginsDir, classpathPlugins,
@@ -524,7 +536,7 @@ public final class Tenantwright implements AutoCloseable {
           secrets, portFrom, portTo, maxParallelSteps, backendConcurrency, stepTimeout, maxAttempts, backoffBase,
           backoffCap, clock, owner, recoverOnStart, planLimits, policies, blueprintSelector, maxProvisionAttempts,
           leaseDuration, sharedBackendConcurrency, retiredSecretKeys, platformDomains, reservedHostNames, dnsResolvers,
-          egressAllowed, backendRates, virtualThreads, statusWebhooks);
+          egressAllowed, backendRates, virtualThreads, statusWebhooks, observers);
     }
 
     /**

@@ -55,6 +55,7 @@ import javax.sql.DataSource;
  * @param dnsResolvers DNS servers ({@code host:port}) for domain verification; empty: the system's
  * @param egressAllowed hosts, addresses and CIDR ranges URLs from parameters may reach although they are private
  * @param statusWebhooks URLs of the host's that receive state changes as signed JSON
+ * @param observers what watches the engine's runs, attempts, retries and waits (metrics, traces)
  */
 public record TenantwrightConfig(
     Path embeddedDir,
@@ -96,7 +97,8 @@ public record TenantwrightConfig(
     List<String> egressAllowed,
     Map<String, Double> backendRates,
     boolean virtualThreads,
-    List<StatusWebhook> statusWebhooks) {
+    List<StatusWebhook> statusWebhooks,
+    List<EngineObserver> observers) {
 
   /** Copies the collections. */
   public TenantwrightConfig {
@@ -119,6 +121,7 @@ public record TenantwrightConfig(
     dnsResolvers = List.copyOf(dnsResolvers);
     egressAllowed = List.copyOf(egressAllowed);
     statusWebhooks = List.copyOf(statusWebhooks);
+    observers = List.copyOf(observers);
   }
 
   /** A builder holding this configuration, to change it. */
