@@ -21,8 +21,9 @@ import java.util.Objects;
  * Callbacks come from the engine's own threads, for many runs and steps at once: an observer must be thread-safe.
  * Within one step attempt the order is {@link #stepStarted}, {@link #traceHeaders}, {@link #stepFinished}, then
  * possibly {@link #retryScheduled}, all on the attempt's worker thread; a run's {@link #runStarted} comes before any
- * of its steps' callbacks and {@link #runFinished} after all of them (except for {@link RunOutcome#STOPPED}, when a
- * call still in a backend reports its end later). Each method says on which thread it is called.
+ * of its steps' callbacks and {@link #runFinished} after all of them — except that after a {@link RunOutcome#STOPPED}
+ * a call still in a backend reports its end later, and that a retry scheduled with almost no delay may be reported
+ * after the attempt it scheduled has run. Each method says on which thread it is called.
  *
  * <p>An observer <strong>must not block and must not throw</strong>: it runs on the threads that execute steps, so a
  * slow observer slows every tenant's provisioning. Record and return — hand anything slow to a thread of your own.
@@ -94,8 +95,9 @@ public interface EngineObserver {
 
   /**
    * A failed attempt will be tried again after {@link RetryScheduled#delay()}. Called on the attempt's worker
-   * thread after {@link #stepFinished} and after the retry is recorded; with a very short delay the next attempt
-   * may already have started on another thread.
+   * thread after {@link #stepFinished} and after the retry is recorded and scheduled — not while the engine holds the
+   * run — so with a delay of a few milliseconds the next attempt may already have started (even ended) on another
+   * thread.
    */
   default void retryScheduled(RetryScheduled retry) {}
 
