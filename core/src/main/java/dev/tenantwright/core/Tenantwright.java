@@ -439,6 +439,16 @@ public final class Tenantwright implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Adds an observer of the engine's work — runs, step attempts, retries, takeovers, waits for backend limits —
+     * such as the metrics of {@code tenantwright-micrometer} or the traces of {@code tenantwright-opentelemetry}
+     * (see {@link EngineObserver}); may be given several times, they are called in this order.
+     */
+    public Builder observer(EngineObserver observer) {
+      c.observers.add(Objects.requireNonNull(observer, "observer"));
+      return this;
+    }
+
     /** The configuration as an immutable value. */
     public TenantwrightConfig config() {
       return c.freeze();

@@ -65,6 +65,7 @@ public final class TenantwrightConfig {
   Map<String, Double> backendRates = new LinkedHashMap<>();
   boolean virtualThreads = true;
   List<StatusWebhook> statusWebhooks = new ArrayList<>();
+  List<EngineObserver> observers = new ArrayList<>();
 
   /** A draft with the defaults, for a builder. */
   TenantwrightConfig() {}
@@ -111,6 +112,7 @@ public final class TenantwrightConfig {
     backendRates = frozen ? Map.copyOf(o.backendRates) : new LinkedHashMap<>(o.backendRates);
     virtualThreads = o.virtualThreads;
     statusWebhooks = frozen ? List.copyOf(o.statusWebhooks) : new ArrayList<>(o.statusWebhooks);
+    observers = frozen ? List.copyOf(o.observers) : new ArrayList<>(o.observers);
   }
 
   /** The frozen value of this draft. */
@@ -321,6 +323,11 @@ public final class TenantwrightConfig {
   /** URLs of the host's that receive state changes as signed JSON. */
   public List<StatusWebhook> statusWebhooks() {
     return statusWebhooks;
+  }
+
+  /** What watches the engine's runs, attempts, retries and waits (metrics, traces). */
+  public List<EngineObserver> observers() {
+    return observers;
   }
 
   /** A builder holding this configuration, to change it. */

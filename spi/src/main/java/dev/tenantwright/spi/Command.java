@@ -50,6 +50,16 @@ public final class Command {
     return b;
   }
 
+  /**
+   * A builder holding this command — arguments, environment, stdin, working directory and timeout, secrets still
+   * secret — to derive a variant, e.g. a runner that adds an environment variable the command did not set.
+   *
+   * @since SPI 1.2
+   */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
   /** The argv to execute, secrets revealed. Only a {@link CommandRunner} should call this. */
   public List<String> argv() {
     List<String> out = new ArrayList<>(args.size());
@@ -150,6 +160,14 @@ public final class Command {
     private Duration timeout = Duration.ofMinutes(10);
 
     private Builder() {}
+
+    private Builder(Command c) {
+      args.addAll(c.args);
+      env.putAll(c.env);
+      stdin = c.stdin;
+      workingDir = c.workingDir;
+      timeout = c.timeout;
+    }
 
     /** Appends a plain argument. */
     public Builder arg(String arg) {

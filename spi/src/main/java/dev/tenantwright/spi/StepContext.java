@@ -3,6 +3,7 @@ package dev.tenantwright.spi;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 
@@ -177,6 +178,23 @@ public interface StepContext {
    */
   default Optional<String> checkpoint(String name) {
     throw new UnsupportedOperationException("this StepContext records no checkpoints (it predates SPI 1.1)");
+  }
+
+  /**
+   * The trace context of this step attempt as W3C Trace Context headers — {@code traceparent} and, when there is one,
+   * {@code tracestate} — for a step to send along with what it asks of its backend, so that the backend's own spans
+   * join the host's trace of this step. Empty when the host traces nothing. Names are lower case; the map is
+   * immutable and the same for the whole attempt.
+   *
+   * <p>Most plugins need not read it: the engine's {@link #commands()} already passes it to every process as the
+   * environment variables {@code TRACEPARENT} and {@code TRACESTATE}, and the shared plugin support's REST client
+   * sends it on every request made through {@code RestClient.forStep(ctx)}. It is here — as plain strings, no
+   * tracing library's types — for a plugin that talks to its backend some other way.
+   *
+   * @since SPI 1.2
+   */
+  default Map<String, String> traceHeaders() {
+    return Map.of();
   }
 
   /** The longest checkpoint name, in characters. */

@@ -8,8 +8,10 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.tenantwright.core.Blueprint;
+import dev.tenantwright.core.EngineObserver;
 import dev.tenantwright.core.NewTenant;
 import dev.tenantwright.core.Run;
+import dev.tenantwright.core.RunKind;
 import dev.tenantwright.core.RunState;
 import dev.tenantwright.core.Tenant;
 import dev.tenantwright.core.Tenantwright;
@@ -43,8 +45,12 @@ class MultiEngineTest {
   }
 
   Tenantwright engine(DataSource ds, String owner) {
+    return engine(ds, owner, new EngineObserver() {});
+  }
+
+  Tenantwright engine(DataSource ds, String owner, EngineObserver observer) {
     Tenantwright tw = Stores.on(ds).owner(owner).leaseDuration(LEASE).blueprint(pair())
-        .resourceType(backend.type()).backoff(Duration.ofMillis(10), Duration.ofMillis(50)).build();
+        .resourceType(backend.type()).backoff(Duration.ofMillis(10), Duration.ofMillis(50)).observer(observer).build();
     opened.add(tw);
     return tw;
   }
@@ -115,6 +121,37 @@ class MultiEngineTest {
     } finally {
       root.detachAppender(logs);
     }
+  }
+
+  @Test
+  void theEngineThatTakesARunOverTellsItsObserversAndThePausedOneSeesItsRunStop() throws Exception {
+    DataSource ds = Stores.freshPostgres();
+    PausableDataSource frozen = new PausableDataSource(ds);
+    CountDownLatch hold = backend.blockAfter("b", "create");
+    EngineObserverTest.Recorder seenByA = new EngineObserverTest.Recorder();
+    EngineObserverTest.Recorder seenByB = new EngineObserverTest.Recorder();
+    Tenantwright a = engine(frozen, "engine-a", seenByA);
+    Tenant t = a.tenants().create(NewTenant.company("ABC Corporation").email("ops@abc.example"));
+    Run run = a.environments().provision(t.id(), EnvironmentKind.DEMO);
+    backend.awaitBlocked("b", "create");
+
+    frozen.pause();
+    Tenantwright b = engine(ds, "engine-b", seenByB);
+    assertThat(b.runs().get(run.id()).await(WAIT).state()).isEqualTo(RunState.SUCCEEDED);
+    frozen.resume();
+    hold.countDown();
+
+    EngineObserver.RunInfo info = new EngineObserver.RunInfo(run.id(), t.id(), "demo", RunKind.PROVISION);
+    assertThat(seenByB.of(EngineObserver.LeaseTakeover.class))
+        .containsExactly(new EngineObserver.LeaseTakeover(info, "engine-a", "engine-b"));
+    assertThat(seenByB.of(EngineObserver.RunStarted.class)).containsExactly(new EngineObserver.RunStarted(info, 2, true));
+    assertThat(seenByB.of(EngineObserver.RunFinished.class)).extracting(EngineObserver.RunFinished::outcome)
+        .containsExactly(EngineObserver.RunOutcome.SUCCEEDED);
+    assertThat(seenByA.of(EngineObserver.RunStarted.class)).extracting(EngineObserver.RunStarted::resumed)
+        .containsExactly(false);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(seenByA.of(EngineObserver.RunFinished.class))
+        .extracting(EngineObserver.RunFinished::outcome).containsExactly(EngineObserver.RunOutcome.STOPPED));
+    assertThat(seenByA.of(EngineObserver.LeaseTakeover.class)).isEmpty();
   }
 
   @Test

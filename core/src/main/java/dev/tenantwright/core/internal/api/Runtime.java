@@ -148,7 +148,7 @@ public final class Runtime {
       HostNames hostNames = new HostNames(registry, config.platformDomains(), reserved);
       Engine engine = new Engine(options, journal, leases, new BackendSlots(db), types,
           name -> Optional.ofNullable(blueprints.get(name)), pluginConfigs, commands, config.secrets(), cipher, bus,
-          hostNames);
+          hostNames, config.observers());
       DefaultDomains domains = new DefaultDomains(journal, registry, hostNames, cipher,
           new DnsTxt(config.dnsResolvers()), bus, config.clock());
       Resealer resealer = new Resealer(db.sql(), new JournalCodec(cipher));

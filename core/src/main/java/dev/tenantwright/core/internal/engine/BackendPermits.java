@@ -83,6 +83,12 @@ final class BackendPermits {
     return new Ticket(backend, granted);
   }
 
+  /** Whether {@code backend} has any limit here (a rate, a local or a shared concurrency limit). */
+  boolean limits(String backend) {
+    return local.containsKey(backend) || rates.containsKey(backend)
+        || options.sharedBackendLimits().containsKey(backend);
+  }
+
   /** Extends the leases of the shared permits this engine holds. */
   void extend(long leaseUntil) {
     if (options.sharedBackendLimits().isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.tenantwright.core.internal.engine;
 
+import dev.tenantwright.core.EngineObserver.StepOutcome;
 import dev.tenantwright.core.EventType;
 import dev.tenantwright.core.StepAction;
 import dev.tenantwright.core.StepState;
@@ -8,6 +9,7 @@ import dev.tenantwright.core.internal.json.Scopes;
 import dev.tenantwright.core.internal.plugins.TypeHandle;
 import dev.tenantwright.spi.CreateResult;
 import dev.tenantwright.spi.CreateResult.Origin;
+import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.RetryableException;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,8 +53,19 @@ final class CompensationAttempt {
     } finally {
       run.lock.unlock();
     }
+    ObservedAttempt observed = run.observeAttempt(s, true, s.compensationAttempts);
+    try {
+      return attempt(observed);
+    } catch (RuntimeException | Error e) {
+      observed.finishAfter(e, run.describe(e));
+      throw e;
+    }
+  }
+
+  /** The attempt after its intent is recorded; it tells {@code observed} how it ended before it records that. */
+  private boolean attempt(ObservedAttempt observed) {
     Instant deadline = Instant.ofEpochMilli(s.compensationDeadline);
-    EngineStepContext ctx = run.context(s, s.compensationAttempts, deadline, true);
+    EngineStepContext ctx = run.context(s, s.compensationAttempts, deadline, true, observed.traceHeaders());
     Object spec;
     String outcome;
     try {
@@ -61,18 +74,24 @@ final class CompensationAttempt {
     } catch (RunExecution.Abandoned | RunExecution.JournalDown stop) {
       throw stop;
     } catch (RetryableException e) {
+      observed.finish(e.outcomeUnknown() ? StepOutcome.IN_DOUBT : StepOutcome.RETRYABLE_FAILURE, run.describe(e));
       int max = run.maxAttempts(s);
       Duration delay = run.engine.backoff().delay(s.compensationAttempts, e.retryAfter());
       if (s.compensationAttempts < max && run.now().plus(delay).isBefore(deadline)) {
+        boolean scheduled = false;
         run.lock.lock();
         try {
           run.commit(run.change().event(EventType.STEP_RETRYING, s, "compensation attempt " + s.compensationAttempts
               + " failed (" + run.describe(e) + "); retrying in " + delay.toMillis() + " ms"));
-          s.retryTask = () -> run.attempt(s, new CompensationAttempt(run, s)::run);
+          s.retryTask = () -> run.attempt(s, true, new CompensationAttempt(run, s)::run);
           s.retry = run.engine.schedule(delay, s.retryTask);
-          return s.retry != null;
+          scheduled = s.retry != null;
+          return scheduled;
         } finally {
           run.lock.unlock();
+          if (scheduled) {
+            observed.retryScheduled(delay);
+          }
         }
       }
       gaveUp((s.compensationAttempts >= max ? "gave up after " : "deadline reached after ")
@@ -82,12 +101,15 @@ final class CompensationAttempt {
       if (run.isStopped()) {
         throw new RunExecution.Abandoned();
       }
+      observed.finish(e instanceof PermanentException ? StepOutcome.PERMANENT_FAILURE : StepOutcome.IN_DOUBT,
+          run.describe(e));
       gaveUp(run.describe(e), ctx);
       return false;
     }
     if (run.isStopped()) {
       throw new RunExecution.Abandoned();
     }
+    observed.finish(StepOutcome.SUCCEEDED, null);
     compensated(outcome);
     return false;
   }

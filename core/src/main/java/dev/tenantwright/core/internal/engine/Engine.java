@@ -3,6 +3,7 @@ package dev.tenantwright.core.internal.engine;
 import dev.tenantwright.core.Approval;
 import dev.tenantwright.core.Blueprint;
 import dev.tenantwright.core.ConflictException;
+import dev.tenantwright.core.EngineObserver;
 import dev.tenantwright.core.EngineStoppedException;
 import dev.tenantwright.core.EnvironmentState;
 import dev.tenantwright.core.Event;
@@ -113,6 +114,7 @@ public final class Engine {
   private final BackendPermits permits;
   private final LeaseKeeper leaseKeeper;
   private final HostNames hostNames;
+  private final Observers observers;
   private final Map<String, RunExecution> active = new ConcurrentHashMap<>();
   /** Executions that stopped (abandoned or fenced) while calls of theirs were still in a backend. */
   private final Map<String, RunExecution> draining = new ConcurrentHashMap<>();
@@ -123,7 +125,8 @@ public final class Engine {
 
   public Engine(EngineOptions options, Journal journal, Leases leases, BackendSlots slots, TypeRegistry types,
       Function<String, Optional<Blueprint>> blueprints, PluginConfigs configs, CommandRunner commands,
-      Map<String, Secret> hostSecrets, SecretCipher cipher, EventBus bus, HostNames hostNames) {
+      Map<String, Secret> hostSecrets, SecretCipher cipher, EventBus bus, HostNames hostNames,
+      List<EngineObserver> observers) {
     this.options = options;
     this.journal = journal;
     this.leases = leases;
@@ -158,6 +161,7 @@ public final class Engine {
     });
     this.leaseKeeper = new LeaseKeeper(this, leases, options);
     this.hostNames = hostNames;
+    this.observers = new Observers(observers);
   }
 
   /** Plans runs for this engine's journal and blueprints. */
@@ -254,12 +258,16 @@ public final class Engine {
         RunExecution exec = execution(run, env, p.tenant(), p.blueprint(), spec, stepRecords, run.leaseGeneration(),
             p.recorded());
         active.put(runId, exec);
+        exec.observeStart(false);
         exec.start();
       } catch (RuntimeException e) {
         // the run is recorded: whatever went wrong here, the journal has it and the sweep resumes it
         LOG.warn("run {} is recorded but could not start executing here ({}); it resumes from the journal", runId,
             e.toString());
-        active.remove(runId);
+        RunExecution exec = active.remove(runId);
+        if (exec != null) {
+          exec.observeStopped("could not start executing here: " + e);
+        }
         releaseQuietly(runId);
       }
       return run;
@@ -373,8 +381,10 @@ public final class Engine {
   /**
    * Resumes a run this engine just claimed. A run that cannot be resumed (its blueprint or a type's plugin is
    * missing) is stalled: its lease is given up with a back-off and an operator may force-fail it.
+   *
+   * @param previousOwner the engine that held the run's lease before this claim, or null when nobody did
    */
-  boolean resume(String runId, long generation) {
+  boolean resume(String runId, long generation, String previousOwner) {
     RunRecord fresh;
     try {
       fresh = journal.run(runId).orElse(null);
@@ -395,11 +405,15 @@ public final class Engine {
           RunPlanner.byName(journal.resources(env.id())));
       active.put(fresh.id(), exec);
       LOG.info("resuming run {} ({} of {}, {})", fresh.id(), fresh.kind(), fresh.environmentId(), fresh.state());
+      exec.observeStart(true);
+      if (previousOwner != null && !previousOwner.equals(options.owner())) {
+        observers.leaseTakenOver(new EngineObserver.LeaseTakeover(exec.observed(), previousOwner, options.owner()));
+      }
       exec.start();
       return true;
     } catch (JournalException e) {
       LOG.warn("cannot resume run {} now: {}", runId, e.getMessage());
-      active.remove(runId);
+      stopObserving(active.remove(runId), e);
       releaseQuietly(runId);
       return false;
     } catch (NotFoundException e) {
@@ -407,9 +421,15 @@ public final class Engine {
       return false;
     } catch (RuntimeException e) {
       LOG.error("cannot resume run {}", runId, e);
-      active.remove(runId);
+      stopObserving(active.remove(runId), e);
       stall(fresh, generation, "cannot resume: " + e);
       return false;
+    }
+  }
+
+  private static void stopObserving(RunExecution exec, RuntimeException why) {
+    if (exec != null) {
+      exec.observeStopped("could not resume here: " + why);
     }
   }
 
@@ -640,6 +660,7 @@ public final class Engine {
         LOG.warn("could not release the leases of unfinished runs: {}", e.getMessage());
       }
       for (RunExecution exec : active.values()) {
+        exec.observeStopped("the engine stopped");
         exec.completion().completeExceptionally(new EngineStoppedException(exec.id()));
       }
     }
@@ -683,6 +704,10 @@ public final class Engine {
 
   PluginConfigs configs() {
     return configs;
+  }
+
+  Observers observers() {
+    return observers;
   }
 
   StepThreads stepThreads() {

@@ -11,6 +11,7 @@ import dev.tenantwright.spi.TenantInfo;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
@@ -39,6 +40,7 @@ public final class EngineStepContext implements StepContext {
   private final int naming;
   private final StepThreads.Waiting waiting;
   private final StepCheckpoints checkpoints;
+  private final Map<String, String> traceHeaders;
 
   /**
    * A context for an environment whose resources are named with the current scheme, outside a run's step: its
@@ -56,17 +58,18 @@ public final class EngineStepContext implements StepContext {
       int attempt, Instant deadline, Clock clock, BooleanSupplier cancelled, ProgressReporter progress,
       Function<String, Optional<Secret>> secrets, CommandRunner commands, PluginConfigs configs, int naming) {
     this(tenant, environment, runId, stepName, backend, attempt, deadline, clock, cancelled, progress, secrets, commands,
-        configs, naming, StepThreads.Waiting.NONE, StepCheckpoints.NONE);
+        configs, naming, StepThreads.Waiting.NONE, StepCheckpoints.NONE, Map.of());
   }
 
   /**
-   * A context of a step that holds one of the engine's running slots, which it leaves while it pauses, and records
-   * its checkpoints through {@code checkpoints}.
+   * A context of a step that holds one of the engine's running slots, which it leaves while it pauses, records
+   * its checkpoints through {@code checkpoints} and passes {@code traceHeaders} on to its backend (its
+   * {@code commands} already put them in every process's environment).
    */
   EngineStepContext(TenantInfo tenant, EnvironmentInfo environment, String runId, String stepName, String backend,
       int attempt, Instant deadline, Clock clock, BooleanSupplier cancelled, ProgressReporter progress,
       Function<String, Optional<Secret>> secrets, CommandRunner commands, PluginConfigs configs, int naming,
-      StepThreads.Waiting waiting, StepCheckpoints checkpoints) {
+      StepThreads.Waiting waiting, StepCheckpoints checkpoints, Map<String, String> traceHeaders) {
     this.tenant = tenant;
     this.environment = environment;
     this.runId = runId;
@@ -83,6 +86,7 @@ public final class EngineStepContext implements StepContext {
     this.naming = naming;
     this.waiting = waiting;
     this.checkpoints = checkpoints;
+    this.traceHeaders = Map.copyOf(traceHeaders);
   }
 
   @Override
@@ -207,5 +211,10 @@ public final class EngineStepContext implements StepContext {
   @Override
   public Optional<String> checkpoint(String name) {
     return checkpoints.read(StepCheckpoints.checkName(name));
+  }
+
+  @Override
+  public Map<String, String> traceHeaders() {
+    return traceHeaders;
   }
 }

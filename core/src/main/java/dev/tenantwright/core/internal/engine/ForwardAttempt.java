@@ -1,5 +1,6 @@
 package dev.tenantwright.core.internal.engine;
 
+import dev.tenantwright.core.EngineObserver.StepOutcome;
 import dev.tenantwright.core.EventType;
 import dev.tenantwright.core.StepAction;
 import dev.tenantwright.core.StepState;
@@ -50,6 +51,17 @@ final class ForwardAttempt {
     } finally {
       run.lock.unlock();
     }
+    ObservedAttempt observed = run.observeAttempt(s, false, s.rec.attempt() + 1);
+    try {
+      return attempt(observed);
+    } catch (RuntimeException | Error e) {
+      observed.finishAfter(e, run.describe(e));
+      throw e;
+    }
+  }
+
+  /** The attempt itself, which tells {@code observed} how it ended before it records that. */
+  private boolean attempt(ObservedAttempt observed) {
     StepAction action = s.action();
     StepSpecs.Resolved resolved;
     try {
@@ -58,6 +70,7 @@ final class ForwardAttempt {
       resolved = action == StepAction.DELETE && row != null
           ? new StepSpecs.Resolved(null, run.specs.recorded(row, s.type, s.name())) : run.specs.resolve(s);
     } catch (PermanentException e) {
+      observed.finish(StepOutcome.PERMANENT_FAILURE, run.describe(e));
       run.lock.lock();
       try {
         run.commit(run.failStep(run.change(), s, run.describe(e), false));
@@ -74,6 +87,7 @@ final class ForwardAttempt {
       try {
         run.engine.hostNames().claim(run.tenant.id(), run.environmentId(), s.name(), names, now.toEpochMilli());
       } catch (PermanentException e) {
+        observed.finish(StepOutcome.PERMANENT_FAILURE, run.describe(e));
         run.lock.lock();
         try {
           run.commit(run.failStep(run.change(), s, run.describe(e), false));
@@ -103,31 +117,39 @@ final class ForwardAttempt {
       run.lock.unlock();
     }
     Instant deadline = Instant.ofEpochMilli(deadlineMs);
-    EngineStepContext ctx = run.context(s, attempt, deadline, false);
+    EngineStepContext ctx = run.context(s, attempt, deadline, false, observed.traceHeaders());
     Object result;
     try {
       result = run.withWatchdog(deadline, () -> invoke(action, resolved.spec(), ctx, inDoubt));
     } catch (RunExecution.Abandoned | RunExecution.JournalDown stop) {
       throw stop;
     } catch (RetryableException e) {
-      return retryOrFail(attempt, deadline, e, e.outcomeUnknown());
+      observed.finish(e.outcomeUnknown() ? StepOutcome.IN_DOUBT : StepOutcome.RETRYABLE_FAILURE, run.describe(e));
+      return retryOrFail(attempt, deadline, e, e.outcomeUnknown(), observed);
     } catch (PermanentException e) {
+      observed.finish(StepOutcome.PERMANENT_FAILURE, run.describe(e));
       fail(run.describe(e), false);
       return false;
     } catch (CancellationException e) {
       checkLive();
-      fail(run.now().isAfter(deadline) ? "timed out after " + run.timeout(s) : "cancelled", true);
+      String why = run.now().isAfter(deadline) ? "timed out after " + run.timeout(s) : "cancelled";
+      observed.finish(StepOutcome.IN_DOUBT, why);
+      fail(why, true);
       return false;
     } catch (RuntimeException e) {
       checkLive();
+      observed.finish(StepOutcome.IN_DOUBT, run.describe(e));
       fail(run.describe(e), true);
       return false;
     }
     checkLive();
     if (run.now().isAfter(deadline)) {
-      fail("passed its deadline of " + run.timeout(s), true);
+      String why = "passed its deadline of " + run.timeout(s);
+      observed.finish(StepOutcome.IN_DOUBT, why);
+      fail(why, true);
       return false;
     }
+    observed.finish(StepOutcome.SUCCEEDED, null);
     succeed(action, resolved, result, claimed);
     return false;
   }
@@ -277,10 +299,12 @@ final class ForwardAttempt {
     return s.paramsJson;
   }
 
-  private boolean retryOrFail(int attempt, Instant deadline, RetryableException e, boolean unknownOutcome) {
+  private boolean retryOrFail(int attempt, Instant deadline, RetryableException e, boolean unknownOutcome,
+      ObservedAttempt observed) {
     int max = run.maxAttempts(s);
     Duration delay = run.engine.backoff().delay(attempt, e.retryAfter());
     boolean again = attempt < max && run.now().plus(delay).isBefore(deadline);
+    boolean scheduled = false;
     run.lock.lock();
     try {
       checkLive();
@@ -296,11 +320,15 @@ final class ForwardAttempt {
           .event(unknownOutcome ? EventType.STEP_IN_DOUBT : EventType.STEP_RETRYING, s, "attempt " + attempt
               + (max == Integer.MAX_VALUE ? "" : " of " + max) + " failed (" + run.describe(e) + "); retrying in "
               + delay.toMillis() + " ms"));
-      s.retryTask = () -> run.attempt(s, new ForwardAttempt(run, s)::run);
+      s.retryTask = () -> run.attempt(s, false, new ForwardAttempt(run, s)::run);
       s.retry = run.engine.schedule(delay, s.retryTask);
-      return s.retry != null;
+      scheduled = s.retry != null;
+      return scheduled;
     } finally {
       run.lock.unlock();
+      if (scheduled) {
+        observed.retryScheduled(delay);
+      }
     }
   }
 

@@ -63,7 +63,7 @@ final class LeaseKeeper {
       try {
         Optional<Long> claimed = leases.claim(run.id(), options.owner(), now.toEpochMilli(),
             now.plus(options.leaseDuration()).toEpochMilli(), true);
-        if (claimed.isPresent() && engine.resume(run.id(), claimed.get())) {
+        if (claimed.isPresent() && engine.resume(run.id(), claimed.get(), run.owner())) {
           resumed++;
         }
       } catch (RuntimeException e) {
@@ -112,7 +112,7 @@ final class LeaseKeeper {
       for (Leases.Claim c : leases.claimExpired(options.owner(), now.toEpochMilli(),
           now.plus(options.leaseDuration()).toEpochMilli(), 64, engine.busyHere())) {
         LOG.info("taking over run {} (its lease was free or expired)", c.runId());
-        engine.resume(c.runId(), c.generation());
+        engine.resume(c.runId(), c.generation(), c.previousOwner());
       }
     } catch (RuntimeException e) {
       LOG.warn("sweep for runs to resume failed: {}", e.toString());

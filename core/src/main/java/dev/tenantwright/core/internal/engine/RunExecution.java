@@ -1,6 +1,8 @@
 package dev.tenantwright.core.internal.engine;
 
 import dev.tenantwright.core.CompensationFailedException;
+import dev.tenantwright.core.EngineObserver;
+import dev.tenantwright.core.EngineObserver.RunOutcome;
 import dev.tenantwright.core.EnvironmentState;
 import dev.tenantwright.core.Event;
 import dev.tenantwright.core.EventType;
@@ -8,6 +10,7 @@ import dev.tenantwright.core.RunKind;
 import dev.tenantwright.core.RunState;
 import dev.tenantwright.core.StepAction;
 import dev.tenantwright.core.StepState;
+import dev.tenantwright.core.internal.commands.TraceEnvCommandRunner;
 import dev.tenantwright.core.internal.journal.Journal;
 import dev.tenantwright.core.internal.journal.JournalException;
 import dev.tenantwright.core.internal.journal.Records.EnvironmentRecord;
@@ -16,6 +19,7 @@ import dev.tenantwright.core.internal.journal.Records.RunRecord;
 import dev.tenantwright.core.internal.journal.Records.StepRecord;
 import dev.tenantwright.core.internal.json.JournalCodec;
 import dev.tenantwright.core.internal.json.Scopes;
+import dev.tenantwright.spi.CommandRunner;
 import dev.tenantwright.spi.CreateResult.Origin;
 import dev.tenantwright.spi.EnvironmentInfo;
 import dev.tenantwright.spi.TenantInfo;
@@ -27,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,6 +103,11 @@ final class RunExecution {
   private final Map<String, StepExec> steps;
   private final CompletableFuture<RunState> done = new CompletableFuture<>();
   private final long generation;
+  private final EngineObserver.RunInfo observed;
+  /** Whether the observers were told that this execution started, and whether they were told that it is over. */
+  private final AtomicBoolean observing = new AtomicBoolean();
+  private final AtomicBoolean observedEnd = new AtomicBoolean();
+  private volatile long startedNanos;
 
   private RunRecord run;
   private EnvironmentRecord env;
@@ -124,6 +134,7 @@ final class RunExecution {
     this.steps = steps;
     this.specs = specs;
     this.redactor = redactor;
+    this.observed = new EngineObserver.RunInfo(run.id(), tenant.id(), envInfo.name(), run.kind());
     if (run.state() == RunState.ROLLING_BACK || run.state() == RunState.CANCELLING) {
       failed = true;
       failure = run.error();
@@ -178,6 +189,39 @@ final class RunExecution {
     } finally {
       lock.unlock();
     }
+  }
+
+  // ------------------------------------------------------------------------------------------ observers
+
+  /** The run as the observers see it. */
+  EngineObserver.RunInfo observed() {
+    return observed;
+  }
+
+  /** Tells the observers that this engine starts executing the run; called once, before {@link #start()}. */
+  void observeStart(boolean resumed) {
+    startedNanos = System.nanoTime();
+    if (observing.compareAndSet(false, true)) {
+      engine.observers().runStarted(new EngineObserver.RunStarted(observed, steps.size(), resumed));
+    }
+  }
+
+  /** Tells the observers that execution stopped here without an end (at most once, and only if it started). */
+  void observeStopped(String why) {
+    observeEnd(RunOutcome.STOPPED, why);
+  }
+
+  private void observeEnd(RunOutcome outcome, String error) {
+    if (observing.get() && observedEnd.compareAndSet(false, true)) {
+      engine.observers().runFinished(new EngineObserver.RunFinished(observed, outcome,
+          Duration.ofNanos(System.nanoTime() - startedNanos), error));
+    }
+  }
+
+  /** Starts observing one attempt of {@code s}: the observers hear of it and give it its trace headers. */
+  ObservedAttempt observeAttempt(StepExec s, boolean compensation, int attempt) {
+    return ObservedAttempt.start(engine.observers(), new EngineObserver.StepAttempt(observed, s.name(), s.rec.type(),
+        s.type.backend(), s.action(), compensation, attempt));
   }
 
   // ------------------------------------------------------------------------------------------ lifecycle
@@ -249,7 +293,7 @@ final class RunExecution {
 
   /** Another engine took the run over: stop here, write nothing more. */
   void fence() {
-    stop();
+    stop("taken over by another engine");
   }
 
   /**
@@ -257,14 +301,14 @@ final class RunExecution {
    * given back, and the run resumes from the journal.
    */
   void abandon(JournalDown cause) {
-    if (stop()) {
+    if (stop("the journal could not be written: " + cause.getMessage())) {
       LOG.warn("run {}: the journal could not be written ({}); abandoning this execution — the run resumes from "
           + "the journal", run.id(), cause.getMessage());
       engine.abandoned(this, cause.journalCause());
     }
   }
 
-  private boolean stop() {
+  private boolean stop(String why) {
     List<StepExec> waiting = new ArrayList<>();
     lock.lock();
     try {
@@ -284,6 +328,7 @@ final class RunExecution {
     } finally {
       lock.unlock();
     }
+    observeStopped(why);
     waiting.forEach(this::settle);
     return true;
   }
@@ -316,7 +361,7 @@ final class RunExecution {
                   && ready(s)) {
                 s.inFlight = true;
                 inFlight++;
-                toSubmit.add(() -> attempt(s, new ForwardAttempt(this, s)::run));
+                toSubmit.add(() -> attempt(s, false, new ForwardAttempt(this, s)::run));
               }
             }
             if (allDone && inFlight == 0) {
@@ -341,7 +386,7 @@ final class RunExecution {
             if (!s.inFlight && dependentsSettled(s)) {
               s.inFlight = true;
               inFlight++;
-              toSubmit.add(() -> attempt(s, new CompensationAttempt(this, s)::run));
+              toSubmit.add(() -> attempt(s, true, new CompensationAttempt(this, s)::run));
             }
           }
           if (allSettled && inFlight == 0) {
@@ -369,8 +414,10 @@ final class RunExecution {
    * flight), else the step is settled — whatever happened, so the run never waits for a step that will not come
    * back.
    */
-  void attempt(StepExec s, Supplier<Boolean> body) {
-    BackendPermits.Ticket ticket = engine.permits().ticket(s.type.backend(), permit -> run(s, body, permit));
+  void attempt(StepExec s, boolean compensation, Supplier<Boolean> body) {
+    long asked = System.nanoTime();
+    BackendPermits.Ticket ticket = engine.permits().ticket(s.type.backend(),
+        permit -> run(s, compensation, body, permit, asked));
     boolean stoppedHere;
     lock.lock();
     try {
@@ -397,12 +444,17 @@ final class RunExecution {
     }
   }
 
-  private void run(StepExec s, Supplier<Boolean> body, BackendPermits.Permit permit) {
+  private void run(StepExec s, boolean compensation, Supplier<Boolean> body, BackendPermits.Permit permit,
+      long asked) {
     boolean rescheduled = false;
     try (permit) {
       if (!isStopped()) {
         mdc(s);
         permit.check();
+        if (engine.permits().limits(s.type.backend())) {
+          engine.observers().backendPermitWaited(new EngineObserver.PermitWait(observed, s.name(), s.type.backend(),
+              compensation, Duration.ofNanos(System.nanoTime() - asked)));
+        }
         Abandoned.unlessInterrupted(engine.stepThreads()::enter);
         try {
           rescheduled = body.get();
@@ -565,8 +617,13 @@ final class RunExecution {
    * active, so a caller of {@code Run.await} waits for the signal rather than reading the journal, and finds that
    * the listeners have every event of the run.
    */
-  private void finishedAfterUnlock(RunState end) {
+  private void finishedAfterUnlock(RunState end, String error) {
     lock.afterUnlock(() -> {
+      observeEnd(switch (end) {
+        case SUCCEEDED -> RunOutcome.SUCCEEDED;
+        case ROLLED_BACK -> RunOutcome.ROLLED_BACK;
+        default -> RunOutcome.FAILED;
+      }, error);
       engine.finished(this);
       done.complete(end);
     });
@@ -574,7 +631,7 @@ final class RunExecution {
 
   private void finishSucceeded() {
     commit(succeeded(change()));
-    finishedAfterUnlock(RunState.SUCCEEDED);
+    finishedAfterUnlock(RunState.SUCCEEDED, null);
   }
 
   /** Adds the run's successful end to {@code c}: run and environment moved, names no longer used freed, event. */
@@ -606,7 +663,7 @@ final class RunExecution {
       return;
     }
     commit(succeeded(c));
-    finishedAfterUnlock(RunState.SUCCEEDED);
+    finishedAfterUnlock(RunState.SUCCEEDED, null);
   }
 
   private void finishRolledBack() {
@@ -646,7 +703,7 @@ final class RunExecution {
     commit(c.event(end == RunState.ROLLED_BACK ? EventType.RUN_ROLLED_BACK : EventType.RUN_FAILED, null,
             end == RunState.ROLLED_BACK ? "rolled back: " + error : "failed, needs attention: " + error)
         .then(() -> finished = true));
-    finishedAfterUnlock(end);
+    finishedAfterUnlock(end, error);
   }
 
   /** Names claimed for resources the environment does not have in the end (a step that never got its object). */
@@ -821,12 +878,15 @@ final class RunExecution {
    * ({@code compensating}) does not — it is the cancel's own work, and a plugin that polls while it deletes
    * ({@code ctx.pause}) would otherwise give up and leave its object behind — only this execution's stopping.
    */
-  EngineStepContext context(StepExec s, int attempt, Instant deadline, boolean compensating) {
+  EngineStepContext context(StepExec s, int attempt, Instant deadline, boolean compensating,
+      Map<String, String> traceHeaders) {
     java.util.function.BooleanSupplier cancelled = compensating ? this::isStopped
         : () -> cancelRequested || isStopped();
+    CommandRunner commands = traceHeaders.isEmpty() ? engine.commands()
+        : new TraceEnvCommandRunner(engine.commands(), traceHeaders);
     return new EngineStepContext(tenant, envInfo, run.id(), s.name(), s.type.backend(), attempt, deadline,
         engine.options().clock(), cancelled, (pct, msg) -> progress(s, pct, msg),
-        specs::secret, engine.commands(), engine.configs(), env.naming(), engine.stepThreads().waiting(),
+        specs::secret, commands, engine.configs(), env.naming(), engine.stepThreads().waiting(),
         new StepCheckpoints() {
           @Override
           public void record(String name, String value) {
@@ -837,7 +897,7 @@ final class RunExecution {
           public Optional<String> read(String name) {
             return checkpoint(s, name);
           }
-        });
+        }, traceHeaders);
   }
 
   /**

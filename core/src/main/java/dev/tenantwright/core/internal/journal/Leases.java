@@ -51,8 +51,11 @@ public final class Leases {
     });
   }
 
-  /** A run this engine claimed, with the lease generation its writes must carry. */
-  public record Claim(String runId, long generation) {}
+  /**
+   * A run this engine claimed, with the lease generation its writes must carry and the engine whose lease it was
+   * (null when the lease had been given back).
+   */
+  public record Claim(String runId, long generation, String previousOwner) {}
 
   /**
    * Claims up to {@code limit} unfinished runs whose lease is free or expired — except those in
@@ -62,19 +65,20 @@ public final class Leases {
    */
   public List<Claim> claimExpired(String owner, long now, long leaseUntil, int limit, Set<String> skip) {
     return sql.idempotentTransaction(c -> {
-      List<String> ids = Sql.list(c, "SELECT id FROM tw_run WHERE active_environment IS NOT NULL"
+      List<String[]> rows = Sql.list(c, "SELECT id, owner FROM tw_run WHERE active_environment IS NOT NULL"
               + " AND (lease_until IS NULL OR lease_until < ?)"
               + " ORDER BY created_at, id LIMIT ? FOR UPDATE" + (singleEngine ? "" : " SKIP LOCKED"),
-          rs -> rs.getString(1), now, limit + skip.size());
+          rs -> new String[] {rs.getString(1), rs.getString(2)}, now, limit + skip.size());
       List<Claim> claims = new ArrayList<>();
-      for (String id : ids) {
+      for (String[] row : rows) {
+        String id = row[0];
         if (skip.contains(id) || claims.size() >= limit) {
           continue;
         }
         Sql.update(c, "UPDATE tw_run SET owner = ?, lease_until = ?, lease_generation = lease_generation + 1"
             + " WHERE id = ?", owner, leaseUntil, id);
         claims.add(new Claim(id, Sql.one(c, "SELECT lease_generation FROM tw_run WHERE id = ?", rs -> rs.getLong(1), id)
-            .orElseThrow()));
+            .orElseThrow(), row[1]));
       }
       return claims;
     });

@@ -9,6 +9,7 @@ import dev.tenantwright.spi.Nullable;
 import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.Secret;
+import dev.tenantwright.spi.StepContext;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +59,9 @@ import okio.BufferedSource;
  * values masked) on the logger {@code dev.tenantwright.plugin.support.RestClient}, never with headers or
  * bodies.
  *
+ * <p>Inside a step, call through {@link #forStep(StepContext) forStep(ctx)}: the calls then carry the step's trace
+ * context, so that a backend that traces joins the host's trace of the step.
+ *
  * <pre>{@code
  * RestClient vercel = RestClient.builder()
  *     .name("vercel")
@@ -102,6 +106,8 @@ public final class RestClient {
   private final List<Secret> secrets;
   private final OkHttpClient http;
   private final ErrorClassifier classifier;
+  /** The trace context of the step this client calls for ({@link #forStep}); empty otherwise. */
+  private final Map<String, String> stepHeaders;
 
   private RestClient(Builder b) {
     this.unixSocket = b.unixSocket;
@@ -155,6 +161,32 @@ public final class RestClient {
       }
     }
     this.http = ok.build();
+    this.stepHeaders = Map.of();
+  }
+
+  /** {@code c} calling for one step: the same configuration and connections, plus the step's headers. */
+  private RestClient(RestClient c, Map<String, String> stepHeaders) {
+    this.name = c.name;
+    this.baseUrl = c.baseUrl;
+    this.authHeaders = c.authHeaders;
+    this.defaultHeaders = c.defaultHeaders;
+    this.defaultQuery = c.defaultQuery;
+    this.userAgent = c.userAgent;
+    this.connectTimeout = c.connectTimeout;
+    this.readTimeout = c.readTimeout;
+    this.callTimeout = c.callTimeout;
+    this.defaultRetryAfter = c.defaultRetryAfter;
+    this.errorDecoder = c.errorDecoder;
+    this.unixSocket = c.unixSocket;
+    this.sslSocketFactory = c.sslSocketFactory;
+    this.trustManager = c.trustManager;
+    this.interceptors = c.interceptors;
+    this.clock = c.clock;
+    this.base = c.base;
+    this.secrets = c.secrets;
+    this.http = c.http;
+    this.classifier = c.classifier;
+    this.stepHeaders = Map.copyOf(stepHeaders);
   }
 
   /** Starts a client configuration with defaults: 10 s connect, 30 s read, 2 min per call, 5 s rate-limit wait. */
@@ -172,6 +204,30 @@ public final class RestClient {
     MediaType type = body.contentType();
     Charset charset = type == null ? null : type.charset(null);
     return source.readString(charset == null ? StandardCharsets.UTF_8 : charset);
+  }
+
+  /**
+   * This client calling for one step attempt: every call also sends the attempt's trace context — the W3C Trace
+   * Context headers {@code traceparent} and {@code tracestate} of {@link StepContext#traceHeaders()} — so that a
+   * backend that traces its requests joins the host's trace of the step. A header the client or the request sets
+   * itself wins. Cheap (it shares this client's configuration and connections): make one per attempt, where
+   * {@code create} or {@code delete} starts. When the host traces nothing it is this client itself.
+   *
+   * <pre>{@code
+   * public CreateResult<ProjectOutputs> create(ProjectSpec spec, StepContext ctx) {
+   *   RestClient http = vercel.forStep(ctx);
+   *   RestResponse found = http.call(RestRequest.get(RestRequest.pathOf("/v9/projects/{name}", ctx.resourceName()))
+   *       .expect(404));
+   *   ...
+   * }
+   * }</pre>
+   *
+   * <p>The headers belong to that attempt only: keep the returned client no longer than the call to the step.
+   * {@link #newBuilder()} of it does not carry them.
+   */
+  public RestClient forStep(StepContext ctx) {
+    Map<String, String> headers = Objects.requireNonNull(ctx, "ctx").traceHeaders();
+    return headers.isEmpty() && stepHeaders.isEmpty() ? this : new RestClient(this, headers);
   }
 
   /** A builder holding this client's configuration, to derive a variant (another token, a longer timeout). */
@@ -199,6 +255,7 @@ public final class RestClient {
   public RestResponse call(RestRequest request) {
     Objects.requireNonNull(request, "request");
     Request.Builder rb = new Request.Builder().url(url(request));
+    stepHeaders.forEach(rb::header);
     rb.header("User-Agent", userAgent);
     rb.header("Accept", "application/json");
     defaultHeaders.forEach(rb::header);

@@ -27,6 +27,7 @@ import dev.tenantwright.spi.Nullable;
 import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.Secret;
+import dev.tenantwright.spi.StepContext;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;
@@ -566,5 +567,48 @@ class RestClientTest {
     assertThatThrownBy(() -> RestRequest.get("/v9/projects?teamId=x")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> RestClient.builder().baseUrl("https://api.vercel.com/?teamId=x").build())
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** A step context that only knows its trace headers: all RestClient asks of it. */
+  static StepContext tracedStep(Map<String, String> headers) {
+    return (StepContext) java.lang.reflect.Proxy.newProxyInstance(StepContext.class.getClassLoader(),
+        new Class<?>[] {StepContext.class}, (proxy, method, args) -> {
+          if (method.getName().equals("traceHeaders")) {
+            return headers;
+          }
+          throw new UnsupportedOperationException(method.getName());
+        });
+  }
+
+  static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+  @Test
+  void aClientForAStepSendsTheStepsTraceContextOnEveryCall() {
+    backend.stubFor(any(anyUrl()).willReturn(okJson("{}")));
+    RestClient http = client().forStep(tracedStep(Map.of("traceparent", TRACEPARENT, "tracestate", "tw=1")));
+
+    http.get("/v9/projects/acme");
+    http.post("/v11/projects", new CreateProject("acme", null));
+
+    backend.verify(getRequestedFor(urlEqualTo("/v9/projects/acme"))
+        .withHeader("traceparent", equalTo(TRACEPARENT)).withHeader("tracestate", equalTo("tw=1"))
+        .withHeader("Authorization", equalTo("Bearer " + TOKEN.reveal())));
+    backend.verify(postRequestedFor(urlEqualTo("/v11/projects")).withHeader("traceparent", equalTo(TRACEPARENT)));
+  }
+
+  @Test
+  void theClientItselfAndItsOtherStepsSendNoTraceContextAndARequestsOwnHeaderWins() {
+    backend.stubFor(any(anyUrl()).willReturn(okJson("{}")));
+    RestClient shared = client();
+    RestClient forStep = shared.forStep(tracedStep(Map.of("traceparent", TRACEPARENT)));
+
+    forStep.call(RestRequest.get("/own").header("traceparent", "00-from-the-plugin-itself"));
+    shared.get("/shared");
+    forStep.forStep(tracedStep(Map.of())).get("/untraced");
+
+    backend.verify(getRequestedFor(urlEqualTo("/own")).withHeader("traceparent", equalTo("00-from-the-plugin-itself")));
+    backend.verify(getRequestedFor(urlEqualTo("/shared")).withHeader("traceparent", absent()));
+    backend.verify(getRequestedFor(urlEqualTo("/untraced")).withHeader("traceparent", absent()));
+    assertThat(shared.forStep(tracedStep(Map.of()))).as("nothing traced: the same client").isSameAs(shared);
   }
 }
