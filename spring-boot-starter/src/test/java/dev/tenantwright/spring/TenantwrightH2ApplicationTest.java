@@ -34,8 +34,8 @@ class TenantwrightH2ApplicationTest extends TenantwrightApplicationContract {
 
   /** The URL the core README asks for: durable commits, a file system an interrupted thread cannot close. */
   private static Map<String, Object> h2(Path dir) {
-    return Map.of("spring.datasource.url", "jdbc:h2:async:" + dir.resolve("journal") + ";WRITE_DELAY=0;REUSE_SPACE=FALSE",
-        "spring.datasource.username", "sa");
+    String url = "jdbc:h2:async:" + dir.resolve("journal") + ";WRITE_DELAY=0;REUSE_SPACE=FALSE";
+    return Map.of("spring.datasource.url", url, "spring.datasource.username", "sa");
   }
 
   private static Path newDirectory() {

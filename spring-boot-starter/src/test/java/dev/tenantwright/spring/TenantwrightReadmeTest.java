@@ -66,8 +66,9 @@ class TenantwrightReadmeTest {
     sources.addFirst(readmeYaml());
     sources.addLast(new MapPropertySource("environment", ENVIRONMENT));
 
-    TenantwrightProperties bound = new Binder(ConfigurationPropertySources.from(sources),
-        new PropertySourcesPlaceholdersResolver(sources)).bind("tenantwright", Bindable.of(TenantwrightProperties.class),
+    Binder binder = new Binder(ConfigurationPropertySources.from(sources),
+        new PropertySourcesPlaceholdersResolver(sources));
+    TenantwrightProperties bound = binder.bind("tenantwright", Bindable.of(TenantwrightProperties.class),
         new NoUnboundElementsBindHandler(BindHandler.DEFAULT)).get();
 
     assertThat(bound.getDefaultBlueprint()).isEqualTo("website");
@@ -144,8 +145,8 @@ class TenantwrightReadmeTest {
   static class CustomizerExample {
     // CUSTOMIZER-BEGIN
     @Bean
-    TenantwrightBuilderCustomizer secretKeyFromTheEnvironment(Environment environment) {
-      return builder -> builder.secretKey(Base64.getDecoder().decode(environment.getRequiredProperty("TENANTWRIGHT_KEY")));
+    TenantwrightBuilderCustomizer secretKeyFromTheEnvironment(Environment env) {
+      return builder -> builder.secretKey(Base64.getDecoder().decode(env.getRequiredProperty("TENANTWRIGHT_KEY")));
     }
     // CUSTOMIZER-END
   }

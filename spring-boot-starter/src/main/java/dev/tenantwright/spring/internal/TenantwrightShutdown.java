@@ -13,9 +13,9 @@ import org.springframework.context.SmartLifecycle;
  * Closes the auto-configured {@link Tenantwright} with the application: {@link Tenantwright#close(Duration)} with the
  * configured drain, after the web server has stopped taking requests and before any bean is destroyed.
  *
- * <p>Why a {@link SmartLifecycle} and not the bean's destroy method: Spring stops lifecycle beans, phase by phase, while
- * every bean of the context is still alive, and destroys beans only afterwards. Runs draining in {@code close} call
- * listeners, policies and resource types that the application defined as beans, and write to the application's
+ * <p>Why a {@link SmartLifecycle} and not the bean's destroy method: Spring stops lifecycle beans, phase by phase,
+ * while every bean of the context is still alive, and destroys beans only afterwards. Runs draining in {@code close}
+ * call listeners, policies and resource types that the application defined as beans, and write to the application's
  * DataSource; none of them is destroyed yet during the stop. A destroy method would run among the destroy callbacks,
  * where the beans the engine found through {@code ObjectProvider} (the DataSource, listeners' dependencies) are not
  * recorded as its dependencies and may already be closed.
