@@ -82,6 +82,15 @@ public final class Tenantwright implements AutoCloseable {
   }
 
   /**
+   * Whether the journal answers, and how many runs wait for an engine to take them over or for an operator; see
+   * {@link EngineHealth} for what each count means. One read of the journal, never retried; a journal that does not
+   * answer is reported as unreachable, never thrown. For health endpoints and monitoring.
+   */
+  public EngineHealth health() {
+    return runtime.health();
+  }
+
+  /**
    * After a key rotation ({@link Builder#secretKey} set to the new key, {@link Builder#retiredSecretKey} to the old
    * one): re-seals every stored secret with the new key, each still bound to its place. Safe to run while runs
    * execute and to run again; afterwards the retired key can be dropped. Returns the number of rows rewritten.

@@ -2,6 +2,7 @@ package dev.tenantwright.core.internal.api;
 
 import dev.tenantwright.core.Blueprint;
 import dev.tenantwright.core.Domains;
+import dev.tenantwright.core.EngineHealth;
 import dev.tenantwright.core.Environments;
 import dev.tenantwright.core.Listener;
 import dev.tenantwright.core.ResourceDefinition;
@@ -73,12 +74,14 @@ public final class Runtime {
   private final Resealer resealer;
   private final StatusWebhooks webhooks;
   private final DefaultEventLog eventLog;
+  private final HealthProbe health;
 
   private Runtime(Database database, PluginHost plugins, Engine engine, EventBus bus, TypeRegistry types,
       Map<String, Blueprint> blueprints, Journal journal, PolicyGate gate, PromotionCheck promotion,
       DefaultDomains domains, Resealer resealer, StatusWebhooks webhooks, JournalCodec codec, TenantwrightConfig config) {
     this.webhooks = webhooks;
     this.eventLog = new DefaultEventLog(journal, config.clock(), Duration.ofSeconds(5));
+    this.health = new HealthProbe(journal, config.clock());
     this.domains = domains;
     this.resealer = resealer;
     this.database = database;
@@ -272,6 +275,11 @@ public final class Runtime {
 
   public DefaultEventLog eventLog() {
     return eventLog;
+  }
+
+  /** A snapshot of the journal's health; never throws. */
+  public EngineHealth health() {
+    return health.check();
   }
 
   /** Drains, then stops the engine, the webhook sender, the plugins and the database. */

@@ -713,4 +713,35 @@ public final class Journal {
         rs.getInt("step_index"), rs.getInt("step_count"), rs.getInt("percent"), rs.getString("message"),
         rs.getString("actor"), rs.getLong("at"));
   }
+
+  // ---------------------------------------------------------------- health
+
+  /**
+   * The run counts of {@link dev.tenantwright.core.EngineHealth}; see its javadoc for what each one means.
+   *
+   * @param awaitingTakeover unfinished runs, not stalled, whose lease is free or expired at the time asked about
+   * @param stalled unfinished runs that are stalled and that no engine executes now
+   * @param failedUnresolved FAILED runs that are still the newest run of their environment
+   */
+  public record HealthCounts(int awaitingTakeover, int stalled, int failedUnresolved) {}
+
+  /**
+   * Counts the runs that wait for something other than their backends, as of {@code now} (epoch milliseconds), in
+   * one statement read once: a failure is reported at once, not retried, since a health probe must answer quickly.
+   * The unfinished runs are found through the unique index on {@code active_environment}, the FAILED ones through
+   * {@code tw_run_state_ix} and their newer runs through {@code tw_run_environment_ix}.
+   *
+   * @throws JournalException when the journal cannot be read
+   */
+  public HealthCounts healthCounts(long now) {
+    return sql.readOnce(c -> Sql.one(c, "SELECT"
+            + " (SELECT count(*) FROM tw_run WHERE active_environment IS NOT NULL AND stalled IS NULL"
+            + " AND (lease_until IS NULL OR lease_until < ?)),"
+            + " (SELECT count(*) FROM tw_run WHERE active_environment IS NOT NULL AND stalled IS NOT NULL"
+            + " AND (owner IS NULL OR lease_until IS NULL OR lease_until < ?)),"
+            + " (SELECT count(*) FROM tw_run r WHERE r.state = ? AND NOT EXISTS (SELECT 1 FROM tw_run n"
+            + " WHERE n.environment_id = r.environment_id"
+            + " AND (n.created_at > r.created_at OR (n.created_at = r.created_at AND n.id > r.id))))",
+        rs -> new HealthCounts(rs.getInt(1), rs.getInt(2), rs.getInt(3)), now, now, RunState.FAILED).orElseThrow());
+  }
 }

@@ -92,7 +92,19 @@ public final class Sql {
     return run(work, false, true);
   }
 
+  /**
+   * Runs read-only {@code work} outside a transaction once: a failure is reported at once instead of retried, for a
+   * probe that must answer quickly (it still waits as long as the DataSource takes to give or refuse a connection).
+   */
+  public <T> T readOnce(Work<T> work) {
+    return run(work, false, true, 1);
+  }
+
   private <T> T run(Work<T> work, boolean transactional, boolean idempotent) {
+    return run(work, transactional, idempotent, attempts);
+  }
+
+  private <T> T run(Work<T> work, boolean transactional, boolean idempotent, int maxAttempts) {
     boolean serial = transactional && flush != null;
     // An embedded H2 reads and writes its file on the calling thread, and a FileChannel touched by an interrupted
     // thread closes — for every connection (H2's async: file system, which the embedded URL uses, is immune; a
@@ -103,7 +115,7 @@ public final class Sql {
       writes.lock();
     }
     try {
-      return attempt(work, transactional, idempotent);
+      return attempt(work, transactional, idempotent, maxAttempts);
     } finally {
       if (serial) {
         writes.unlock();
@@ -114,7 +126,7 @@ public final class Sql {
     }
   }
 
-  private <T> T attempt(Work<T> work, boolean transactional, boolean idempotent) {
+  private <T> T attempt(Work<T> work, boolean transactional, boolean idempotent, int maxAttempts) {
     for (int attempt = 1; ; attempt++) {
       boolean committing = false;
       try (Connection c = dataSource.getConnection()) {
@@ -156,7 +168,7 @@ public final class Sql {
           throw new JournalException(Reason.UNKNOWN_OUTCOME, "the journal connection failed while committing ("
               + describe(e) + "); whether the change was recorded is unknown", e);
         }
-        if (attempt >= attempts) {
+        if (attempt >= maxAttempts) {
           throw new JournalException(Reason.UNAVAILABLE, "the journal is unavailable after " + attempt
               + " attempts: " + describe(e), e);
         }

@@ -130,6 +130,26 @@ class SqlTest {
     assertThat(calls).hasValue(1);
   }
 
+  @Test
+  void aReadOnceReportsATransientFailureAtOnceWhereAReadRetriesIt() {
+    AtomicInteger calls = new AtomicInteger();
+    Sql sql = new Sql(h2(), 5, 1);
+    assertThatThrownBy(() -> sql.readOnce(c -> {
+      calls.incrementAndGet();
+      throw new SQLException("connection refused", "08001");
+    })).isInstanceOfSatisfying(JournalException.class,
+        e -> assertThat(e.reason()).isEqualTo(JournalException.Reason.UNAVAILABLE))
+        .hasMessageContaining("after 1 attempts");
+    assertThat(calls).hasValue(1);
+
+    calls.set(0);
+    assertThatThrownBy(() -> sql.read(c -> {
+      calls.incrementAndGet();
+      throw new SQLException("connection refused", "08001");
+    })).isInstanceOf(JournalException.class);
+    assertThat(calls).hasValue(5);
+  }
+
   /** Every commit fails as if the connection broke while committing. */
   private static final class FailingCommit implements DataSource {
     private final DataSource target;
