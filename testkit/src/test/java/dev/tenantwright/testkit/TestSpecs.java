@@ -56,7 +56,7 @@ public final class TestSpecs {
    */
   public static Path file(String name) {
     Path dir = folder();
-    assumeTrue(dir != null, () -> "skipped: the published API documents are not in the repository; download them "
+    assumeTrue(dir != null, () -> "the published API documents are not in the repository: download them "
         + "(testkit/src/test/resources/published-specs.txt lists file names, URLs and SHA-256) and set -D" + PROPERTY
         + "=DIR or " + ENVIRONMENT + "=DIR to run this upkeep test");
     String expected = manifest().get(name);
