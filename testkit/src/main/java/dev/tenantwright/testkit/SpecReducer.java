@@ -32,7 +32,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * SpecReducer vercel = SpecReducer.keeping("/v11/projects", "/v9/projects/{idOrName}");
- * ObjectNode small = vercel.reduce(SpecReducer.read(Path.of("shared/specs/vercel-openapi-2025-10-27.json")));
+ * ObjectNode small = vercel.reduce(SpecReducer.read(Path.of("specs/vercel-openapi-2025-10-27.json")));   // downloaded from Vercel
  * }</pre>
  */
 public final class SpecReducer {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** The examples of testkit/README.md, compiled and run. Keep the two in step. */
 class ReadmeExampleTest {
 
-  // README: "Writing a fake"
+  // WRITING-A-FAKE-BEGIN
   static final class ProjectsFake extends BackendFake {
     private final Map<String, ObjectNode> projects = new LinkedHashMap<>();
 
@@ -49,15 +49,17 @@ class ReadmeExampleTest {
       return List.copyOf(projects.keySet());
     }
   }
+  // WRITING-A-FAKE-END
 
   @Test
   void aFakeCountsCallsShowsLeaksAndTakesFaults() {
-    // README: "Writing a fake" (usage) and "Faults"
     try (ProjectsFake fake = new ProjectsFake()) {
       Http client = new Http(fake.baseUrl());                 // your plugin's client goes here
 
+      // FAULTS-BEGIN
       fake.inject(Fault.rateLimited(Duration.ofSeconds(1)).on("POST /v1/projects").times(1));
       fake.inject(Fault.timeout(Duration.ofSeconds(30)).on("DELETE /v1/projects/{name}").afterHandler().nth(1));
+      // FAULTS-END
 
       assertThat(client.post("/v1/projects", "{\"name\":\"acme\"}").statusCode()).isEqualTo(429);
       assertThat(client.post("/v1/projects", "{\"name\":\"acme\"}").statusCode()).isEqualTo(200);
@@ -72,7 +74,7 @@ class ReadmeExampleTest {
 
   @Test
   void contractValidation() {
-    // README: "Contract validation"
+    // CONTRACT-BEGIN
     OpenApiContract widgets = OpenApiContract.load(
         ReadmeExampleTest.class.getResource("/widgets/widgets-openapi.yaml"),
         SpecReducer.keeping("/v1/widgets", "/v1/widgets/{id}"));
@@ -83,13 +85,25 @@ class ReadmeExampleTest {
 
       fake.assertContractRespected();
     }
-    // the real documents, reduced to what a fake serves (built once per JVM, then shared)
-    OpenApiContract vercel = OpenApiContract.load(TestSpecs.file("vercel-openapi-2025-10-27.json"),
+    // CONTRACT-END
+  }
+
+  @Test
+  void contractValidationAgainstThePublishedDocuments() {
+    for (String name : List.of("vercel-openapi-2025-10-27.json", "cloudflare-openapi-2024-08-07.json",
+        "incus-rest-api.yaml")) {
+      TestSpecs.file(name);                                     // skips without them; checks their SHA-256
+    }
+    Path published = TestSpecs.folder();
+    // PUBLISHED-CONTRACTS-BEGIN
+    // published: the folder the documents were downloaded to (see "Upkeep of the reduced copies")
+    OpenApiContract vercel = OpenApiContract.load(published.resolve("vercel-openapi-2025-10-27.json"),
         SpecReducer.keeping("/v11/projects", "/v9/projects/{idOrName}"));
-    OpenApiContract cloudflare = OpenApiContract.load(TestSpecs.file("cloudflare-openapi-2024-08-07.json"),
+    OpenApiContract cloudflare = OpenApiContract.load(published.resolve("cloudflare-openapi-2024-08-07.json"),
         SpecReducer.cloudflare("/zones/{zone_id}/dns_records", "/zones/{zone_id}/dns_records/{dns_record_id}"));
-    OpenApiContract incus = OpenApiContract.load(TestSpecs.file("incus-rest-api.yaml"),
+    OpenApiContract incus = OpenApiContract.load(published.resolve("incus-rest-api.yaml"),
         SpecReducer.incus("/1.0/instances", "/1.0/operations/{id}/wait"));
+    // PUBLISHED-CONTRACTS-END
     assertThat(vercel.checkRequest("POST", "/v11/projects",
         Map.of("Authorization", "Bearer t", "Content-Type", "application/json"), "{\"name\":\"acme\"}")).isEmpty();
     assertThat(List.of(cloudflare.name(), incus.name()))
@@ -98,7 +112,7 @@ class ReadmeExampleTest {
 
   @Test
   void fakeCommandRunner() {
-    // README: "CommandRunnerFake"
+    // COMMAND-RUNNER-BEGIN
     CommandRunnerFake runner = new CommandRunnerFake()
         .on("bench", cmd -> ProgramResult.ok("Site " + cmd.argv().get(2) + " created"));
     runner.when("docker", "compose", "version").thenReturn(0, "Docker Compose version v2.26.1", "");
@@ -112,6 +126,7 @@ class ReadmeExampleTest {
     assertThat(runner.invocations().get(0).stdin()).isEqualTo(Secret.MASK);
     assertThatThrownBy(() -> runner.run(Command.builder("sh", "-c", "bench new-site c.example").build()))
         .isInstanceOf(AssertionError.class);                      // argv lists only
+    // COMMAND-RUNNER-END
   }
 
   @Test
@@ -147,11 +162,14 @@ class ReadmeExampleTest {
   @Test
   void theReadmeShowsTheCompiledExamples() throws IOException {
     Path self = Path.of("src/test/java/dev/tenantwright/testkit/ReadmeExampleTest.java");
+    ReadmeSnippets.assertShows(Path.of("README.md"), "## Writing a fake", self, "WRITING-A-FAKE");
+    ReadmeSnippets.assertShows(Path.of("README.md"), "## Faults", self, "FAULTS");
+    ReadmeSnippets.assertShows(Path.of("README.md"), "## Contract validation", self, "CONTRACT");
+    ReadmeSnippets.assertShows(Path.of("README.md"), "### Against the published documents", self,
+        "PUBLISHED-CONTRACTS");
+    ReadmeSnippets.assertShows(Path.of("README.md"), "## CommandRunnerFake", self, "COMMAND-RUNNER");
     ReadmeSnippets.assertShows(Path.of("README.md"), "## Backend fakes", self, "BACKEND-FAKES");
     ReadmeSnippets.assertShows(Path.of("README.md"), "## TestStepContext", self, "STEP-CONTEXT");
-    // compiled and run by the Traefik plugin's build, which has a plugin to pack
-    ReadmeSnippets.assertShows(Path.of("README.md"), "## PluginJars",
-        Path.of("../plugins/traefik/src/test/java/dev/tenantwright/plugin/traefik/TraefikPluginTest.java"),
-        "PLUGIN-JARS");
+    // "## PluginJars" is checked by the Traefik plugin's TraefikPluginTest, which has a plugin to pack and its classes
   }
 }

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * Contract validation against the real published documents in {@code shared/specs}: a conforming exchange
- * passes, a broken request is reported. The validators are built once per JVM and shared.
+ * Contract validation against the real published documents (downloaded, see {@link TestSpecs}; skipped without
+ * them): a conforming exchange passes, a broken request is reported. The validators are built once per JVM and shared.
  */
 class RealSpecContractTest {
 

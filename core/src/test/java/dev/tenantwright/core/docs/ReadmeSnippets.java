@@ -1,31 +1,196 @@
 package dev.tenantwright.core.docs;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Checks that a README's java block under a heading is exactly the code between markers in a test source. */
+/**
+ * Checks that a README's java block under a heading is exactly the code between markers in a test source, and that
+ * it shows the imports a reader needs: the same rules as the test kit's {@code dev.tenantwright.testkit.ReadmeSnippets},
+ * of which this is a copy (core's tests cannot use the test kit, which depends on core).
+ */
 final class ReadmeSnippets {
+
+  private static final Pattern IMPORT = Pattern.compile("import\\s+(static\\s+)?([\\w.]+(?:\\.\\*)?)\\s*;");
+  private static final Pattern SOURCE_IMPORT =
+      Pattern.compile("(?m)^import\\s+(static\\s+)?([\\w.]+(?:\\.\\*)?)\\s*;");
+  private static final Pattern PACKAGE = Pattern.compile("(?m)^package\\s+([\\w.]+)\\s*;");
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
 
   private ReadmeSnippets() {}
 
-  static void assertShows(Path readme, String heading, Path testSource, String marker) throws IOException {
+  /**
+   * Fails with both texts when the README block under {@code heading} differs from the marked code, or when its
+   * imports are wrong or incomplete.
+   *
+   * @throws AssertionError when the heading, the block or the markers are missing, the code differs, an import
+   *     shown names nothing, or an import the code needs is not shown
+   */
+  static void assertShows(Path readme, String heading, Path source, String marker) throws IOException {
     String text = Files.readString(readme);
-    String source = Files.readString(testSource);
+    String code = Files.readString(source);
     String begin = "// " + marker + "-BEGIN";
     String end = "// " + marker + "-END";
-    String code = source.substring(source.indexOf(begin) + begin.length(), source.indexOf(end));
+    int from = code.indexOf(begin);
+    int to = code.indexOf(end);
+    if (from < 0 || to < from) {
+      throw new AssertionError(source + " has no " + begin + " ... " + end + " markers");
+    }
     int at = text.indexOf(heading);
-    assertThat(at).as("%s has no heading %s", readme, heading).isNotNegative();
-    String block = text.substring(text.indexOf("```java", at) + "```java".length());
+    int open = at < 0 ? -1 : text.indexOf("```java", at);
+    if (open < 0) {
+      throw new AssertionError(readme + " has no ```java block under '" + heading + "'");
+    }
+    String block = text.substring(open + "```java".length());
     block = block.substring(0, block.indexOf("```"));
-    assertThat(normalise(block)).as("the README block under %s must be the code in %s", heading, testSource)
-        .isEqualTo(normalise(code));
+    List<String> lines = new ArrayList<>(block.lines().map(String::strip).filter(l -> !l.isEmpty()).toList());
+    Map<String, String> shown = new LinkedHashMap<>();
+    while (!lines.isEmpty() && lines.get(0).startsWith("import ")) {
+      Matcher m = IMPORT.matcher(lines.remove(0));
+      if (!m.matches()) {
+        throw new AssertionError("the README block under '" + heading + "' has a malformed import line");
+      }
+      shown.put(m.group(2), m.group(1) == null ? "" : "static ");
+    }
+    String marked = code.substring(from + begin.length(), to);
+    String expected = normalise(marked);
+    String actual = String.join("\n", lines) + (lines.isEmpty() ? "" : "\n");
+    if (!expected.equals(actual)) {
+      throw new AssertionError("the README block under '" + heading + "' differs from " + source + ":\n--- README\n"
+          + actual + "--- code\n" + expected);
+    }
+    List<String> problems = importProblems(shown, code, marked);
+    if (!problems.isEmpty()) {
+      throw new AssertionError("the imports of the README block under '" + heading + "' (" + readme + ") are wrong:\n  "
+          + String.join("\n  ", problems));
+    }
+  }
+
+  private static List<String> importProblems(Map<String, String> shown, String source, String marked) {
+    List<String> problems = new ArrayList<>();
+    shown.forEach((name, kind) -> {
+      if (!resolves(name, !kind.isEmpty())) {
+        problems.add("import " + kind + name + "; names no class or member on the class path");
+      }
+    });
+    Set<String> used = usedNames(marked);
+    Map<String, String> needed = new LinkedHashMap<>();
+    Matcher m = SOURCE_IMPORT.matcher(source);
+    while (m.find()) {
+      String name = m.group(2);
+      String simple = name.substring(name.lastIndexOf('.') + 1);
+      if (!name.endsWith(".*") && used.contains(simple)) {
+        needed.put(name, m.group(1) == null ? "" : "static ");
+      }
+    }
+    Matcher pkg = PACKAGE.matcher(source);
+    if (pkg.find()) {
+      for (String simple : used) {
+        String name = pkg.group(1) + "." + simple;
+        if (Character.isUpperCase(simple.charAt(0)) && !needed.containsKey(name) && isPublicMainType(name)) {
+          needed.put(name, "");
+        }
+      }
+    }
+    needed.forEach((name, kind) -> {
+      String wildcard = name.substring(0, name.lastIndexOf('.')) + ".*";
+      if (!shown.containsKey(name) && !shown.containsKey(wildcard)) {
+        problems.add("missing: import " + kind + name + ";");
+      }
+    });
+    return problems;
+  }
+
+  /** The identifiers the code names on its own (not after a '.'), outside comments, strings and characters. */
+  private static Set<String> usedNames(String code) {
+    String bare = code
+        .replaceAll("(?s)/\\*.*?\\*/", " ")
+        .replaceAll("(?s)\"\"\".*?\"\"\"", "\"\"")
+        .replaceAll("\"(?:\\\\.|[^\"\\\\\\n])*\"", "\"\"")
+        .replaceAll("'(?:\\\\.|[^'\\\\\\n])+'", "' '")
+        .replaceAll("//[^\\n]*", " ");
+    Set<String> names = new LinkedHashSet<>();
+    Matcher m = IDENTIFIER.matcher(bare);
+    while (m.find()) {
+      int before = m.start() - 1;
+      while (before >= 0 && Character.isWhitespace(bare.charAt(before))) {
+        before--;
+      }
+      if (before < 0 || bare.charAt(before) != '.') {
+        names.add(m.group());
+      }
+    }
+    return names;
+  }
+
+  private static boolean resolves(String name, boolean isStatic) {
+    if (name.endsWith(".*")) {
+      String owner = name.substring(0, name.length() - 2);
+      return isStatic ? load(owner) != null : load(owner) != null || packageHasClasses(owner);
+    }
+    if (!isStatic) {
+      return load(name) != null;
+    }
+    Class<?> owner = load(name.substring(0, name.lastIndexOf('.')));
+    String member = name.substring(name.lastIndexOf('.') + 1);
+    return owner != null && (Arrays.stream(owner.getMethods()).map(Method::getName).anyMatch(member::equals)
+        || Arrays.stream(owner.getFields()).map(Field::getName).anyMatch(member::equals)
+        || Arrays.stream(owner.getClasses()).map(Class::getSimpleName).anyMatch(member::equals));
+  }
+
+  private static boolean isPublicMainType(String name) {
+    Class<?> c = load(name);
+    if (c == null || !Modifier.isPublic(c.getModifiers())) {
+      return false;
+    }
+    CodeSource where = c.getProtectionDomain().getCodeSource();
+    URL location = where == null ? null : where.getLocation();
+    return location == null || !location.toString().contains("test-classes");
+  }
+
+  private static boolean packageHasClasses(String pkg) {
+    ClassLoader loader = loader();
+    return loader.getResource(pkg.replace('.', '/')) != null;
+  }
+
+  /** The class of that canonical name (nested classes as {@code Outer.Inner}), or null. */
+  private static Class<?> load(String name) {
+    String binary = name;
+    while (true) {
+      try {
+        return Class.forName(binary, false, loader());
+      } catch (ClassNotFoundException | LinkageError e) {
+        int dot = binary.lastIndexOf('.');
+        if (dot < 0) {
+          return null;
+        }
+        binary = binary.substring(0, dot) + "$" + binary.substring(dot + 1);
+      }
+    }
+  }
+
+  private static ClassLoader loader() {
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    return context != null ? context : ReadmeSnippets.class.getClassLoader();
   }
 
   private static String normalise(String s) {
-    return s.lines().map(String::strip).filter(l -> !l.isEmpty()).reduce("", (a, b) -> a + b + "\n");
+    StringBuilder sb = new StringBuilder();
+    s.lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(l -> sb.append(l).append('\n'));
+    return sb.toString();
   }
 }

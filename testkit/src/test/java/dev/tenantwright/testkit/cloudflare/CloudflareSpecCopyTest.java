@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the reduced copy of Cloudflare's OpenAPI document that {@link CloudflareFake} validates against in
- * step with the published one in {@code shared/specs}: the copy must be exactly what the reducer below makes
- * of it. The copy is written as compact JSON: it is read by the validator, not by people.
+ * step with the published one (downloaded, see {@link TestSpecs}): the copy must be exactly what the reducer below
+ * makes of it. The copy is written as compact JSON: it is read by the validator, not by people.
  *
  * <p>Run with {@code -Dtenantwright.specs.write=true} to (re)write the copy after changing the reducer.
  */

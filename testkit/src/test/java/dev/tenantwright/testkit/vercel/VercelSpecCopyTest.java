@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the reduced copy of Vercel's OpenAPI document that {@link VercelFake} validates against in step with
- * the published one in {@code shared/specs}: the copy must be exactly what the reducer below makes of it.
+ * the published one (downloaded, see {@link TestSpecs}): the copy must be exactly what the reducer below makes of
+ * it.
  *
  * The copy is written as compact JSON: it is read by the validator, not by people.
  *

@@ -9,12 +9,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.tenantwright.spi.Secret;
+import dev.tenantwright.testkit.ReadmeSnippets;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Runs the README's example verbatim, so the documentation cannot drift from the API. */
+/** Runs the README's example, and checks that the README shows exactly this code, so the two cannot drift apart. */
 class ReadmeExampleTest {
 
   @RegisterExtension
@@ -33,7 +36,7 @@ class ReadmeExampleTest {
     String teamId = "team_1";
     String composeYaml = "services:\n  web:\n    image: \"nginx:1.27\"\n";
 
-    // --- README example, verbatim ---
+    // README-BEGIN
     RestClient vercel = RestClient.builder()
         .name("vercel")
         .baseUrl(baseUrl)                       // https://api.vercel.com
@@ -48,9 +51,15 @@ class ReadmeExampleTest {
 
     // Generated files are checked against the official schema before they are applied.
     SchemaValidator.compose().requireValidYaml("compose.yaml of acme-web", composeYaml);
-    // --- end of README example ---
+    // README-END
 
     assertThat(project).isEmpty();
     backend.verify(getRequestedFor(urlEqualTo("/v9/projects/acme-web?teamId=team_1")));
+  }
+
+  @Test
+  void theReadmeShowsExactlyThisCode() throws IOException {
+    ReadmeSnippets.assertShows(Path.of("README.md"), "# tenantwright-plugin-support",
+        Path.of("src/test/java/dev/tenantwright/plugin/support/ReadmeExampleTest.java"), "README");
   }
 }

@@ -74,4 +74,10 @@ class TraefikPluginTest {
       assertThat(traefik.loadErrors()).isEmpty();
     }
   }
+
+  @Test
+  void theTestKitReadmeShowsThisPluginJarsExample() throws Exception {
+    ReadmeSnippets.assertShows(Path.of("../../testkit/README.md"), "## PluginJars",
+        Path.of("src/test/java/dev/tenantwright/plugin/traefik/TraefikPluginTest.java"), "PLUGIN-JARS");
+  }
 }
