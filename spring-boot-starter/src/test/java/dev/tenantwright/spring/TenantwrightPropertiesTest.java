@@ -31,7 +31,7 @@ class TenantwrightPropertiesTest {
     TenantwrightConfig fromProperties = PropertyMapping.apply(new TenantwrightProperties(), Tenantwright.builder())
         .config();
 
-    assertThat(fromProperties).isEqualTo(Tenantwright.builder().config());
+    assertThat(fromProperties).usingRecursiveComparison().isEqualTo(Tenantwright.builder().config());
   }
 
   @Test

@@ -52,7 +52,7 @@ class TenantwrightReadmeTest {
       "DB_PASSWORD", "",
       "VERCEL_TOKEN", "vercel-test-token",
       "CLOUDFLARE_TOKEN", "cloudflare-test-token",
-      "CLOUDFLARE_ZONE", "zone-1",
+      "CLOUDFLARE_ZONE", "023e105f4ecef8ad9ca31a8372d0c353",
       "TENANTWRIGHT_WEBHOOK_SECRET", "a-webhook-secret-of-32-characters",
       "TENANTWRIGHT_KEY", Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef"
           .getBytes(StandardCharsets.US_ASCII)));
@@ -118,7 +118,9 @@ class TenantwrightReadmeTest {
       assertThat(tenantwright.blueprints()).contains("website");
       assertThat(config.owner()).isEqualTo("web-1");
       assertThat(config.backendConcurrency()).containsEntry("vercel", 4);
-      assertThat(config.pluginConfigs().get("cloudflare")).containsEntry("zoneId", "zone-1");
+      assertThat(config.pluginConfigs().get("cloudflare")).containsEntry("zoneId", ENVIRONMENT.get("CLOUDFLARE_ZONE"));
+      assertThat(tenantwright.resourceTypes()).as("the configured plugins were loaded, so their sections were checked")
+          .contains("vercel.project", "cloudflare.dns-record");
       assertThat(config.statusWebhooks()).extracting(w -> w.name()).containsExactly("master-db");
       assertThat(dir.resolve("secret.key")).as("the customizer's key is used, no key file is made").doesNotExist();
       EngineHealth health = tenantwright.health();

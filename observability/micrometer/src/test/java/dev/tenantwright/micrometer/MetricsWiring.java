@@ -1,13 +1,12 @@
 package dev.tenantwright.micrometer;
 
-// README-BEGIN
 import dev.tenantwright.core.Blueprint;
 import dev.tenantwright.core.Tenantwright;
-import dev.tenantwright.micrometer.TenantwrightMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.nio.file.Path;
 
+// README-BEGIN
 final class MetricsWiring {
 
   /** A Tenantwright whose runs, steps and backends are counted and timed in the host's registry. */
