@@ -1,6 +1,7 @@
 package dev.tenantwright.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
@@ -41,6 +42,40 @@ class TenantwrightModuleTest {
       assertThat(seen).extracting(Event::type).contains(EventType.TENANT_CREATED, EventType.RUN_SUCCEEDED);
     } finally {
       tw.close();
+    }
+  }
+
+  @Test
+  void aBlueprintProblemReachesTheHostAsItselfNotWrappedByGuice() {
+    Blueprint broken = Blueprint.builder("bp").resource("pw", "no-such-type", r -> r.param("length", 16)).build();
+    Injector injector = Guice.createInjector(new TenantwrightModule(
+        Tenantwright.builder().embedded(dir).classpathPlugins(false).blueprint(broken).config()));
+
+    assertThatThrownBy(() -> TenantwrightModule.tenantwright(injector)).isInstanceOf(BlueprintException.class)
+        .hasMessageContaining("no-such-type");
+  }
+
+  @Test
+  void observersBoundInAHostModuleSeeTheRuns() {
+    List<String> runs = new CopyOnWriteArrayList<>();
+    Blueprint bp = Blueprint.builder("bp").resource("pw", "secret", r -> r.param("length", 16)).build();
+    Injector injector = Guice.createInjector(
+        new TenantwrightModule(Tenantwright.builder().embedded(dir).classpathPlugins(false).blueprint(bp).config()),
+        new AbstractModule() {
+          @Override
+          protected void configure() {
+            Multibinder.newSetBinder(binder(), EngineObserver.class).addBinding().toInstance(new EngineObserver() {
+              @Override
+              public void runFinished(EngineObserver.RunFinished run) {
+                runs.add(run.outcome().name());
+              }
+            });
+          }
+        });
+    try (Tenantwright tw = TenantwrightModule.tenantwright(injector)) {
+      Tenant t = tw.tenants().create(NewTenant.company("Observed Ltd").email("ops@observed.example"));
+      tw.environments().provision(t.id(), EnvironmentKind.DEMO).awaitSuccess(Duration.ofSeconds(30));
+      assertThat(runs).containsExactly("SUCCEEDED");
     }
   }
 }

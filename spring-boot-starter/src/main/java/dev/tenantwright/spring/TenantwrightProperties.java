@@ -156,6 +156,12 @@ public class TenantwrightProperties {
   /** What happens when the application context closes. */
   private final Shutdown shutdown = new Shutdown();
 
+  /** Metrics of runs, steps and backends in the application's MeterRegistry (with tenantwright-micrometer). */
+  private final Observability metrics = new Observability();
+
+  /** A span per run and step attempt through the application's OpenTelemetry (with tenantwright-opentelemetry). */
+  private final Observability tracing = new Observability();
+
   public boolean isEnabled() {
     return enabled;
   }
@@ -374,6 +380,29 @@ public class TenantwrightProperties {
 
   public Shutdown getShutdown() {
     return shutdown;
+  }
+
+  public Observability getMetrics() {
+    return metrics;
+  }
+
+  public Observability getTracing() {
+    return tracing;
+  }
+
+  /** Whether the engine reports to one of the application's observability libraries when it has it. */
+  public static class Observability {
+
+    /** Whether the engine reports to it when the module and the application's bean are there. */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
   }
 
   /** Retry backoff: the first wait is up to base, doubling up to cap, with full jitter. */

@@ -46,7 +46,8 @@ class TenantwrightMetadataTest {
         "tenantwright.lease-duration", "tenantwright.port-range.from", "tenantwright.port-range.to",
         "tenantwright.platform-domains", "tenantwright.reserved-host-names", "tenantwright.dns-resolvers",
         "tenantwright.egress-allow", "tenantwright.virtual-threads", "tenantwright.max-provision-attempts",
-        "tenantwright.plans", "tenantwright.status-webhooks", "tenantwright.shutdown.drain");
+        "tenantwright.plans", "tenantwright.status-webhooks", "tenantwright.shutdown.drain",
+        "tenantwright.metrics.enabled", "tenantwright.tracing.enabled");
     assertThat(properties.values()).allSatisfy(p -> {
       assertThat(p.path("description").asText()).as(p.path("name").asText()).hasSizeGreaterThan(20);
       assertThat(p.path("type").asText()).as(p.path("name").asText()).isNotBlank();
