@@ -30,6 +30,8 @@ import dev.tenantwright.spi.TenantInfo;
 import dev.tenantwright.spi.Updatable;
 import dev.tenantwright.testkit.LogCapture;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,7 +43,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -214,6 +218,30 @@ public abstract class ResourceTypeConformance<S, O> {
         + "ctx.belongsHere(marker) accepts but ctx.isOurs(marker) does not: report ADOPTED so rollback keeps it")
         .isEqualTo(CreateResult.Origin.ADOPTED);
     assertThat(liveObjects()).as("adopting must not create").hasSize(count);
+  }
+
+  @Test
+  void theConfigurationItReadsIsTheRecordItDeclares() {
+    Provisioned p = provision();
+    Set<Class<?>> read = ConcurrentHashMap.newKeySet();
+    StepContext real = context(p.tenant, p.runId, 1);
+    StepContext recording = (StepContext) Proxy.newProxyInstance(StepContext.class.getClassLoader(),
+        new Class<?>[] {StepContext.class}, (proxy, method, args) -> {
+          if (method.getName().equals("config") && args != null && args.length == 1 && args[0] instanceof Class<?> c) {
+            read.add(c);
+          }
+          try {
+            return method.invoke(real, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    type().read(spec(p.tenant, params()), null, recording);
+    type().create(spec(p.tenant, params()), recording);
+    Class<?> declared = type().configType();
+    assertThat(read).as("the type reads ctx.config(%s) but its configType() returns %s: return the record it reads, "
+        + "so the host binds and checks the '%s' section when it starts instead of failing tenants' runs",
+        read, declared, type().backend()).allMatch(c -> c.equals(declared));
   }
 
   @Test
