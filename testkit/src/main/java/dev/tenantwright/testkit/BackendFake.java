@@ -229,7 +229,7 @@ public abstract class BackendFake implements AutoCloseable {
     return log.total();
   }
 
-  /** The most recent calls (up to 10,000), oldest first. */
+  /** The most recent calls (up to 10,000), oldest first, each with the headers it carried. */
   public final List<RecordedCall> requests() {
     return log.calls();
   }

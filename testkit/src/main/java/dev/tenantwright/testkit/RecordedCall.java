@@ -1,7 +1,12 @@
 package dev.tenantwright.testkit;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * One call a {@link BackendFake} received, as kept in its request log: what was asked, which route and
@@ -16,6 +21,9 @@ import java.util.Optional;
  * @param fault the injected faults that struck this call (latency included), null when none did
  * @param body the request body as text, empty when none
  * @param at when the call arrived
+ * @param headers the request headers as received, names looked up ignoring case (so a test can check what every
+ *     request carried, e.g. a step's {@code traceparent}); credentials included, so {@link #toString()} leaves
+ *     them out
  */
 public record RecordedCall(
     String method,
@@ -26,7 +34,27 @@ public record RecordedCall(
     boolean handled,
     String fault,
     String body,
-    Instant at) {
+    Instant at,
+    Map<String, List<String>> headers) {
+
+  /** Copies the headers into an immutable map whose look-ups ignore case. */
+  public RecordedCall {
+    Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    Objects.requireNonNull(headers, "headers").forEach((name, values) -> copy.put(name, List.copyOf(values)));
+    headers = Collections.unmodifiableMap(copy);
+  }
+
+  /** A call recorded without its headers, as fakes recorded calls before they kept them. */
+  public RecordedCall(String method, String path, String query, String route, int status, boolean handled,
+      String fault, String body, Instant at) {
+    this(method, path, query, route, status, handled, fault, body, at, Map.of());
+  }
+
+  /** The first value of a request header, matched case-insensitively; empty when the request did not carry it. */
+  public Optional<String> header(String name) {
+    List<String> values = headers.get(Objects.requireNonNull(name, "name"));
+    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+  }
 
   /** The matched route's key, if any. */
   public Optional<String> routeKey() {
@@ -38,7 +66,7 @@ public record RecordedCall(
     return fault != null;
   }
 
-  /** {@code "POST /v11/projects?teamId=t -> 200"}, for messages. */
+  /** {@code "POST /v11/projects?teamId=t -> 200"}, for messages; never the headers or the body. */
   @Override
   public String toString() {
     return method + " " + path + (query.isEmpty() ? "" : "?" + query) + " -> " + status

@@ -50,6 +50,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * for names and values: a context {@link #withAttempt} sees what an earlier attempt recorded, one {@link #inRun} in
  * another run does not. {@link #checkpoints()} shows them.
  *
+ * <p>{@linkplain Builder#traceHeaders(Map) Trace headers} stand in for those of a host that traces, so a test can
+ * check that a plugin passes its step's trace context on to the backend.
+ *
  * <p>Thread-safe; {@link #inRun}, {@link #forTenant} and {@link #withAttempt} return new contexts that
  * share the clock, the records and the cancellation; {@link #newBuilder()} starts a context with its own.
  */
@@ -246,6 +249,12 @@ public final class TestStepContext implements StepContext {
     return Optional.ofNullable(b.secrets.get(name));
   }
 
+  /** The trace headers given to the builder ({@link Builder#traceHeaders}); empty by default, as on an untraced host. */
+  @Override
+  public Map<String, String> traceHeaders() {
+    return b.traceHeaders;
+  }
+
   @Override
   public CommandRunner commands() {
     if (b.commands == null) {
@@ -343,6 +352,7 @@ public final class TestStepContext implements StepContext {
     private Instant start = Instant.parse("2026-01-01T00:00:00Z");
     private Duration tick = Duration.ZERO;
     private boolean realTime;
+    private Map<String, String> traceHeaders = Map.of();
 
     private Builder() {}
 
@@ -364,6 +374,7 @@ public final class TestStepContext implements StepContext {
       c.start = start;
       c.tick = tick;
       c.realTime = realTime;
+      c.traceHeaders = traceHeaders;
       return c;
     }
 
@@ -457,6 +468,19 @@ public final class TestStepContext implements StepContext {
      */
     public Builder realTime() {
       this.realTime = true;
+      return this;
+    }
+
+    /**
+     * The W3C Trace Context headers {@link StepContext#traceHeaders()} returns, as a host with a tracing observer
+     * hands them to a step attempt: {@code traceparent} and, optionally, {@code tracestate}, names in lower case.
+     * Lets a test check that a plugin sends its step's trace context to the backend, e.g.
+     * {@code .traceHeaders(Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"))}.
+     * Default: none, as when the host traces nothing. Contexts derived with {@link TestStepContext#inRun},
+     * {@link TestStepContext#forTenant} or {@link TestStepContext#withAttempt} keep them.
+     */
+    public Builder traceHeaders(Map<String, String> headers) {
+      this.traceHeaders = Map.copyOf(Objects.requireNonNull(headers, "headers"));
       return this;
     }
 

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class BackendFakeTest {
 
+  private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
   private final WidgetsFake fake = new WidgetsFake();
   private final Http http = new Http(fake.baseUrl());
 
@@ -117,6 +119,18 @@ class BackendFakeTest {
     assertThat(fake.requests(WidgetsFake.CREATE)).extracting(RecordedCall::body)
         .containsExactly("{\"name\":\"a\"}", "{\"name\":\"b\"}");
     assertThat(fake.requests().get(3).routeKey()).isEmpty();
+  }
+
+  @Test
+  void theRequestLogKeepsEachCallsHeadersLookedUpIgnoringCase() {
+    http.send(http.request("/v1/widgets/wgt_9").header("traceparent", TRACEPARENT).GET());
+    http.get("/v1/widgets/wgt_9");
+
+    List<RecordedCall> calls = fake.requests(WidgetsFake.GET);
+    assertThat(calls.get(0).header("TraceParent")).contains(TRACEPARENT);
+    assertThat(calls.get(0).headers()).containsKey("authorization");
+    assertThat(calls.get(0).toString()).doesNotContain("Bearer").doesNotContain(TRACEPARENT);
+    assertThat(calls.get(1).header("traceparent")).isEmpty();
   }
 
   @Test

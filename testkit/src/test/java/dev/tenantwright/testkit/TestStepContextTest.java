@@ -40,6 +40,20 @@ class TestStepContextTest {
   }
 
   @Test
+  void traceHeadersAreTheOnesGivenKeptByDerivedContextsAndNoneByDefault() {
+    Map<String, String> trace = Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        "tracestate", "vendor=1");
+    TestStepContext traced = TestStepContext.builder().traceHeaders(trace).build();
+
+    assertThat(TestStepContext.builder().build().traceHeaders()).isEmpty();
+    assertThat(traced.traceHeaders()).isEqualTo(trace);
+    assertThat(traced.withAttempt(2).traceHeaders()).isEqualTo(trace);
+    assertThat(traced.newBuilder().build().traceHeaders()).isEqualTo(trace);
+    assertThatThrownBy(() -> traced.traceHeaders().put("traceparent", "x"))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
   void progressReportsAreRecorded() {
     TestStepContext ctx = TestStepContext.builder().build();
     ctx.progress().report(40, "building");

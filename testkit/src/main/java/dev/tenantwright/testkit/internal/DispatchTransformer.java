@@ -152,7 +152,7 @@ public final class DispatchTransformer implements ResponseDefinitionTransformerV
 
     int status = outcome.reset ? 0 : outcome.response.status();
     log.record(new RecordedCall(method, shownPath, rawQuery, routeKey, status, handled, faultText,
-        body == null ? "" : body, at));
+        body == null ? "" : body, at, headers(req)));
     LOG.debug("fake {}: {} {} -> {}{}", hooks.name(), method, url, outcome.reset ? "connection reset" : status,
         faultText == null ? "" : " [" + faultText + "]");
     return render(outcome);

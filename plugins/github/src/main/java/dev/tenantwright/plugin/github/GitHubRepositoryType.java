@@ -230,6 +230,6 @@ public final class GitHubRepositoryType
   }
 
   private static GitHubApi api(StepContext ctx) {
-    return GitHubApi.of(ctx.config(GitHubConfig.class));
+    return GitHubApi.of(ctx.config(GitHubConfig.class)).forStep(ctx);
   }
 }

@@ -237,6 +237,6 @@ public final class GitHubWebhookType
   }
 
   private static GitHubApi api(StepContext ctx) {
-    return GitHubApi.of(ctx.config(GitHubConfig.class));
+    return GitHubApi.of(ctx.config(GitHubConfig.class)).forStep(ctx);
   }
 }

@@ -100,7 +100,7 @@ public final class IncusExecType implements ResourceType<ExecSpec, ExecOutputs>,
 
   @Override
   public CreateResult<ExecOutputs> create(ExecSpec spec, StepContext ctx) {
-    IncusApi api = IncusClients.forConfig(ctx.config(IncusConfig.class));
+    IncusApi api = IncusClients.forConfig(ctx.config(IncusConfig.class)).forStep(ctx);
     ctx.progress().report(5, "looking for instance " + spec.instance());
     IncusInstance inst = target(spec.instance(), api, ctx);
     String mark = inst.config(markKey(ctx));
@@ -114,7 +114,7 @@ public final class IncusExecType implements ResourceType<ExecSpec, ExecOutputs>,
 
   @Override
   public Optional<ExecOutputs> read(ExecSpec spec, ExecOutputs outputs, StepContext ctx) {
-    IncusApi api = IncusClients.forConfig(ctx.config(IncusConfig.class));
+    IncusApi api = IncusClients.forConfig(ctx.config(IncusConfig.class)).forStep(ctx);
     if (!spec.instance().startsWith(ctx.backendNamePrefix())) {
       return Optional.empty();
     }
@@ -128,7 +128,7 @@ public final class IncusExecType implements ResourceType<ExecSpec, ExecOutputs>,
 
   @Override
   public ExecOutputs update(ExecSpec spec, ExecSpec previous, ExecOutputs outputs, StepContext ctx) {
-    IncusApi api = IncusClients.forConfig(ctx.config(IncusConfig.class));
+    IncusApi api = IncusClients.forConfig(ctx.config(IncusConfig.class)).forStep(ctx);
     if (!previous.instance().equals(spec.instance())) {
       ctx.progress().report(5, "taking back the commands in " + previous.instance());
       delete(previous, outputs, ctx);
@@ -149,7 +149,7 @@ public final class IncusExecType implements ResourceType<ExecSpec, ExecOutputs>,
 
   @Override
   public ExecOutputs reset(ExecSpec spec, ExecOutputs outputs, StepContext ctx) {
-    IncusApi api = IncusClients.forConfig(ctx.config(IncusConfig.class));
+    IncusApi api = IncusClients.forConfig(ctx.config(IncusConfig.class)).forStep(ctx);
     IncusInstance inst = target(spec.instance(), api, ctx);
     String mark = inst.config(markKey(ctx));
     if (mark != null && ctx.belongsHere(marker(mark))) {
@@ -162,7 +162,7 @@ public final class IncusExecType implements ResourceType<ExecSpec, ExecOutputs>,
 
   @Override
   public void delete(ExecSpec spec, ExecOutputs outputs, StepContext ctx) {
-    IncusApi api = IncusClients.forConfig(ctx.config(IncusConfig.class));
+    IncusApi api = IncusClients.forConfig(ctx.config(IncusConfig.class)).forStep(ctx);
     String name = spec.instance();
     if (!name.startsWith(ctx.backendNamePrefix())) {
       LOG.warn("incus: {} is not an instance of environment {}; leaving it alone", name, ctx.environment().name());

@@ -112,7 +112,7 @@ public final class IncusInstanceType implements ResourceType<InstanceSpec, Insta
   @Override
   public CreateResult<InstanceOutputs> create(InstanceSpec spec, StepContext ctx) {
     IncusConfig config = ctx.config(IncusConfig.class);
-    IncusApi api = IncusClients.forConfig(config);
+    IncusApi api = IncusClients.forConfig(config).forStep(ctx);
     String name = name(ctx);
     ctx.progress().report(5, "looking for instance " + name);
     awaitRunningCreate(name, api, ctx);
@@ -145,7 +145,7 @@ public final class IncusInstanceType implements ResourceType<InstanceSpec, Insta
   @Override
   public Optional<InstanceOutputs> read(InstanceSpec spec, InstanceOutputs outputs, StepContext ctx) {
     IncusConfig config = ctx.config(IncusConfig.class);
-    IncusApi api = IncusClients.forConfig(config);
+    IncusApi api = IncusClients.forConfig(config).forStep(ctx);
     String name = name(ctx);
     Optional<IncusInstance> found = api.instance(name);
     if (found.isEmpty() || !ctx.belongsHere(found.get().config(InstanceSpec.OWNER_KEY))) {
@@ -161,7 +161,7 @@ public final class IncusInstanceType implements ResourceType<InstanceSpec, Insta
   @Override
   public void delete(InstanceSpec spec, InstanceOutputs outputs, StepContext ctx) {
     IncusConfig config = ctx.config(IncusConfig.class);
-    IncusApi api = IncusClients.forConfig(config);
+    IncusApi api = IncusClients.forConfig(config).forStep(ctx);
     String name = name(ctx);
     awaitRunningCreate(name, api, ctx);
     Optional<IncusInstance> found = api.instance(name);
@@ -195,7 +195,7 @@ public final class IncusInstanceType implements ResourceType<InstanceSpec, Insta
   @Override
   public InstanceOutputs reset(InstanceSpec spec, InstanceOutputs outputs, StepContext ctx) {
     IncusConfig config = ctx.config(IncusConfig.class);
-    IncusApi api = IncusClients.forConfig(config);
+    IncusApi api = IncusClients.forConfig(config).forStep(ctx);
     String name = name(ctx);
     IncusInstance inst = api.instance(name).orElseThrow(() -> new PermanentException(
         "incus: instance " + name + " in project " + api.project() + " does not exist; there is nothing to reset"));
@@ -238,7 +238,7 @@ public final class IncusInstanceType implements ResourceType<InstanceSpec, Insta
   @Override
   public InstanceOutputs update(InstanceSpec spec, InstanceSpec previous, InstanceOutputs outputs, StepContext ctx) {
     IncusConfig config = ctx.config(IncusConfig.class);
-    IncusApi api = IncusClients.forConfig(config);
+    IncusApi api = IncusClients.forConfig(config).forStep(ctx);
     String name = name(ctx);
     refuseReplacement(name, spec, previous);
     ctx.progress().report(10, "updating instance " + name);

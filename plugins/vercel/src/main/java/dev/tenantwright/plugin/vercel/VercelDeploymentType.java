@@ -442,6 +442,6 @@ public final class VercelDeploymentType implements ResourceType<DeploymentSpec, 
   }
 
   private static VercelApi api(StepContext ctx) {
-    return VercelApi.of(ctx.config(VercelConfig.class));
+    return VercelApi.of(ctx.config(VercelConfig.class)).forStep(ctx);
   }
 }

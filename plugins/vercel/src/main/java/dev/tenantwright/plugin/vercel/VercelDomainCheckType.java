@@ -135,6 +135,6 @@ public final class VercelDomainCheckType implements ResourceType<DomainCheckSpec
   }
 
   private static VercelApi api(StepContext ctx) {
-    return VercelApi.of(ctx.config(VercelConfig.class));
+    return VercelApi.of(ctx.config(VercelConfig.class)).forStep(ctx);
   }
 }

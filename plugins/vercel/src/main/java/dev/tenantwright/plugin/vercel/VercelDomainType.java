@@ -202,6 +202,6 @@ public final class VercelDomainType implements ResourceType<DomainSpec, DomainOu
   }
 
   private static VercelApi api(StepContext ctx) {
-    return VercelApi.of(ctx.config(VercelConfig.class));
+    return VercelApi.of(ctx.config(VercelConfig.class)).forStep(ctx);
   }
 }

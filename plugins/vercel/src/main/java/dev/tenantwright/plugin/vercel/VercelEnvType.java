@@ -255,6 +255,6 @@ public final class VercelEnvType implements ResourceType<EnvSpec, EnvOutputs>, U
   }
 
   private static VercelApi api(StepContext ctx) {
-    return VercelApi.of(ctx.config(VercelConfig.class));
+    return VercelApi.of(ctx.config(VercelConfig.class)).forStep(ctx);
   }
 }

@@ -146,6 +146,6 @@ public final class VercelProjectType implements ResourceType<ProjectSpec, Projec
   }
 
   private static VercelApi api(StepContext ctx) {
-    return VercelApi.of(ctx.config(VercelConfig.class));
+    return VercelApi.of(ctx.config(VercelConfig.class)).forStep(ctx);
   }
 }

@@ -6,6 +6,7 @@ import dev.tenantwright.plugin.support.RestClient;
 import dev.tenantwright.plugin.support.RestRequest;
 import dev.tenantwright.plugin.support.RestResponse;
 import dev.tenantwright.spi.PermanentException;
+import dev.tenantwright.spi.StepContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,8 @@ import java.util.Optional;
  * Cloudflare's envelope; a 2xx whose {@code success} is false is a {@link PermanentException} carrying the
  * envelope's errors.
  *
- * <p>One instance per configuration; immutable and thread-safe.
+ * <p>One instance per configuration, plus a short-lived {@linkplain #forStep view} of it per step attempt;
+ * immutable and thread-safe.
  */
 public final class CloudflareApi {
 
@@ -35,6 +37,22 @@ public final class CloudflareApi {
         .callTimeout(timeout.plusSeconds(5))
         .build();
     this.commentLimit = config.effectiveCommentLimit();
+  }
+
+  private CloudflareApi(RestClient http, int commentLimit) {
+    this.http = http;
+    this.commentLimit = commentLimit;
+  }
+
+  /**
+   * This client calling for one step attempt: every request, record calls included, also carries the attempt's
+   * trace context ({@link RestClient#forStep}), so a step's calls join the host's trace of the step. It shares this
+   * client's connections and is not cached: keep it no longer than the call to the step. Without trace headers it
+   * is this client itself.
+   */
+  CloudflareApi forStep(StepContext ctx) {
+    RestClient view = http.forStep(ctx);
+    return view == http ? this : new CloudflareApi(view, commentLimit);
   }
 
   /** The records API of one zone. */

@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * and the DNS resolvers.
  *
  * <p>Each resource type instance keeps its sessions ({@link Sessions}), one per configuration, for as long as the
- * host keeps the type; thread-safe.
+ * host keeps the type, and hands a step a view of its session whose calls carry the step's trace context;
+ * thread-safe.
  */
 public final class Session {
 
@@ -27,6 +28,24 @@ public final class Session {
     this.zones = new Zones(api, config);
     this.policy = new NamePolicy(config);
     this.dns = new DnsLookup(config.resolverAddresses(), config.effectiveResolverTimeout());
+  }
+
+  private Session(Session shared, CloudflareApi api) {
+    this.config = shared.config;
+    this.api = api;
+    this.zones = shared.zones.over(api);
+    this.policy = shared.policy;
+    this.dns = shared.dns;
+  }
+
+  /**
+   * This session calling for one step attempt: every API call it makes — zone look-ups and record calls — carries
+   * the attempt's trace context ({@link CloudflareApi#forStep}); the zone caches stay the configuration's. Without
+   * trace headers it is this session itself.
+   */
+  private Session forStep(StepContext ctx) {
+    CloudflareApi view = api.forStep(ctx);
+    return view == api ? this : new Session(this, view);
   }
 
   /**
@@ -73,9 +92,12 @@ public final class Session {
 
     private final Map<CloudflareConfig, Session> byConfig = new ConcurrentHashMap<>();
 
-    /** The session for the step's configuration, made on first use. */
+    /**
+     * The session for the step's configuration (made on first use), as the step's view: its calls carry the step
+     * attempt's trace context. Keep it no longer than the call to the step.
+     */
     public Session of(StepContext ctx) {
-      return byConfig.computeIfAbsent(ctx.config(CloudflareConfig.class), Session::new);
+      return byConfig.computeIfAbsent(ctx.config(CloudflareConfig.class), Session::new).forStep(ctx);
     }
   }
 }

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * names inside the allowed zones, only names a zone can have), as Cloudflare's own tools do.
  *
  * <p>Found zones are cached for the life of this object (one per configuration and resource type instance, so
- * for as long as the host keeps the plugin loaded); names without a zone are asked again next time, since a zone
- * may be added meanwhile. Thread-safe.
+ * for as long as the host keeps the plugin loaded), and shared with the views each step asks through
+ * ({@link #over}); names without a zone are asked again next time, since a zone may be added meanwhile.
+ * Thread-safe.
  */
 public final class Zones {
 
@@ -37,17 +38,36 @@ public final class Zones {
   private final @Nullable String configuredId;
   private final @Nullable String configuredName;
   private final List<String> allowed;
-  private final Map<String, Zone> byId = new ConcurrentHashMap<>();
-  private final Map<String, Zone> byRecordName = new ConcurrentHashMap<>();
+  private final Map<String, Zone> byId;
+  private final Map<String, Zone> byRecordName;
 
   Zones(CloudflareApi api, CloudflareConfig config) {
     this.api = api;
     this.configuredId = config.zoneId();
     this.configuredName = config.zoneName();
     this.allowed = config.allowedZoneNames();
+    this.byId = new ConcurrentHashMap<>();
+    this.byRecordName = new ConcurrentHashMap<>();
     if (configuredId != null && configuredName != null) {
       byId.put(configuredId, new Zone(configuredId, configuredName, null));
     }
+  }
+
+  private Zones(Zones shared, CloudflareApi api) {
+    this.api = api;
+    this.configuredId = shared.configuredId;
+    this.configuredName = shared.configuredName;
+    this.allowed = shared.allowed;
+    this.byId = shared.byId;
+    this.byRecordName = shared.byRecordName;
+  }
+
+  /**
+   * These zones asking through {@code api} (a step's view of the client, {@link CloudflareApi#forStep}), sharing
+   * this object's caches: what one step finds, the next one reuses.
+   */
+  Zones over(CloudflareApi api) {
+    return api == this.api ? this : new Zones(this, api);
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.tenantwright.plugin.github.GitHubConfig;
 import dev.tenantwright.plugin.support.RestClient;
 import dev.tenantwright.plugin.support.RestRequest;
 import dev.tenantwright.plugin.support.RestResponse;
+import dev.tenantwright.spi.StepContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code User-Agent}. 403 and 429 are judged by {@link GitHubErrors} (GitHub rate-limits with either). Answers stay
  * JSON trees. Every owner, name and id put into a path goes through {@link RestRequest#pathOf}.
  *
- * <p>One instance per configuration, cached for the plugin's life; immutable and thread-safe.
+ * <p>One instance per configuration, cached for the plugin's life; immutable and thread-safe. A step calls
+ * through {@link #forStep(StepContext) its view} of it, so that every request carries the step's trace context.
  */
 public final class GitHubApi {
 
@@ -38,9 +40,17 @@ public final class GitHubApi {
   private final Clock clock = Clock.systemUTC();
 
   private GitHubApi(GitHubConfig config) {
+    this(config, client(config));
+  }
+
+  private GitHubApi(GitHubConfig config, RestClient http) {
     this.config = config;
+    this.http = http;
+  }
+
+  private static RestClient client(GitHubConfig config) {
     Duration timeout = config.effectiveTimeout();
-    this.http = RestClient.builder()
+    return RestClient.builder()
         .name("github")
         .baseUrl(config.effectiveApiUrl())
         .bearerToken(config.token())
@@ -56,6 +66,17 @@ public final class GitHubApi {
   /** The client for a configuration, built once. */
   public static GitHubApi of(GitHubConfig config) {
     return CLIENTS.computeIfAbsent(config, GitHubApi::new);
+  }
+
+  /**
+   * This client calling for one step attempt: every request also carries the attempt's trace context
+   * ({@link RestClient#forStep}), so a step's calls join the host's trace of the step. It shares this client's
+   * connections and is not cached: keep it no longer than the call to the step. Without trace headers it is this
+   * client itself.
+   */
+  public GitHubApi forStep(StepContext ctx) {
+    RestClient view = http.forStep(ctx);
+    return view == http ? this : new GitHubApi(config, view);
   }
 
   /** The configuration this client was built from. */

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * where Incus's own answers need reading: an update's 412 (stale ETag) and 500 (Incus answers every failed
  * update with 500 and its reason, see {@link #patch}).
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable and thread-safe. {@link IncusClients} keeps one per configuration; a step calls through
+ * {@linkplain #forStep its view} of it, so that every request carries the step's trace context.
  */
 public final class IncusApi {
 
@@ -58,6 +59,17 @@ public final class IncusApi {
   public IncusApi(RestClient rest, String project) {
     this.rest = Objects.requireNonNull(rest, "rest");
     this.project = Objects.requireNonNull(project, "project");
+  }
+
+  /**
+   * This API calling for one step attempt: every request — operation waits included — also carries the attempt's
+   * trace context ({@link RestClient#forStep}), so a step's calls join the host's trace of the step. It shares this
+   * client's connections and is not cached: keep it no longer than the call to the step. Without trace headers it
+   * is this API itself.
+   */
+  public IncusApi forStep(StepContext ctx) {
+    RestClient view = rest.forStep(ctx);
+    return view == rest ? this : new IncusApi(view, project);
   }
 
   /** The Incus project every call addresses. */

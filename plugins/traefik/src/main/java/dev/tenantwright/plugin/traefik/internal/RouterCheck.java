@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * a {@link PermanentException} naming the errors; a router that never showed the new definition is a
  * {@link RetryableException}.
  * HTTP failures are classified by the shared {@link RestClient}; retryable ones are polled through until the
- * deadline. Thread-safe; clients are built once per configuration.
+ * deadline. Thread-safe; clients are built once per configuration, and each wait calls through its step's view of
+ * one, so the polls join the host's trace of the step.
  */
 public final class RouterCheck {
 
@@ -47,10 +48,10 @@ public final class RouterCheck {
 
   /**
    * Waits until every router in {@code routers} (API-qualified {@code x@file} to its rendered definition) shows
-   * that definition and serves.
+   * that definition and serves. Every poll carries the step attempt's trace context ({@link RestClient#forStep}).
    */
   public static void awaitEnabled(TraefikConfig config, Map<String, Map<String, Object>> routers, StepContext ctx) {
-    RestClient api = client(config);
+    RestClient api = client(config).forStep(ctx);
     Instant start = ctx.clock().instant();
     Instant until = start.plus(config.verifyTimeout());
     if (until.isAfter(ctx.deadline())) {

@@ -8,6 +8,7 @@ import dev.tenantwright.plugin.support.RestRequest;
 import dev.tenantwright.plugin.support.RestResponse;
 import dev.tenantwright.plugin.vercel.VercelConfig;
 import dev.tenantwright.spi.Nullable;
+import dev.tenantwright.spi.StepContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,8 @@ import java.util.function.Predicate;
  * objects are large and the plugin reads a handful of fields. Every id or name put into a path goes through
  * {@link RestRequest#pathOf}, so none can be a {@code ..} or carry a {@code /} to another endpoint.
  *
- * <p>One instance per configuration, cached for the plugin's life; immutable and thread-safe.
+ * <p>One instance per configuration, cached for the plugin's life; immutable and thread-safe. A step calls
+ * through {@link #forStep(StepContext) its view} of it, so that every request carries the step's trace context.
  */
 public final class VercelApi {
 
@@ -35,9 +37,17 @@ public final class VercelApi {
   private final VercelConfig config;
 
   private VercelApi(VercelConfig config) {
+    this(config, client(config));
+  }
+
+  private VercelApi(VercelConfig config, RestClient http) {
     this.config = config;
+    this.http = http;
+  }
+
+  private static RestClient client(VercelConfig config) {
     Duration timeout = config.effectiveTimeout();
-    this.http = RestClient.builder()
+    return RestClient.builder()
         .name("vercel")
         .baseUrl(config.effectiveBaseUrl())
         .bearerToken(config.token())
@@ -50,6 +60,17 @@ public final class VercelApi {
   /** The client for a configuration, built once. */
   public static VercelApi of(VercelConfig config) {
     return CLIENTS.computeIfAbsent(config, VercelApi::new);
+  }
+
+  /**
+   * This client calling for one step attempt: every request also carries the attempt's trace context
+   * ({@link RestClient#forStep}), so a step's calls join the host's trace of the step. It shares this client's
+   * connections and is not cached: keep it no longer than the call to the step. Without trace headers it is this
+   * client itself.
+   */
+  public VercelApi forStep(StepContext ctx) {
+    RestClient view = http.forStep(ctx);
+    return view == http ? this : new VercelApi(config, view);
   }
 
   /** The configuration this client was built from. */
