@@ -52,7 +52,7 @@ public final class Harness {
 
   /** The names {@code --only} accepts, in the order the full run takes them. */
   static final List<String> FIGURES = List.of("startup", "journal", "overhead", "throughput", "critical-path",
-      "api-calls", "heap", "throttled", "noop", "peer", "slow");
+      "api-calls", "heap", "throttled", "noop", "peer", "slow", "observers");
 
   private final List<String[]> rows = new ArrayList<>();
   private final boolean quick;
@@ -154,6 +154,11 @@ public final class Harness {
         new PeerFigure(this::row, quick).run();
       } else {
         OUT.println("  (peer skipped: db-scheduler is measured on PostgreSQL; add postgres to --stores)");
+      }
+    }
+    if (only.contains("observers")) {
+      for (String store : stores) {
+        new ObserverFigure(this::row, quick).run(store);
       }
     }
     if (only.contains("slow")) {

@@ -77,6 +77,12 @@ class ConformanceKitTest {
     }
   }
 
+  static final class ReadsUndeclaredConfig extends Toy {
+    ReadsUndeclaredConfig() {
+      super(ToyBackend.Bug.READS_UNDECLARED_CONFIG);
+    }
+  }
+
   static final class CreatesTwice extends Toy {
     CreatesTwice() {
       super(ToyBackend.Bug.CREATES_TWICE);
@@ -116,7 +122,14 @@ class ConformanceKitTest {
   void passesACorrectResourceType() {
     Events events = run(Correct.class);
     assertThat(events.failed().list()).as(() -> events.failed().list().toString()).isEmpty();
-    assertThat(events.succeeded().count()).isEqualTo(12);
+    assertThat(events.succeeded().count()).isEqualTo(13);
+  }
+
+  @Test
+  void failsATypeThatReadsConfigurationItDoesNotDeclareAndSaysToDeclareIt() {
+    Events events = run(ReadsUndeclaredConfig.class);
+    assertThat(failureOf(events, "theConfigurationItReadsIsTheRecordItDeclares")).contains("configType()")
+        .contains("ToyConfig");
   }
 
   @Test

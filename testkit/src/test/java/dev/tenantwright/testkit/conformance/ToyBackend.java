@@ -24,7 +24,10 @@ final class ToyBackend {
 
   private static final Logger LOG = LoggerFactory.getLogger(ToyBackend.class);
 
-  enum Bug { NONE, CREATES_TWICE, CLAIMS_ADOPTED_AS_CREATED, LOGS_SECRET, DELETE_IS_A_NO_OP }
+  enum Bug { NONE, CREATES_TWICE, CLAIMS_ADOPTED_AS_CREATED, LOGS_SECRET, DELETE_IS_A_NO_OP, READS_UNDECLARED_CONFIG }
+
+  /** A configuration record the buggy type reads without declaring it. */
+  public record ToyConfig(@Nullable String region) {}
 
   /** The spec. */
   public record ToySpec(String size, @Nullable Secret password) {}
@@ -91,6 +94,9 @@ final class ToyBackend {
     @Override
     public CreateResult<ToyOut> create(ToySpec spec, StepContext ctx) {
       maybeFail();
+      if (bug == Bug.READS_UNDECLARED_CONFIG) {
+        ctx.config(ToyConfig.class);
+      }
       if (bug == Bug.LOGS_SECRET && spec.password() != null) {
         LOG.info("creating box with password {}", spec.password().reveal());
       }
