@@ -89,6 +89,8 @@ final class Views {
     o.put("finished", r.state().isTerminal());
     o.put("percent", r.percent());
     o.put("error", r.error());
+    ArrayNode leftBehind = o.putArray("leftBehind");
+    r.leftBehind().forEach(leftBehind::add);
     o.put("idempotencyKey", r.idempotencyKey());
     o.put("createdAt", time(r.createdAt()));
     o.put("finishedAt", time(r.finishedAt()));
