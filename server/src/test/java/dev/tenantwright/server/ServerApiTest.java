@@ -7,6 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -156,12 +162,27 @@ class ServerApiTest {
     assertThat(notSse.status()).isEqualTo(406);
   }
 
+  /**
+   * Only the headers of a 2 MiB request are sent, never its body: the 413 must come back anyway, which proves the
+   * server answers from Content-Length before reading. (Sending the body too made the test flaky under load: the
+   * server closes the connection after its answer, and a reset while the client still writes can lose the answer.)
+   */
   @Test
-  void anOversizedBodyIsRefusedBeforeItIsRead() {
-    String big = "{\"company\":\"" + "x".repeat(1 << 20) + "\",\"email\":\"a@b.example\"}";
-    ApiClient.Answer a = api.breakingTheContract().post("/tenants", big);
-    assertThat(a.status()).isEqualTo(413);
-    assertThat(api.get("/tenants").json().get("items").toString()).doesNotContain("xxxxxxxx");
+  void anOversizedBodyIsRefusedBeforeItIsRead() throws IOException {
+    URI url = URI.create(f.server.url());
+    String token = f.server.issueToken("big", "admin", null);
+    String before = api.get("/tenants").json().get("items").toString();
+    try (Socket socket = new Socket(url.getHost(), url.getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("POST /tenants HTTP/1.1\r\nHost: " + url.getHost() + "\r\nAuthorization: Bearer "
+          + token + "\r\nContent-Type: application/json\r\nContent-Length: " + (2 << 20) + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
+      assertThat(status).startsWith("HTTP/1.1 413");
+    }
+    assertThat(api.get("/tenants").json().get("items").toString()).as("no tenant was made").isEqualTo(before);
   }
 
   @Test

@@ -10,17 +10,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks the host's plugin configuration against the loaded types when the instance is built, so that a mistake
  * stops the start instead of failing every tenant's run: a section whose backend no type has, and for each type that
  * declares a configuration record, its section bound to that record (unknown keys, missing required values, values
- * that do not bind, a host library the record needs that is missing). A backend that no blueprint uses and that has
- * no section is left alone: a host may load more plugins than it configures.
+ * that do not bind, a host library the record needs that is missing). A backend without a section is not an error: a
+ * host may load more plugins, and more blueprints, than it configures (the quickstart loads every example blueprint
+ * and configures the backends it is given). When a loaded blueprint uses such a backend and its record has required
+ * values, the start logs a warning naming them, and that blueprint's runs fail with the same message.
  *
  * <p>Every problem is collected first, then one {@link PluginConfigException} lists them all.
  */
 public final class PluginConfigCheck {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PluginConfigCheck.class);
 
   private PluginConfigCheck() {}
 
@@ -47,11 +53,13 @@ public final class PluginConfigCheck {
       }
     }
     records.forEach((backend, classes) -> {
-      if (!configs.sections().contains(backend) && !backendsInUse.contains(backend)) {
-        return;
-      }
       for (Class<?> record : classes) {
-        problems.addAll(problems(configs, backend, record));
+        if (configs.sections().contains(backend)) {
+          problems.addAll(problems(configs, backend, record));
+        } else if (backendsInUse.contains(backend) && !configs.missingKeys(backend, record).isEmpty()) {
+          LOG.warn("plugin config '{}' is not given, but a loaded blueprint uses the backend: its runs will fail until "
+              + "the section sets {}", backend, String.join(", ", configs.missingKeys(backend, record)));
+        }
       }
     });
     if (!problems.isEmpty()) {

@@ -4,10 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tenantwright.core.Blueprint;
+import dev.tenantwright.core.NewTenant;
 import dev.tenantwright.core.PluginConfigException;
+import dev.tenantwright.core.Run;
+import dev.tenantwright.core.RunFailedException;
+import dev.tenantwright.core.RunOptions;
+import dev.tenantwright.core.Tenant;
 import dev.tenantwright.core.Tenantwright;
+import dev.tenantwright.spi.CreateResult;
+import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.spi.Nullable;
 import dev.tenantwright.spi.Secret;
+import dev.tenantwright.spi.StepContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -46,6 +54,12 @@ class PluginConfigCheckTest {
     public Class<?> configType() {
       return config;
     }
+
+    @Override
+    public CreateResult<TestTypes.Out> create(TestTypes.Spec spec, StepContext ctx) {
+      ctx.config(config);
+      return super.create(spec, ctx);
+    }
   }
 
   private Tenantwright.Builder host(Class<?> config) {
@@ -80,9 +94,14 @@ class PluginConfigCheckTest {
   }
 
   @Test
-  void aBackendABlueprintUsesWithoutItsSectionIsMissingItsRequiredValues() {
-    assertThatThrownBy(host(AcmeConfig.class)::build).isInstanceOfSatisfying(PluginConfigException.class,
-        e -> assertThat(e.problems()).containsExactly("plugin config 'acme', field 'token': missing"));
+  void aBackendWithoutASectionStartsAndItsBlueprintsRunsSayWhatIsMissing() {
+    try (Tenantwright tw = host(AcmeConfig.class).build()) {
+      Tenant t = tw.tenants().create(NewTenant.company("Unconfigured Ltd").email("ops@unconfigured.example"));
+      Run run = tw.environments().provision(t.id(), EnvironmentKind.DEMO, RunOptions.defaults().blueprint("site"));
+
+      assertThatThrownBy(() -> run.awaitSuccess(Duration.ofSeconds(30))).isInstanceOf(RunFailedException.class)
+          .hasMessageContaining("plugin config 'acme', field 'token': missing");
+    }
   }
 
   @Test
