@@ -11,6 +11,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Collection;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -80,7 +81,7 @@ final class ObserverFigure {
           / (CHAIN - 1);
       double plainRun = Harness.median(toMicros(plainChain));
       double observedRun = Harness.median(toMicros(observedChain));
-      sdk.getSdkTracerProvider().forceFlush();
+      sdk.getSdkTracerProvider().forceFlush().join(10, TimeUnit.SECONDS);
       rows.row("engine per step, chain (marginal), no observers", storeName, Harness.fmt(plainStep) + " µs/step",
           "1.00", "the overhead figure's measure, on a store opened beside the observed one; median of " + rounds);
       rows.row("engine per step, chain (marginal), metrics + tracing", storeName,
