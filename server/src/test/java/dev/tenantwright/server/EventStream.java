@@ -27,7 +27,6 @@ final class EventStream implements AutoCloseable {
   private final BlockingQueue<Sse> events = new LinkedBlockingQueue<>();
   private final CompletableFuture<HttpResponse<Stream<String>>> response;
   private volatile boolean ended;
-  private volatile int status;
 
   EventStream(String url, String token, Long lastEventId) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream")
@@ -37,7 +36,6 @@ final class EventStream implements AutoCloseable {
     }
     this.response = HttpClient.newHttpClient().sendAsync(b.build(), HttpResponse.BodyHandlers.ofLines());
     response.thenAccept(r -> {
-      status = r.statusCode();
       Thread reader = new Thread(() -> read(r.body()), "test-sse-reader");
       reader.setDaemon(true);
       reader.start();
@@ -75,10 +73,12 @@ final class EventStream implements AutoCloseable {
     }
   }
 
-  /** The status of the answer, waiting for it. */
+  /**
+   * The status of the answer, waiting for it. Read from the answer itself: the callback that starts the reader runs
+   * after the future completes, so {@code get} can return before it (CI once saw status 0 here).
+   */
   int status() throws Exception {
-    response.get(10, TimeUnit.SECONDS);
-    return status;
+    return response.get(10, TimeUnit.SECONDS).statusCode();
   }
 
   /** The next event, or null after {@code wait}. */
