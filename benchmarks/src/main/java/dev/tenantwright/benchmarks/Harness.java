@@ -561,13 +561,13 @@ public final class Harness {
 
   // ---------------------------------------------------------------- helpers
 
-  private static long timed(Runnable r) {
+  static long timed(Runnable r) {
     long t0 = System.nanoTime();
     r.run();
     return System.nanoTime() - t0;
   }
 
-  private static double median(long[] values) {
+  static double median(long[] values) {
     long[] sorted = values.clone();
     Arrays.sort(sorted);
     int n = sorted.length;

@@ -71,16 +71,16 @@ final class ObserverFigure {
       long[] observedOne = new long[rounds];
       long[] observedChain = new long[rounds];
       for (int i = 0; i < rounds; i++) {
-        plainOne[i] = timed(() -> plain.provisionOnce("chain1"));
-        observedOne[i] = timed(() -> observed.provisionOnce("chain1"));
-        observedChain[i] = timed(() -> observed.provisionOnce("chain" + CHAIN));
-        plainChain[i] = timed(() -> plain.provisionOnce("chain" + CHAIN));
+        plainOne[i] = Harness.timed(() -> plain.provisionOnce("chain1"));
+        observedOne[i] = Harness.timed(() -> observed.provisionOnce("chain1"));
+        observedChain[i] = Harness.timed(() -> observed.provisionOnce("chain" + CHAIN));
+        plainChain[i] = Harness.timed(() -> plain.provisionOnce("chain" + CHAIN));
       }
-      double plainStep = (Harness.median(toMicros(plainChain)) - Harness.median(toMicros(plainOne))) / (CHAIN - 1);
-      double observedStep = (Harness.median(toMicros(observedChain)) - Harness.median(toMicros(observedOne)))
+      double plainStep = (Harness.median(plainChain) / 1e3 - Harness.median(plainOne) / 1e3) / (CHAIN - 1);
+      double observedStep = (Harness.median(observedChain) / 1e3 - Harness.median(observedOne) / 1e3)
           / (CHAIN - 1);
-      double plainRun = Harness.median(toMicros(plainChain));
-      double observedRun = Harness.median(toMicros(observedChain));
+      double plainRun = Harness.median(plainChain) / 1e3;
+      double observedRun = Harness.median(observedChain) / 1e3;
       sdk.getSdkTracerProvider().forceFlush().join(10, TimeUnit.SECONDS);
       rows.row("engine per step, chain (marginal), no observers", storeName, Harness.fmt(plainStep) + " µs/step",
           "1.00", "the overhead figure's measure, on a store opened beside the observed one; median of " + rounds);
@@ -99,19 +99,5 @@ final class ObserverFigure {
     return store.builder().resourceType(BenchTypes.noop())
         .blueprint(Blueprints.chain("chain1", "bench.noop", 1))
         .blueprint(Blueprints.chain("chain" + CHAIN, "bench.noop", CHAIN));
-  }
-
-  private static double[] toMicros(long[] nanos) {
-    double[] out = new double[nanos.length];
-    for (int i = 0; i < nanos.length; i++) {
-      out[i] = nanos[i] / 1e3;
-    }
-    return out;
-  }
-
-  private static long timed(Runnable r) {
-    long t0 = System.nanoTime();
-    r.run();
-    return System.nanoTime() - t0;
   }
 }

@@ -245,15 +245,19 @@ abstract class EngineContract extends EngineContractSupport {
     assertThatThrownBy(() -> run.await(Duration.ofMillis(200))).isInstanceOfSatisfying(RunTimeoutException.class,
         e -> assertThat(e.state()).isEqualTo(RunState.RUNNING));
     backend.awaitBlocked("a", "create");
-    CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<Throwable> waiter = new CompletableFuture<>();
+    Thread waiting = new Thread(() -> {
       try {
         run.awaitSuccess(WAIT);
-        return null;
+        waiter.complete(null);
       } catch (RuntimeException e) {
-        return e;
+        waiter.complete(e);
       }
     });
-    Thread.sleep(100);
+    waiting.start();
+    while (waiting.getState() != Thread.State.TIMED_WAITING && !waiter.isDone()) {
+      Thread.onSpinWait(); // until the waiter blocks in awaitSuccess
+    }
     Thread closer = new Thread(() -> tw.close(Duration.ZERO));
     closer.start();
     Throwable thrown = waiter.get(30, TimeUnit.SECONDS);

@@ -56,9 +56,12 @@ public final class PluginConfigCheck {
       for (Class<?> record : classes) {
         if (configs.sections().contains(backend)) {
           problems.addAll(problems(configs, backend, record));
-        } else if (backendsInUse.contains(backend) && !configs.missingKeys(backend, record).isEmpty()) {
-          LOG.warn("plugin config '{}' is not given, but a loaded blueprint uses the backend: its runs will fail until "
-              + "the section sets {}", backend, String.join(", ", configs.missingKeys(backend, record)));
+        } else if (backendsInUse.contains(backend)) {
+          List<String> missing = configs.missingKeys(backend, record);
+          if (!missing.isEmpty()) {
+            LOG.warn("plugin config '{}' is not given, but a loaded blueprint uses the backend: its runs will fail "
+                + "until the section sets {}", backend, String.join(", ", missing));
+          }
         }
       }
     });

@@ -35,7 +35,7 @@ public final class DurationGrammar {
       throw new IllegalArgumentException("a duration is required; write it like " + FORMS);
     }
     String t = text.strip().toLowerCase(Locale.ROOT);
-    if (t.startsWith("p") || t.startsWith("-p")) {
+    if (t.startsWith("p")) {
       try {
         Duration d = Duration.parse(t.toUpperCase(Locale.ROOT));
         if (d.isNegative()) {
