@@ -34,6 +34,7 @@ import java.util.function.Supplier;
  *
  * <pre>{@code
  * blueprint: website
+ * version: 2                      # optional, 1 by default; versions are registered side by side
  * vars:
  *   image: local/busybox:1
  *   domain: null                  # no default: must be supplied when provisioning
@@ -90,14 +91,17 @@ import java.util.function.Supplier;
 public final class Blueprint {
 
   private final String name;
+  private final int version;
   private final String source;
   private final Map<String, Object> vars;
   private final List<ResourceDefinition> resources;
   private final Map<String, ResourceDefinition> byName;
   private final Map<EnvironmentKind, List<ResourceDefinition>> byKind;
 
-  private Blueprint(String name, String source, Map<String, Object> vars, List<ResourceDefinition> resources) {
+  private Blueprint(String name, int version, String source, Map<String, Object> vars,
+      List<ResourceDefinition> resources) {
     this.name = name;
+    this.version = version;
     this.source = source;
     this.vars = vars;
     this.resources = List.copyOf(resources);
@@ -139,7 +143,7 @@ public final class Blueprint {
     Objects.requireNonNull(sourceName, "sourceName");
     Objects.requireNonNull(yamlText, "yamlText");
     BlueprintYaml.Parsed parsed = BlueprintYaml.read(sourceName, yamlText);
-    return assemble(sourceName, parsed.name(), parsed.vars(), parsed.resources(), parsed.broken(),
+    return assemble(sourceName, parsed.name(), parsed.version(), parsed.vars(), parsed.resources(), parsed.broken(),
         parsed.problems());
   }
 
@@ -149,19 +153,29 @@ public final class Blueprint {
   }
 
   private static Blueprint assemble(
-      String source, String name, Map<String, Object> vars, List<ResourceDefinition> resources,
+      String source, String name, int version, Map<String, Object> vars, List<ResourceDefinition> resources,
       Collection<String> broken, List<Problem> problems) {
     List<Problem> all = new ArrayList<>(problems);
     all.addAll(StructureCheck.problems(source, name, vars, resources, broken));
     if (!all.isEmpty()) {
       throw new BlueprintException(all);
     }
-    return new Blueprint(name, source, vars, resources);
+    return new Blueprint(name, version, source, vars, resources);
   }
 
   /** The blueprint name, e.g. {@code website}. */
   public String name() {
     return name;
+  }
+
+  /**
+   * The version (1 unless the YAML's {@code version} or {@link Builder#version(int)} says otherwise). Several
+   * versions of one blueprint may be registered side by side: new environments get the highest, every environment
+   * records the version it runs and keeps it on updates until it is moved to another one (a {@code RunOptions}
+   * version or a fleet roll-out) or pinned.
+   */
+  public int version() {
+    return version;
   }
 
   /** Where it came from: the YAML file's name or source name, or {@code builder:<name>}. */
@@ -196,18 +210,19 @@ public final class Blueprint {
   public boolean equals(Object o) {
     return o instanceof Blueprint other
         && name.equals(other.name)
+        && version == other.version
         && vars.equals(other.vars)
         && resources.equals(other.resources);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, vars, resources);
+    return Objects.hash(name, version, vars, resources);
   }
 
   @Override
   public String toString() {
-    return "Blueprint[" + name + " from " + source + ", " + resources.size() + " resources]";
+    return "Blueprint[" + name + (version == 1 ? "" : " v" + version) + " from " + source + ", " + resources.size() + " resources]";
   }
 
   /**
@@ -218,12 +233,19 @@ public final class Blueprint {
    */
   public static final class Builder {
     private final String name;
+    private int version = 1;
     private final Map<String, Object> vars = new LinkedHashMap<>();
     private final Set<String> duplicateVars = new LinkedHashSet<>();
     private final List<Map.Entry<String, Supplier<ResourceDefinition>>> resources = new ArrayList<>();
 
     private Builder(String name) {
       this.name = name;
+    }
+
+    /** The blueprint's version, at least 1 (default 1); see {@link Blueprint#version()}. */
+    public Builder version(int version) {
+      this.version = version;
+      return this;
     }
 
     /**
@@ -267,6 +289,9 @@ public final class Blueprint {
     public Blueprint build() {
       String source = "builder:" + name;
       List<Problem> problems = new ArrayList<>();
+      if (version < 1) {
+        problems.add(new Problem(source, null, "version", "must be a whole number of at least 1"));
+      }
       for (String dup : duplicateVars) {
         problems.add(new Problem(source, null, "vars." + dup, "declared more than once"));
       }
@@ -291,7 +316,7 @@ public final class Blueprint {
           e.problems().forEach(p -> problems.add(new Problem(source, p.resource(), p.field(), p.message())));
         }
       }
-      return assemble(source, name, checkedVars, definitions, broken, problems);
+      return assemble(source, name, Math.max(1, version), checkedVars, definitions, broken, problems);
     }
   }
 }

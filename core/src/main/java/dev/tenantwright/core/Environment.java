@@ -14,19 +14,28 @@ import java.util.Map;
  *     {@code main} (see {@link Environments})
  * @param kind the kind
  * @param state the state
- * @param blueprint the blueprint it was provisioned from
+ * @param blueprint the name of the blueprint it runs
  * @param lastError the error of its last failed run, or null
  * @param resources what exists in the backends for it
  * @param createdAt when it was first provisioned
  * @param updatedAt when it last changed
+ * @param blueprintVersion the version of the blueprint it runs (0 for an environment recorded before blueprints had
+ *     versions: it follows the highest registered version)
+ * @param pinnedVersion the version it is {@linkplain Environments#pin pinned} to, or null
  */
 public record Environment(
     String tenantId, String name, EnvironmentKind kind, EnvironmentState state, String blueprint, String lastError,
-    List<Resource> resources, Instant createdAt, Instant updatedAt) {
+    List<Resource> resources, Instant createdAt, Instant updatedAt, int blueprintVersion, Integer pinnedVersion) {
 
   /** Copies the resources. */
   public Environment {
     resources = List.copyOf(resources);
+  }
+
+  /** An environment without version information (as before blueprints had versions). */
+  public Environment(String tenantId, String name, EnvironmentKind kind, EnvironmentState state, String blueprint,
+      String lastError, List<Resource> resources, Instant createdAt, Instant updatedAt) {
+    this(tenantId, name, kind, state, blueprint, lastError, resources, createdAt, updatedAt, 0, null);
   }
 
   /**

@@ -89,6 +89,46 @@ public interface Environments {
    */
   Run retry(String tenantId, String environment, RunOptions options);
 
+  /**
+   * Reads every resource of the environment from its backend and records, per resource, whether it is in sync,
+   * changed (naming the output fields that differ from what the journal recorded; secrets compared without being
+   * shown) or gone, as a {@link RunKind#REFRESH} run with a {@link EventType#DRIFT_FOUND} event per drifted resource.
+   * Changes nothing, in the backends or the environment's state; backend limits apply as to any run. The findings are
+   * read with {@link #drift}.
+   *
+   * @throws ConflictException when the environment has an active run or was destroyed
+   */
+  Run refresh(String tenantId, String environment, RunOptions options);
+
+  /**
+   * The findings of the environment's latest finished refresh, or empty when it was never refreshed.
+   *
+   * @throws NotFoundException when the environment does not exist
+   */
+  Optional<DriftReport> drift(String tenantId, String environment);
+
+  /**
+   * Brings a READY environment back to its blueprint from the findings of its latest refresh (taken after the
+   * resources last changed): what is gone is created again, what changed is updated in place where its type can and
+   * replaced where it cannot, and resources that depend on a recreated one follow. Adopted objects are reported in
+   * the plan and left alone. On live, a repair that would do anything needs an {@link Approval}, and replacing a
+   * data-bearing resource needs one everywhere live protection asks for it.
+   *
+   * @throws ConflictException when the environment is not READY, or has no refresh newer than its last change
+   */
+  Run repair(String tenantId, String environment, RunOptions options);
+
+  /**
+   * Holds the environment at {@code version} of its blueprint: fleet roll-outs skip it and an update to another
+   * version is refused until it is {@linkplain #unpin unpinned}. Recorded in the audit trail.
+   *
+   * @throws ValidationException naming {@code version} when the blueprint has no such version registered
+   */
+  Environment pin(String tenantId, String environment, int version, String actor);
+
+  /** Releases a {@linkplain #pin pin}; an environment that is not pinned is returned as it is. */
+  Environment unpin(String tenantId, String environment, String actor);
+
   /** The environment's state, active run, running steps, percent and last error. */
   EnvironmentStatus status(String tenantId, String environment);
 

@@ -30,5 +30,9 @@ public enum EventType {
   RUN_STALLED,
   RUN_SUCCEEDED,
   RUN_ROLLED_BACK,
-  RUN_FAILED
+  RUN_FAILED,
+  /** A refresh found a resource changed or gone outside Tenantwright; the message names the fields, never values. */
+  DRIFT_FOUND,
+  /** An environment was pinned to a blueprint version, or unpinned. */
+  ENVIRONMENT_PINNED
 }

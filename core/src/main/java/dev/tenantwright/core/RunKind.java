@@ -13,5 +13,15 @@ public enum RunKind {
   /** Deploy again, e.g. on a signed webhook. */
   REDEPLOY,
   /** Delete every resource the environment created. */
-  DESTROY
+  DESTROY,
+  /**
+   * Read every resource from its backend and report what drifted from the journal — in sync, changed (naming the
+   * fields) or gone — without changing anything; see {@link Environments#refresh} and {@link DriftReport}.
+   */
+  REFRESH,
+  /**
+   * Bring a drifted environment back to its blueprint from the findings of its latest refresh: recreate what is gone,
+   * update (or replace) what changed; adopted objects are reported, never touched. See {@link Environments#repair}.
+   */
+  REPAIR
 }

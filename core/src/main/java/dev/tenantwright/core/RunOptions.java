@@ -18,7 +18,7 @@ import java.util.Objects;
  */
 public final class RunOptions {
 
-  private static final RunOptions DEFAULTS = new RunOptions(null, null, Map.of(), null, null, null);
+  private static final RunOptions DEFAULTS = new RunOptions(null, null, Map.of(), null, null, null, null);
 
   private final String idempotencyKey;
   private final String blueprint;
@@ -26,9 +26,11 @@ public final class RunOptions {
   private final String actor;
   private final String reason;
   private final Approval approval;
+  private final Integer version;
 
   private RunOptions(String idempotencyKey, String blueprint, Map<String, Object> parameters, String actor,
-      String reason, Approval approval) {
+      String reason, Approval approval, Integer version) {
+    this.version = version;
     this.idempotencyKey = idempotencyKey;
     this.blueprint = blueprint;
     this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
@@ -51,7 +53,7 @@ public final class RunOptions {
     if (key.isBlank() || key.length() > 200 || !Text.printable(key)) {
       throw new ValidationException("idempotencyKey", "must be 1 to 200 printable characters");
     }
-    return new RunOptions(key, blueprint, parameters, actor, reason, approval);
+    return new RunOptions(key, blueprint, parameters, actor, reason, approval, version);
   }
 
   /** The blueprint to use instead of the environment's (or the default one). */
@@ -60,7 +62,24 @@ public final class RunOptions {
     if (!name.matches("[a-z][a-z0-9-]{0,39}")) {
       throw new ValidationException("blueprint", "a blueprint name is 1-40 of [a-z0-9-], starting with a letter");
     }
-    return new RunOptions(idempotencyKey, name, parameters, actor, reason, approval);
+    return new RunOptions(idempotencyKey, name, parameters, actor, reason, approval, version);
+  }
+
+  /**
+   * The version of the blueprint to move the environment to (see {@link Blueprint#version()}); without it an update
+   * keeps the version the environment runs, and a new environment gets the highest registered one. Refused for an
+   * environment {@linkplain Environments#pin pinned} to another version.
+   */
+  public RunOptions blueprintVersion(int version) {
+    if (version < 1) {
+      throw new ValidationException("blueprintVersion", "must be at least 1");
+    }
+    return new RunOptions(idempotencyKey, blueprint, parameters, actor, reason, approval, version);
+  }
+
+  /** The blueprint version asked for, or null. */
+  public Integer blueprintVersionGiven() {
+    return version;
   }
 
   /** A value for one of the blueprint's vars; a {@link dev.tenantwright.spi.Secret} value is stored encrypted. */
@@ -82,7 +101,7 @@ public final class RunOptions {
     }
     Map<String, Object> copy = new LinkedHashMap<>(parameters);
     copy.put(name, value);
-    return new RunOptions(idempotencyKey, blueprint, copy, actor, reason, approval);
+    return new RunOptions(idempotencyKey, blueprint, copy, actor, reason, approval, version);
   }
 
   /** Who asks (a user name or service id), recorded in the audit trail. */
@@ -90,7 +109,7 @@ public final class RunOptions {
     if (actor != null && (actor.length() > 200 || !Text.printable(actor))) {
       throw new ValidationException("actor", "must be at most 200 printable characters");
     }
-    return new RunOptions(idempotencyKey, blueprint, parameters, actor, reason, approval);
+    return new RunOptions(idempotencyKey, blueprint, parameters, actor, reason, approval, version);
   }
 
   /** Why, recorded in the audit trail. */
@@ -98,7 +117,7 @@ public final class RunOptions {
     if (reason != null && (reason.length() > 1000 || !Text.printable(reason))) {
       throw new ValidationException("reason", "must be at most 1,000 printable characters");
     }
-    return new RunOptions(idempotencyKey, blueprint, parameters, actor, reason, approval);
+    return new RunOptions(idempotencyKey, blueprint, parameters, actor, reason, approval, version);
   }
 
   /**
@@ -106,7 +125,7 @@ public final class RunOptions {
    * or a destructive step on live. Recorded in the audit trail.
    */
   public RunOptions approval(String by, String why) {
-    return new RunOptions(idempotencyKey, blueprint, parameters, actor, reason, Approval.of(by, why));
+    return new RunOptions(idempotencyKey, blueprint, parameters, actor, reason, Approval.of(by, why), version);
   }
 
   /** The approval, or null. */

@@ -15,5 +15,7 @@ public enum StepAction {
   /** Promote a test instance's object onto live with the type's own promotion (e.g. a tested deployment). */
   PROMOTE,
   /** Nothing to do: the recorded spec matches. */
-  NOOP
+  NOOP,
+  /** Read the object from its backend and compare it with what the journal recorded (a {@link RunKind#REFRESH}). */
+  READ
 }

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -66,6 +67,14 @@ public final class Tenantwright implements AutoCloseable {
     return runtime.runs();
   }
 
+  /**
+   * Fleet operations: a blueprint version, a parameter change or a drift scan applied to many environments in waves,
+   * with a canary, a failure threshold and gates; and their schedules. See {@link Fleet}.
+   */
+  public Fleet fleet() {
+    return runtime.fleet();
+  }
+
   /** Custom domains: proving that a tenant owns one before its resources may use it. */
   public Domains domains() {
     return runtime.domains();
@@ -112,6 +121,11 @@ public final class Tenantwright implements AutoCloseable {
   /** The names of the registered blueprints. */
   public Collection<String> blueprints() {
     return runtime.blueprintNames();
+  }
+
+  /** The registered versions of blueprint {@code name}, lowest first; empty when there is no such blueprint. */
+  public List<Integer> blueprintVersions(String name) {
+    return runtime.blueprintVersions(name);
   }
 
   /** Stops, letting active runs finish for up to 10 seconds. */
@@ -455,6 +469,29 @@ public final class Tenantwright implements AutoCloseable {
      */
     public Builder observer(EngineObserver observer) {
       c.observers.add(Objects.requireNonNull(observer, "observer"));
+      return this;
+    }
+
+    /**
+     * Registers a check the waves of a fleet operation naming it ({@link FleetRequest#gate}) must pass before the next
+     * wave starts. Every engine on the journal must register the same gates, since any of them may drive the
+     * operation.
+     */
+    public Builder waveGate(String name, WaveGate gate) {
+      c.waveGates.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(gate, "gate"));
+      return this;
+    }
+
+    /**
+     * How often this engine looks for fleet work — operations to drive, schedules due — when no run ending wakes it
+     * (default 1 s; 50 ms to 1 min).
+     */
+    public Builder fleetInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.toMillis() < 50 || interval.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new ValidationException("fleetInterval", "must be 50 ms to 1 minute");
+      }
+      c.fleetInterval = interval;
       return this;
     }
 

@@ -66,6 +66,8 @@ public final class TenantwrightConfig {
   boolean virtualThreads = true;
   List<StatusWebhook> statusWebhooks = new ArrayList<>();
   List<EngineObserver> observers = new ArrayList<>();
+  Map<String, WaveGate> waveGates = new LinkedHashMap<>();
+  Duration fleetInterval = Duration.ofSeconds(1);
 
   /** A draft with the defaults, for a builder. */
   TenantwrightConfig() {}
@@ -113,6 +115,8 @@ public final class TenantwrightConfig {
     virtualThreads = o.virtualThreads;
     statusWebhooks = frozen ? List.copyOf(o.statusWebhooks) : new ArrayList<>(o.statusWebhooks);
     observers = frozen ? List.copyOf(o.observers) : new ArrayList<>(o.observers);
+    waveGates = frozen ? Map.copyOf(o.waveGates) : new LinkedHashMap<>(o.waveGates);
+    fleetInterval = o.fleetInterval;
   }
 
   /** The frozen value of this draft. */
@@ -328,6 +332,16 @@ public final class TenantwrightConfig {
   /** What watches the engine's runs, attempts, retries and waits (metrics, traces). */
   public List<EngineObserver> observers() {
     return observers;
+  }
+
+  /** The host's checks after each wave of a fleet operation, by name. */
+  public Map<String, WaveGate> waveGates() {
+    return waveGates;
+  }
+
+  /** How often this engine drives fleet operations and fires schedules when no run ending wakes it. */
+  public Duration fleetInterval() {
+    return fleetInterval;
   }
 
   /** A builder holding this configuration, to change it. */

@@ -21,6 +21,14 @@ import dev.tenantwright.core.Run;
 import dev.tenantwright.core.RunKind;
 import dev.tenantwright.core.RunOptions;
 import dev.tenantwright.core.ValidationException;
+import dev.tenantwright.core.internal.blueprint.BlueprintCatalog;
+import dev.tenantwright.core.DriftReport;
+import dev.tenantwright.core.EventType;
+import dev.tenantwright.core.RunState;
+import dev.tenantwright.core.internal.engine.DriftCheck;
+import dev.tenantwright.core.internal.engine.EventBus;
+import dev.tenantwright.core.internal.journal.FleetJournal;
+import dev.tenantwright.core.internal.journal.Records.EventRecord;
 import dev.tenantwright.core.internal.engine.Engine;
 import dev.tenantwright.core.internal.engine.Engine.StartRequest;
 import dev.tenantwright.core.internal.engine.Naming;
@@ -50,16 +58,22 @@ final class DefaultEnvironments implements Environments {
   private final Engine engine;
   private final PolicyGate gate;
   private final PromotionCheck promotion;
-  private final Map<String, Blueprint> blueprints;
+  private final BlueprintCatalog blueprints;
   private final String defaultBlueprint;
   private final BlueprintSelector selector;
   private final int maxProvisionAttempts;
   private final JournalCodec codec;
+  private final FleetJournal fleetJournal;
+  private final EventBus bus;
+  private final java.time.Clock clock;
 
   DefaultEnvironments(Journal journal, Engine engine, PolicyGate gate, PromotionCheck promotion,
-      Map<String, Blueprint> blueprints, String defaultBlueprint, BlueprintSelector selector, int maxProvisionAttempts,
-      JournalCodec codec) {
+      BlueprintCatalog blueprints, String defaultBlueprint, BlueprintSelector selector, int maxProvisionAttempts,
+      JournalCodec codec, FleetJournal fleetJournal, EventBus bus, java.time.Clock clock) {
     this.codec = codec;
+    this.fleetJournal = fleetJournal;
+    this.bus = bus;
+    this.clock = clock;
     this.journal = journal;
     this.engine = engine;
     this.gate = gate;
@@ -109,6 +123,59 @@ final class DefaultEnvironments implements Environments {
   @Override
   public Run update(String tenantId, String environment, RunOptions options) {
     return start(tenantId, environment, kindOf(environment), RunKind.UPDATE, options);
+  }
+
+  @Override
+  public Run refresh(String tenantId, String environment, RunOptions options) {
+    EnvironmentRecord env = existing(tenantId, environment);
+    return start(tenantId, environment, env.kind(), RunKind.REFRESH, options);
+  }
+
+  @Override
+  public Optional<DriftReport> drift(String tenantId, String environment) {
+    EnvironmentRecord env = existing(tenantId, environment);
+    return journal.latestRun(env.id(), RunKind.REFRESH, RunState.SUCCEEDED).map(run -> new DriftReport(tenantId,
+        environment, run.id(), Instant.ofEpochMilli(run.createdAt()), journal.steps(run.id()).stream()
+            .map(st -> DriftCheck.read(st.name(), st.type(), st.origin() == null ? null : st.origin().name(),
+                st.outputsJson()))
+            .flatMap(Optional::stream).toList()));
+  }
+
+  @Override
+  public Run repair(String tenantId, String environment, RunOptions options) {
+    EnvironmentRecord env = existing(tenantId, environment);
+    if (env.state() != EnvironmentState.READY) {
+      throw new ConflictException("environment '" + environment + "' is " + env.state() + "; only a READY one is "
+          + "repaired (retry or destroy a FAILED one)");
+    }
+    return start(tenantId, environment, env.kind(), RunKind.REPAIR, options);
+  }
+
+  @Override
+  public Environment pin(String tenantId, String environment, int version, String actor) {
+    EnvironmentRecord env = existing(tenantId, environment);
+    String name = BlueprintCatalog.nameOf(env.blueprint());
+    if (!blueprints.versions(name).contains(version)) {
+      throw new ValidationException("version", "blueprint '" + name + "' has no version " + version + " registered "
+          + blueprints.versions(name));
+    }
+    long now = clock.millis();
+    EventRecord ev = new EventRecord(0, null, tenantId, env.id(), null, EventType.ENVIRONMENT_PINNED, 0, 0, 0,
+        "pinned " + environment + " to blueprint '" + name + "' version " + version, actor, now);
+    fleetJournal.pin(env.id(), version, actor, now, ev);
+    bus.publish(Events.of(ev));
+    return environment(journal.environment(env.id()).orElseThrow());
+  }
+
+  @Override
+  public Environment unpin(String tenantId, String environment, String actor) {
+    EnvironmentRecord env = existing(tenantId, environment);
+    EventRecord ev = new EventRecord(0, null, tenantId, env.id(), null, EventType.ENVIRONMENT_PINNED, 0, 0, 0,
+        "unpinned " + environment, actor, clock.millis());
+    if (fleetJournal.unpin(env.id(), ev)) {
+      bus.publish(Events.of(ev));
+    }
+    return environment(journal.environment(env.id()).orElseThrow());
   }
 
   @Override
@@ -220,8 +287,8 @@ final class DefaultEnvironments implements Environments {
     StartRequest req = request(tenantId, environment, envKind, kind, options, null);
     var steps = engine.planner().prepare(req).plan().stream()
         .map(p -> new Plan.Step(p.name(), p.type(), p.action(), p.reason(), List.copyOf(p.waitsFor()))).toList();
-    String bp = req.blueprint() != null ? req.blueprint()
-        : journal.environment(tenantId + "/" + environment).map(EnvironmentRecord::blueprint).orElse("?");
+    String bp = BlueprintCatalog.nameOf(req.blueprint() != null ? req.blueprint()
+        : journal.environment(tenantId + "/" + environment).map(EnvironmentRecord::blueprint).orElse("?"));
     return new Plan(tenantId, environment, kind, bp, steps);
   }
 
@@ -315,7 +382,8 @@ final class DefaultEnvironments implements Environments {
       RunOptions options, String source) {
     String bp = options.blueprintName();
     Map<String, Object> params = options.parameters();
-    String asked = Engine.asked(runKind, environment, bp, params, source);
+    String asked = Engine.asked(runKind, environment, options.blueprintVersionGiven() == null ? bp
+        : bp + "@" + options.blueprintVersionGiven(), params, source);
     Optional<EnvironmentRecord> env = journal.environment(tenantId + "/" + environment);
     boolean fresh = env.isEmpty() || env.get().state() == EnvironmentState.DESTROYED;
     if (bp == null && source == null && fresh) {
@@ -330,6 +398,24 @@ final class DefaultEnvironments implements Environments {
         bp = defaultBlueprint();
       }
     }
+    Optional<Integer> pinned = fresh ? Optional.empty() : fleetJournal.pin(env.get().id());
+    Integer version = options.blueprintVersionGiven();
+    if (pinned.isPresent() && version != null && !version.equals(pinned.get())) {
+      throw new ConflictException("environment '" + environment + "' is pinned to version " + pinned.get()
+          + " of its blueprint; unpin it before moving it to version " + version);
+    }
+    if (version == null && pinned.isPresent()) {
+      version = pinned.get();
+    }
+    if (version != null) {
+      String name = bp != null ? BlueprintCatalog.nameOf(bp)
+          : env.map(e -> BlueprintCatalog.nameOf(e.blueprint())).orElseGet(this::defaultBlueprint);
+      if (!blueprints.versions(name).contains(version)) {
+        throw new ValidationException("blueprintVersion", "blueprint '" + name + "' has no version " + version
+            + " registered " + blueprints.versions(name));
+      }
+      bp = BlueprintCatalog.ref(name, version);
+    }
     return new StartRequest(tenantId, environment, kind, runKind, bp, params, options.idempotencyKey(),
         options.actorName(), options.reasonText(), options.approvalGiven(), source, asked);
   }
@@ -338,11 +424,12 @@ final class DefaultEnvironments implements Environments {
     if (defaultBlueprint != null) {
       return defaultBlueprint;
     }
-    if (blueprints.size() == 1) {
-      return blueprints.keySet().iterator().next();
+    List<String> names = blueprints.names();
+    if (names.size() == 1) {
+      return names.get(0);
     }
-    throw new ValidationException("blueprint", blueprints.isEmpty() ? "no blueprint is registered"
-        : "several blueprints are registered " + blueprints.keySet() + ": name one in RunOptions or set a default");
+    throw new ValidationException("blueprint", names.isEmpty() ? "no blueprint is registered"
+        : "several blueprints are registered " + names + ": name one in RunOptions or set a default");
   }
 
   static EnvironmentKind kindOf(String environment) {
@@ -351,8 +438,9 @@ final class DefaultEnvironments implements Environments {
 
   private Environment environment(EnvironmentRecord e) {
     List<Environment.Resource> resources = journal.resources(e.id()).stream().map(DefaultEnvironments::resource).toList();
-    return new Environment(e.tenantId(), e.name(), e.kind(), e.state(), e.blueprint(), e.lastError(), resources,
-        Instant.ofEpochMilli(e.createdAt()), Instant.ofEpochMilli(e.updatedAt()));
+    return new Environment(e.tenantId(), e.name(), e.kind(), e.state(), BlueprintCatalog.nameOf(e.blueprint()),
+        e.lastError(), resources, Instant.ofEpochMilli(e.createdAt()), Instant.ofEpochMilli(e.updatedAt()),
+        BlueprintCatalog.versionOf(e.blueprint()).orElse(0), fleetJournal.pin(e.id()).orElse(null));
   }
 
   private static Environment.Resource resource(ResourceRecord r) {

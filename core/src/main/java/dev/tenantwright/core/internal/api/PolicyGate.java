@@ -146,6 +146,12 @@ final class PolicyGate {
       throw new PolicyViolationException("live-protection", r.runKind().name().toLowerCase(java.util.Locale.ROOT)
           + " of live needs an explicit approval (RunOptions.approval(who, why))");
     }
+    if (r.runKind() == RunKind.REPAIR && approval == null
+        && plan.stream().anyMatch(s -> s.action() != StepAction.NOOP)) {
+      throw new PolicyViolationException("live-protection", "repairing live ("
+          + plan.stream().filter(s -> s.action() != StepAction.NOOP).map(s -> s.name() + ": " + s.reason()).toList()
+          + ") needs an explicit approval (RunOptions.approval(who, why))");
+    }
     for (PlannedStep s : plan) {
       boolean removes = s.action() == StepAction.DELETE || s.action() == StepAction.REPLACE
           || s.action() == StepAction.RESET;

@@ -10,6 +10,11 @@ import dev.tenantwright.core.Runs;
 import dev.tenantwright.core.TenantwrightConfig;
 import dev.tenantwright.core.Tenants;
 import dev.tenantwright.core.ValidationException;
+import dev.tenantwright.core.Fleet;
+import dev.tenantwright.core.internal.blueprint.BlueprintCatalog;
+import dev.tenantwright.core.internal.fleet.DefaultFleet;
+import dev.tenantwright.core.internal.fleet.FleetDriver;
+import dev.tenantwright.core.internal.journal.FleetJournal;
 import dev.tenantwright.core.internal.blueprint.BlueprintValidator;
 import dev.tenantwright.core.internal.blueprint.TypeCatalog;
 import dev.tenantwright.core.internal.commands.ProcessCommandRunner;
@@ -66,7 +71,7 @@ public final class Runtime {
   private final Engine engine;
   private final EventBus bus;
   private final TypeRegistry types;
-  private final Map<String, Blueprint> blueprints;
+  private final BlueprintCatalog blueprints;
   private final DefaultTenants tenants;
   private final DefaultEnvironments environments;
   private final DefaultRuns runs;
@@ -75,10 +80,13 @@ public final class Runtime {
   private final StatusWebhooks webhooks;
   private final DefaultEventLog eventLog;
   private final HealthProbe health;
+  private final DefaultFleet fleet;
+  private final FleetDriver fleetDriver;
 
   private Runtime(Database database, PluginHost plugins, Engine engine, EventBus bus, TypeRegistry types,
-      Map<String, Blueprint> blueprints, Journal journal, PolicyGate gate, PromotionCheck promotion,
-      DefaultDomains domains, Resealer resealer, StatusWebhooks webhooks, JournalCodec codec, TenantwrightConfig config) {
+      BlueprintCatalog blueprints, Journal journal, PolicyGate gate, PromotionCheck promotion,
+      DefaultDomains domains, Resealer resealer, StatusWebhooks webhooks, JournalCodec codec, TenantwrightConfig config,
+      FleetJournal fleetJournal, String owner) {
     this.webhooks = webhooks;
     this.eventLog = new DefaultEventLog(journal, config.clock(), Duration.ofSeconds(5));
     this.health = new HealthProbe(journal, config.clock());
@@ -92,8 +100,11 @@ public final class Runtime {
     this.blueprints = blueprints;
     this.runs = new DefaultRuns(journal, engine);
     this.environments = new DefaultEnvironments(journal, engine, gate, promotion, blueprints, config.defaultBlueprint(),
-        config.blueprintSelector(), config.maxProvisionAttempts(), codec);
+        config.blueprintSelector(), config.maxProvisionAttempts(), codec, fleetJournal, bus, config.clock());
     this.tenants = new DefaultTenants(journal, config.clock(), bus, environments, gate);
+    this.fleetDriver = new FleetDriver(fleetJournal, journal, environments, config.waveGates(), owner, config.clock(),
+        config.fleetInterval(), Duration.ofSeconds(30));
+    this.fleet = new DefaultFleet(fleetJournal, fleetDriver, blueprints, config.waveGates(), config.clock());
   }
 
   /** Opens and wires everything; on failure releases what was opened. */
@@ -134,9 +145,9 @@ public final class Runtime {
       }
       reg.addAll(host.types());
       TypeRegistry types = reg.build();
-      Map<String, Blueprint> blueprints = loadBlueprints(config, types);
+      BlueprintCatalog blueprints = loadBlueprints(config, types);
       PluginConfigs pluginConfigs = new PluginConfigs(config.pluginConfigs());
-      PluginConfigCheck.check(types.all(), pluginConfigs, backendsInUse(blueprints.values(), types));
+      PluginConfigCheck.check(types.all(), pluginConfigs, backendsInUse(blueprints.all(), types));
       EventBus bus = new EventBus(config.listeners());
       PolicyGate gate = new PolicyGate(journal, types, config.planLimits(), config.policies(), bus, config.clock());
       EngineOptions options = new EngineOptions(config.maxParallelSteps(), config.backendConcurrency(),
@@ -150,7 +161,7 @@ public final class Runtime {
       reserved.addAll(config.reservedHostNames());
       HostNames hostNames = new HostNames(registry, config.platformDomains(), reserved);
       Engine engine = new Engine(options, journal, leases, new BackendSlots(db), types,
-          name -> Optional.ofNullable(blueprints.get(name)), pluginConfigs, commands, config.secrets(), cipher, bus,
+          blueprints::find, pluginConfigs, commands, config.secrets(), cipher, bus,
           hostNames, config.observers());
       DefaultDomains domains = new DefaultDomains(journal, registry, hostNames, cipher,
           new DnsTxt(config.dnsResolvers()), bus, config.clock());
@@ -161,12 +172,15 @@ public final class Runtime {
           Duration.ofSeconds(1), Duration.ofSeconds(10));
       opened.add(webhooks);
       Runtime rt = new Runtime(db, host, engine, bus, types, blueprints, journal, gate, promotion, domains, resealer,
-          webhooks, new JournalCodec(cipher), config);
+          webhooks, new JournalCodec(cipher), config, new FleetJournal(db), options.owner());
       if (config.recoverOnStart()) {
         engine.recover();
       }
       engine.startLeaseKeeping();
       webhooks.start(bus);
+      bus.add(rt.fleetDriver::onEvent);
+      rt.fleetDriver.start();
+      opened.add(rt.fleetDriver);
       return rt;
     } catch (RuntimeException e) {
       for (int i = opened.size() - 1; i >= 0; i--) {
@@ -191,7 +205,7 @@ public final class Runtime {
     return backends;
   }
 
-  private static Map<String, Blueprint> loadBlueprints(TenantwrightConfig config, TypeRegistry types) {
+  private static BlueprintCatalog loadBlueprints(TenantwrightConfig config, TypeRegistry types) {
     List<Blueprint> all = new ArrayList<>(config.blueprints());
     for (Path dir : config.blueprintDirs()) {
       if (!Files.isDirectory(dir)) {
@@ -220,19 +234,14 @@ public final class Runtime {
         return types.all().stream().map(TypeHandle::type).toList();
       }
     };
-    Map<String, Blueprint> byName = new TreeMap<>();
     for (Blueprint bp : all) {
       BlueprintValidator.validate(bp, catalog);
-      Blueprint clash = byName.put(bp.name(), bp);
-      if (clash != null && !clash.equals(bp)) {
-        throw new ValidationException("blueprints", "two different blueprints are named '" + bp.name() + "' ("
-            + clash.source() + " and " + bp.source() + ")");
-      }
     }
-    if (config.defaultBlueprint() != null && !byName.containsKey(config.defaultBlueprint())) {
+    BlueprintCatalog registered = BlueprintCatalog.of(all);
+    if (config.defaultBlueprint() != null && registered.versions(config.defaultBlueprint()).isEmpty()) {
       throw new ValidationException("defaultBlueprint", "no blueprint named '" + config.defaultBlueprint() + "'");
     }
-    return Map.copyOf(byName);
+    return registered;
   }
 
   public Tenants tenants() {
@@ -251,6 +260,10 @@ public final class Runtime {
     return domains;
   }
 
+  public Fleet fleet() {
+    return fleet;
+  }
+
   /** Moves every sealed value to the primary key; returns the number of rows rewritten. */
   public int resealSecrets() {
     return resealer.reseal();
@@ -265,8 +278,12 @@ public final class Runtime {
     return types.all().stream().map(TypeHandle::type).sorted().toList();
   }
 
+  public List<Integer> blueprintVersions(String name) {
+    return blueprints.versions(name);
+  }
+
   public Collection<String> blueprintNames() {
-    return List.copyOf(blueprints.keySet());
+    return blueprints.names();
   }
 
   public StatusWebhooks webhooks() {
@@ -286,6 +303,7 @@ public final class Runtime {
   public void close(Duration drain) {
     try {
       try {
+        fleetDriver.close();
         engine.close(drain);
       } finally {
         webhooks.close();

@@ -36,7 +36,7 @@ public final class BlueprintYaml {
   private static final ObjectMapper YAML =
       YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
-  private static final List<String> TOP_KEYS = List.of("blueprint", "vars", "resources");
+  private static final List<String> TOP_KEYS = List.of("blueprint", "version", "vars", "resources");
   private static final List<String> RESOURCE_KEYS =
       List.of("type", "params", "needs", "kinds", "timeout", "attempts", "data-bearing", "destructive");
 
@@ -47,13 +47,14 @@ public final class BlueprintYaml {
    *
    * @param name the blueprint name, or null when it is missing or not a string (already reported)
    * @param vars the vars, checked and copied
+   * @param version the {@code version} given, 1 when none
    * @param resources the resources that could be built, in declaration order; some may still have problems
    *     of their own (an unknown key, a value of the wrong shape), reported in {@code problems}
    * @param broken names of resources that were declared but could not be built at all
    * @param problems the problems found while reading
    */
   public record Parsed(
-      String name, Map<String, Object> vars, List<ResourceDefinition> resources, Set<String> broken,
+      String name, int version, Map<String, Object> vars, List<ResourceDefinition> resources, Set<String> broken,
       List<Problem> problems) {}
 
   /** Reads {@code yaml}; never throws for bad input, it reports it in {@link Parsed#problems()}. */
@@ -67,16 +68,16 @@ public final class BlueprintYaml {
     } catch (JsonProcessingException e) {
       problems.add(new Problem(source, null, null, "invalid YAML: " + summary(e.getOriginalMessage())
           + at(e.getLocation())));
-      return new Parsed(null, Map.of(), resources, broken, problems);
+      return new Parsed(null, 1, Map.of(), resources, broken, problems);
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
       problems.add(new Problem(source, null, null, "the blueprint is empty"));
-      return new Parsed(null, Map.of(), resources, broken, problems);
+      return new Parsed(null, 1, Map.of(), resources, broken, problems);
     }
     if (!root.isObject()) {
       problems.add(new Problem(source, null, null, "the top level must be a mapping with the keys "
           + String.join(", ", TOP_KEYS)));
-      return new Parsed(null, Map.of(), resources, broken, problems);
+      return new Parsed(null, 1, Map.of(), resources, broken, problems);
     }
     BiConsumer<String, String> top = (field, message) -> problems.add(new Problem(source, null, field, message));
     unknownKeys(root, TOP_KEYS, top);
@@ -89,6 +90,16 @@ public final class BlueprintYaml {
       top.accept("blueprint", "must be a string");
     } else {
       name = nameNode.textValue();
+    }
+
+    int version = 1;
+    JsonNode versionNode = root.get("version");
+    if (versionNode != null && !versionNode.isNull()) {
+      if (versionNode.canConvertToInt() && versionNode.isIntegralNumber() && versionNode.intValue() >= 1) {
+        version = versionNode.intValue();
+      } else {
+        top.accept("version", "must be a whole number of at least 1");
+      }
     }
 
     Map<String, Object> vars = Map.of();
@@ -122,7 +133,7 @@ public final class BlueprintYaml {
     } else {
       top.accept("resources", "must be a mapping of resource name to resource");
     }
-    return new Parsed(name, vars, List.copyOf(resources), Collections.unmodifiableSet(broken), problems);
+    return new Parsed(name, version, vars, List.copyOf(resources), Collections.unmodifiableSet(broken), problems);
   }
 
   private static ResourceDefinition resource(String source, String name, JsonNode node, List<Problem> problems) {

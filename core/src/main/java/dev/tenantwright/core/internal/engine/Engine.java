@@ -14,6 +14,7 @@ import dev.tenantwright.core.RunKind;
 import dev.tenantwright.core.RunState;
 import dev.tenantwright.core.RunTimeoutException;
 import dev.tenantwright.core.ValidationException;
+import dev.tenantwright.core.internal.blueprint.BlueprintCatalog;
 import dev.tenantwright.core.internal.journal.BackendSlots;
 import dev.tenantwright.core.internal.journal.Journal;
 import dev.tenantwright.core.internal.journal.JournalException;
@@ -204,7 +205,7 @@ public final class Engine {
     }
     String actor = r.approval() != null ? r.approval().by() : r.actor();
     String why = r.approval() != null ? r.approval().reason() : r.reason();
-    RunSpec spec = new RunSpec(p.blueprint().name(), p.vars(), actor, why, waits, hashes, previous, r.source(),
+    RunSpec spec = new RunSpec(BlueprintCatalog.ref(p.blueprint()), p.vars(), actor, why, waits, hashes, previous, r.source(),
         existingEnv.map(EnvironmentRecord::blueprint).orElse(null),
         existingEnv.map(e -> codec.readParams(e.parametersJson(), Scopes.parameters(e.id()))).orElse(Map.of()),
         p.sourceRows(),
@@ -217,16 +218,19 @@ public final class Engine {
       case PROVISION -> existingEnv.map(e -> e.state() == EnvironmentState.READY ? EnvironmentState.UPDATING
           : EnvironmentState.PROVISIONING).orElse(EnvironmentState.PROVISIONING);
       case DESTROY -> EnvironmentState.DESTROYING;
+      case REFRESH -> existingEnv.map(EnvironmentRecord::state).orElse(EnvironmentState.READY);
       default -> EnvironmentState.UPDATING;
     };
     EnvironmentRecord env;
     try {
-      env = existingEnv
-          .map(e -> e.withBlueprint(p.blueprint().name(), codec.write(p.vars(), Scopes.parameters(envId)), nowMs)
+      env = r.runKind() == RunKind.REFRESH && existingEnv.isPresent()
+          ? existingEnv.get().moveTo(envState, existingEnv.get().lastError(), nowMs)
+          : existingEnv
+          .map(e -> e.withBlueprint(BlueprintCatalog.ref(p.blueprint()), codec.write(p.vars(), Scopes.parameters(envId)), nowMs)
               .withNaming(e.state() == EnvironmentState.DESTROYED ? Naming.CURRENT : e.naming())
               .moveTo(envState, e.lastError(), nowMs))
           .orElseGet(() -> new EnvironmentRecord(envId, p.tenant().id(), r.environment(), r.kind(), envState,
-              p.blueprint().name(), codec.write(p.vars(), Scopes.parameters(envId)), null, nowMs, nowMs, 0,
+              BlueprintCatalog.ref(p.blueprint()), codec.write(p.vars(), Scopes.parameters(envId)), null, nowMs, nowMs, 0,
               Naming.CURRENT));
     } catch (IllegalStateException busy) {
       throw new ConflictException("environment '" + r.environment() + "' of tenant '" + p.tenant().id() + "' is "
@@ -234,7 +238,7 @@ public final class Engine {
     }
     String msg = "queued " + r.runKind().name().toLowerCase(Locale.ROOT) + " of " + r.environment()
         + (r.source() != null ? " from " + r.source() : "")
-        + " from blueprint '" + p.blueprint().name() + "' (" + stepRecords.size() + " steps)"
+        + " from blueprint '" + p.blueprint().name() + "' version " + p.blueprint().version() + " (" + stepRecords.size() + " steps)"
         + (r.approval() != null ? "; approved by " + r.approval().by() + ": " + r.approval().reason()
             : r.reason() != null ? "; reason: " + r.reason() : "");
     String started = "started " + r.runKind().name().toLowerCase(Locale.ROOT) + " of " + r.environment() + " ("

@@ -1,5 +1,6 @@
 package dev.tenantwright.core.internal.engine;
 
+import dev.tenantwright.core.DriftStatus;
 import dev.tenantwright.core.EngineObserver.StepOutcome;
 import dev.tenantwright.core.EventType;
 import dev.tenantwright.core.StepAction;
@@ -67,7 +68,7 @@ final class ForwardAttempt {
     try {
       // a delete removes what is recorded, with the spec it was made with: it never needs other resources' outputs
       ResourceRecord row = s.row != null ? s.row : s.before;
-      resolved = action == StepAction.DELETE && row != null
+      resolved = (action == StepAction.DELETE || action == StepAction.READ) && row != null
           ? new StepSpecs.Resolved(null, run.specs.recorded(row, s.type, s.name())) : run.specs.resolve(s);
     } catch (PermanentException e) {
       observed.finish(StepOutcome.PERMANENT_FAILURE, run.describe(e));
@@ -81,7 +82,7 @@ final class ForwardAttempt {
     }
     Instant now = run.now();
     Set<String> names = Set.of();
-    if (action != StepAction.DELETE && HostNames.declares(s.type.specType())) {
+    if (action != StepAction.DELETE && action != StepAction.READ && HostNames.declares(s.type.specType())) {
       // the names the resource answers for are the tenant's before the backend is called
       names = HostNames.of(resolved.spec());
       try {
@@ -210,6 +211,9 @@ final class ForwardAttempt {
       case NOOP -> {
         return recorded;
       }
+      case READ -> {
+        return DriftCheck.compare(recorded, t.read(spec, recorded, ctx));
+      }
       default -> throw new IllegalStateException("unknown action " + action);
     }
   }
@@ -281,6 +285,15 @@ final class ForwardAttempt {
           c.noRow(s).then(() -> run.specs.removeOutputs(s.name()));
           outJson = null;
           message = result == Outcome.RELEASED ? "adopted object released, left in place" : "deleted";
+        }
+        case READ -> {
+          DriftCheck.Finding finding = (DriftCheck.Finding) result;
+          message = finding.message();
+          outJson = DriftCheck.write(finding);
+          origin = s.row != null ? s.row.origin() : origin;
+          if (finding.status() != DriftStatus.IN_SYNC) {
+            c.event(EventType.DRIFT_FOUND, s, s.name() + " (" + s.rec.type() + ") " + message);
+          }
         }
         default -> message = "up to date";
       }

@@ -1,6 +1,8 @@
 package dev.tenantwright.core.internal.engine;
 
 import dev.tenantwright.core.Blueprint;
+import dev.tenantwright.core.DriftReport;
+import dev.tenantwright.core.DriftStatus;
 import dev.tenantwright.core.ResourceDefinition;
 import dev.tenantwright.core.RunKind;
 import dev.tenantwright.core.StepAction;
@@ -10,6 +12,7 @@ import dev.tenantwright.core.internal.blueprint.Reference;
 import dev.tenantwright.core.internal.journal.Records.ResourceRecord;
 import dev.tenantwright.core.internal.plugins.TypeHandle;
 import dev.tenantwright.core.internal.plugins.TypeRegistry;
+import dev.tenantwright.spi.CreateResult.Origin;
 import dev.tenantwright.spi.EnvironmentKind;
 import dev.tenantwright.spi.TenantwrightException;
 import java.util.ArrayList;
@@ -44,16 +47,54 @@ final class Planner {
   List<PlannedStep> plan(RunKind kind, Blueprint blueprint, EnvironmentKind envKind,
       Map<String, ResourceRecord> recorded, Map<String, ResourceRecord> source,
       Function<ResourceDefinition, String> hashOf) {
+    return plan(kind, blueprint, envKind, recorded, source, hashOf, Map.of());
+  }
+
+  /**
+   * Plans a run; a repair also takes the latest refresh's findings, by resource name.
+   *
+   * @param drift what the latest refresh found (for {@link RunKind#REPAIR}; empty otherwise)
+   */
+  List<PlannedStep> plan(RunKind kind, Blueprint blueprint, EnvironmentKind envKind,
+      Map<String, ResourceRecord> recorded, Map<String, ResourceRecord> source,
+      Function<ResourceDefinition, String> hashOf, Map<String, DriftReport.ResourceDrift> drift) {
     return switch (kind) {
       case DESTROY -> destroy(blueprint, envKind, recorded);
       case RESET -> reset(blueprint, envKind, recorded, hashOf);
-      case PROVISION, UPDATE, PROMOTE, REDEPLOY -> converge(kind, blueprint, envKind, recorded, source, hashOf);
+      case REFRESH -> refresh(blueprint, envKind, recorded);
+      case PROVISION, UPDATE, PROMOTE, REDEPLOY, REPAIR ->
+          converge(kind, blueprint, envKind, recorded, source, hashOf, drift);
     };
+  }
+
+  /**
+   * A read of every recorded resource that has a backend object (provisioning steps have none), all at once: reads
+   * have no effect, so they wait for nothing, and backend limits pace them.
+   */
+  private List<PlannedStep> refresh(Blueprint blueprint, EnvironmentKind envKind, Map<String, ResourceRecord> recorded) {
+    List<String> order = new ArrayList<>();
+    for (String n : Dag.of(blueprint, envKind).order()) {
+      if (recorded.containsKey(n)) {
+        order.add(n);
+      }
+    }
+    recorded.keySet().stream().filter(n -> !order.contains(n)).forEach(order::add);
+    Map<String, ResourceDefinition> defs = definitions(blueprint, envKind);
+    List<PlannedStep> out = new ArrayList<>();
+    for (String name : order) {
+      ResourceRecord rec = recorded.get(name);
+      if (types.find(rec.type()).map(TypeHandle::isStep).orElse(false)) {
+        continue;
+      }
+      out.add(new PlannedStep(name, rec.type(), StepAction.READ, "read it from its backend", Set.of(), defs.get(name),
+          rec, rec.specHash()));
+    }
+    return out;
   }
 
   private List<PlannedStep> converge(RunKind kind, Blueprint blueprint, EnvironmentKind envKind,
       Map<String, ResourceRecord> recorded, Map<String, ResourceRecord> source,
-      Function<ResourceDefinition, String> hashOf) {
+      Function<ResourceDefinition, String> hashOf, Map<String, DriftReport.ResourceDrift> drift) {
     Dag dag = Dag.of(blueprint, envKind);
     Map<String, ResourceDefinition> defs = definitions(blueprint, envKind);
     List<PlannedStep> out = new ArrayList<>();
@@ -69,7 +110,21 @@ final class Planner {
       boolean upstreamChanged = Interpolator.references(def.params()).stream()
           .anyMatch(ref -> ref.namespace() == Reference.Namespace.OUTPUT && changedOutputs.contains(ref.name()));
       ResourceRecord promoted = source.get(name);
-      if (rec == null) {
+      DriftReport.ResourceDrift found = rec == null ? null : drift.get(name);
+      ResourceRecord before = rec;
+      if (found != null && found.status() != DriftStatus.IN_SYNC && rec.origin() == Origin.ADOPTED) {
+        action = StepAction.NOOP;
+        reason = "adopted object " + (found.status() == DriftStatus.GONE ? "is gone"
+            : "changed " + found.fields()) + ": reported, not touched";
+      } else if (found != null && found.status() == DriftStatus.GONE) {
+        action = StepAction.CREATE;
+        reason = "gone from its backend: create it again";
+        before = null;
+      } else if (found != null && found.status() == DriftStatus.CHANGED && rec.type().equals(def.type())) {
+        action = type.canUpdate() ? StepAction.UPDATE : StepAction.REPLACE;
+        reason = "changed outside Tenantwright " + found.fields() + ": "
+            + (type.canUpdate() ? "update it back" : "its type cannot update: replace it");
+      } else if (rec == null) {
         action = StepAction.CREATE;
         reason = "does not exist";
       } else if (kind == RunKind.PROMOTE && type.canPromote() && promoted != null && rec.type().equals(def.type())
@@ -91,7 +146,7 @@ final class Planner {
           || action == StepAction.PROMOTE) {
         changedOutputs.add(name);
       }
-      out.add(new PlannedStep(name, def.type(), action, reason, deps, def, rec, hash));
+      out.add(new PlannedStep(name, def.type(), action, reason, deps, def, before, hash));
     }
     // a resource removed from the blueprint is deleted last: a delete cannot be undone, so it waits until every
     // other step of the run succeeded, and a failure before it leaves the resource in place

@@ -639,9 +639,14 @@ final class RunExecution {
     long now = now().toEpochMilli();
     RunRecord to = run.moveTo(RunState.SUCCEEDED, null, now);
     EnvironmentState envState = run.kind() == RunKind.DESTROY ? EnvironmentState.DESTROYED : EnvironmentState.READY;
-    c.run(run, to).environment(env.moveTo(envState, null, now));
+    c.run(run, to);
+    if (run.kind() != RunKind.REFRESH) {
+      // a refresh only reads: the environment keeps its state and error
+      c.environment(env.moveTo(envState, null, now));
+    }
     releaseUnusedNames(c);
-    return c.event(EventType.RUN_SUCCEEDED, null, run.kind() == RunKind.DESTROY ? "destroyed" : "ready")
+    return c.event(EventType.RUN_SUCCEEDED, null, run.kind() == RunKind.DESTROY ? "destroyed"
+            : run.kind() == RunKind.REFRESH ? "refreshed" : "ready")
         .then(() -> finished = true);
   }
 
@@ -698,7 +703,7 @@ final class RunExecution {
       envTo = envTo.withBlueprint(spec.previousBlueprint() != null ? spec.previousBlueprint() : env.blueprint(),
           codec.write(spec.previousVars(), Scopes.parameters(env.id())), now);
     }
-    Change c = change().run(run, to).environment(envTo);
+    Change c = run.kind() == RunKind.REFRESH ? change().run(run, to) : change().run(run, to).environment(envTo);
     releaseUnusedNames(c);
     commit(c.event(end == RunState.ROLLED_BACK ? EventType.RUN_ROLLED_BACK : EventType.RUN_FAILED, null,
             end == RunState.ROLLED_BACK ? "rolled back: " + error : "failed, needs attention: " + error)

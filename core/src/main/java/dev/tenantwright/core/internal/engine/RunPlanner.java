@@ -2,15 +2,18 @@ package dev.tenantwright.core.internal.engine;
 
 import dev.tenantwright.core.Blueprint;
 import dev.tenantwright.core.ConflictException;
+import dev.tenantwright.core.DriftReport;
 import dev.tenantwright.core.EnvironmentState;
 import dev.tenantwright.core.NotFoundException;
 import dev.tenantwright.core.RunKind;
+import dev.tenantwright.core.RunState;
 import dev.tenantwright.core.TenantState;
 import dev.tenantwright.core.ValidationException;
 import dev.tenantwright.core.internal.journal.Journal;
 import dev.tenantwright.core.internal.journal.Records.EnvironmentRecord;
 import dev.tenantwright.core.internal.journal.Records.ResourceRecord;
 import dev.tenantwright.core.internal.journal.Records.RunRecord;
+import dev.tenantwright.core.internal.journal.Records.StepRecord;
 import dev.tenantwright.core.internal.journal.Records.TenantRecord;
 import dev.tenantwright.core.internal.json.JournalCodec;
 import dev.tenantwright.core.internal.json.Scopes;
@@ -101,8 +104,10 @@ public final class RunPlanner {
     }
     Map<String, ResourceRecord> recorded = byName(journal.resources(tenant.id() + "/" + r.environment()));
     TenantInfo info = Engine.info(tenant);
+    Map<String, DriftReport.ResourceDrift> drift = r.runKind() == RunKind.REPAIR
+        ? findings(tenant.id() + "/" + r.environment(), r.environment(), recorded) : Map.of();
     List<PlannedStep> plan = planner.plan(r.runKind(), bp, r.kind(), recorded, sourceRows,
-        def -> hasher.hash(def, info, r.environment(), r.kind(), vars, bp));
+        def -> hasher.hash(def, info, r.environment(), r.kind(), vars, bp), drift);
     return new PreparedRun(r, tenant, env, bp, vars, plan, recorded, sourceRows);
   }
 
@@ -119,7 +124,7 @@ public final class RunPlanner {
       case PROVISION -> {
         // provisioning converges any environment that is not busy
       }
-      case DESTROY -> {
+      case DESTROY, REFRESH -> {
         if (state == EnvironmentState.DESTROYED) {
           throw new ConflictException(where + " was destroyed");
         }
@@ -134,6 +139,36 @@ public final class RunPlanner {
         }
       }
     }
+  }
+
+  /**
+   * What the latest refresh found, for the resources that have not changed since it read them (a finding about an
+   * object Tenantwright changed afterwards no longer holds).
+   *
+   * @throws ConflictException when there is no refresh, or none newer than every resource's last change
+   */
+  private Map<String, DriftReport.ResourceDrift> findings(String environmentId, String environment,
+      Map<String, ResourceRecord> recorded) {
+    RunRecord refresh = journal.latestRun(environmentId, RunKind.REFRESH, RunState.SUCCEEDED).orElseThrow(
+        () -> new ConflictException("environment '" + environment + "' was never refreshed: refresh it, then repair"));
+    Map<String, DriftReport.ResourceDrift> out = new LinkedHashMap<>();
+    boolean stale = false;
+    for (StepRecord step : journal.steps(refresh.id())) {
+      ResourceRecord rec = recorded.get(step.name());
+      if (rec == null) {
+        continue;
+      }
+      if (rec.updatedAt() > refresh.createdAt()) {
+        stale = true;
+        continue;
+      }
+      DriftCheck.read(step.name(), step.type(), rec.origin().name(), step.outputsJson()).ifPresent(f -> out.put(f.name(), f));
+    }
+    if (out.isEmpty() && stale) {
+      throw new ConflictException("environment '" + environment + "' changed after its latest refresh: refresh it again,"
+          + " then repair");
+    }
+    return out;
   }
 
   /** The variables the last provisioning run of an environment was started with (for a retry), or empty. */

@@ -240,6 +240,12 @@ public final class Journal {
         Journal::run, environmentId));
   }
 
+  /** The newest run of {@code kind} of the environment that ended in {@code state}. */
+  public Optional<RunRecord> latestRun(String environmentId, RunKind kind, RunState state) {
+    return sql.read(c -> Sql.one(c, "SELECT * FROM tw_run WHERE environment_id = ? AND kind = ? AND state = ?"
+        + " ORDER BY created_at DESC, id DESC LIMIT 1", Journal::run, environmentId, kind, state));
+  }
+
   /** Runs that are not finished: the ones a starting engine resumes. */
   public List<RunRecord> unfinishedRuns() {
     return sql.read(c -> Sql.list(c, "SELECT * FROM tw_run WHERE active_environment IS NOT NULL"
@@ -698,7 +704,7 @@ public final class Journal {
     }
   }
 
-  private static StepRecord step(ResultSet rs) throws SQLException {
+  static StepRecord step(ResultSet rs) throws SQLException {
     String origin = rs.getString("origin");
     return new StepRecord(rs.getString("run_id"), rs.getString("name"), rs.getInt("seq"),
         StepAction.valueOf(rs.getString("action")), rs.getString("type"), StepState.valueOf(rs.getString("state")),
