@@ -321,6 +321,7 @@ public final class MemoryBackend {
 
     @Override
     public Optional<MemOut> read(MemSpec spec, MemOut outputs, StepContext ctx) {
+      maybeFail(ctx, "read", Phase.BEFORE);
       Obj o = objects.get(ctx.resourceName());
       return o == null ? Optional.empty() : Optional.of(new MemOut(o.name(), o.value(), o.token()));
     }

@@ -142,10 +142,11 @@ public final class RunPlanner {
   }
 
   /**
-   * What the latest refresh found, for the resources that have not changed since it read them (a finding about an
-   * object Tenantwright changed afterwards no longer holds).
+   * What the latest refresh found. Its findings hold only while nothing changed since it read: a resource
+   * Tenantwright changed afterwards (an update, another repair) makes them stale, and a repair from stale findings could
+   * undo that change.
    *
-   * @throws ConflictException when there is no refresh, or none newer than every resource's last change
+   * @throws ConflictException when there is no refresh, or a resource changed after it
    */
   private Map<String, DriftReport.ResourceDrift> findings(String environmentId, String environment,
       Map<String, ResourceRecord> recorded) {
@@ -164,7 +165,7 @@ public final class RunPlanner {
       }
       DriftCheck.read(step.name(), step.type(), rec.origin().name(), step.outputsJson()).ifPresent(f -> out.put(f.name(), f));
     }
-    if (out.isEmpty() && stale) {
+    if (stale) {
       throw new ConflictException("environment '" + environment + "' changed after its latest refresh: refresh it again,"
           + " then repair");
     }

@@ -186,7 +186,7 @@ public final class FleetDriver implements AutoCloseable {
         return;
       }
       Optional<Environment> env = environments.find(item.tenantId(), item.environment());
-      String skip = env.map(e -> skipReason(e, op.kind(), spec)).orElse("the environment no longer exists");
+      String skip = env.isEmpty() ? "the environment no longer exists" : skipReason(env.get(), op.kind(), spec);
       if (skip != null) {
         fleet.finish(op.id(), item.seq(), FleetItemState.SKIPPED, null, skip, clock.millis());
         return;
