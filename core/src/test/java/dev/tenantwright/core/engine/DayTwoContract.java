@@ -148,6 +148,28 @@ abstract class DayTwoContract extends EngineContractSupport {
   }
 
   @Test
+  void anAdoptedObjectThatDriftedIsReportedAndLeftAlone() {
+    Tenantwright tw = open();
+    Tenant t = abc(tw);
+    backend.preExisting("abc-corporation--demo--d", "tw:abc-corporation/demo/d@0000earlier00", "d");
+    tw.environments().provision(t.id(), EnvironmentKind.DEMO).awaitSuccess(WAIT);
+    assertThat(tw.environments().find(t.id(), "demo").orElseThrow().resource("d").origin()).isEqualTo("ADOPTED");
+    backend.scribble("abc-corporation--demo--d", "changed by its owner");
+    backend.objects.remove(key(tw, t.id(), "demo", "c"));
+    tw.environments().refresh(t.id(), "demo", RunOptions.defaults()).awaitSuccess(WAIT);
+    assertThat(tw.environments().drift(t.id(), "demo").orElseThrow().resource("d").origin()).isEqualTo("ADOPTED");
+
+    Plan plan = tw.environments().plan(t.id(), "demo", RunKind.REPAIR, RunOptions.defaults());
+    Plan.Step d = plan.steps().stream().filter(st -> st.name().equals("d")).findFirst().orElseThrow();
+    assertThat(d.action()).isEqualTo(StepAction.NOOP);
+    assertThat(d.reason()).contains("adopted").contains("[value]").contains("not touched");
+    tw.environments().repair(t.id(), "demo", RunOptions.defaults()).awaitSuccess(WAIT);
+    assertThat(backend.objects.get("abc-corporation--demo--d").value()).isEqualTo("changed by its owner");
+    assertThat(count("update:d")).isZero();
+    assertThat(backend.objects).containsKey(key(tw, t.id(), "demo", "c"));
+  }
+
+  @Test
   void aRepairNeedsARefreshNewerThanTheLastChange() {
     Tenantwright tw = open();
     Tenant t = abc(tw);
