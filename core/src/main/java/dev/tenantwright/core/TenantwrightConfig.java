@@ -66,6 +66,8 @@ public final class TenantwrightConfig {
   boolean virtualThreads = true;
   List<StatusWebhook> statusWebhooks = new ArrayList<>();
   List<EngineObserver> observers = new ArrayList<>();
+  Duration retention;
+  Duration retentionInterval = Duration.ofHours(1);
 
   /** A draft with the defaults, for a builder. */
   TenantwrightConfig() {}
@@ -113,6 +115,8 @@ public final class TenantwrightConfig {
     virtualThreads = o.virtualThreads;
     statusWebhooks = frozen ? List.copyOf(o.statusWebhooks) : new ArrayList<>(o.statusWebhooks);
     observers = frozen ? List.copyOf(o.observers) : new ArrayList<>(o.observers);
+    retention = o.retention;
+    retentionInterval = o.retentionInterval;
   }
 
   /** The frozen value of this draft. */
@@ -328,6 +332,16 @@ public final class TenantwrightConfig {
   /** What watches the engine's runs, attempts, retries and waits (metrics, traces). */
   public List<EngineObserver> observers() {
     return observers;
+  }
+
+  /** How old a finished run may get before what it leaves behind is pruned, or null to keep everything. */
+  public Duration retention() {
+    return retention;
+  }
+
+  /** How often the background pruner runs while {@link #retention()} is set. */
+  public Duration retentionInterval() {
+    return retentionInterval;
   }
 
   /** A builder holding this configuration, to change it. */
