@@ -146,7 +146,19 @@ public interface Environments {
   boolean verifySignature(String tenantId, String environment, String secretResource, byte[] body,
       String signatureHeader);
 
+  /** The tenant's environments, destroyed ones included, oldest first. */
   List<Environment> list(String tenantId);
+
+  /**
+   * One page of the tenant's environments, destroyed ones included, by name; {@link Page#nextCursor()} reads on. The
+   * default implementation throws {@link UnsupportedOperationException}; {@link Tenantwright#environments()}
+   * implements it.
+   *
+   * @throws ValidationException naming {@code cursor} when the cursor is not one this list gave
+   */
+  default Page<Environment> list(String tenantId, PageRequest page) {
+    throw new UnsupportedOperationException("paged environment lists are not implemented by " + getClass().getName());
+  }
 
   Optional<Environment> find(String tenantId, String environment);
 

@@ -11,8 +11,25 @@ public interface Runs {
   /** @throws NotFoundException when there is no such run */
   Run get(String runId);
 
-  /** The runs of one environment, oldest first. */
+  /**
+   * The runs of one environment, oldest first. Every run the journal still holds: an environment changed often has
+   * many, so lists a user pages through should use {@link #list(String, String, PageRequest)}.
+   */
   List<Run> list(String tenantId, String environment);
+
+  /**
+   * One page of an environment's runs, newest first; {@link Page#nextCursor()} reads on to older ones. Each page is
+   * one indexed query however many runs the environment has. Runs older than the {@linkplain
+   * Tenantwright.Builder#retention retention} may have been pruned; the newest run of an environment never is.
+   *
+   * <p>The default implementation throws {@link UnsupportedOperationException}; {@link Tenantwright#runs()} implements
+   * it.
+   *
+   * @throws ValidationException naming {@code cursor} when the cursor is not one this list gave
+   */
+  default Page<Run> list(String tenantId, String environment, PageRequest page) {
+    throw new UnsupportedOperationException("paged run lists are not implemented by " + getClass().getName());
+  }
 
   /**
    * Ends a run that can never finish — its blueprint or a plugin is gone and no engine can resume it (its events

@@ -26,7 +26,19 @@ public interface Tenants {
   /** @throws NotFoundException when there is no such tenant */
   Tenant get(String id);
 
+  /** Every tenant, oldest first; for many tenants use {@link #list(PageRequest)}. */
   List<Tenant> list();
+
+  /**
+   * One page of the tenants, by id; {@link Page#nextCursor()} reads on. Each page is one indexed query however many
+   * tenants there are. The default implementation throws {@link UnsupportedOperationException};
+   * {@link Tenantwright#tenants()} implements it.
+   *
+   * @throws ValidationException naming {@code cursor} when the cursor is not one this list gave
+   */
+  default Page<Tenant> list(PageRequest page) {
+    throw new UnsupportedOperationException("paged tenant lists are not implemented by " + getClass().getName());
+  }
 
   /** Suspends the tenant: no run can start for it (except destroying) until it is resumed. */
   Tenant suspend(String id, String actor);
@@ -56,10 +68,25 @@ public interface Tenants {
   Tenant delete(String id, RunOptions options, java.time.Duration timeout);
 
   /**
-   * The tenant's audit trail: every event of every run of its environments, oldest first. The trail is never
-   * pruned, so a long-lived tenant's is long; pages and views should use {@link #history(String, int)}.
+   * The tenant's history, oldest first: every event the journal holds about it and its environments' runs. Without
+   * {@linkplain Tenantwright.Builder#retention retention} nothing is ever pruned, so a long-lived tenant's history is
+   * long; with it, the progress events of runs older than the retention age are gone while the audit trail stays
+   * (tenant changes, refusals, approvals, the start and end of every live run). Pages and views should use
+   * {@link #history(String, PageRequest)}.
    */
   List<Event> history(String tenantId);
+
+  /**
+   * One page of the tenant's history, newest first; {@link Page#nextCursor()} reads on to older events. Each page is
+   * one indexed query however long the history is. The default implementation throws
+   * {@link UnsupportedOperationException}; {@link Tenantwright#tenants()} implements it.
+   *
+   * @throws NotFoundException when there is no such tenant
+   * @throws ValidationException naming {@code cursor} when the cursor is not one this list gave
+   */
+  default Page<Event> history(String tenantId, PageRequest page) {
+    throw new UnsupportedOperationException("paged histories are not implemented by " + getClass().getName());
+  }
 
   /**
    * The newest {@code limit} events of the tenant's audit trail, oldest first.

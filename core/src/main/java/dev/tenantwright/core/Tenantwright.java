@@ -108,6 +108,19 @@ public final class Tenantwright implements AutoCloseable {
     return runtime.resealSecrets();
   }
 
+  /**
+   * Prunes the journal now, as the background pruner does every {@link Builder#retentionInterval}: the steps,
+   * checkpoints, progress events and run rows of runs that finished longer than {@link Builder#retention} ago, and
+   * status webhook deliveries answered or given up as long ago, while the audit trail stays (see
+   * {@link Builder#retention}). For a host's own scheduler and for tests. Safe to run while runs execute and on several
+   * engines of one journal at once; returns what this call removed.
+   *
+   * @throws ValidationException naming {@code retention} when no retention is configured
+   */
+  public PruneResult prune() {
+    return runtime.prune();
+  }
+
   /** Adds a listener until the returned handle is closed. */
   public AutoCloseable subscribe(Listener listener) {
     return runtime.subscribe(listener);
@@ -492,6 +505,43 @@ public final class Tenantwright implements AutoCloseable {
         throw new ValidationException("fleetInterval", "must be 50 ms to 1 minute");
       }
       c.fleetInterval = interval;
+      return this;
+    }
+
+    /**
+     * Prunes what finished runs leave behind once they finished more than {@code maxAge} ago, in the background every
+     * {@link #retentionInterval} (and on {@link Tenantwright#prune()}); by default nothing is ever pruned. Pruned:
+     * a finished run's steps, step checkpoints and progress events, its run row, and status webhook deliveries that
+     * were answered or given up. Kept whatever their age: the audit trail — tenant events (created, suspended, plan
+     * changes, deleted), policy refusals, verified domains, and the run-level events (queued, started, how it ended)
+     * of every run on a live environment or made by a named actor, approvals included; unfinished runs; each
+     * environment's newest run, newest provisioning run and the failed provisioning attempts since it last succeeded
+     * (so status and retry work as before); and the current state of every environment and its resources. An
+     * idempotency key is remembered only as long as its run is: once pruned, the same key starts a new run.
+     *
+     * @throws ValidationException naming {@code retention} when {@code maxAge} is shorter than one minute
+     */
+    public Builder retention(Duration maxAge) {
+      Objects.requireNonNull(maxAge, "maxAge");
+      if (maxAge.compareTo(Duration.ofMinutes(1)) < 0) {
+        throw new ValidationException("retention", "must be at least one minute");
+      }
+      c.retention = maxAge;
+      return this;
+    }
+
+    /**
+     * How often the background pruner runs while {@link #retention} is set (default one hour; the first pass runs
+     * within a minute of the start). Each pass deletes in batches of a few hundred runs, one short transaction each.
+     *
+     * @throws ValidationException naming {@code retentionInterval} when {@code interval} is shorter than 100 ms
+     */
+    public Builder retentionInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.toMillis() < 100) {
+        throw new ValidationException("retentionInterval", "must be at least 100 ms");
+      }
+      c.retentionInterval = interval;
       return this;
     }
 

@@ -68,6 +68,8 @@ public final class TenantwrightConfig {
   List<EngineObserver> observers = new ArrayList<>();
   Map<String, WaveGate> waveGates = new LinkedHashMap<>();
   Duration fleetInterval = Duration.ofSeconds(1);
+  Duration retention;
+  Duration retentionInterval = Duration.ofHours(1);
 
   /** A draft with the defaults, for a builder. */
   TenantwrightConfig() {}
@@ -117,6 +119,8 @@ public final class TenantwrightConfig {
     observers = frozen ? List.copyOf(o.observers) : new ArrayList<>(o.observers);
     waveGates = frozen ? Map.copyOf(o.waveGates) : new LinkedHashMap<>(o.waveGates);
     fleetInterval = o.fleetInterval;
+    retention = o.retention;
+    retentionInterval = o.retentionInterval;
   }
 
   /** The frozen value of this draft. */
@@ -342,6 +346,16 @@ public final class TenantwrightConfig {
   /** How often this engine drives fleet operations and fires schedules when no run ending wakes it. */
   public Duration fleetInterval() {
     return fleetInterval;
+  }
+
+  /** How old a finished run may get before what it leaves behind is pruned, or null to keep everything. */
+  public Duration retention() {
+    return retention;
+  }
+
+  /** How often the background pruner runs while {@link #retention()} is set. */
+  public Duration retentionInterval() {
+    return retentionInterval;
   }
 
   /** A builder holding this configuration, to change it. */

@@ -70,4 +70,28 @@ class TenantwrightConfigTest {
     assertThat(original.platformDomains()).containsExactly("a.example");
     assertThat(original.maxAttempts()).isEqualTo(5);
   }
+
+  @Test
+  void retentionIsOffByDefaultAndKeepsItsIntervalThroughToBuilder() {
+    TenantwrightConfig defaults = Tenantwright.builder().config();
+    assertThat(defaults.retention()).as("keep everything").isNull();
+    assertThat(defaults.retentionInterval()).isEqualTo(Duration.ofHours(1));
+
+    TenantwrightConfig set = Tenantwright.builder().retention(Duration.ofDays(30))
+        .retentionInterval(Duration.ofMinutes(10)).config();
+    TenantwrightConfig copied = set.toBuilder().maxAttempts(2).config();
+
+    assertThat(copied.retention()).isEqualTo(Duration.ofDays(30));
+    assertThat(copied.retentionInterval()).isEqualTo(Duration.ofMinutes(10));
+  }
+
+  @Test
+  void aTooShortRetentionOrIntervalIsRefusedNamingTheSetting() {
+    assertThatThrownBy(() -> Tenantwright.builder().retention(Duration.ofSeconds(59)))
+        .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.field()).isEqualTo("retention"));
+    assertThatThrownBy(() -> Tenantwright.builder().retention(Duration.ofDays(-1)))
+        .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.field()).isEqualTo("retention"));
+    assertThatThrownBy(() -> Tenantwright.builder().retentionInterval(Duration.ofMillis(99)))
+        .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.field()).isEqualTo("retentionInterval"));
+  }
 }

@@ -3,8 +3,10 @@ package dev.tenantwright.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantwright.core.Environment;
+import dev.tenantwright.core.Event;
 import dev.tenantwright.core.NewTenant;
 import dev.tenantwright.core.NotFoundException;
+import dev.tenantwright.core.Page;
 import dev.tenantwright.core.PolicyViolationException;
 import dev.tenantwright.core.Run;
 import dev.tenantwright.core.RunKind;
@@ -14,6 +16,7 @@ import dev.tenantwright.core.Tenantwright;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -79,9 +82,11 @@ final class ApiRoutes {
       String id = ctx.pathParam("tenant");
       Requests.reader(ctx, id);
       tw.tenants().get(id);
-      List<ObjectNode> items = tw.tenants().history(id, Requests.limit(ctx)).stream()
-          .map(e -> Views.event(0, e)).toList();
-      json(ctx, 200, Views.items(items, null));
+      // one indexed page of the newest events before the cursor, shown oldest first as before; next goes back in time
+      Page<Event> page = tw.tenants().history(id, Requests.page(ctx));
+      List<ObjectNode> items = new ArrayList<>(page.items().stream().map(e -> Views.event(0, e)).toList());
+      Collections.reverse(items);
+      json(ctx, 200, Views.items(items, page.nextCursor()));
     });
     r.get("/tenants/{tenant}/environments", ctx -> {
       String id = ctx.pathParam("tenant");
@@ -300,12 +305,16 @@ final class ApiRoutes {
     Requests.reader(ctx, tenant);
     tw.tenants().get(tenant);
     String environment = ctx.queryParam("environment");
+    if (environment != null) {
+      // one environment's runs: one indexed page in the journal, its cursor the journal's own
+      Page<Run> page = tw.runs().list(tenant, environment, Requests.page(ctx));
+      json(ctx, 200, Views.items(page.items().stream().map(Views::run).toList(), page.nextCursor()));
+      return;
+    }
     int limit = Requests.limit(ctx);
     Requests.Cursor after = Requests.cursor(ctx);
     List<Run> runs = new ArrayList<>();
-    List<String> environments = environment != null ? List.of(environment)
-        : tw.environments().list(tenant).stream().map(Environment::name).toList();
-    for (String e : environments) {
+    for (String e : tw.environments().list(tenant).stream().map(Environment::name).toList()) {
       runs.addAll(tw.runs().list(tenant, e));
     }
     Comparator<Run> newestFirst = Comparator.comparing(Run::createdAt).thenComparing(Run::id).reversed();

@@ -3,6 +3,7 @@ package dev.tenantwright.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tenantwright.core.PageRequest;
 import dev.tenantwright.core.RunOptions;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -161,6 +162,13 @@ final class Requests {
       // below
     }
     throw ApiException.invalid("limit", "'limit' must be a whole number from 1 to 500");
+  }
+
+  /** The {@code limit} and {@code cursor} query parameters as a page of a journal list (the cursor is the journal's). */
+  static PageRequest page(Context ctx) {
+    int limit = limit(ctx);
+    String raw = ctx.queryParam("cursor");
+    return raw == null || raw.isEmpty() ? PageRequest.first(limit) : PageRequest.after(raw, limit);
   }
 
   /** An opaque cursor for "after this item": its time and id. */

@@ -260,6 +260,28 @@ class ServerApiTest {
     assertThat(page2.has("next")).isFalse();
     assertThat(api.get("/tenants/" + t + "/history?limit=500").json().get("items").toString())
         .contains("RUN_SUCCEEDED", "TENANT_CREATED");
+    JsonNode demo1 = api.get("/runs?tenant=" + t + "&environment=demo&limit=1").json();
+    assertThat(demo1.get("items").get(0).get("id").asText()).as("newest first").isEqualTo(redeploy);
+    JsonNode demo2 = api.get("/runs?tenant=" + t + "&environment=demo&limit=1&cursor=" + demo1.get("next").asText())
+        .json();
+    assertThat(demo2.get("items").get(0).get("id").asText()).isEqualTo(runId);
+    assertThat(demo2.has("next")).isFalse();
+    ApiClient.Answer foreign = api.get("/runs?tenant=" + t + "&environment=demo&cursor=" + page1.get("next").asText());
+    assertThat(foreign.status()).as("a cursor of the tenant-wide list").isEqualTo(422);
+    assertThat(foreign.body()).contains("cursor");
+
+    List<String> whole = new ArrayList<>();
+    api.get("/tenants/" + t + "/history?limit=500").json().get("items").forEach(e -> whole.add(e.toString()));
+    List<String> paged = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonNode page = api.get("/tenants/" + t + "/history?limit=3" + (cursor == null ? "" : "&cursor=" + cursor)).json();
+      List<String> items = new ArrayList<>();
+      page.get("items").forEach(e -> items.add(e.toString()));
+      paged.addAll(0, items);
+      cursor = page.hasNonNull("next") ? page.get("next").asText() : null;
+    } while (cursor != null);
+    assertThat(paged).as("pages go back in time, each oldest first").isEqualTo(whole);
     assertThat(api.post("/tenants/" + t + "/environments/demo/launch", null).status()).isEqualTo(404);
   }
 }

@@ -9,8 +9,9 @@ import dev.tenantwright.core.ConflictException;
 import dev.tenantwright.core.EnvironmentState;
 import dev.tenantwright.core.EnvironmentStatus;
 import dev.tenantwright.core.NotFoundException;
+import dev.tenantwright.core.Page;
+import dev.tenantwright.core.PageRequest;
 import dev.tenantwright.core.PolicyViolationException;
-import dev.tenantwright.core.RunState;
 import dev.tenantwright.core.StepState;
 import dev.tenantwright.core.StepStatus;
 import dev.tenantwright.core.internal.journal.Records.RunRecord;
@@ -34,6 +35,7 @@ import dev.tenantwright.core.internal.engine.Engine.StartRequest;
 import dev.tenantwright.core.internal.engine.Naming;
 import dev.tenantwright.core.internal.engine.PreparedRun;
 import dev.tenantwright.core.internal.journal.Journal;
+import dev.tenantwright.core.internal.journal.Pages;
 import dev.tenantwright.core.internal.journal.Records.EnvironmentRecord;
 import dev.tenantwright.core.internal.journal.Records.ResourceRecord;
 import dev.tenantwright.core.internal.json.JournalCodec;
@@ -66,14 +68,16 @@ final class DefaultEnvironments implements Environments {
   private final FleetJournal fleetJournal;
   private final EventBus bus;
   private final java.time.Clock clock;
+  private final Pages pages;
 
   DefaultEnvironments(Journal journal, Engine engine, PolicyGate gate, PromotionCheck promotion,
       BlueprintCatalog blueprints, String defaultBlueprint, BlueprintSelector selector, int maxProvisionAttempts,
-      JournalCodec codec, FleetJournal fleetJournal, EventBus bus, java.time.Clock clock) {
+      JournalCodec codec, FleetJournal fleetJournal, EventBus bus, java.time.Clock clock, Pages pages) {
     this.codec = codec;
     this.fleetJournal = fleetJournal;
     this.bus = bus;
     this.clock = clock;
+    this.pages = pages;
     this.journal = journal;
     this.engine = engine;
     this.gate = gate;
@@ -244,12 +248,11 @@ final class DefaultEnvironments implements Environments {
     return start(tenantId, environment, env.kind(), RunKind.PROVISION, again, null);
   }
 
+  /** Reads the environment, its newest run with that run's steps, and the runs since it last succeeded: bounded. */
   @Override
   public EnvironmentStatus status(String tenantId, String environment) {
     EnvironmentRecord env = existing(tenantId, environment);
-    List<RunRecord> all = journal.runs(env.id());
-    Optional<Run> last = all.isEmpty() ? Optional.empty()
-        : Optional.of(RunHandle.load(journal, engine, all.get(all.size() - 1)));
+    Optional<Run> last = pages.newestRun(env.id()).map(r -> RunHandle.load(journal, engine, r));
     List<String> running = last.map(r -> r.steps().stream()
         .filter(s -> s.state() == StepState.RUNNING || s.state() == StepState.IN_DOUBT
             || s.state() == StepState.COMPENSATING)
@@ -259,20 +262,9 @@ final class DefaultEnvironments implements Environments {
         failedAttempts(env.id()));
   }
 
-  /** Failed provisioning runs since the environment was last ready. */
+  /** Failed provisioning runs since the environment's newest successful run. */
   private int failedAttempts(String envId) {
-    List<RunRecord> all = journal.runs(envId);
-    int failed = 0;
-    for (int i = all.size() - 1; i >= 0; i--) {
-      RunRecord r = all.get(i);
-      if (r.state() == RunState.SUCCEEDED) {
-        break;
-      }
-      if (r.kind() == RunKind.PROVISION && (r.state() == RunState.ROLLED_BACK || r.state() == RunState.FAILED)) {
-        failed++;
-      }
-    }
-    return failed;
+    return pages.failedProvisionsSinceSuccess(envId);
   }
 
   private EnvironmentRecord existing(String tenantId, String environment) {
@@ -340,6 +332,13 @@ final class DefaultEnvironments implements Environments {
   @Override
   public List<Environment> list(String tenantId) {
     return journal.environments(tenantId).stream().map(this::environment).toList();
+  }
+
+  @Override
+  public Page<Environment> list(String tenantId, PageRequest page) {
+    String[] after = Cursors.decode("environments", page.cursor(), 1);
+    return Cursors.page(pages.environments(tenantId, after == null ? null : after[0], page.limit() + 1), page,
+        this::environment, e -> Cursors.encode("environments", e.name()));
   }
 
   @Override

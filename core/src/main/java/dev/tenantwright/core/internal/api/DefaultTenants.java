@@ -5,6 +5,8 @@ import dev.tenantwright.core.Event;
 import dev.tenantwright.core.EventType;
 import dev.tenantwright.core.NewTenant;
 import dev.tenantwright.core.NotFoundException;
+import dev.tenantwright.core.Page;
+import dev.tenantwright.core.PageRequest;
 import dev.tenantwright.core.Tenant;
 import dev.tenantwright.core.TenantState;
 import dev.tenantwright.core.Tenants;
@@ -13,6 +15,7 @@ import dev.tenantwright.core.internal.engine.EventBus;
 import dev.tenantwright.core.internal.engine.Naming;
 import dev.tenantwright.core.internal.journal.Journal;
 import dev.tenantwright.core.internal.journal.JournalException;
+import dev.tenantwright.core.internal.journal.Pages;
 import dev.tenantwright.core.internal.journal.Records.EventRecord;
 import dev.tenantwright.core.internal.journal.Records.TenantRecord;
 import dev.tenantwright.core.internal.text.Text;
@@ -50,9 +53,12 @@ final class DefaultTenants implements Tenants {
   private final EventBus bus;
   private final DefaultEnvironments environments;
   private final PolicyGate gate;
+  private final Pages pages;
 
-  DefaultTenants(Journal journal, Clock clock, EventBus bus, DefaultEnvironments environments, PolicyGate gate) {
+  DefaultTenants(Journal journal, Clock clock, EventBus bus, DefaultEnvironments environments, PolicyGate gate,
+      Pages pages) {
     this.gate = gate;
+    this.pages = pages;
     this.journal = journal;
     this.clock = clock;
     this.bus = bus;
@@ -155,6 +161,13 @@ final class DefaultTenants implements Tenants {
   @Override
   public List<Tenant> list() {
     return journal.tenants().stream().map(DefaultTenants::tenant).toList();
+  }
+
+  @Override
+  public Page<Tenant> list(PageRequest page) {
+    String[] after = Cursors.decode("tenants", page.cursor(), 1);
+    return Cursors.page(pages.tenants(after == null ? null : after[0], page.limit() + 1), page,
+        DefaultTenants::tenant, t -> Cursors.encode("tenants", t.id()));
   }
 
   @Override
@@ -297,6 +310,14 @@ final class DefaultTenants implements Tenants {
     }
     get(tenantId);
     return journal.latestTenantEvents(tenantId, limit).stream().map(Events::of).toList();
+  }
+
+  @Override
+  public Page<Event> history(String tenantId, PageRequest page) {
+    String[] before = Cursors.decode("history", page.cursor(), 1);
+    get(tenantId);
+    return Cursors.page(pages.tenantEvents(tenantId, before == null ? null : Cursors.number(before[0]),
+        page.limit() + 1), page, Events::of, e -> Cursors.encode("history", Long.toString(e.id())));
   }
 
   static Tenant tenant(TenantRecord r) {

@@ -5,6 +5,7 @@ import dev.tenantwright.core.Domains;
 import dev.tenantwright.core.EngineHealth;
 import dev.tenantwright.core.Environments;
 import dev.tenantwright.core.Listener;
+import dev.tenantwright.core.PruneResult;
 import dev.tenantwright.core.ResourceDefinition;
 import dev.tenantwright.core.Runs;
 import dev.tenantwright.core.TenantwrightConfig;
@@ -28,6 +29,8 @@ import dev.tenantwright.core.internal.journal.HostNameRegistry;
 import dev.tenantwright.core.internal.net.DnsTxt;
 import dev.tenantwright.core.internal.net.EgressPolicy;
 import dev.tenantwright.core.internal.journal.Journal;
+import dev.tenantwright.core.internal.journal.Pages;
+import dev.tenantwright.core.internal.journal.Retention;
 import dev.tenantwright.core.internal.webhooks.StatusWebhooks;
 import dev.tenantwright.core.internal.webhooks.WebhookCallType;
 import dev.tenantwright.core.internal.journal.Leases;
@@ -82,6 +85,7 @@ public final class Runtime {
   private final HealthProbe health;
   private final DefaultFleet fleet;
   private final FleetDriver fleetDriver;
+  private final Pruner pruner;
 
   private Runtime(Database database, PluginHost plugins, Engine engine, EventBus bus, TypeRegistry types,
       BlueprintCatalog blueprints, Journal journal, PolicyGate gate, PromotionCheck promotion,
@@ -90,6 +94,8 @@ public final class Runtime {
     this.webhooks = webhooks;
     this.eventLog = new DefaultEventLog(journal, config.clock(), Duration.ofSeconds(5));
     this.health = new HealthProbe(journal, config.clock());
+    this.pruner = new Pruner(new Retention(database, 500), config.retention(), config.retentionInterval(),
+        config.clock());
     this.domains = domains;
     this.resealer = resealer;
     this.database = database;
@@ -98,10 +104,11 @@ public final class Runtime {
     this.bus = bus;
     this.types = types;
     this.blueprints = blueprints;
-    this.runs = new DefaultRuns(journal, engine);
+    Pages pages = new Pages(database);
+    this.runs = new DefaultRuns(journal, engine, pages);
     this.environments = new DefaultEnvironments(journal, engine, gate, promotion, blueprints, config.defaultBlueprint(),
-        config.blueprintSelector(), config.maxProvisionAttempts(), codec, fleetJournal, bus, config.clock());
-    this.tenants = new DefaultTenants(journal, config.clock(), bus, environments, gate);
+        config.blueprintSelector(), config.maxProvisionAttempts(), codec, fleetJournal, bus, config.clock(), pages);
+    this.tenants = new DefaultTenants(journal, config.clock(), bus, environments, gate, pages);
     this.fleetDriver = new FleetDriver(fleetJournal, journal, environments, config.waveGates(), owner, config.clock(),
         config.fleetInterval(), Duration.ofSeconds(30));
     this.fleet = new DefaultFleet(fleetJournal, fleetDriver, blueprints, config.waveGates(), config.clock());
@@ -181,6 +188,7 @@ public final class Runtime {
       bus.add(rt.fleetDriver::onEvent);
       rt.fleetDriver.start();
       opened.add(rt.fleetDriver);
+      rt.pruner.start();
       return rt;
     } catch (RuntimeException e) {
       for (int i = opened.size() - 1; i >= 0; i--) {
@@ -294,16 +302,22 @@ public final class Runtime {
     return eventLog;
   }
 
+  /** Prunes the journal now with the configured retention; see {@link Pruner#prune()}. */
+  public PruneResult prune() {
+    return pruner.prune();
+  }
+
   /** A snapshot of the journal's health; never throws. */
   public EngineHealth health() {
     return health.check();
   }
 
-  /** Drains, then stops the engine, the webhook sender, the plugins and the database. */
+  /** Stops the pruner, drains, then stops the engine, the webhook sender, the plugins and the database. */
   public void close(Duration drain) {
     try {
       try {
         fleetDriver.close();
+        pruner.close();
         engine.close(drain);
       } finally {
         webhooks.close();

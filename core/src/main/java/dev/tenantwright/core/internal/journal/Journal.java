@@ -662,7 +662,7 @@ public final class Journal {
     }
   }
 
-  private static TenantRecord tenant(ResultSet rs) throws SQLException {
+  static TenantRecord tenant(ResultSet rs) throws SQLException {
     Map<String, String> attrs;
     try {
       attrs = PLAIN.readValue(rs.getString("attributes"), STRING_MAP);
@@ -713,7 +713,7 @@ public final class Journal {
         Sql.longOrNull(rs, "finished_at"));
   }
 
-  private static EventRecord event(ResultSet rs) throws SQLException {
+  static EventRecord event(ResultSet rs) throws SQLException {
     return new EventRecord(rs.getLong("id"), rs.getString("run_id"), rs.getString("tenant_id"),
         rs.getString("environment_id"), rs.getString("step"), EventType.valueOf(rs.getString("type")),
         rs.getInt("step_index"), rs.getInt("step_count"), rs.getInt("percent"), rs.getString("message"),
