@@ -150,15 +150,11 @@ public interface Environments {
   List<Environment> list(String tenantId);
 
   /**
-   * One page of the tenant's environments, destroyed ones included, by name; {@link Page#nextCursor()} reads on. The
-   * default implementation throws {@link UnsupportedOperationException}; {@link Tenantwright#environments()}
-   * implements it.
+   * One page of the tenant's environments, destroyed ones included, by name; {@link Page#nextCursor()} reads on.
    *
    * @throws ValidationException naming {@code cursor} when the cursor is not one this list gave
    */
-  default Page<Environment> list(String tenantId, PageRequest page) {
-    throw new UnsupportedOperationException("paged environment lists are not implemented by " + getClass().getName());
-  }
+  Page<Environment> list(String tenantId, PageRequest page);
 
   Optional<Environment> find(String tenantId, String environment);
 

@@ -22,14 +22,9 @@ public interface Runs {
    * one indexed query however many runs the environment has. Runs older than the {@linkplain
    * Tenantwright.Builder#retention retention} may have been pruned; the newest run of an environment never is.
    *
-   * <p>The default implementation throws {@link UnsupportedOperationException}; {@link Tenantwright#runs()} implements
-   * it.
-   *
    * @throws ValidationException naming {@code cursor} when the cursor is not one this list gave
    */
-  default Page<Run> list(String tenantId, String environment, PageRequest page) {
-    throw new UnsupportedOperationException("paged run lists are not implemented by " + getClass().getName());
-  }
+  Page<Run> list(String tenantId, String environment, PageRequest page);
 
   /**
    * Ends a run that can never finish — its blueprint or a plugin is gone and no engine can resume it (its events

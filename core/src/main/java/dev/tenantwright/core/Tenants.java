@@ -31,14 +31,11 @@ public interface Tenants {
 
   /**
    * One page of the tenants, by id; {@link Page#nextCursor()} reads on. Each page is one indexed query however many
-   * tenants there are. The default implementation throws {@link UnsupportedOperationException};
-   * {@link Tenantwright#tenants()} implements it.
+   * tenants there are.
    *
    * @throws ValidationException naming {@code cursor} when the cursor is not one this list gave
    */
-  default Page<Tenant> list(PageRequest page) {
-    throw new UnsupportedOperationException("paged tenant lists are not implemented by " + getClass().getName());
-  }
+  Page<Tenant> list(PageRequest page);
 
   /** Suspends the tenant: no run can start for it (except destroying) until it is resumed. */
   Tenant suspend(String id, String actor);
@@ -78,15 +75,12 @@ public interface Tenants {
 
   /**
    * One page of the tenant's history, newest first; {@link Page#nextCursor()} reads on to older events. Each page is
-   * one indexed query however long the history is. The default implementation throws
-   * {@link UnsupportedOperationException}; {@link Tenantwright#tenants()} implements it.
+   * one indexed query however long the history is.
    *
    * @throws NotFoundException when there is no such tenant
    * @throws ValidationException naming {@code cursor} when the cursor is not one this list gave
    */
-  default Page<Event> history(String tenantId, PageRequest page) {
-    throw new UnsupportedOperationException("paged histories are not implemented by " + getClass().getName());
-  }
+  Page<Event> history(String tenantId, PageRequest page);
 
   /**
    * The newest {@code limit} events of the tenant's audit trail, oldest first.
