@@ -9,5 +9,6 @@ package dev.tenantwright.core;
  * @param steps step rows of those runs (their checkpoints go with them)
  * @param events progress events removed; the audit trail is never among them
  * @param deliveries delivered or given-up status webhook deliveries removed
+ * @param fleetOperations finished fleet operations removed, each with its report
  */
-public record PruneResult(int runs, int steps, int events, int deliveries) {}
+public record PruneResult(int runs, int steps, int events, int deliveries, int fleetOperations) {}

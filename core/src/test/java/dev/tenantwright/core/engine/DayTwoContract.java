@@ -9,6 +9,7 @@ import dev.tenantwright.core.DriftReport;
 import dev.tenantwright.core.DriftStatus;
 import dev.tenantwright.core.Environment;
 import dev.tenantwright.core.EnvironmentState;
+import dev.tenantwright.core.EnvironmentStatus;
 import dev.tenantwright.core.Event;
 import dev.tenantwright.core.EventType;
 import dev.tenantwright.core.FleetItem;
@@ -217,6 +218,28 @@ abstract class DayTwoContract extends EngineContractSupport {
     assertThat(env.lastError()).isNull();
     // the findings shown are still those of the last refresh that read everything
     assertThat(tw.environments().drift(t.id(), "demo").orElseThrow().runId()).isNotEqualTo(failed.id());
+  }
+
+  @Test
+  void aRefreshIsNotWhatStatusShowsAndDoesNotResetAFailedEnvironmentsRetries() {
+    Tenantwright tw = open();
+    Tenant t = abc(tw);
+    tw.environments().provision(t.id(), EnvironmentKind.DEMO).awaitSuccess(WAIT);
+    Run update = tw.environments().update(t.id(), "demo", RunOptions.defaults().parameter("greeting", "hi"));
+    update.awaitSuccess(WAIT);
+    tw.environments().refresh(t.id(), "demo", RunOptions.defaults()).awaitSuccess(WAIT);
+    assertThat(tw.environments().status(t.id(), "demo").runId()).isEqualTo(update.id());
+
+    backend.fail("c", "create", Phase.BEFORE, 100, () -> new PermanentException("no capacity"));
+    Run failed = tw.environments().provision(t.id(), EnvironmentKind.LIVE);
+    assertThat(failed.await(WAIT).state()).isEqualTo(RunState.ROLLED_BACK);
+    assertThat(tw.environments().status(t.id(), "live").failedAttempts()).isOne();
+    Run scan = tw.environments().refresh(t.id(), "live", RunOptions.defaults());
+    assertThat(scan.awaitSuccess(WAIT).state()).isEqualTo(RunState.SUCCEEDED);
+    EnvironmentStatus live = tw.environments().status(t.id(), "live");
+    assertThat(live.failedAttempts()).as("a scan is not a success that resets retries").isOne();
+    assertThat(live.runId()).isEqualTo(failed.id());
+    assertThat(live.state()).isEqualTo(EnvironmentState.FAILED);
   }
 
   // ------------------------------------------------------------------------------------------ versions

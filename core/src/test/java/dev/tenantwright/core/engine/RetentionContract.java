@@ -8,6 +8,9 @@ import dev.tenantwright.core.EnvironmentState;
 import dev.tenantwright.core.EnvironmentStatus;
 import dev.tenantwright.core.Event;
 import dev.tenantwright.core.EventType;
+import dev.tenantwright.core.FleetOperation;
+import dev.tenantwright.core.FleetRequest;
+import dev.tenantwright.core.FleetState;
 import dev.tenantwright.core.PolicyViolationException;
 import dev.tenantwright.core.PruneResult;
 import dev.tenantwright.core.Run;
@@ -79,6 +82,25 @@ abstract class RetentionContract extends EngineContractSupport {
   }
 
   @Test
+  void finishedFleetOperationsArePrunedWithTheirReportAndAHaltedOneIsKept() {
+    Tenantwright tw = open(store().blueprint(noted()).retention(DAY).fleetInterval(Duration.ofMillis(50))
+        .waveGate("closed", (op, wave, ok) -> java.util.Optional.of("closed for the test")));
+    Tenant t = abc(tw);
+    succeeded(tw.environments().provision(t.id(), EnvironmentKind.DEMO));
+    FleetOperation done = tw.fleet().await(tw.fleet().start(FleetRequest.refresh()).id(), WAIT);
+    FleetOperation halted = tw.fleet().await(tw.fleet().start(FleetRequest.refresh().gate("closed")).id(), WAIT);
+    assertThat(done.state()).isEqualTo(FleetState.COMPLETED);
+    assertThat(halted.state()).isEqualTo(FleetState.HALTED);
+    clock.advance(DAY.multipliedBy(2));
+
+    assertThat(tw.prune().fleetOperations()).isOne();
+    assertThat(tw.fleet().find(done.id())).isEmpty();
+    assertThat(count("SELECT count(*) FROM tw_fleet_item WHERE op_id = ?", done.id())).isZero();
+    assertThat(tw.fleet().find(halted.id())).isPresent();
+    assertThat(tw.fleet().items(halted.id(), dev.tenantwright.core.PageRequest.first()).items()).hasSize(1);
+  }
+
+  @Test
   void pruningRemovesOldRunsStepsCheckpointsAndProgressButKeepsTheAuditTrailAndWhatStatusReads() {
     Tenantwright tw = retaining();
     Tenant t = abc(tw);
@@ -111,7 +133,7 @@ abstract class RetentionContract extends EngineContractSupport {
 
     PruneResult result = tw.prune();
 
-    assertThat(result).isEqualTo(new PruneResult(5, steps, progress, 0));
+    assertThat(result).isEqualTo(new PruneResult(5, steps, progress, 0, 0));
     for (String r : pruned) {
       assertThat(tw.runs().find(r)).as("run row of %s", r).isEmpty();
       assertThat(count("SELECT count(*) FROM tw_step WHERE run_id = ?", r)).as("steps of %s", r).isZero();
@@ -139,7 +161,7 @@ abstract class RetentionContract extends EngineContractSupport {
     assertThat(tw.environments().status(id, "live")).isEqualTo(live);
     assertThat(List.of(tw.environments().find(id, "demo").orElseThrow().resources(),
         tw.environments().find(id, "live").orElseThrow().resources())).isEqualTo(resources);
-    assertThat(tw.prune()).as("a second pass finds nothing").isEqualTo(new PruneResult(0, 0, 0, 0));
+    assertThat(tw.prune()).as("a second pass finds nothing").isEqualTo(new PruneResult(0, 0, 0, 0, 0));
   }
 
   @Test

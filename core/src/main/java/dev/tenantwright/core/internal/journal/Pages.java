@@ -41,20 +41,25 @@ public final class Pages {
         createdAt, createdAt, id));
   }
 
-  /** The newest run of an environment (by created_at, then id), if it has one. */
+  /**
+   * The newest run of an environment (by created_at, then id) that works on it — a refresh only reads, so a nightly
+   * scan does not become what the environment's status shows — if it has one.
+   */
   public Optional<RunRecord> newestRun(String environmentId) {
-    return runs(environmentId, 0, null, 1).stream().findFirst();
+    return sql.read(c -> Sql.one(c, "SELECT * FROM tw_run WHERE environment_id = ? AND kind <> ?"
+        + " ORDER BY created_at DESC, id DESC FETCH FIRST 1 ROWS ONLY", Journal::run, environmentId, RunKind.REFRESH));
   }
 
   /**
    * How many provisioning runs of an environment failed (rolled back or failed) since its newest successful run of any
-   * kind, or ever when none succeeded: what a retry counts against its limit. Reads only the runs since that success.
+   * kind but a refresh (which only reads: a scan of a FAILED environment must not reset its retries), or ever when none
+   * succeeded: what a retry counts against its limit. Reads only the runs since that success.
    */
   public int failedProvisionsSinceSuccess(String environmentId) {
     return sql.read(c -> {
       Optional<Object[]> success = Sql.one(c, "SELECT created_at, id FROM tw_run WHERE environment_id = ?"
-          + " AND state = ? ORDER BY created_at DESC, id DESC FETCH FIRST 1 ROWS ONLY",
-          rs -> new Object[] {rs.getLong(1), rs.getString(2)}, environmentId, RunState.SUCCEEDED);
+          + " AND state = ? AND kind <> ? ORDER BY created_at DESC, id DESC FETCH FIRST 1 ROWS ONLY",
+          rs -> new Object[] {rs.getLong(1), rs.getString(2)}, environmentId, RunState.SUCCEEDED, RunKind.REFRESH);
       String failed = "SELECT count(*) FROM tw_run WHERE environment_id = ? AND kind = ? AND state IN (?, ?)";
       if (success.isEmpty()) {
         return Sql.one(c, failed, rs -> rs.getInt(1), environmentId, RunKind.PROVISION, RunState.ROLLED_BACK,

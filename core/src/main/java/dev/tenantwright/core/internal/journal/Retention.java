@@ -78,7 +78,8 @@ public final class Retention {
       afterId = step.lastId();
     }
     int deliveries = Thread.currentThread().isInterrupted() ? 0 : pruneDeliveries(cutoff);
-    return new PruneResult(runs, steps, events, deliveries);
+    int operations = Thread.currentThread().isInterrupted() ? 0 : pruneFleetOperations(cutoff);
+    return new PruneResult(runs, steps, events, deliveries, operations);
   }
 
   private Step batch(Connection c, long cutoff, long afterFinished, String afterId) throws SQLException {
@@ -116,17 +117,21 @@ public final class Retention {
             + " FROM tw_run r JOIN tw_environment e ON e.id = r.environment_id"
             + " WHERE r.active_environment IS NULL AND r.finished_at < ?"
             + " AND (r.finished_at > ? OR (r.finished_at = ? AND r.id > ?))"
-            // the newest run of its environment
-            + " AND EXISTS (SELECT 1 " + newer + ")"
+            // the newest run of its environment that works on it, and the newest refresh that read it all (its
+            // findings are what drift() shows and repair acts on)
+            + " AND (r.kind <> ? AND EXISTS (SELECT 1 " + newer + " AND n.kind <> ?)"
+            + " OR r.kind = ? AND EXISTS (SELECT 1 " + newer + " AND n.kind = ? AND n.state = ?))"
             // the newest provisioning run of its environment
             + " AND (r.kind <> ? OR EXISTS (SELECT 1 " + newer + " AND n.kind = ?))"
             // a failed provisioning attempt since the environment last succeeded
-            + " AND (r.kind <> ? OR r.state NOT IN (?, ?) OR EXISTS (SELECT 1 " + newer + " AND n.state = ?))"
+            + " AND (r.kind <> ? OR r.state NOT IN (?, ?) OR EXISTS (SELECT 1 " + newer + " AND n.state = ?"
+            + " AND n.kind <> ?))"
             + " ORDER BY r.finished_at, r.id FETCH FIRST " + batch + " ROWS ONLY",
         rs -> new Candidate(rs.getString(1), rs.getLong(2), rs.getInt(3) == 1),
         EnvironmentKind.LIVE, cutoff, afterFinished, afterFinished, afterId,
+        RunKind.REFRESH, RunKind.REFRESH, RunKind.REFRESH, RunKind.REFRESH, RunState.SUCCEEDED,
         RunKind.PROVISION, RunKind.PROVISION,
-        RunKind.PROVISION, RunState.ROLLED_BACK, RunState.FAILED, RunState.SUCCEEDED);
+        RunKind.PROVISION, RunState.ROLLED_BACK, RunState.FAILED, RunState.SUCCEEDED, RunKind.REFRESH);
   }
 
   /** Deletes delivered and given-up webhook deliveries that finished before {@code cutoff}, in batches. */
@@ -142,6 +147,28 @@ public final class Retention {
       });
       total += n;
       if (n < batch) {
+        break;
+      }
+    }
+    return total;
+  }
+
+  /**
+   * Deletes fleet operations that finished (completed or aborted) before {@code cutoff}, each with its items in one
+   * transaction; an operation still running, paused or halted is kept however old.
+   */
+  private int pruneFleetOperations(long cutoff) {
+    int total = 0;
+    while (!Thread.currentThread().isInterrupted()) {
+      List<String> ids = sql.read(c -> Sql.list(c, "SELECT id FROM tw_fleet_op WHERE finished_at < ?"
+          + " ORDER BY finished_at FETCH FIRST " + batch + " ROWS ONLY", rs -> rs.getString(1), cutoff));
+      for (String id : ids) {
+        total += sql.idempotentTransaction(c -> {
+          Sql.update(c, "DELETE FROM tw_fleet_item WHERE op_id = ?", id);
+          return Sql.update(c, "DELETE FROM tw_fleet_op WHERE id = ? AND finished_at < ?", id, cutoff);
+        });
+      }
+      if (ids.size() < batch) {
         break;
       }
     }
