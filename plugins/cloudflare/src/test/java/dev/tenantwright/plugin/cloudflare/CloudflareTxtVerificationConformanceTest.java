@@ -77,6 +77,12 @@ class CloudflareTxtVerificationConformanceTest
     fake.putRecord("TXT", name(resourceName), value(resourceName), "added by hand");
   }
 
+  /** Deletes the TXT record in the zone, as someone in Cloudflare's dashboard would. */
+  @Override
+  protected void deleteOutOfBand(String resourceName) {
+    fake.removeRecord(CloudflareDnsRecordConformanceTest.recordOf(fake, "TXT", name(resourceName)).id());
+  }
+
   @Override
   protected List<ErrorCase> errorCases() {
     return List.of(

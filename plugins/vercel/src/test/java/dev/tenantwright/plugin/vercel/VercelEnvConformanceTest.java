@@ -71,6 +71,13 @@ class VercelEnvConformanceTest extends ResourceTypeConformance<EnvSpec, EnvOutpu
     fake.putEnv(Fixtures.projectOf(resourceName), "API_URL", "https://hand.example.test", "plain", TARGET, null);
   }
 
+  /** Deletes both variables in Vercel's dashboard. */
+  @Override
+  protected void deleteOutOfBand(String resourceName) {
+    fake.removeEnv(Fixtures.projectOf(resourceName), "API_URL");
+    fake.removeEnv(Fixtures.projectOf(resourceName), "API_KEY");
+  }
+
   @Override
   protected List<ErrorCase> errorCases() {
     return Fixtures.errorCases(fake);
