@@ -83,6 +83,14 @@ class CloudflareTxtVerificationConformanceTest
     fake.removeRecord(CloudflareDnsRecordConformanceTest.recordOf(fake, "TXT", name(resourceName)).id());
   }
 
+  /** Changes the text the record holds by hand. */
+  @Override
+  protected String editOutOfBand(String resourceName) {
+    fake.setContent(CloudflareDnsRecordConformanceTest.recordOf(fake, "TXT", name(resourceName)).id(),
+        "verify=edited-by-hand");
+    return "value";
+  }
+
   @Override
   protected List<ErrorCase> errorCases() {
     return List.of(
