@@ -227,6 +227,29 @@ public final class CloudflareFake extends BackendFake {
     return r.id;
   }
 
+  /**
+   * Deletes a record behind the plugin's back, as someone in the dashboard (DNS, Records, Delete) does; the same as
+   * {@link #DELETE}.
+   */
+  public synchronized void removeRecord(String id) {
+    if (records.remove(id) == null) {
+      throw new IllegalArgumentException("no DNS record " + id + " in the fake");
+    }
+  }
+
+  /**
+   * Changes a record's content behind the plugin's back, as someone editing it in the dashboard does; its id,
+   * comment and TTL stay and {@code modified_on} moves, as after {@link #PATCH} with only {@code content}.
+   */
+  public synchronized void setContent(String id, String content) {
+    Rec r = records.get(id);
+    if (r == null) {
+      throw new IllegalArgumentException("no DNS record " + id + " in the fake");
+    }
+    r.content = content;
+    r.modifiedOn = clock.instant();
+  }
+
   /** One record as the fake holds it. */
   public record DnsRecord(String id, String type, String name, String content, boolean proxied, int ttl,
       String comment, String zoneId) {}

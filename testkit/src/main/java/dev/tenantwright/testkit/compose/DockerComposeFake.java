@@ -4,6 +4,7 @@ import dev.tenantwright.spi.Command;
 import dev.tenantwright.testkit.ProgramFake;
 import dev.tenantwright.testkit.ProgramResult;
 import dev.tenantwright.testkit.compose.internal.ComposeCommands;
+import dev.tenantwright.testkit.compose.internal.ContainerState;
 import dev.tenantwright.testkit.compose.internal.ProjectState;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -228,6 +229,34 @@ public final class DockerComposeFake extends ProgramFake {
    */
   public synchronized void plantProject(String project, Map<String, String> labels, String... services) {
     daemon.plant(project, labels, services);
+  }
+
+  /**
+   * Removes a project's containers, volumes and networks behind the plugin's back, as an operator running
+   * {@code docker compose -p PROJECT down --volumes} by hand does (docs.docker.com/reference/cli/docker/compose/down/).
+   * The project's folder on disk is not the fake's:
+   * delete it as well to take a site away completely.
+   */
+  public synchronized void removeProject(String project) {
+    if (daemon.projects.remove(project) == null) {
+      throw new IllegalArgumentException("no project " + project + " in the fake");
+    }
+  }
+
+  /**
+   * Stops a service's container behind the plugin's back, as {@code docker stop} does
+   * (docs.docker.com/reference/cli/docker/container/stop/): the container stays, exited with code 0 and no health,
+   * and {@code ps -a} still lists it; the next {@code up} brings the service back.
+   */
+  public synchronized void stop(String project, String service) {
+    ProjectState p = daemon.projects.get(project);
+    ContainerState c = p == null ? null : p.containers.get(service);
+    if (c == null) {
+      throw new IllegalArgumentException("no container of service " + service + " in project " + project + " in the fake");
+    }
+    c.state = "exited";
+    c.exitCode = 0;
+    c.health = "";
   }
 
   /** Every container, volume and network still held, one line each, e.g. {@code container acme-web-1}. */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tenantwright.core.Blueprint;
+import dev.tenantwright.core.DriftReport;
+import dev.tenantwright.core.DriftStatus;
 import dev.tenantwright.core.Environment;
 import dev.tenantwright.core.Event;
 import dev.tenantwright.core.NewTenant;
@@ -32,6 +34,7 @@ import dev.tenantwright.testkit.LogCapture;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -64,9 +67,13 @@ import org.junit.jupiter.api.Test;
  * read with unknown outputs finds the object; delete twice succeeds and read after delete is empty; update
  * converges (when the type is {@link Updatable}); a crash after each backend call resumes to the same end
  * state; rollback leaves nothing behind and never deletes an adopted object; a foreign object with the same
- * name is a conflict, not an adoption; a plan after apply is empty; no generated secret appears in logs,
- * events or the journal; backend errors are classified retryable or permanent as declared. Each failure
- * message says what the type did wrong and what to fix.
+ * name is a conflict, not an adoption; a plan after apply is empty; a refresh right after provisioning finds
+ * the object in sync (read reports the live object, and the outputs hold no volatile values); no generated secret
+ * appears in logs, events or the journal; backend errors are classified retryable or permanent as declared. Two
+ * drift checks need an optional hook each and are skipped (JUnit assumptions) without it: an object deleted out
+ * of band ({@link #deleteOutOfBand}) is reported gone by a refresh and recreated by a repair, and a field edited
+ * out of band ({@link #editOutOfBand}) is reported changed by name and set back by a repair. Each failure message
+ * says what the type did wrong and what to fix.
  *
  * <p>The checks run the type through a real engine on an embedded H2 journal in a temporary directory, in a
  * blueprint of one resource named {@value #SUBJECT}; {@code ${secrets.conformance}} in {@link #params()}
@@ -84,6 +91,7 @@ import org.junit.jupiter.api.Test;
  *   protected void onBackendCall(IntConsumer listener) { fake.afterEachCall(listener); }
  *   protected void plantOwnedObject(String name, String marker) { fake.putProject(name, marker); }
  *   protected void plantForeignObject(String name) { fake.putProject(name, null); }
+ *   protected void deleteOutOfBand(String name) { fake.removeProject(name); }     // optional
  * }
  * }</pre>
  *
@@ -161,6 +169,30 @@ public abstract class ResourceTypeConformance<S, O> {
   /** Error cases: each makes the fake fail the next call one way and says how the type must classify it. */
   protected List<ErrorCase> errorCases() {
     return List.of();
+  }
+
+  /**
+   * Deletes the object the type made for the resource whose {@code StepContext.resourceName()} is
+   * {@code resourceName} directly in the fake, as an operator would by hand in the backend's console, behind
+   * Tenantwright's back. Optional: a test that does not override it has the check
+   * {@code anObjectDeletedOutOfBandIsReportedGoneAndRepairRecreatesIt} skipped (a JUnit assumption, reported as
+   * skipped, not passed). Implement it so the kit proves that a refresh reports the object gone and a repair makes it
+   * again; what it deletes must be what {@code read} looks for, and {@link #liveObjects()} must no longer list it.
+   */
+  protected void deleteOutOfBand(String resourceName) {
+    throw new UnsupportedOperationException("deleteOutOfBand is not implemented by " + getClass().getName());
+  }
+
+  /**
+   * Changes one property of the object the type made for the resource whose {@code StepContext.resourceName()} is
+   * {@code resourceName} directly in the fake, as an operator would by hand, to a value the type would never set, and
+   * returns the name of the output field (a component of the type's outputs record) that shows the change. Optional:
+   * a test that does not override it has the check {@code aFieldEditedOutOfBandIsReportedChangedByName} skipped (a
+   * JUnit assumption). Implement it where the object has a property that {@code read} reports and an operator could
+   * change, so the kit proves that a refresh names that field and a repair sets it back.
+   */
+  protected String editOutOfBand(String resourceName) {
+    throw new UnsupportedOperationException("editOutOfBand is not implemented by " + getClass().getName());
   }
 
   /**
@@ -387,6 +419,87 @@ public abstract class ResourceTypeConformance<S, O> {
   }
 
   @Test
+  void aRefreshRightAfterProvisioningIsInSync() {
+    Tenantwright tw = open();
+    Tenant t = tenant(tw);
+    assertSucceeded(tw.environments().provision(t.id(), EnvironmentKind.DEMO).await(WAIT), "provision");
+    DriftReport.ResourceDrift found = refresh(tw, t, "a refresh right after provisioning");
+    if (found.status() == DriftStatus.GONE) {
+      fail("a refresh right after provisioning found the %s gone: read(spec, recordedOutputs, ctx) returned empty, "
+          + "so it cannot find what create made; look the object up by the ids in the recorded outputs or by "
+          + "ctx.resourceName(), as create does", type().type());
+    }
+    if (found.status() == DriftStatus.CHANGED) {
+      fail("a refresh right after provisioning reported the %s CHANGED in %s, though nothing touched it: read reports "
+          + "these output fields differently from what create recorded. Volatile values (timestamps, counters, a "
+          + "status or address that changes by itself) make every refresh report drift: drop them from the outputs "
+          + "record, or make create and read report the same stable value", type().type(), found.fields());
+    }
+  }
+
+  @Test
+  void anObjectDeletedOutOfBandIsReportedGoneAndRepairRecreatesIt() {
+    assumeTrue(overrides("deleteOutOfBand"), "deleteOutOfBand(resourceName) is not implemented: override it to "
+        + "check that a refresh finds an object deleted by hand and a repair recreates it");
+    Tenantwright tw = open();
+    Tenant t = tenant(tw);
+    assertSucceeded(tw.environments().provision(t.id(), EnvironmentKind.DEMO).await(WAIT), "provision");
+    List<String> before = List.copyOf(liveObjects());
+    deleteOutOfBand(tw.environments().backendName(t.id(), "demo", SUBJECT));
+    assertThat(liveObjects()).as("deleteOutOfBand must remove the object from the fake, and liveObjects() must no "
+        + "longer list it").hasSizeLessThan(before.size());
+
+    DriftReport.ResourceDrift found = refresh(tw, t, "a refresh after the object was deleted out of band");
+    assertThat(found.status()).as("the %s was deleted out of band, so a refresh must report it GONE, but it is %s: "
+        + "read must ask the backend whether the object exists now and return empty when it does not, never echo "
+        + "the recorded outputs", type().type(), found.status()).isEqualTo(DriftStatus.GONE);
+
+    Run repair = tw.environments().repair(t.id(), "demo", RunOptions.defaults()).await(WAIT);
+    assertSucceeded(repair, "a repair of the deleted object");
+    assertThat(liveObjects()).as("a repair must create the deleted object again, exactly once")
+        .hasSameSizeAs(before);
+    DriftReport.ResourceDrift after = refresh(tw, t, "a refresh after the repair");
+    assertThat(after.status()).as("after the repair recreated it, the %s must read back in sync, but it is %s %s",
+        type().type(), after.status(), after.fields()).isEqualTo(DriftStatus.IN_SYNC);
+  }
+
+  @Test
+  void aFieldEditedOutOfBandIsReportedChangedByName() {
+    assumeTrue(overrides("editOutOfBand"), "editOutOfBand(resourceName) is not implemented: override it to check "
+        + "that a refresh names an output field changed by hand and a repair sets it back");
+    Tenantwright tw = open();
+    Tenant t = tenant(tw);
+    assertSucceeded(tw.environments().provision(t.id(), EnvironmentKind.DEMO).await(WAIT), "provision");
+    int before = liveObjects().size();
+    Map<String, Object> provisioned = recordedOutputs(tw, t);
+    String field = editOutOfBand(tw.environments().backendName(t.id(), "demo", SUBJECT));
+    RecordComponent[] components = type().outputType().getRecordComponents();
+    // a refresh names a changed output that is not a record "outputs", as a whole
+    List<String> fields = components == null ? List.of("outputs")
+        : Stream.of(components).map(RecordComponent::getName).toList();
+    assertThat(fields).as("editOutOfBand must return the name of a field of %s", type().outputType().getSimpleName())
+        .contains(field);
+
+    DriftReport.ResourceDrift found = refresh(tw, t, "a refresh after a field was edited out of band");
+    assertThat(found.status()).as("'%s' of the %s was changed out of band, so a refresh must report it CHANGED, but "
+        + "it is %s: read must report the object as the backend has it now, never echo the recorded outputs",
+        field, type().type(), found.status()).isEqualTo(DriftStatus.CHANGED);
+    assertThat(found.fields()).as("the refresh must name the output field that was edited").contains(field);
+
+    Run repair = tw.environments().repair(t.id(), "demo", RunOptions.defaults()).await(WAIT);
+    assertSucceeded(repair, "a repair of the edited object");
+    assertThat(liveObjects()).as("a repair must set the object back (or replace it), never leave a second one")
+        .hasSize(before);
+    assertThat(recordedOutputs(tw, t).get(field)).as("the repair must set '%s' back to what provisioning made: "
+        + "update (or create, for a replacement) must converge the object to the spec, not record it as it found it",
+        field).isEqualTo(provisioned.get(field));
+    DriftReport.ResourceDrift after = refresh(tw, t, "a refresh after the repair");
+    assertThat(after.status()).as("after the repair the %s must read back in sync, but it is %s %s: the update (or "
+        + "replacement) must set '%s' back to what the spec says", type().type(), after.status(), after.fields(), field)
+        .isEqualTo(DriftStatus.IN_SYNC);
+  }
+
+  @Test
   void noGeneratedSecretAppearsInLogsEventsOrTheJournal() throws Exception {
     LogCapture logs = LogCapture.start();
     try {
@@ -442,6 +555,37 @@ public abstract class ResourceTypeConformance<S, O> {
     Run run = tw.environments().provision(t.id(), EnvironmentKind.DEMO).await(WAIT);
     assertSucceeded(run, "provision");
     return new Provisioned(t, run.id());
+  }
+
+  /** Refreshes the tenant's demo environment and returns what it found for the subject. */
+  private DriftReport.ResourceDrift refresh(Tenantwright tw, Tenant t, String what) {
+    Run run = tw.environments().refresh(t.id(), "demo", RunOptions.defaults()).await(WAIT);
+    assertThat(run.state()).as("%s must succeed, but: %s (a refresh only calls read(spec, recordedOutputs, ctx): "
+        + "read must not fail when the object exists, nor when it is gone)", what, run.error())
+        .isEqualTo(RunState.SUCCEEDED);
+    DriftReport report = tw.environments().drift(t.id(), "demo").orElseThrow(
+        () -> new AssertionError(what + " succeeded but left no drift report"));
+    DriftReport.ResourceDrift found = report.resource(SUBJECT);
+    assertThat(found).as("%s did not report the resource under test", what).isNotNull();
+    return found;
+  }
+
+  /** The subject's outputs as the environment records them (secrets masked). */
+  private static Map<String, Object> recordedOutputs(Tenantwright tw, Tenant t) {
+    return tw.environments().find(t.id(), "demo").orElseThrow().resource(SUBJECT).outputs();
+  }
+
+  /** Whether the test class (or a class between it and the kit) overrides the kit's optional hook {@code name}. */
+  private boolean overrides(String name) {
+    for (Class<?> c = getClass(); c != ResourceTypeConformance.class; c = c.getSuperclass()) {
+      try {
+        c.getDeclaredMethod(name, String.class);
+        return true;
+      } catch (NoSuchMethodException e) {
+        // not declared at this level: look further up
+      }
+    }
+    return false;
   }
 
   private static void assertSucceeded(Run run, String what) {

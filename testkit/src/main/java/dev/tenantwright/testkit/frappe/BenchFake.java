@@ -452,6 +452,36 @@ public final class BenchFake extends ProgramFake {
   }
 
   /**
+   * Drops a site behind the plugin's back, as an operator running {@code bench drop-site SITE --no-backup} by hand
+   * does: the site directory, its backups inside it, moves to {@code archived/sites}. Not an invocation: nothing is
+   * recorded in {@link #received()} or counted.
+   */
+  public synchronized void removeSite(String site) {
+    if (sites.remove(site) == null) {
+      throw new IllegalArgumentException("no site " + site + " in the fake");
+    }
+    String target = "archived/sites/" + site;
+    int n = 1;
+    while (archived.contains(target)) {
+      target = "archived/sites/" + site + n++;
+    }
+    archived.add(target);
+    backups.keySet().removeIf(k -> k.startsWith("./" + site + "/"));
+  }
+
+  /**
+   * Uninstalls an app from a site behind the plugin's back, as an operator running
+   * {@code bench --site SITE uninstall-app APP --yes --no-backup} by hand does. Not an invocation.
+   */
+  public synchronized void removeApp(String site, String app) {
+    Site s = sites.get(site);
+    if (s == null || !s.apps.contains(app) || app.equals("frappe")) {
+      throw new IllegalArgumentException("no app " + app + " that can be uninstalled on site " + site + " in the fake");
+    }
+    s.apps.remove(app);
+  }
+
+  /**
    * Calls {@code listener} with the running invocation count after every invocation has taken effect, just before
    * its answer goes back to the caller (an exception it throws reaches the caller instead of the answer; the
    * conformance kit crashes the engine this way). Replaces an earlier listener.

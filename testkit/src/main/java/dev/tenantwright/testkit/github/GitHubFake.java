@@ -287,6 +287,42 @@ public final class GitHubFake extends BackendFake {
     return h.id;
   }
 
+  // ------------------------------------------------------------------------------------ changes by hand
+
+  /**
+   * Deletes a repository behind the plugin's back, as its owner does in Settings (Delete this repository); its
+   * webhooks go with it, exactly as with {@link #DELETE_REPO}.
+   */
+  public synchronized void deleteRepository(String fullName) {
+    if (repos.remove(key(fullName)) == null) {
+      throw new IllegalArgumentException("no repository " + fullName + " in the fake");
+    }
+  }
+
+  /**
+   * Deletes a webhook behind the plugin's back, as someone does in the repository's Settings, Webhooks; the same as
+   * {@link #DELETE_HOOK}.
+   */
+  public synchronized void deleteHook(String fullName, long id) {
+    if (require(fullName).hooks.remove(id) == null) {
+      throw new IllegalArgumentException("no webhook " + id + " on " + fullName + " in the fake");
+    }
+  }
+
+  /**
+   * Changes the payload URL of a webhook behind the plugin's back, as someone editing it in the repository's Settings,
+   * Webhooks does; its secret, content type and events stay, as with {@link #UPDATE_HOOK} and only {@code config.url}
+   * (docs.github.com/rest/repos/webhooks#update-a-repository-webhook).
+   */
+  public synchronized void setHookUrl(String fullName, long id, String url) {
+    Hook h = require(fullName).hooks.get(id);
+    if (h == null) {
+      throw new IllegalArgumentException("no webhook " + id + " on " + fullName + " in the fake");
+    }
+    h.url = url;
+    h.updatedAt = clock.instant();
+  }
+
   // ------------------------------------------------------------------------------------ pushes and deliveries
 
   /** Pushes a commit to the repository's default branch and delivers the {@code push} event; returns its sha. */

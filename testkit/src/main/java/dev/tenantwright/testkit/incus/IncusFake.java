@@ -437,6 +437,16 @@ public final class IncusFake extends BackendFake {
     return this;
   }
 
+  /**
+   * Deletes an instance with its snapshots behind the plugin's back, as an operator running
+   * {@code incus delete --force NAME} by hand does (stopped first if it runs, then {@link #DELETE_INSTANCE}).
+   */
+  public synchronized void removeInstance(String project, String name) {
+    if (instances.remove(key(project, name)) == null) {
+      throw new IllegalArgumentException("no instance " + project + "/" + name);
+    }
+  }
+
   // ------------------------------------------------------------------------------------------ views
 
   /** A copy of the instance, if it exists. */

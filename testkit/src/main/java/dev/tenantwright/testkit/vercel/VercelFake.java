@@ -396,6 +396,68 @@ public final class VercelFake extends BackendFake {
     }
   }
 
+  /**
+   * Deletes a project behind the plugin's back, as someone in the dashboard does (Settings, Delete Project): its
+   * variables, domains and deployments go with it, exactly as with {@link #DELETE_PROJECT}.
+   */
+  public synchronized void removeProject(String idOrName) {
+    Project p = existing(idOrName);
+    projects.remove(p.id);
+    deployments.values().removeIf(d -> d.projectId.equals(p.id));
+  }
+
+  /**
+   * Renames a project behind the plugin's back, as someone in the dashboard does (Settings, Project Name;
+   * {@code PATCH /v9/projects/{idOrName}} with {@code name}, vercel.com/docs/rest-api/reference/endpoints/projects):
+   * its id, variables, domains and deployments stay.
+   */
+  public synchronized void renameProject(String idOrName, String newName) {
+    Project p = existing(idOrName);
+    if (findByName(newName) != null) {
+      throw new IllegalArgumentException("a project named " + newName + " already exists in the fake");
+    }
+    p.name = newName;
+  }
+
+  /**
+   * Deletes every environment variable of that key from a project behind the plugin's back, as someone in the
+   * dashboard does; the same as {@link #DELETE_ENV} for each.
+   */
+  public synchronized void removeEnv(String project, String key) {
+    Project p = existing(project);
+    if (!p.env.removeIf(e -> e.key.equals(key))) {
+      throw new IllegalArgumentException("no environment variable " + key + " on project " + project + " in the fake");
+    }
+  }
+
+  /**
+   * Changes the value of every environment variable of that key on a project behind the plugin's back, as someone
+   * editing it in the dashboard does ({@code PATCH /v9/projects/{idOrName}/env/{id}} with {@code value},
+   * vercel.com/docs/rest-api/reference/endpoints/projects/edit-an-environment-variable); its id, type, targets and
+   * comment stay.
+   */
+  public synchronized void setEnvValue(String project, String key, String value) {
+    Project p = existing(project);
+    List<Env> matching = p.env.stream().filter(e -> e.key.equals(key)).toList();
+    if (matching.isEmpty()) {
+      throw new IllegalArgumentException("no environment variable " + key + " on project " + project + " in the fake");
+    }
+    for (Env e : matching) {
+      e.value = value;
+      e.updatedAt = now();
+    }
+  }
+
+  /**
+   * Removes a domain from a project behind the plugin's back, as someone in the dashboard does (Domains, Remove); the
+   * same as {@link #DELETE_DOMAIN}.
+   */
+  public synchronized void removeDomain(String project, String domain) {
+    if (existing(project).domains.remove(domain) == null) {
+      throw new IllegalArgumentException("no domain " + domain + " on project " + project + " in the fake");
+    }
+  }
+
   /** The id of the project of that name or id, if it exists. */
   public synchronized Optional<String> projectId(String idOrName) {
     return Optional.ofNullable(find(idOrName)).map(p -> p.id);
@@ -1198,6 +1260,15 @@ public final class VercelFake extends BackendFake {
       }
     }
     return null;
+  }
+
+  /** The project of that id or name, never made from {@link #projectFixtures}: what a test changes by hand. */
+  private Project existing(String idOrName) {
+    Project p = projects.containsKey(idOrName) ? projects.get(idOrName) : findByName(idOrName);
+    if (p == null) {
+      throw new IllegalArgumentException("no project " + idOrName + " in the fake");
+    }
+    return p;
   }
 
   private Project requireProject(String idOrName) {

@@ -63,6 +63,17 @@ class ConformanceKitTest {
     }
 
     @Override
+    protected void deleteOutOfBand(String resourceName) {
+      backend.objects.remove(resourceName);
+    }
+
+    @Override
+    protected String editOutOfBand(String resourceName) {
+      backend.objects.computeIfPresent(resourceName, (name, o) -> new ToyBackend.Obj(name, o.marker(), "huge"));
+      return "size";
+    }
+
+    @Override
     protected List<ErrorCase> errorCases() {
       return List.of(
           new ErrorCase("503 on create", () -> backend.failNext(new RetryableException("503")), true),
@@ -107,6 +118,53 @@ class ConformanceKitTest {
     }
   }
 
+  static final class VolatileOutputs extends Toy {
+    VolatileOutputs() {
+      super(ToyBackend.Bug.VOLATILE_OUTPUT);
+    }
+  }
+
+  static final class ReadEchoesOutputs extends Toy {
+    ReadEchoesOutputs() {
+      super(ToyBackend.Bug.READ_ECHOES_OUTPUTS);
+    }
+  }
+
+  /** A correct type whose test implements none of the optional drift hooks. */
+  static final class WithoutDriftHooks extends ResourceTypeConformance<ToyBackend.ToySpec, ToyBackend.ToyOut> {
+    final Correct toy = new Correct();
+
+    @Override
+    protected ResourceType<ToyBackend.ToySpec, ToyBackend.ToyOut> type() {
+      return toy.type();
+    }
+
+    @Override
+    protected Map<String, Object> params() {
+      return toy.params();
+    }
+
+    @Override
+    protected Collection<String> liveObjects() {
+      return toy.liveObjects();
+    }
+
+    @Override
+    protected void onBackendCall(IntConsumer listener) {
+      toy.onBackendCall(listener);
+    }
+
+    @Override
+    protected void plantOwnedObject(String resourceName, String marker) {
+      toy.plantOwnedObject(resourceName, marker);
+    }
+
+    @Override
+    protected void plantForeignObject(String resourceName) {
+      toy.plantForeignObject(resourceName);
+    }
+  }
+
   private static Events run(Class<?> kit) {
     return EngineTestKit.engine("junit-jupiter").selectors(selectClass(kit)).execute().testEvents();
   }
@@ -122,7 +180,35 @@ class ConformanceKitTest {
   void passesACorrectResourceType() {
     Events events = run(Correct.class);
     assertThat(events.failed().list()).as(() -> events.failed().list().toString()).isEmpty();
-    assertThat(events.succeeded().count()).isEqualTo(13);
+    assertThat(events.succeeded().count()).isEqualTo(16);
+  }
+
+  @Test
+  void skipsTheOutOfBandChecksOfATestWithoutTheirHooksAndRunsTheRest() {
+    Events events = run(WithoutDriftHooks.class);
+    assertThat(events.failed().list()).as(() -> events.failed().list().toString()).isEmpty();
+    // skipped too: the update and error checks, which this test declares nothing for
+    assertThat(events.aborted().list()).extracting(e -> e.getTestDescriptor().getDisplayName())
+        .contains("anObjectDeletedOutOfBandIsReportedGoneAndRepairRecreatesIt()",
+            "aFieldEditedOutOfBandIsReportedChangedByName()");
+    assertThat(events.succeeded().list()).extracting(e -> e.getTestDescriptor().getDisplayName())
+        .contains("aRefreshRightAfterProvisioningIsInSync()");
+  }
+
+  @Test
+  void failsATypeWithVolatileOutputsAndNamesTheFieldToDrop() {
+    Events events = run(VolatileOutputs.class);
+    assertThat(failureOf(events, "aRefreshRightAfterProvisioningIsInSync")).contains("CHANGED in [seenAt]")
+        .contains("drop them from the outputs record");
+  }
+
+  @Test
+  void failsATypeWhoseReadEchoesTheRecordedOutputsAndSaysToAskTheBackend() {
+    Events events = run(ReadEchoesOutputs.class);
+    assertThat(failureOf(events, "anObjectDeletedOutOfBandIsReportedGoneAndRepairRecreatesIt"))
+        .contains("must report it GONE").contains("never echo the recorded outputs");
+    assertThat(failureOf(events, "aFieldEditedOutOfBandIsReportedChangedByName")).contains("'size'")
+        .contains("must report it CHANGED");
   }
 
   @Test

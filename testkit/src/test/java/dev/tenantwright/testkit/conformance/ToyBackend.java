@@ -24,7 +24,13 @@ final class ToyBackend {
 
   private static final Logger LOG = LoggerFactory.getLogger(ToyBackend.class);
 
-  enum Bug { NONE, CREATES_TWICE, CLAIMS_ADOPTED_AS_CREATED, LOGS_SECRET, DELETE_IS_A_NO_OP, READS_UNDECLARED_CONFIG }
+  enum Bug {
+    NONE, CREATES_TWICE, CLAIMS_ADOPTED_AS_CREATED, LOGS_SECRET, DELETE_IS_A_NO_OP, READS_UNDECLARED_CONFIG,
+    /** Outputs carry the time the object was last looked at. */
+    VOLATILE_OUTPUT,
+    /** Read hands back the recorded outputs instead of asking the backend. */
+    READ_ECHOES_OUTPUTS
+  }
 
   /** A configuration record the buggy type reads without declaring it. */
   public record ToyConfig(@Nullable String region) {}
@@ -32,8 +38,12 @@ final class ToyBackend {
   /** The spec. */
   public record ToySpec(String size, @Nullable Secret password) {}
 
-  /** The outputs. */
-  public record ToyOut(String id, String size) {}
+  /**
+   * The outputs.
+   *
+   * @param seenAt when the object was last looked at: set only by the {@link Bug#VOLATILE_OUTPUT} type
+   */
+  public record ToyOut(String id, String size, @Nullable String seenAt) {}
 
   record Obj(String name, String marker, String size) {}
 
@@ -75,6 +85,10 @@ final class ToyBackend {
     return new ToyType();
   }
 
+  private ToyOut out(String name, String size) {
+    return new ToyOut(name, size, bug == Bug.VOLATILE_OUTPUT ? String.valueOf(System.nanoTime()) : null);
+  }
+
   final class ToyType implements ResourceType<ToySpec, ToyOut>, Updatable<ToySpec, ToyOut> {
     @Override
     public String type() {
@@ -104,7 +118,7 @@ final class ToyBackend {
       Obj existing = bug == Bug.CREATES_TWICE ? null : objects.get(name);
       if (existing != null) {
         called();
-        ToyOut out = new ToyOut(existing.name(), existing.size());
+        ToyOut out = out(existing.name(), existing.size());
         if (ctx.isOurs(existing.marker()) || bug == Bug.CLAIMS_ADOPTED_AS_CREATED && ctx.belongsHere(existing.marker())) {
           return CreateResult.created(out);
         }
@@ -116,15 +130,18 @@ final class ToyBackend {
       String key = bug == Bug.CREATES_TWICE ? name + "#" + ids.incrementAndGet() : name;
       objects.put(key, new Obj(name, ctx.ownershipMarker(), spec.size()));
       called();
-      return CreateResult.created(new ToyOut(name, spec.size()));
+      return CreateResult.created(out(name, spec.size()));
     }
 
     @Override
     public Optional<ToyOut> read(ToySpec spec, ToyOut outputs, StepContext ctx) {
       maybeFail();
       called();
+      if (bug == Bug.READ_ECHOES_OUTPUTS && outputs != null) {
+        return Optional.of(outputs);
+      }
       return objects.values().stream().filter(o -> o.name().equals(ctx.resourceName())).findFirst()
-          .map(o -> new ToyOut(o.name(), o.size()));
+          .map(o -> out(o.name(), o.size()));
     }
 
     @Override
@@ -145,7 +162,7 @@ final class ToyBackend {
       }
       objects.put(o.name(), new Obj(o.name(), o.marker(), spec.size()));
       called();
-      return new ToyOut(o.name(), spec.size());
+      return out(o.name(), spec.size());
     }
   }
 }

@@ -24,6 +24,8 @@ import org.pf4j.Extension;
  * {@link CloudflareDnsRecordType} (ownership marker in the comment, foreign identical records refused, the same
  * name policy) and delete removes it. With {@code manage: false} the step only waits for a record someone else
  * creates — in the customer's own DNS or in a zone the token can read — reports it ADOPTED and never deletes it.
+ * Read reports a managed record's name and text as Cloudflare holds them now, so a refresh finds one edited by hand
+ * changed (its {@code value}); an unmanaged record is there only while DNS answers the value.
  *
  * <p>Visible means: the configured resolvers (default: the system's) answer the value. For a name in an active
  * zone the plugin manages, the Cloudflare API is looked at first and DNS is asked only once the API lists the
@@ -97,7 +99,7 @@ public final class CloudflareTxtVerificationType implements ResourceType<TxtVeri
       Optional<ApiRecord> r = outputs != null && outputs.recordId() != null
           ? Records.read(records, outputs.recordId(), ctx)
           : Records.find(records, desired(spec), ctx);
-      return r.map(x -> new TxtVerificationOutputs(spec.name(), spec.value(), x.id(), true, zoneId));
+      return r.map(x -> new TxtVerificationOutputs(x.name(), seenValue(spec, x), x.id(), true, zoneId));
     }
     Optional<Zone> zone = s.zones().managing(spec.name(), spec.zoneId());
     Look look = look(s, zone, spec, outputs == null ? null : outputs.recordId());
@@ -177,6 +179,14 @@ public final class CloudflareTxtVerificationType implements ResourceType<TxtVeri
       Optional<Zone> zone) {
     return new TxtVerificationOutputs(spec.name(), spec.value(), recordId, spec.managed(),
         recordId == null ? null : zone.map(Zone::id).orElse(null));
+  }
+
+  /**
+   * The text the record holds now, in the spec's spelling when it is the same text (the API may quote TXT content):
+   * a refresh compares it with what create recorded, so a record edited by hand is reported changed.
+   */
+  private static String seenValue(TxtVerificationSpec spec, ApiRecord record) {
+    return ApiRecord.unquote(spec.value()).equals(record.plainContent()) ? spec.value() : record.plainContent();
   }
 
   private static Records.Desired desired(TxtVerificationSpec spec) {

@@ -74,6 +74,25 @@ class CloudflareDnsRecordConformanceTest extends ResourceTypeConformance<DnsReco
     fake.putRecord("A", tenantOf(resourceName) + ".example.com", "198.51.100.4", null);
   }
 
+  /** Deletes the record in the zone, as someone in Cloudflare's dashboard would. */
+  @Override
+  protected void deleteOutOfBand(String resourceName) {
+    fake.removeRecord(recordOf(fake, "A", tenantOf(resourceName) + ".example.com").id());
+  }
+
+  /** Points the record at another address by hand. */
+  @Override
+  protected String editOutOfBand(String resourceName) {
+    fake.setContent(recordOf(fake, "A", tenantOf(resourceName) + ".example.com").id(), "203.0.113.66");
+    return "content";
+  }
+
+  /** The one record of that type and name in the fake. */
+  static CloudflareFake.DnsRecord recordOf(CloudflareFake fake, String type, String name) {
+    return fake.records().stream().filter(r -> r.type().equals(type) && r.name().equalsIgnoreCase(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + type + " record " + name + " in the fake"));
+  }
+
   @Override
   protected List<ErrorCase> errorCases() {
     return List.of(

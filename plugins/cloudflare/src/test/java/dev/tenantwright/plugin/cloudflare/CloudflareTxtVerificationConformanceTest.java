@@ -77,6 +77,20 @@ class CloudflareTxtVerificationConformanceTest
     fake.putRecord("TXT", name(resourceName), value(resourceName), "added by hand");
   }
 
+  /** Deletes the TXT record in the zone, as someone in Cloudflare's dashboard would. */
+  @Override
+  protected void deleteOutOfBand(String resourceName) {
+    fake.removeRecord(CloudflareDnsRecordConformanceTest.recordOf(fake, "TXT", name(resourceName)).id());
+  }
+
+  /** Changes the text the record holds by hand. */
+  @Override
+  protected String editOutOfBand(String resourceName) {
+    fake.setContent(CloudflareDnsRecordConformanceTest.recordOf(fake, "TXT", name(resourceName)).id(),
+        "verify=edited-by-hand");
+    return "value";
+  }
+
   @Override
   protected List<ErrorCase> errorCases() {
     return List.of(

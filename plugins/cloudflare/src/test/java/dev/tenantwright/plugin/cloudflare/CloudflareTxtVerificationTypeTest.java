@@ -69,6 +69,17 @@ class CloudflareTxtVerificationTypeTest {
   }
 
   @Test
+  void readReportsTheTextTheManagedRecordHoldsNowInTheSpecsSpellingWhileItIsTheSame() {
+    TxtVerificationSpec spec = new TxtVerificationSpec(NAME, "\"" + VALUE + "\"", null, null, null);
+    StepContext ctx = ctx(Duration.ofMinutes(1));
+    TxtVerificationOutputs made = type.create(spec, ctx).outputs();
+    assertThat(type.read(spec, made, ctx)).as("the same text, quoted or not").contains(made);
+
+    fake.setContent(made.recordId(), "edited-by-hand");
+    assertThat(type.read(spec, made, ctx).orElseThrow().value()).isEqualTo("edited-by-hand");
+  }
+
+  @Test
   void cf2_aManagedRecordIsVisibleOnlyOnceDnsAnswersIt() {
     published.set(false);
     AtomicInteger looks = new AtomicInteger();

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
@@ -135,6 +136,24 @@ class ComposeProjectConformanceTest extends ResourceTypeConformance<ProjectSpec,
       throw new UncheckedIOException(e);
     }
     compose.plantProject(resourceName, Map.of(), "web");
+  }
+
+  /** Takes the site away by hand: {@code docker compose down --volumes}, then the site folder. */
+  @Override
+  protected void deleteOutOfBand(String resourceName) {
+    compose.removeProject(resourceName);
+    try (Stream<Path> files = Files.walk(root.resolve("sites").resolve(resourceName))) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Stops the site's container with {@code docker stop} by hand. */
+  @Override
+  protected String editOutOfBand(String resourceName) {
+    compose.stop(resourceName, "web");
+    return "services";
   }
 
   @Override

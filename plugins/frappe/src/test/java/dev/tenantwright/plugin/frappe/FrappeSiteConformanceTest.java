@@ -76,6 +76,19 @@ class FrappeSiteConformanceTest extends ResourceTypeConformance<SiteSpec, SiteOu
     fake.plantSite(resourceName + ".erp.example.test", null);
   }
 
+  /** Drops the site on the bench by hand. */
+  @Override
+  protected void deleteOutOfBand(String resourceName) {
+    fake.removeSite(resourceName + ".erp.example.test");
+  }
+
+  /** Uninstalls an app from the site on the bench by hand. */
+  @Override
+  protected String editOutOfBand(String resourceName) {
+    fake.removeApp(resourceName + ".erp.example.test", "erpnext");
+    return "apps";
+  }
+
   @Override
   protected List<ErrorCase> errorCases() {
     List<ErrorCase> cases = new ArrayList<>();

@@ -70,6 +70,12 @@ class GitHubRepositoryConformanceTest extends ResourceTypeConformance<Repository
     fake.putRepository(Fixtures.ORG, resourceName, "Made by hand", List.of("web"));
   }
 
+  /** Deletes the repository in GitHub's settings. */
+  @Override
+  protected void deleteOutOfBand(String resourceName) {
+    fake.deleteRepository(Fixtures.ORG + "/" + resourceName);
+  }
+
   @Override
   protected List<ErrorCase> errorCases() {
     return Fixtures.errorCases(fake);

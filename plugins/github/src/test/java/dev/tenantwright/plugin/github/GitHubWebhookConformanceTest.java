@@ -1,5 +1,7 @@
 package dev.tenantwright.plugin.github;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tenantwright.plugin.github.internal.Ownership;
 import dev.tenantwright.spi.ResourceType;
 import dev.tenantwright.testkit.conformance.ResourceTypeConformance;
@@ -74,6 +76,28 @@ class GitHubWebhookConformanceTest extends ResourceTypeConformance<WebhookSpec, 
   protected void plantForeignObject(String resourceName) {
     String tenant = Fixtures.tenantOf(resourceName);
     fake.putHook(Fixtures.repositoryOf(tenant), url(tenant), "form", null, List.of("push"));
+  }
+
+  /** Deletes the webhook in the repository's settings. */
+  @Override
+  protected void deleteOutOfBand(String resourceName) {
+    String repository = Fixtures.repositoryOf(Fixtures.tenantOf(resourceName));
+    fake.deleteHook(repository, onlyHook(repository).id());
+  }
+
+  /** Points the webhook at another host in the repository's settings, leaving the rest of its URL as it was. */
+  @Override
+  protected String editOutOfBand(String resourceName) {
+    String repository = Fixtures.repositoryOf(Fixtures.tenantOf(resourceName));
+    GitHubFake.HookView hook = onlyHook(repository);
+    fake.setHookUrl(repository, hook.id(), hook.url().replace("https://hooks.example.com/", "https://old-hooks.example.com/"));
+    return "url";
+  }
+
+  private GitHubFake.HookView onlyHook(String repository) {
+    List<GitHubFake.HookView> hooks = fake.hooks(repository);
+    assertThat(hooks).as("the webhooks of " + repository).hasSize(1);
+    return hooks.get(0);
   }
 
   @Override

@@ -86,6 +86,12 @@ class IncusInstanceConformanceTest extends ResourceTypeConformance<InstanceSpec,
     fake.plantInstance("default", resourceName, Map.of("user.owner", "someone else"), true, List.of());
   }
 
+  /** Deletes the instance with {@code incus delete --force} by hand. */
+  @Override
+  protected void deleteOutOfBand(String resourceName) {
+    fake.removeInstance("default", resourceName);
+  }
+
   @Override
   protected List<ErrorCase> errorCases() {
     return List.of(

@@ -107,6 +107,16 @@ class TraefikRouteConformanceTest extends ResourceTypeConformance<RouteSpec, Tra
     }
   }
 
+  /** Deletes the route file by hand; Traefik drops the route on its next reload. */
+  @Override
+  protected void deleteOutOfBand(String resourceName) {
+    try {
+      Files.delete(dir.resolve(resourceName + ".yml"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @Override
   protected List<ErrorCase> errorCases() {
     return List.of(

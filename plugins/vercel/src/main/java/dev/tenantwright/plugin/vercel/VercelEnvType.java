@@ -6,6 +6,7 @@ import dev.tenantwright.plugin.support.SupportJson;
 import dev.tenantwright.plugin.vercel.internal.Ownership;
 import dev.tenantwright.plugin.vercel.internal.VercelApi;
 import dev.tenantwright.spi.CreateResult;
+import dev.tenantwright.spi.Nullable;
 import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.ResourceType;
 import dev.tenantwright.spi.StepContext;
@@ -21,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.pf4j.Extension;
@@ -38,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * and the step fails naming each refusal. The result is ADOPTED only when every variable already belonged to
  * an earlier run of this resource. update upserts again and removes variables dropped from the spec. delete
  * removes the variables by id, skipping any whose comment is no longer ours; a project that is gone is success.
+ *
+ * <p>read lists the variables and reads each of this resource's decrypted ({@code GET /v1/projects/{id}/env/{id}}),
+ * so the {@code revision} it reports is that of the values Vercel holds now: a refresh finds a value edited in the
+ * dashboard changed. A {@code sensitive} value, which Vercel never shows again, counts as the spec's.
  *
  * <p>Vercel applies variables only to deployments made after they change. The outputs' {@code revision} — a
  * keyed hash of names, values, targets and branch, never the values — changes with them; a
@@ -120,14 +126,25 @@ public final class VercelEnvType implements ResourceType<EnvSpec, EnvOutputs>, U
     }
     String projectId = p.get().path("id").asText();
     Map<String, String> ids = new TreeMap<>();
+    Map<String, String> values = new TreeMap<>();
+    Set<String> unlike = new TreeSet<>();
+    Set<String> target = new HashSet<>(spec.effectiveTarget());
     for (JsonNode e : api.envs(projectId)) {
       String key = e.path("key").asText();
       String comment = text(e, "comment");
       if (spec.vars().containsKey(key) && comment != null && ctx.belongsHere(comment)) {
-        ids.put(key, e.path("id").asText());
+        String id = e.path("id").asText();
+        ids.put(key, id);
+        // listing shows values encrypted: read each one decrypted; a sensitive one Vercel never shows again
+        values.put(key, api.env(projectId, id).filter(v -> v.path("decrypted").asBoolean(false) && v.hasNonNull("value"))
+            .map(v -> v.get("value").asText()).orElse(spec.vars().get(key).reveal()));
+        if (!targets(e).equals(target) || !Objects.equals(text(e, "gitBranch"), spec.gitBranch())) {
+          unlike.add(key + " " + new TreeSet<>(targets(e)) + " " + text(e, "gitBranch"));
+        }
       }
     }
-    return ids.isEmpty() ? Optional.empty() : Optional.of(new EnvOutputs(projectId, ids, revision(spec, api.config())));
+    return ids.isEmpty() ? Optional.empty() : Optional.of(new EnvOutputs(projectId, ids,
+        revision(values, spec.effectiveTarget(), spec.gitBranch(), unlike, api.config())));
   }
 
   @Override
@@ -214,13 +231,26 @@ public final class VercelEnvType implements ResourceType<EnvSpec, EnvOutputs>, U
    * candidates; the type is left out, since it does not change what a build sees.
    */
   static String revision(EnvSpec spec, VercelConfig config) {
-    Map<String, Object> what = new TreeMap<>();
     Map<String, String> values = new TreeMap<>();
     spec.vars().forEach((k, v) -> values.put(k, v.reveal()));
-    what.put("vars", values);
-    what.put("target", spec.effectiveTarget());
-    if (spec.gitBranch() != null) {
-      what.put("gitBranch", spec.gitBranch());
+    return revision(values, spec.effectiveTarget(), spec.gitBranch(), Set.of(), config);
+  }
+
+  /**
+   * The revision of variables as Vercel holds them: {@code values} by name, the spec's {@code target} and
+   * {@code gitBranch}, and {@code unlike} — one entry per variable whose targets or branch differ from those — which
+   * leaves the hash of variables that match the spec exactly what {@link #revision(EnvSpec, VercelConfig)} gives.
+   */
+  private static String revision(Map<String, String> values, List<String> target, @Nullable String gitBranch,
+      Set<String> unlike, VercelConfig config) {
+    Map<String, Object> what = new TreeMap<>();
+    what.put("vars", new TreeMap<>(values));
+    what.put("target", target);
+    if (gitBranch != null) {
+      what.put("gitBranch", gitBranch);
+    }
+    if (!unlike.isEmpty()) {
+      what.put("unlike", List.copyOf(unlike));
     }
     try {
       Mac mac = Mac.getInstance("HmacSHA256");

@@ -69,6 +69,12 @@ class VercelDeploymentConformanceTest extends ResourceTypeConformance<Deployment
     fake.putProject(Fixtures.projectOf(resourceName), null);
   }
 
+  /** Deletes the project's deployment in Vercel's dashboard (or lets retention expire it). */
+  @Override
+  protected void deleteOutOfBand(String resourceName) {
+    fake.deploymentIds(Fixtures.projectOf(resourceName)).forEach(fake::expireDeployment);
+  }
+
   @Override
   protected List<ErrorCase> errorCases() {
     return Fixtures.errorCases(fake);

@@ -68,6 +68,12 @@ class VercelDomainConformanceTest extends ResourceTypeConformance<DomainSpec, Do
     fake.putDomain(Fixtures.projectOf(resourceName), domainOf(resourceName));
   }
 
+  /** Removes the domain from the project in Vercel's dashboard (the ownership variable stays). */
+  @Override
+  protected void deleteOutOfBand(String resourceName) {
+    fake.removeDomain(Fixtures.projectOf(resourceName), domainOf(resourceName));
+  }
+
   @Override
   protected List<ErrorCase> errorCases() {
     return Fixtures.errorCases(fake);

@@ -71,6 +71,20 @@ class VercelEnvConformanceTest extends ResourceTypeConformance<EnvSpec, EnvOutpu
     fake.putEnv(Fixtures.projectOf(resourceName), "API_URL", "https://hand.example.test", "plain", TARGET, null);
   }
 
+  /** Deletes both variables in Vercel's dashboard. */
+  @Override
+  protected void deleteOutOfBand(String resourceName) {
+    fake.removeEnv(Fixtures.projectOf(resourceName), "API_URL");
+    fake.removeEnv(Fixtures.projectOf(resourceName), "API_KEY");
+  }
+
+  /** Changes a variable's value in Vercel's dashboard: what a build sees changes, so the revision must. */
+  @Override
+  protected String editOutOfBand(String resourceName) {
+    fake.setEnvValue(Fixtures.projectOf(resourceName), "API_URL", "https://elsewhere.example.test");
+    return "revision";
+  }
+
   @Override
   protected List<ErrorCase> errorCases() {
     return Fixtures.errorCases(fake);

@@ -72,6 +72,24 @@ class VercelEnvTypeTest {
   }
 
   @Test
+  void readReportsTheRevisionOfTheValuesVercelHoldsCountingASensitiveOneAsTheSpecs() {
+    StepContext ctx = ctx("run-1");
+    Map<String, Secret> vars = Map.of("API_URL", Secret.of("https://a"), "API_KEY", Secret.of("k1"));
+    EnvSpec encrypted = new EnvSpec(projectId, vars, null, null, null);
+    EnvOutputs made = type.create(encrypted, ctx).outputs();
+    assertThat(type.read(encrypted, made, ctx)).contains(made);
+
+    fake.setEnvValue(projectId, "API_URL", "https://edited-by-hand");
+    assertThat(type.read(encrypted, made, ctx).orElseThrow().revision()).isNotEqualTo(made.revision());
+
+    EnvSpec sensitive = new EnvSpec(projectId, vars, "sensitive", null, null);
+    EnvOutputs updated = type.update(sensitive, encrypted, made, ctx);
+    fake.setEnvValue(projectId, "API_KEY", "k2");
+    assertThat(type.read(sensitive, updated, ctx)).as("Vercel never shows a sensitive value: it counts as the spec's")
+        .contains(updated);
+  }
+
+  @Test
   void aVariableSetByHandIsNeverOverwritten() {
     fake.putEnv(projectId, "API_URL", "https://hand-made", "plain", List.of("production"), null);
 

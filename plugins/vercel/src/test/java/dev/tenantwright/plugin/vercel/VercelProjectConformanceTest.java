@@ -59,6 +59,19 @@ class VercelProjectConformanceTest extends ResourceTypeConformance<ProjectSpec, 
     fake.putProject(resourceName, null);
   }
 
+  /** Deletes the project in Vercel's dashboard. */
+  @Override
+  protected void deleteOutOfBand(String resourceName) {
+    fake.removeProject(resourceName);
+  }
+
+  /** Renames the project in Vercel's dashboard. */
+  @Override
+  protected String editOutOfBand(String resourceName) {
+    fake.renameProject(resourceName, resourceName + "-renamed");
+    return "name";
+  }
+
   @Override
   protected List<ErrorCase> errorCases() {
     return Fixtures.errorCases(fake);
