@@ -9,7 +9,7 @@ package dev.tenantwright.spi;
 public final class SpiVersion {
 
   /** The contract version this jar implements, in semantic-version form. */
-  public static final String CURRENT = "1.2.0";
+  public static final String CURRENT = "1.3.0";
 
   private SpiVersion() {}
 }

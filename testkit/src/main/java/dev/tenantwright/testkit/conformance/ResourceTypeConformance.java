@@ -432,8 +432,9 @@ public abstract class ResourceTypeConformance<S, O> {
     if (found.status() == DriftStatus.CHANGED) {
       fail("a refresh right after provisioning reported the %s CHANGED in %s, though nothing touched it: read reports "
           + "these output fields differently from what create recorded. Volatile values (timestamps, counters, a "
-          + "status or address that changes by itself) make every refresh report drift: drop them from the outputs "
-          + "record, or make create and read report the same stable value", type().type(), found.fields());
+          + "status or address that changes by itself) make every refresh report drift: mark such a component "
+          + "@Observed (dev.tenantwright.spi.Observed) if it must stay in the outputs, drop it, or make create and "
+          + "read report the same stable value", type().type(), found.fields());
     }
   }
 

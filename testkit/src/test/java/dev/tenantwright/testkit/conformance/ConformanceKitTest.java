@@ -196,10 +196,10 @@ class ConformanceKitTest {
   }
 
   @Test
-  void failsATypeWithVolatileOutputsAndNamesTheFieldToDrop() {
+  void failsATypeWithVolatileOutputsAndNamesTheFieldToMarkOrDrop() {
     Events events = run(VolatileOutputs.class);
     assertThat(failureOf(events, "aRefreshRightAfterProvisioningIsInSync")).contains("CHANGED in [seenAt]")
-        .contains("drop them from the outputs record");
+        .contains("mark such a component @Observed").contains("drop it");
   }
 
   @Test

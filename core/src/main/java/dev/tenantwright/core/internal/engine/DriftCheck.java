@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantwright.core.DriftReport;
 import dev.tenantwright.core.DriftStatus;
+import dev.tenantwright.spi.Observed;
 import dev.tenantwright.spi.Secret;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
@@ -20,8 +21,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Compares what a type's {@code read} returns with the outputs the journal recorded, field by field, and writes the
- * finding a refresh step records. Only field names ever leave here: a secret is compared in constant time and a
+ * Compares what a type's {@code read} returns with the outputs the journal recorded, field by field — except fields
+ * marked {@link Observed}, which the backend changes on its own — and writes the finding a refresh step records. Only field names ever leave here: a secret is compared in constant time and a
  * changed one is reported by name. Stateless.
  */
 public final class DriftCheck {
@@ -66,7 +67,7 @@ public final class DriftCheck {
       }
     } else {
       for (RecordComponent c : recorded.getClass().getRecordComponents()) {
-        if (!same(value(c, recorded), value(c, current))) {
+        if (!c.isAnnotationPresent(Observed.class) && !same(value(c, recorded), value(c, current))) {
           changed.add(c.getName());
         }
       }
@@ -106,7 +107,7 @@ public final class DriftCheck {
     }
     if (a != null && b != null && a.getClass().isRecord() && a.getClass() == b.getClass()) {
       for (RecordComponent c : a.getClass().getRecordComponents()) {
-        if (!same(value(c, a), value(c, b))) {
+        if (!c.isAnnotationPresent(Observed.class) && !same(value(c, a), value(c, b))) {
           return false;
         }
       }

@@ -1,6 +1,7 @@
 package dev.tenantwright.plugin.compose;
 
 import dev.tenantwright.spi.Nullable;
+import dev.tenantwright.spi.Observed;
 import java.util.List;
 import java.util.Objects;
 
@@ -46,7 +47,8 @@ public record ComposeProjectOutputs(
    * @param health {@code healthy}, {@code unhealthy}, {@code starting}, or empty without a healthcheck
    * @param ports the ports published on the host
    */
-  public record ServiceStatus(String service, String container, String state, String health, List<PublishedPort> ports) {
+  public record ServiceStatus(String service, String container, String state, @Observed String health,
+      List<PublishedPort> ports) {
 
     /** Copies the list. */
     public ServiceStatus {

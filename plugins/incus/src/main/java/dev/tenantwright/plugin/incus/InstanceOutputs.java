@@ -1,6 +1,7 @@
 package dev.tenantwright.plugin.incus;
 
 import dev.tenantwright.spi.Nullable;
+import dev.tenantwright.spi.Observed;
 import java.util.List;
 
 /**
@@ -17,7 +18,8 @@ import java.util.List;
  * @param urls the access URLs of every exposed port, in the order of the spec's {@code expose} list
  */
 public record InstanceOutputs(
-    String name, String project, String status, @Nullable String ipv4, @Nullable String url, List<String> urls) {
+    String name, String project, String status, @Observed @Nullable String ipv4, @Nullable String url,
+    List<String> urls) {
 
   /** Copies the URL list. */
   public InstanceOutputs {

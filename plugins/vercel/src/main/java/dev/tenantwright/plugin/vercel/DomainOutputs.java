@@ -1,6 +1,7 @@
 package dev.tenantwright.plugin.vercel;
 
 import dev.tenantwright.spi.Nullable;
+import dev.tenantwright.spi.Observed;
 import java.util.Objects;
 
 /**
@@ -22,9 +23,9 @@ import java.util.Objects;
  * @param recommendedIPv4 the IPv4 address Vercel recommends (rank 1) for an A record, e.g. for an apex domain;
  *     null when Vercel recommends none
  */
-public record DomainOutputs(String name, String projectId, String apexName, boolean verified,
-    @Nullable String txtName, @Nullable String txtValue, boolean configured, @Nullable String recommendedCNAME,
-    @Nullable String recommendedIPv4) {
+public record DomainOutputs(String name, String projectId, String apexName, @Observed boolean verified,
+    @Observed @Nullable String txtName, @Observed @Nullable String txtValue, @Observed boolean configured,
+    @Observed @Nullable String recommendedCNAME, @Observed @Nullable String recommendedIPv4) {
 
   /** Validates presence. */
   public DomainOutputs {
