@@ -2,9 +2,11 @@ package dev.tenantwright.benchmarks;
 
 import dev.tenantwright.spi.CreateResult;
 import dev.tenantwright.spi.Nullable;
+import dev.tenantwright.spi.PermanentException;
 import dev.tenantwright.spi.ResourceType;
 import dev.tenantwright.spi.RetryableException;
 import dev.tenantwright.spi.StepContext;
+import dev.tenantwright.spi.Updatable;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The resource types the benchmarks provision: backends that cost (almost) nothing, so that what is measured
@@ -139,6 +142,144 @@ public final class BenchTypes {
     /** Objects that exist now. */
     public int objects() {
       return objects.size();
+    }
+  }
+
+  /**
+   * {@code sandbox.object} on backend {@code sandbox}: an in-process backend whose objects live in a map keyed by
+   * {@code ctx.resourceName()}, so that {@code read} reports what exists now — also after an object was edited or
+   * deleted out of band ({@link #edit}, {@link #remove}). Every call (create, read, update, delete) takes
+   * {@code latency} in {@link LockSupport#parkNanos}: a blocking client's call, which holds its thread for the
+   * round trip as a real one does, the same in the engine and in a plain thread pool ({@link #readNow}). The type
+   * counts the calls inside it at once, so that a figure can show the backend's concurrency limit held. Updates fail
+   * with a permanent error while {@link #failUpdates} is on.
+   *
+   * <p>Thread-safe; the objects and counters live in the instance.
+   */
+  public static final class Sandbox implements ResourceType<Sandbox.Spec, Sandbox.Out>,
+      Updatable<Sandbox.Spec, Sandbox.Out> {
+
+    /** The spec: the object's value. */
+    public record Spec(String value) {}
+
+    /** The outputs: the object's backend name and its value now. */
+    public record Out(String id, String value) {}
+
+    private final Map<String, String> objects = new ConcurrentHashMap<>();
+    private final long latencyNanos;
+    private final AtomicInteger inside = new AtomicInteger();
+    private final AtomicInteger peak = new AtomicInteger();
+    private final LongAdder reads = new LongAdder();
+    private volatile boolean failUpdates;
+
+    /** A sandbox whose every call takes {@code latency}. */
+    public Sandbox(Duration latency) {
+      this.latencyNanos = latency.toNanos();
+    }
+
+    @Override
+    public String type() {
+      return "sandbox.object";
+    }
+
+    @Override
+    public Class<Spec> specType() {
+      return Spec.class;
+    }
+
+    @Override
+    public Class<Out> outputType() {
+      return Out.class;
+    }
+
+    @Override
+    public CreateResult<Out> create(Spec spec, StepContext ctx) {
+      call();
+      objects.put(ctx.resourceName(), spec.value());
+      return CreateResult.created(new Out(ctx.resourceName(), spec.value()));
+    }
+
+    @Override
+    public Optional<Out> read(Spec spec, Out outputs, StepContext ctx) {
+      return readNow(ctx.resourceName()).map(v -> new Out(ctx.resourceName(), v));
+    }
+
+    @Override
+    public Out update(Spec spec, Spec previous, Out outputs, StepContext ctx) {
+      call();
+      if (failUpdates) {
+        throw new PermanentException("sandbox: the new version does not start");
+      }
+      objects.put(ctx.resourceName(), spec.value());
+      return new Out(ctx.resourceName(), spec.value());
+    }
+
+    @Override
+    public void delete(Spec spec, Out outputs, StepContext ctx) {
+      call();
+      objects.remove(ctx.resourceName());
+    }
+
+    /** One read as the type's {@code read} makes it, latency and counting included: the value now, or empty. */
+    public Optional<String> readNow(String name) {
+      call();
+      reads.increment();
+      return Optional.ofNullable(objects.get(name));
+    }
+
+    /** Changes an object's value out of band (no latency, not counted). */
+    public void edit(String name, String value) {
+      if (objects.replace(name, value) == null) {
+        throw new IllegalArgumentException("no object " + name);
+      }
+    }
+
+    /** Deletes an object out of band (no latency, not counted). */
+    public void remove(String name) {
+      if (objects.remove(name) == null) {
+        throw new IllegalArgumentException("no object " + name);
+      }
+    }
+
+    /** Whether updates fail (permanently, before any change) from now on. */
+    public void failUpdates(boolean fail) {
+      failUpdates = fail;
+    }
+
+    /** The most calls that were inside the type at once since the last {@link #resetPeak}. */
+    public int peak() {
+      return peak.get();
+    }
+
+    /** Forgets the peak. */
+    public void resetPeak() {
+      peak.set(inside.get());
+    }
+
+    /** Reads so far, the engine's and {@link #readNow}'s. */
+    public long reads() {
+      return reads.sum();
+    }
+
+    /** Objects that exist now. */
+    public int objects() {
+      return objects.size();
+    }
+
+    private void call() {
+      int now = inside.incrementAndGet();
+      peak.accumulateAndGet(now, Math::max);
+      try {
+        long end = System.nanoTime() + latencyNanos;
+        for (long left = latencyNanos; left > 0; left = end - System.nanoTime()) {
+          LockSupport.parkNanos(left);
+          if (Thread.currentThread().isInterrupted()) {
+            throw new RetryableException("sandbox: interrupted during a call");
+          }
+        }
+      } finally {
+        inside.decrementAndGet();
+      }
     }
   }
 

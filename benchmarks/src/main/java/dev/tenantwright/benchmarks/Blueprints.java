@@ -36,6 +36,20 @@ public final class Blueprints {
   }
 
   /**
+   * Version {@code version} of {@code name}: five independent {@code sandbox.object} resources {@code r1} … {@code r5},
+   * whose values are the same in every version but {@code r5}'s ({@code v<version>}): moving an environment from one
+   * version to another is one UPDATE step and four NOOPs.
+   */
+  public static Blueprint sandbox(String name, int version) {
+    Blueprint.Builder b = Blueprint.builder(name).version(version);
+    for (int i = 1; i <= 4; i++) {
+      int n = i;
+      b.resource("r" + i, "sandbox.object", r -> r.param("value", "r" + n));
+    }
+    return b.resource("r5", "sandbox.object", r -> r.param("value", "v" + version)).build();
+  }
+
+  /**
    * Eleven {@code bench.sleep} steps whose latencies add up to 1,200 ms while the longest path through the
    * DAG takes 300 ms:
    * <pre>

@@ -14,9 +14,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -94,6 +96,24 @@ public final class Driver implements AutoCloseable {
   /** Starts the test instance {@code name} of {@code tenant} with options and returns the run id. */
   public String startTest(String tenant, String name, UnaryOperator<RunOptions> options) {
     return tw.environments().createTest(tenant, name, options.apply(RunOptions.defaults())).id();
+  }
+
+  /**
+   * Starts a run per element of {@code starts}, one after another from this thread, with at most {@code inFlight} of
+   * them in flight (a semaphore that each run's end event releases), waits for them all and returns their ids in
+   * order; fails if one did not succeed.
+   */
+  public List<String> startAll(List<? extends Supplier<String>> starts, int inFlight) {
+    Semaphore slots = new Semaphore(inFlight);
+    List<String> ids = new ArrayList<>(starts.size());
+    for (Supplier<String> start : starts) {
+      slots.acquireUninterruptibly();
+      String id = start.get();
+      ids.add(id);
+      ends.computeIfAbsent(id, k -> new CompletableFuture<>()).whenComplete((state, e) -> slots.release());
+    }
+    awaitAll(ids);
+    return ids;
   }
 
   /** Waits for the run to end and returns its final state. */

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.tenantwright.benchmarks.Harness [--quick] [--stores h2,postgres]
- *     [--tenants 50] [--in-flight 200] [--slow 1000,10000] [--callers 1,16] [--only peer,noop,throttled,slow]
+ *     [--tenants 50] [--in-flight 200] [--slow 1000,10000] [--callers 1,16] [--environments 10000]
+ *     [--backend-ms 1] [--backend-limit 8] [--only peer,noop,throttled,slow]
  * </pre>
  *
  * <p>Figures: engine overhead per journaled step against two committed inserts on the same database;
@@ -39,7 +40,11 @@ import java.util.stream.Stream;
  * ({@link NoopFigure}); the peer, db-scheduler, side by side on the same PostgreSQL ({@link PeerFigure}); N runs
  * whose one step waits 5 s in its backend ({@code ctx.pause}) on the default settings, against 5 s, with the JVM's
  * peak platform threads and heap, the N runs started by one caller thread and by 16 at once, as a burst of sign-ups
- * arrives on a web server's request threads ({@code --slow} sets the N, {@code --callers} the caller counts).
+ * arrives on a web server's request threads ({@code --slow} sets the N, {@code --callers} the caller counts); day
+ * two: a drift scan of N environments × 5 resources by one fleet refresh ({@link DriftFigure}) and a roll-out to N
+ * environments in waves, with its halt on a failure threshold ({@link RolloutFigure}), on an in-process backend whose
+ * calls take {@code --backend-ms} under {@code backendConcurrency} {@code --backend-limit} ({@code --environments}
+ * sets the N: 10,000, or 1,000 with {@code --quick}).
  *
  * <p>{@code --only} takes a comma-separated list of the names in {@link #FIGURES} and runs just those, in the
  * order of the full run. Figures that need PostgreSQL (the multi-engine form of {@code noop}, {@code peer}) run
@@ -52,7 +57,7 @@ public final class Harness {
 
   /** The names {@code --only} accepts, in the order the full run takes them. */
   static final List<String> FIGURES = List.of("startup", "journal", "overhead", "throughput", "critical-path",
-      "api-calls", "heap", "throttled", "noop", "peer", "slow", "observers");
+      "api-calls", "heap", "throttled", "noop", "peer", "slow", "observers", "drift", "rollout");
 
   private final List<String[]> rows = new ArrayList<>();
   private final boolean quick;
@@ -62,9 +67,12 @@ public final class Harness {
   private final List<Integer> slow;
   private final List<Integer> slowCallers;
   private final Set<String> only;
+  private final int environments;
+  private final Duration backendLatency;
+  private final int backendLimit;
 
   private Harness(boolean quick, List<String> stores, int tenants, int inFlight, List<Integer> slow,
-      List<Integer> slowCallers, Set<String> only) {
+      List<Integer> slowCallers, Set<String> only, int environments, Duration backendLatency, int backendLimit) {
     this.quick = quick;
     this.stores = stores;
     this.tenants = tenants;
@@ -72,6 +80,9 @@ public final class Harness {
     this.slow = slow;
     this.slowCallers = slowCallers;
     this.only = only;
+    this.environments = environments;
+    this.backendLatency = backendLatency;
+    this.backendLimit = backendLimit;
   }
 
   /** Runs the harness; see the class comment for the options. */
@@ -83,6 +94,9 @@ public final class Harness {
     List<Integer> slow = List.of(1000);
     List<Integer> callers = List.of(1, 16);
     Set<String> only = Set.copyOf(FIGURES);
+    Integer environments = null;
+    double backendMs = 1;
+    int backendLimit = 8;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
@@ -92,10 +106,13 @@ public final class Harness {
         case "--slow" -> slow = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
         case "--callers" -> callers = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
         case "--only" -> only = Set.of(args[++i].split(","));
+        case "--environments" -> environments = Integer.valueOf(args[++i]);
+        case "--backend-ms" -> backendMs = Double.parseDouble(args[++i]);
+        case "--backend-limit" -> backendLimit = Integer.parseInt(args[++i]);
         default -> {
           System.err.println("unknown option " + args[i]
-              + "; use --quick, --stores h2,postgres, --tenants N, --in-flight N, --slow N,N, --callers N,N, --only a,b with "
-              + String.join(", ", FIGURES));
+              + "; use --quick, --stores h2,postgres, --tenants N, --in-flight N, --slow N,N, --callers N,N,"
+              + " --environments N, --backend-ms MS, --backend-limit N, --only a,b with " + String.join(", ", FIGURES));
           System.exit(2);
         }
       }
@@ -104,7 +121,13 @@ public final class Harness {
       System.err.println("unknown figure in --only " + String.join(",", only) + "; use " + String.join(", ", FIGURES));
       System.exit(2);
     }
-    new Harness(quick, stores, tenants, inFlight, slow, callers, only).run();
+    if (environments != null && environments < 2) {
+      System.err.println("--environments must be at least 2 (one edited, one deleted)");
+      System.exit(2);
+    }
+    new Harness(quick, stores, tenants, inFlight, slow, callers, only,
+        environments != null ? environments : quick ? 1000 : 10_000, Duration.ofNanos(Math.round(backendMs * 1e6)),
+        backendLimit).run();
   }
 
   private void run() throws Exception {
@@ -168,6 +191,14 @@ public final class Harness {
             slowSteps(store, n, c);
           }
         }
+      }
+    }
+    for (String store : stores) {
+      if (only.contains("drift")) {
+        new DriftFigure(this::row, environments, backendLatency, backendLimit).run(store);
+      }
+      if (only.contains("rollout")) {
+        new RolloutFigure(this::row, environments, backendLatency, backendLimit).run(store);
       }
     }
     print();
@@ -549,7 +580,7 @@ public final class Harness {
     }
   }
 
-  private static long settledHeap(MemoryMXBean memory) throws InterruptedException {
+  static long settledHeap(MemoryMXBean memory) throws InterruptedException {
     long best = Long.MAX_VALUE;
     for (int i = 0; i < 3; i++) {
       System.gc();
