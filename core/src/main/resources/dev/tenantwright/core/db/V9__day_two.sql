@@ -46,6 +46,7 @@ CREATE TABLE tw_fleet_item (
   PRIMARY KEY (op_id, seq)
 );
 CREATE INDEX tw_fleet_item_wave_ix ON tw_fleet_item (op_id, wave, state);
+CREATE INDEX tw_fleet_item_state_ix ON tw_fleet_item (op_id, state);
 
 -- A fleet operation started again every interval; next_at moves by a compare-and-set, so each firing happens once
 -- however many engines watch the schedule.

@@ -1,7 +1,6 @@
 package dev.tenantwright.core.internal.fleet;
 
 import dev.tenantwright.core.ConflictException;
-import dev.tenantwright.core.Environment;
 import dev.tenantwright.core.EnvironmentState;
 import dev.tenantwright.core.Environments;
 import dev.tenantwright.core.Event;
@@ -14,20 +13,28 @@ import dev.tenantwright.core.RunKind;
 import dev.tenantwright.core.RunOptions;
 import dev.tenantwright.core.RunState;
 import dev.tenantwright.core.WaveGate;
+import dev.tenantwright.core.internal.blueprint.BlueprintCatalog;
 import dev.tenantwright.core.internal.journal.FleetJournal;
 import dev.tenantwright.core.internal.journal.FleetJournal.ItemRow;
 import dev.tenantwright.core.internal.journal.FleetJournal.OpRow;
 import dev.tenantwright.core.internal.journal.FleetJournal.ScheduleRow;
 import dev.tenantwright.core.internal.journal.Journal;
+import dev.tenantwright.core.internal.journal.Records.EnvironmentRecord;
 import dev.tenantwright.core.internal.journal.Records.RunRecord;
 import dev.tenantwright.spi.TenantwrightException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +57,11 @@ public final class FleetDriver implements AutoCloseable {
   private final Clock clock;
   private final Duration interval;
   private final Duration claimTimeout;
+  /** How many runs one engine starts at once for its claims. */
+  private static final int STARTERS = 8;
+
   private final Semaphore wake = new Semaphore(0);
+  private final ExecutorService starters;
   private final Thread thread;
   private volatile boolean stopped;
 
@@ -66,6 +77,12 @@ public final class FleetDriver implements AutoCloseable {
     this.claimTimeout = claimTimeout;
     this.thread = new Thread(this::loop, "tenantwright-fleet");
     this.thread.setDaemon(true);
+    AtomicInteger n = new AtomicInteger();
+    this.starters = Executors.newFixedThreadPool(STARTERS, r -> {
+      Thread t = new Thread(r, "tenantwright-fleet-start-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /** Starts driving. */
@@ -144,9 +161,7 @@ public final class FleetDriver implements AutoCloseable {
         op = fleet.op(op.id()).orElse(null);
         continue;
       }
-      for (ItemRow item : fleet.claim(op.id(), op.wave(), spec.maxInFlight(), owner, clock.millis())) {
-        start(op, spec, item);
-      }
+      startAll(op, spec, fleet.claim(op.id(), op.wave(), spec.maxInFlight(), owner, clock.millis()));
       return;
     }
   }
@@ -175,6 +190,32 @@ public final class FleetDriver implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts the runs of a round's claimed items on the starter threads, side by side — each start is a journal
+   * transaction of its own, and started together they share group commits — and waits for all of them.
+   */
+  private void startAll(OpRow op, FleetSpec spec, List<ItemRow> claimed) {
+    if (claimed.size() == 1) {
+      start(op, spec, claimed.get(0));
+      return;
+    }
+    List<Future<?>> started = new ArrayList<>(claimed.size());
+    for (ItemRow item : claimed) {
+      started.add(starters.submit(() -> start(op, spec, item)));
+    }
+    for (Future<?> f : started) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException e) {
+        // an item whose start failed stays RUNNING without a run and is started again after the claim timeout
+        LOG.warn("starting a run of fleet operation {} failed: {}", op.id(), e.getCause().toString());
+      }
+    }
+  }
+
   /** Starts (or finds again, by its idempotency key) the run of one claimed item, or ends the item with why not. */
   private void start(OpRow op, FleetSpec spec, ItemRow item) {
     String key = "fleet-" + op.id() + "-" + item.seq();
@@ -185,8 +226,9 @@ public final class FleetDriver implements AutoCloseable {
         fleet.started(op.id(), item.seq(), already.get().id());
         return;
       }
-      Optional<Environment> env = environments.find(item.tenantId(), item.environment());
-      String skip = env.isEmpty() ? "the environment no longer exists" : skipReason(env.get(), op.kind(), spec);
+      Optional<EnvironmentRecord> env = journal.environment(envId);
+      String skip = env.isEmpty() ? "the environment no longer exists"
+          : skipReason(env.get(), fleet.pin(envId).orElse(null), op.kind(), spec);
       if (skip != null) {
         fleet.finish(op.id(), item.seq(), FleetItemState.SKIPPED, null, skip, clock.millis());
         return;
@@ -216,19 +258,20 @@ public final class FleetDriver implements AutoCloseable {
     };
   }
 
-  /** Why an environment is left alone, or null. */
-  private static String skipReason(Environment e, RunKind kind, FleetSpec spec) {
+  /** Why an environment is left alone, or null; reads only its journal row and its pin. */
+  private static String skipReason(EnvironmentRecord e, Integer pinned, RunKind kind, FleetSpec spec) {
     if (e.state() == EnvironmentState.DESTROYED) {
       return "destroyed";
     }
     if (spec.version() != null) {
-      if (spec.blueprint() != null && !spec.blueprint().equals(e.blueprint())) {
-        return "runs blueprint '" + e.blueprint() + "'";
+      String blueprint = BlueprintCatalog.nameOf(e.blueprint());
+      if (spec.blueprint() != null && !spec.blueprint().equals(blueprint)) {
+        return "runs blueprint '" + blueprint + "'";
       }
-      if (e.pinnedVersion() != null && !e.pinnedVersion().equals(spec.version())) {
-        return "pinned to version " + e.pinnedVersion();
+      if (pinned != null && !pinned.equals(spec.version())) {
+        return "pinned to version " + pinned;
       }
-      if (e.blueprintVersion() == spec.version() && spec.parameters().isEmpty()) {
+      if (BlueprintCatalog.versionOf(e.blueprint()).orElse(0).equals(spec.version()) && spec.parameters().isEmpty()) {
         return "already on version " + spec.version();
       }
     }
@@ -243,7 +286,7 @@ public final class FleetDriver implements AutoCloseable {
     List<ItemRow> succeeded = fleet.items(op.id(), op.wave(), FleetItemState.SUCCEEDED);
     if (op.kind() != RunKind.REFRESH && op.kind() != RunKind.DESTROY) {
       for (ItemRow i : succeeded) {
-        Optional<Environment> env = environments.find(i.tenantId(), i.environment());
+        Optional<EnvironmentRecord> env = journal.environment(i.tenantId() + "/" + i.environment());
         if (env.isEmpty() || env.get().state() != EnvironmentState.READY) {
           return Optional.of(i.tenantId() + "/" + i.environment() + " is "
               + env.map(x -> x.state().name()).orElse("gone") + " after its run succeeded");
@@ -287,6 +330,7 @@ public final class FleetDriver implements AutoCloseable {
   public void close() {
     stopped = true;
     thread.interrupt();
+    starters.shutdownNow();
     try {
       thread.join(5_000);
     } catch (InterruptedException e) {
