@@ -43,13 +43,16 @@ class GroupCommitTest {
     GroupCommit groups = new GroupCommit(sql, 64);
     int threads = 16;
     int each = 40;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+    // a commit holds the lead until every thread's first commit is queued behind it, so at least those share one
+    // transaction however the threads are scheduled (a fresh-clone CI run once saw 640 transactions for 640 commits
+    // when the threads happened not to overlap)
+    CountDownLatch othersQueued = new CountDownLatch(1);
+    Future<?> leader = holdTheLead(groups, pool, othersQueued, null);
     List<Future<?>> done = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;
       done.add(pool.submit(() -> {
-        go.await();
         for (int i = 0; i < each; i++) {
           int id = thread * 1000 + i;
           groups.commit(c -> Sql.update(c, "INSERT INTO t (id, owner) VALUES (?, ?)", id, "w" + thread));
@@ -57,7 +60,9 @@ class GroupCommitTest {
         return null;
       }));
     }
-    go.countDown();
+    await().atMost(Duration.ofSeconds(30)).until(() -> groups.queued() == threads);
+    othersQueued.countDown();
+    leader.get(1, TimeUnit.MINUTES);
     for (Future<?> f : done) {
       f.get(1, TimeUnit.MINUTES);
     }
