@@ -289,17 +289,9 @@ abstract class DayTwoContract extends EngineContractSupport {
 
   /** The operation once nothing of it is in flight any more. */
   private static FleetOperation settled(Tenantwright tw, String op) {
-    long end = System.nanoTime() + WAIT.toNanos();
-    FleetOperation now = tw.fleet().get(op);
-    while (now.counts().running() > 0 && System.nanoTime() < end) {
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-      now = tw.fleet().get(op);
-    }
-    return now;
+    org.awaitility.Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
+        .until(() -> tw.fleet().get(op).counts().running() == 0);
+    return tw.fleet().get(op);
   }
 
   private List<FleetItem> report(Tenantwright tw, String op) {
